@@ -1,0 +1,37 @@
+"""Reads about members: public names and roles."""
+
+from django.utils.translation import gettext as _
+
+from .roles import Role
+
+
+def mask_name(name: str) -> str:
+    """홍길동 → 홍*동, 홍길 → 홍*, 남궁민수 → 남**수. Keeps the first and last
+    character so a member recognises their own entry and nobody else learns
+    the full name."""
+    name = name.strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def public_name_for(user) -> str:
+    if user is None or user.withdrawn_at is not None:
+        return _("Withdrawn member")
+    if user.nickname:
+        return user.nickname
+    if user.display_name:
+        return mask_name(user.display_name)
+    return mask_name(user.email.split("@")[0])
+
+
+def user_is_operator(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_superuser or user.has_role(Role.OPERATOR)))
+
+
+def user_is_official(user) -> bool:
+    return bool(
+        user and user.is_authenticated and user.department_id and user.has_role(Role.OFFICIAL)
+    )

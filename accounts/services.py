@@ -1,0 +1,60 @@
+"""Changes to members: profile, roles, withdrawal."""
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from oasis.errors import ServiceError
+
+from .models import User
+from .roles import Role
+
+
+def profile_update(*, user: User, **fields) -> User:
+    """The member edits their own profile; only the listed fields can change."""
+    allowed = {"display_name", "nickname", "district", "birth_year", "gender"}
+    changed = [name for name in fields if name in allowed]
+    for name in changed:
+        setattr(user, name, fields[name] if fields[name] is not None or name == "birth_year" else "")
+    user.save(update_fields=changed)
+    return user
+
+
+def user_set_roles(*, user: User, roles: set[str], department=None) -> User:
+    """Give a member exactly these roles (and a department for officials)."""
+    groups = [Group.objects.get_or_create(name=str(role))[0] for role in roles]
+    with transaction.atomic():
+        user.groups.set(groups)
+        if Role.OFFICIAL in roles and department is None:
+            raise ServiceError("An official must belong to a department.")
+        user.department = department
+        user.is_staff = bool(roles & {Role.OFFICIAL, Role.OPERATOR, Role.MAYOR_OFFICE})
+        user.save(update_fields=["department", "is_staff"])
+    user.__dict__.pop("role_names", None)
+    return user
+
+
+def account_withdraw(*, user: User) -> None:
+    """The member leaves. Their proposals, comments and endorsements stay (the
+    public record must not change), shown as by a withdrawn member; everything
+    that identifies them is erased and they can no longer log in."""
+    from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialAccount
+
+    with transaction.atomic():
+        EmailAddress.objects.filter(user=user).delete()
+        SocialAccount.objects.filter(user=user).delete()
+        user.groups.clear()
+        user.email = f"withdrawn-{user.pk}@invalid.oasis"
+        user.display_name = ""
+        user.nickname = ""
+        user.district = ""
+        user.birth_year = None
+        user.gender = ""
+        user.department = None
+        user.is_active = False
+        user.is_staff = False
+        user.is_superuser = False
+        user.withdrawn_at = timezone.now()
+        user.set_unusable_password()
+        user.save()

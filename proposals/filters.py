@@ -1,0 +1,74 @@
+"""The public proposal list's filters. Plain GET parameters, so they work
+without JavaScript and the URL can be shared."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from accounts.districts import District
+
+from .models import Category, Proposal, ProposalStatus
+from .text import compact
+
+CITY_WIDE = "citywide"
+
+
+class ProposalFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ProposalStatus.choices, empty_label=_("All statuses")
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        to_field_name="code",
+        empty_label=_("All categories"),
+    )
+    district = django_filters.ChoiceFilter(
+        label=_("District"),
+        choices=[(CITY_WIDE, _("City-wide"))] + list(District.choices),
+        empty_label=_("All districts"),
+        method="filter_district",
+    )
+    tag = django_filters.CharFilter(label=_("Tag"), field_name="tags__name", distinct=True)
+    sort = django_filters.OrderingFilter(
+        label=_("Sort"),
+        empty_label=None,
+        null_label=None,
+        choices=[
+            ("new", _("Newest")),
+            ("endorsed", _("Most endorsed")),
+            ("commented", _("Most commented")),
+            ("viewed", _("Most viewed")),
+        ],
+        method="sort_by",
+    )
+
+    class Meta:
+        model = Proposal
+        fields = ["q", "status", "category", "district", "tag"]
+
+    def filter_text(self, queryset, name, value):
+        needle = compact(value)[:100]
+        return queryset.filter(search_text__contains=needle) if needle else queryset
+
+    def filter_district(self, queryset, name, value):
+        return queryset.filter(district="" if value == CITY_WIDE else value)
+
+    ORDERINGS = {
+        "new": ("-created_at", "-id"),
+        "endorsed": ("-endorsement_count", "-id"),
+        "commented": ("-comment_count", "-id"),
+        "viewed": ("-view_count", "-id"),
+    }
+
+    def sort_by(self, queryset, name, value):
+        key = value[0] if value else "new"
+        return queryset.order_by(*self.ORDERINGS.get(key, self.ORDERINGS["new"]))
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        # Newest first when no sort is chosen.
+        if not self.form.cleaned_data.get("sort"):
+            queryset = queryset.order_by(*self.ORDERINGS["new"])
+        return queryset

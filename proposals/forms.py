@@ -1,0 +1,106 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.districts import District
+
+from . import uploads
+from .models import BODY_MAX_LENGTH, COMMENT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, ReportReason
+from .text import normalise_tags
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field that takes several files; each is checked by the service."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
+
+
+class ProposalForm(forms.Form):
+    """Shape only; the rules (lengths, uploads, who may edit) are in services."""
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=TITLE_MAX_LENGTH,
+        help_text=_("One line that says what you propose."),
+    )
+    body = forms.CharField(
+        label=_("Your idea"),
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "Plain text. Leave an empty line between paragraphs; web addresses become links."
+        ),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Policy category"), queryset=Category.objects.all(), empty_label=_("Choose one")
+    )
+    district = forms.ChoiceField(
+        label=_("District"),
+        choices=[("", _("Whole city"))] + list(District.choices),
+        required=False,
+    )
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=300,
+        help_text=_("Words separated by commas or spaces, e.g. 한강, 산책"),
+    )
+    photos = MultipleFileField(
+        label=_("Photos"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+        help_text=_("Up to %(n)d photos (JPEG, PNG, WebP, GIF), %(mb)d MB each. Location data is removed.")
+        % {"n": uploads.MAX_PHOTOS, "mb": uploads.MAX_PHOTO_BYTES // (1024 * 1024)},
+    )
+    files = MultipleFileField(
+        label=_("Files"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ".pdf,.hwp,.hwpx,.docx,.xlsx,.pptx,.txt"}),
+        help_text=_("Up to %(n)d files (PDF, HWP, HWPX, DOCX, XLSX, PPTX, TXT), %(mb)d MB each.")
+        % {"n": uploads.MAX_FILES, "mb": uploads.MAX_FILE_BYTES // (1024 * 1024)},
+    )
+
+    def clean_tags(self):
+        return normalise_tags(self.cleaned_data.get("tags", ""))
+
+
+class ProposalEditForm(ProposalForm):
+    remove_photos = forms.TypedMultipleChoiceField(
+        label=_("Remove photos"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    remove_files = forms.TypedMultipleChoiceField(
+        label=_("Remove files"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, proposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["remove_photos"].choices = [
+            (p.pk, p.alt_text or _("Photo %(n)d") % {"n": i}) for i, p in enumerate(proposal.photos.all(), 1)
+        ]
+        self.fields["remove_files"].choices = [(f.pk, f.original_name) for f in proposal.attachments.all()]
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Comment"),
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why are you reporting this?"), choices=ReportReason.choices)
+    detail = forms.CharField(label=_("Details (optional)"), max_length=500, required=False)

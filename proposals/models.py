@@ -1,0 +1,416 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.districts import District
+
+TITLE_MAX_LENGTH = 100
+BODY_MAX_LENGTH = 10_000
+COMMENT_MAX_LENGTH = 2_000
+
+
+class Category(models.Model):
+    """A policy category (정책 분야). Each has a default department that answers
+    proposals filed under it."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    name_en = models.CharField(_("English name"), max_length=50, blank=True)
+    default_department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("default department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="default_categories",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the page's language (Korean is the data's own language)."""
+        from django.utils.translation import get_language
+
+        if (get_language() or "ko").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=30, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name
+
+
+class ProposalStatus(models.TextChoices):
+    """Where a proposal stands in the pipeline. Only the moves in
+    ProposalStatus.transitions() are allowed; services enforce it."""
+
+    OPEN = "open", _("Gathering endorsements")
+    NOT_REACHED = "not_reached", _("Not enough endorsements")
+    ASSIGNED = "assigned", _("Awaiting department answer")
+    ANSWERED = "answered", _("Answered by department")
+    DEBATE = "debate", _("In debate")
+    REVIEW = "review", _("In working review")
+    ON_AGENDA = "on_agenda", _("On the realization meeting agenda")
+    ADOPTED = "adopted", _("Adopted")
+    NOT_ADOPTED = "not_adopted", _("Not adopted")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the proposer")
+
+    @classmethod
+    def transitions(cls) -> dict[str, set[str]]:
+        return PROPOSAL_TRANSITIONS
+
+
+# The pipeline as data (PRODUCT.md, "The pipeline"). A proposer may withdraw at
+# any time until the realization meeting has decided.
+PROPOSAL_TRANSITIONS: dict[str, set[str]] = {
+    ProposalStatus.OPEN: {
+        ProposalStatus.ASSIGNED,
+        ProposalStatus.NOT_REACHED,
+        ProposalStatus.WITHDRAWN,
+    },
+    ProposalStatus.NOT_REACHED: {ProposalStatus.ASSIGNED, ProposalStatus.WITHDRAWN},
+    ProposalStatus.ASSIGNED: {ProposalStatus.ANSWERED, ProposalStatus.WITHDRAWN},
+    ProposalStatus.ANSWERED: {
+        ProposalStatus.DEBATE,
+        ProposalStatus.REVIEW,
+        ProposalStatus.WITHDRAWN,
+    },
+    ProposalStatus.DEBATE: {ProposalStatus.REVIEW, ProposalStatus.WITHDRAWN},
+    ProposalStatus.REVIEW: {
+        ProposalStatus.ON_AGENDA,
+        ProposalStatus.NOT_ADOPTED,
+        ProposalStatus.WITHDRAWN,
+    },
+    ProposalStatus.ON_AGENDA: {
+        ProposalStatus.ADOPTED,
+        ProposalStatus.NOT_ADOPTED,
+        ProposalStatus.WITHDRAWN,
+    },
+    ProposalStatus.ADOPTED: set(),
+    ProposalStatus.NOT_ADOPTED: set(),
+    ProposalStatus.WITHDRAWN: set(),
+}
+
+
+class ProposalQuerySet(models.QuerySet):
+    def not_deleted(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def public(self):
+        """What the public list shows: not in the trash and not hidden."""
+        return self.filter(deleted_at__isnull=True, is_hidden=False)
+
+    def in_trash(self):
+        return self.filter(deleted_at__isnull=False)
+
+
+class Proposal(models.Model):
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="proposals",
+    )
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    body = models.TextField(_("proposal"), max_length=BODY_MAX_LENGTH)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="proposals"
+    )
+    district = models.CharField(
+        _("district"),
+        max_length=20,
+        choices=District.choices,
+        blank=True,
+        help_text=_("Leave empty for the whole city."),
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="proposals")
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.OPEN
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        help_text=_("The department that answers it, once assigned."),
+    )
+    # Denormalised counters, always changed in the same transaction as the rows
+    # they count (services.py), so the number shown is exact.
+    endorsement_count = models.PositiveIntegerField(_("endorsements"), default=0)
+    comment_count = models.PositiveIntegerField(_("comments"), default=0)
+    view_count = models.PositiveIntegerField(_("views"), default=0)
+    # Title, body and tags lower-cased with all whitespace removed, so that
+    # "한강다리" finds "한강 다리를 걷고…". Indexed with pg_trgm on PostgreSQL.
+    search_text = models.TextField(editable=False, default="")
+
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
+    deleted_at = models.DateTimeField(_("moved to trash at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="proposal_status_created"),
+            models.Index(fields=["-endorsement_count", "-id"], name="proposal_endorsements"),
+            models.Index(fields=["-comment_count", "-id"], name="proposal_comments"),
+            models.Index(fields=["-view_count", "-id"], name="proposal_views"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="withdrawn", withdrawn_at__isnull=False)
+                | (~Q(status="withdrawn") & Q(withdrawn_at__isnull=True)),
+                name="proposal_withdrawn_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("proposals:detail", args=[self.pk])
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == ProposalStatus.WITHDRAWN
+
+
+def photo_path(instance, filename):
+    return f"proposals/{instance.proposal_id}/photos/{filename}"
+
+
+def attachment_path(instance, filename):
+    return f"proposals/{instance.proposal_id}/files/{filename}"
+
+
+class ProposalPhoto(models.Model):
+    """A photo as re-encoded by the portal: the original upload is never kept,
+    so no EXIF or GPS data survives."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=photo_path, width_field="width", height_field="height")
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=photo_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    alt_text = models.CharField(_("description"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self):
+        return self.alt_text or self.image.name
+
+
+class ProposalAttachment(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    kind = models.CharField(_("type"), max_length=10)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("attached file")
+        verbose_name_plural = _("attached files")
+
+    def __str__(self):
+        return self.original_name
+
+
+class Endorsement(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="endorsements")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="endorsements"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "user"], name="endorsement_once_per_member"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.proposal_id}"
+
+
+class CommentQuerySet(models.QuerySet):
+    def not_deleted(self):
+        return self.filter(deleted_at__isnull=True)
+
+
+class Comment(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="comments",
+    )
+    # The department badge as it was when the comment was written, so that a
+    # later transfer does not rewrite history.
+    author_department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH)
+    is_hidden = models.BooleanField(_("hidden"), default=False)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [models.Index(fields=["proposal", "created_at"], name="comment_proposal_created")]
+
+    def __str__(self):
+        return self.body[:40]
+
+    @property
+    def is_edited(self) -> bool:
+        return (self.updated_at - self.created_at).total_seconds() > 1
+
+
+class ReportReason(models.TextChoices):
+    SPAM = "spam", _("Spam or advertising")
+    ABUSE = "abuse", _("Abuse or hate speech")
+    PRIVACY = "privacy", _("Personal information exposed")
+    FALSE = "false", _("False information")
+    OTHER = "other", _("Other")
+
+
+class Report(models.Model):
+    """A member's report of a proposal or a comment, for the operators."""
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="reports"
+    )
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=ReportReason.choices)
+    detail = models.CharField(_("details"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(proposal__isnull=False, comment__isnull=True)
+                | Q(proposal__isnull=True, comment__isnull=False),
+                name="report_has_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "proposal"],
+                condition=Q(proposal__isnull=False),
+                name="report_proposal_once",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "comment"],
+                condition=Q(comment__isnull=False),
+                name="report_comment_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} ({self.proposal_id or self.comment_id})"
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Proposed")
+    EDITED = "edited", _("Edited by the proposer")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    HIDDEN = "hidden", _("Hidden by an operator")
+    UNHIDDEN = "unhidden", _("Restored by an operator")
+    TRASHED = "trashed", _("Moved to the trash")
+    UNTRASHED = "untrashed", _("Restored from the trash")
+    COMMENT_HIDDEN = "comment_hidden", _("A comment was hidden")
+    COMMENT_UNHIDDEN = "comment_unhidden", _("A comment was restored")
+
+
+class ProposalEvent(models.Model):
+    """One row per thing that happened to a proposal; the public timeline is
+    drawn from these (who, what, from, to, why, when)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_role = models.CharField(max_length=30, blank=True)
+    actor_department = models.ForeignKey(
+        "accounts.Department", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=20, choices=ProposalStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=ProposalStatus.choices, blank=True)
+    reason = models.TextField(blank=True)
+    is_public = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("proposal event")
+        verbose_name_plural = _("proposal events")
+
+    def __str__(self):
+        return f"{self.proposal_id}: {self.kind}"
+
+
+class ProposalView(models.Model):
+    """One row per visitor per day, so a view is counted once a day."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
+    visitor = models.CharField(max_length=64)
+    date = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "visitor", "date"], name="proposal_view_once_a_day"
+            ),
+        ]

@@ -1,0 +1,504 @@
+"""Every change to proposals, endorsements, comments and reports.
+
+Each function checks permission, checks the transition, writes with
+`update_fields`, records a ProposalEvent and queues side effects on commit.
+Views, admin actions, commands and tasks all call these; nothing else assigns
+a status or touches a counter."""
+
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from accounts.selectors import user_is_official, user_is_operator
+from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
+
+from . import uploads
+from .models import (
+    BODY_MAX_LENGTH,
+    COMMENT_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    PROPOSAL_TRANSITIONS,
+    Comment,
+    Endorsement,
+    EventKind,
+    Proposal,
+    ProposalAttachment,
+    ProposalEvent,
+    ProposalPhoto,
+    ProposalStatus,
+    ProposalView,
+    Report,
+    Tag,
+)
+from .text import compact
+
+MAX_TAGS = 10
+
+
+# --- events -----------------------------------------------------------------
+
+
+def _actor_role(user) -> str:
+    if user is None:
+        return ""
+    if user_is_operator(user):
+        return Role.OPERATOR
+    if user_is_official(user):
+        return Role.OFFICIAL
+    for role in (Role.MAYOR_OFFICE, Role.EXPERT_INTERNAL, Role.EXPERT_EXTERNAL, Role.PANEL):
+        if user.has_role(role):
+            return role
+    return Role.CITIZEN
+
+
+def event_record(
+    *,
+    proposal: Proposal,
+    kind: str,
+    actor=None,
+    from_status: str = "",
+    to_status: str = "",
+    reason: str = "",
+    is_public: bool = True,
+) -> ProposalEvent:
+    """Write one timeline row. Requires an open transaction in the caller."""
+    return ProposalEvent.objects.create(
+        proposal=proposal,
+        kind=kind,
+        actor=actor,
+        actor_role=_actor_role(actor),
+        actor_department_id=getattr(actor, "department_id", None) if user_is_official(actor) else None,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        is_public=is_public,
+    )
+
+
+# --- proposals --------------------------------------------------------------
+
+
+def _validate_text(title: str, body: str) -> tuple[str, str]:
+    title = (title or "").strip()
+    body = (body or "").strip()
+    errors = {}
+    if len(title) < 2:
+        errors["title"] = _("Please write a title of at least 2 characters.")
+    elif len(title) > TITLE_MAX_LENGTH:
+        errors["title"] = _("The title may be at most %(n)d characters.") % {"n": TITLE_MAX_LENGTH}
+    if len(body) < 10:
+        errors["body"] = _("Please describe your idea in at least 10 characters.")
+    elif len(body) > BODY_MAX_LENGTH:
+        errors["body"] = _("The proposal may be at most %(n)d characters.") % {"n": BODY_MAX_LENGTH}
+    if errors:
+        raise ValidationError(errors)
+    return title, body
+
+
+def _clean_uploads(photos: Sequence, files: Sequence, *, existing_photos=0, existing_files=0):
+    """Check every upload before anything is written, so a bad file leaves
+    nothing half-saved."""
+    if existing_photos + len(photos) > uploads.MAX_PHOTOS:
+        raise ValidationError(
+            {"photos": _("You can attach at most %(n)d photos.") % {"n": uploads.MAX_PHOTOS}}
+        )
+    if existing_files + len(files) > uploads.MAX_FILES:
+        raise ValidationError(
+            {"files": _("You can attach at most %(n)d files.") % {"n": uploads.MAX_FILES}}
+        )
+    clean_photos, clean_files, errors = [], [], {"photos": [], "files": []}
+    for photo in photos:
+        try:
+            clean_photos.append(uploads.clean_photo(photo))
+        except ValidationError as exc:
+            errors["photos"].extend(exc.messages)
+    for upload in files:
+        try:
+            clean_files.append((upload, uploads.clean_attachment(upload)))
+        except ValidationError as exc:
+            errors["files"].extend(exc.messages)
+    errors = {k: v for k, v in errors.items() if v}
+    if errors:
+        raise ValidationError(errors)
+    return clean_photos, clean_files
+
+
+def _save_uploads(proposal, clean_photos, clean_files, *, start=0):
+    for position, photo in enumerate(clean_photos, start=start):
+        item = ProposalPhoto(proposal=proposal, position=position)
+        item.image.save(photo.image.name, photo.image, save=False)
+        item.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
+        item.save()
+    for upload, kind in clean_files:
+        upload.seek(0)
+        item = ProposalAttachment(
+            proposal=proposal,
+            original_name=upload.name[-200:],
+            size=upload.size,
+            kind=kind,
+        )
+        item.file.save(f"file.{kind}", upload, save=False)
+        item.save()
+
+
+def _set_tags(proposal, tag_names: Sequence[str]):
+    if len(tag_names) > MAX_TAGS:
+        raise ValidationError({"tags": _("Use at most %(n)d tags.") % {"n": MAX_TAGS}})
+    tags = [Tag.objects.get_or_create(name=name)[0] for name in tag_names]
+    proposal.tags.set(tags)
+    return tags
+
+
+def _search_text(proposal, tag_names) -> str:
+    return compact(" ".join([proposal.title, proposal.body, *tag_names]))
+
+
+def proposal_create(
+    *,
+    author,
+    title: str,
+    body: str,
+    category,
+    district: str = "",
+    tag_names: Sequence[str] = (),
+    photos: Sequence = (),
+    files: Sequence = (),
+) -> Proposal:
+    """A member proposes. Requires an active, logged-in member; validates text,
+    tags and every upload first; writes the proposal, its photos, files and a
+    'created' event in one transaction."""
+    if not author.is_authenticated or not author.is_active:
+        raise PermissionDenied
+    title, body = _validate_text(title, body)
+    if len(tag_names) > MAX_TAGS:
+        raise ValidationError({"tags": _("Use at most %(n)d tags.") % {"n": MAX_TAGS}})
+    clean_photos, clean_files = _clean_uploads(photos, files)
+    with transaction.atomic():
+        proposal = Proposal(
+            author=author,
+            title=title,
+            body=body,
+            category=category,
+            district=district or "",
+            search_text=compact(" ".join([title, body, *tag_names])),
+        )
+        proposal.save()
+        _set_tags(proposal, tag_names)
+        _save_uploads(proposal, clean_photos, clean_files)
+        event_record(proposal=proposal, kind=EventKind.CREATED, actor=author, to_status=proposal.status)
+    return proposal
+
+
+def proposal_update(
+    *,
+    proposal: Proposal,
+    user,
+    title: str,
+    body: str,
+    category,
+    district: str = "",
+    tag_names: Sequence[str] = (),
+    photos: Sequence = (),
+    files: Sequence = (),
+    remove_photo_ids: Sequence[int] = (),
+    remove_file_ids: Sequence[int] = (),
+) -> Proposal:
+    """The author edits, until the first endorsement. The row is locked so an
+    endorsement arriving at the same moment either comes first (and the edit
+    is refused) or after."""
+    if proposal.author_id != user.pk:
+        raise PermissionDenied
+    title, body = _validate_text(title, body)
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.endorsement_count > 0:
+            raise ServiceError(
+                _("This proposal has already been endorsed, so it can no longer be edited.")
+            )
+        if locked.status != ProposalStatus.OPEN or locked.deleted_at:
+            raise ServiceError(_("Only proposals still gathering endorsements can be edited."))
+        keep_photos = locked.photos.exclude(pk__in=remove_photo_ids)
+        keep_files = locked.attachments.exclude(pk__in=remove_file_ids)
+        clean_photos, clean_files = _clean_uploads(
+            photos, files, existing_photos=keep_photos.count(), existing_files=keep_files.count()
+        )
+        locked.photos.filter(pk__in=remove_photo_ids).delete()
+        locked.attachments.filter(pk__in=remove_file_ids).delete()
+        locked.title, locked.body, locked.category, locked.district = title, body, category, district or ""
+        _set_tags(locked, tag_names)
+        locked.search_text = _search_text(locked, tag_names)
+        locked.save(update_fields=["title", "body", "category", "district", "search_text", "updated_at"])
+        last = keep_photos.order_by("-position").values_list("position", flat=True).first()
+        _save_uploads(locked, clean_photos, clean_files, start=(last or 0) + 1)
+        event_record(proposal=locked, kind=EventKind.EDITED, actor=user)
+    return locked
+
+
+def proposal_transition(*, proposal: Proposal, to_status: str, actor, reason: str = "") -> Proposal:
+    """Move a proposal to `to_status` if the pipeline allows it, recording the
+    event. Permission is the caller's (a specific service) responsibility;
+    this is the one place a status is assigned."""
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if to_status not in PROPOSAL_TRANSITIONS.get(locked.status, set()):
+            raise TransitionNotAllowed(
+                _("A proposal that is “%(from)s” cannot become “%(to)s”.")
+                % {
+                    "from": ProposalStatus(locked.status).label,
+                    "to": ProposalStatus(to_status).label,
+                }
+            )
+        from_status = locked.status
+        locked.status = to_status
+        fields = ["status", "updated_at"]
+        if to_status == ProposalStatus.WITHDRAWN:
+            locked.withdrawn_at = timezone.now()
+            fields.append("withdrawn_at")
+        locked.save(update_fields=fields)
+        event_record(
+            proposal=locked,
+            kind=EventKind.STATUS_CHANGED,
+            actor=actor,
+            from_status=from_status,
+            to_status=to_status,
+            reason=reason,
+        )
+    return locked
+
+
+def proposal_withdraw(*, proposal: Proposal, user, reason: str = "") -> Proposal:
+    """The author withdraws the proposal; it stays public, marked withdrawn,
+    and can no longer be endorsed."""
+    if proposal.author_id != user.pk:
+        raise PermissionDenied
+    return proposal_transition(
+        proposal=proposal, to_status=ProposalStatus.WITHDRAWN, actor=user, reason=reason[:500]
+    )
+
+
+def proposal_trash(*, proposal: Proposal, user, reason: str = "") -> Proposal:
+    """The author or an operator moves a proposal to the trash. It stays
+    stored and operators can restore it."""
+    if not (proposal.author_id == user.pk or user_is_operator(user)):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.deleted_at:
+            raise ServiceError(_("This proposal is already in the trash."))
+        locked.deleted_at = timezone.now()
+        locked.save(update_fields=["deleted_at", "updated_at"])
+        event_record(proposal=locked, kind=EventKind.TRASHED, actor=user, reason=reason, is_public=False)
+    return locked
+
+
+def proposal_restore(*, proposal: Proposal, user, reason: str = "") -> Proposal:
+    """An operator restores a proposal from the trash."""
+    if not user_is_operator(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if not locked.deleted_at:
+            raise ServiceError(_("This proposal is not in the trash."))
+        locked.deleted_at = None
+        locked.save(update_fields=["deleted_at", "updated_at"])
+        event_record(proposal=locked, kind=EventKind.UNTRASHED, actor=user, reason=reason, is_public=False)
+    return locked
+
+
+def proposal_hide(*, proposal: Proposal, user, reason: str) -> Proposal:
+    """An operator hides a proposal under the operating rules. The content
+    stays stored; the page says it was hidden and why."""
+    return _set_hidden(proposal=proposal, user=user, reason=reason, hidden=True)
+
+
+def proposal_unhide(*, proposal: Proposal, user, reason: str) -> Proposal:
+    return _set_hidden(proposal=proposal, user=user, reason=reason, hidden=False)
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Please give a reason."))
+    return reason[:300]
+
+
+def _set_hidden(*, proposal, user, reason, hidden):
+    if not user_is_operator(user):
+        raise PermissionDenied
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.is_hidden == hidden:
+            raise ServiceError(
+                _("This proposal is already hidden.") if hidden else _("This proposal is not hidden.")
+            )
+        locked.is_hidden = hidden
+        locked.hidden_reason = reason if hidden else ""
+        locked.save(update_fields=["is_hidden", "hidden_reason", "updated_at"])
+        event_record(
+            proposal=locked,
+            kind=EventKind.HIDDEN if hidden else EventKind.UNHIDDEN,
+            actor=user,
+            reason=reason,
+        )
+    Report.objects.filter(proposal=locked, resolved_at__isnull=True).update(resolved_at=timezone.now())
+    return locked
+
+
+# --- endorsements -----------------------------------------------------------
+
+
+def proposal_endorse(*, proposal: Proposal, user) -> Proposal:
+    """A member endorses once. The row insert and the counter update share one
+    transaction, and the counter moves with an SQL expression, so the count
+    equals the number of rows under any concurrency."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    if proposal.author_id == user.pk:
+        raise ServiceError(_("You cannot endorse your own proposal."))
+    if proposal.status != ProposalStatus.OPEN or proposal.deleted_at or proposal.is_hidden:
+        raise ServiceError(_("This proposal is no longer gathering endorsements."))
+    try:
+        with transaction.atomic():
+            Endorsement.objects.create(proposal=proposal, user=user)
+            updated = Proposal.objects.filter(
+                pk=proposal.pk, status=ProposalStatus.OPEN, deleted_at__isnull=True
+            ).update(endorsement_count=F("endorsement_count") + 1)
+            if not updated:
+                # Withdrawn between our check and the write: undo the insert.
+                raise ServiceError(_("This proposal is no longer gathering endorsements."))
+    except IntegrityError:
+        raise ServiceError(_("You have already endorsed this proposal.")) from None
+    proposal.refresh_from_db(fields=["endorsement_count"])
+    return proposal
+
+
+def proposal_unendorse(*, proposal: Proposal, user) -> Proposal:
+    """A member takes their endorsement back while the proposal is open."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    if proposal.status != ProposalStatus.OPEN:
+        raise ServiceError(_("Endorsements can only be taken back while the proposal is open."))
+    with transaction.atomic():
+        deleted, _rows = Endorsement.objects.filter(proposal=proposal, user=user).delete()
+        if not deleted:
+            raise ServiceError(_("You have not endorsed this proposal."))
+        Proposal.objects.filter(pk=proposal.pk).update(endorsement_count=F("endorsement_count") - 1)
+    proposal.refresh_from_db(fields=["endorsement_count"])
+    return proposal
+
+
+# --- views ------------------------------------------------------------------
+
+
+def proposal_record_view(*, proposal: Proposal, visitor: str) -> bool:
+    """Count a view once per visitor per day (Seoul time). Returns whether it
+    was counted. A duplicate insert is ignored by the unique constraint."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        _row, created = ProposalView.objects.get_or_create(
+            proposal=proposal, visitor=visitor[:64], date=today
+        )
+        if created:
+            Proposal.objects.filter(pk=proposal.pk).update(view_count=F("view_count") + 1)
+    return created
+
+
+# --- comments ---------------------------------------------------------------
+
+
+def _validate_comment(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Please write a comment.")})
+    if len(body) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            {"body": _("A comment may be at most %(n)d characters.") % {"n": COMMENT_MAX_LENGTH}}
+        )
+    return body
+
+
+def comment_create(*, proposal: Proposal, author, body: str) -> Comment:
+    """A logged-in member comments. Officials' comments carry their department."""
+    if not author.is_authenticated or not author.is_active:
+        raise PermissionDenied
+    body = _validate_comment(body)
+    if proposal.deleted_at or proposal.is_hidden:
+        raise ServiceError(_("Comments are closed on this proposal."))
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            proposal=proposal,
+            author=author,
+            body=body,
+            author_department_id=author.department_id if user_is_official(author) else None,
+        )
+        Proposal.objects.filter(pk=proposal.pk).update(comment_count=F("comment_count") + 1)
+    return comment
+
+
+def comment_update(*, comment: Comment, user, body: str) -> Comment:
+    if comment.author_id != user.pk or comment.deleted_at:
+        raise PermissionDenied
+    comment.body = _validate_comment(body)
+    comment.save(update_fields=["body", "updated_at"])
+    return comment
+
+
+def comment_delete(*, comment: Comment, user) -> None:
+    """The author deletes their comment: it leaves the page and the count but
+    stays stored, as everything a citizen writes does."""
+    if comment.author_id != user.pk:
+        raise PermissionDenied
+    with transaction.atomic():
+        updated = Comment.objects.filter(pk=comment.pk, deleted_at__isnull=True).update(
+            deleted_at=timezone.now()
+        )
+        if not updated:
+            raise ServiceError(_("This comment was already deleted."))
+        Proposal.objects.filter(pk=comment.proposal_id).update(comment_count=F("comment_count") - 1)
+
+
+def comment_set_hidden(*, comment: Comment, user, reason: str, hidden: bool) -> Comment:
+    """An operator hides or restores a comment, with a reason on the timeline."""
+    if not user_is_operator(user):
+        raise PermissionDenied
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.is_hidden == hidden:
+            raise ServiceError(
+                _("This comment is already hidden.") if hidden else _("This comment is not hidden.")
+            )
+        locked.is_hidden = hidden
+        locked.hidden_reason = reason if hidden else ""
+        locked.save(update_fields=["is_hidden", "hidden_reason", "updated_at"])
+        event_record(
+            proposal=locked.proposal,
+            kind=EventKind.COMMENT_HIDDEN if hidden else EventKind.COMMENT_UNHIDDEN,
+            actor=user,
+            reason=reason,
+            is_public=False,
+        )
+    Report.objects.filter(comment=locked, resolved_at__isnull=True).update(resolved_at=timezone.now())
+    return locked
+
+
+# --- reports ----------------------------------------------------------------
+
+
+def report_create(*, reporter, reason: str, detail: str = "", proposal=None, comment=None) -> Report:
+    """Anyone logged in reports a proposal or a comment, once each."""
+    if not reporter.is_authenticated:
+        raise PermissionDenied
+    try:
+        with transaction.atomic():
+            return Report.objects.create(
+                reporter=reporter, proposal=proposal, comment=comment, reason=reason, detail=detail[:500]
+            )
+    except IntegrityError:
+        raise ServiceError(_("You have already reported this.")) from None

@@ -1,0 +1,354 @@
+"""Thin views: forms check shape, services apply the rules, errors become a
+message on the page."""
+
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from accounts.selectors import user_is_operator
+from oasis.errors import ServiceError
+
+from . import selectors, services
+from .filters import ProposalFilter
+from .forms import CommentForm, ProposalEditForm, ProposalForm, ReasonForm, ReportForm
+from .models import Comment, Proposal
+
+PAGE_SIZE = 20
+
+
+def _add_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def proposal_list(request):
+    queryset = selectors.with_endorsed_flag(selectors.proposal_list(), request.user)
+    filterset = ProposalFilter(request.GET, queryset=queryset)
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "proposals/list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+def _visitor_key(request) -> str:
+    """Members by id; anonymous visitors by session, falling back to a hash of
+    IP and browser, so nobody's address is stored."""
+    if request.user.is_authenticated:
+        return f"u{request.user.pk}"
+    if not request.session.session_key:
+        request.session.save()
+    raw = request.session.session_key or (
+        request.META.get("REMOTE_ADDR", "") + request.META.get("HTTP_USER_AGENT", "")
+    )
+    return "s" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+def proposal_detail(request, pk):
+    try:
+        proposal = selectors.proposal_for_detail(pk)
+    except Proposal.DoesNotExist:
+        raise Http404 from None
+    if not proposal.is_hidden or user_is_operator(request.user):
+        if services.proposal_record_view(proposal=proposal, visitor=_visitor_key(request)):
+            proposal.view_count += 1
+    return render(
+        request,
+        "proposals/detail.html",
+        {
+            "proposal": proposal,
+            "timeline": selectors.proposal_timeline(proposal),
+            "comments": selectors.proposal_comments(proposal),
+            "endorsed": selectors.has_endorsed(proposal, request.user),
+            "comment_form": CommentForm(),
+            "report_form": ReportForm(),
+            "is_operator": user_is_operator(request.user),
+        },
+    )
+
+
+@login_required
+@ratelimit(key="user", rate="10/h", method="POST", block=True)
+@ratelimit(key="ip", rate="30/h", method="POST", block=True)
+def proposal_create(request):
+    form = ProposalForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            proposal = services.proposal_create(
+                author=request.user,
+                title=data["title"],
+                body=data["body"],
+                category=data["category"],
+                district=data["district"],
+                tag_names=data["tags"],
+                photos=data["photos"],
+                files=data["files"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your proposal is published. Thank you!"))
+            return redirect(proposal)
+    return render(request, "proposals/form.html", {"form": form, "editing": False})
+
+
+def _own_proposal(request, pk) -> Proposal:
+    proposal = get_object_or_404(Proposal.objects.not_deleted(), pk=pk)
+    if proposal.author_id != request.user.pk:
+        raise Http404  # someone else's proposal: as if it were not there to edit
+    return proposal
+
+
+@login_required
+def proposal_edit(request, pk):
+    proposal = _own_proposal(request, pk)
+    if not request.user.has_perm("proposals.edit_proposal", proposal):
+        messages.error(
+            request,
+            _("This proposal has already been endorsed, so it can no longer be edited.")
+            if proposal.endorsement_count
+            else _("Only proposals still gathering endorsements can be edited."),
+        )
+        return redirect(proposal)
+    initial = {
+        "title": proposal.title,
+        "body": proposal.body,
+        "category": proposal.category,
+        "district": proposal.district,
+        "tags": ", ".join(t.name for t in proposal.tags.all()),
+    }
+    form = ProposalEditForm(request.POST or None, request.FILES or None, initial=initial, proposal=proposal)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.proposal_update(
+                proposal=proposal,
+                user=request.user,
+                title=data["title"],
+                body=data["body"],
+                category=data["category"],
+                district=data["district"],
+                tag_names=data["tags"],
+                photos=data["photos"],
+                files=data["files"],
+                remove_photo_ids=data["remove_photos"],
+                remove_file_ids=data["remove_files"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return redirect(proposal)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(proposal)
+    return render(request, "proposals/form.html", {"form": form, "editing": True, "proposal": proposal})
+
+
+def _run(request, action, success_message):
+    """Call a service and report the outcome as a message."""
+    try:
+        action()
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return False
+    if success_message:
+        messages.success(request, success_message)
+    return True
+
+
+@login_required
+@require_POST
+def proposal_withdraw(request, pk):
+    proposal = _own_proposal(request, pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    _run(
+        request,
+        lambda: services.proposal_withdraw(proposal=proposal, user=request.user, reason=reason),
+        _("Your proposal is withdrawn."),
+    )
+    return redirect(proposal)
+
+
+@login_required
+@require_POST
+def proposal_trash(request, pk):
+    proposal = _own_proposal(request, pk)
+    if _run(
+        request,
+        lambda: services.proposal_trash(proposal=proposal, user=request.user),
+        _("Your proposal is deleted. Ask the operators if you want it back."),
+    ):
+        return redirect("me")
+    return redirect(proposal)
+
+
+@login_required
+@require_POST
+@ratelimit(key="user", rate="120/h", method="POST", block=True)
+@ratelimit(key="ip", rate="300/h", method="POST", block=True)
+def proposal_endorse(request, pk):
+    proposal = get_object_or_404(Proposal.objects.not_deleted(), pk=pk)
+    if request.POST.get("action") == "withdraw":
+        _run(
+            request,
+            lambda: services.proposal_unendorse(proposal=proposal, user=request.user),
+            _("Your endorsement is taken back."),
+        )
+    else:
+        _run(
+            request,
+            lambda: services.proposal_endorse(proposal=proposal, user=request.user),
+            _("You endorsed this proposal."),
+        )
+    return redirect(f"{proposal.get_absolute_url()}#endorse")
+
+
+@login_required
+@require_POST
+@ratelimit(key="user", rate="30/h", method="POST", block=True)
+@ratelimit(key="ip", rate="100/h", method="POST", block=True)
+def comment_create(request, pk):
+    proposal = get_object_or_404(Proposal.objects.not_deleted(), pk=pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment = services.comment_create(
+                proposal=proposal, author=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Your comment is posted."))
+            return redirect(f"{proposal.get_absolute_url()}#comment-{comment.pk}")
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(f"{proposal.get_absolute_url()}#comments")
+
+
+def _own_comment(request, pk) -> Comment:
+    comment = get_object_or_404(Comment.objects.not_deleted().select_related("proposal"), pk=pk)
+    if comment.author_id != request.user.pk:
+        raise Http404
+    return comment
+
+
+@login_required
+def comment_edit(request, pk):
+    comment = _own_comment(request, pk)
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_update(comment=comment, user=request.user, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Your comment is updated."))
+            return redirect(f"{comment.proposal.get_absolute_url()}#comment-{comment.pk}")
+    return render(request, "proposals/comment_form.html", {"form": form, "comment": comment})
+
+
+@login_required
+@require_POST
+def comment_delete(request, pk):
+    comment = _own_comment(request, pk)
+    _run(
+        request,
+        lambda: services.comment_delete(comment=comment, user=request.user),
+        _("Your comment is deleted."),
+    )
+    return redirect(f"{comment.proposal.get_absolute_url()}#comments")
+
+
+@login_required
+@require_POST
+@ratelimit(key="user", rate="30/h", method="POST", block=True)
+def report(request, target, pk):
+    if target == "proposal":
+        proposal = get_object_or_404(Proposal.objects.not_deleted(), pk=pk)
+        kwargs = {"proposal": proposal}
+    else:
+        comment = get_object_or_404(Comment.objects.not_deleted().select_related("proposal"), pk=pk)
+        proposal = comment.proposal
+        kwargs = {"comment": comment}
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.report_create(
+                reporter=request.user,
+                reason=form.cleaned_data["reason"],
+                detail=form.cleaned_data["detail"],
+                **kwargs,
+            ),
+            _("Thank you. The operators will look at your report."),
+        )
+    else:
+        messages.error(request, _("Please choose a reason for the report."))
+    return redirect(proposal)
+
+
+@login_required
+@require_POST
+def moderate(request, target, pk):
+    """Operators hide or restore a proposal or comment from the page, with a reason."""
+    if not user_is_operator(request.user):
+        raise Http404
+    hide = request.POST.get("action") == "hide"
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if target == "proposal":
+        proposal = get_object_or_404(Proposal.objects.not_deleted(), pk=pk)
+        service = services.proposal_hide if hide else services.proposal_unhide
+        action = lambda: service(proposal=proposal, user=request.user, reason=reason)  # noqa: E731
+    else:
+        comment = get_object_or_404(Comment.objects.not_deleted().select_related("proposal"), pk=pk)
+        proposal = comment.proposal
+        action = lambda: services.comment_set_hidden(  # noqa: E731
+            comment=comment, user=request.user, reason=reason, hidden=hide
+        )
+    _run(request, action, _("Hidden.") if hide else _("Restored."))
+    return redirect(proposal)
+
+
+@login_required
+def me(request):
+    """My proposals with their status, my endorsements and my comments."""
+    user = request.user
+    return render(
+        request,
+        "proposals/me.html",
+        {
+            "my_proposals": Proposal.objects.not_deleted()
+            .filter(author=user)
+            .select_related("category"),
+            "my_endorsements": user.endorsements.select_related("proposal")
+            .filter(proposal__deleted_at__isnull=True)
+            .order_by("-created_at"),
+            "my_comments": Comment.objects.not_deleted()
+            .filter(author=user, proposal__deleted_at__isnull=True)
+            .select_related("proposal")
+            .order_by("-created_at"),
+            "today": timezone.localdate(),
+        },
+    )

@@ -1,0 +1,58 @@
+"""Shared fixtures. Tests that need a real server carry a marker:
+
+- `postgres`: runs only when DATABASE_URL points at PostgreSQL;
+- `redis`: runs only when REDIS_URL is set;
+- `browser`: needs Debian's Chromium at /usr/bin/chromium.
+
+Without the server such a test is skipped with the reason printed in the
+summary (`-ra`). In CI (`OASIS_REQUIRE_SERVERS=1`, set by .ci/run) a missing
+server is an error instead: no test is skipped there for want of a server."""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+REQUIRE_SERVERS = os.environ.get("OASIS_REQUIRE_SERVERS") == "1"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _missing(marker: str) -> str | None:
+    if marker == "postgres" and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return "needs PostgreSQL: set DATABASE_URL (as .ci/run does)"
+    if marker == "redis" and not os.environ.get("REDIS_URL"):
+        return "needs Redis: set REDIS_URL (as .ci/run does)"
+    if marker == "browser" and not shutil.which(CHROMIUM):
+        return f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    missing: set[str] = set()
+    for item in items:
+        for marker in ("postgres", "redis", "browser"):
+            if item.get_closest_marker(marker) and (reason := _missing(marker)):
+                missing.add(reason)
+                item.add_marker(pytest.mark.skip(reason=reason))
+    if missing and REQUIRE_SERVERS:
+        raise pytest.UsageError(
+            "OASIS_REQUIRE_SERVERS=1 but servers are missing: " + "; ".join(sorted(missing))
+        )
+
+
+@pytest.fixture(autouse=True)
+def _media_and_mail(settings, tmp_path):
+    """Each test writes uploads to its own folder and sends mail to the outbox."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache; start every test from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
