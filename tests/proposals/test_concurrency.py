@@ -1,0 +1,91 @@
+"""Exact counts under concurrency, on the real PostgreSQL server."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from oasis.errors import ServiceError
+from proposals import services
+from proposals.models import Endorsement, Proposal
+from tests.factories import ProposalFactory, UserFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _run_at_once(callables):
+    """Start every callable in its own thread (own database connection) at the
+    same moment; collect what each returned or raised."""
+    barrier = threading.Barrier(len(callables))
+    results = [None] * len(callables)
+
+    def worker(i, fn):
+        try:
+            barrier.wait()
+            results[i] = fn()
+        except Exception as exc:  # noqa: BLE001 - recorded for the assertions
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, fn)) for i, fn in enumerate(callables)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
+
+
+def test_many_members_endorsing_at_once_are_all_counted():
+    # Given a proposal and 40 members
+    proposal = ProposalFactory()
+    members = [UserFactory() for _ in range(40)]
+
+    # When they all endorse at the same moment
+    results = _run_at_once(
+        [lambda m=m: services.proposal_endorse(proposal=proposal, user=m) for m in members]
+    )
+
+    # Then every endorsement is stored once and the count shown equals the rows
+    assert [r for r in results if isinstance(r, Exception)] == []
+    proposal.refresh_from_db()
+    assert Endorsement.objects.filter(proposal=proposal).count() == 40
+    assert proposal.endorsement_count == 40
+
+
+def test_one_member_endorsing_many_times_at_once_counts_once():
+    # Given a proposal and one member with many tabs open
+    proposal = ProposalFactory()
+    member = UserFactory()
+
+    # When the member's 10 requests arrive together
+    results = _run_at_once(
+        [lambda: services.proposal_endorse(proposal=proposal, user=member) for _ in range(10)]
+    )
+
+    # Then exactly one succeeds and the others are told they already endorsed
+    successes = [r for r in results if isinstance(r, Proposal)]
+    refusals = [r for r in results if isinstance(r, ServiceError)]
+    assert len(successes) == 1
+    assert len(refusals) == 9
+    proposal.refresh_from_db()
+    assert proposal.endorsement_count == 1 == Endorsement.objects.filter(proposal=proposal).count()
+
+
+def test_endorse_and_take_back_racing_keeps_count_exact():
+    # Given 20 members who endorsed and 20 who have not
+    proposal = ProposalFactory()
+    endorsers = [UserFactory() for _ in range(20)]
+    for member in endorsers:
+        services.proposal_endorse(proposal=proposal, user=member)
+    newcomers = [UserFactory() for _ in range(20)]
+
+    # When the first group takes theirs back while the second endorses
+    calls = [lambda m=m: services.proposal_unendorse(proposal=proposal, user=m) for m in endorsers]
+    calls += [lambda m=m: services.proposal_endorse(proposal=proposal, user=m) for m in newcomers]
+    results = _run_at_once(calls)
+
+    # Then the count is exactly the endorsements that remain
+    assert [r for r in results if isinstance(r, Exception)] == []
+    proposal.refresh_from_db()
+    assert proposal.endorsement_count == 20 == Endorsement.objects.filter(proposal=proposal).count()
