@@ -27,3 +27,11 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     readonly_fields = ["last_login", "date_joined", "withdrawn_at"]
     filter_horizontal = ["groups"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Operators manage members, but only a superuser may hand out roles or
+        # admin rights, so nobody can raise their own privileges.
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["groups", "is_staff", "is_superuser"]
+        return fields

@@ -414,3 +414,6 @@ class ProposalView(models.Model):
                 fields=["proposal", "visitor", "date"], name="proposal_view_once_a_day"
             ),
         ]
+
+    def __str__(self):
+        return f"{self.proposal_id} {self.date}"

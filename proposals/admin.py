@@ -1,0 +1,544 @@
+"""The operators' workroom for proposals, comments and reports.
+
+The admin never writes a proposal, comment or report itself: change pages are
+read-only, and every change is an action that calls a service in services.py
+(which checks that the user is an operator, checks the transition and records
+the event). Hard delete is switched off: nothing a citizen writes is lost.
+Who sees what comes from the role groups (accounts/permissions.py); the
+moderation actions and the export are for operators only."""
+
+from collections.abc import Callable
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportActionMixin
+from import_export.formats.base_formats import CSV, XLSX
+from rangefilter.filters import DateRangeFilterBuilder
+
+from accounts.selectors import user_is_operator
+from oasis.errors import ServiceError
+
+from . import services
+from .admin_forms import ModerationReasonForm
+from .models import Category, Comment, Proposal, ProposalEvent, Report
+from .resources import ProposalResource
+
+# How many skipped items are named one by one after a bulk action.
+MAX_SKIPPED_LISTED = 10
+
+
+# --- moderation actions -------------------------------------------------------
+
+
+def moderate_with_reason(
+    modeladmin: admin.ModelAdmin,
+    request,
+    queryset,
+    *,
+    action: str,
+    title: str,
+    intro: str,
+    submit_label: str,
+    service: Callable[..., object],
+    done,
+):
+    """Run a moderation service on every selected item, with a reason.
+
+    The first POST (from the changelist) shows an intermediate page that asks
+    for the reason. The second (`apply` in the POST) calls `service(obj, user,
+    reason)` per item; a ServiceError skips that item and its message is shown.
+    Without a reason nothing is changed and the page says so."""
+    form = ModerationReasonForm(request.POST if "apply" in request.POST else None)
+    if form.is_bound:
+        if form.is_valid():
+            _apply_each(
+                request, queryset, reason=form.cleaned_data["reason"], service=service, done=done
+            )
+            return None  # back to the changelist, filters kept
+        modeladmin.message_user(
+            request, gettext("Please give a reason. Nothing has been changed."), messages.ERROR
+        )
+    request.current_app = modeladmin.admin_site.name
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "intro": intro,
+        "submit_label": submit_label,
+        "opts": modeladmin.model._meta,
+        "queryset": queryset,
+        "form": form,
+        "action": action,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "media": modeladmin.media + form.media,
+    }
+    return TemplateResponse(request, "admin/proposals/moderation_reason.html", context)
+
+
+def _apply_each(request, queryset, *, reason, service, done) -> None:
+    changed, skipped = 0, []
+    for obj in queryset:
+        try:
+            service(obj, request.user, reason)
+        except ServiceError as exc:
+            skipped.append((obj, exc.message))
+        else:
+            changed += 1
+    if changed:
+        messages.success(request, done % {"count": changed})
+    else:
+        messages.info(request, gettext("Nothing was changed."))
+    for obj, message in skipped[:MAX_SKIPPED_LISTED]:
+        messages.warning(
+            request,
+            gettext("Skipped #%(id)s “%(item)s”: %(message)s")
+            % {"id": obj.pk, "item": obj, "message": message},
+        )
+    if len(skipped) > MAX_SKIPPED_LISTED:
+        more = len(skipped) - MAX_SKIPPED_LISTED
+        messages.warning(
+            request,
+            ngettext("%(count)d more item was skipped.", "%(count)d more items were skipped.", more)
+            % {"count": more},
+        )
+
+
+def moderation_action(*, name, description, title, intro, submit_label, service, done):
+    """An admin action, for operators only, that asks for a reason and then
+    calls `service(obj, user, reason)` for each selected item. `done` is an
+    ngettext_lazy message with a %(count)d placeholder."""
+
+    def action(modeladmin, request, queryset):
+        return moderate_with_reason(
+            modeladmin,
+            request,
+            queryset,
+            action=name,
+            title=title,
+            intro=intro,
+            submit_label=submit_label,
+            service=service,
+            done=done,
+        )
+
+    action.__name__ = name
+    return admin.action(description=description, permissions=["moderate"])(action)
+
+
+hide_proposals = moderation_action(
+    name="hide_proposals",
+    description=_("Hide selected proposals (asks for a reason)"),
+    title=_("Hide proposals"),
+    intro=_(
+        "These proposals will be hidden from the public. Their text stays stored "
+        "and their page shows the reason you give."
+    ),
+    submit_label=_("Hide"),
+    service=lambda p, user, reason: services.proposal_hide(proposal=p, user=user, reason=reason),
+    done=ngettext_lazy(
+        "%(count)d proposal was hidden.", "%(count)d proposals were hidden.", "count"
+    ),
+)
+
+unhide_proposals = moderation_action(
+    name="unhide_proposals",
+    description=_("Restore selected hidden proposals (asks for a reason)"),
+    title=_("Restore hidden proposals"),
+    intro=_("These proposals will be shown to the public again."),
+    submit_label=_("Restore"),
+    service=lambda p, user, reason: services.proposal_unhide(proposal=p, user=user, reason=reason),
+    done=ngettext_lazy(
+        "%(count)d proposal was restored.", "%(count)d proposals were restored.", "count"
+    ),
+)
+
+trash_proposals = moderation_action(
+    name="trash_proposals",
+    description=_("Move selected proposals to the trash (asks for a reason)"),
+    title=_("Move proposals to the trash"),
+    intro=_(
+        "These proposals will leave the public site. They stay stored and can be "
+        "restored from the trash."
+    ),
+    submit_label=_("Move to the trash"),
+    service=lambda p, user, reason: services.proposal_trash(proposal=p, user=user, reason=reason),
+    done=ngettext_lazy(
+        "%(count)d proposal was moved to the trash.",
+        "%(count)d proposals were moved to the trash.",
+        "count",
+    ),
+)
+
+restore_from_trash = moderation_action(
+    name="restore_from_trash",
+    description=_("Restore selected proposals from the trash (asks for a reason)"),
+    title=_("Restore proposals from the trash"),
+    intro=_("These proposals will be back on the public site."),
+    submit_label=_("Restore"),
+    service=lambda p, user, reason: services.proposal_restore(proposal=p, user=user, reason=reason),
+    done=ngettext_lazy(
+        "%(count)d proposal was restored from the trash.",
+        "%(count)d proposals were restored from the trash.",
+        "count",
+    ),
+)
+
+hide_comments = moderation_action(
+    name="hide_comments",
+    description=_("Hide selected comments (asks for a reason)"),
+    title=_("Hide comments"),
+    intro=_("These comments will be hidden from the public. Their text stays stored."),
+    submit_label=_("Hide"),
+    service=lambda c, user, reason: services.comment_set_hidden(
+        comment=c, user=user, reason=reason, hidden=True
+    ),
+    done=ngettext_lazy("%(count)d comment was hidden.", "%(count)d comments were hidden.", "count"),
+)
+
+unhide_comments = moderation_action(
+    name="unhide_comments",
+    description=_("Restore selected hidden comments (asks for a reason)"),
+    title=_("Restore hidden comments"),
+    intro=_("These comments will be shown to the public again."),
+    submit_label=_("Restore"),
+    service=lambda c, user, reason: services.comment_set_hidden(
+        comment=c, user=user, reason=reason, hidden=False
+    ),
+    done=ngettext_lazy(
+        "%(count)d comment was restored.", "%(count)d comments were restored.", "count"
+    ),
+)
+
+
+class OperatorOnlyMixin:
+    """Moderation (`permissions=["moderate"]` on an action) and export are for
+    operators, the same test the services apply."""
+
+    def has_moderate_permission(self, request) -> bool:
+        return user_is_operator(request.user)
+
+    def has_export_permission(self, request) -> bool:
+        return user_is_operator(request.user)
+
+
+class ReadOnlyRecordMixin:
+    """Rows citizens wrote or the system recorded: shown, never added, edited
+    or deleted through the admin."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# --- filters ------------------------------------------------------------------
+
+
+class EndorsementCountFilter(admin.SimpleListFilter):
+    """Buckets around the bars of the pipeline: Democracy Seoul sent a
+    proposal to its department at 50 endorsements and to debate at 500."""
+
+    title = _("endorsements")
+    parameter_name = "endorsements"
+    BUCKETS = {"0": (0, 0), "1-49": (1, 49), "50-499": (50, 499), "500+": (500, None)}
+
+    def lookups(self, request, model_admin):
+        return [
+            ("0", _("None")),
+            ("1-49", _("1 to 49")),
+            ("50-499", _("50 to 499")),
+            ("500+", _("500 or more")),
+        ]
+
+    def queryset(self, request, queryset):
+        bucket = self.BUCKETS.get(self.value())
+        if bucket is None:
+            return queryset
+        low, high = bucket
+        queryset = queryset.filter(endorsement_count__gte=low)
+        return queryset if high is None else queryset.filter(endorsement_count__lte=high)
+
+
+class TrashFilter(admin.SimpleListFilter):
+    """By default the list leaves out the trash, as the public site does; the
+    operator opens the trash (or everything) with this filter."""
+
+    title = _("trash")
+    parameter_name = "trash"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("In the trash")), ("all", _("All, with the trash"))]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Not in the trash"),
+        }
+        for lookup, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.in_trash()
+        if self.value() == "all":
+            return queryset
+        return queryset.not_deleted()
+
+
+class OfficialCommentFilter(admin.SimpleListFilter):
+    title = _("written by")
+    parameter_name = "official"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("A department official")), ("no", _("A member"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(author_department__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(author_department__isnull=True)
+        return queryset
+
+
+class HandledFilter(admin.SimpleListFilter):
+    title = _("handled")
+    parameter_name = "handled"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Waiting")), ("yes", _("Handled"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(resolved_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(resolved_at__isnull=True)
+        return queryset
+
+
+# --- proposals ----------------------------------------------------------------
+
+
+class ProposalEventInline(admin.TabularInline):
+    """The proposal's timeline, public and internal rows alike, read-only."""
+
+    model = ProposalEvent
+    verbose_name = _("timeline entry")
+    verbose_name_plural = _("timeline")
+    fields = readonly_fields = [
+        "created_at",
+        "kind",
+        "from_status",
+        "to_status",
+        "actor",
+        "actor_role",
+        "actor_department",
+        "reason",
+        "is_public",
+    ]
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor", "actor_department")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Proposal)
+class ProposalAdmin(OperatorOnlyMixin, ReadOnlyRecordMixin, ExportActionMixin, admin.ModelAdmin):
+    list_display = [
+        "id",
+        "title",
+        "status",
+        "category",
+        "district_label",
+        "endorsement_count",
+        "comment_count",
+        "view_count",
+        "author",
+        "created_at",
+        "is_hidden",
+    ]
+    list_display_links = ["id", "title"]
+    list_select_related = ["author", "category", "department"]
+    list_filter = [
+        "status",
+        ("created_at", DateRangeFilterBuilder(title=_("created"))),
+        "category",
+        "district",
+        "department",
+        EndorsementCountFilter,
+        "is_hidden",
+        TrashFilter,
+    ]
+    search_fields = ["title", "author__email", "author__display_name", "author__nickname"]
+    search_help_text = _("Title, or the author's e-mail, name or nickname.")
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["title", "body", "author", "category", "district", "tags"]}),
+        (
+            _("Pipeline"),
+            {
+                "fields": [
+                    "status",
+                    "department",
+                    "endorsement_count",
+                    "comment_count",
+                    "view_count",
+                ]
+            },
+        ),
+        (
+            _("Moderation"),
+            {"fields": ["is_hidden", "hidden_reason", "deleted_at", "withdrawn_at"]},
+        ),
+        (_("Dates"), {"fields": ["created_at", "updated_at"]}),
+    ]
+    inlines = [ProposalEventInline]
+    actions = [hide_proposals, unhide_proposals, trash_proposals, restore_from_trash]
+
+    # django-import-export: export only (no import), CSV and Excel.
+    resource_classes = [ProposalResource]
+    export_formats = [CSV, XLSX]
+    show_change_form_export = False
+
+    def get_valid_export_item_pks(self, request):
+        # Called by django-import-export 4.4 when exporting the selection of the
+        # "export" action; the base version is deprecated and warns.
+        return self.get_queryset(request).values_list("pk", flat=True)
+
+    @admin.display(description=_("district"), ordering="district")
+    def district_label(self, proposal):
+        return proposal.get_district_display() if proposal.district else _("Whole city")
+
+
+# --- comments -----------------------------------------------------------------
+
+
+@admin.register(Comment)
+class CommentAdmin(OperatorOnlyMixin, ReadOnlyRecordMixin, admin.ModelAdmin):
+    list_display = [
+        "id",
+        "excerpt",
+        "proposal_link",
+        "author",
+        "department_badge",
+        "is_hidden",
+        "deleted_by_author",
+        "created_at",
+    ]
+    list_display_links = ["id", "excerpt"]
+    list_select_related = ["proposal", "author", "author_department"]
+    list_filter = [
+        "is_hidden",
+        OfficialCommentFilter,
+        ("created_at", DateRangeFilterBuilder(title=_("created"))),
+    ]
+    search_fields = [
+        "body",
+        "proposal__title",
+        "author__email",
+        "author__display_name",
+        "author__nickname",
+    ]
+    search_help_text = _("Comment text, proposal title, or the author's e-mail, name or nickname.")
+    list_per_page = 50
+    fields = [
+        "proposal",
+        "author",
+        "author_department",
+        "body",
+        "is_hidden",
+        "hidden_reason",
+        "deleted_at",
+        "created_at",
+        "updated_at",
+    ]
+    actions = [hide_comments, unhide_comments]
+
+    @admin.display(description=_("comment"))
+    def excerpt(self, comment):
+        return str(comment)
+
+    @admin.display(description=_("proposal"), ordering="proposal")
+    def proposal_link(self, comment):
+        url = reverse("admin:proposals_proposal_change", args=[comment.proposal_id])
+        return format_html(
+            '<a href="{}">#{} {}</a>', url, comment.proposal_id, comment.proposal.title
+        )
+
+    @admin.display(description=_("department badge"))
+    def department_badge(self, comment):
+        return comment.author_department.name if comment.author_department else ""
+
+    @admin.display(description=_("deleted by the author"), boolean=True)
+    def deleted_by_author(self, comment):
+        return comment.deleted_at is not None
+
+
+# --- reports ------------------------------------------------------------------
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyRecordMixin, admin.ModelAdmin):
+    """Reports are handled by acting on their target (hiding it marks its open
+    reports handled), so the list links straight to it."""
+
+    list_display = ["reason", "target", "reporter", "created_at", "handled"]
+    list_select_related = ["reporter", "proposal", "comment"]
+    list_filter = [HandledFilter, "reason"]
+    list_per_page = 50
+    fields = ["reason", "detail", "target", "reporter", "created_at", "resolved_at"]
+    readonly_fields = ["target"]
+
+    @admin.display(description=_("reported item"))
+    def target(self, report):
+        if report.proposal_id:
+            url = reverse("admin:proposals_proposal_change", args=[report.proposal_id])
+            label = gettext("Proposal #%(id)s “%(title)s”") % {
+                "id": report.proposal_id,
+                "title": report.proposal.title,
+            }
+        else:
+            url = reverse("admin:proposals_comment_change", args=[report.comment_id])
+            label = gettext("Comment #%(id)s “%(excerpt)s”") % {
+                "id": report.comment_id,
+                "excerpt": report.comment,
+            }
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    @admin.display(description=_("handled"), boolean=True, ordering="resolved_at")
+    def handled(self, report):
+        return report.resolved_at is not None
+
+
+# --- reference data -----------------------------------------------------------
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "code", "default_department", "position"]
+    list_select_related = ["default_department"]
+    list_editable = ["position"]
+    search_fields = ["name", "name_en", "code"]
