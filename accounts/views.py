@@ -1,3 +1,4 @@
+import copy
 import json
 
 from django.contrib import messages
@@ -15,7 +16,10 @@ from .forms import AccountDeleteForm, ProfileForm
 
 @login_required
 def profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    # The form validates a copy: a ModelForm writes what was typed into its
+    # instance even when it is refused, and the page (and the header) must keep
+    # showing what is saved.
+    form = ProfileForm(request.POST or None, instance=copy.copy(request.user))
     if request.method == "POST" and form.is_valid():
         services.profile_update(user=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields})
         messages.success(request, _("Your profile is saved."))

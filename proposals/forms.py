@@ -24,6 +24,16 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
 
 
+class PlainTextField(forms.CharField):
+    """Multi-line plain text. Browsers count a line break as one character for
+    `maxlength` but send it as CRLF; store it as LF so the limit the page
+    enforces is the one the server checks."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 class ProposalForm(forms.Form):
     """Shape only; the rules (lengths, uploads, who may edit) are in services."""
 
@@ -32,7 +42,7 @@ class ProposalForm(forms.Form):
         max_length=TITLE_MAX_LENGTH,
         help_text=_("One line that says what you propose."),
     )
-    body = forms.CharField(
+    body = PlainTextField(
         label=_("Your idea"),
         max_length=BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 12}),
@@ -90,7 +100,7 @@ class ProposalEditForm(ProposalForm):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(
+    body = PlainTextField(
         label=_("Comment"),
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),

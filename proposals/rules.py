@@ -21,11 +21,14 @@ def is_proposal_author(user, proposal):
 @rules.predicate
 def proposal_is_open_for_edit(user, proposal):
     # Editing stops at the first endorsement: people endorsed what they read.
+    # A hidden proposal stays as the operators hid it, so the reason given
+    # still describes what is stored.
     return (
         proposal is not None
         and proposal.endorsement_count == 0
         and proposal.status == ProposalStatus.OPEN
         and proposal.deleted_at is None
+        and not proposal.is_hidden
     )
 
 

@@ -21,8 +21,8 @@ from . import uploads
 from .models import (
     BODY_MAX_LENGTH,
     COMMENT_MAX_LENGTH,
-    TITLE_MAX_LENGTH,
     PROPOSAL_TRANSITIONS,
+    TITLE_MAX_LENGTH,
     Comment,
     Endorsement,
     EventKind,
@@ -222,6 +222,8 @@ def proposal_update(
             )
         if locked.status != ProposalStatus.OPEN or locked.deleted_at:
             raise ServiceError(_("Only proposals still gathering endorsements can be edited."))
+        if locked.is_hidden:
+            raise ServiceError(_("A proposal hidden by the operators cannot be edited."))
         keep_photos = locked.photos.exclude(pk__in=remove_photo_ids)
         keep_files = locked.attachments.exclude(pk__in=remove_file_ids)
         clean_photos, clean_files = _clean_uploads(

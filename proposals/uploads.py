@@ -26,6 +26,9 @@ MAX_EDGE = 2560
 THUMB_EDGE = 480
 
 PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+# Many phones write JPEGs with a second, multi-picture (MPF) image for depth or
+# HDR; Pillow names them MPO. They are JPEGs, and only the main picture is kept.
+FORMAT_ALIASES = {"MPO": "JPEG"}
 FILE_KINDS = {
     ".pdf": "pdf",
     ".hwp": "hwp",
@@ -69,7 +72,7 @@ def clean_photo(upload) -> CleanPhoto:
             # the warning as the refusal it should be.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as probe:
-                fmt = probe.format
+                fmt = FORMAT_ALIASES.get(probe.format, probe.format)
                 if fmt not in PHOTO_FORMATS:
                     raise ValidationError(
                         _("%(name)s is not a JPEG, PNG, WebP or GIF photo.") % {"name": upload.name}

@@ -120,12 +120,13 @@ def _own_proposal(request, pk) -> Proposal:
 def proposal_edit(request, pk):
     proposal = _own_proposal(request, pk)
     if not request.user.has_perm("proposals.edit_proposal", proposal):
-        messages.error(
-            request,
-            _("This proposal has already been endorsed, so it can no longer be edited.")
-            if proposal.endorsement_count
-            else _("Only proposals still gathering endorsements can be edited."),
-        )
+        if proposal.endorsement_count:
+            message = _("This proposal has already been endorsed, so it can no longer be edited.")
+        elif proposal.is_hidden:
+            message = _("A proposal hidden by the operators cannot be edited.")
+        else:
+            message = _("Only proposals still gathering endorsements can be edited.")
+        messages.error(request, message)
         return redirect(proposal)
     initial = {
         "title": proposal.title,

@@ -97,3 +97,77 @@ def image_file(name="photo.jpg", fmt="JPEG", size=(64, 48), exif=None) -> Simple
     options = {"exif": exif} if exif is not None else {}
     Image.new("RGB", size, (200, 80, 40)).save(buf, format=fmt, **options)
     return SimpleUploadedFile(name, buf.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+# --- uploads ------------------------------------------------------------------
+# Small genuine files of every accepted kind, and files that lie about theirs.
+
+
+def gps_exif() -> Image.Exif:
+    """EXIF as a phone writes it: camera make and a GPS position in Seoul."""
+    from PIL import ExifTags
+
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "PhoneCam"
+    exif[ExifTags.IFD.GPSInfo] = {
+        ExifTags.GPS.GPSLatitudeRef: "N",
+        ExifTags.GPS.GPSLatitude: (37.0, 33.0, 59.0),
+        ExifTags.GPS.GPSLongitudeRef: "E",
+        ExifTags.GPS.GPSLongitude: (126.0, 58.0, 40.0),
+    }
+    return exif
+
+
+def upload(name: str, content: bytes, content_type="application/octet-stream") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def zip_file(name: str, members: dict[str, bytes]) -> SimpleUploadedFile:
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        for member, data in members.items():
+            archive.writestr(member, data)
+    return upload(name, buf.getvalue())
+
+
+def pdf_file(name="plan.pdf") -> SimpleUploadedFile:
+    return upload(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf")
+
+
+def hwp_file(name="plan.hwp") -> SimpleUploadedFile:
+    return upload(name, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+
+
+def office_file(kind: str, name: str | None = None) -> SimpleUploadedFile:
+    """A package with the part a genuine DOCX/XLSX/PPTX/HWPX file contains."""
+    marker = {
+        "docx": "word/document.xml",
+        "xlsx": "xl/workbook.xml",
+        "pptx": "ppt/presentation.xml",
+        "hwpx": "Contents/content.hpf",
+    }[kind]
+    return zip_file(name or f"plan.{kind}", {"[Content_Types].xml": b"<Types/>", marker: b"<x/>"})
+
+
+def txt_file(name="notes.txt", text="한강 다리 산책로 메모", encoding="utf-8") -> SimpleUploadedFile:
+    return upload(name, text.encode(encoding), "text/plain")
+
+
+def png_bomb(name="bomb.png", width=20_000, height=20_000) -> SimpleUploadedFile:
+    """A decompression bomb: a valid 1-bit PNG declaring 400 megapixels that
+    weighs a few KB, written chunk by chunk (Pillow would need 50 MB and a
+    second to make it)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\x00" * (1 + (width + 7) // 8)  # filter byte + packed bits
+    packer = zlib.compressobj(9)
+    idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
+    data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    return upload(name, data, "image/png")

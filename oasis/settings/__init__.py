@@ -1,3 +1,4 @@
+# isort: skip_file
 """Settings, split by concern. Everything comes from the environment; with no
 environment at all the portal runs on the embedded default (SQLite, inline
 tasks, console e-mail, media on local disk)."""

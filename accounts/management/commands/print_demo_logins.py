@@ -1,0 +1,84 @@
+"""`manage.py print_demo_logins`: the demo accounts as a table, for `make run`.
+
+The list itself lives in proposals/demo_data.py (DEMO_LOGINS), which
+`seed_demo` uses to create them."""
+
+import unicodedata
+
+from django.core.management.base import BaseCommand
+from django.db import DatabaseError
+
+from proposals import demo_data
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal uses: Hangul and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - display_width(text))
+
+
+def demo_login_rows() -> list[tuple[str, str, str, str]]:
+    return [
+        (login.role_ko, login.role_en, login.email, demo_data.DEMO_PASSWORD)
+        for login in demo_data.DEMO_LOGINS
+    ]
+
+
+class Command(BaseCommand):
+    help = "Print the demo logins (role, e-mail, password) created by seed_demo."
+
+    def handle(self, *args, **options):
+        header = ("역할", "Role", "E-mail", "Password")
+        rows = demo_login_rows()
+        widths = [max(display_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+        def line(cells):
+            return (
+                "  "
+                + "  ".join(
+                    pad(cell, width) for cell, width in zip(cells, widths, strict=True)
+                ).rstrip()
+            )
+
+        rule = "  " + "  ".join("─" * width for width in widths)
+        out = self.stdout
+        out.write("")
+        out.write(self.style.MIGRATE_HEADING("  오아시스 데모 계정 · Oasis demo logins"))
+        out.write(line(header))
+        out.write(rule)
+        for row in rows:
+            out.write(line(row))
+        out.write(rule)
+        first, last = (
+            demo_data.generated_members()[0].email,
+            demo_data.generated_members()[-1].email,
+        )
+        out.write(
+            f"  Also {len(demo_data.generated_members())} citizen members, {first} … {last}, "
+            "with the same password."
+        )
+        out.write("  Log in at http://127.0.0.1:8000/accounts/login/ · staff roles also at /admin/")
+        missing = self._missing_logins()
+        if missing:
+            out.write(
+                self.style.WARNING(
+                    f"  {len(missing)} of these accounts are not in the database yet: "
+                    "run `python manage.py seed_demo`."
+                )
+            )
+        out.write("")
+
+    def _missing_logins(self) -> list[str]:
+        """Which demo logins do not exist; none reported if the database
+        cannot be read (the table is still worth printing)."""
+        from accounts.models import User
+
+        emails = [login.email for login in demo_data.DEMO_LOGINS]
+        try:
+            found = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
+        except DatabaseError:
+            return []
+        return [email for email in emails if email not in found]

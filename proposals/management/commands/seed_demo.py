@@ -1,0 +1,291 @@
+"""`manage.py seed_demo`: load the demo world (departments, categories, demo
+logins, members, proposals with endorsements and comments).
+
+Proposals, endorsements, comments and withdrawals go through the services, so
+counters and timeline events are exactly what real use would produce; only the
+timestamps are moved back afterwards, to spread the demo over the last year.
+
+Idempotent: departments and categories are keyed by code, members by e-mail,
+proposals by title and author, and a proposal that already exists is left
+untouched (with its endorsements and comments). The data is planned with a
+fixed random seed (proposals/demo_data.py), so every run plans the same world.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from time import monotonic
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from accounts.models import Department, User
+from accounts.services import user_set_roles
+from proposals import demo_data
+from proposals.models import (
+    Category,
+    Comment,
+    Endorsement,
+    EventKind,
+    Proposal,
+    ProposalEvent,
+    ProposalStatus,
+    ProposalView,
+)
+from proposals.services import comment_create, proposal_create, proposal_endorse, proposal_withdraw
+
+
+@dataclass
+class Created:
+    departments: int = 0
+    categories: int = 0
+    members: int = 0
+    proposals: int = 0
+    withdrawn: int = 0
+    endorsements: int = 0
+    comments: int = 0
+
+    def any(self) -> bool:
+        return any(vars(self).values())
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo data: Seoul departments and policy categories, a login for "
+        "every role (password oasis-demo-2026), generated members and about 200 "
+        "proposals with endorsements and comments. Running it again creates nothing new."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing if the database already holds any proposal.",
+        )
+        parser.add_argument(
+            "--proposals",
+            type=int,
+            default=demo_data.PROPOSAL_COUNT,
+            metavar="N",
+            help="Load only the first N demo proposals (default: all %(default)s).",
+        )
+
+    def handle(self, *args, if_empty=False, proposals=demo_data.PROPOSAL_COUNT, **options):
+        if proposals < 0:
+            raise CommandError("--proposals must be zero or more.")
+        if if_empty and Proposal.objects.exists():
+            self.stdout.write(
+                "Proposals already exist, so the demo data was not loaded (--if-empty)."
+            )
+            return
+        started = monotonic()
+        with transaction.atomic():
+            created = DemoSeeder(now=timezone.now()).run(proposal_count=proposals)
+        seconds = monotonic() - started
+        if not created.any():
+            self.stdout.write(
+                f"Demo data already present; nothing new was created ({seconds:.1f} s)."
+            )
+            return
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data loaded in {seconds:.1f} s: "
+                f"{created.departments} departments, {created.categories} categories, "
+                f"{created.members} members, {created.proposals} proposals "
+                f"({created.withdrawn} withdrawn), {created.endorsements:,} endorsements, "
+                f"{created.comments:,} comments."
+            )
+        )
+        self.stdout.write("Demo logins: python manage.py print_demo_logins")
+
+
+class DemoSeeder:
+    """Writes the planned demo world. Requires an open transaction (the command
+    wraps it in one), so a failure leaves nothing half-loaded."""
+
+    def __init__(self, *, now: datetime):
+        self.now = now
+        self.created = Created()
+
+    def run(self, *, proposal_count: int) -> Created:
+        departments = self._departments()
+        categories = self._categories(departments)
+        users = self._members(departments)
+        for spec in self._new_proposal_specs(proposal_count, users):
+            self._proposal(spec, users=users, categories=categories)
+        return self.created
+
+    # --- reference data ------------------------------------------------------------
+
+    def _departments(self) -> dict[str, Department]:
+        by_code = {d.code: d for d in Department.objects.all()}
+        for code, name, name_en in demo_data.DEPARTMENTS:
+            if code in by_code:
+                continue
+            # A department of that name made by hand keeps its own code.
+            department = Department.objects.filter(name=name).first()
+            if department is None:
+                department = Department.objects.create(code=code, name=name, name_en=name_en)
+                self.created.departments += 1
+            by_code[code] = department
+        return by_code
+
+    def _categories(self, departments: dict[str, Department]) -> dict[str, Category]:
+        by_code = {c.code: c for c in Category.objects.all()}
+        for position, (code, name, name_en, department_code) in enumerate(demo_data.CATEGORIES):
+            if code not in by_code:
+                by_code[code] = Category.objects.create(
+                    code=code,
+                    name=name,
+                    name_en=name_en,
+                    default_department=departments[department_code],
+                    position=(position + 1) * 10,
+                )
+                self.created.categories += 1
+        return by_code
+
+    def _members(self, departments: dict[str, Department]) -> dict[str, User]:
+        specs = demo_data.all_members()
+        users = {
+            u.email.lower(): u for u in User.objects.filter(email__in=[s.email for s in specs])
+        }
+        taken_nicknames = set(
+            User.objects.exclude(nickname="")
+            .annotate(lower=Lower("nickname"))
+            .values_list("lower", flat=True)
+        )
+        # One hash for every demo account: hashing is deliberately slow, and
+        # these accounts share a published password anyway.
+        password = None
+        for spec in specs:
+            if spec.email in users:
+                continue
+            password = password or make_password(demo_data.DEMO_PASSWORD)
+            nickname = spec.nickname if spec.nickname.lower() not in taken_nicknames else ""
+            user = User.objects.create(
+                email=spec.email,
+                password=password,
+                display_name=spec.display_name,
+                nickname=nickname,
+                district=spec.district,
+                birth_year=spec.birth_year,
+                gender=spec.gender,
+            )
+            taken_nicknames.add(nickname.lower())
+            # allauth lets only verified addresses log in.
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+            user_set_roles(
+                user=user,
+                roles=set(spec.roles),
+                department=departments.get(spec.department_code) if spec.department_code else None,
+            )
+            if spec.is_superuser:
+                user.is_superuser = True
+                user.save(update_fields=["is_superuser"])
+            users[spec.email] = user
+            self.created.members += 1
+        return users
+
+    # --- proposals ------------------------------------------------------------------
+
+    def _new_proposal_specs(self, count: int, users: dict[str, User]):
+        existing = set(
+            Proposal.objects.filter(author__in=list(users.values())).values_list(
+                "title", "author_id"
+            )
+        )
+        for spec in demo_data.proposal_specs(count):
+            if (spec.title, users[spec.author].pk) not in existing:
+                yield spec
+
+    def _created_at(self, spec: demo_data.ProposalSpec) -> datetime:
+        day = timezone.localdate(self.now) - timedelta(days=spec.days_ago)
+        moment = timezone.make_aware(
+            datetime.combine(day, time(spec.minute_of_day // 60, spec.minute_of_day % 60))
+        )
+        if moment > self.now - timedelta(minutes=30):
+            moment -= timedelta(days=1)
+        return moment
+
+    def _proposal(self, spec, *, users, categories) -> None:
+        author = users[spec.author]
+        proposal = proposal_create(
+            author=author,
+            title=spec.title,
+            body=spec.body,
+            category=categories[spec.category],
+            district=spec.district,
+            tag_names=spec.tags,
+        )
+        for email in spec.endorsers:
+            proposal_endorse(proposal=proposal, user=users[email])
+        comments = [
+            comment_create(proposal=proposal, author=users[c.author], body=c.body)
+            for c in spec.comments
+        ]
+        if spec.withdraw_reason:
+            proposal_withdraw(proposal=proposal, user=author, reason=spec.withdraw_reason)
+            self.created.withdrawn += 1
+        self._backdate(proposal, spec, users=users, comments=comments)
+        self._record_views(proposal, spec)
+        self.created.proposals += 1
+        self.created.endorsements += len(spec.endorsers)
+        self.created.comments += len(comments)
+
+    def _backdate(self, proposal, spec, *, users, comments) -> None:
+        """Move the timestamps the services wrote ("now") back into the past,
+        keeping their order: created → endorsements and comments → withdrawn."""
+        created = self._created_at(spec)
+        span = self.now - created
+
+        def at(fraction: float) -> datetime:
+            return created + span * fraction
+
+        endorsed_at = {
+            users[email].pk: at(f)
+            for email, f in zip(spec.endorsers, spec.endorsed_at, strict=True)
+        }
+        endorsements = list(Endorsement.objects.filter(proposal=proposal))
+        for endorsement in endorsements:
+            endorsement.created_at = endorsed_at[endorsement.user_id]
+        Endorsement.objects.bulk_update(endorsements, ["created_at"])
+
+        for comment, comment_spec in zip(comments, spec.comments, strict=True):
+            # Equal timestamps: a comment is "edited" only if they differ.
+            comment.created_at = comment.updated_at = at(comment_spec.at)
+        Comment.objects.bulk_update(comments, ["created_at", "updated_at"])
+
+        ProposalEvent.objects.filter(proposal=proposal, kind=EventKind.CREATED).update(
+            created_at=created
+        )
+        fields = {"created_at": created, "updated_at": created}
+        if spec.withdraw_reason:
+            withdrawn = at(spec.withdrawn_at)
+            fields.update(withdrawn_at=withdrawn, updated_at=withdrawn)
+            ProposalEvent.objects.filter(
+                proposal=proposal, kind=EventKind.STATUS_CHANGED, to_status=ProposalStatus.WITHDRAWN
+            ).update(created_at=withdrawn)
+        Proposal.objects.filter(pk=proposal.pk).update(**fields)
+
+    def _record_views(self, proposal, spec) -> None:
+        """A year of daily visits. `proposal_record_view` can only count today,
+        so the rows are written directly, one per visitor and day as it would
+        write them, and the counter is set from the very rows written."""
+        if not spec.views:
+            return
+        start = timezone.localdate(self._created_at(spec))
+        days = (timezone.localdate(self.now) - start).days
+        rows = [
+            ProposalView(
+                proposal=proposal,
+                visitor=f"demo-visitor-{n:05d}",
+                # Most visits come while a proposal is new.
+                date=start + timedelta(days=int(days * ((n * 7919 % 1000) / 1000) ** 2)),
+            )
+            for n in range(spec.views)
+        ]
+        ProposalView.objects.bulk_create(rows, batch_size=500)
+        Proposal.objects.filter(pk=proposal.pk).update(view_count=len(rows))

@@ -1,0 +1,268 @@
+"""The demo data command (`seed_demo`) and the demo logins table."""
+
+import io
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from accounts.models import Department, User
+from accounts.roles import Role
+from proposals import demo_data
+from proposals.models import (
+    Category,
+    Comment,
+    Endorsement,
+    EventKind,
+    Proposal,
+    ProposalEvent,
+    ProposalStatus,
+    ProposalView,
+    Tag,
+)
+from tests.factories import ProposalFactory
+
+SMALL = 15  # proposals in the quick runs; the realized examples come first
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def seed(*args) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def world_counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Department,
+            Category,
+            User,
+            EmailAddress,
+            Group,
+            Proposal,
+            Endorsement,
+            Comment,
+            ProposalEvent,
+            ProposalView,
+            Tag,
+        )
+    }
+
+
+# --- the plan (no database) -----------------------------------------------------------
+
+
+def test_the_plan_is_deterministic_and_a_smaller_count_is_a_prefix():
+    full = demo_data.proposal_specs()
+    demo_data.proposal_specs.cache_clear()
+    assert demo_data.proposal_specs() == full
+    assert demo_data.proposal_specs(SMALL) == full[:SMALL]
+
+
+def test_the_plan_has_varied_realistic_proposals():
+    specs = demo_data.proposal_specs()
+    assert len(specs) >= 200
+    assert len({(s.title, s.author) for s in specs}) == len(specs)
+    assert len(demo_data.IDEAS) >= 50
+    assert len({s.idea for s in specs if s.idea}) == len(demo_data.IDEAS)
+    assert [s.title for s in specs[: len(demo_data.REALIZED)]] == list(demo_data.REALIZED_TITLES)
+    for spec in specs:
+        assert 2 <= len(spec.title) <= 100
+        assert "\n\n" in spec.body, "bodies have several paragraphs"
+        assert not re.search(r"[{}]", spec.title + spec.body), "no unfilled placeholder"
+        assert 1 <= len(spec.tags) <= 4
+        assert spec.author not in spec.endorsers
+        assert len(spec.comments) <= 8
+    assert len({s.district for s in specs}) >= 20
+    assert len({s.category for s in specs}) == len(demo_data.CATEGORIES)
+
+
+# --- the command ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_full_seed_creates_the_demo_world():
+    # Given an empty database, when the full demo is loaded
+    output = seed()
+
+    # Then it says what it made
+    assert "210 proposals" in output
+
+    # and there are departments and categories, each with its default department
+    assert Category.objects.count() == len(demo_data.CATEGORIES)
+    assert not Category.objects.filter(default_department=None).exists()
+    assert Department.objects.filter(code="creative-policy", name="창의담당관").exists()
+    assert Category.objects.get(code="transport").default_department.name == "교통정책과"
+
+    # and members of every role
+    for role in Role:
+        assert User.objects.filter(groups__name=role).exists(), role
+    assert (
+        User.objects.filter(email__startswith="member").count() == demo_data.GENERATED_MEMBER_COUNT
+    )
+
+    # and at least 200 proposals spread over the last year, the realized examples among them
+    proposals = Proposal.objects.all()
+    assert proposals.count() >= 200
+    for title in demo_data.REALIZED_TITLES:
+        realized = proposals.get(title=title)
+        assert realized.endorsement_count >= 60
+        assert realized.comment_count >= 5
+    now = timezone.now()
+    oldest = proposals.order_by("created_at").first().created_at
+    assert (now - oldest).days >= 300
+    assert not proposals.filter(created_at__gt=now).exists()
+    assert proposals.filter(created_at__gte=now - timezone.timedelta(days=30)).exists()
+
+    # and every counter equals the rows it counts
+    mismatched = proposals.annotate(
+        endorsement_rows=Count("endorsements", distinct=True),
+        comments_shown=Count("comments", filter=Q(comments__deleted_at=None), distinct=True),
+    ).exclude(endorsement_count=F("endorsement_rows"), comment_count=F("comments_shown"))
+    assert list(mismatched.values_list("title", flat=True)) == []
+    views = dict(ProposalView.objects.values_list("proposal").annotate(n=Count("id")))
+    assert {p.pk: p.view_count for p in proposals if p.view_count} == views
+
+    # and the timeline agrees with the backdated proposal
+    created_events = ProposalEvent.objects.filter(kind=EventKind.CREATED)
+    assert created_events.count() == proposals.count()
+    assert not created_events.exclude(created_at=F("proposal__created_at")).exists()
+    assert not Endorsement.objects.filter(created_at__lt=F("proposal__created_at")).exists()
+    assert not Comment.objects.filter(created_at__lt=F("proposal__created_at")).exists()
+    assert not Comment.objects.exclude(updated_at=F("created_at")).exists(), "none looks edited"
+
+    # and a few were withdrawn by their authors, through the pipeline
+    withdrawn = proposals.filter(status=ProposalStatus.WITHDRAWN)
+    assert 3 <= withdrawn.count() <= 12
+    assert set(proposals.values_list("status", flat=True)) == {
+        ProposalStatus.OPEN,
+        ProposalStatus.WITHDRAWN,
+    }
+    for proposal in withdrawn:
+        event = proposal.events.get(kind=EventKind.STATUS_CHANGED)
+        assert event.actor_id == proposal.author_id
+        assert event.created_at == proposal.withdrawn_at > proposal.created_at
+
+    # and officials' comments carry their department's badge
+    badged = Comment.objects.exclude(author_department=None)
+    assert badged.exists()
+    assert set(badged.values_list("author_department__code", flat=True)) <= {
+        "transport-policy",
+        "climate-environment-policy",
+    }
+
+
+@pytest.mark.django_db
+def test_demo_logins_have_their_roles():
+    seed("--proposals", "0")
+
+    def user(email):
+        return User.objects.get(email=email)
+
+    official = user(demo_data.OFFICIAL_EMAIL)
+    assert official.role_names == {Role.OFFICIAL}
+    assert official.department.name == "교통정책과"
+    assert official.is_staff
+    assert user(demo_data.OFFICIAL2_EMAIL).department.code == "climate-environment-policy"
+    operator = user(demo_data.OPERATOR_EMAIL)
+    assert operator.has_role(Role.OPERATOR) and operator.is_staff and operator.is_superuser
+    assert operator.department.name == "창의담당관"
+    assert user(demo_data.PANEL_EMAIL).has_role(Role.PANEL)
+    assert user(demo_data.EXPERT_EMAIL).has_role(Role.EXPERT_INTERNAL)
+    assert user(demo_data.EXPERT2_EMAIL).has_role(Role.EXPERT_EXTERNAL)
+    assert user(demo_data.MAYOR_EMAIL).has_role(Role.MAYOR_OFFICE)
+    citizen = user(demo_data.CITIZEN_EMAIL)
+    assert citizen.display_name == "김서울" and not citizen.is_staff
+    assert user(demo_data.CITIZEN2_EMAIL).nickname
+    assert (
+        not User.objects.filter(is_superuser=True).exclude(email=demo_data.OPERATOR_EMAIL).exists()
+    )
+
+
+@pytest.mark.django_db
+def test_every_demo_login_can_log_in(client):
+    seed("--proposals", "0")
+    for login in demo_data.DEMO_LOGINS:
+        response = client.post(
+            "/accounts/login/", {"login": login.email, "password": demo_data.DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, login.email
+        assert client.session.get("_auth_user_id") == str(User.objects.get(email=login.email).pk), (
+            login.email
+        )
+        client.logout()
+    member = demo_data.generated_members()[0]
+    assert client.login(email=member.email, password=demo_data.DEMO_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_running_twice_creates_nothing_new():
+    seed("--proposals", str(SMALL))
+    before = world_counts()
+
+    output = seed("--proposals", str(SMALL))
+
+    assert world_counts() == before
+    assert "nothing new" in output
+    assert before["Proposal"] == SMALL
+
+
+@pytest.mark.django_db
+def test_a_larger_run_adds_only_the_missing_proposals():
+    seed("--proposals", "5")
+    first = set(Proposal.objects.values_list("pk", flat=True))
+
+    seed("--proposals", str(SMALL))
+
+    assert Proposal.objects.count() == SMALL
+    assert first <= set(Proposal.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_if_empty_does_nothing_when_a_proposal_exists():
+    ProposalFactory()
+    before = world_counts()
+
+    output = seed("--if-empty")
+
+    assert world_counts() == before
+    assert "not loaded" in output
+    assert not User.objects.filter(email__endswith="@" + demo_data.DEMO_EMAIL_DOMAIN).exists()
+
+
+@pytest.mark.django_db
+def test_if_empty_loads_an_empty_database():
+    seed("--if-empty", "--proposals", "3")
+    assert Proposal.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_print_demo_logins_lists_every_login_with_the_password():
+    seed("--proposals", "0")
+    out = io.StringIO()
+
+    call_command("print_demo_logins", stdout=out)
+
+    text = out.getvalue()
+    for login in demo_data.DEMO_LOGINS:
+        line = next(line for line in text.splitlines() if login.email + " " in line)
+        assert login.role_ko in line and login.role_en in line
+        assert demo_data.DEMO_PASSWORD in line
+    assert "not in the database" not in text
+
+
+@pytest.mark.django_db
+def test_print_demo_logins_warns_before_the_seed():
+    out = io.StringIO()
+    call_command("print_demo_logins", stdout=out)
+    assert "run `python manage.py seed_demo`" in out.getvalue()
