@@ -7,7 +7,7 @@ from django.utils import timezone
 from oasis.errors import ServiceError
 
 from .models import User
-from .roles import Role
+from .roles import STAFF_ROLES, Role
 
 
 def profile_update(*, user: User, **fields) -> User:
@@ -21,14 +21,15 @@ def profile_update(*, user: User, **fields) -> User:
 
 
 def user_set_roles(*, user: User, roles: set[str], department=None) -> User:
-    """Give a member exactly these roles (and a department for officials)."""
-    groups = [Group.objects.get_or_create(name=str(role))[0] for role in roles]
+    """Give a member exactly these roles (and a department for officials).
+    Staff roles open the admin; a superuser keeps it whatever the roles."""
+    if Role.OFFICIAL in roles and department is None:
+        raise ServiceError("An official must belong to a department.")
     with transaction.atomic():
+        groups = [Group.objects.get_or_create(name=str(role))[0] for role in roles]
         user.groups.set(groups)
-        if Role.OFFICIAL in roles and department is None:
-            raise ServiceError("An official must belong to a department.")
         user.department = department
-        user.is_staff = bool(roles & {Role.OFFICIAL, Role.OPERATOR, Role.MAYOR_OFFICE})
+        user.is_staff = user.is_superuser or bool(roles & STAFF_ROLES)
         user.save(update_fields=["department", "is_staff"])
     user.__dict__.pop("role_names", None)
     return user

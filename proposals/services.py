@@ -149,7 +149,9 @@ def _save_uploads(proposal, clean_photos, clean_files, *, start=0):
 def _set_tags(proposal, tag_names: Sequence[str]):
     if len(tag_names) > MAX_TAGS:
         raise ValidationError({"tags": _("Use at most %(n)d tags.") % {"n": MAX_TAGS}})
-    tags = [Tag.objects.get_or_create(name=name)[0] for name in tag_names]
+    # Tag.name holds 30 characters; callers other than the form get the same cut.
+    names = dict.fromkeys(name.strip()[:30] for name in tag_names if name.strip())
+    tags = [Tag.objects.get_or_create(name=name)[0] for name in names]
     proposal.tags.set(tags)
     return tags
 
@@ -369,7 +371,7 @@ def proposal_endorse(*, proposal: Proposal, user) -> Proposal:
         with transaction.atomic():
             Endorsement.objects.create(proposal=proposal, user=user)
             updated = Proposal.objects.filter(
-                pk=proposal.pk, status=ProposalStatus.OPEN, deleted_at__isnull=True
+                pk=proposal.pk, status=ProposalStatus.OPEN, deleted_at__isnull=True, is_hidden=False
             ).update(endorsement_count=F("endorsement_count") + 1)
             if not updated:
                 # Withdrawn between our check and the write: undo the insert.
