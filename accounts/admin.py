@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from .models import Department, User
@@ -27,6 +28,30 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     readonly_fields = ["last_login", "date_joined", "withdrawn_at"]
     filter_horizontal = ["groups"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Members leave through account_withdraw, which keeps the public record;
+        # a hard delete would take endorsements and counts with it.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Only a superuser may touch another staff account (its password, e-mail
+        # or activity): an operator must not be able to take one over.
+        if obj is not None and (obj.is_staff or obj.is_superuser) and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not request.user.is_superuser:
+            # Passwords are the member's own; operators use the reset e-mail.
+            fieldsets = [(name, {**opts, "fields": [f for f in opts["fields"] if f != "password"]}) for name, opts in fieldsets]
+        return fieldsets
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def get_readonly_fields(self, request, obj=None):
         # Operators manage members, but only a superuser may hand out roles or

@@ -43,7 +43,12 @@ def member_data(user) -> dict:
             for p in proposals
         ],
         "endorsements": [
-            {"proposal": e.proposal_id, "title": e.proposal.title, "created": _dt(e.created_at)}
+            {
+                "proposal": e.proposal_id,
+                # Someone else's proposal that operators hid is not repeated here.
+                "title": None if e.proposal.is_hidden or e.proposal.deleted_at else e.proposal.title,
+                "created": _dt(e.created_at),
+            }
             for e in user.endorsements.select_related("proposal")
         ],
         "comments": [

@@ -10,6 +10,16 @@ def _birth_year_choices():
     return [("", _("Prefer not to say"))] + [(y, str(y)) for y in range(this_year - 14, 1919, -1)]
 
 
+# Names that would pass for someone else: staff, the portal itself, a
+# withdrawn member, or a masked real name (홍*동).
+RESERVED_NICKNAMES = {"탈퇴한회원", "withdrawnmember", "운영자", "관리자", "창의담당관", "오아시스", "oasis", "admin", "operator", "서울시", "시장"}
+
+
+def is_reserved_nickname(nickname: str) -> bool:
+    compact = "".join(nickname.split()).lower()
+    return "*" in compact or compact in RESERVED_NICKNAMES
+
+
 class ProfileFieldsMixin(forms.Form):
     display_name = forms.CharField(
         label=_("Name"),
@@ -26,6 +36,10 @@ class ProfileFieldsMixin(forms.Form):
 
     def clean_nickname(self):
         nickname = self.cleaned_data.get("nickname", "").strip()
+        if nickname and is_reserved_nickname(nickname):
+            raise forms.ValidationError(
+                _("This nickname could be mistaken for a masked name or for the staff. Please choose another.")
+            )
         if nickname:
             others = User.objects.filter(nickname__iexact=nickname)
             if getattr(self, "instance", None) is not None and self.instance.pk:

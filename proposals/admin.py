@@ -213,6 +213,19 @@ unhide_comments = moderation_action(
     ),
 )
 
+dismiss_reports = moderation_action(
+    name="dismiss_reports",
+    description=_("Close selected reports without hiding anything (asks for a reason)"),
+    title=_("Close reports"),
+    intro=_(
+        "The reported content stays as it is. The reason is kept with each report "
+        "for the record."
+    ),
+    submit_label=_("Close reports"),
+    service=lambda r, user, reason: services.report_dismiss(report=r, user=user, reason=reason),
+    done=ngettext_lazy("%(count)d report was closed.", "%(count)d reports were closed.", "count"),
+)
+
 
 class OperatorOnlyMixin:
     """Moderation (`permissions=["moderate"]` on an action) and export are for
@@ -501,16 +514,18 @@ class CommentAdmin(OperatorOnlyMixin, ReadOnlyRecordMixin, admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(ReadOnlyRecordMixin, admin.ModelAdmin):
+class ReportAdmin(OperatorOnlyMixin, ReadOnlyRecordMixin, admin.ModelAdmin):
     """Reports are handled by acting on their target (hiding it marks its open
-    reports handled), so the list links straight to it."""
+    reports handled), so the list links straight to it; a report that needs no
+    action is closed with a reason."""
 
     list_display = ["reason", "target", "reporter", "created_at", "handled"]
     list_select_related = ["reporter", "proposal", "comment"]
     list_filter = [HandledFilter, "reason"]
     list_per_page = 50
-    fields = ["reason", "detail", "target", "reporter", "created_at", "resolved_at"]
+    fields = ["reason", "detail", "target", "reporter", "created_at", "resolved_at", "resolution"]
     readonly_fields = ["target"]
+    actions = [dismiss_reports]
 
     @admin.display(description=_("reported item"))
     def target(self, report):

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -60,7 +62,7 @@ class Tag(models.Model):
 
 class ProposalStatus(models.TextChoices):
     """Where a proposal stands in the pipeline. Only the moves in
-    ProposalStatus.transitions() are allowed; services enforce it."""
+    PROPOSAL_TRANSITIONS are allowed; services enforce it."""
 
     OPEN = "open", _("Gathering endorsements")
     NOT_REACHED = "not_reached", _("Not enough endorsements")
@@ -72,10 +74,6 @@ class ProposalStatus(models.TextChoices):
     ADOPTED = "adopted", _("Adopted")
     NOT_ADOPTED = "not_adopted", _("Not adopted")
     WITHDRAWN = "withdrawn", _("Withdrawn by the proposer")
-
-    @classmethod
-    def transitions(cls) -> dict[str, set[str]]:
-        return PROPOSAL_TRANSITIONS
 
 
 # The pipeline as data (PRODUCT.md, "The pipeline"). A proposer may withdraw at
@@ -168,6 +166,8 @@ class Proposal(models.Model):
     hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
     deleted_at = models.DateTimeField(_("moved to trash at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    # Editing ends for good at the first endorsement, even if it is taken back.
+    first_endorsed_at = models.DateTimeField(_("first endorsed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -198,20 +198,23 @@ class Proposal(models.Model):
         return reverse("proposals:detail", args=[self.pk])
 
     @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
-
-    @property
     def is_withdrawn(self) -> bool:
         return self.status == ProposalStatus.WITHDRAWN
 
 
+def _unguessable(folder: str, filename: str) -> str:
+    # Random names: media is only ever served through views that check the
+    # proposal is visible, and a guessable path would be a way around them.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"{folder}/{uuid.uuid4().hex}.{extension}"
+
+
 def photo_path(instance, filename):
-    return f"proposals/{instance.proposal_id}/photos/{filename}"
+    return _unguessable(f"proposals/{instance.proposal_id}/photos", filename)
 
 
 def attachment_path(instance, filename):
-    return f"proposals/{instance.proposal_id}/files/{filename}"
+    return _unguessable(f"proposals/{instance.proposal_id}/files", filename)
 
 
 class ProposalPhoto(models.Model):
@@ -234,6 +237,12 @@ class ProposalPhoto(models.Model):
     def __str__(self):
         return self.alt_text or self.image.name
 
+    def get_absolute_url(self):
+        return reverse("proposals:photo", args=[self.pk, "full"])
+
+    def get_thumbnail_url(self):
+        return reverse("proposals:photo", args=[self.pk, "thumb"])
+
 
 class ProposalAttachment(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
@@ -250,11 +259,16 @@ class ProposalAttachment(models.Model):
     def __str__(self):
         return self.original_name
 
+    def get_absolute_url(self):
+        return reverse("proposals:attachment", args=[self.pk])
+
 
 class Endorsement(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="endorsements")
+    # PROTECT: deleting a member must never silently lower a public count;
+    # members leave through accounts.services.account_withdraw instead.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="endorsements"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="endorsements"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -291,6 +305,8 @@ class Comment(models.Model):
     is_hidden = models.BooleanField(_("hidden"), default=False)
     hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Set only when the author changes the text, not by moderation.
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -307,7 +323,7 @@ class Comment(models.Model):
 
     @property
     def is_edited(self) -> bool:
-        return (self.updated_at - self.created_at).total_seconds() > 1
+        return self.edited_at is not None
 
 
 class ReportReason(models.TextChoices):
@@ -334,6 +350,7 @@ class Report(models.Model):
     detail = models.CharField(_("details"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    resolution = models.CharField(_("how it was handled"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,11 +1,55 @@
-"""Who may do what to a proposal or a comment. Services call these; views and
-templates use the same predicates through django-rules (`has_perm`)."""
+"""Who may do what to a proposal or a comment, in one place.
+
+Each state rule is a `*_refusal` function that returns the reason (translated)
+why the action is not possible now, or None. Services raise that reason as a
+ServiceError; the django-rules predicates below are built from the same
+functions, and views ask `rules.has_perm(...)` (the rule set itself, without
+Django's superuser shortcut) to decide which buttons to show."""
 
 import rules
+from django.utils.translation import gettext as _
 
 from accounts.selectors import user_is_operator
 
-from .models import ProposalStatus
+from .models import PROPOSAL_TRANSITIONS, ProposalStatus
+
+
+def edit_refusal(proposal) -> str | None:
+    # Editing stops for good at the first endorsement: people endorsed what
+    # they read. A hidden proposal stays as the operators hid it, so the
+    # reason they gave still describes what is stored.
+    if proposal.first_endorsed_at is not None or proposal.endorsement_count:
+        return _("This proposal has already been endorsed, so it can no longer be edited.")
+    if proposal.status != ProposalStatus.OPEN or proposal.deleted_at:
+        return _("Only proposals still gathering endorsements can be edited.")
+    if proposal.is_hidden:
+        return _("A proposal hidden by the operators cannot be edited.")
+    return None
+
+
+def endorse_refusal(user, proposal) -> str | None:
+    if proposal.author_id is not None and proposal.author_id == user.pk:
+        return _("You cannot endorse your own proposal.")
+    if proposal.status != ProposalStatus.OPEN or proposal.deleted_at or proposal.is_hidden:
+        return _("This proposal is no longer gathering endorsements.")
+    return None
+
+
+def withdraw_refusal(proposal) -> str | None:
+    if ProposalStatus.WITHDRAWN not in PROPOSAL_TRANSITIONS.get(proposal.status, set()):
+        return _("A proposal that is “%(from)s” cannot become “%(to)s”.") % {
+            "from": ProposalStatus(proposal.status).label,
+            "to": ProposalStatus.WITHDRAWN.label,
+        }
+    return None
+
+
+def comment_edit_refusal(comment) -> str | None:
+    if comment.deleted_at:
+        return _("This comment was already deleted.")
+    if comment.is_hidden:
+        return _("A comment hidden by the operators cannot be edited.")
+    return None
 
 
 @rules.predicate
@@ -15,44 +59,48 @@ def is_operator(user):
 
 @rules.predicate
 def is_proposal_author(user, proposal):
-    return proposal is not None and user.is_authenticated and proposal.author_id == user.pk
-
-
-@rules.predicate
-def proposal_is_open_for_edit(user, proposal):
-    # Editing stops at the first endorsement: people endorsed what they read.
-    # A hidden proposal stays as the operators hid it, so the reason given
-    # still describes what is stored.
     return (
         proposal is not None
-        and proposal.endorsement_count == 0
-        and proposal.status == ProposalStatus.OPEN
-        and proposal.deleted_at is None
-        and not proposal.is_hidden
-    )
-
-
-@rules.predicate
-def proposal_is_endorsable(user, proposal):
-    return (
-        proposal is not None
-        and proposal.status == ProposalStatus.OPEN
-        and proposal.deleted_at is None
-        and not proposal.is_hidden
+        and user.is_authenticated
+        and proposal.author_id is not None
+        and proposal.author_id == user.pk
     )
 
 
 @rules.predicate
 def is_comment_author(user, comment):
-    return comment is not None and user.is_authenticated and comment.author_id == user.pk
+    return (
+        comment is not None
+        and user.is_authenticated
+        and comment.author_id is not None
+        and comment.author_id == user.pk
+    )
+
+
+@rules.predicate
+def proposal_is_open_for_edit(user, proposal):
+    return proposal is not None and edit_refusal(proposal) is None
+
+
+@rules.predicate
+def proposal_can_be_withdrawn(user, proposal):
+    return proposal is not None and withdraw_refusal(proposal) is None
+
+
+@rules.predicate
+def proposal_is_endorsable(user, proposal):
+    return proposal is not None and endorse_refusal(user, proposal) is None
+
+
+@rules.predicate
+def comment_is_editable(user, comment):
+    return comment is not None and comment_edit_refusal(comment) is None
 
 
 rules.add_perm("proposals.edit_proposal", is_proposal_author & proposal_is_open_for_edit)
-rules.add_perm("proposals.withdraw_proposal", is_proposal_author)
+rules.add_perm("proposals.withdraw_proposal", is_proposal_author & proposal_can_be_withdrawn)
 rules.add_perm("proposals.trash_proposal", is_proposal_author | is_operator)
-rules.add_perm(
-    "proposals.endorse_proposal",
-    rules.is_authenticated & ~is_proposal_author & proposal_is_endorsable,
-)
+rules.add_perm("proposals.endorse_proposal", rules.is_authenticated & proposal_is_endorsable)
 rules.add_perm("proposals.moderate", is_operator)
-rules.add_perm("proposals.change_own_comment", is_comment_author)
+rules.add_perm("proposals.edit_comment", is_comment_author & comment_is_editable)
+rules.add_perm("proposals.delete_own_comment", is_comment_author)

@@ -6,10 +6,15 @@ Views, admin actions, commands and tasks all call these; nothing else assigns
 a status or touches a counter."""
 
 from collections.abc import Sequence
+from contextlib import contextmanager
+from datetime import timedelta
 
+import rules
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +22,7 @@ from accounts.roles import Role
 from accounts.selectors import user_is_official, user_is_operator
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
 
+from . import rules as proposal_rules
 from . import uploads
 from .models import (
     BODY_MAX_LENGTH,
@@ -128,11 +134,16 @@ def _clean_uploads(photos: Sequence, files: Sequence, *, existing_photos=0, exis
     return clean_photos, clean_files
 
 
-def _save_uploads(proposal, clean_photos, clean_files, *, start=0):
+def _save_uploads(proposal, clean_photos, clean_files, *, written: list, start=0):
+    """Store the cleaned uploads. Every stored file name is appended to
+    `written` as soon as it exists, so the caller can remove them again if the
+    transaction rolls back."""
     for position, photo in enumerate(clean_photos, start=start):
         item = ProposalPhoto(proposal=proposal, position=position)
         item.image.save(photo.image.name, photo.image, save=False)
+        written.append(item.image.name)
         item.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
+        written.append(item.thumbnail.name)
         item.save()
     for upload, kind in clean_files:
         upload.seek(0)
@@ -143,7 +154,32 @@ def _save_uploads(proposal, clean_photos, clean_files, *, start=0):
             kind=kind,
         )
         item.file.save(f"file.{kind}", upload, save=False)
+        written.append(item.file.name)
         item.save()
+
+
+def _delete_files(names) -> None:
+    for name in names:
+        if name:
+            default_storage.delete(name)
+
+
+@contextmanager
+def _files_removed_on_error():
+    """Yield a list for the names of stored files; if the block fails (and its
+    transaction rolls back), the files go too, so nothing is half-saved."""
+    written: list[str] = []
+    try:
+        yield written
+    except BaseException:
+        _delete_files(written)
+        raise
+
+
+def _delete_files_on_commit(names) -> None:
+    """Removed photos and files leave the disk too, once the removal is committed."""
+    names = list(names)
+    transaction.on_commit(lambda: _delete_files(names))
 
 
 def _set_tags(proposal, tag_names: Sequence[str]):
@@ -180,7 +216,7 @@ def proposal_create(
     if len(tag_names) > MAX_TAGS:
         raise ValidationError({"tags": _("Use at most %(n)d tags.") % {"n": MAX_TAGS}})
     clean_photos, clean_files = _clean_uploads(photos, files)
-    with transaction.atomic():
+    with _files_removed_on_error() as written, transaction.atomic():
         proposal = Proposal(
             author=author,
             title=title,
@@ -191,7 +227,7 @@ def proposal_create(
         )
         proposal.save()
         _set_tags(proposal, tag_names)
-        _save_uploads(proposal, clean_photos, clean_files)
+        _save_uploads(proposal, clean_photos, clean_files, written=written)
         event_record(proposal=proposal, kind=EventKind.CREATED, actor=author, to_status=proposal.status)
     return proposal
 
@@ -212,33 +248,38 @@ def proposal_update(
 ) -> Proposal:
     """The author edits, until the first endorsement. The row is locked so an
     endorsement arriving at the same moment either comes first (and the edit
-    is refused) or after."""
-    if proposal.author_id != user.pk:
+    is refused) or after. Uploads are checked before the lock is taken."""
+    if not proposal_rules.is_proposal_author(user, proposal):
         raise PermissionDenied
     title, body = _validate_text(title, body)
-    with transaction.atomic():
+    if len(tag_names) > MAX_TAGS:
+        raise ValidationError({"tags": _("Use at most %(n)d tags.") % {"n": MAX_TAGS}})
+    clean_photos, clean_files = _clean_uploads(
+        photos,
+        files,
+        existing_photos=proposal.photos.exclude(pk__in=remove_photo_ids).count(),
+        existing_files=proposal.attachments.exclude(pk__in=remove_file_ids).count(),
+    )
+    with _files_removed_on_error() as written, transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        if locked.endorsement_count > 0:
-            raise ServiceError(
-                _("This proposal has already been endorsed, so it can no longer be edited.")
-            )
-        if locked.status != ProposalStatus.OPEN or locked.deleted_at:
-            raise ServiceError(_("Only proposals still gathering endorsements can be edited."))
-        if locked.is_hidden:
-            raise ServiceError(_("A proposal hidden by the operators cannot be edited."))
-        keep_photos = locked.photos.exclude(pk__in=remove_photo_ids)
-        keep_files = locked.attachments.exclude(pk__in=remove_file_ids)
-        clean_photos, clean_files = _clean_uploads(
-            photos, files, existing_photos=keep_photos.count(), existing_files=keep_files.count()
+        if refusal := proposal_rules.edit_refusal(locked):
+            raise ServiceError(refusal)
+        removed_photos = list(locked.photos.filter(pk__in=remove_photo_ids))
+        removed_files = list(locked.attachments.filter(pk__in=remove_file_ids))
+        for item in removed_photos:
+            item.delete()
+        for item in removed_files:
+            item.delete()
+        _delete_files_on_commit(
+            [n for p in removed_photos for n in (p.image.name, p.thumbnail.name)]
+            + [f.file.name for f in removed_files]
         )
-        locked.photos.filter(pk__in=remove_photo_ids).delete()
-        locked.attachments.filter(pk__in=remove_file_ids).delete()
         locked.title, locked.body, locked.category, locked.district = title, body, category, district or ""
         _set_tags(locked, tag_names)
         locked.search_text = _search_text(locked, tag_names)
         locked.save(update_fields=["title", "body", "category", "district", "search_text", "updated_at"])
-        last = keep_photos.order_by("-position").values_list("position", flat=True).first()
-        _save_uploads(locked, clean_photos, clean_files, start=(last or 0) + 1)
+        last = locked.photos.order_by("-position").values_list("position", flat=True).first()
+        _save_uploads(locked, clean_photos, clean_files, written=written, start=(last or 0) + 1)
         event_record(proposal=locked, kind=EventKind.EDITED, actor=user)
     return locked
 
@@ -278,7 +319,7 @@ def proposal_transition(*, proposal: Proposal, to_status: str, actor, reason: st
 def proposal_withdraw(*, proposal: Proposal, user, reason: str = "") -> Proposal:
     """The author withdraws the proposal; it stays public, marked withdrawn,
     and can no longer be endorsed."""
-    if proposal.author_id != user.pk:
+    if not proposal_rules.is_proposal_author(user, proposal):
         raise PermissionDenied
     return proposal_transition(
         proposal=proposal, to_status=ProposalStatus.WITHDRAWN, actor=user, reason=reason[:500]
@@ -288,7 +329,7 @@ def proposal_withdraw(*, proposal: Proposal, user, reason: str = "") -> Proposal
 def proposal_trash(*, proposal: Proposal, user, reason: str = "") -> Proposal:
     """The author or an operator moves a proposal to the trash. It stays
     stored and operators can restore it."""
-    if not (proposal.author_id == user.pk or user_is_operator(user)):
+    if not rules.has_perm("proposals.trash_proposal", user, proposal):
         raise PermissionDenied
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
@@ -363,16 +404,17 @@ def proposal_endorse(*, proposal: Proposal, user) -> Proposal:
     equals the number of rows under any concurrency."""
     if not user.is_authenticated:
         raise PermissionDenied
-    if proposal.author_id == user.pk:
-        raise ServiceError(_("You cannot endorse your own proposal."))
-    if proposal.status != ProposalStatus.OPEN or proposal.deleted_at or proposal.is_hidden:
-        raise ServiceError(_("This proposal is no longer gathering endorsements."))
+    if refusal := proposal_rules.endorse_refusal(user, proposal):
+        raise ServiceError(refusal)
     try:
         with transaction.atomic():
             Endorsement.objects.create(proposal=proposal, user=user)
             updated = Proposal.objects.filter(
                 pk=proposal.pk, status=ProposalStatus.OPEN, deleted_at__isnull=True, is_hidden=False
-            ).update(endorsement_count=F("endorsement_count") + 1)
+            ).update(
+                endorsement_count=F("endorsement_count") + 1,
+                first_endorsed_at=Coalesce(F("first_endorsed_at"), Now()),
+            )
             if not updated:
                 # Withdrawn between our check and the write: undo the insert.
                 raise ServiceError(_("This proposal is no longer gathering endorsements."))
@@ -446,17 +488,21 @@ def comment_create(*, proposal: Proposal, author, body: str) -> Comment:
 
 
 def comment_update(*, comment: Comment, user, body: str) -> Comment:
-    if comment.author_id != user.pk or comment.deleted_at:
+    """The author changes their comment's text; the page marks it edited."""
+    if not proposal_rules.is_comment_author(user, comment):
         raise PermissionDenied
+    if refusal := proposal_rules.comment_edit_refusal(comment):
+        raise ServiceError(refusal)
     comment.body = _validate_comment(body)
-    comment.save(update_fields=["body", "updated_at"])
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "edited_at", "updated_at"])
     return comment
 
 
 def comment_delete(*, comment: Comment, user) -> None:
     """The author deletes their comment: it leaves the page and the count but
     stays stored, as everything a citizen writes does."""
-    if comment.author_id != user.pk:
+    if not proposal_rules.is_comment_author(user, comment):
         raise PermissionDenied
     with transaction.atomic():
         updated = Comment.objects.filter(pk=comment.pk, deleted_at__isnull=True).update(
@@ -506,3 +552,27 @@ def report_create(*, reporter, reason: str, detail: str = "", proposal=None, com
             )
     except IntegrityError:
         raise ServiceError(_("You have already reported this.")) from None
+
+
+def report_dismiss(*, report: Report, user, reason: str) -> Report:
+    """An operator closes a report without hiding anything (the content is
+    within the operating rules), with a reason kept on the report."""
+    if not user_is_operator(user):
+        raise PermissionDenied
+    reason = _require_reason(reason)
+    updated = Report.objects.filter(pk=report.pk, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolution=reason
+    )
+    if not updated:
+        raise ServiceError(_("This report has already been handled."))
+    report.refresh_from_db()
+    return report
+
+
+def view_marks_purge(*, older_than_days: int = 2) -> int:
+    """Forget which visitor saw what once the day is over: the marks only exist
+    to count a view once per visitor per day, so older ones are deleted.
+    Returns how many were removed. Safe to run any number of times."""
+    cutoff = timezone.localdate() - timedelta(days=older_than_days)
+    deleted, _rows = ProposalView.objects.filter(date__lt=cutoff).delete()
+    return deleted

@@ -2,25 +2,32 @@
 message on the page."""
 
 import hashlib
+import mimetypes
 
+import rules
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts.selectors import user_is_operator
 from oasis.errors import ServiceError
+from oasis.http import client_ip
 
+from . import rules as proposal_rules
 from . import selectors, services
 from .filters import ProposalFilter
 from .forms import CommentForm, ProposalEditForm, ProposalForm, ReasonForm, ReportForm
-from .models import Comment, Proposal
+from .models import Comment, Proposal, ProposalAttachment, ProposalPhoto
 
 PAGE_SIZE = 20
 
@@ -48,16 +55,16 @@ def proposal_list(request):
 
 
 def _visitor_key(request) -> str:
-    """Members by id; anonymous visitors by session, falling back to a hash of
-    IP and browser, so nobody's address is stored."""
+    """Members by id; anonymous visitors by their session if they have one,
+    otherwise by a hash of IP and browser (a client without cookies, such as a
+    crawler, is then one visitor a day, and no session is created for it).
+    Only hashes are stored, never an address."""
     if request.user.is_authenticated:
         return f"u{request.user.pk}"
-    if not request.session.session_key:
-        request.session.save()
-    raw = request.session.session_key or (
-        request.META.get("REMOTE_ADDR", "") + request.META.get("HTTP_USER_AGENT", "")
-    )
-    return "s" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+    if request.session.session_key:
+        return "s" + hashlib.sha256(request.session.session_key.encode()).hexdigest()[:40]
+    raw = client_ip(request) + "|" + request.META.get("HTTP_USER_AGENT", "")
+    return "a" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
 def proposal_detail(request, pk):
@@ -68,6 +75,7 @@ def proposal_detail(request, pk):
     if not proposal.is_hidden or user_is_operator(request.user):
         if services.proposal_record_view(proposal=proposal, visitor=_visitor_key(request)):
             proposal.view_count += 1
+    user = request.user
     return render(
         request,
         "proposals/detail.html",
@@ -75,12 +83,57 @@ def proposal_detail(request, pk):
             "proposal": proposal,
             "timeline": selectors.proposal_timeline(proposal),
             "comments": selectors.proposal_comments(proposal),
-            "endorsed": selectors.has_endorsed(proposal, request.user),
+            "endorsed": selectors.has_endorsed(proposal, user),
             "comment_form": CommentForm(),
             "report_form": ReportForm(),
-            "is_operator": user_is_operator(request.user),
+            "is_operator": user_is_operator(user),
+            "is_author": proposal_rules.is_proposal_author(user, proposal),
+            "can_edit": rules.has_perm("proposals.edit_proposal", user, proposal),
+            "can_withdraw": rules.has_perm("proposals.withdraw_proposal", user, proposal),
+            "can_endorse": rules.has_perm("proposals.endorse_proposal", user, proposal),
         },
     )
+
+
+def _serve_media(field_file, *, download_name: str | None = None):
+    """Send a stored file. Behind nginx (OASIS_MEDIA_ACCEL_PREFIX set) nginx
+    sends it from an internal location; otherwise Django streams it."""
+    if not field_file or not default_storage.exists(field_file.name):
+        raise Http404
+    content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
+    prefix = settings.OASIS_MEDIA_ACCEL_PREFIX
+    if prefix:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + field_file.name
+    else:
+        response = FileResponse(default_storage.open(field_file.name, "rb"), content_type=content_type)
+    if download_name:
+        response["Content-Disposition"] = content_disposition_header(True, download_name)
+    # Uploaded content is never a page: no scripts, no plugins, no framing.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _visible_proposal_or_404(request, proposal):
+    """Media follows its proposal: gone with the trash, hidden with it
+    (operators still see it)."""
+    if proposal.deleted_at or (proposal.is_hidden and not user_is_operator(request.user)):
+        raise Http404
+
+
+def proposal_photo(request, pk, size):
+    if size not in ("full", "thumb"):
+        raise Http404
+    photo = get_object_or_404(ProposalPhoto.objects.select_related("proposal"), pk=pk)
+    _visible_proposal_or_404(request, photo.proposal)
+    return _serve_media(photo.thumbnail if size == "thumb" else photo.image)
+
+
+def proposal_attachment(request, pk):
+    item = get_object_or_404(ProposalAttachment.objects.select_related("proposal"), pk=pk)
+    _visible_proposal_or_404(request, item.proposal)
+    return _serve_media(item.file, download_name=item.original_name)
 
 
 @login_required
@@ -111,7 +164,7 @@ def proposal_create(request):
 
 def _own_proposal(request, pk) -> Proposal:
     proposal = get_object_or_404(Proposal.objects.not_deleted(), pk=pk)
-    if proposal.author_id != request.user.pk:
+    if not proposal_rules.is_proposal_author(request.user, proposal):
         raise Http404  # someone else's proposal: as if it were not there to edit
     return proposal
 
@@ -119,14 +172,8 @@ def _own_proposal(request, pk) -> Proposal:
 @login_required
 def proposal_edit(request, pk):
     proposal = _own_proposal(request, pk)
-    if not request.user.has_perm("proposals.edit_proposal", proposal):
-        if proposal.endorsement_count:
-            message = _("This proposal has already been endorsed, so it can no longer be edited.")
-        elif proposal.is_hidden:
-            message = _("A proposal hidden by the operators cannot be edited.")
-        else:
-            message = _("Only proposals still gathering endorsements can be edited.")
-        messages.error(request, message)
+    if refusal := proposal_rules.edit_refusal(proposal):
+        messages.error(request, refusal)
         return redirect(proposal)
     initial = {
         "title": proposal.title,
@@ -248,8 +295,11 @@ def comment_create(request, pk):
 
 
 def _own_comment(request, pk) -> Comment:
-    comment = get_object_or_404(Comment.objects.not_deleted().select_related("proposal"), pk=pk)
-    if comment.author_id != request.user.pk:
+    comment = get_object_or_404(
+        Comment.objects.not_deleted().filter(proposal__deleted_at__isnull=True).select_related("proposal"),
+        pk=pk,
+    )
+    if not proposal_rules.is_comment_author(request.user, comment):
         raise Http404
     return comment
 
@@ -257,12 +307,18 @@ def _own_comment(request, pk) -> Comment:
 @login_required
 def comment_edit(request, pk):
     comment = _own_comment(request, pk)
+    if refusal := proposal_rules.comment_edit_refusal(comment):
+        messages.error(request, refusal)
+        return redirect(f"{comment.proposal.get_absolute_url()}#comment-{comment.pk}")
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:
             services.comment_update(comment=comment, user=request.user, body=form.cleaned_data["body"])
         except ValidationError as exc:
             _add_errors(form, exc)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return redirect(comment.proposal)
         else:
             messages.success(request, _("Your comment is updated."))
             return redirect(f"{comment.proposal.get_absolute_url()}#comment-{comment.pk}")

@@ -32,8 +32,12 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
-SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
-SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+# A social login never attaches itself to an existing account by e-mail: some
+# providers (Naver) report every address as verified, which would let anyone
+# with a matching address take the account over. Members connect providers
+# from their own, logged-in account instead.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
 
 # A provider is installed, and so shown, only when both its keys are set.
 SOCIALACCOUNT_PROVIDERS: dict = {}

@@ -13,7 +13,13 @@ DEBUG = env_bool("DJANGO_DEBUG", default=not env_str("DJANGO_SECRET_KEY"))
 # The embedded default gets a fixed development key; production must set one
 # (security.py refuses to start without it when DEBUG is off).
 SECRET_KEY = env_str("DJANGO_SECRET_KEY") or "dev-only-insecure-key-change-me"
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+# Loopback is always allowed so health checks from inside the container work.
+ALLOWED_HOSTS = [
+    *env_list("DJANGO_ALLOWED_HOSTS", "testserver"),
+    "localhost",
+    "127.0.0.1",
+    "[::1]",
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -93,8 +99,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(VAR_DIR / "static")))
+# Uploads are never served from a public URL: views check that their proposal
+# is visible, then stream the file or, behind nginx, hand it to an internal
+# location with X-Accel-Redirect (OASIS_MEDIA_ACCEL_PREFIX, e.g. /protected-media/).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
+OASIS_MEDIA_ACCEL_PREFIX = env_str("OASIS_MEDIA_ACCEL_PREFIX")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

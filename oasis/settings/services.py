@@ -2,7 +2,10 @@
 and REDIS_URL the portal uses PostgreSQL and Redis; without them it falls back
 to SQLite, a local-memory cache and Celery tasks run inline."""
 
+from urllib.parse import urlsplit, urlunsplit
+
 import dj_database_url
+from celery.schedules import crontab
 
 from .base import VAR_DIR
 from .env import env_bool, env_int, env_str
@@ -22,11 +25,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 
 REDIS_URL = env_str("REDIS_URL")
+
+
+def _redis_db(url: str, db: int) -> str:
+    """The same server with another database number: the broker keeps REDIS_URL's
+    database, the cache gets its own, so clearing the cache never drops tasks."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": env_str("REDIS_CACHE_URL") or _redis_db(REDIS_URL, env_int("REDIS_CACHE_DB", 1)),
             "KEY_PREFIX": "oasis",
         }
     }
@@ -44,7 +56,16 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Seoul"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "purge-view-marks": {
+        "task": "proposals.tasks.purge_view_marks",
+        "schedule": crontab(hour=4, minute=10),
+    },
+    "clear-expired-sessions": {
+        "task": "proposals.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=4, minute=20),
+    },
+}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

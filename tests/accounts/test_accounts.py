@@ -417,3 +417,14 @@ def test_a_member_without_a_password_leaves_by_confirming(client):
     client.post("/accounts/profile/delete/", {"confirm": "on"})
     member.refresh_from_db()
     assert not member.is_active and member.withdrawn_at is not None
+
+
+@pytest.mark.parametrize("nickname", ["탈퇴한 회원", "Withdrawn member", "홍*동", "운영자", "관리자"])
+def test_a_nickname_that_passes_for_someone_else_is_refused(client, nickname):
+    member = UserFactory()
+    client.force_login(member)
+    response = client.post("/accounts/profile/", {"display_name": "홍길동", "nickname": nickname})
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    member.refresh_from_db()
+    assert member.nickname == ""

@@ -16,11 +16,11 @@ for name in ("kakao", "naver", "google"):
 """
 
 
-def _login_page_providers(env_extra: dict) -> dict[str, bool]:
+def _login_page_providers(env_extra: dict, var_dir) -> dict[str, bool]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KAKAO_", "NAVER_", "GOOGLE_"))}
     env.update(env_extra)
     env.pop("DATABASE_URL", None)  # the login page needs no tables beyond SQLite's
-    env["OASIS_VAR_DIR"] = str(settings.BASE_DIR / "var" / "test-social")
+    env["OASIS_VAR_DIR"] = str(var_dir)
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "-v0"], cwd=settings.BASE_DIR, env=env, check=True
     )
@@ -36,11 +36,11 @@ def _login_page_providers(env_extra: dict) -> dict[str, bool]:
     return {row[0]: row[1] == "True" for row in rows if len(row) == 2 and row[1] in ("True", "False")}
 
 
-def test_no_social_login_without_keys():
-    assert _login_page_providers({}) == {"kakao": False, "naver": False, "google": False}
+def test_no_social_login_without_keys(tmp_path):
+    assert _login_page_providers({}, tmp_path) == {"kakao": False, "naver": False, "google": False}
 
 
-def test_kakao_and_google_appear_when_their_keys_are_set():
+def test_kakao_and_google_appear_when_their_keys_are_set(tmp_path):
     shown = _login_page_providers(
         {
             "KAKAO_CLIENT_ID": "kakao-id",
@@ -48,6 +48,7 @@ def test_kakao_and_google_appear_when_their_keys_are_set():
             "GOOGLE_CLIENT_ID": "google-id",
             "GOOGLE_CLIENT_SECRET": "google-secret",
             "NAVER_CLIENT_ID": "naver-id-without-secret",
-        }
+        },
+        tmp_path,
     )
     assert shown == {"kakao": True, "naver": False, "google": True}

@@ -1,4 +1,21 @@
+import os
+
 import pytest
+
+from oasis.celery import app
+
+
+@pytest.fixture
+def broker(settings):
+    """Point Celery at a broker for one test and put the old one back."""
+    old = app.conf.broker_url
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+    def use(url):
+        app.conf.broker_url = url
+
+    yield use
+    app.conf.broker_url = old
 
 
 @pytest.mark.django_db
@@ -14,28 +31,23 @@ def test_healthz_reports_database_and_inline_broker(client, settings):
 
 @pytest.mark.redis
 @pytest.mark.django_db
-def test_healthz_reaches_the_real_redis_broker(client, settings):
-    import os
-
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.CELERY_BROKER_URL = os.environ["REDIS_URL"]
-    from oasis.celery import app
-
-    app.conf.broker_url = os.environ["REDIS_URL"]
+def test_healthz_reaches_the_real_redis_broker(client, broker):
+    broker(os.environ["REDIS_URL"])
     response = client.get("/healthz")
+    assert response.status_code == 200
     assert response.json()["broker"] == "ok"
 
 
 @pytest.mark.django_db
-def test_healthz_reports_an_unreachable_broker_with_503(client, settings):
-    from oasis.celery import app
-
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    old = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        response = client.get("/healthz")
-    finally:
-        app.conf.broker_url = old
+def test_healthz_reports_an_unreachable_broker_with_503(client, broker):
+    broker("redis://127.0.0.1:1/0")
+    response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["broker"] == "fail"
+    assert response.json() == {"status": "fail", "database": "ok", "broker": "fail"}
+
+
+@pytest.mark.redis
+def test_cache_and_broker_use_separate_redis_databases(settings):
+    # Clearing the cache (as tests and operators do) must never drop queued tasks.
+    assert settings.CACHES["default"]["LOCATION"] != os.environ["REDIS_URL"]
+    assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")

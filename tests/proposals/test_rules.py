@@ -39,7 +39,8 @@ def _user(role, proposal):
 # What each role may do in each state: the table docs/permissions.md describes.
 EXPECTED = {
     "proposals.edit_proposal": {("author", "open")},
-    "proposals.withdraw_proposal": {("author", s) for s in STATES},
+    # Withdrawing follows the pipeline table: not once already withdrawn.
+    "proposals.withdraw_proposal": {("author", s) for s in STATES if s != "withdrawn"},
     "proposals.trash_proposal": {("author", s) for s in STATES} | {("operator", s) for s in STATES},
     "proposals.endorse_proposal": {
         (role, state)
@@ -79,7 +80,7 @@ def test_the_endorse_rule_and_the_endorse_service_agree(role, state):
 def test_only_the_comment_author_changes_a_comment(role):
     comment = CommentFactory()
     user = {"author": comment.author}.get(role) or _user(role, comment.proposal)
-    assert user.has_perm("proposals.change_own_comment", comment) is (role == "author")
+    assert user.has_perm("proposals.delete_own_comment", comment) is (role == "author")
 
 
 @pytest.mark.parametrize("state", STATES)

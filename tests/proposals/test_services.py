@@ -463,3 +463,95 @@ def test_a_member_reports_a_proposal_and_a_comment_once_each():
     with pytest.raises(ServiceError, match="already reported"):
         services.report_create(reporter=member, reason="other", comment=comment)
     assert Report.objects.count() == 2
+
+
+# --- review fixes: edit lock, hidden comments, files, reports, upkeep -------------
+
+
+def test_editing_stays_closed_after_an_endorsement_is_taken_back():
+    # Given a proposal endorsed once and then un-endorsed
+    proposal = _propose()
+    member = UserFactory()
+    services.proposal_endorse(proposal=proposal, user=member)
+    services.proposal_unendorse(proposal=proposal, user=member)
+    proposal.refresh_from_db()
+    assert proposal.endorsement_count == 0 and proposal.first_endorsed_at is not None
+    # When the author edits, then it is still refused: people endorsed what they read
+    with pytest.raises(ServiceError, match="already been endorsed"):
+        _update(proposal, proposal.author, title="바뀐 제목")
+    proposal.refresh_from_db()
+    assert proposal.title == "걷고 싶은 한강다리"
+
+
+def test_an_anonymous_caller_is_never_the_author_of_an_orphaned_proposal():
+    from django.contrib.auth.models import AnonymousUser
+
+    proposal = ProposalFactory(author=None)
+    with pytest.raises(PermissionDenied):
+        _update(proposal, AnonymousUser())
+    with pytest.raises(PermissionDenied):
+        services.proposal_withdraw(proposal=proposal, user=AnonymousUser())
+
+
+def test_a_hidden_comment_cannot_be_rewritten_and_moderation_does_not_mark_it_edited():
+    comment = CommentFactory()
+    services.comment_set_hidden(comment=comment, user=operator(), reason="욕설", hidden=True)
+    comment.refresh_from_db()
+    with pytest.raises(ServiceError, match="hidden by the operators"):
+        services.comment_update(comment=comment, user=comment.author, body="다른 말")
+    services.comment_set_hidden(comment=comment, user=operator(), reason="오해였음", hidden=False)
+    comment.refresh_from_db()
+    assert comment.body == "좋은 생각이에요!"
+    assert comment.is_edited is False
+    services.comment_update(comment=comment, user=comment.author, body="고친 댓글")
+    comment.refresh_from_db()
+    assert comment.is_edited is True
+
+
+def test_removed_photos_leave_the_disk_once_the_edit_is_committed(settings, django_capture_on_commit_callbacks):
+    proposal = _propose(photos=[image_file("a.jpg")], files=[pdf_file()])
+    photo, attachment = proposal.photos.get(), proposal.attachments.get()
+    paths = [Path(photo.image.path), Path(photo.thumbnail.path), Path(attachment.file.path)]
+    assert all(p.is_file() for p in paths)
+    with django_capture_on_commit_callbacks(execute=True):
+        _update(proposal, proposal.author, remove_photo_ids=[photo.pk], remove_file_ids=[attachment.pk])
+    assert not any(p.exists() for p in paths)
+
+
+def test_stored_file_names_cannot_be_guessed():
+    proposal = _propose(photos=[image_file("a.jpg")], files=[pdf_file()])
+    photo, attachment = proposal.photos.get(), proposal.attachments.get()
+    for name in (photo.image.name, photo.thumbnail.name, attachment.file.name):
+        stem = Path(name).stem
+        assert len(stem) == 32 and int(stem, 16) >= 0
+
+
+def test_an_operator_closes_a_report_without_hiding_and_only_once():
+    proposal = ProposalFactory()
+    report = services.report_create(reporter=UserFactory(), reason="spam", proposal=proposal)
+    with pytest.raises(PermissionDenied):
+        services.report_dismiss(report=report, user=UserFactory(), reason="문제없음")
+    with pytest.raises(ServiceError):
+        services.report_dismiss(report=report, user=operator(), reason=" ")
+    services.report_dismiss(report=report, user=operator(), reason="운영 원칙에 맞음")
+    report.refresh_from_db()
+    proposal.refresh_from_db()
+    assert report.resolved_at is not None and report.resolution == "운영 원칙에 맞음"
+    assert proposal.is_hidden is False
+    with pytest.raises(ServiceError, match="already been handled"):
+        services.report_dismiss(report=report, user=operator(), reason="다시")
+
+
+def test_old_view_marks_are_purged_and_counts_stay():
+    from proposals.models import ProposalView
+    from proposals.tasks import purge_view_marks
+
+    proposal = ProposalFactory(view_count=2)
+    today = timezone.localdate()
+    ProposalView.objects.create(proposal=proposal, visitor="a", date=today - dt.timedelta(days=5))
+    ProposalView.objects.create(proposal=proposal, visitor="a", date=today)
+    assert purge_view_marks.delay().get() == 1
+    assert purge_view_marks.delay().get() == 0  # idempotent
+    assert list(ProposalView.objects.values_list("date", flat=True)) == [today]
+    proposal.refresh_from_db()
+    assert proposal.view_count == 2

@@ -16,6 +16,7 @@ from datetime import datetime, time, timedelta
 from time import monotonic
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -61,6 +62,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load the demo data even when DJANGO_SECRET_KEY is set (a production deployment).",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Do nothing if the database already holds any proposal.",
@@ -76,6 +82,13 @@ class Command(BaseCommand):
     def handle(self, *args, if_empty=False, proposals=demo_data.PROPOSAL_COUNT, **options):
         if proposals < 0:
             raise CommandError("--proposals must be zero or more.")
+        if not settings.SECRET_KEY.startswith("dev-only") and not options.get("force"):
+            # A real secret key means a real deployment: the demo logins (a
+            # superuser with a published password) must not appear there by accident.
+            raise CommandError(
+                "This looks like a production deployment (DJANGO_SECRET_KEY is set). "
+                "The demo accounts have a published password; add --force to load them anyway."
+            )
         if if_empty and Proposal.objects.exists():
             self.stdout.write(
                 "Proposals already exist, so the demo data was not loaded (--if-empty)."
