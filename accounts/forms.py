@@ -2,7 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .districts import District
+from .models import Gender, User
 
 
 def _birth_year_choices():
@@ -56,7 +57,6 @@ class SignupProfileForm(ProfileFieldsMixin):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from .districts import District
 
         self.fields["district"].choices = [("", _("None / outside Seoul"))] + list(District.choices)
 
@@ -86,6 +86,9 @@ class ProfileForm(forms.ModelForm):
         self.fields["birth_year"].help_text = _("Optional. Used only to invite you to polls for your age group.")
         self.fields["gender"].help_text = _("Optional. Used only for polls aimed at a group.")
         self.fields["district"].help_text = _("Optional. Your district's news and polls.")
+        # The same plain first choice as on the sign-up form, not "---------".
+        self.fields["district"].choices = [("", _("None / outside Seoul"))] + list(District.choices)
+        self.fields["gender"].choices = [("", _("Prefer not to say"))] + list(Gender.choices)
 
     clean_nickname = ProfileFieldsMixin.clean_nickname
 

@@ -4,6 +4,8 @@ from django.db.models.functions import Lower
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from oasis.i18n import in_page_language
+
 from .districts import District
 from .roles import Role
 
@@ -24,6 +26,10 @@ class Department(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def label(self) -> str:
+        return in_page_language(self.name, self.name_en)
 
 
 class Gender(models.TextChoices):

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import XLSX
 from rangefilter.filters import DateRangeFilterBuilder
 
 from accounts.selectors import user_is_operator
@@ -26,7 +26,7 @@ from oasis.errors import ServiceError
 from . import services
 from .admin_forms import ModerationReasonForm
 from .models import Category, Comment, Proposal, ProposalEvent, Report
-from .resources import ProposalResource
+from .resources import ExcelFriendlyCSV, ProposalResource
 
 # How many skipped items are named one by one after a bulk action.
 MAX_SKIPPED_LISTED = 10
@@ -433,7 +433,7 @@ class ProposalAdmin(OperatorOnlyMixin, ReadOnlyRecordMixin, ExportActionMixin, a
 
     # django-import-export: export only (no import), CSV and Excel.
     resource_classes = [ProposalResource]
-    export_formats = [CSV, XLSX]
+    export_formats = [ExcelFriendlyCSV, XLSX]
     show_change_form_export = False
 
     def get_valid_export_item_pks(self, request):

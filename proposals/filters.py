@@ -6,10 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.districts import District
 
+from .forms import CategoryChoiceField
 from .models import Category, Proposal, ProposalStatus
 from .text import compact
 
 CITY_WIDE = "citywide"
+
+
+class CategoryFilter(django_filters.ModelChoiceFilter):
+    field_class = CategoryChoiceField
 
 
 class ProposalFilter(django_filters.FilterSet):
@@ -17,7 +22,7 @@ class ProposalFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ProposalStatus.choices, empty_label=_("All statuses")
     )
-    category = django_filters.ModelChoiceFilter(
+    category = CategoryFilter(
         label=_("Category"),
         queryset=Category.objects.all(),
         to_field_name="code",
@@ -29,7 +34,7 @@ class ProposalFilter(django_filters.FilterSet):
         empty_label=_("All districts"),
         method="filter_district",
     )
-    tag = django_filters.CharFilter(label=_("Tag"), field_name="tags__name", distinct=True)
+    tag = django_filters.CharFilter(label=_("Tag"), method="filter_tag")
     sort = django_filters.OrderingFilter(
         label=_("Sort"),
         empty_label=None,
@@ -50,6 +55,11 @@ class ProposalFilter(django_filters.FilterSet):
     def filter_text(self, queryset, name, value):
         needle = compact(value)[:100]
         return queryset.filter(search_text__contains=needle) if needle else queryset
+
+    def filter_tag(self, queryset, name, value):
+        # Tags are shown as #한강; typing them that way finds them too.
+        tag = value.strip().lstrip("#")
+        return queryset.filter(tags__name=tag).distinct() if tag else queryset
 
     def filter_district(self, queryset, name, value):
         return queryset.filter(district="" if value == CITY_WIDE else value)

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.districts import District
@@ -34,6 +35,17 @@ class PlainTextField(forms.CharField):
         return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _lazy_format(message, **values):
+    """A translated message with its numbers filled in when it is shown, so
+    each page gets its own language (module-level forms are built once)."""
+    return lazy(lambda: str(message) % values, str)()
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.label
+
+
 class ProposalForm(forms.Form):
     """Shape only; the rules (lengths, uploads, who may edit) are in services."""
 
@@ -50,7 +62,7 @@ class ProposalForm(forms.Form):
             "Plain text. Leave an empty line between paragraphs; web addresses become links."
         ),
     )
-    category = forms.ModelChoiceField(
+    category = CategoryChoiceField(
         label=_("Policy category"), queryset=Category.objects.all(), empty_label=_("Choose one")
     )
     district = forms.ChoiceField(
@@ -68,16 +80,29 @@ class ProposalForm(forms.Form):
         label=_("Photos"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
-        help_text=_("Up to %(n)d photos (JPEG, PNG, WebP, GIF), %(mb)d MB each. Location data is removed.")
-        % {"n": uploads.MAX_PHOTOS, "mb": uploads.MAX_PHOTO_BYTES // (1024 * 1024)},
+        help_text=_lazy_format(
+            _("Up to %(n)d photos (JPEG, PNG, WebP, GIF), %(mb)d MB each. Location data is removed."),
+            n=uploads.MAX_PHOTOS,
+            mb=uploads.MAX_PHOTO_BYTES // (1024 * 1024),
+        ),
     )
     files = MultipleFileField(
         label=_("Files"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": ".pdf,.hwp,.hwpx,.docx,.xlsx,.pptx,.txt"}),
-        help_text=_("Up to %(n)d files (PDF, HWP, HWPX, DOCX, XLSX, PPTX, TXT), %(mb)d MB each.")
-        % {"n": uploads.MAX_FILES, "mb": uploads.MAX_FILE_BYTES // (1024 * 1024)},
+        help_text=_lazy_format(
+            _("Up to %(n)d files (PDF, HWP, HWPX, DOCX, XLSX, PPTX, TXT), %(mb)d MB each."),
+            n=uploads.MAX_FILES,
+            mb=uploads.MAX_FILE_BYTES // (1024 * 1024),
+        ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No maxlength in the page: a browser would cut pasted text silently;
+        # the server says how long it may be instead.
+        for name in ("title", "body"):
+            self.fields[name].widget.attrs.pop("maxlength", None)
 
     def clean_tags(self):
         return normalise_tags(self.cleaned_data.get("tags", ""))
@@ -112,5 +137,8 @@ class ReasonForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Why are you reporting this?"), choices=ReportReason.choices)
+    reason = forms.ChoiceField(
+        label=_("Why are you reporting this?"),
+        choices=[("", _("Choose a reason"))] + list(ReportReason.choices),
+    )
     detail = forms.CharField(label=_("Details (optional)"), max_length=500, required=False)

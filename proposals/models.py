@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.districts import District
+from oasis.i18n import in_page_language
 
 TITLE_MAX_LENGTH = 100
 BODY_MAX_LENGTH = 10_000
@@ -40,12 +41,7 @@ class Category(models.Model):
 
     @property
     def label(self) -> str:
-        """The name in the page's language (Korean is the data's own language)."""
-        from django.utils.translation import get_language
-
-        if (get_language() or "ko").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
+        return in_page_language(self.name, self.name_en)
 
 
 class Tag(models.Model):
@@ -155,9 +151,9 @@ class Proposal(models.Model):
     )
     # Denormalised counters, always changed in the same transaction as the rows
     # they count (services.py), so the number shown is exact.
-    endorsement_count = models.PositiveIntegerField(_("endorsements"), default=0)
-    comment_count = models.PositiveIntegerField(_("comments"), default=0)
-    view_count = models.PositiveIntegerField(_("views"), default=0)
+    endorsement_count = models.PositiveIntegerField(_("number of endorsements"), default=0)
+    comment_count = models.PositiveIntegerField(_("number of comments"), default=0)
+    view_count = models.PositiveIntegerField(_("number of views"), default=0)
     # Title, body and tags lower-cased with all whitespace removed, so that
     # "한강다리" finds "한강 다리를 걷고…". Indexed with pg_trgm on PostgreSQL.
     search_text = models.TextField(editable=False, default="")

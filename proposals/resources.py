@@ -4,6 +4,7 @@ imported into proposals, since every write goes through services.py."""
 from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
 from import_export.fields import Field
+from import_export.formats.base_formats import CSV
 
 from accounts.selectors import public_name_for
 
@@ -20,6 +21,14 @@ def neutralise_formula(value):
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
+
+
+class ExcelFriendlyCSV(CSV):
+    """CSV with a byte-order mark, so Excel on Korean Windows opens the UTF-8
+    file as UTF-8 instead of garbling the Korean."""
+
+    def export_data(self, dataset, **kwargs):
+        return "\ufeff" + super().export_data(dataset, **kwargs)
 
 
 class EscapedResource(resources.ModelResource):

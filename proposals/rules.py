@@ -27,10 +27,14 @@ def edit_refusal(proposal) -> str | None:
     return None
 
 
+def is_gathering_endorsements(proposal) -> bool:
+    return proposal.status == ProposalStatus.OPEN and not proposal.deleted_at and not proposal.is_hidden
+
+
 def endorse_refusal(user, proposal) -> str | None:
     if proposal.author_id is not None and proposal.author_id == user.pk:
         return _("You cannot endorse your own proposal.")
-    if proposal.status != ProposalStatus.OPEN or proposal.deleted_at or proposal.is_hidden:
+    if not is_gathering_endorsements(proposal):
         return _("This proposal is no longer gathering endorsements.")
     return None
 

@@ -27,7 +27,7 @@ from . import rules as proposal_rules
 from . import selectors, services
 from .filters import ProposalFilter
 from .forms import CommentForm, ProposalEditForm, ProposalForm, ReasonForm, ReportForm
-from .models import Comment, Proposal, ProposalAttachment, ProposalPhoto
+from .models import Comment, Proposal, ProposalAttachment, ProposalPhoto, ReportReason
 
 PAGE_SIZE = 20
 
@@ -76,18 +76,23 @@ def proposal_detail(request, pk):
         if services.proposal_record_view(proposal=proposal, visitor=_visitor_key(request)):
             proposal.view_count += 1
     user = request.user
+    is_operator = user_is_operator(user)
+    is_author = proposal_rules.is_proposal_author(user, proposal)
     return render(
         request,
         "proposals/detail.html",
         {
+            # Hidden content stays readable for the operators and the author.
+            "show_content": not proposal.is_hidden or is_operator or is_author,
+            "endorsable": proposal_rules.is_gathering_endorsements(proposal),
+            "report_reasons": ReportReason.choices,
             "proposal": proposal,
             "timeline": selectors.proposal_timeline(proposal),
             "comments": selectors.proposal_comments(proposal),
             "endorsed": selectors.has_endorsed(proposal, user),
             "comment_form": CommentForm(),
-            "report_form": ReportForm(),
-            "is_operator": user_is_operator(user),
-            "is_author": proposal_rules.is_proposal_author(user, proposal),
+            "is_operator": is_operator,
+            "is_author": is_author,
             "can_edit": rules.has_perm("proposals.edit_proposal", user, proposal),
             "can_withdraw": rules.has_perm("proposals.withdraw_proposal", user, proposal),
             "can_endorse": rules.has_perm("proposals.endorse_proposal", user, proposal),

@@ -408,7 +408,9 @@ def test_export_csv_has_the_rows_and_neutralises_formulae(operator_client, expor
     response = export(operator_client, "0")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    content = response.content.decode("utf-8")
+    # A byte-order mark first, so Excel on Korean Windows reads it as UTF-8
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    content = response.content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(content)))
     header, body = rows[0], rows[1:]
     assert header == [
@@ -474,14 +476,14 @@ def test_export_action_exports_the_selected_proposals(operator_client, exported)
     data.update({f"proposalresource_{name}": "on" for name in EXPORT_FIELDS})
     response = operator_client.post(reverse("admin:proposals_proposal_export"), data)
     # Then only that proposal is in the file
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [int(row[0]) for row in rows[1:]] == [plain.pk]
 
 
 def test_export_follows_the_changelist_filters(operator_client, exported):
     plain, _formulae = exported
     response = export(operator_client, "0", query="?status__exact=assigned")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [int(row[0]) for row in rows[1:]] == [plain.pk]
 
 
