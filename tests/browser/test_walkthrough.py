@@ -82,3 +82,9 @@ def test_sign_up_propose_with_photo_and_be_endorsed(browser, live_server, tmp_pa
     # The proposer sees the count too.
     page.reload()
     assert page.get_by_test_id("endorsement-count").inner_text() == "1"
+
+    # Let the last requests (thumbnails, icon) finish before the live server and
+    # the test database are torn down.
+    for tab in (page, other):
+        tab.wait_for_load_state("networkidle")
+        tab.close()
