@@ -74,7 +74,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "nickname", "district", "birth_year", "gender"]
+        fields = ["display_name", "nickname", "district", "birth_year", "gender", "language"]
         help_texts = {
             "display_name": _("Shown masked in public (홍*동) unless you choose a nickname."),
             "nickname": _("Optional. Shown in public instead of your masked name."),
@@ -89,6 +89,11 @@ class ProfileForm(forms.ModelForm):
         # The same plain first choice as on the sign-up form, not "---------".
         self.fields["district"].choices = [("", _("None / outside Seoul"))] + list(District.choices)
         self.fields["gender"].choices = [("", _("Prefer not to say"))] + list(Gender.choices)
+        self.fields["language"].required = False
+        self.fields["language"].help_text = _("The language of the e-mails Oasis sends you.")
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or self.instance.language or "ko"
 
     clean_nickname = ProfileFieldsMixin.clean_nickname
 

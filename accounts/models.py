@@ -91,6 +91,12 @@ class User(AbstractUser):
         blank=True,
         related_name="members",
     )
+    language = models.CharField(
+        _("language for e-mails"),
+        max_length=5,
+        choices=[("ko", "한국어"), ("en", "English")],
+        default="ko",
+    )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     USERNAME_FIELD = "email"

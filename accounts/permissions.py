@@ -20,17 +20,44 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.OPERATOR: {
         "proposals.*": ALL_ACTIONS,
         "accounts.user": ("view", "change"),
-        "accounts.department": ("view", "change"),
+        "accounts.department": ("view", "change", "add"),
+        "answers.*": ALL_ACTIONS,
+        "debates.*": ALL_ACTIONS,
+        "meetings.*": ALL_ACTIONS,
+        "tracking.*": ALL_ACTIONS,
+        "notifications.notification": ("view",),
     },
     Role.OFFICIAL: {
         "proposals.proposal": ("view",),
         "proposals.comment": ("view",),
+        # Their department's queue and answers; which rows is decided by the
+        # answers app's rules (own department only).
+        "answers.assignment": ("view", "change"),
+        "answers.answer": ("view", "add", "change"),
+        "answers.reassignmentrequest": ("view", "add"),
+        "meetings.workingreview": ("view", "change"),
+        "meetings.reviewdecision": ("view", "add", "change"),
+        "meetings.realizationmeeting": ("view",),
+        "meetings.agendaitem": ("view",),
+        "tracking.*": ("view", "change"),
     },
     Role.MAYOR_OFFICE: {
         "proposals.proposal": ("view",),
+        "meetings.realizationmeeting": ("view", "change"),
+        "meetings.agendaitem": ("view", "change"),
+        "meetings.expertopinion": ("view",),
+        "tracking.*": ("view",),
     },
-    Role.EXPERT_INTERNAL: {},
-    Role.EXPERT_EXTERNAL: {},
+    Role.EXPERT_INTERNAL: {
+        "meetings.workingreview": ("view", "change"),
+        "meetings.reviewdecision": ("view", "add", "change"),
+        "meetings.expertopinion": ("view", "add", "change"),
+        "meetings.realizationmeeting": ("view",),
+    },
+    Role.EXPERT_EXTERNAL: {
+        "meetings.expertopinion": ("view", "add", "change"),
+        "meetings.realizationmeeting": ("view",),
+    },
     Role.PANEL: {},
     Role.CITIZEN: {},
 }

@@ -38,3 +38,15 @@ def user_is_official(user) -> bool:
     return bool(
         user and user.is_authenticated and user.department_id and user.has_role(Role.OFFICIAL)
     )
+
+
+def user_is_expert(user) -> bool:
+    return bool(
+        user
+        and user.is_authenticated
+        and (user.has_role(Role.EXPERT_INTERNAL) or user.has_role(Role.EXPERT_EXTERNAL))
+    )
+
+
+def user_is_mayor_office(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_role(Role.MAYOR_OFFICE))

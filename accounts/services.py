@@ -12,7 +12,7 @@ from .roles import STAFF_ROLES, Role
 
 def profile_update(*, user: User, **fields) -> User:
     """The member edits their own profile; only the listed fields can change."""
-    allowed = {"display_name", "nickname", "district", "birth_year", "gender"}
+    allowed = {"display_name", "nickname", "district", "birth_year", "gender", "language"}
     changed = [name for name in fields if name in allowed]
     for name in changed:
         setattr(user, name, fields[name] if fields[name] is not None or name == "birth_year" else "")

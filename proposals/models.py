@@ -44,6 +44,56 @@ class Category(models.Model):
         return in_page_language(self.name, self.name_en)
 
 
+class PipelineSettings(models.Model):
+    """The pipeline's thresholds and deadlines, one record that operators edit
+    in the admin. Read with PipelineSettings.load()."""
+
+    answer_threshold = models.PositiveIntegerField(
+        _("endorsements for a department answer"), default=50
+    )
+    debate_threshold = models.PositiveIntegerField(_("endorsements for a debate"), default=500)
+    debate_min_comments = models.PositiveIntegerField(
+        _("minimum comments for a debate"), default=0
+    )
+    debate_min_views = models.PositiveIntegerField(_("minimum views for a debate"), default=0)
+    endorsement_window_days = models.PositiveSmallIntegerField(
+        _("endorsement window (days)"), default=30
+    )
+    answer_deadline_days = models.PositiveSmallIntegerField(
+        _("days a department has to answer"), default=20
+    )
+    answer_reminder_days = models.PositiveSmallIntegerField(
+        _("remind the department this many days before the deadline"), default=3
+    )
+    debate_length_days = models.PositiveSmallIntegerField(_("debate length (days)"), default=30)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pipeline settings")
+        verbose_name_plural = _("pipeline settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="pipeline_settings_singleton"),
+            models.CheckConstraint(
+                condition=Q(answer_threshold__gte=1) & Q(debate_threshold__gte=1),
+                name="pipeline_thresholds_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(endorsement_window_days__gte=1)
+                & Q(answer_deadline_days__gte=1)
+                & Q(debate_length_days__gte=1),
+                name="pipeline_periods_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def load(cls) -> "PipelineSettings":
+        settings_row, _created = cls.objects.get_or_create(pk=1)
+        return settings_row
+
+
 class Tag(models.Model):
     name = models.CharField(_("name"), max_length=30, unique=True)
 
@@ -67,9 +117,17 @@ class ProposalStatus(models.TextChoices):
     DEBATE = "debate", _("In debate")
     REVIEW = "review", _("In working review")
     ON_AGENDA = "on_agenda", _("On the realization meeting agenda")
+    NOT_SELECTED = "not_selected", _("Not put to the realization meeting")
     ADOPTED = "adopted", _("Adopted")
     NOT_ADOPTED = "not_adopted", _("Not adopted")
     WITHDRAWN = "withdrawn", _("Withdrawn by the proposer")
+
+
+# Endorsements keep coming in while the department answers, so that a proposal
+# can still reach the debate bar within its endorsement window.
+ENDORSABLE_STATUSES = frozenset(
+    {ProposalStatus.OPEN, ProposalStatus.ASSIGNED, ProposalStatus.ANSWERED}
+)
 
 
 # The pipeline as data (PRODUCT.md, "The pipeline"). A proposer may withdraw at
@@ -90,14 +148,16 @@ PROPOSAL_TRANSITIONS: dict[str, set[str]] = {
     ProposalStatus.DEBATE: {ProposalStatus.REVIEW, ProposalStatus.WITHDRAWN},
     ProposalStatus.REVIEW: {
         ProposalStatus.ON_AGENDA,
-        ProposalStatus.NOT_ADOPTED,
+        ProposalStatus.NOT_SELECTED,
         ProposalStatus.WITHDRAWN,
     },
+    # Held over to the next meeting, an item stays on the agenda.
     ProposalStatus.ON_AGENDA: {
         ProposalStatus.ADOPTED,
         ProposalStatus.NOT_ADOPTED,
         ProposalStatus.WITHDRAWN,
     },
+    ProposalStatus.NOT_SELECTED: set(),
     ProposalStatus.ADOPTED: set(),
     ProposalStatus.NOT_ADOPTED: set(),
     ProposalStatus.WITHDRAWN: set(),
@@ -162,6 +222,11 @@ class Proposal(models.Model):
     hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
     deleted_at = models.DateTimeField(_("moved to trash at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    # Endorsements are taken until then (set from the pipeline settings when
+    # the proposal is made); below the answer bar at that time it is not reached.
+    endorsement_deadline = models.DateTimeField(
+        _("endorsements close"), null=True, blank=True, db_index=True
+    )
     # Editing ends for good at the first endorsement, even if it is taken back.
     first_endorsed_at = models.DateTimeField(_("first endorsed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
@@ -279,6 +344,24 @@ class Endorsement(models.Model):
         return f"{self.user_id} → {self.proposal_id}"
 
 
+class Follow(models.Model):
+    """A member follows a proposal to hear of every step it takes."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "user"], name="follow_once_per_member"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.proposal_id}"
+
+
 class CommentQuerySet(models.QuerySet):
     def not_deleted(self):
         return self.filter(deleted_at__isnull=True)
@@ -384,6 +467,13 @@ class EventKind(models.TextChoices):
     UNTRASHED = "untrashed", _("Restored from the trash")
     COMMENT_HIDDEN = "comment_hidden", _("A comment was hidden")
     COMMENT_UNHIDDEN = "comment_unhidden", _("A comment was restored")
+    PROMOTED_BY_HAND = "promoted_by_hand", _("Promoted by the operators for its creativity")
+    REASSIGNED = "reassigned", _("Reassigned to another department")
+    ANSWER_OVERDUE = "answer_overdue", _("The answer deadline passed")
+    ANSWER_RATED = "answer_rated", _("The proposer rated the answer")
+    DEBATE_CLOSED = "debate_closed", _("The debate closed")
+    DEBATE_SUMMARY = "debate_summary", _("Debate results published")
+    HELD_OVER = "held_over", _("Held over to the next meeting")
 
 
 class ProposalEvent(models.Model):

@@ -7,11 +7,12 @@ functions, and views ask `rules.has_perm(...)` (the rule set itself, without
 Django's superuser shortcut) to decide which buttons to show."""
 
 import rules
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.selectors import user_is_operator
 
-from .models import PROPOSAL_TRANSITIONS, ProposalStatus
+from .models import ENDORSABLE_STATUSES, PROPOSAL_TRANSITIONS, ProposalStatus
 
 
 def edit_refusal(proposal) -> str | None:
@@ -27,8 +28,13 @@ def edit_refusal(proposal) -> str | None:
     return None
 
 
-def is_gathering_endorsements(proposal) -> bool:
-    return proposal.status == ProposalStatus.OPEN and not proposal.deleted_at and not proposal.is_hidden
+def is_gathering_endorsements(proposal, now=None) -> bool:
+    """Endorsements are taken from the moment a proposal is made until its
+    window closes, while it waits for and gets its department answer."""
+    if proposal.status not in ENDORSABLE_STATUSES or proposal.deleted_at or proposal.is_hidden:
+        return False
+    deadline = proposal.endorsement_deadline
+    return deadline is None or (now or timezone.now()) < deadline
 
 
 def endorse_refusal(user, proposal) -> str | None:

@@ -13,7 +13,7 @@ import rules
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,16 +22,18 @@ from accounts.roles import Role
 from accounts.selectors import user_is_official, user_is_operator
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
 
+from . import pipeline, uploads
 from . import rules as proposal_rules
-from . import uploads
 from .models import (
     BODY_MAX_LENGTH,
     COMMENT_MAX_LENGTH,
+    ENDORSABLE_STATUSES,
     PROPOSAL_TRANSITIONS,
     TITLE_MAX_LENGTH,
     Comment,
     Endorsement,
     EventKind,
+    PipelineSettings,
     Proposal,
     ProposalAttachment,
     ProposalEvent,
@@ -71,14 +73,19 @@ def event_record(
     to_status: str = "",
     reason: str = "",
     is_public: bool = True,
+    department=None,
 ) -> ProposalEvent:
-    """Write one timeline row. Requires an open transaction in the caller."""
+    """Write one timeline row. Requires an open transaction in the caller.
+    `department` names the department the step concerns (an assignment);
+    otherwise an official's own department is recorded."""
+    if department is None and user_is_official(actor):
+        department = actor.department
     return ProposalEvent.objects.create(
         proposal=proposal,
         kind=kind,
         actor=actor,
-        actor_role=_actor_role(actor),
-        actor_department_id=getattr(actor, "department_id", None) if user_is_official(actor) else None,
+        actor_role=_actor_role(actor) if actor is not None else "system",
+        actor_department=department,
         from_status=from_status,
         to_status=to_status,
         reason=reason,
@@ -224,6 +231,8 @@ def proposal_create(
             category=category,
             district=district or "",
             search_text=compact(" ".join([title, body, *tag_names])),
+            endorsement_deadline=timezone.now()
+            + timedelta(days=PipelineSettings.load().endorsement_window_days),
         )
         proposal.save()
         _set_tags(proposal, tag_names)
@@ -284,10 +293,19 @@ def proposal_update(
     return locked
 
 
-def proposal_transition(*, proposal: Proposal, to_status: str, actor, reason: str = "") -> Proposal:
+def proposal_transition(
+    *,
+    proposal: Proposal,
+    to_status: str,
+    actor,
+    reason: str = "",
+    department=None,
+    kind: str = EventKind.STATUS_CHANGED,
+) -> Proposal:
     """Move a proposal to `to_status` if the pipeline allows it, recording the
     event. Permission is the caller's (a specific service) responsibility;
-    this is the one place a status is assigned."""
+    this is the one place a status is assigned. Call inside the caller's
+    transaction when other rows must change with it."""
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if to_status not in PROPOSAL_TRANSITIONS.get(locked.status, set()):
@@ -307,11 +325,12 @@ def proposal_transition(*, proposal: Proposal, to_status: str, actor, reason: st
         locked.save(update_fields=fields)
         event_record(
             proposal=locked,
-            kind=EventKind.STATUS_CHANGED,
+            kind=kind,
             actor=actor,
             from_status=from_status,
             to_status=to_status,
             reason=reason,
+            department=department,
         )
     return locked
 
@@ -409,15 +428,28 @@ def proposal_endorse(*, proposal: Proposal, user) -> Proposal:
     try:
         with transaction.atomic():
             Endorsement.objects.create(proposal=proposal, user=user)
-            updated = Proposal.objects.filter(
-                pk=proposal.pk, status=ProposalStatus.OPEN, deleted_at__isnull=True, is_hidden=False
-            ).update(
-                endorsement_count=F("endorsement_count") + 1,
-                first_endorsed_at=Coalesce(F("first_endorsed_at"), Now()),
+            # The filter repeats the rule in SQL, so a proposal withdrawn or
+            # closed between the check above and this write is not counted.
+            updated = (
+                Proposal.objects.filter(
+                    pk=proposal.pk,
+                    status__in=ENDORSABLE_STATUSES,
+                    deleted_at__isnull=True,
+                    is_hidden=False,
+                )
+                .filter(Q(endorsement_deadline__isnull=True) | Q(endorsement_deadline__gt=Now()))
+                .update(
+                    endorsement_count=F("endorsement_count") + 1,
+                    first_endorsed_at=Coalesce(F("first_endorsed_at"), Now()),
+                )
             )
             if not updated:
-                # Withdrawn between our check and the write: undo the insert.
                 raise ServiceError(_("This proposal is no longer gathering endorsements."))
+            count = Proposal.objects.values_list("endorsement_count", flat=True).get(pk=proposal.pk)
+            if count in pipeline.crossing_counts():
+                # A bar was just crossed: a task re-reads the counts and moves
+                # the proposal exactly once, after this transaction commits.
+                pipeline.queue_promotion_check(proposal.pk)
     except IntegrityError:
         raise ServiceError(_("You have already endorsed this proposal.")) from None
     proposal.refresh_from_db(fields=["endorsement_count"])
@@ -428,7 +460,7 @@ def proposal_unendorse(*, proposal: Proposal, user) -> Proposal:
     """A member takes their endorsement back while the proposal is open."""
     if not user.is_authenticated:
         raise PermissionDenied
-    if proposal.status != ProposalStatus.OPEN:
+    if not proposal_rules.is_gathering_endorsements(proposal):
         raise ServiceError(_("Endorsements can only be taken back while the proposal is open."))
     with transaction.atomic():
         deleted, _rows = Endorsement.objects.filter(proposal=proposal, user=user).delete()

@@ -40,9 +40,12 @@ INSTALLED_APPS = [
     "rangefilter",
     "rules.apps.AutodiscoverRulesConfig",
     "accounts",
+    "notifications",
     "proposals",
+    "answers",
     "debates",
     "meetings",
+    "tracking",
     "mileage",
 ]
 
@@ -115,6 +118,9 @@ STORAGES = {
         )
     },
 }
+
+# Absolute links in e-mails sent by Celery, which has no request to ask.
+OASIS_SITE_URL = env_str("OASIS_SITE_URL", "http://127.0.0.1:8000")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SITE_ID = 1

@@ -56,6 +56,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Seoul"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that queues a task must not hang when Redis is down: fail
+# fast (the data is already committed) and let the periodic sweeps catch up.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE = {
     "purge-view-marks": {
         "task": "proposals.tasks.purge_view_marks",
@@ -65,6 +69,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.tasks.clear_expired_sessions",
         "schedule": crontab(hour=4, minute=20),
     },
+    # The pipeline's catch-up: promotions missed while the broker was down,
+    # endorsement windows that closed.
+    "sweep-pipeline": {"task": "proposals.tasks.sweep_pipeline", "schedule": 300.0},
+    "send-pending-emails": {"task": "notifications.tasks.send_pending_emails", "schedule": 600.0},
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

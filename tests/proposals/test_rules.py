@@ -45,7 +45,7 @@ EXPECTED = {
     "proposals.endorse_proposal": {
         (role, state)
         for role in ("citizen", "official", "operator")
-        for state in ("open", "endorsed")
+        for state in ("open", "endorsed", "assigned")
     },
     "proposals.moderate": {("operator", s) for s in STATES},
 }

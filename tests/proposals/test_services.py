@@ -345,12 +345,14 @@ def test_taking_back_an_endorsement_one_never_gave_is_refused():
         ("withdrawn", "no longer gathering"),
         ("hidden", "no longer gathering"),
         ("trashed", "no longer gathering"),
-        ("assigned", "no longer gathering"),
+        ("not_reached", "no longer gathering"),
+        ("window_closed", "no longer gathering"),
     ],
 )
 def test_endorsing_is_refused(state, message):
     proposal = ProposalFactory(
-        status={"withdrawn": "withdrawn", "assigned": "assigned"}.get(state, "open"),
+        status={"withdrawn": "withdrawn", "not_reached": "not_reached"}.get(state, "open"),
+        endorsement_deadline=timezone.now() - dt.timedelta(minutes=1) if state == "window_closed" else None,
         withdrawn_at=timezone.now() if state == "withdrawn" else None,
         is_hidden=state == "hidden",
         deleted_at=timezone.now() if state == "trashed" else None,

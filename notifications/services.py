@@ -1,0 +1,88 @@
+"""Creating notices. Every notice is a row (the member's in-site list) and,
+by default, an e-mail sent by Celery after the transaction commits."""
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from oasis.tasks import enqueue_on_commit
+
+from .models import Notification
+
+
+def notify(
+    *,
+    recipients: Iterable,
+    kind: str,
+    key: str,
+    proposal=None,
+    params: dict | None = None,
+    url: str = "",
+    email: bool = True,
+) -> list[Notification]:
+    """Notify each recipient once about the event named by `key`. A recipient
+    who already has a notice with this key gets nothing new, so calling this
+    twice for one event (a retried task, a second sweep) sends nothing twice.
+    Returns the notices created now."""
+    params = dict(params or {})
+    if proposal is not None:
+        params.setdefault("title", proposal.title)
+        url = url or proposal.get_absolute_url()
+    created = []
+    seen = set()
+    for user in recipients:
+        if user is None or user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        try:
+            with transaction.atomic():
+                notice = Notification.objects.create(
+                    recipient=user, kind=kind, key=key, proposal=proposal, params=params, url=url
+                )
+        except IntegrityError:
+            continue  # already told about this event
+        created.append(notice)
+        if email:
+            from .tasks import send_notification_email
+
+            enqueue_on_commit(send_notification_email, notice.pk)
+    return created
+
+
+def proposal_audience(proposal) -> list:
+    """The proposer and the proposal's followers."""
+    audience = [proposal.author] if proposal.author_id else []
+    audience += [f.user for f in proposal.follows.select_related("user")]
+    return audience
+
+
+def notify_proposal(*, proposal, kind: str, key: str, params: dict | None = None) -> list[Notification]:
+    """Tell the proposer and followers about a step their proposal took."""
+    return notify(recipients=proposal_audience(proposal), kind=kind, key=key, proposal=proposal, params=params)
+
+
+def operators():
+    from accounts.models import User
+    from accounts.roles import Role
+
+    return User.objects.filter(is_active=True, groups__name=Role.OPERATOR).distinct()
+
+
+def department_officials(department):
+    from accounts.models import User
+    from accounts.roles import Role
+
+    return User.objects.filter(
+        is_active=True, department=department, groups__name=Role.OFFICIAL
+    ).distinct()
+
+
+def notification_mark_read(*, notification: Notification, user) -> None:
+    if notification.recipient_id != user.pk:
+        return
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notifications_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
