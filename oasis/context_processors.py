@@ -1,6 +1,14 @@
 def site(request):
-    """Roles the navigation needs on every page."""
+    """What the navigation needs on every page: staff links, unread notices."""
     from accounts.selectors import user_is_operator
 
     user = getattr(request, "user", None)
-    return {"nav_is_staff": bool(user and user.is_authenticated and (user.is_staff or user_is_operator(user)))}
+    if not (user and user.is_authenticated):
+        return {"nav_is_staff": False, "nav_unread": 0}
+    from notifications.models import Notification
+
+    return {
+        "nav_is_staff": user.is_staff or user_is_operator(user),
+        # One indexed count per page for logged-in members.
+        "nav_unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+    }

@@ -17,6 +17,10 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("proposals/", include("proposals.urls")),
+    path("answers/", include("answers.urls")),
+    path("debates/", include("debates.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("notifications/", include("notifications.urls")),
     path("me/", me, name="me"),
     path("admin/", admin.site.urls),
 ]
