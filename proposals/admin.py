@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -25,7 +26,7 @@ from oasis.errors import ServiceError
 
 from . import services
 from .admin_forms import ModerationReasonForm
-from .models import Category, Comment, Proposal, ProposalEvent, Report
+from .models import Category, Comment, PipelineSettings, Proposal, ProposalEvent, Report
 from .resources import ExcelFriendlyCSV, ProposalResource
 
 # How many skipped items are named one by one after a bulk action.
@@ -213,13 +214,30 @@ unhide_comments = moderation_action(
     ),
 )
 
+promote_by_hand = moderation_action(
+    name="promote_by_hand",
+    description=_("Promote selected proposals for their creativity (asks for a reason)"),
+    title=_("Promote for creativity"),
+    intro=_(
+        "Below the endorsement bar, an operator may move a proposal one step: an open "
+        "or not-reached proposal goes to its department for an answer, an answered one "
+        "to debate. The reason is shown on its timeline and sent to the proposer."
+    ),
+    submit_label=_("Promote"),
+    service=lambda p, user, reason: services.proposal_promote_by_hand(
+        proposal=p, user=user, reason=reason
+    ),
+    done=ngettext_lazy(
+        "%(count)d proposal was promoted.", "%(count)d proposals were promoted.", "count"
+    ),
+)
+
 dismiss_reports = moderation_action(
     name="dismiss_reports",
     description=_("Close selected reports without hiding anything (asks for a reason)"),
     title=_("Close reports"),
     intro=_(
-        "The reported content stays as it is. The reason is kept with each report "
-        "for the record."
+        "The reported content stays as it is. The reason is kept with each report for the record."
     ),
     submit_label=_("Close reports"),
     service=lambda r, user, reason: services.report_dismiss(report=r, user=user, reason=reason),
@@ -429,7 +447,13 @@ class ProposalAdmin(OperatorOnlyMixin, ReadOnlyRecordMixin, ExportActionMixin, a
         (_("Dates"), {"fields": ["created_at", "updated_at"]}),
     ]
     inlines = [ProposalEventInline]
-    actions = [hide_proposals, unhide_proposals, trash_proposals, restore_from_trash]
+    actions = [
+        hide_proposals,
+        unhide_proposals,
+        trash_proposals,
+        restore_from_trash,
+        promote_by_hand,
+    ]
 
     # django-import-export: export only (no import), CSV and Excel.
     resource_classes = [ProposalResource]
@@ -557,3 +581,47 @@ class CategoryAdmin(admin.ModelAdmin):
     list_select_related = ["default_department"]
     list_editable = ["position"]
     search_fields = ["name", "name_en", "code"]
+
+
+# --- pipeline settings ----------------------------------------------------------
+
+
+@admin.register(PipelineSettings)
+class PipelineSettingsAdmin(admin.ModelAdmin):
+    """The one settings record: thresholds and deadlines the operators tune.
+    The list goes straight to the record; it can be neither added twice nor deleted."""
+
+    fieldsets = (
+        (
+            _("Endorsement bars"),
+            {
+                "fields": [
+                    "answer_threshold",
+                    "debate_threshold",
+                    "debate_min_comments",
+                    "debate_min_views",
+                ]
+            },
+        ),
+        (
+            _("Periods"),
+            {
+                "fields": [
+                    "endorsement_window_days",
+                    "answer_deadline_days",
+                    "answer_reminder_days",
+                    "debate_length_days",
+                ]
+            },
+        ),
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        settings_row = PipelineSettings.load()
+        return redirect(reverse("admin:proposals_pipelinesettings_change", args=[settings_row.pk]))

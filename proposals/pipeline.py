@@ -85,7 +85,9 @@ def close_if_expired(*, proposal_id: int, now=None) -> bool:
             proposal=proposal,
             to_status=ProposalStatus.NOT_REACHED,
             actor=None,
-            reason=_("The endorsement window closed with %(count)d of the %(bar)d endorsements needed.")
+            reason=_(
+                "The endorsement window closed with %(count)d of the %(bar)d endorsements needed."
+            )
             % {"count": proposal.endorsement_count, "bar": settings_row.answer_threshold},
         )
         from notifications.services import notify_proposal

@@ -37,6 +37,10 @@ def has_endorsed(proposal: Proposal, user) -> bool:
     return user.is_authenticated and Endorsement.objects.filter(proposal=proposal, user=user).exists()
 
 
+def is_following(proposal: Proposal, user) -> bool:
+    return user.is_authenticated and proposal.follows.filter(user=user).exists()
+
+
 def with_endorsed_flag(queryset: QuerySet[Proposal], user) -> QuerySet[Proposal]:
     if not user.is_authenticated:
         return queryset

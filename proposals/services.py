@@ -33,6 +33,7 @@ from .models import (
     Comment,
     Endorsement,
     EventKind,
+    Follow,
     PipelineSettings,
     Proposal,
     ProposalAttachment,
@@ -237,7 +238,9 @@ def proposal_create(
         proposal.save()
         _set_tags(proposal, tag_names)
         _save_uploads(proposal, clean_photos, clean_files, written=written)
-        event_record(proposal=proposal, kind=EventKind.CREATED, actor=author, to_status=proposal.status)
+        event_record(
+            proposal=proposal, kind=EventKind.CREATED, actor=author, to_status=proposal.status
+        )
     return proposal
 
 
@@ -283,10 +286,17 @@ def proposal_update(
             [n for p in removed_photos for n in (p.image.name, p.thumbnail.name)]
             + [f.file.name for f in removed_files]
         )
-        locked.title, locked.body, locked.category, locked.district = title, body, category, district or ""
+        locked.title, locked.body, locked.category, locked.district = (
+            title,
+            body,
+            category,
+            district or "",
+        )
         _set_tags(locked, tag_names)
         locked.search_text = _search_text(locked, tag_names)
-        locked.save(update_fields=["title", "body", "category", "district", "search_text", "updated_at"])
+        locked.save(
+            update_fields=["title", "body", "category", "district", "search_text", "updated_at"]
+        )
         last = locked.photos.order_by("-position").values_list("position", flat=True).first()
         _save_uploads(locked, clean_photos, clean_files, written=written, start=(last or 0) + 1)
         event_record(proposal=locked, kind=EventKind.EDITED, actor=user)
@@ -356,7 +366,9 @@ def proposal_trash(*, proposal: Proposal, user, reason: str = "") -> Proposal:
             raise ServiceError(_("This proposal is already in the trash."))
         locked.deleted_at = timezone.now()
         locked.save(update_fields=["deleted_at", "updated_at"])
-        event_record(proposal=locked, kind=EventKind.TRASHED, actor=user, reason=reason, is_public=False)
+        event_record(
+            proposal=locked, kind=EventKind.TRASHED, actor=user, reason=reason, is_public=False
+        )
     return locked
 
 
@@ -370,7 +382,9 @@ def proposal_restore(*, proposal: Proposal, user, reason: str = "") -> Proposal:
             raise ServiceError(_("This proposal is not in the trash."))
         locked.deleted_at = None
         locked.save(update_fields=["deleted_at", "updated_at"])
-        event_record(proposal=locked, kind=EventKind.UNTRASHED, actor=user, reason=reason, is_public=False)
+        event_record(
+            proposal=locked, kind=EventKind.UNTRASHED, actor=user, reason=reason, is_public=False
+        )
     return locked
 
 
@@ -399,7 +413,9 @@ def _set_hidden(*, proposal, user, reason, hidden):
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if locked.is_hidden == hidden:
             raise ServiceError(
-                _("This proposal is already hidden.") if hidden else _("This proposal is not hidden.")
+                _("This proposal is already hidden.")
+                if hidden
+                else _("This proposal is not hidden.")
             )
         locked.is_hidden = hidden
         locked.hidden_reason = reason if hidden else ""
@@ -410,7 +426,9 @@ def _set_hidden(*, proposal, user, reason, hidden):
             actor=user,
             reason=reason,
         )
-    Report.objects.filter(proposal=locked, resolved_at__isnull=True).update(resolved_at=timezone.now())
+    Report.objects.filter(proposal=locked, resolved_at__isnull=True).update(
+        resolved_at=timezone.now()
+    )
     return locked
 
 
@@ -566,21 +584,29 @@ def comment_set_hidden(*, comment: Comment, user, reason: str, hidden: bool) -> 
             reason=reason,
             is_public=False,
         )
-    Report.objects.filter(comment=locked, resolved_at__isnull=True).update(resolved_at=timezone.now())
+    Report.objects.filter(comment=locked, resolved_at__isnull=True).update(
+        resolved_at=timezone.now()
+    )
     return locked
 
 
 # --- reports ----------------------------------------------------------------
 
 
-def report_create(*, reporter, reason: str, detail: str = "", proposal=None, comment=None) -> Report:
+def report_create(
+    *, reporter, reason: str, detail: str = "", proposal=None, comment=None
+) -> Report:
     """Anyone logged in reports a proposal or a comment, once each."""
     if not reporter.is_authenticated:
         raise PermissionDenied
     try:
         with transaction.atomic():
             return Report.objects.create(
-                reporter=reporter, proposal=proposal, comment=comment, reason=reason, detail=detail[:500]
+                reporter=reporter,
+                proposal=proposal,
+                comment=comment,
+                reason=reason,
+                detail=detail[:500],
             )
     except IntegrityError:
         raise ServiceError(_("You have already reported this.")) from None
@@ -608,3 +634,64 @@ def view_marks_purge(*, older_than_days: int = 2) -> int:
     cutoff = timezone.localdate() - timedelta(days=older_than_days)
     deleted, _rows = ProposalView.objects.filter(date__lt=cutoff).delete()
     return deleted
+
+
+# --- following ----------------------------------------------------------------
+
+
+def proposal_follow(*, proposal: Proposal, user) -> bool:
+    """A member follows a proposal to be told of each step. Returns whether a
+    follow was added (following twice is harmless)."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    if proposal.deleted_at:
+        raise ServiceError(_("This proposal cannot be followed."))
+    _follow, created = Follow.objects.get_or_create(proposal=proposal, user=user)
+    return created
+
+
+def proposal_unfollow(*, proposal: Proposal, user) -> bool:
+    if not user.is_authenticated:
+        raise PermissionDenied
+    deleted, _rows = Follow.objects.filter(proposal=proposal, user=user).delete()
+    return bool(deleted)
+
+
+# --- operators' hand ----------------------------------------------------------
+
+
+def proposal_promote_by_hand(*, proposal: Proposal, user, reason: str) -> Proposal:
+    """An operator moves a proposal one step forward for its creativity
+    (창의성), below the bar: open or not reached → a department answers;
+    answered → debate. Requires an operator and a reason; the timeline and
+    the proposer say why."""
+    from answers.services import assignment_open
+    from debates.services import debate_open
+
+    from notifications.services import notify_proposal
+
+    if not user_is_operator(user):
+        raise PermissionDenied
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.deleted_at or locked.is_hidden:
+            raise ServiceError(_("A hidden or deleted proposal cannot be promoted."))
+        if locked.status in (ProposalStatus.OPEN, ProposalStatus.NOT_REACHED):
+            assignment_open(proposal=locked, actor=user, reason=reason)
+        elif locked.status == ProposalStatus.ANSWERED:
+            debate_open(proposal=locked, actor=user, reason=reason)
+        else:
+            raise TransitionNotAllowed(
+                _("A proposal that is “%(status)s” cannot be promoted by hand.")
+                % {"status": ProposalStatus(locked.status).label}
+            )
+        event_record(proposal=locked, kind=EventKind.PROMOTED_BY_HAND, actor=user, reason=reason)
+        notify_proposal(
+            proposal=locked,
+            kind="promoted_by_hand",
+            key=f"promoted_by_hand:{locked.pk}:{locked.status}",
+            params={"reason": reason},
+        )
+    locked.refresh_from_db()
+    return locked

@@ -27,7 +27,16 @@ from . import rules as proposal_rules
 from . import selectors, services
 from .filters import ProposalFilter
 from .forms import CommentForm, ProposalEditForm, ProposalForm, ReasonForm, ReportForm
-from .models import Comment, Proposal, ProposalAttachment, ProposalPhoto, ReportReason
+from .models import (
+    Comment,
+    Proposal,
+    ProposalAttachment,
+    ProposalPhoto,
+    ProposalStatus,
+    ReportReason,
+)
+
+PROMOTABLE_BY_HAND = {ProposalStatus.OPEN, ProposalStatus.NOT_REACHED, ProposalStatus.ANSWERED}
 
 PAGE_SIZE = 20
 
@@ -90,6 +99,8 @@ def proposal_detail(request, pk):
             "timeline": selectors.proposal_timeline(proposal),
             "comments": selectors.proposal_comments(proposal),
             "endorsed": selectors.has_endorsed(proposal, user),
+            "following": selectors.is_following(proposal, user),
+            "can_promote": is_operator and proposal.status in PROMOTABLE_BY_HAND,
             "comment_form": CommentForm(),
             "is_operator": is_operator,
             "is_author": is_author,
@@ -273,6 +284,40 @@ def proposal_endorse(request, pk):
             _("You endorsed this proposal."),
         )
     return redirect(f"{proposal.get_absolute_url()}#endorse")
+
+
+@login_required
+@require_POST
+def proposal_follow(request, pk):
+    """Follow or stop following a proposal's steps (notices and e-mail)."""
+    proposal = get_object_or_404(Proposal.objects.not_deleted(), pk=pk)
+    if request.POST.get("action") == "unfollow":
+        services.proposal_unfollow(proposal=proposal, user=request.user)
+        messages.success(request, _("You no longer follow this proposal."))
+    else:
+        _run(
+            request,
+            lambda: services.proposal_follow(proposal=proposal, user=request.user),
+            _("You follow this proposal. You will be told of each step it takes."),
+        )
+    return redirect(f"{proposal.get_absolute_url()}#endorse")
+
+
+@login_required
+@require_POST
+def proposal_promote(request, pk):
+    """An operator promotes a proposal for its creativity, with a reason."""
+    if not user_is_operator(request.user):
+        raise Http404
+    proposal = get_object_or_404(Proposal.objects.not_deleted(), pk=pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    _run(
+        request,
+        lambda: services.proposal_promote_by_hand(proposal=proposal, user=request.user, reason=reason),
+        _("The proposal moved one step forward."),
+    )
+    return redirect(proposal)
 
 
 @login_required

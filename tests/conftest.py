@@ -63,3 +63,18 @@ def _fast_password_hashing(settings):
     """Factories hash a password for every member; PBKDF2 takes a quarter of a
     second each, MD5 nothing. Hashing itself is Django's concern, not ours."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _celery_inline(settings):
+    """Tasks run inline in tests, also when REDIS_URL is set (CI): what a task
+    does is asserted right after the request. The one test with a real worker
+    (`celery_worker_process`) switches this off for itself."""
+    from oasis.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = previous

@@ -1,0 +1,182 @@
+"""The pipeline's automatic moves: crossing the answer bar, closing windows,
+the sweep, manual promotion, following, and a broker that is down."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import timezone, translation
+
+from notifications.models import Notification
+from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
+from proposals import pipeline, services
+from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
+from tests.factories import CategoryFactory, UserFactory, official, operator
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def bars():
+    settings_row = PipelineSettings.load()
+    settings_row.answer_threshold = 3
+    settings_row.debate_threshold = 5
+    settings_row.save()
+    return settings_row
+
+
+def _propose(**kwargs):
+    category = kwargs.pop("category", None) or CategoryFactory()
+    return services.proposal_create(
+        author=UserFactory(),
+        title="걷고 싶은 한강다리",
+        body="한강 다리를 걷고 싶게 만들어 주세요.",
+        category=category,
+        **kwargs,
+    )
+
+
+def _endorse(proposal, n):
+    for member in UserFactory.create_batch(n):
+        services.proposal_endorse(proposal=proposal, user=member)
+
+
+def test_a_new_proposal_gets_its_window_from_the_settings(bars):
+    bars.endorsement_window_days = 10
+    bars.save()
+    before = timezone.now()
+    proposal = _propose()
+    assert before + dt.timedelta(days=10) <= proposal.endorsement_deadline
+    assert proposal.endorsement_deadline <= timezone.now() + dt.timedelta(days=10)
+
+
+def test_crossing_the_answer_bar_assigns_the_department_once(
+    bars, django_capture_on_commit_callbacks
+):
+    # Given a proposal whose category's department has an official
+    proposal = _propose()
+    department = proposal.category.default_department
+    clerk = official(department=department)
+    staff = operator()
+    # When the third endorsement arrives (the bar is 3), then more
+    with django_capture_on_commit_callbacks(execute=True):
+        _endorse(proposal, 4)
+    proposal.refresh_from_db()
+    # Then it waits for its department's answer, moved exactly once
+    assert proposal.status == ProposalStatus.ASSIGNED
+    assert proposal.department == department
+    moves = proposal.events.filter(kind=EventKind.STATUS_CHANGED, to_status=ProposalStatus.ASSIGNED)
+    assert moves.count() == 1
+    # and the department, the operator and the proposer are told once each
+    assert Notification.objects.filter(recipient=clerk, kind="assigned_department").count() == 1
+    assert Notification.objects.filter(recipient=staff, kind="assigned_operator").count() == 1
+    assert Notification.objects.filter(recipient=proposal.author, kind="assigned").count() == 1
+    # and the promotion check running again changes nothing
+    assert pipeline.promote_if_due(proposal_id=proposal.pk) is None
+    assert moves.count() == 1
+    # endorsements keep coming while the department answers
+    _endorse(proposal, 1)
+    proposal.refresh_from_db()
+    assert proposal.endorsement_count == 5
+
+
+def test_a_window_that_closes_below_the_bar_ends_as_not_reached(bars):
+    proposal = _propose()
+    _endorse(proposal, 2)
+    later = proposal.endorsement_deadline + dt.timedelta(minutes=1)
+    with time_machine.travel(later, tick=False):
+        assert pipeline.sweep() == {"promoted": 0, "closed": 1}
+        assert pipeline.sweep() == {"promoted": 0, "closed": 0}  # idempotent
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.NOT_REACHED
+    event = proposal.events.get(to_status=ProposalStatus.NOT_REACHED)
+    assert "2 of the 3" in event.reason
+    assert Notification.objects.filter(recipient=proposal.author, kind="not_reached").count() == 1
+    # and nobody can endorse it any more
+    with pytest.raises(ServiceError, match="no longer gathering"):
+        services.proposal_endorse(proposal=proposal, user=UserFactory())
+
+
+def test_the_sweep_catches_up_a_promotion_the_broker_missed(bars):
+    # Given a proposal past the bar whose promotion task was never queued
+    proposal = _propose()
+    Proposal.objects.filter(pk=proposal.pk).update(endorsement_count=7)
+    # When the periodic sweep runs (twice)
+    assert pipeline.sweep()["promoted"] == 1
+    assert pipeline.sweep()["promoted"] == 0
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.ASSIGNED
+
+
+def test_an_endorsement_is_saved_even_when_the_broker_is_down(
+    bars, settings, django_capture_on_commit_callbacks
+):
+    from oasis.celery import app
+
+    proposal = _propose()
+    _endorse(proposal, 2)
+    old = app.conf.broker_url
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.proposal_endorse(proposal=proposal, user=UserFactory())  # crosses the bar
+    finally:
+        app.conf.broker_url = old
+        app.conf.task_always_eager = True
+    proposal.refresh_from_db()
+    assert proposal.endorsement_count == 3
+    assert proposal.status == ProposalStatus.OPEN  # the task could not be queued...
+    pipeline.sweep()  # ...and the sweep catches up once the broker is back
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.ASSIGNED
+
+
+def test_a_withdrawn_proposal_is_never_promoted(bars):
+    proposal = _propose()
+    services.proposal_withdraw(proposal=proposal, user=proposal.author)
+    Proposal.objects.filter(pk=proposal.pk).update(endorsement_count=99)
+    assert pipeline.promote_if_due(proposal_id=proposal.pk) is None
+    with pytest.raises(TransitionNotAllowed):
+        services.proposal_promote_by_hand(proposal=proposal, user=operator(), reason="창의적")
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.WITHDRAWN
+
+
+def test_an_operator_promotes_for_creativity_with_a_reason(bars):
+    proposal = _propose()
+    with pytest.raises(PermissionDenied):
+        services.proposal_promote_by_hand(proposal=proposal, user=UserFactory(), reason="좋아요")
+    with pytest.raises(ServiceError):
+        services.proposal_promote_by_hand(proposal=proposal, user=operator(), reason="")
+    services.proposal_promote_by_hand(
+        proposal=proposal, user=operator(), reason="아주 창의적인 생각"
+    )
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.ASSIGNED
+    assert proposal.events.filter(
+        kind=EventKind.PROMOTED_BY_HAND, reason="아주 창의적인 생각"
+    ).exists()
+    assert (
+        Notification.objects.filter(recipient=proposal.author, kind="promoted_by_hand").count() == 1
+    )
+
+
+def test_followers_are_told_of_each_step(bars, client):
+    proposal = _propose()
+    fan = UserFactory()
+    client.force_login(fan)
+    client.post(f"/proposals/{proposal.pk}/follow/", {"action": "follow"})
+    client.post(f"/proposals/{proposal.pk}/follow/", {"action": "follow"})  # harmless twice
+    assert proposal.follows.filter(user=fan).count() == 1
+    _endorse(proposal, 3)
+    pipeline.sweep()
+    assert Notification.objects.filter(recipient=fan, kind="assigned").count() == 1
+    client.post(f"/proposals/{proposal.pk}/follow/", {"action": "unfollow"})
+    assert not proposal.follows.filter(user=fan).exists()
