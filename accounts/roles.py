@@ -16,5 +16,11 @@ class Role(models.TextChoices):
 
 
 # Roles that work in the admin.
-STAFF_ROLES = {Role.OFFICIAL, Role.OPERATOR, Role.MAYOR_OFFICE}
+STAFF_ROLES = {
+    Role.OFFICIAL,
+    Role.OPERATOR,
+    Role.MAYOR_OFFICE,
+    Role.EXPERT_INTERNAL,
+    Role.EXPERT_EXTERNAL,
+}
 EXPERT_ROLES = {Role.EXPERT_INTERNAL, Role.EXPERT_EXTERNAL}

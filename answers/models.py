@@ -1,1 +1,361 @@
-# Filled by the pipeline issue (see the issue list).
+"""Department answers (PRODUCT.md, pipeline step 2).
+
+A proposal that crosses the answer bar gets an Assignment to a department,
+which must answer by a deadline. The department's Answer is written as a
+draft, submitted, and published once an operator approves it (or returned to
+draft with a reason). A department may ask, with a ReassignmentRequest, to
+have the proposal reassigned. The proposer rates the published answer once
+(AnswerRating).
+
+Statuses change only in services.py; the allowed moves are in the tables
+below, and the database backs every rule that can be stated there."""
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+SUMMARY_MAX_LENGTH = 2_000
+SECTION_MAX_LENGTH = 5_000
+REASON_MAX_LENGTH = 1_000
+RATING_COMMENT_MAX_LENGTH = 1_000
+
+
+# Timeline kinds (ProposalEvent.kind) for the answer's internal steps. They are
+# recorded with is_public=False; proposals.EventKind lists the public ones.
+class AnswerEventKind(models.TextChoices):
+    ANSWER_SUBMITTED = "answer_submitted", _("The department submitted its answer for approval")
+    ANSWER_RETURNED = "answer_returned", _("The operators returned the answer for changes")
+    REASSIGNMENT_REQUESTED = "reassignment_requested", _("The department asked for reassignment")
+    REASSIGNMENT_REFUSED = "reassignment_refused", _("The operators refused the reassignment")
+
+
+def deadline_for(assigned_at: datetime, days: int) -> datetime:
+    """The end of the Seoul day `days` days after the assignment: an answer is
+    due "by" a date, so any time on that date is on time."""
+    due_day = timezone.localtime(assigned_at).date() + timedelta(days=days)
+    return timezone.make_aware(datetime.combine(due_day, time.max))
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(is_current=True)
+
+    def awaiting_answer(self):
+        """Current, not closed by a published answer, on a proposal that still
+        waits for it (a withdrawn proposal needs no answer)."""
+        from proposals.models import ProposalStatus
+
+        return self.filter(
+            is_current=True,
+            closed_at__isnull=True,
+            proposal__status=ProposalStatus.ASSIGNED,
+            proposal__deleted_at__isnull=True,
+        )
+
+
+class Assignment(models.Model):
+    """A proposal given to a department to answer by a deadline. A
+    reassignment closes this row (is_current=False) and opens a new one with a
+    fresh deadline, so the history of who had it, and when, stays."""
+
+    proposal = models.ForeignKey(
+        "proposals.Proposal",
+        verbose_name=_("proposal"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
+    deadline = models.DateTimeField(_("answer due by"), db_index=True)
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated to the operators"), null=True, blank=True)
+    # Set when the answer is published or the proposal is reassigned.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    is_current = models.BooleanField(_("current"), default=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal"],
+                condition=Q(is_current=True),
+                name="assignment_one_current_per_proposal",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gt=models.F("assigned_at")),
+                name="assignment_deadline_after_assignment",
+            ),
+            # A reassigned (no longer current) assignment is always closed.
+            models.CheckConstraint(
+                condition=Q(is_current=True) | Q(closed_at__isnull=False),
+                name="assignment_not_current_is_closed",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["department", "is_current", "deadline"], name="assignment_queue")
+        ]
+
+    def __str__(self):
+        return f"{self.proposal} → {self.department}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.is_current and self.closed_at is None
+
+    def is_overdue(self, now=None) -> bool:
+        return self.is_open and (now or timezone.now()) > self.deadline
+
+    def days_left(self, now=None) -> int:
+        """Whole Seoul days from today to the due date: 0 on the due date,
+        negative once it has passed."""
+        today = timezone.localtime(now or timezone.now()).date()
+        return (timezone.localtime(self.deadline).date() - today).days
+
+
+class AnswerDecision(models.TextChoices):
+    ACCEPT = "accept", _("Accepted")
+    PARTIALLY_ACCEPT = "partially_accept", _("Partially accepted")
+    NOT_ACCEPT = "not_accept", _("Not accepted")
+    FURTHER_STUDY = "further_study", _("Needs further study")
+
+
+class RefusalBasisKind(models.TextChoices):
+    ORDINANCE = "ordinance", _("Ordinance")
+    BUDGET = "budget", _("Budget")
+    LAW = "law", _("Law")
+    OTHER = "other", _("Other")
+
+
+class AnswerStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Waiting for approval")
+    PUBLISHED = "published", _("Published")
+
+
+# A returned answer goes back to draft; a published one never changes.
+ANSWER_TRANSITIONS: dict[str, set[str]] = {
+    AnswerStatus.DRAFT: {AnswerStatus.SUBMITTED},
+    AnswerStatus.SUBMITTED: {AnswerStatus.PUBLISHED, AnswerStatus.DRAFT},
+    AnswerStatus.PUBLISHED: set(),
+}
+
+
+class Answer(models.Model):
+    """The department's structured answer to one assignment, in plain words."""
+
+    assignment = models.OneToOneField(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="answer"
+    )
+    summary = models.TextField(
+        _("answer in short"),
+        max_length=SUMMARY_MAX_LENGTH,
+        blank=True,
+        help_text=_("What the department will do, in plain words a citizen understands."),
+    )
+    necessity = models.TextField(_("necessity"), max_length=SECTION_MAX_LENGTH, blank=True)
+    effectiveness = models.TextField(_("effectiveness"), max_length=SECTION_MAX_LENGTH, blank=True)
+    feasibility = models.TextField(_("feasibility"), max_length=SECTION_MAX_LENGTH, blank=True)
+    estimated_budget = models.PositiveBigIntegerField(
+        _("estimated budget (won)"), null=True, blank=True
+    )
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=AnswerDecision.choices, blank=True
+    )
+    refusal_basis_kind = models.CharField(
+        _("basis for not accepting"), max_length=20, choices=RefusalBasisKind.choices, blank=True
+    )
+    refusal_basis = models.TextField(
+        _("basis in plain words"),
+        max_length=SECTION_MAX_LENGTH,
+        blank=True,
+        help_text=_("Which ordinance, budget rule or law stands in the way, and why."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=AnswerStatus.choices, default=AnswerStatus.DRAFT
+    )
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True)
+    return_reason = models.TextField(
+        _("why it was returned"), max_length=REASON_MAX_LENGTH, blank=True
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # Whether it was published by the assignment's deadline (set when published).
+    met_deadline = models.BooleanField(_("answered on time"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            # Refusing means saying why: a submitted or published "not accept"
+            # always carries its basis.
+            models.CheckConstraint(
+                condition=~Q(status__in=["submitted", "published"], decision="not_accept")
+                | (~Q(refusal_basis_kind="") & ~Q(refusal_basis="")),
+                name="answer_refusal_has_basis",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft")
+                | (~Q(decision="") & ~Q(summary="") & Q(submitted_at__isnull=False)),
+                name="answer_submitted_is_complete",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published")
+                | Q(published_at__isnull=False, met_deadline__isnull=False),
+                name="answer_published_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.assignment.proposal)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == AnswerStatus.PUBLISHED
+
+
+class ReassignmentStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    APPROVED = "approved", _("Reassigned")
+    REFUSED = "refused", _("Refused")
+
+
+class ReassignmentRequest(models.Model):
+    """A department asks, with a reason, to have a proposal given to another
+    department; an operator approves (choosing the department) or refuses."""
+
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("assignment"),
+        on_delete=models.CASCADE,
+        related_name="reassignment_requests",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), max_length=REASON_MAX_LENGTH)
+    suggested_department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("suggested department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ReassignmentStatus.choices,
+        default=ReassignmentStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.TextField(
+        _("reason for the decision"), max_length=REASON_MAX_LENGTH, blank=True
+    )
+    to_department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("reassigned to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("reassignment request")
+        verbose_name_plural = _("reassignment requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(status="pending"),
+                name="reassignment_one_pending_per_assignment",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="reassignment_decided_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(to_department__isnull=False),
+                name="reassignment_approved_has_department",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.assignment)
+
+
+class AnswerRating(models.Model):
+    """The proposer's rating of the published answer: 1 to 5, once."""
+
+    answer = models.OneToOneField(
+        Answer, verbose_name=_("answer"), on_delete=models.CASCADE, related_name="rating"
+    )
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    score = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), max_length=RATING_COMMENT_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(_("rated"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("answer rating")
+        verbose_name_plural = _("answer ratings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="answer_rating_score_1_to_5"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.score}/5"

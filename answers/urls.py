@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "answers"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/rate/", views.answer_rate, name="rate"),
+]

@@ -7,6 +7,10 @@ from django.utils.translation import gettext_lazy as _
 # kind: (title, message). Parameters: title (the proposal), department, count,
 # deadline, meeting, decision reason, etc. — whatever the sender put in params.
 MESSAGES = {
+    "assignment_blocked": (
+        _("A proposal could not be assigned"),
+        _("“%(title)s” passed the answer bar but could not be assigned: %(reason)s Please assign it in the admin."),
+    ),
     "assigned_department": (
         _("New proposal for your department to answer"),
         _("“%(title)s” reached %(count)s endorsements and was assigned to %(department)s. Please answer by %(deadline)s."),
@@ -71,6 +75,10 @@ MESSAGES = {
         _("Debate results published"),
         _("The results of the debate on “%(title)s” are published."),
     ),
+    "debate_summary_due": (
+        _("A debate closed: please publish its results"),
+        _("The debate on “%(title)s” closed (%(for)s for, %(against)s against, %(undecided)s undecided). Please write and publish its results."),
+    ),
     "selected": (
         _("Going to the realization meeting"),
         _("The working review put “%(title)s” forward to the realization meeting: %(reason)s"),
@@ -94,6 +102,23 @@ MESSAGES = {
     "decision_not_adopted": (
         _("Not adopted"),
         _("The realization meeting did not adopt “%(title)s”. %(reason)s"),
+    ),
+    "card_opened": (
+        _("An adopted item for your department"),
+        _("The realization meeting adopted “%(title)s”. %(department)s keeps its management card: please name the responsible official and plan it."),
+    ),
+    # answers app
+    "reassigned_public": (
+        _("Another department will answer the proposal"),
+        _("“%(title)s” was reassigned to %(department)s, which will answer it by %(deadline)s."),
+    ),
+    "answer_overdue_unapproved": (
+        _("An overdue answer waits for your approval"),
+        _("The answer of %(department)s to “%(title)s” was due on %(deadline)s and still waits for your approval."),
+    ),
+    "answer_rated": (
+        _("The proposer rated your answer"),
+        _("The proposer rated your department's answer to “%(title)s”: %(score)s out of 5."),
     ),
 }
 

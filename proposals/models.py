@@ -474,6 +474,10 @@ class EventKind(models.TextChoices):
     DEBATE_CLOSED = "debate_closed", _("The debate closed")
     DEBATE_SUMMARY = "debate_summary", _("Debate results published")
     HELD_OVER = "held_over", _("Held over to the next meeting")
+    ANSWER_SUBMITTED = "answer_submitted", _("The department submitted its answer")
+    ANSWER_RETURNED = "answer_returned", _("The answer was returned to the department")
+    REASSIGNMENT_REQUESTED = "reassignment_requested", _("The department asked for reassignment")
+    REASSIGNMENT_REFUSED = "reassignment_refused", _("Reassignment was refused")
 
 
 class ProposalEvent(models.Model):

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oasis.errors import ServiceError
 from oasis.tasks import enqueue_on_commit
 
 from .models import PipelineSettings, Proposal, ProposalStatus
@@ -49,11 +50,27 @@ def promote_if_due(*, proposal_id: int) -> str | None:
             proposal.status == ProposalStatus.OPEN
             and proposal.endorsement_count >= settings_row.answer_threshold
         ):
-            assignment_open(
-                proposal=proposal,
-                actor=None,
-                reason=_("%(count)d citizens endorsed it.") % {"count": proposal.endorsement_count},
-            )
+            try:
+                with transaction.atomic():
+                    assignment_open(
+                        proposal=proposal,
+                        actor=None,
+                        reason=_("%(count)d citizens endorsed it.")
+                        % {"count": proposal.endorsement_count},
+                    )
+            except ServiceError as exc:
+                # No department to assign (a category without a default one):
+                # the operators are told once and assign it by hand.
+                from notifications.services import notify, operators
+
+                notify(
+                    recipients=operators(),
+                    kind="assignment_blocked",
+                    key=f"assignment_blocked:{proposal.pk}",
+                    proposal=proposal,
+                    params={"reason": exc.message},
+                )
+                return None
             return ProposalStatus.ASSIGNED
         if proposal.status == ProposalStatus.ANSWERED and debate_is_due(proposal, settings_row):
             debate_open(

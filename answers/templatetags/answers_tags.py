@@ -1,11 +1,54 @@
 """Template tags that put this app's part of the pipeline on a proposal's page."""
 
+import rules
 from django import template
+from django.utils import timezone
+
+from proposals.models import ProposalStatus
+
+from .. import selectors
+from ..forms import RatingForm
 
 register = template.Library()
 
 
 @register.inclusion_tag("answers/proposal_panel.html", takes_context=True)
 def answer_panel(context, proposal):
-    """The answers section of the proposal page (filled in by the app)."""
-    return {"proposal": proposal, "request": context.get("request"), "user": context.get("user")}
+    """The department answer section: who answers and by when while it is
+    assigned; the published answer, whether it met its deadline, and the
+    proposer's rating once published. Empty before the proposal is assigned.
+    At most one query: the assignment with its department, answer and rating."""
+    user = context.get("user")
+    # Assigning sets the proposal's department, so without one there is no
+    # assignment to look up (most proposals): no query at all.
+    assignment = selectors.current_assignment(proposal) if proposal.department_id else None
+    if assignment is not None:
+        assignment.proposal = proposal  # the page's own object: no second query
+    answer = selectors.published_answer(assignment)
+    now = timezone.now()
+    days_left = assignment.days_left(now) if assignment is not None else None
+    overdue = assignment is not None and assignment.is_overdue(now)
+    can_rate = bool(
+        answer is not None
+        and user is not None
+        and rules.has_perm("answers.rate_answer", user, answer)
+    )
+    return {
+        "proposal": proposal,
+        "assignment": assignment,
+        "answer": answer,
+        "rating": getattr(answer, "rating", None) if answer is not None else None,
+        "waiting": (
+            assignment is not None
+            and answer is None
+            and assignment.is_open
+            and proposal.status == ProposalStatus.ASSIGNED
+        ),
+        "days_left": days_left,
+        "days_overdue": -days_left if overdue else 0,
+        "overdue": overdue,
+        "can_rate": can_rate,
+        "rating_form": RatingForm(auto_id="rating-%s") if can_rate else None,
+        "request": context.get("request"),
+        "user": user,
+    }

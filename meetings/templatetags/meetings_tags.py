@@ -2,10 +2,27 @@
 
 from django import template
 
+from accounts.selectors import user_is_expert
+
+from ..rules import opinion_refusal
+from ..selectors import proposal_meeting_state
+
 register = template.Library()
 
 
 @register.inclusion_tag("meetings/proposal_panel.html", takes_context=True)
 def meeting_panel(context, proposal):
-    """The meetings section of the proposal page (filled in by the app)."""
-    return {"proposal": proposal, "request": context.get("request"), "user": context.get("user")}
+    """The meetings section of the proposal page: on which meeting's agenda
+    it is (or was), each decision with its reason and conditions, or why the
+    working review did not put it forward. At most one query."""
+    user = context.get("user")
+    state = proposal_meeting_state(proposal)
+    return {
+        "proposal": proposal,
+        "state": state,
+        "can_write_opinion": bool(
+            user_is_expert(user) and user.is_staff and opinion_refusal(proposal) is None
+        ),
+        "request": context.get("request"),
+        "user": user,
+    }

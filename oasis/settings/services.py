@@ -73,6 +73,15 @@ CELERY_BEAT_SCHEDULE = {
     # endorsement windows that closed.
     "sweep-pipeline": {"task": "proposals.tasks.sweep_pipeline", "schedule": 300.0},
     "send-pending-emails": {"task": "notifications.tasks.send_pending_emails", "schedule": 600.0},
+    "close-due-debates": {"task": "debates.tasks.close_due_debates", "schedule": 300.0},
+    "answer-deadlines": {
+        "task": "answers.tasks.sweep_answer_deadlines",
+        "schedule": crontab(minute=20),
+    },
+    "schedule-next-meeting": {
+        "task": "meetings.tasks.schedule_next_meeting",
+        "schedule": crontab(hour=6, minute=5),
+    },
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -90,7 +90,11 @@ def test_sync_is_idempotent_and_puts_back_the_table():
     sync_role_groups()
     sync_role_groups()
     # Then the group holds exactly what the table says, and no group is doubled
-    assert group_permissions(Role.OFFICIAL) == {"proposals.view_proposal", "proposals.view_comment"}
+    assert group_permissions(Role.OFFICIAL) == {
+        f"{app_label}.{codename}" for app_label, codename in role_permission_keys(Role.OFFICIAL)
+    }
+    assert "proposals.delete_proposal" not in group_permissions(Role.OFFICIAL)
+    assert "proposals.view_comment" in group_permissions(Role.OFFICIAL)
     assert Group.objects.filter(name=Role.OFFICIAL).count() == 1
 
 

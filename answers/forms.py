@@ -1,0 +1,171 @@
+"""Forms check shape only; the rules (who, when, what a submitted or refused
+answer must contain) are in services.py."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department
+from proposals.forms import PlainTextField
+
+from .models import (
+    RATING_COMMENT_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    SECTION_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    AnswerDecision,
+    RefusalBasisKind,
+)
+
+
+class DepartmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.label
+
+
+def _textarea(rows: int = 5):
+    return forms.Textarea(attrs={"rows": rows, "cols": 80, "class": "vLargeTextField"})
+
+
+class AnswerForm(forms.Form):
+    """The department's structured answer. Everything may stay empty in a
+    draft; submitting checks it is complete."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("", _("Not decided yet")), *AnswerDecision.choices],
+        required=False,
+    )
+    summary = PlainTextField(
+        label=_("Answer in short"),
+        max_length=SUMMARY_MAX_LENGTH,
+        required=False,
+        widget=_textarea(4),
+        help_text=_("What the department will do, in plain words a citizen understands."),
+    )
+    necessity = PlainTextField(
+        label=_("Necessity"),
+        max_length=SECTION_MAX_LENGTH,
+        required=False,
+        widget=_textarea(),
+        help_text=_("Is there a real need? Who would it help?"),
+    )
+    effectiveness = PlainTextField(
+        label=_("Effectiveness"),
+        max_length=SECTION_MAX_LENGTH,
+        required=False,
+        widget=_textarea(),
+        help_text=_("What would it change, and how much?"),
+    )
+    feasibility = PlainTextField(
+        label=_("Feasibility"),
+        max_length=SECTION_MAX_LENGTH,
+        required=False,
+        widget=_textarea(),
+        help_text=_("Can the city do it: rules, time, people, technology?"),
+    )
+    estimated_budget = forms.IntegerField(
+        label=_("Estimated budget (won)"),
+        min_value=0,
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
+        help_text=_("A whole number of won. Leave empty if it cannot be estimated."),
+    )
+    refusal_basis_kind = forms.ChoiceField(
+        label=_("Basis for not accepting"),
+        choices=[("", "—"), *RefusalBasisKind.choices],
+        required=False,
+        help_text=_("Required when the decision is “Not accepted”."),
+    )
+    refusal_basis = PlainTextField(
+        label=_("Basis in plain words"),
+        max_length=SECTION_MAX_LENGTH,
+        required=False,
+        widget=_textarea(4),
+        help_text=_(
+            "Which ordinance, budget rule or law stands in the way, and why. "
+            "Required when the decision is “Not accepted”."
+        ),
+    )
+
+    @classmethod
+    def initial_from(cls, answer) -> dict:
+        if answer is None:
+            return {}
+        return {name: getattr(answer, name) for name in cls.base_fields}
+
+
+class ReasonForm(forms.Form):
+    reason = PlainTextField(label=_("Reason"), max_length=REASON_MAX_LENGTH, widget=_textarea(3))
+
+
+class ReassignmentRequestForm(forms.Form):
+    reason = PlainTextField(
+        label=_("Why should another department answer it?"),
+        max_length=REASON_MAX_LENGTH,
+        widget=_textarea(3),
+    )
+    suggested_department = DepartmentChoiceField(
+        label=_("Suggested department"),
+        queryset=Department.objects.filter(is_active=True),
+        required=False,
+        help_text=_("If you know which department should answer it."),
+    )
+
+    def __init__(self, *args, own_department=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if own_department is not None:
+            self.fields["suggested_department"].queryset = Department.objects.filter(
+                is_active=True
+            ).exclude(pk=own_department.pk)
+
+
+class ReassignForm(forms.Form):
+    """An operator's reassignment: straight away, or deciding a request."""
+
+    department = DepartmentChoiceField(
+        label=_("Reassign to"), queryset=Department.objects.filter(is_active=True)
+    )
+    reason = PlainTextField(
+        label=_("Reason (shown on the proposal's timeline)"),
+        max_length=REASON_MAX_LENGTH,
+        widget=_textarea(3),
+    )
+
+    def __init__(self, *args, current_department=None, deciding=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if current_department is not None:
+            self.fields["department"].queryset = Department.objects.filter(is_active=True).exclude(
+                pk=current_department.pk
+            )
+        if deciding:
+            # Deciding a request: approving needs the department and may give
+            # a reason (else the department's own is shown); refusing needs a
+            # reason, which goes to the department that asked.
+            self.fields["department"].required = False
+            self.fields["reason"].required = False
+            self.fields["reason"].label = _("Reason")
+            self.fields["reason"].help_text = _(
+                "Approving: optional, shown on the timeline (else the department's "
+                "reason is). Refusing: required, sent to the department."
+            )
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("How useful was the answer?"),
+        choices=[
+            (5, _("5 – very useful")),
+            (4, _("4 – useful")),
+            (3, _("3 – so-so")),
+            (2, _("2 – not very useful")),
+            (1, _("1 – not useful at all")),
+        ],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = PlainTextField(
+        label=_("Comment (optional)"),
+        max_length=RATING_COMMENT_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

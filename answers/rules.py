@@ -1,0 +1,184 @@
+"""Who may do what with assignments, answers and reassignment requests.
+
+Each state rule is a `*_refusal` function that returns the reason (translated)
+why the step is not possible now, or None; services raise it as a
+ServiceError. Who may act is a predicate; the django-rules permissions at the
+bottom combine both, and the admin and pages ask them to decide which
+buttons to show. `selectors.assignments_visible_to` is the list twin of
+`can_see_assignment`: an assignment is listed exactly when it may be seen."""
+
+import rules
+from django.utils.translation import gettext as _
+
+from accounts.selectors import user_is_official, user_is_operator
+from proposals.models import ProposalStatus
+
+from .models import ANSWER_TRANSITIONS, AnswerStatus, ReassignmentStatus
+
+# --- who ----------------------------------------------------------------------
+
+
+@rules.predicate
+def is_operator(user):
+    return user_is_operator(user)
+
+
+@rules.predicate
+def is_assigned_official(user, assignment):
+    """An official of the department the proposal is (currently) assigned to.
+    A department that handed a proposal on no longer sees it."""
+    return (
+        assignment is not None
+        and user_is_official(user)
+        and assignment.is_current
+        and user.department_id == assignment.department_id
+    )
+
+
+@rules.predicate
+def can_see_assignment(user, assignment):
+    return is_operator(user) or is_assigned_official(user, assignment)
+
+
+@rules.predicate
+def is_proposer(user, answer):
+    proposal = answer.assignment.proposal if answer is not None else None
+    return (
+        proposal is not None
+        and user.is_authenticated
+        and proposal.author_id is not None
+        and proposal.author_id == user.pk
+    )
+
+
+# --- when ---------------------------------------------------------------------
+
+
+def _answer_move_refusal(answer, to_status) -> str | None:
+    if to_status not in ANSWER_TRANSITIONS[answer.status]:
+        return _("An answer that is “%(from)s” cannot become “%(to)s”.") % {
+            "from": AnswerStatus(answer.status).label,
+            "to": AnswerStatus(to_status).label,
+        }
+    return None
+
+
+def assignment_open_refusal(assignment) -> str | None:
+    """The department can still work on the answer."""
+    if not assignment.is_current:
+        return _("This proposal has been reassigned to another department.")
+    if assignment.closed_at is not None:
+        return _("This proposal has already been answered.")
+    proposal = assignment.proposal
+    if proposal.status != ProposalStatus.ASSIGNED or proposal.deleted_at is not None:
+        return _("This proposal no longer waits for an answer (it is “%(status)s”).") % {
+            "status": ProposalStatus(proposal.status).label
+        }
+    return None
+
+
+def answer_edit_refusal(assignment, answer=None) -> str | None:
+    if refusal := assignment_open_refusal(assignment):
+        return refusal
+    if answer is not None and answer.status != AnswerStatus.DRAFT:
+        return _("The answer was submitted for approval and can no longer be changed.")
+    return None
+
+
+def answer_submit_refusal(answer) -> str | None:
+    if refusal := assignment_open_refusal(answer.assignment):
+        return refusal
+    if refusal := _answer_move_refusal(answer, AnswerStatus.SUBMITTED):
+        return refusal
+    if answer.assignment.reassignment_requests.filter(status=ReassignmentStatus.PENDING).exists():
+        return _(
+            "Your department asked to have this proposal reassigned. Wait for the "
+            "operators' decision before submitting an answer."
+        )
+    return None
+
+
+def answer_review_refusal(answer, to_status) -> str | None:
+    """Publishing (to_status=PUBLISHED) or returning (DRAFT) a submitted answer."""
+    if refusal := _answer_move_refusal(answer, to_status):
+        return refusal
+    return assignment_open_refusal(answer.assignment)
+
+
+def reassignment_request_refusal(assignment) -> str | None:
+    if refusal := assignment_open_refusal(assignment):
+        return refusal
+    answer = getattr(assignment, "answer", None)
+    if answer is not None and answer.status != AnswerStatus.DRAFT:
+        return _("The answer was already submitted; ask the operators to return it first.")
+    if assignment.reassignment_requests.filter(status=ReassignmentStatus.PENDING).exists():
+        return _("A reassignment request for this proposal is already waiting for a decision.")
+    return None
+
+
+def reassignment_decide_refusal(request) -> str | None:
+    if request.status != ReassignmentStatus.PENDING:
+        return _("This reassignment request has already been decided.")
+    return assignment_open_refusal(request.assignment)
+
+
+def answer_rate_refusal(answer) -> str | None:
+    if answer.status != AnswerStatus.PUBLISHED:
+        return _("Only a published answer can be rated.")
+    if hasattr(answer, "rating"):
+        return _("You have already rated this answer.")
+    return None
+
+
+# --- permissions -----------------------------------------------------------------
+
+
+@rules.predicate
+def answer_is_editable(user, assignment):
+    answer = getattr(assignment, "answer", None) if assignment is not None else None
+    return assignment is not None and answer_edit_refusal(assignment, answer) is None
+
+
+@rules.predicate
+def answer_is_submittable(user, answer):
+    return answer is not None and answer_submit_refusal(answer) is None
+
+
+@rules.predicate
+def answer_is_reviewable(user, answer):
+    return answer is not None and answer_review_refusal(answer, AnswerStatus.PUBLISHED) is None
+
+
+@rules.predicate
+def reassignment_is_requestable(user, assignment):
+    return assignment is not None and reassignment_request_refusal(assignment) is None
+
+
+@rules.predicate
+def reassignment_is_pending(user, request):
+    return request is not None and reassignment_decide_refusal(request) is None
+
+
+@rules.predicate
+def assignment_is_reassignable(user, assignment):
+    return assignment is not None and assignment_open_refusal(assignment) is None
+
+
+@rules.predicate
+def answer_is_rateable(user, answer):
+    return answer is not None and answer_rate_refusal(answer) is None
+
+
+@rules.predicate
+def answer_is_official_of(user, answer):
+    return answer is not None and is_assigned_official(user, answer.assignment)
+
+
+rules.add_perm("answers.see_assignment", can_see_assignment)
+rules.add_perm("answers.write_answer", is_assigned_official & answer_is_editable)
+rules.add_perm("answers.submit_answer", answer_is_official_of & answer_is_submittable)
+rules.add_perm("answers.review_answer", is_operator & answer_is_reviewable)
+rules.add_perm("answers.request_reassignment", is_assigned_official & reassignment_is_requestable)
+rules.add_perm("answers.decide_reassignment", is_operator & reassignment_is_pending)
+rules.add_perm("answers.reassign", is_operator & assignment_is_reassignable)
+rules.add_perm("answers.rate_answer", is_proposer & answer_is_rateable)

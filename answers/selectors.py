@@ -1,0 +1,94 @@
+"""Reads for the department queue, the admin lists and the proposal page.
+
+The `*_visible_to` selectors are the list twins of `rules.can_see_assignment`:
+a row is listed exactly when the rule lets the user see it (an operator sees
+all; an official only what is currently assigned to their department)."""
+
+from django.db.models import Q, QuerySet
+
+from accounts.selectors import user_is_official, user_is_operator
+from proposals.models import Comment
+
+from .models import Answer, AnswerStatus, Assignment, ReassignmentRequest, ReassignmentStatus
+
+
+def _assignment_scope(user, prefix: str = "") -> Q | None:
+    """The filter that matches `can_see_assignment` for `user`: Q() for
+    everything, None for nothing."""
+    if user_is_operator(user):
+        return Q()
+    if user_is_official(user):
+        return Q(**{f"{prefix}is_current": True, f"{prefix}department_id": user.department_id})
+    return None
+
+
+def assignments_visible_to(user) -> QuerySet[Assignment]:
+    scope = _assignment_scope(user)
+    if scope is None:
+        return Assignment.objects.none()
+    return Assignment.objects.filter(scope)
+
+
+def assignment_queue(user) -> QuerySet[Assignment]:
+    """The admin's queue: what the user may see, with what a row shows in a
+    fixed number of queries, ordered by the most urgent deadline first."""
+    return (
+        assignments_visible_to(user)
+        .select_related("proposal", "proposal__category", "department", "answer")
+        .order_by("deadline", "id")
+    )
+
+
+def answers_visible_to(user) -> QuerySet[Answer]:
+    scope = _assignment_scope(user, prefix="assignment__")
+    if scope is None:
+        return Answer.objects.none()
+    return Answer.objects.filter(scope)
+
+
+def reassignment_requests_visible_to(user) -> QuerySet[ReassignmentRequest]:
+    scope = _assignment_scope(user, prefix="assignment__")
+    if scope is None:
+        return ReassignmentRequest.objects.none()
+    return ReassignmentRequest.objects.filter(scope)
+
+
+def current_assignment(proposal) -> Assignment | None:
+    """The proposal's current assignment with its department, answer and
+    rating (one query), or None before it was assigned."""
+    return (
+        Assignment.objects.current()
+        .filter(proposal=proposal)
+        .select_related("department", "answer", "answer__rating")
+        .first()
+    )
+
+
+def published_answer(assignment: Assignment | None) -> Answer | None:
+    answer = getattr(assignment, "answer", None) if assignment is not None else None
+    return answer if answer is not None and answer.status == AnswerStatus.PUBLISHED else None
+
+
+def recent_comments(proposal, limit: int = 10) -> list[Comment]:
+    """The latest comments a citizen can read, oldest first, for the
+    official's answer page."""
+    latest = (
+        proposal.comments.not_deleted()
+        .filter(is_hidden=False)
+        .select_related("author", "author_department")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return list(reversed(latest))
+
+
+def pending_request(assignment: Assignment) -> ReassignmentRequest | None:
+    return (
+        assignment.reassignment_requests.filter(status=ReassignmentStatus.PENDING)
+        .select_related("requested_by", "suggested_department")
+        .first()
+    )
+
+
+def assignment_history(proposal) -> QuerySet[Assignment]:
+    """Every department the proposal was given to, oldest first."""
+    return proposal.assignments.select_related("department").order_by("assigned_at", "id")

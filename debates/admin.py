@@ -1,0 +1,283 @@
+"""The operators' workroom for debates and their arguments.
+
+As in the proposals admin, nothing is edited in place: change pages are
+read-only and every change is an action that calls a service (close early
+with a reason, publish the results, hide or restore an argument), so the
+admin, the pages and the beat task follow the same rules and leave the same
+timeline rows. Hard delete is off: nothing a citizen writes is lost."""
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from oasis.errors import ServiceError
+from proposals.admin import OperatorOnlyMixin, ReadOnlyRecordMixin, moderation_action
+
+from . import rules as debate_rules
+from . import services
+from .forms import SummaryForm
+from .models import Argument, Debate
+
+close_debates = moderation_action(
+    name="close_debates",
+    description=_("Close selected debates now (asks for a reason)"),
+    title=_("Close debates"),
+    intro=_(
+        "These debates will stop taking stances and arguments now. If a debate has not "
+        "reached its end, the reason you give is shown on its page and timeline."
+    ),
+    submit_label=_("Close"),
+    service=lambda d, user, reason: services.debate_close(debate=d, actor=user, reason=reason),
+    done=ngettext_lazy("%(count)d debate was closed.", "%(count)d debates were closed.", "count"),
+)
+
+hide_arguments = moderation_action(
+    name="hide_arguments",
+    description=_("Hide selected arguments (asks for a reason)"),
+    title=_("Hide arguments"),
+    intro=_("These arguments will be hidden from the public. Their text stays stored."),
+    submit_label=_("Hide"),
+    service=lambda a, user, reason: services.argument_hide(argument=a, user=user, reason=reason),
+    done=ngettext_lazy(
+        "%(count)d argument was hidden.", "%(count)d arguments were hidden.", "count"
+    ),
+)
+
+unhide_arguments = moderation_action(
+    name="unhide_arguments",
+    description=_("Restore selected hidden arguments (asks for a reason)"),
+    title=_("Restore hidden arguments"),
+    intro=_("These arguments will be shown to the public again."),
+    submit_label=_("Restore"),
+    service=lambda a, user, reason: services.argument_unhide(argument=a, user=user, reason=reason),
+    done=ngettext_lazy(
+        "%(count)d argument was restored.", "%(count)d arguments were restored.", "count"
+    ),
+)
+
+
+@admin.action(
+    description=_("Publish the results of the selected debate (asks for the text)"),
+    permissions=["moderate"],
+)
+def publish_summary(modeladmin, request, queryset):
+    """One debate at a time: an intermediate page asks for the results
+    (토론결과), then debate_publish_summary publishes them and moves the
+    proposal on to working review."""
+    debates = list(queryset.select_related("proposal")[:2])
+    if len(debates) != 1:
+        modeladmin.message_user(
+            request, gettext("Select one debate to publish its results."), messages.ERROR
+        )
+        return None
+    debate = debates[0]
+    if refusal := debate_rules.summary_refusal(debate):
+        modeladmin.message_user(request, refusal, messages.ERROR)
+        return None
+    form = SummaryForm(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.debate_publish_summary(
+                debate=debate, operator=request.user, summary=form.cleaned_data["summary"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        except ServiceError as exc:
+            modeladmin.message_user(request, exc.message, messages.ERROR)
+            return None
+        else:
+            modeladmin.message_user(
+                request,
+                gettext("The results of the debate on “%(title)s” are published.")
+                % {"title": debate.proposal.title},
+                messages.SUCCESS,
+            )
+            return None
+    request.current_app = modeladmin.admin_site.name
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": gettext("Publish the debate's results"),
+        "opts": modeladmin.model._meta,
+        "debate": debate,
+        "argument_counts": debate.arguments.not_deleted()
+        .filter(is_hidden=False)
+        .aggregate(
+            for_side=Count("pk", filter=Q(side="for")),
+            against_side=Count("pk", filter=Q(side="against")),
+        ),
+        "form": form,
+        "action": "publish_summary",
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "media": modeladmin.media + form.media,
+    }
+    return TemplateResponse(request, "debates/admin/publish_summary.html", context)
+
+
+class ResultsFilter(admin.SimpleListFilter):
+    title = _("results")
+    parameter_name = "results"
+
+    def lookups(self, request, model_admin):
+        return [("due", _("Closed, results due")), ("published", _("Published"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return queryset.filter(status="closed", summary_published_at__isnull=True)
+        if self.value() == "published":
+            return queryset.filter(summary_published_at__isnull=False)
+        return queryset
+
+
+def _proposal_link(proposal):
+    url = reverse("admin:proposals_proposal_change", args=[proposal.pk])
+    return format_html('<a href="{}">#{} {}</a>', url, proposal.pk, proposal.title)
+
+
+class ArgumentInline(admin.TabularInline):
+    """The debate's arguments, read-only; hide them from the arguments list."""
+
+    model = Argument
+    fields = readonly_fields = [
+        "created_at",
+        "side",
+        "author",
+        "author_department",
+        "author_role",
+        "body",
+        "is_hidden",
+        "deleted_at",
+    ]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author", "author_department")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Debate)
+class DebateAdmin(OperatorOnlyMixin, ReadOnlyRecordMixin, admin.ModelAdmin):
+    list_display = [
+        "id",
+        "proposal_title",
+        "status",
+        "starts_at",
+        "ends_at",
+        "for_count",
+        "against_count",
+        "undecided_count",
+        "argument_count",
+        "results_published",
+    ]
+    list_display_links = ["id", "proposal_title"]
+    list_select_related = ["proposal"]
+    list_filter = ["status", ResultsFilter]
+    search_fields = ["proposal__title"]
+    search_help_text = _("The proposal's title.")
+    list_per_page = 50
+    # Open debates end latest, so they come first, then the recently closed.
+    ordering = ["-ends_at", "-id"]
+    fieldsets = [
+        (None, {"fields": ["proposal_link", "status", "starts_at", "ends_at"]}),
+        (_("Stances"), {"fields": ["for_count", "against_count", "undecided_count"]}),
+        (_("Closing"), {"fields": ["closed_at", "closed_by", "close_reason"]}),
+        (_("Debate results"), {"fields": ["summary", "summary_published_at", "summary_by"]}),
+    ]
+    readonly_fields = ["proposal_link"]
+    inlines = [ArgumentInline]
+    actions = [close_debates, publish_summary]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                live_arguments=Count("arguments", filter=Q(arguments__deleted_at__isnull=True))
+            )
+        )
+
+    @admin.display(description=_("proposal"), ordering="proposal__title")
+    def proposal_title(self, debate):
+        return debate.proposal.title
+
+    @admin.display(description=_("proposal"))
+    def proposal_link(self, debate):
+        return _proposal_link(debate.proposal)
+
+    @admin.display(description=_("arguments"), ordering="live_arguments")
+    def argument_count(self, debate):
+        return debate.live_arguments
+
+    @admin.display(
+        description=_("results published"), boolean=True, ordering="summary_published_at"
+    )
+    def results_published(self, debate):
+        return debate.summary_published_at is not None
+
+
+@admin.register(Argument)
+class ArgumentAdmin(OperatorOnlyMixin, ReadOnlyRecordMixin, admin.ModelAdmin):
+    list_display = [
+        "id",
+        "excerpt",
+        "proposal",
+        "side",
+        "author",
+        "badge",
+        "is_hidden",
+        "deleted_by_author",
+        "created_at",
+    ]
+    list_display_links = ["id", "excerpt"]
+    list_select_related = ["debate__proposal", "author", "author_department"]
+    list_filter = ["side", "is_hidden", "author_role"]
+    search_fields = ["body", "debate__proposal__title", "author__email", "author__nickname"]
+    search_help_text = _("Argument text, proposal title, or the author's e-mail or nickname.")
+    list_per_page = 50
+    fields = [
+        "debate",
+        "side",
+        "author",
+        "author_department",
+        "author_role",
+        "body",
+        "is_hidden",
+        "hidden_reason",
+        "deleted_at",
+        "created_at",
+        "updated_at",
+    ]
+    actions = [hide_arguments, unhide_arguments]
+
+    @admin.display(description=_("argument"))
+    def excerpt(self, argument):
+        return str(argument)
+
+    @admin.display(description=_("proposal"), ordering="debate__proposal__title")
+    def proposal(self, argument):
+        return _proposal_link(argument.debate.proposal)
+
+    @admin.display(description=_("badge"))
+    def badge(self, argument):
+        if argument.author_department:
+            return argument.author_department.name
+        return argument.get_author_role_display() if argument.author_role else ""
+
+    @admin.display(description=_("deleted by the author"), boolean=True)
+    def deleted_by_author(self, argument):
+        return argument.deleted_at is not None

@@ -1,0 +1,386 @@
+"""Every change to debates, stances and arguments.
+
+Each function checks permission, checks the rule (rules.py) under a lock on
+the debate row, writes with `update_fields`, records a ProposalEvent where the
+proposal's timeline should show it, and leaves notices whose e-mails go out
+after the transaction commits. Views, admin actions and the beat task all call
+these; nothing else assigns a debate's status or touches its counts."""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from accounts.selectors import user_is_expert, user_is_official, user_is_operator
+from notifications.services import notify, notify_proposal, operators
+from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
+from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
+from proposals.services import event_record, proposal_transition
+
+from . import rules as debate_rules
+from .models import (
+    ARGUMENT_MAX_LENGTH,
+    ARGUMENT_MIN_LENGTH,
+    COUNT_FIELDS,
+    DEBATE_TRANSITIONS,
+    REASON_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    Argument,
+    Debate,
+    DebateStatus,
+    Position,
+    Side,
+    Stance,
+)
+
+
+def _local(moment) -> str:
+    """A date and time as people in Seoul read it, for notices (the same in
+    both languages)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _locked(debate: Debate) -> Debate:
+    """The debate re-read under a row lock, with its proposal (not locked)."""
+    locked = (
+        Debate.objects.select_for_update(of=("self",)).select_related("proposal").get(pk=debate.pk)
+    )
+    return locked
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Please give a reason."))
+    return reason[:REASON_MAX_LENGTH]
+
+
+def _counts(debate: Debate) -> dict[str, int]:
+    return {
+        "for": debate.for_count,
+        "against": debate.against_count,
+        "undecided": debate.undecided_count,
+    }
+
+
+# --- opening ------------------------------------------------------------------
+
+
+def debate_open(*, proposal: Proposal, actor=None, reason: str = "") -> Debate:
+    """Open the debate on an answered proposal: it starts now and ends after
+    the pipeline settings' debate length. Called by the promotion (actor None)
+    or by an operator's promotion by hand, usually inside their transaction
+    with the proposal locked. Moves the proposal ANSWERED → DEBATE (refused
+    for any other status, e.g. withdrawn) and tells the proposer and
+    followers (`debate_opened`)."""
+    if actor is not None and not user_is_operator(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.deleted_at or locked.is_hidden:
+            raise ServiceError(_("A hidden or deleted proposal cannot be debated."))
+        if Debate.objects.filter(proposal=locked).exists():
+            raise TransitionNotAllowed(_("This proposal already has a debate."))
+        # Checks the pipeline (only ANSWERED → DEBATE) and records the event.
+        moved = proposal_transition(
+            proposal=locked, to_status=ProposalStatus.DEBATE, actor=actor, reason=reason
+        )
+        now = timezone.now()
+        debate = Debate.objects.create(
+            proposal=moved,
+            starts_at=now,
+            ends_at=now + timedelta(days=PipelineSettings.load().debate_length_days),
+        )
+        notify_proposal(
+            proposal=moved,
+            kind="debate_opened",
+            key=f"debate_opened:{debate.pk}",
+            params={"ends": _local(debate.ends_at)},
+        )
+    # The caller's object says what the database now says.
+    proposal.status = moved.status
+    return debate
+
+
+# --- stances ------------------------------------------------------------------
+
+
+def stance_set(*, debate: Debate, user, position: str) -> Stance:
+    """A logged-in, active member takes a stance or changes it, while the
+    debate is open and within its period. The Stance row and the debate's
+    counters change together under a lock on the debate, so the counts always
+    equal the rows. Choosing the stance one already has changes nothing."""
+    if not user.is_authenticated or not user.is_active:
+        raise PermissionDenied
+    if position not in Position.values:
+        raise ValidationError({"position": _("Please choose for, against or undecided.")})
+    try:
+        with transaction.atomic():
+            locked = _locked(debate)
+            if refusal := debate_rules.participation_refusal(locked):
+                raise ServiceError(refusal)
+            stance = Stance.objects.filter(debate=locked, user=user).first()
+            if stance is None:
+                stance = Stance.objects.create(debate=locked, user=user, position=position)
+                Debate.objects.filter(pk=locked.pk).update(
+                    **{COUNT_FIELDS[position]: F(COUNT_FIELDS[position]) + 1}
+                )
+            elif stance.position != position:
+                old = stance.position
+                stance.position = position
+                stance.save(update_fields=["position", "updated_at"])
+                Debate.objects.filter(pk=locked.pk).update(
+                    **{
+                        COUNT_FIELDS[old]: F(COUNT_FIELDS[old]) - 1,
+                        COUNT_FIELDS[position]: F(COUNT_FIELDS[position]) + 1,
+                    }
+                )
+    except IntegrityError:
+        # Only without row locks (SQLite) can two first stances race.
+        raise ServiceError(_("Your stance could not be saved. Please try again.")) from None
+    debate.refresh_from_db(fields=["for_count", "against_count", "undecided_count"])
+    return stance
+
+
+# --- arguments ----------------------------------------------------------------
+
+
+def _badge_role(user) -> str:
+    """The role badge an argument carries: officials and experts take part
+    as such (PRODUCT.md), the citizen panel and operators are marked too."""
+    if user_is_official(user):
+        return Role.OFFICIAL
+    if user_is_expert(user):
+        return Role.EXPERT_INTERNAL if user.has_role(Role.EXPERT_INTERNAL) else Role.EXPERT_EXTERNAL
+    if user.has_role(Role.PANEL):
+        return Role.PANEL
+    if user_is_operator(user):
+        return Role.OPERATOR
+    return ""
+
+
+def _validate_argument(side: str, body: str) -> str:
+    body = (body or "").replace("\r\n", "\n").strip()
+    errors = {}
+    if side not in Side.values:
+        errors["side"] = _("Please choose whether your argument is for or against.")
+    if len(body) < ARGUMENT_MIN_LENGTH:
+        errors["body"] = _("Please write at least %(n)d characters.") % {"n": ARGUMENT_MIN_LENGTH}
+    elif len(body) > ARGUMENT_MAX_LENGTH:
+        errors["body"] = _("An argument may be at most %(n)d characters.") % {
+            "n": ARGUMENT_MAX_LENGTH
+        }
+    if errors:
+        raise ValidationError(errors)
+    return body
+
+
+def argument_create(*, debate: Debate, author, side: str, body: str) -> Argument:
+    """A logged-in, active member posts an argument for or against while the
+    debate takes part. Officials' arguments carry their department and
+    experts' (and the panel's) their role, as they are at the time."""
+    if not author.is_authenticated or not author.is_active:
+        raise PermissionDenied
+    body = _validate_argument(side, body)
+    with transaction.atomic():
+        locked = _locked(debate)
+        if refusal := debate_rules.participation_refusal(locked):
+            raise ServiceError(refusal)
+        return Argument.objects.create(
+            debate=locked,
+            author=author,
+            side=side,
+            body=body,
+            author_department_id=author.department_id if user_is_official(author) else None,
+            author_role=_badge_role(author),
+        )
+
+
+def argument_delete(*, argument: Argument, user) -> Argument:
+    """The author deletes their argument: it leaves the page but stays stored,
+    as everything a citizen writes does."""
+    if not debate_rules.is_argument_author(user, argument):
+        raise PermissionDenied
+    updated = Argument.objects.filter(pk=argument.pk, deleted_at__isnull=True).update(
+        deleted_at=timezone.now(), updated_at=timezone.now()
+    )
+    if not updated:
+        raise ServiceError(_("This argument was already deleted."))
+    argument.refresh_from_db(fields=["deleted_at", "updated_at"])
+    return argument
+
+
+def _set_hidden(*, argument: Argument, user, reason: str, hidden: bool) -> Argument:
+    if not user_is_operator(user):
+        raise PermissionDenied
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        locked = (
+            Argument.objects.select_for_update(of=("self",))
+            .select_related("debate__proposal")
+            .get(pk=argument.pk)
+        )
+        if locked.is_hidden == hidden:
+            raise ServiceError(
+                _("This argument is already hidden.")
+                if hidden
+                else _("This argument is not hidden.")
+            )
+        locked.is_hidden = hidden
+        locked.hidden_reason = reason if hidden else ""
+        locked.save(update_fields=["is_hidden", "hidden_reason", "updated_at"])
+        # The timeline has no kind of its own for debate arguments; moderation
+        # of what members wrote shares the comment kinds, internal only.
+        event_record(
+            proposal=locked.debate.proposal,
+            kind=EventKind.COMMENT_HIDDEN if hidden else EventKind.COMMENT_UNHIDDEN,
+            actor=user,
+            reason=_("Debate argument #%(id)s: %(reason)s") % {"id": locked.pk, "reason": reason},
+            is_public=False,
+        )
+    return locked
+
+
+def argument_hide(*, argument: Argument, user, reason: str) -> Argument:
+    """An operator hides an argument under the operating rules, with a reason.
+    The text stays stored; the page says it was hidden and why."""
+    return _set_hidden(argument=argument, user=user, reason=reason, hidden=True)
+
+
+def argument_unhide(*, argument: Argument, user, reason: str) -> Argument:
+    """An operator shows a hidden argument again, with a reason."""
+    return _set_hidden(argument=argument, user=user, reason=reason, hidden=False)
+
+
+# --- closing ------------------------------------------------------------------
+
+
+def debate_close(*, debate: Debate, actor=None, reason: str = "", now=None) -> Debate:
+    """Close an open debate. Without an actor (the schedule) only once its
+    period is over, or at once if the proposal was withdrawn; an operator may
+    close it early with a reason. Closing a closed debate is refused and
+    changes nothing. Records DEBATE_CLOSED with the final stance counts on the
+    timeline and tells the proposer and followers (`debate_closed`) and the
+    operators that results are due (`debate_summary_due`)."""
+    if actor is not None and not user_is_operator(actor):
+        raise PermissionDenied
+    now = now or timezone.now()
+    reason = (reason or "").strip()[:REASON_MAX_LENGTH]
+    with transaction.atomic():
+        locked = _locked(debate)
+        if refusal := debate_rules.close_refusal(locked, actor=actor, reason=reason, now=now):
+            raise TransitionNotAllowed(refusal)
+        if DebateStatus.CLOSED not in DEBATE_TRANSITIONS[locked.status]:
+            raise TransitionNotAllowed(_("This debate is already closed."))
+        early = now < locked.ends_at
+        locked.status = DebateStatus.CLOSED
+        locked.closed_at = now
+        fields = ["status", "closed_at", "updated_at"]
+        if early and actor is not None:
+            locked.closed_by = actor
+            locked.close_reason = reason
+            fields += ["closed_by", "close_reason"]
+        locked.save(update_fields=fields)
+        counts = _counts(locked)
+        summary_line = _("%(for)d for, %(against)d against, %(undecided)d undecided.") % counts
+        if early and actor is None:
+            why = _("The proposer withdrew the proposal.")
+        else:
+            why = reason
+        event_record(
+            proposal=locked.proposal,
+            kind=EventKind.DEBATE_CLOSED,
+            actor=actor,
+            reason=f"{summary_line} {why}".strip(),
+        )
+        notify_proposal(
+            proposal=locked.proposal,
+            kind="debate_closed",
+            key=f"debate_closed:{locked.pk}",
+            params=counts,
+        )
+        if locked.proposal.status != ProposalStatus.WITHDRAWN:
+            notify(
+                recipients=operators(),
+                kind="debate_summary_due",
+                key=f"debate_summary_due:{locked.pk}",
+                proposal=locked.proposal,
+                params=counts,
+                url=reverse("admin:debates_debate_change", args=[locked.pk]),
+            )
+    debate.status, debate.closed_at = locked.status, locked.closed_at
+    return locked
+
+
+def close_due_debates(*, now=None) -> int:
+    """The beat sweep: close every open debate whose period is over, or whose
+    proposal was withdrawn. Each debate is re-checked under its lock, so
+    running this twice, or at the same time as an operator closing one by
+    hand, closes each debate once and sends each notice once. Returns how many
+    it closed."""
+    now = now or timezone.now()
+    due = Debate.objects.open().filter(
+        Q(ends_at__lte=now) | Q(proposal__status=ProposalStatus.WITHDRAWN)
+    )
+    closed = 0
+    for debate in list(due.only("pk")):
+        try:
+            debate_close(debate=debate, actor=None, now=now)
+        except ServiceError:
+            continue  # closed meanwhile by someone else
+        closed += 1
+    return closed
+
+
+# --- results ------------------------------------------------------------------
+
+
+def _validate_summary(summary: str) -> str:
+    summary = (summary or "").replace("\r\n", "\n").strip()
+    if not summary:
+        raise ValidationError({"summary": _("Please write the results of the debate.")})
+    if len(summary) > SUMMARY_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "summary": _("The results may be at most %(n)d characters.")
+                % {"n": SUMMARY_MAX_LENGTH}
+            }
+        )
+    return summary
+
+
+def debate_publish_summary(*, debate: Debate, operator, summary: str) -> Debate:
+    """An operator publishes the results (토론결과) of a closed debate, once.
+    The proposal moves DEBATE → REVIEW with a DEBATE_SUMMARY event, which
+    makes it eligible for working review; a proposal withdrawn during the
+    debate keeps its status and only the event is recorded. Tells the
+    proposer and followers (`debate_summary`)."""
+    if not user_is_operator(operator):
+        raise PermissionDenied
+    summary = _validate_summary(summary)
+    with transaction.atomic():
+        locked = _locked(debate)
+        if refusal := debate_rules.summary_refusal(locked):
+            raise TransitionNotAllowed(refusal)
+        locked.summary = summary
+        locked.summary_published_at = timezone.now()
+        locked.summary_by = operator
+        locked.save(update_fields=["summary", "summary_published_at", "summary_by", "updated_at"])
+        proposal = Proposal.objects.select_for_update().get(pk=locked.proposal_id)
+        if proposal.status == ProposalStatus.WITHDRAWN:
+            event_record(proposal=proposal, kind=EventKind.DEBATE_SUMMARY, actor=operator)
+        else:
+            # Refuses anything but DEBATE → REVIEW, with a clear message.
+            proposal = proposal_transition(
+                proposal=proposal,
+                to_status=ProposalStatus.REVIEW,
+                actor=operator,
+                kind=EventKind.DEBATE_SUMMARY,
+            )
+        notify_proposal(proposal=proposal, kind="debate_summary", key=f"debate_summary:{locked.pk}")
+    return locked

@@ -1,0 +1,532 @@
+"""The workroom for working reviews, realization meetings and expert opinions.
+
+Descriptive fields (date, place, attendees, notes) are edited in the usual
+forms. Every change of state goes through services.py: working review rows
+are saved with `working_review_decide`, finalising, inviting and marking held
+are actions, and each agenda item's decision is recorded on its own page that
+calls `agenda_item_decide`. Who sees which doors comes from the role groups
+(accounts/permissions.py); which objects a user may change comes from rules.py."""
+
+import rules
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.selectors import user_is_expert, user_is_operator
+from oasis.errors import ServiceError
+
+from . import rules as meeting_rules
+from . import selectors, services
+from .forms import AgendaDecisionForm, ExpertOpinionForm, ReviewDecisionForm
+from .models import (
+    AgendaDecision,
+    AgendaItem,
+    ExpertOpinion,
+    RealizationMeeting,
+    RealizationMeetingStatus,
+    ReviewDecision,
+    WorkingReview,
+)
+
+
+def _run_each(request, queryset, service, done: str) -> None:
+    """Call `service(obj)` for each selected object; a refusal is reported
+    per object and leaves that object unchanged."""
+    for obj in queryset:
+        try:
+            result = service(obj)
+        except ServiceError as exc:
+            messages.error(request, f"{obj}: {exc.message}")
+        else:
+            messages.success(request, done % {"item": obj, "result": result})
+
+
+def _proposal_link(proposal):
+    return format_html(
+        '<a href="{}">#{} {}</a>',
+        reverse("admin:proposals_proposal_change", args=[proposal.pk]),
+        proposal.pk,
+        proposal.title,
+    )
+
+
+# --- working review -------------------------------------------------------------------
+
+
+class ReviewDecisionInline(admin.TabularInline):
+    """The review's decisions; only proposals in working review can be chosen.
+    Saved through services.working_review_decide (see save_formset)."""
+
+    model = ReviewDecision
+    form = ReviewDecisionForm
+    fields = ["position", "proposal", "selected", "reason", "decided_by"]
+    readonly_fields = ["decided_by"]
+    ordering = ["position", "id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("proposal", "decided_by")
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is None or obj.is_draft else 0
+
+    def _may_decide(self, request, obj) -> bool:
+        return rules.has_perm("meetings.decide_in_review", request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._may_decide(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_decide(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Taking a row back out of a draft is part of deciding.
+        return self._may_decide(request, obj) and request.user.has_perm(
+            "meetings.change_reviewdecision"
+        )
+
+
+@admin.action(description=_("Finalise selected working reviews"), permissions=["finalise"])
+def finalise_reviews(modeladmin, request, queryset):
+    _run_each(
+        request,
+        queryset,
+        lambda review: services.working_review_finalise(review=review, user=request.user),
+        gettext("%(item)s is finalised; its proposals are on their way."),
+    )
+
+
+@admin.register(WorkingReview)
+class WorkingReviewAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "held_on",
+        "place",
+        "status",
+        "selected_count",
+        "not_selected_count",
+        "next_meeting",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["next_meeting"]
+    fields = [
+        "held_on",
+        "place",
+        "attendees",
+        "notes",
+        "next_meeting",
+        "status",
+        "finalised_at",
+        "finalised_by",
+    ]
+    readonly_fields = ["status", "finalised_at", "finalised_by"]
+    inlines = [ReviewDecisionInline]
+    actions = [finalise_reviews]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                selected_n=Count("decisions", filter=Q(decisions__selected=True)),
+                not_selected_n=Count("decisions", filter=Q(decisions__selected=False)),
+            )
+        )
+
+    @admin.display(description=_("put forward"), ordering="selected_n")
+    def selected_count(self, review):
+        return review.selected_n
+
+    @admin.display(description=_("not put forward"), ordering="not_selected_n")
+    def not_selected_count(self, review):
+        return review.not_selected_n
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "next_meeting":
+            kwargs["queryset"] = RealizationMeeting.objects.filter(
+                status=RealizationMeetingStatus.SCHEDULED
+            ).order_by("scheduled_at")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        # A finalised review is a record: shown, never changed.
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_draft)
+
+    def has_delete_permission(self, request, obj=None):
+        return user_is_operator(request.user) and obj is not None and obj.is_draft
+
+    def has_finalise_permission(self, request):
+        return user_is_operator(request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ReviewDecision:
+            return super().save_formset(request, form, formset, change)
+        review = form.instance
+        for row in formset.deleted_forms:
+            if row.instance.pk:
+                services.review_decision_remove(decision=row.instance, user=request.user)
+        for row in formset.forms:
+            if row in formset.deleted_forms or not row.has_changed() or not row.cleaned_data:
+                continue
+            previous = row.instance if row.instance.pk else None
+            proposal = row.cleaned_data["proposal"]
+            if previous is not None and previous.proposal_id != proposal.pk:
+                # The row now names another proposal: the old decision goes.
+                services.review_decision_remove(decision=previous, user=request.user)
+            services.working_review_decide(
+                review=review,
+                proposal=proposal,
+                selected=row.cleaned_data["selected"],
+                reason=row.cleaned_data["reason"],
+                position=row.cleaned_data.get("position") or 0,
+                user=request.user,
+            )
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        return None
+
+
+# --- realization meeting ---------------------------------------------------------------
+
+
+class AgendaItemInline(admin.TabularInline):
+    """The agenda in order. Operators reorder it while the meeting is ahead;
+    items join it only from a working review or a hold-over, and each
+    decision is recorded on its own page (the "record decision" link)."""
+
+    model = AgendaItem
+    fk_name = "meeting"
+    fields = ["position", "proposal_link", "decision", "reason", "conditions", "decide_link"]
+    readonly_fields = ["proposal_link", "decision", "reason", "conditions", "decide_link"]
+    ordering = ["position", "id"]
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("proposal", "meeting")
+
+    def get_readonly_fields(self, request, obj=None):
+        if user_is_operator(request.user) and obj is not None and not obj.is_held:
+            return self.readonly_fields
+        return ["position", *self.readonly_fields]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("proposal"))
+    def proposal_link(self, item):
+        return _proposal_link(item.proposal)
+
+    @admin.display(description=_("record"))
+    def decide_link(self, item):
+        if not item.is_pending:
+            return "—"
+        url = reverse("admin:meetings_realizationmeeting_decide", args=[item.meeting_id, item.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, gettext("Record decision"))
+
+
+@admin.action(
+    description=_("Invite the proposers of the agenda items by e-mail"), permissions=["run"]
+)
+def invite_proposers(modeladmin, request, queryset):
+    _run_each(
+        request,
+        queryset,
+        lambda meeting: services.meeting_invite(meeting=meeting, user=request.user),
+        gettext("%(item)s: %(result)s new invitations sent."),
+    )
+
+
+@admin.action(description=_("Mark selected meetings as held"), permissions=["record"])
+def mark_held(modeladmin, request, queryset):
+    _run_each(
+        request,
+        queryset,
+        lambda meeting: services.meeting_mark_held(meeting=meeting, user=request.user),
+        gettext("%(item)s is marked as held."),
+    )
+
+
+@admin.register(RealizationMeeting)
+class RealizationMeetingAdmin(admin.ModelAdmin):
+    change_form_template = "admin/meetings/realizationmeeting/change_form.html"
+    list_display = [
+        "title",
+        "scheduled_at",
+        "place",
+        "status",
+        "item_count",
+        "adopted_count",
+        "held_over_count",
+        "not_adopted_count",
+        "agenda_link",
+    ]
+    list_filter = ["status"]
+    ordering = ["-scheduled_at"]
+    fieldsets = [
+        (None, {"fields": ["number", "scheduled_at", "place", "notes"]}),
+        (
+            _("Attendees"),
+            {
+                "fields": [
+                    "attendees_mayor",
+                    "attendees_proposers",
+                    "attendees_experts",
+                    "attendees_officials",
+                    "attendees_citizens",
+                ]
+            },
+        ),
+        (_("Status"), {"fields": ["status", "held_at", "invitations_sent_at", "agenda_link"]}),
+    ]
+    readonly_fields = ["status", "held_at", "invitations_sent_at", "agenda_link"]
+    inlines = [AgendaItemInline]
+    actions = [invite_proposers, mark_held]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                item_n=Count("items"),
+                adopted_n=Count("items", filter=Q(items__decision=AgendaDecision.ADOPTED)),
+                held_over_n=Count("items", filter=Q(items__decision=AgendaDecision.HELD_OVER)),
+                not_adopted_n=Count("items", filter=Q(items__decision=AgendaDecision.NOT_ADOPTED)),
+            )
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        # The mayor's office records decisions; the meeting's details are the
+        # operators' (its secretariat).
+        if user_is_operator(request.user):
+            return self.readonly_fields
+        return [f for fs in self.fieldsets for f in fs[1]["fields"]]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        last = (
+            RealizationMeeting.objects.order_by("-number").values_list("number", flat=True).first()
+        )
+        initial.setdefault("number", (last or 0) + 1)
+        initial.setdefault("place", services.MEETING_PLACE)
+        initial.setdefault("attendees_mayor", services.MEETING_MAYOR)
+        return initial
+
+    def has_delete_permission(self, request, obj=None):
+        # A meeting with an agenda is part of the public record.
+        return user_is_operator(request.user) and obj is not None and not obj.items.exists()
+
+    def has_run_permission(self, request):
+        return rules.has_perm("meetings.run_meeting", request.user)
+
+    def has_record_permission(self, request):
+        return rules.has_perm("meetings.record_decision", request.user)
+
+    @admin.display(description=_("items"), ordering="item_n")
+    def item_count(self, meeting):
+        return meeting.item_n
+
+    @admin.display(description=_("adopted"), ordering="adopted_n")
+    def adopted_count(self, meeting):
+        return meeting.adopted_n
+
+    @admin.display(description=_("held over"), ordering="held_over_n")
+    def held_over_count(self, meeting):
+        return meeting.held_over_n
+
+    @admin.display(description=_("not adopted"), ordering="not_adopted_n")
+    def not_adopted_count(self, meeting):
+        return meeting.not_adopted_n
+
+    @admin.display(description=_("printable agenda"))
+    def agenda_link(self, meeting):
+        if meeting is None or meeting.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            meeting.get_agenda_url(),
+            gettext("Open the printable agenda"),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/decide/<int:item_id>/",
+                self.admin_site.admin_view(self.decide_view),
+                name="meetings_realizationmeeting_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request, object_id, item_id):
+        """Record the meeting's decision on one agenda item, through
+        services.agenda_item_decide. An item of another meeting, or one
+        already decided, is refused with the reason and nothing changes."""
+        if not rules.has_perm("meetings.record_decision", request.user):
+            raise PermissionDenied
+        meeting = get_object_or_404(RealizationMeeting, pk=object_id)
+        item = get_object_or_404(
+            AgendaItem.objects.select_related("meeting", "proposal", "proposal__category"),
+            pk=item_id,
+        )
+        change_url = reverse("admin:meetings_realizationmeeting_change", args=[meeting.pk])
+        refusal = meeting_rules.decide_refusal(item, meeting)
+        if refusal and request.method != "POST":
+            messages.error(request, refusal)
+            return redirect(change_url)
+        form = AgendaDecisionForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            try:
+                services.agenda_item_decide(
+                    item=item,
+                    meeting=meeting,
+                    user=request.user,
+                    **form.cleaned_data,
+                )
+            except ServiceError as exc:
+                messages.error(request, exc.message)
+                return redirect(change_url)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(
+                    request,
+                    gettext("Decision recorded for “%(title)s”: %(decision)s.")
+                    % {
+                        "title": item.proposal.title,
+                        "decision": AgendaDecision(form.cleaned_data["decision"]).label,
+                    },
+                )
+                return redirect(change_url)
+        entries = {e.item.pk: e for e in selectors.agenda_entries(meeting)}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Record the decision on “%(title)s”") % {"title": item.proposal.title},
+            "opts": self.model._meta,
+            "meeting": meeting,
+            "item": item,
+            "entry": entries.get(item.pk),
+            "form": form,
+            "change_url": change_url,
+            "media": self.media + form.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/meetings/agenda_item_decide.html", context)
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    """Every agenda item across meetings, to find what waits for a decision."""
+
+    list_display = ["meeting", "position", "proposal", "decision", "decided_at", "decide_link"]
+    list_display_links = ["proposal"]
+    list_filter = ["decision", "meeting"]
+    list_select_related = ["meeting", "proposal"]
+    search_fields = ["proposal__title"]
+    ordering = ["-meeting__scheduled_at", "position", "id"]
+    fields = [
+        "meeting",
+        "position",
+        "proposal",
+        "decision",
+        "reason",
+        "conditions",
+        "decided_at",
+        "decided_by",
+        "source_review",
+        "held_over_from",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("record"))
+    def decide_link(self, item):
+        if not item.is_pending:
+            return "—"
+        url = reverse("admin:meetings_realizationmeeting_decide", args=[item.meeting_id, item.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("Record decision"))
+
+
+# --- expert opinions ---------------------------------------------------------------------
+
+
+@admin.register(ExpertOpinion)
+class ExpertOpinionAdmin(admin.ModelAdmin):
+    """An expert sees and edits only their own opinions (selectors.
+    expert_opinions_of, the same rule as the edit check); the operator and the
+    mayor's office read them all. Saved through services.expert_opinion_save."""
+
+    form = ExpertOpinionForm
+    list_display = ["proposal", "expert", "recommendation", "updated_at"]
+    list_filter = ["recommendation"]
+    search_fields = ["proposal__title"]
+
+    def get_queryset(self, request):
+        return selectors.expert_opinions_of(request.user)
+
+    def get_form(self, request, obj=None, **kwargs):
+        base = super().get_form(request, obj, **kwargs)
+        expert = request.user
+
+        class OpinionForm(base):
+            def __init__(self, *args, **form_kwargs):
+                form_kwargs.setdefault("expert", expert)
+                super().__init__(*args, **form_kwargs)
+
+        return OpinionForm
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        if self.has_change_permission(request, obj):
+            return ["proposal"]
+        return ["proposal", "expert", "recommendation", "text"]
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            return ["proposal", "expert", "recommendation", "text"]
+        return ["proposal", "recommendation", "text"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and user_is_expert(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None:
+            return user_is_expert(request.user)
+        return (
+            rules.has_perm("meetings.edit_opinion", request.user, obj)
+            and meeting_rules.opinion_refusal(obj.proposal) is None
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = services.expert_opinion_save(
+            proposal=obj.proposal,
+            expert=request.user,
+            text=form.cleaned_data["text"],
+            recommendation=form.cleaned_data["recommendation"],
+        )
+        obj.pk = saved.pk
+        obj.expert = saved.expert
+        obj._state.adding = False

@@ -1,0 +1,412 @@
+"""Reads for meeting pages, the printable agenda and the proposal page panel.
+
+The agenda shows what other rooms of the pipeline produced: the department's
+published answer (answers app) and the debate (debates app). Those reads are
+the small functions at the bottom: they import lazily, cope with an app or
+model that is not there, and return plain summaries, so the agenda depends
+on a handful of agreed field names in one place and renders "no answer" or
+"no debate" when there is none."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.apps import apps
+from django.core.exceptions import FieldError
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from accounts.selectors import public_name_for
+from proposals.models import ProposalStatus
+
+from .models import (
+    AgendaDecision,
+    AgendaItem,
+    ExpertOpinion,
+    RealizationMeeting,
+    RealizationMeetingStatus,
+    ReviewDecision,
+    WorkingReviewStatus,
+)
+
+# --- meetings -------------------------------------------------------------------
+
+
+def meetings_with_outcomes() -> QuerySet[RealizationMeeting]:
+    """Every meeting with its decision counts (adopted, held over, not
+    adopted, pending) and its items with their proposals: two queries,
+    however many meetings."""
+    return RealizationMeeting.objects.annotate(
+        item_count=Count("items"),
+        adopted_count=Count("items", filter=Q(items__decision=AgendaDecision.ADOPTED)),
+        held_over_count=Count("items", filter=Q(items__decision=AgendaDecision.HELD_OVER)),
+        not_adopted_count=Count("items", filter=Q(items__decision=AgendaDecision.NOT_ADOPTED)),
+        pending_count=Count("items", filter=Q(items__decision=AgendaDecision.PENDING)),
+    ).prefetch_related(
+        Prefetch(
+            "items",
+            queryset=AgendaItem.objects.select_related(
+                "proposal",
+                "proposal__author",
+                "held_over_to__meeting",
+                "held_over_from__meeting",
+            ).order_by("position", "id"),
+            to_attr="item_list",
+        )
+    )
+
+
+def upcoming_meetings(now=None) -> QuerySet[RealizationMeeting]:
+    """Scheduled meetings that have not taken place, soonest first."""
+    now = now or timezone.now()
+    return (
+        meetings_with_outcomes()
+        .filter(status=RealizationMeetingStatus.SCHEDULED, scheduled_at__gt=now)
+        .order_by("scheduled_at")
+    )
+
+
+def past_meetings(now=None) -> QuerySet[RealizationMeeting]:
+    """Meetings held or whose date has passed, latest first."""
+    now = now or timezone.now()
+    return (
+        meetings_with_outcomes()
+        .filter(Q(status=RealizationMeetingStatus.HELD) | Q(scheduled_at__lte=now))
+        .order_by("-scheduled_at")
+    )
+
+
+def meeting_for_detail(pk: int) -> RealizationMeeting:
+    """One meeting with its counts and items (raises DoesNotExist)."""
+    return meetings_with_outcomes().get(pk=pk)
+
+
+def next_scheduled_meeting(after=None) -> RealizationMeeting | None:
+    """The earliest scheduled meeting after `after` (default: now)."""
+    after = after or timezone.now()
+    return (
+        RealizationMeeting.objects.filter(
+            status=RealizationMeetingStatus.SCHEDULED, scheduled_at__gt=after
+        )
+        .order_by("scheduled_at")
+        .first()
+    )
+
+
+def agenda_item_get(*, meeting: RealizationMeeting, proposal) -> AgendaItem:
+    """The item for `proposal` on `meeting`'s agenda; a ServiceError if the
+    proposal is not on it."""
+    from oasis.errors import ServiceError
+
+    item = (
+        AgendaItem.objects.select_related("meeting", "proposal")
+        .filter(meeting=meeting, proposal=proposal)
+        .first()
+    )
+    if item is None:
+        raise ServiceError(
+            _("“%(title)s” is not on the agenda of %(meeting)s.")
+            % {"title": proposal.title, "meeting": meeting.title}
+        )
+    return item
+
+
+# --- the printable agenda -----------------------------------------------------------
+
+
+@dataclass
+class AnswerSummary:
+    """What the agenda prints of a department's published answer."""
+
+    department: str = ""
+    decision: str = ""
+    summary: str = ""
+    necessity: str = ""
+    effectiveness: str = ""
+    feasibility: str = ""
+    budget: str = ""
+    basis_kind: str = ""
+    basis: str = ""
+
+
+@dataclass
+class DebateSummary:
+    """What the agenda prints of a proposal's debate."""
+
+    for_count: int = 0
+    against_count: int = 0
+    undecided_count: int = 0
+    summary: str = ""
+    url: str = ""
+
+    @property
+    def total(self) -> int:
+        return self.for_count + self.against_count + self.undecided_count
+
+
+@dataclass
+class AgendaEntry:
+    """One item of the agenda with everything its page shows."""
+
+    item: AgendaItem
+    number: int
+    proposer: str
+    answer: AnswerSummary | None = None
+    debate: DebateSummary | None = None
+    opinions: list = field(default_factory=list)
+
+    @property
+    def proposal(self):
+        return self.item.proposal
+
+
+@dataclass
+class OpinionEntry:
+    expert: str
+    role: str
+    recommendation: str
+    text: str
+
+
+def agenda_entries(meeting: RealizationMeeting) -> list[AgendaEntry]:
+    """The agenda's items in order, each with its proposal, proposer (public,
+    masked name), published answer, debate and expert opinions. A fixed number
+    of queries: one per kind of thing, not per item."""
+    items = list(
+        meeting.items.select_related(
+            "proposal", "proposal__author", "proposal__category", "proposal__department"
+        ).order_by("position", "id")
+    )
+    proposal_ids = [item.proposal_id for item in items]
+    answers = published_answers_for(proposal_ids)
+    debates = debates_for(proposal_ids)
+    opinions = opinions_for(proposal_ids)
+    return [
+        AgendaEntry(
+            item=item,
+            number=number,
+            proposer=public_name_for(item.proposal.author),
+            answer=answers.get(item.proposal_id),
+            debate=debates.get(item.proposal_id),
+            opinions=opinions.get(item.proposal_id, []),
+        )
+        for number, item in enumerate(items, start=1)
+    ]
+
+
+def agenda_proposers(entries: list[AgendaEntry]) -> list[str]:
+    """The public names of the agenda's proposers, each once, in agenda order."""
+    return list(dict.fromkeys(entry.proposer for entry in entries))
+
+
+def cover_attendees(
+    meeting: RealizationMeeting, entries: list[AgendaEntry]
+) -> list[tuple[str, str]]:
+    """The attendee groups of the agenda's cover, (label, text) in order; the
+    proposers' group starts with the agenda's proposers (public names)."""
+    proposers = ", ".join(agenda_proposers(entries))
+    extra = meeting.attendees_proposers.strip()
+    groups = [
+        (_("Mayor and city leadership"), meeting.attendees_mayor.strip()),
+        (_("Proposers"), "\n".join(t for t in (proposers, extra) if t)),
+        (_("Experts"), meeting.attendees_experts.strip()),
+        (_("Officials"), meeting.attendees_officials.strip()),
+        (_("Citizens"), meeting.attendees_citizens.strip()),
+    ]
+    return [(label, text) for label, text in groups if text]
+
+
+def opinions_for(proposal_ids) -> dict[int, list[OpinionEntry]]:
+    """Expert opinions by proposal, oldest first, with the expert's public
+    name and whether they are an internal or external expert."""
+    rows = (
+        ExpertOpinion.objects.filter(proposal_id__in=proposal_ids)
+        .select_related("expert")
+        .prefetch_related("expert__groups")
+        .order_by("created_at", "id")
+    )
+    result: dict[int, list[OpinionEntry]] = {}
+    for opinion in rows:
+        group_names = {g.name for g in opinion.expert.groups.all()}
+        role = (
+            Role.EXPERT_EXTERNAL.label
+            if Role.EXPERT_EXTERNAL in group_names
+            else Role.EXPERT_INTERNAL.label
+        )
+        result.setdefault(opinion.proposal_id, []).append(
+            OpinionEntry(
+                expert=public_name_for(opinion.expert),
+                role=str(role),
+                recommendation=opinion.get_recommendation_display(),
+                text=opinion.text,
+            )
+        )
+    return result
+
+
+# --- reads from the answers and debates apps ------------------------------------------
+#
+# Agreed with the answers and debates apps:
+#   published answer: answers.Answer with assignment__proposal=p, status="published"
+#     fields decision (choices), summary, necessity, effectiveness, feasibility,
+#     estimated_budget (won), refusal_basis_kind (choices), refusal_basis;
+#     assignment.department
+#   debate: debates.Debate with proposal=p, fields summary (public once
+#     summary_published_at is set);
+#     debates.Stance with debate (related_name "stances") and position for/against/undecided
+
+
+def _model(app_label: str, model_name: str):
+    """The model if its app is installed and defines it, else None."""
+    try:
+        return apps.get_model(app_label, model_name)
+    except LookupError:
+        return None
+
+
+def _text(obj, name: str) -> str:
+    value = getattr(obj, name, "")
+    return "" if value is None else str(value)
+
+
+def _choice_label(obj, name: str) -> str:
+    display = getattr(obj, f"get_{name}_display", None)
+    return str(display()) if callable(display) else _text(obj, name)
+
+
+def _budget(value) -> str:
+    if value in (None, ""):
+        return ""
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return _("₩%(amount)s") % {"amount": f"{int(value):,}"}
+    return str(value)
+
+
+def published_answers_for(proposal_ids) -> dict[int, AnswerSummary]:
+    """The latest published department answer of each proposal, if any."""
+    Answer = _model("answers", "Answer")
+    if Answer is None or not proposal_ids:
+        return {}
+    try:
+        rows = list(
+            Answer.objects.filter(assignment__proposal_id__in=proposal_ids, status="published")
+            .select_related("assignment", "assignment__department")
+            .order_by("pk")
+        )
+    except FieldError:  # the answers app's fields are not (yet) the agreed ones
+        return {}
+    result = {}
+    for answer in rows:  # later answers overwrite earlier ones
+        assignment = answer.assignment
+        department = getattr(assignment, "department", None)
+        result[assignment.proposal_id] = AnswerSummary(
+            department=getattr(department, "label", "") or (str(department) if department else ""),
+            decision=_choice_label(answer, "decision"),
+            summary=_text(answer, "summary"),
+            necessity=_text(answer, "necessity"),
+            effectiveness=_text(answer, "effectiveness"),
+            feasibility=_text(answer, "feasibility"),
+            budget=_budget(getattr(answer, "estimated_budget", None)),
+            basis_kind=_choice_label(answer, "refusal_basis_kind"),
+            basis=_text(answer, "refusal_basis"),
+        )
+    return result
+
+
+def debates_for(proposal_ids) -> dict[int, DebateSummary]:
+    """Each proposal's debate with its stance counts and published summary."""
+    Debate = _model("debates", "Debate")
+    Stance = _model("debates", "Stance")
+    if Debate is None or not proposal_ids:
+        return {}
+    try:
+        debates = list(Debate.objects.filter(proposal_id__in=proposal_ids).order_by("pk"))
+        counts: dict[tuple[int, str], int] = {}
+        if Stance is not None and debates:
+            for row in (
+                Stance.objects.filter(debate__in=debates)
+                .values("debate_id", "position")
+                .annotate(n=Count("pk"))
+                .order_by()
+            ):
+                counts[(row["debate_id"], row["position"])] = row["n"]
+    except FieldError:
+        return {}
+    result = {}
+    for debate in debates:
+        get_url = getattr(debate, "get_absolute_url", None)
+        # A summary is public once published (when the debate records that).
+        published = getattr(debate, "summary_published_at", True) is not None
+        result[debate.proposal_id] = DebateSummary(
+            for_count=counts.get((debate.pk, "for"), 0),
+            against_count=counts.get((debate.pk, "against"), 0),
+            undecided_count=counts.get((debate.pk, "undecided"), 0),
+            summary=_text(debate, "summary") if published else "",
+            url=get_url() if callable(get_url) else "",
+        )
+    return result
+
+
+# --- the proposal page -------------------------------------------------------------
+
+
+@dataclass
+class ProposalMeetingState:
+    """What the meetings panel of a proposal page shows."""
+
+    items: list = field(default_factory=list)  # AgendaItems, oldest meeting first
+    not_selected: ReviewDecision | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.items and self.not_selected is None
+
+
+# Only a proposal in one of these statuses can have been on an agenda
+# (withdrawn ones may have been); the panel asks nothing of the others.
+_AGENDA_STATUSES = frozenset(
+    {
+        ProposalStatus.ON_AGENDA,
+        ProposalStatus.ADOPTED,
+        ProposalStatus.NOT_ADOPTED,
+        ProposalStatus.WITHDRAWN,
+    }
+)
+
+
+def proposal_meeting_state(proposal) -> ProposalMeetingState:
+    """The proposal's agenda items across meetings (held over ones included)
+    or, if the working review did not put it forward, that decision. At most
+    one query; none for a proposal that has not reached the meetings."""
+    if proposal.status == ProposalStatus.NOT_SELECTED:
+        not_selected = (
+            ReviewDecision.objects.filter(
+                proposal=proposal,
+                selected=False,
+                review__status=WorkingReviewStatus.FINALISED,
+            )
+            .select_related("review")
+            .order_by("-review__finalised_at")
+            .first()
+        )
+        return ProposalMeetingState(not_selected=not_selected)
+    if proposal.status not in _AGENDA_STATUSES:
+        return ProposalMeetingState()
+    items = list(
+        AgendaItem.objects.filter(proposal=proposal)
+        .select_related("meeting")
+        .order_by("meeting__scheduled_at", "id")
+    )
+    return ProposalMeetingState(items=items)
+
+
+def expert_opinions_of(user) -> QuerySet[ExpertOpinion]:
+    """The opinions `user` may see in the admin: an expert their own, the
+    operator and the mayor's office all (the same rule as the edit check)."""
+    from accounts.selectors import user_is_mayor_office, user_is_operator
+
+    queryset = ExpertOpinion.objects.select_related("proposal", "expert")
+    if user_is_operator(user) or user_is_mayor_office(user):
+        return queryset
+    return queryset.filter(expert=user) if user.is_authenticated else queryset.none()

@@ -1,0 +1,473 @@
+"""Every change to working reviews, realization meetings, agenda items and
+expert opinions.
+
+Each function checks permission (rules.py), checks the state, writes with
+`update_fields`, moves proposals only through proposals.services.
+proposal_transition (which records the timeline event) and sends notices
+through notifications.services.notify*, whose e-mails are queued after the
+transaction commits and whose keys make every notice a once-only event.
+Admin actions, admin forms and the beat task all call these.
+
+Meeting rhythm (PRODUCT.md: every two months; issue 3 left the day open):
+a realization meeting falls on the last Thursday of every second month at
+14:00 Seoul time, in Seoul City Hall's main building. meeting_schedule_next
+keeps one such meeting always scheduled ahead."""
+
+import calendar
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.selectors import user_is_expert, user_is_operator
+from notifications.services import notify, notify_proposal
+from oasis.errors import PermissionDenied, ServiceError
+from proposals.models import EventKind, Proposal, ProposalStatus
+from proposals.services import event_record, proposal_transition
+
+from . import rules as meeting_rules
+from .models import (
+    OPINION_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    AgendaDecision,
+    AgendaItem,
+    ExpertOpinion,
+    ExpertRecommendation,
+    RealizationMeeting,
+    RealizationMeetingStatus,
+    ReviewDecision,
+    WorkingReview,
+    WorkingReviewStatus,
+)
+
+# The meeting's usual day, hour and place (see the module docstring). The
+# place is data, in Korean like the rest of the data.
+MEETING_WEEKDAY = calendar.THURSDAY
+MEETING_TIME = dt.time(14, 0)
+MEETING_PLACE = "서울시청 본관"
+MEETING_MAYOR = "서울특별시장"
+MONTHS_BETWEEN_MEETINGS = 2
+
+NOTICE_KINDS = {
+    AgendaDecision.ADOPTED: "decision_adopted",
+    AgendaDecision.HELD_OVER: "decision_held",
+    AgendaDecision.NOT_ADOPTED: "decision_not_adopted",
+}
+
+
+def _require_reason(reason: str, *, field: str = "reason") -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({field: _("Please give a reason.")})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {field: _("Please keep it within %(n)d characters.") % {"n": REASON_MAX_LENGTH}}
+        )
+    return reason
+
+
+# --- working review -------------------------------------------------------------
+
+
+def working_review_decide(
+    *,
+    review: WorkingReview,
+    proposal: Proposal,
+    selected: bool,
+    reason: str,
+    user,
+    position: int | None = None,
+) -> ReviewDecision:
+    """Record (or change, while the review is a draft) whether the working
+    review puts `proposal` forward, with the reason. Requires an operator,
+    official or internal expert; the proposal must be in working review and
+    not being decided in another draft review. Writes the ReviewDecision only;
+    nothing is public or notified until the review is finalised."""
+    if not meeting_rules.user_takes_part_in_review(user):
+        raise PermissionDenied
+    reason = _require_reason(reason)
+    with transaction.atomic():
+        locked = WorkingReview.objects.select_for_update().get(pk=review.pk)
+        proposal = Proposal.objects.get(pk=proposal.pk)
+        if refusal := meeting_rules.review_decision_refusal(locked, proposal):
+            raise ServiceError(refusal)
+        elsewhere = (
+            ReviewDecision.objects.filter(
+                proposal=proposal, review__status=WorkingReviewStatus.DRAFT
+            )
+            .exclude(review=locked)
+            .select_related("review")
+            .first()
+        )
+        if elsewhere is not None:
+            raise ServiceError(
+                _("“%(title)s” is already being decided in %(review)s.")
+                % {"title": proposal.title, "review": elsewhere.review}
+            )
+        decision = ReviewDecision.objects.filter(review=locked, proposal=proposal).first()
+        if decision is None:
+            if position is None:
+                last = locked.decisions.aggregate(last=Max("position"))["last"]
+                position = 0 if last is None else last + 1
+            decision = ReviewDecision.objects.create(
+                review=locked,
+                proposal=proposal,
+                selected=selected,
+                reason=reason,
+                position=position,
+                decided_by=user,
+            )
+        else:
+            decision.selected = selected
+            decision.reason = reason
+            decision.decided_by = user
+            fields = ["selected", "reason", "decided_by", "updated_at"]
+            if position is not None:
+                decision.position = position
+                fields.append("position")
+            decision.save(update_fields=fields)
+    return decision
+
+
+def review_decision_remove(*, decision: ReviewDecision, user) -> None:
+    """Take a decision back out of a draft working review."""
+    if not meeting_rules.user_takes_part_in_review(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        review = WorkingReview.objects.select_for_update().get(pk=decision.review_id)
+        if refusal := meeting_rules.review_finalise_refusal(review):
+            raise ServiceError(refusal)
+        ReviewDecision.objects.filter(pk=decision.pk).delete()
+
+
+def working_review_finalise(*, review: WorkingReview, user) -> WorkingReview:
+    """An operator closes the working review and its decisions take effect,
+    all or none: each selected proposal goes ON_AGENDA and joins the next
+    realization meeting's agenda in the review's order (after items already
+    there), its proposer and followers told `selected`; each other proposal
+    becomes NOT_SELECTED with the reason, told `not_selected`. The next meeting
+    is the review's own, else the next scheduled one (created if there is
+    none). Once only: finalising again is refused."""
+    if not user_is_operator(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = WorkingReview.objects.select_for_update().get(pk=review.pk)
+        if refusal := meeting_rules.review_finalise_refusal(locked):
+            raise ServiceError(refusal)
+        decisions = list(locked.decisions.select_related("proposal").order_by("position", "id"))
+        if not decisions:
+            raise ServiceError(_("Record at least one decision before finalising."))
+        # A proposal may have left working review since (withdrawn): say which.
+        for decision in decisions:
+            if refusal := meeting_rules.review_decision_refusal(None, decision.proposal):
+                raise ServiceError(refusal)
+        meeting = locked.next_meeting or meeting_schedule_next()
+        meeting = RealizationMeeting.objects.select_for_update().get(pk=meeting.pk)
+        if refusal := meeting_rules.meeting_open_refusal(meeting):
+            raise ServiceError(refusal)
+        position = _next_position(meeting)
+        for decision in decisions:
+            proposal = decision.proposal
+            if decision.selected:
+                proposal_transition(
+                    proposal=proposal,
+                    to_status=ProposalStatus.ON_AGENDA,
+                    actor=user,
+                    reason=decision.reason,
+                )
+                AgendaItem.objects.create(
+                    meeting=meeting, proposal=proposal, position=position, source_review=locked
+                )
+                position += 1
+                notify_proposal(
+                    proposal=proposal,
+                    kind="selected",
+                    key=f"selected:{proposal.pk}",
+                    params={
+                        "reason": decision.reason,
+                        "meeting": meeting.when_label(),
+                        "place": meeting.place,
+                    },
+                )
+            else:
+                proposal_transition(
+                    proposal=proposal,
+                    to_status=ProposalStatus.NOT_SELECTED,
+                    actor=user,
+                    reason=decision.reason,
+                )
+                notify_proposal(
+                    proposal=proposal,
+                    kind="not_selected",
+                    key=f"not_selected:{proposal.pk}",
+                    params={"reason": decision.reason},
+                )
+        locked.status = WorkingReviewStatus.FINALISED
+        locked.finalised_at = timezone.now()
+        locked.finalised_by = user
+        locked.next_meeting = meeting
+        locked.save(update_fields=["status", "finalised_at", "finalised_by", "next_meeting"])
+    return locked
+
+
+def _next_position(meeting: RealizationMeeting) -> int:
+    last = meeting.items.aggregate(last=Max("position"))["last"]
+    return 1 if last is None else last + 1
+
+
+# --- the meeting calendar ---------------------------------------------------------
+
+
+def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + months
+    return index // 12, index % 12 + 1
+
+
+def meeting_time_in(year: int, month: int) -> dt.datetime:
+    """The usual meeting time in a month: its last Thursday, 14:00 in Seoul."""
+    last_day = dt.date(year, month, calendar.monthrange(year, month)[1])
+    day = last_day - dt.timedelta(days=(last_day.weekday() - MEETING_WEEKDAY) % 7)
+    return timezone.make_aware(
+        dt.datetime.combine(day, MEETING_TIME), timezone.get_default_timezone()
+    )
+
+
+def _slot_after(previous: RealizationMeeting | None, now: dt.datetime) -> dt.datetime:
+    """The next meeting time: two months after the previous meeting's month,
+    moved on in steps of two months until it is in the future. With no
+    meeting at all, the first usual time from this month on."""
+    if previous is None:
+        local = timezone.localtime(now)
+        year, month, step = local.year, local.month, 1
+    else:
+        local = timezone.localtime(previous.scheduled_at)
+        year, month = _add_months(local.year, local.month, MONTHS_BETWEEN_MEETINGS)
+        step = MONTHS_BETWEEN_MEETINGS
+    when = meeting_time_in(year, month)
+    while when <= now:
+        year, month = _add_months(year, month, step)
+        when = meeting_time_in(year, month)
+    return when
+
+
+def _meeting_create_after(
+    previous: RealizationMeeting | None, now: dt.datetime
+) -> RealizationMeeting:
+    """Create the meeting that follows `previous`. The unique meeting number
+    makes a concurrent second creation fail; the caller re-reads."""
+    last_number = RealizationMeeting.objects.aggregate(last=Max("number"))["last"] or 0
+    with transaction.atomic():
+        return RealizationMeeting.objects.create(
+            number=last_number + 1,
+            scheduled_at=_slot_after(previous, now),
+            place=MEETING_PLACE,
+            attendees_mayor=MEETING_MAYOR,
+        )
+
+
+def meeting_schedule_next(*, now: dt.datetime | None = None) -> RealizationMeeting:
+    """Make sure an upcoming realization meeting is scheduled and return it.
+    If a scheduled meeting lies ahead, that one is returned and nothing is
+    written; otherwise one is created two months after the latest meeting
+    (see `_slot_after`). Idempotent, for Celery beat: however often it runs,
+    there is one upcoming meeting."""
+    from .selectors import next_scheduled_meeting
+
+    now = now or timezone.now()
+    if (upcoming := next_scheduled_meeting(after=now)) is not None:
+        return upcoming
+    latest = RealizationMeeting.objects.order_by("-scheduled_at", "-number").first()
+    try:
+        return _meeting_create_after(latest, now)
+    except IntegrityError:
+        # Another run created it at the same moment.
+        upcoming = next_scheduled_meeting(after=now)
+        if upcoming is None:
+            raise
+        return upcoming
+
+
+def _meeting_after(meeting: RealizationMeeting) -> RealizationMeeting:
+    """The meeting after `meeting` that is still to be held: the earliest
+    scheduled one after it in the future, else a new one two months on."""
+    from .selectors import next_scheduled_meeting
+
+    now = timezone.now()
+    following = next_scheduled_meeting(after=max(meeting.scheduled_at, now))
+    if following is not None:
+        return following
+    try:
+        return _meeting_create_after(meeting, now)
+    except IntegrityError:
+        following = next_scheduled_meeting(after=max(meeting.scheduled_at, now))
+        if following is None:
+            raise
+        return following
+
+
+# --- the realization meeting -------------------------------------------------------
+
+
+def meeting_invite(*, meeting: RealizationMeeting, user) -> int:
+    """An operator invites the proposers of the meeting's undecided agenda
+    items by notice and e-mail (`meeting_invitation`). Each proposer is invited
+    once per item: inviting again reaches only proposers of items added since.
+    Returns how many invitations were sent now."""
+    if not user_is_operator(user):
+        raise PermissionDenied
+    invited = 0
+    with transaction.atomic():
+        meeting = RealizationMeeting.objects.select_for_update().get(pk=meeting.pk)
+        if refusal := meeting_rules.meeting_open_refusal(meeting):
+            raise ServiceError(refusal)
+        items = meeting.items.filter(decision=AgendaDecision.PENDING).select_related(
+            "proposal", "proposal__author"
+        )
+        for item in items:
+            proposal = item.proposal
+            if proposal.author is None or proposal.status != ProposalStatus.ON_AGENDA:
+                continue
+            invited += len(
+                notify(
+                    recipients=[proposal.author],
+                    kind="meeting_invitation",
+                    key=f"meeting_invitation:{meeting.pk}:{proposal.pk}",
+                    proposal=proposal,
+                    params={"meeting": meeting.when_label(), "place": meeting.place},
+                    url=meeting.get_absolute_url(),
+                )
+            )
+        if meeting.invitations_sent_at is None and invited:
+            meeting.invitations_sent_at = timezone.now()
+            meeting.save(update_fields=["invitations_sent_at"])
+    return invited
+
+
+def agenda_item_decide(
+    *,
+    item: AgendaItem,
+    decision: str,
+    reason: str,
+    conditions: str = "",
+    user,
+    meeting: RealizationMeeting | None = None,
+) -> AgendaItem:
+    """Record the realization meeting's decision on one agenda item. Requires
+    the mayor's office or an operator, the day of the meeting or later, and a
+    reason. When the caller records decisions for a given `meeting`, an item
+    of another meeting is refused. Deciding an item twice is refused.
+
+    - adopted: the proposal becomes ADOPTED and gets its management card
+      (tracking.services.management_card_open, once);
+    - not adopted: the proposal becomes NOT_ADOPTED;
+    - held over: the proposal stays ON_AGENDA, a new item joins the end of the
+      next meeting's agenda (scheduled if need be) and the timeline records
+      HELD_OVER.
+    The proposer and followers are told with the matching `decision_*` notice."""
+    from tracking.services import management_card_open
+
+    if not meeting_rules.user_records_decisions(user):
+        raise PermissionDenied
+    if decision not in NOTICE_KINDS:
+        raise ValidationError({"decision": _("Choose adopted, held over or not adopted.")})
+    reason = _require_reason(reason)
+    conditions = (conditions or "").strip()[:REASON_MAX_LENGTH]
+    with transaction.atomic():
+        locked = (
+            AgendaItem.objects.select_for_update()
+            .select_related("meeting", "proposal")
+            .get(pk=item.pk)
+        )
+        if refusal := meeting_rules.decide_refusal(locked, meeting):
+            raise ServiceError(refusal)
+        proposal = locked.proposal
+        locked.decision = decision
+        locked.reason = reason
+        locked.conditions = conditions
+        locked.decided_at = timezone.now()
+        locked.decided_by = user
+        locked.save(update_fields=["decision", "reason", "conditions", "decided_at", "decided_by"])
+        if decision == AgendaDecision.ADOPTED:
+            proposal_transition(
+                proposal=proposal, to_status=ProposalStatus.ADOPTED, actor=user, reason=reason
+            )
+            management_card_open(agenda_item=locked)
+        elif decision == AgendaDecision.NOT_ADOPTED:
+            proposal_transition(
+                proposal=proposal, to_status=ProposalStatus.NOT_ADOPTED, actor=user, reason=reason
+            )
+        else:
+            following = _meeting_after(locked.meeting)
+            AgendaItem.objects.create(
+                meeting=following,
+                proposal=proposal,
+                position=_next_position(following),
+                held_over_from=locked,
+            )
+            event_record(
+                proposal=proposal,
+                kind=EventKind.HELD_OVER,
+                actor=user,
+                from_status=ProposalStatus.ON_AGENDA,
+                to_status=ProposalStatus.ON_AGENDA,
+                reason=reason,
+            )
+        notify_proposal(
+            proposal=proposal,
+            kind=NOTICE_KINDS[decision],
+            key=f"meeting_decision:{locked.pk}",
+            params={"reason": reason, "meeting": locked.meeting.when_label()},
+        )
+    return locked
+
+
+def meeting_mark_held(*, meeting: RealizationMeeting, user) -> RealizationMeeting:
+    """The operator or the mayor's office marks a meeting as held, once its
+    time has come and every agenda item has its decision."""
+    if not meeting_rules.user_records_decisions(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = RealizationMeeting.objects.select_for_update().get(pk=meeting.pk)
+        if refusal := meeting_rules.mark_held_refusal(locked):
+            raise ServiceError(refusal)
+        locked.status = RealizationMeetingStatus.HELD
+        locked.held_at = timezone.now()
+        locked.save(update_fields=["status", "held_at"])
+    return locked
+
+
+# --- expert opinions ------------------------------------------------------------------
+
+
+def expert_opinion_save(
+    *, proposal: Proposal, expert, text: str, recommendation: str
+) -> ExpertOpinion:
+    """An expert writes (or rewrites) their feasibility opinion on a proposal,
+    one per expert and proposal. Requires an internal or external expert and
+    a proposal between its department answer and the meeting's decision. The
+    opinion is public on the agenda once saved."""
+    if not user_is_expert(expert):
+        raise PermissionDenied
+    text = (text or "").strip()
+    errors = {}
+    if len(text) < 10:
+        errors["text"] = _("Please write your opinion in at least 10 characters.")
+    elif len(text) > OPINION_MAX_LENGTH:
+        errors["text"] = _("Please keep it within %(n)d characters.") % {"n": OPINION_MAX_LENGTH}
+    if recommendation not in ExpertRecommendation.values:
+        errors["recommendation"] = _("Choose a recommendation.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if refusal := meeting_rules.opinion_refusal(proposal):
+            raise ServiceError(refusal)
+        opinion, _created = ExpertOpinion.objects.update_or_create(
+            proposal=proposal,
+            expert=expert,
+            defaults={"text": text, "recommendation": recommendation},
+        )
+    return opinion

@@ -1,0 +1,13 @@
+"""Periodic work for realization meetings (scheduled in CELERY_BEAT_SCHEDULE)."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def schedule_next_meeting() -> int:
+    """Make sure the next realization meeting is scheduled; idempotent.
+    Returns the upcoming meeting's id."""
+    from .services import meeting_schedule_next
+
+    return meeting_schedule_next().pk
