@@ -8,6 +8,7 @@ def _dt(value):
 
 
 def member_data(user) -> dict:
+    from debates.selectors import member_debate_data
     from proposals.models import Comment, Proposal, Report
 
     proposals = Proposal.objects.filter(author=user).select_related("category").prefetch_related("tags")
@@ -60,6 +61,11 @@ def member_data(user) -> dict:
                 "deleted": _dt(c.deleted_at),
             }
             for c in Comment.objects.filter(author=user)
+        ],
+        "debates": member_debate_data(user),
+        "notifications": [
+            {"kind": n.kind, "title": n.title, "created": _dt(n.created_at), "read": _dt(n.read_at)}
+            for n in user.notifications.all()
         ],
         "reports": [
             {"proposal": r.proposal_id, "comment": r.comment_id, "reason": r.reason, "created": _dt(r.created_at)}

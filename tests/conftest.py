@@ -78,3 +78,20 @@ def _celery_inline(settings):
     app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_stray_connections_at_the_end(django_db_setup, django_db_blocker):
+    """Live-server and worker threads can leave a PostgreSQL connection open
+    after their test; end them before the test database is dropped, so its
+    teardown never fails with "being accessed by other users"."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

@@ -144,10 +144,15 @@ def test_full_seed_creates_the_demo_world():
     # and a few were withdrawn by their authors, through the pipeline
     withdrawn = proposals.filter(status=ProposalStatus.WITHDRAWN)
     assert 3 <= withdrawn.count() <= 12
-    assert set(proposals.values_list("status", flat=True)) == {
-        ProposalStatus.OPEN,
-        ProposalStatus.WITHDRAWN,
-    }
+    # and the pipeline shows every stage, from open to adopted
+    assert set(proposals.values_list("status", flat=True)) == set(ProposalStatus.values)
+    from meetings.models import RealizationMeeting
+
+    past, upcoming = RealizationMeeting.objects.order_by("scheduled_at")
+    assert past.status == "held" and past.scheduled_at < timezone.now()
+    assert set(past.items.values_list("decision", flat=True)) == {"adopted", "held_over", "not_adopted"}
+    assert upcoming.status == "scheduled" and upcoming.scheduled_at > timezone.now()
+    assert upcoming.items.count() >= 2
     for proposal in withdrawn:
         event = proposal.events.get(kind=EventKind.STATUS_CHANGED)
         assert event.actor_id == proposal.author_id

@@ -21,6 +21,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import Department, User
@@ -31,6 +32,7 @@ from proposals.models import (
     Comment,
     Endorsement,
     EventKind,
+    PipelineSettings,
     Proposal,
     ProposalEvent,
     ProposalStatus,
@@ -95,9 +97,16 @@ class Command(BaseCommand):
             )
             return
         started = monotonic()
-        with transaction.atomic():
-            created = DemoSeeder(now=timezone.now()).run(proposal_count=proposals)
+        # The demo's notices stay in the site; e-mailing them would only fill
+        # the console (or, worse, real inboxes).
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            created, stages = self._load(proposals)
         seconds = monotonic() - started
+        if stages.any():
+            self.stdout.write(
+                "Pipeline demo: "
+                + ", ".join(f"{name} {count}" for name, count in stages.stages.items())
+            )
         if not created.any():
             self.stdout.write(
                 f"Demo data already present; nothing new was created ({seconds:.1f} s)."
@@ -115,6 +124,16 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins: python manage.py print_demo_logins")
 
 
+    def _load(self, proposals):
+        from proposals.demo_pipeline import seed_pipeline
+
+        with transaction.atomic():
+            created = DemoSeeder(now=timezone.now()).run(proposal_count=proposals)
+        # The pipeline's steps run after the proposals are committed, as the
+        # promotion tasks do in real life.
+        return created, seed_pipeline()
+
+
 class DemoSeeder:
     """Writes the planned demo world. Requires an open transaction (the command
     wraps it in one), so a failure leaves nothing half-loaded."""
@@ -122,6 +141,7 @@ class DemoSeeder:
     def __init__(self, *, now: datetime):
         self.now = now
         self.created = Created()
+        self.window_days = PipelineSettings.load().endorsement_window_days
 
     def run(self, *, proposal_count: int) -> Created:
         departments = self._departments()
@@ -274,7 +294,11 @@ class DemoSeeder:
         ProposalEvent.objects.filter(proposal=proposal, kind=EventKind.CREATED).update(
             created_at=created
         )
-        fields = {"created_at": created, "updated_at": created}
+        fields = {
+            "created_at": created,
+            "updated_at": created,
+            "endorsement_deadline": created + timedelta(days=self.window_days),
+        }
         if spec.withdraw_reason:
             withdrawn = at(spec.withdrawn_at)
             fields.update(withdrawn_at=withdrawn, updated_at=withdrawn)
