@@ -26,6 +26,7 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import user_is_operator
+from oasis.admin_utils import apply_each
 from oasis.errors import ServiceError
 from proposals.admin import moderate_with_reason
 
@@ -39,9 +40,6 @@ from .models import (
     ReassignmentRequest,
     ReassignmentStatus,
 )
-
-MAX_SKIPPED_LISTED = 10
-
 
 # --- shared -----------------------------------------------------------------------
 
@@ -62,37 +60,6 @@ class ServiceOnlyMixin:
 
 def _workroom_url(assignment_id: int) -> str:
     return reverse("admin:answers_assignment_change", args=[assignment_id])
-
-
-def _apply_each(request, objects, *, service, done) -> None:
-    """Call `service(obj)` for each object; a refusal skips it with its reason."""
-    changed, skipped = 0, []
-    for obj in objects:
-        try:
-            service(obj)
-        except (ServiceError, ValidationError) as exc:
-            skipped.append(
-                (obj, exc.message if isinstance(exc, ServiceError) else " ".join(exc.messages))
-            )
-        else:
-            changed += 1
-    if changed:
-        messages.success(request, done % {"count": changed})
-    else:
-        messages.info(request, gettext("Nothing was changed."))
-    for obj, message in skipped[:MAX_SKIPPED_LISTED]:
-        messages.warning(
-            request,
-            gettext("Skipped #%(id)s “%(item)s”: %(message)s")
-            % {"id": obj.pk, "item": obj, "message": message},
-        )
-    if len(skipped) > MAX_SKIPPED_LISTED:
-        more = len(skipped) - MAX_SKIPPED_LISTED
-        messages.warning(
-            request,
-            ngettext("%(count)d more item was skipped.", "%(count)d more items were skipped.", more)
-            % {"count": more},
-        )
 
 
 def _require(answer: Answer | None) -> Answer:
@@ -183,7 +150,7 @@ class AnswerStatusFilter(admin.SimpleListFilter):
 def publish_answers(modeladmin, request, queryset):
     """Publish each selected submitted answer (Assignment or Answer rows)."""
     answers = [_row_answer(obj) for obj in queryset]
-    _apply_each(
+    apply_each(
         request,
         answers,
         service=lambda answer: services.answer_publish(answer=_require(answer), user=request.user),
@@ -652,7 +619,7 @@ def approve_suggested(modeladmin, request, queryset):
             request=obj, user=request.user, approve=True, department=obj.suggested_department
         )
 
-    _apply_each(
+    apply_each(
         request,
         queryset,
         service=approve,

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from oasis.admin_utils import ReadOnlyInlineMixin
 from oasis.errors import ServiceError
 from proposals.admin import OperatorOnlyMixin, ReadOnlyRecordMixin, moderation_action
 
@@ -139,7 +140,7 @@ def _proposal_link(proposal):
     return format_html('<a href="{}">#{} {}</a>', url, proposal.pk, proposal.title)
 
 
-class ArgumentInline(admin.TabularInline):
+class ArgumentInline(ReadOnlyInlineMixin, admin.TabularInline):
     """The debate's arguments, read-only; hide them from the arguments list."""
 
     model = Argument
@@ -153,21 +154,10 @@ class ArgumentInline(admin.TabularInline):
         "is_hidden",
         "deleted_at",
     ]
-    extra = 0
-    can_delete = False
     show_change_link = True
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author", "author_department")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Debate)

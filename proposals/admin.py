@@ -15,14 +15,14 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin
 from import_export.formats.base_formats import XLSX
 from rangefilter.filters import DateRangeFilterBuilder
 
 from accounts.selectors import user_is_operator
-from oasis.errors import ServiceError
+from oasis.admin_utils import ReadOnlyInlineMixin, apply_each
 
 from . import services
 from .admin_forms import ModerationReasonForm
@@ -30,7 +30,6 @@ from .models import Category, Comment, PipelineSettings, Proposal, ProposalEvent
 from .resources import ExcelFriendlyCSV, ProposalResource
 
 # How many skipped items are named one by one after a bulk action.
-MAX_SKIPPED_LISTED = 10
 
 
 # --- moderation actions -------------------------------------------------------
@@ -57,8 +56,12 @@ def moderate_with_reason(
     form = ModerationReasonForm(request.POST if "apply" in request.POST else None)
     if form.is_bound:
         if form.is_valid():
-            _apply_each(
-                request, queryset, reason=form.cleaned_data["reason"], service=service, done=done
+            reason = form.cleaned_data["reason"]
+            apply_each(
+                request,
+                queryset,
+                service=lambda obj: service(obj, request.user, reason),
+                done=done,
             )
             return None  # back to the changelist, filters kept
         modeladmin.message_user(
@@ -78,34 +81,6 @@ def moderate_with_reason(
         "media": modeladmin.media + form.media,
     }
     return TemplateResponse(request, "admin/proposals/moderation_reason.html", context)
-
-
-def _apply_each(request, queryset, *, reason, service, done) -> None:
-    changed, skipped = 0, []
-    for obj in queryset:
-        try:
-            service(obj, request.user, reason)
-        except ServiceError as exc:
-            skipped.append((obj, exc.message))
-        else:
-            changed += 1
-    if changed:
-        messages.success(request, done % {"count": changed})
-    else:
-        messages.info(request, gettext("Nothing was changed."))
-    for obj, message in skipped[:MAX_SKIPPED_LISTED]:
-        messages.warning(
-            request,
-            gettext("Skipped #%(id)s “%(item)s”: %(message)s")
-            % {"id": obj.pk, "item": obj, "message": message},
-        )
-    if len(skipped) > MAX_SKIPPED_LISTED:
-        more = len(skipped) - MAX_SKIPPED_LISTED
-        messages.warning(
-            request,
-            ngettext("%(count)d more item was skipped.", "%(count)d more items were skipped.", more)
-            % {"count": more},
-        )
 
 
 def moderation_action(*, name, description, title, intro, submit_label, service, done):
@@ -362,7 +337,7 @@ class HandledFilter(admin.SimpleListFilter):
 # --- proposals ----------------------------------------------------------------
 
 
-class ProposalEventInline(admin.TabularInline):
+class ProposalEventInline(ReadOnlyInlineMixin, admin.TabularInline):
     """The proposal's timeline, public and internal rows alike, read-only."""
 
     model = ProposalEvent
@@ -379,21 +354,10 @@ class ProposalEventInline(admin.TabularInline):
         "reason",
         "is_public",
     ]
-    extra = 0
-    can_delete = False
     show_change_link = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor", "actor_department")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Proposal)
