@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from accounts.selectors import user_is_operator
 from oasis.errors import PermissionDenied, ServiceError
+from oasis.i18n import for_the_record
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
 from proposals.pipeline import queue_promotion_check
 from proposals.services import event_record, proposal_transition
@@ -424,7 +425,7 @@ def answer_publish(*, answer: Answer, user) -> Answer:
             proposal=assignment.proposal,
             to_status=ProposalStatus.ANSWERED,
             actor=user,
-            reason=_publish_reason(locked, assignment, now),
+            reason=for_the_record(_publish_reason, locked, assignment, now),
             department=assignment.department,
         )
         locked.status = AnswerStatus.PUBLISHED
@@ -627,7 +628,7 @@ def answer_rate(*, answer: Answer, user, score: int, comment: str = "") -> Answe
             proposal=assignment.proposal,
             kind=EventKind.ANSWER_RATED,
             actor=user,
-            reason=_("%(score)d out of 5") % {"score": score},
+            reason=for_the_record(lambda: _("%(score)d out of 5") % {"score": score}),
         )
         tell_department(
             assignment.department,

@@ -19,6 +19,7 @@ from accounts.roles import Role
 from accounts.selectors import user_is_expert, user_is_official, user_is_operator
 from notifications.services import notify, notify_proposal, operators
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
+from oasis.i18n import for_the_record
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
 from proposals.services import event_record, proposal_transition
 
@@ -287,9 +288,11 @@ def debate_close(*, debate: Debate, actor=None, reason: str = "", now=None) -> D
             fields += ["closed_by", "close_reason"]
         locked.save(update_fields=fields)
         counts = _counts(locked)
-        summary_line = _("%(for)d for, %(against)d against, %(undecided)d undecided.") % counts
+        summary_line = for_the_record(
+            lambda: _("%(for)d for, %(against)d against, %(undecided)d undecided.") % counts
+        )
         if early and actor is None:
-            why = _("The proposer withdrew the proposal.")
+            why = for_the_record(lambda: _("The proposer withdrew the proposal."))
         else:
             why = reason
         event_record(

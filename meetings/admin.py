@@ -259,7 +259,7 @@ def mark_held(modeladmin, request, queryset):
 class RealizationMeetingAdmin(admin.ModelAdmin):
     change_form_template = "admin/meetings/realizationmeeting/change_form.html"
     list_display = [
-        "title",
+        "meeting_title",
         "scheduled_at",
         "place",
         "status",
@@ -269,6 +269,11 @@ class RealizationMeetingAdmin(admin.ModelAdmin):
         "not_adopted_count",
         "agenda_link",
     ]
+
+    @admin.display(description=_("realization meeting"), ordering="number")
+    def meeting_title(self, meeting):
+        return meeting.title
+
     list_filter = ["status"]
     ordering = ["-scheduled_at"]
     fieldsets = [

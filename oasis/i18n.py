@@ -9,3 +9,14 @@ def in_page_language(korean: str, english: str) -> str:
     if english and (get_language() or "ko").startswith("en"):
         return english
     return korean
+
+
+def for_the_record(make_text, *args, **kwargs) -> str:
+    """Build a text that goes on the public record (a timeline reason) in the
+    site's own language, whatever language the member acting has chosen:
+    the record is written once and read by everyone."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(make_text(*args, **kwargs))

@@ -81,8 +81,15 @@ def seed_pipeline(*, now=None) -> PipelineCreated:
             _answer(proposal, staff, kind="refuse" if proposal in refused else "accept")
         for proposal in plan["debate"] + plan["review"] + plan["meeting"]:
             _debate(proposal, staff, close=proposal not in plan["debate"])
+        plan["meeting"].sort(key=lambda p: p.created_at)  # the oldest went to the past meeting
         _draft_and_overdue(plan["waiting"], staff, now)
-        _meetings(plan["meeting"], staff, now)
+        past = _meetings(plan["meeting"], staff, now)
+        for name in ("answered", "debate", "review", "meeting"):
+            for n, proposal in enumerate(plan[name]):
+                decided = past.scheduled_at if (past and name == "meeting" and n < 4) else None
+                _spread_history(
+                    proposal, until=(decided or now) - timedelta(hours=1), decided_at=decided
+                )
         created.stages = {key: len(value) for key, value in plan.items()}
     return created
 
@@ -210,7 +217,11 @@ def _debate(proposal, staff: Staff, *, close: bool):
             body="부서에서도 단계적으로 추진할 수 있는지 검토하고 있습니다.",
         )
     if close:
-        debate_close(debate=debate, actor=staff.operator, reason="시연을 위해 일찍 마감합니다.")
+        debate_close(
+            debate=debate,
+            actor=staff.operator,
+            reason="찬반 의견이 충분히 모여 실무회의 일정에 맞춰 마감합니다.",
+        )
         debate.refresh_from_db()
         debate_publish_summary(
             debate=debate,
@@ -250,16 +261,21 @@ def _meetings(items, staff: Staff, now):
         meeting_invite,
         meeting_mark_held,
         meeting_schedule_next,
+        meeting_time_in,
         working_review_decide,
         working_review_finalise,
     )
 
     if len(items) < 4:
-        return
+        return None
     past_items, next_items = items[:4], items[4:]
+    # The usual slot (last Thursday, 14:00) of the month before last.
+    month, year = now.month - 2, now.year
+    if month < 1:
+        month, year = month + 12, year - 1
     past = RealizationMeeting.objects.create(
         number=1,
-        scheduled_at=now - timedelta(days=21),
+        scheduled_at=meeting_time_in(year, month),
         place="서울시청 본관 3층 대회의실",
         attendees_mayor="서울특별시장",
         attendees_experts="전문평가단 2명",
@@ -267,7 +283,7 @@ def _meetings(items, staff: Staff, now):
         attendees_citizens="상상누리단 10명",
     )
     review = WorkingReview.objects.create(
-        held_on=(now - timedelta(days=35)).date(),
+        held_on=(meeting_time_in(year, month) - timedelta(days=14)).date(),
         place="서소문청사 회의실",
         attendees="창의담당관, 관계 부서, 전문가",
         next_meeting=past,
@@ -329,3 +345,49 @@ def _meetings(items, staff: Staff, now):
                 )
         working_review_finalise(review=review2, user=staff.operator)
     meeting_invite(meeting=upcoming, user=staff.operator)
+    return past
+
+
+def _spread_history(proposal, *, until, decided_at=None):
+    """The services stamped every step "now"; spread them in order between
+    the proposal's first days and `until` (its meeting, or today), and move
+    the assignment, answer and debate dates with them, so each page reads as
+    a history. The decision itself stays at the meeting's time."""
+    from answers.models import Answer, Assignment
+    from debates.models import Debate
+
+    from .models import EventKind, ProposalEvent
+
+    events = list(proposal.events.exclude(kind=EventKind.CREATED).order_by("created_at", "pk"))
+    start = proposal.created_at + timedelta(days=2)
+    if not events or until <= start:
+        return
+    step = (until - start) / len(events)
+    stamp = {}
+    for n, event in enumerate(events):
+        event.created_at = start + step * n
+        stamp.setdefault(event.to_status or event.kind, event.created_at)
+    for event in events:
+        if decided_at and (
+            event.to_status in (ProposalStatus.ADOPTED, ProposalStatus.NOT_ADOPTED)
+            or event.kind == EventKind.HELD_OVER
+        ):
+            event.created_at = decided_at
+    ProposalEvent.objects.bulk_update(events, ["created_at"])
+    if assigned := stamp.get(ProposalStatus.ASSIGNED):
+        Assignment.objects.filter(proposal=proposal).update(
+            assigned_at=assigned, deadline=assigned + timedelta(days=20)
+        )
+    if answered := stamp.get(ProposalStatus.ANSWERED):
+        Answer.objects.filter(assignment__proposal=proposal).update(
+            submitted_at=answered - timedelta(hours=6), published_at=answered
+        )
+    if opened := stamp.get(ProposalStatus.DEBATE):
+        closed = stamp.get(EventKind.DEBATE_CLOSED)
+        summary = stamp.get(ProposalStatus.REVIEW)
+        Debate.objects.filter(proposal=proposal).update(
+            starts_at=opened,
+            ends_at=opened + timedelta(days=30),
+            closed_at=closed,
+            summary_published_at=summary,
+        )

@@ -52,9 +52,7 @@ class PipelineSettings(models.Model):
         _("endorsements for a department answer"), default=50
     )
     debate_threshold = models.PositiveIntegerField(_("endorsements for a debate"), default=500)
-    debate_min_comments = models.PositiveIntegerField(
-        _("minimum comments for a debate"), default=0
-    )
+    debate_min_comments = models.PositiveIntegerField(_("minimum comments for a debate"), default=0)
     debate_min_views = models.PositiveIntegerField(_("minimum views for a debate"), default=0)
     endorsement_window_days = models.PositiveSmallIntegerField(
         _("endorsement window (days)"), default=30
@@ -87,6 +85,27 @@ class PipelineSettings(models.Model):
 
     def __str__(self):
         return str(self._meta.verbose_name)
+
+    def clean(self):
+        """Say which field is wrong, in words, before the database refuses it."""
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        for name in (
+            "answer_threshold",
+            "debate_threshold",
+            "endorsement_window_days",
+            "answer_deadline_days",
+            "debate_length_days",
+        ):
+            if (getattr(self, name) or 0) < 1:
+                errors[name] = _("Must be at least 1.")
+        if not errors and self.debate_threshold < self.answer_threshold:
+            errors["debate_threshold"] = _("The debate bar cannot be lower than the answer bar.")
+        if not errors and self.answer_reminder_days >= self.answer_deadline_days:
+            errors["answer_reminder_days"] = _("The reminder must come before the deadline.")
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def load(cls) -> "PipelineSettings":
@@ -283,7 +302,9 @@ class ProposalPhoto(models.Model):
     so no EXIF or GPS data survives."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to=photo_path, width_field="width", height_field="height")
+    image = models.ImageField(
+        _("photo"), upload_to=photo_path, width_field="width", height_field="height"
+    )
     thumbnail = models.ImageField(_("thumbnail"), upload_to=photo_path)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
@@ -337,7 +358,9 @@ class Endorsement(models.Model):
         verbose_name = _("endorsement")
         verbose_name_plural = _("endorsements")
         constraints = [
-            models.UniqueConstraint(fields=["proposal", "user"], name="endorsement_once_per_member"),
+            models.UniqueConstraint(
+                fields=["proposal", "user"], name="endorsement_once_per_member"
+            ),
         ]
 
     def __str__(self):
@@ -348,7 +371,9 @@ class Follow(models.Model):
     """A member follows a proposal to hear of every step it takes."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="follows")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

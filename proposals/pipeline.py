@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oasis.errors import ServiceError
+from oasis.i18n import for_the_record
 from oasis.tasks import enqueue_on_commit
 
 from .models import PipelineSettings, Proposal, ProposalStatus
@@ -55,8 +56,12 @@ def promote_if_due(*, proposal_id: int) -> str | None:
                     assignment_open(
                         proposal=proposal,
                         actor=None,
-                        reason=_("%(count)d citizens endorsed it.")
-                        % {"count": proposal.endorsement_count},
+                        reason=for_the_record(
+                            lambda: (
+                                _("%(count)d citizens endorsed it.")
+                                % {"count": proposal.endorsement_count}
+                            )
+                        ),
                     )
             except ServiceError as exc:
                 # No department to assign (a category without a default one):
@@ -76,7 +81,11 @@ def promote_if_due(*, proposal_id: int) -> str | None:
             debate_open(
                 proposal=proposal,
                 actor=None,
-                reason=_("%(count)d citizens endorsed it.") % {"count": proposal.endorsement_count},
+                reason=for_the_record(
+                    lambda: (
+                        _("%(count)d citizens endorsed it.") % {"count": proposal.endorsement_count}
+                    )
+                ),
             )
             return ProposalStatus.DEBATE
     return None
@@ -102,10 +111,14 @@ def close_if_expired(*, proposal_id: int, now=None) -> bool:
             proposal=proposal,
             to_status=ProposalStatus.NOT_REACHED,
             actor=None,
-            reason=_(
-                "The endorsement window closed with %(count)d of the %(bar)d endorsements needed."
-            )
-            % {"count": proposal.endorsement_count, "bar": settings_row.answer_threshold},
+            reason=for_the_record(
+                lambda: (
+                    _(
+                        "The endorsement window closed with %(count)d of the %(bar)d endorsements needed."
+                    )
+                    % {"count": proposal.endorsement_count, "bar": settings_row.answer_threshold}
+                )
+            ),
         )
         from notifications.services import notify_proposal
 

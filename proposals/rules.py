@@ -54,6 +54,26 @@ def withdraw_refusal(proposal) -> str | None:
     return None
 
 
+def trash_refusal_for_author(proposal) -> str | None:
+    """An author may delete their proposal only before any department has
+    taken it up: once there is a public answer, debate or decision, it is part
+    of the city's record (an operator can still move it to the trash)."""
+    if proposal.department_id is not None or proposal.status not in (
+        ProposalStatus.OPEN,
+        ProposalStatus.NOT_REACHED,
+        ProposalStatus.WITHDRAWN,
+    ):
+        return _(
+            "A proposal a department has taken up stays on the public record. You can withdraw it instead."
+        )
+    return None
+
+
+@rules.predicate
+def proposal_is_deletable_by_its_author(user, proposal):
+    return proposal is not None and trash_refusal_for_author(proposal) is None
+
+
 def comment_edit_refusal(comment) -> str | None:
     if comment.deleted_at:
         return _("This comment was already deleted.")
@@ -109,7 +129,10 @@ def comment_is_editable(user, comment):
 
 rules.add_perm("proposals.edit_proposal", is_proposal_author & proposal_is_open_for_edit)
 rules.add_perm("proposals.withdraw_proposal", is_proposal_author & proposal_can_be_withdrawn)
-rules.add_perm("proposals.trash_proposal", is_proposal_author | is_operator)
+rules.add_perm(
+    "proposals.trash_proposal",
+    (is_proposal_author & proposal_is_deletable_by_its_author) | is_operator,
+)
 rules.add_perm("proposals.endorse_proposal", rules.is_authenticated & proposal_is_endorsable)
 rules.add_perm("proposals.moderate", is_operator)
 rules.add_perm("proposals.edit_comment", is_comment_author & comment_is_editable)

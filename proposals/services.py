@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 
-import rules
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -358,8 +357,10 @@ def proposal_withdraw(*, proposal: Proposal, user, reason: str = "") -> Proposal
 def proposal_trash(*, proposal: Proposal, user, reason: str = "") -> Proposal:
     """The author or an operator moves a proposal to the trash. It stays
     stored and operators can restore it."""
-    if not rules.has_perm("proposals.trash_proposal", user, proposal):
+    if not (proposal_rules.is_proposal_author(user, proposal) or user_is_operator(user)):
         raise PermissionDenied
+    if not user_is_operator(user) and (refusal := proposal_rules.trash_refusal_for_author(proposal)):
+        raise ServiceError(refusal)
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if locked.deleted_at:
@@ -667,9 +668,6 @@ def proposal_promote_by_hand(*, proposal: Proposal, user, reason: str) -> Propos
     the proposer say why."""
     from answers.services import assignment_open
     from debates.services import debate_open
-
-    from notifications.services import notify_proposal
-
     if not user_is_operator(user):
         raise PermissionDenied
     reason = _require_reason(reason)
@@ -686,12 +684,8 @@ def proposal_promote_by_hand(*, proposal: Proposal, user, reason: str) -> Propos
                 _("A proposal that is “%(status)s” cannot be promoted by hand.")
                 % {"status": ProposalStatus(locked.status).label}
             )
-        event_record(proposal=locked, kind=EventKind.PROMOTED_BY_HAND, actor=user, reason=reason)
-        notify_proposal(
-            proposal=locked,
-            kind="promoted_by_hand",
-            key=f"promoted_by_hand:{locked.pk}:{locked.status}",
-            params={"reason": reason},
-        )
+        # The step itself carries the reason and its own notice (assigned /
+        # debate opened); this row only says it was the operators' hand.
+        event_record(proposal=locked, kind=EventKind.PROMOTED_BY_HAND, actor=user)
     locked.refresh_from_db()
     return locked

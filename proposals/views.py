@@ -106,6 +106,7 @@ def proposal_detail(request, pk):
             "is_author": is_author,
             "can_edit": rules.has_perm("proposals.edit_proposal", user, proposal),
             "can_withdraw": rules.has_perm("proposals.withdraw_proposal", user, proposal),
+            "can_trash": is_author and proposal_rules.trash_refusal_for_author(proposal) is None,
             "can_endorse": rules.has_perm("proposals.endorse_proposal", user, proposal),
         },
     )

@@ -389,7 +389,7 @@ def test_the_schedule_closes_a_debate_at_its_end_with_the_counts(
     assert debate.closed_by is None and debate.close_reason == ""
     event = debate.proposal.events.get(kind=EventKind.DEBATE_CLOSED)
     assert event.is_public and event.actor is None
-    assert event.reason == "2 for, 1 against, 1 undecided."
+    assert event.reason == "찬성 2, 반대 1, 유보 1."
     closed = notices("debate_closed")
     assert [n.recipient_id for n in closed] == [debate.proposal.author_id]
     assert closed[0].params == {

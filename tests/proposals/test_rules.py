@@ -41,7 +41,9 @@ EXPECTED = {
     "proposals.edit_proposal": {("author", "open")},
     # Withdrawing follows the pipeline table: not once already withdrawn.
     "proposals.withdraw_proposal": {("author", s) for s in STATES if s != "withdrawn"},
-    "proposals.trash_proposal": {("author", s) for s in STATES} | {("operator", s) for s in STATES},
+    # Authors may delete only before a department took it up; operators always.
+    "proposals.trash_proposal": {("author", s) for s in STATES if s != "assigned"}
+    | {("operator", s) for s in STATES},
     "proposals.endorse_proposal": {
         (role, state)
         for role in ("citizen", "official", "operator")

@@ -557,3 +557,14 @@ def test_old_view_marks_are_purged_and_counts_stay():
     assert list(ProposalView.objects.values_list("date", flat=True)) == [today]
     proposal.refresh_from_db()
     assert proposal.view_count == 2
+
+
+def test_an_author_cannot_delete_a_proposal_a_department_took_up():
+    proposal = ProposalFactory(status=ProposalStatus.ADOPTED, department=CategoryFactory().default_department)
+    with pytest.raises(ServiceError, match="public record"):
+        services.proposal_trash(proposal=proposal, user=proposal.author)
+    proposal.refresh_from_db()
+    assert proposal.deleted_at is None
+    services.proposal_trash(proposal=proposal, user=operator(), reason="중복 제안 정리")
+    proposal.refresh_from_db()
+    assert proposal.deleted_at is not None
