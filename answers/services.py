@@ -558,6 +558,14 @@ def reassignment_decide(
             locked.status = ReassignmentStatus.APPROVED
             locked.to_department = department
             decided_at = new.assigned_at
+            # The department that asked hears that it is relieved of it.
+            tell(
+                [locked.requested_by] if locked.requested_by_id else [],
+                kind="reassignment_approved",
+                key=f"reassignment_approved:{locked.pk}",
+                proposal=assignment.proposal,
+                params=lambda: {"department": department.label},
+            )
         else:
             locked.status = ReassignmentStatus.REFUSED
             decided_at = timezone.now()

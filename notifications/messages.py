@@ -31,6 +31,10 @@ MESSAGES = {
         _("A department asks to reassign a proposal"),
         _("%(department)s asks to have “%(title)s” reassigned: %(reason)s"),
     ),
+    "reassignment_approved": (
+        _("Your reassignment request was approved"),
+        _("“%(title)s” now goes to %(department)s; your department no longer needs to answer it."),
+    ),
     "reassignment_refused": (
         _("Your reassignment request was refused"),
         _("The operators kept “%(title)s” with %(department)s: %(reason)s"),
@@ -119,6 +123,15 @@ MESSAGES = {
     "answer_rated": (
         _("The proposer rated your answer"),
         _("The proposer rated your department's answer to “%(title)s”: %(score)s out of 5."),
+    ),
+    # tracking app
+    "card_stage_changed": (
+        _("An adopted item moved on"),
+        _("The adopted item “%(title)s” is now “%(stage)s”. %(note)s"),
+    ),
+    "card_handoff": (
+        _("An adopted item changed hands"),
+        _("The management card of “%(title)s” passed from %(from)s to %(to)s. %(note)s"),
     ),
 }
 

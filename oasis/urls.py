@@ -24,6 +24,7 @@ urlpatterns = [
     path("answers/", include("answers.urls")),
     path("debates/", include("debates.urls")),
     path("meetings/", include("meetings.urls")),
+    path("adopted/", include("tracking.urls")),
     path("notifications/", include("notifications.urls")),
     path("me/", me, name="me"),
     path("admin/", admin.site.urls),

@@ -374,6 +374,17 @@ def _spread_history(proposal, *, until, decided_at=None):
         ):
             event.created_at = decided_at
     ProposalEvent.objects.bulk_update(events, ["created_at"])
+    if decided_at:
+        from meetings.models import AgendaItem
+        from tracking.models import CardEvent, ManagementCard
+
+        AgendaItem.objects.filter(proposal=proposal).exclude(decision="pending").update(
+            decided_at=decided_at
+        )
+        ManagementCard.objects.filter(proposal=proposal).update(
+            created_at=decided_at, stage_changed_at=decided_at
+        )
+        CardEvent.objects.filter(card__proposal=proposal).update(created_at=decided_at)
     if assigned := stamp.get(ProposalStatus.ASSIGNED):
         Assignment.objects.filter(proposal=proposal).update(
             assigned_at=assigned, deadline=assigned + timedelta(days=20)

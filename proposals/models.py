@@ -503,6 +503,7 @@ class EventKind(models.TextChoices):
     ANSWER_RETURNED = "answer_returned", _("The answer was returned to the department")
     REASSIGNMENT_REQUESTED = "reassignment_requested", _("The department asked for reassignment")
     REASSIGNMENT_REFUSED = "reassignment_refused", _("Reassignment was refused")
+    CARD_STAGE_CHANGED = "card_stage_changed", _("The adopted item changed stage")
 
 
 class ProposalEvent(models.Model):

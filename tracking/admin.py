@@ -1,17 +1,146 @@
-"""Management cards in the admin: the list the adopted-item tracking issue
-builds on. Cards are opened only by the meeting's adoption
-(tracking.services.management_card_open), so they are never added or deleted
-here; officials see their own department's cards, the operator and the
-mayor's office all of them."""
+"""Management cards in the admin.
 
-from django.contrib import admin
+Cards are opened only by the meeting's adoption
+(tracking.services.management_card_open), so they are never added or deleted
+here. Officials see and change their own department's cards, the operator all
+of them, the mayor's office sees all. Nothing is written by the admin itself:
+the change form's budget and target date go through services.card_update, the
+stage and the responsible official through actions that ask for a note and
+call services.card_change_stage / card_handoff. Cards nobody carries (no
+responsible official, or a deactivated one) come first for the operator,
+with a warning."""
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Case, Value, When
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.selectors import user_is_mayor_office, user_is_official, user_is_operator
+from accounts.selectors import user_is_operator
+from oasis.admin_utils import ReadOnlyInlineMixin, apply_each
 
-from .models import ManagementCard
+from . import rules as card_rules
+from . import selectors, services
+from .forms import HandoffForm, StageChangeForm
+from .models import CardEvent, ManagementCard
+
+EDITABLE = list(services.EDITABLE_FIELDS)
+
+
+def _with_note(
+    modeladmin, request, queryset, *, action, form, title, intro, submit_label, call, done
+):
+    """The intermediate page of a card action: the first POST (from the
+    changelist) shows `form` for the selected cards; the second (`apply` in
+    the POST) calls `call(card, cleaned_data)` for each through apply_each,
+    so a refused card is skipped with its reason."""
+    if form.is_bound:
+        if form.is_valid():
+            apply_each(
+                request,
+                queryset,
+                service=lambda card: call(card, form.cleaned_data),
+                done=done,
+            )
+            return None
+        modeladmin.message_user(
+            request, gettext("Please correct the form. Nothing has been changed."), messages.ERROR
+        )
+    request.current_app = modeladmin.admin_site.name
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "intro": intro,
+        "submit_label": submit_label,
+        "opts": modeladmin.model._meta,
+        "queryset": queryset,
+        "form": form,
+        "action": action,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "media": modeladmin.media + form.media,
+    }
+    return TemplateResponse(request, "tracking/admin/card_action.html", context)
+
+
+@admin.action(
+    description=_("Change the stage of selected cards (asks for a note)"), permissions=["change"]
+)
+def change_stage(modeladmin, request, queryset):
+    return _with_note(
+        modeladmin,
+        request,
+        queryset,
+        action="change_stage",
+        form=StageChangeForm(request.POST if "apply" in request.POST else None),
+        title=_("Change the stage"),
+        intro=_(
+            "Stages go review → planning → in progress → completed. Any stage before "
+            "completion may be suspended with a reason; a suspended item resumes at "
+            "planning. Completed is final."
+        ),
+        submit_label=_("Change the stage"),
+        call=lambda card, data: services.card_change_stage(
+            card=card, user=request.user, to_stage=data["to_stage"], note=data["note"]
+        ),
+        done=ngettext_lazy(
+            "%(count)d card changed stage.", "%(count)d cards changed stage.", "count"
+        ),
+    )
+
+
+@admin.action(
+    description=_("Hand selected cards to another official (asks for a note)"),
+    permissions=["handoff"],
+)
+def hand_off(modeladmin, request, queryset):
+    departments = {card.department_id for card in queryset}
+    return _with_note(
+        modeladmin,
+        request,
+        queryset,
+        action="hand_off",
+        form=HandoffForm(
+            request.POST if "apply" in request.POST else None, departments=departments
+        ),
+        title=_("Hand cards to another official"),
+        intro=_(
+            "The new official must be an active official of the card's department. "
+            "The card keeps its whole history; both officials and the operators are told."
+        ),
+        submit_label=_("Hand over"),
+        call=lambda card, data: services.card_handoff(
+            card=card, user=request.user, to_official=data["to_official"], note=data["note"]
+        ),
+        done=ngettext_lazy(
+            "%(count)d card was handed over.", "%(count)d cards were handed over.", "count"
+        ),
+    )
+
+
+class CardEventInline(ReadOnlyInlineMixin, admin.TabularInline):
+    """Every change to the card, public and internal rows alike."""
+
+    model = CardEvent
+    fields = [
+        "created_at",
+        "kind",
+        "actor",
+        "from_stage",
+        "to_stage",
+        "from_official",
+        "to_official",
+        "note",
+        "is_public",
+    ]
+    readonly_fields = fields
+    ordering = ["created_at", "id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor", "from_official", "to_official")
 
 
 @admin.register(ManagementCard)
@@ -19,40 +148,109 @@ class ManagementCardAdmin(admin.ModelAdmin):
     list_display = [
         "proposal",
         "department",
-        "responsible_official",
+        "owner",
         "stage",
+        "target_date",
         "meeting",
         "created_at",
     ]
     list_filter = ["stage", "department"]
     list_select_related = ["proposal", "department", "responsible_official", "agenda_item__meeting"]
     search_fields = ["proposal__title"]
+    actions = [change_stage, hand_off]
+    inlines = [CardEventInline]
     fields = [
         "proposal_link",
         "meeting",
         "department",
         "responsible_official",
         "stage",
+        "suspended_reason",
+        "stage_changed_at",
         "conditions",
+        *EDITABLE,
         "created_at",
         "updated_at",
     ]
-    readonly_fields = fields
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        user = request.user
-        if user_is_operator(user) or user_is_mayor_office(user):
-            return queryset
-        if user_is_official(user):
-            return queryset.filter(department_id=user.department_id)
-        return queryset.none()
+        queryset = selectors.cards_visible_to(request.user)
+        if user_is_operator(request.user):
+            # Cards nobody carries first: the operator must hand them over.
+            queryset = queryset.annotate(
+                is_ownerless=Case(
+                    When(selectors.OWNERLESS, then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
+            )
+        return queryset
+
+    def get_ordering(self, request):
+        if user_is_operator(request.user):
+            return ["-is_ownerless", "-created_at", "-id"]
+        return super().get_ordering(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and card_rules.can_change_card(request.user, obj):
+            return [field for field in self.fields if field not in EDITABLE]
+        return self.fields
 
     def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or card_rules.can_change_card(request.user, obj)
+
+    def has_handoff_permission(self, request):
+        return card_rules.can_hand_off_card(request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        """A card outside the user's department is refused (403), not
+        quietly redirected: the URL names a card that exists."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and ManagementCard.objects.filter(pk=object_id).exists():
+            raise PermissionDenied
+        return obj
+
+    def save_model(self, request, obj, form, change):
+        services.card_update(
+            card=obj,
+            user=request.user,
+            **{field: form.cleaned_data.get(field) for field in EDITABLE},
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        if user_is_operator(request.user) and request.method == "GET":
+            ownerless = selectors.cards_without_owner().count()
+            if ownerless:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(count)d open card has no active responsible official. Please hand it over.",
+                        "%(count)d open cards have no active responsible official. Please hand them over.",
+                        ownerless,
+                    )
+                    % {"count": ownerless},
+                )
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("responsible official"), ordering="responsible_official")
+    def owner(self, card):
+        official = card.responsible_official
+        if official is None or not official.is_active:
+            return format_html(
+                '<strong class="errornote" style="display:inline;padding:2px 6px">⚠ {}</strong>',
+                gettext("No owner")
+                if official is None
+                else gettext("%(name)s (deactivated)") % {"name": official},
+            )
+        return str(official)
 
     @admin.display(description=_("proposal"))
     def proposal_link(self, card):

@@ -1,11 +1,15 @@
 """Adopted-item tracking (관리카드). Every adopted proposal gets exactly one
 management card when the realization meeting adopts it
-(tracking.services.management_card_open). Stage changes, handoffs and
-progress reports come with the adopted-item tracking issue."""
+(tracking.services.management_card_open). Its stage moves only along
+STAGE_TRANSITIONS (tracking.services.card_change_stage), and every change to
+a card leaves a CardEvent row: who changed what, and when."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+NOTE_MAX_LENGTH = 2000
 
 
 class CardStage(models.TextChoices):
@@ -14,6 +18,20 @@ class CardStage(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     COMPLETED = "completed", _("Completed")
     SUSPENDED = "suspended", _("Suspended")
+
+
+# The allowed next stages. The work goes review → planning → in progress →
+# completed; any stage before completion may be suspended (with a reason).
+# A suspended item resumes at `planning`, whatever stage it was suspended
+# from: whatever stopped it (budget, law, a changed site) means its plan has
+# to be looked at again before work restarts. Completed is final.
+STAGE_TRANSITIONS: dict[str, frozenset[str]] = {
+    CardStage.REVIEW: frozenset({CardStage.PLANNING, CardStage.SUSPENDED}),
+    CardStage.PLANNING: frozenset({CardStage.IN_PROGRESS, CardStage.SUSPENDED}),
+    CardStage.IN_PROGRESS: frozenset({CardStage.COMPLETED, CardStage.SUSPENDED}),
+    CardStage.COMPLETED: frozenset(),
+    CardStage.SUSPENDED: frozenset({CardStage.PLANNING}),
+}
 
 
 class ManagementCard(models.Model):
@@ -54,6 +72,16 @@ class ManagementCard(models.Model):
         _("stage"), max_length=20, choices=CardStage.choices, default=CardStage.REVIEW
     )
     conditions = models.TextField(_("conditions set by the meeting"), blank=True)
+    # Budgets in won. Empty means "not known yet", which is not the same as 0.
+    planned_budget = models.BigIntegerField(
+        _("planned budget (won)"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    spent_budget = models.BigIntegerField(
+        _("spent budget (won)"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    suspended_reason = models.TextField(_("reason for suspension"), blank=True)
+    stage_changed_at = models.DateTimeField(_("stage changed"), null=True, blank=True)
     created_at = models.DateTimeField(_("opened"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -61,6 +89,92 @@ class ManagementCard(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("management card")
         verbose_name_plural = _("management cards")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(planned_budget__isnull=True) | models.Q(planned_budget__gte=0),
+                name="tracking_card_planned_budget_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(spent_budget__isnull=True) | models.Q(spent_budget__gte=0),
+                name="tracking_card_spent_budget_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(stage=CardStage.SUSPENDED) | ~models.Q(suspended_reason=""),
+                name="tracking_card_suspended_has_reason",
+            ),
+        ]
 
     def __str__(self):
         return str(self.proposal) if self.proposal_id else str(self.pk)
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("tracking:detail", args=[self.pk])
+
+    @property
+    def is_completed(self) -> bool:
+        return self.stage == CardStage.COMPLETED
+
+
+class CardEventKind(models.TextChoices):
+    OPENED = "opened", _("Card opened")
+    STAGE_CHANGED = "stage_changed", _("Stage changed")
+    HANDOFF = "handoff", _("Handed to another official")
+    EDITED = "edited", _("Budget or target date changed")
+
+
+class CardEvent(models.Model):
+    """One row per change to a card (who, what, from, to, why, when). The
+    public rows make the card's history on /adopted/<id>/; handoffs name
+    officials and stay internal."""
+
+    card = models.ForeignKey(
+        ManagementCard, verbose_name=_("card"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("what"), max_length=20, choices=CardEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    from_stage = models.CharField(
+        _("from stage"), max_length=20, choices=CardStage.choices, blank=True
+    )
+    to_stage = models.CharField(_("to stage"), max_length=20, choices=CardStage.choices, blank=True)
+    from_official = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("from official"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    to_official = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("to official"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # For `edited`: {"field": [old, new], ...}, values as text.
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    is_public = models.BooleanField(_("public"), default=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("card history entry")
+        verbose_name_plural = _("card history")
+
+    def __str__(self):
+        return (
+            f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
+            if self.created_at
+            else self.kind
+        )

@@ -561,7 +561,13 @@ def test_approving_moves_the_proposal_to_the_new_department_with_a_fresh_deadlin
     # the new department and the proposer are told; the old draft stays with the old one
     assert recipients("reassigned") == {parks_clerk.pk}
     assert recipients("reassigned_public") == {proposal.author_id}
-    assert {m.to[0] for m in mail.outbox} == {parks_clerk.email, proposal.author.email}
+    # and the official who asked hears it was approved
+    assert recipients("reassignment_approved") == {old_clerk.pk}
+    assert {m.to[0] for m in mail.outbox} == {
+        parks_clerk.email,
+        proposal.author.email,
+        old_clerk.email,
+    }
     assert Answer.objects.get() == draft and draft.assignment_id == old.pk
     # and the old department can no longer write on it
     with pytest.raises(PermissionDenied):

@@ -1,0 +1,208 @@
+"""The tracking admin: officials see and change only their own department's
+cards (list, change page by URL, POST), the operator all; stage changes and
+handoffs through actions that ask for a note; edits through card_update;
+ownerless cards first with a warning for the operator."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from tests.factories import official, operator
+from tests.meetings.helpers import mayor_office
+from tracking import services
+from tracking.models import CardEvent, ManagementCard
+
+from .helpers import adopted_card, clerk_of, logged_in
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("admin:tracking_managementcard_changelist")
+
+
+def change_url(card) -> str:
+    return reverse("admin:tracking_managementcard_change", args=[card.pk])
+
+
+def shown(response) -> list[int]:
+    assert response.status_code == 200
+    return [obj.pk for obj in response.context["cl"].result_list]
+
+
+def flashes(response) -> list[str]:
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def form_data(card, **values):
+    data = {
+        "planned_budget": "" if card.planned_budget is None else card.planned_budget,
+        "spent_budget": "" if card.spent_budget is None else card.spent_budget,
+        "target_date": "",
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+        "events-MIN_NUM_FORMS": "0",
+        "events-MAX_NUM_FORMS": "0",
+    }
+    data.update(values)
+    return data
+
+
+def test_an_official_lists_opens_and_changes_only_their_departments_cards():
+    mine = adopted_card()
+    other = adopted_card()
+    browser = logged_in(clerk_of(mine))
+
+    assert shown(browser.get(LIST)) == [mine.pk]
+    assert browser.get(change_url(mine)).status_code == 200
+    assert browser.get(change_url(other)).status_code == 403
+    response = browser.post(change_url(other), form_data(other, planned_budget="5"))
+    assert response.status_code == 403
+    other.refresh_from_db()
+    assert other.planned_budget is None
+
+
+def test_the_operator_and_the_mayors_office_see_all_cards():
+    first, second = adopted_card(), adopted_card()
+
+    assert set(shown(logged_in(operator()).get(LIST))) == {first.pk, second.pk}
+    assert set(shown(logged_in(mayor_office()).get(LIST))) == {first.pk, second.pk}
+
+
+def test_the_mayors_office_cannot_change_a_card():
+    card = adopted_card()
+    browser = logged_in(mayor_office())
+
+    browser.post(change_url(card), form_data(card, planned_budget="5"))
+
+    card.refresh_from_db()
+    assert card.planned_budget is None
+
+
+def test_an_official_edits_budget_and_target_date_through_the_service():
+    card = adopted_card()
+    clerk = clerk_of(card)
+
+    response = logged_in(clerk).post(
+        change_url(card), form_data(card, planned_budget="3000000", target_date="2027-03-31")
+    )
+
+    assert response.status_code == 302
+    card.refresh_from_db()
+    assert card.planned_budget == 3_000_000 and str(card.target_date) == "2027-03-31"
+    event = CardEvent.objects.get(card=card, kind="edited")
+    assert event.actor == clerk and set(event.changes) == {"planned_budget", "target_date"}
+
+
+@pytest.mark.parametrize("value", ["-1", "많이"])
+def test_a_negative_or_non_numeric_budget_is_refused_on_the_form(value):
+    card = adopted_card()
+
+    response = logged_in(clerk_of(card)).post(change_url(card), form_data(card, spent_budget=value))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["spent_budget"]
+    card.refresh_from_db()
+    assert card.spent_budget is None
+    assert not CardEvent.objects.filter(kind="edited").exists()
+
+
+def test_the_history_is_shown_read_only_on_the_change_page():
+    card = adopted_card()
+    services.card_change_stage(card=card, user=operator(), to_stage="planning", note="설계 착수")
+
+    content = logged_in(clerk_of(card)).get(change_url(card)).content.decode()
+
+    assert "설계 착수" in content
+
+
+def test_an_official_changes_the_stage_through_the_action_with_a_note():
+    card = adopted_card()
+    other = adopted_card()
+    browser = logged_in(clerk_of(card))
+    selection = {"action": "change_stage", "_selected_action": [card.pk, other.pk]}
+
+    asked = browser.post(LIST, selection)
+    assert asked.status_code == 200 and "Change the stage" in asked.content.decode()
+
+    without_note = browser.post(
+        LIST, {**selection, "apply": "yes", "to_stage": "planning", "note": ""}
+    )
+    card.refresh_from_db()
+    assert card.stage == "review"
+    assert without_note.status_code == 200
+
+    browser.post(LIST, {**selection, "apply": "yes", "to_stage": "planning", "note": "설계 착수"})
+    card.refresh_from_db()
+    other.refresh_from_db()
+    assert card.stage == "planning"
+    assert other.stage == "review"  # another department's card is never in the selection
+
+
+def test_a_refused_transition_in_the_action_is_skipped_with_its_reason():
+    card = adopted_card()
+    browser = logged_in(operator())
+
+    response = browser.post(
+        LIST,
+        {
+            "action": "change_stage",
+            "_selected_action": [card.pk],
+            "apply": "yes",
+            "to_stage": "completed",
+            "note": "완료",
+        },
+        follow=True,
+    )
+
+    card.refresh_from_db()
+    assert card.stage == "review"
+    assert any("Skipped" in message for message in flashes(response))
+
+
+def test_the_operator_hands_over_through_the_action_and_officials_may_not():
+    card = adopted_card()
+    new_owner = official(card.department)
+    data = {
+        "action": "hand_off",
+        "_selected_action": [card.pk],
+        "apply": "yes",
+        "to_official": new_owner.pk,
+        "note": "인사이동",
+    }
+
+    logged_in(clerk_of(card)).post(LIST, data)
+    card.refresh_from_db()
+    assert card.responsible_official is None
+
+    logged_in(operator()).post(LIST, data)
+    card.refresh_from_db()
+    assert card.responsible_official == new_owner
+    assert CardEvent.objects.filter(card=card, kind="handoff").count() == 1
+
+
+def test_ownerless_cards_come_first_with_a_warning_for_the_operator():
+    boss = operator()
+    unowned = adopted_card()
+    owned = adopted_card()  # newer, so it would come first by date
+    services.card_handoff(
+        card=owned, user=boss, to_official=official(owned.department), note="지정"
+    )
+
+    response = logged_in(boss).get(LIST)
+
+    assert shown(response) == [unowned.pk, owned.pk]
+    assert any("no active responsible official" in message for message in flashes(response))
+    assert "No owner" in response.content.decode()
+
+
+def test_no_card_is_added_or_deleted_in_the_admin():
+    card = adopted_card()
+    browser = logged_in(operator())
+
+    assert browser.get(reverse("admin:tracking_managementcard_add")).status_code == 403
+    assert (
+        browser.post(
+            reverse("admin:tracking_managementcard_delete", args=[card.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert ManagementCard.objects.filter(pk=card.pk).exists()

@@ -1,0 +1,49 @@
+"""Forms the tracking admin asks with its actions: a stage change and a
+handoff, each with the note that goes on the card's history."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import Role
+
+from .models import NOTE_MAX_LENGTH, CardStage
+
+
+class NoteField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Note"))
+        kwargs.setdefault("max_length", NOTE_MAX_LENGTH)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3, "cols": 60}))
+        super().__init__(**kwargs)
+
+
+class StageChangeForm(forms.Form):
+    to_stage = forms.ChoiceField(label=_("New stage"), choices=CardStage.choices)
+    note = NoteField(
+        help_text=_(
+            "Shown on the card's public history and the proposal's timeline. "
+            "For a suspension, this is the reason."
+        )
+    )
+
+
+class HandoffForm(forms.Form):
+    to_official = forms.ModelChoiceField(
+        label=_("New responsible official"),
+        queryset=User.objects.none(),
+        help_text=_("An active official of the card's department."),
+    )
+    note = NoteField(help_text=_("Kept on the card's internal history."))
+
+    def __init__(self, *args, departments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        officials = User.objects.filter(is_active=True, groups__name=Role.OFFICIAL).distinct()
+        if departments is not None:
+            officials = officials.filter(department__in=departments)
+        self.fields["to_official"].queryset = officials.select_related("department").order_by(
+            "department__name", "display_name", "pk"
+        )
+        self.fields["to_official"].label_from_instance = lambda user: (
+            f"{user} ({user.department.name})" if user.department_id else str(user)
+        )

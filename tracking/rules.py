@@ -1,0 +1,81 @@
+"""Who may do what with management cards, and when.
+
+Who: the operator may change any card and hand it over; an official may
+change only their own department's cards. `selectors.cards_changeable_by` is
+the list twin of `can_change_card`: a card is listed exactly when it may be
+changed. When: each state rule is a `*_refusal` function returning the
+(translated) reason a step is not possible now, or None; services raise it
+as TransitionNotAllowed / ServiceError."""
+
+import rules
+from django.utils.translation import gettext as _
+
+from accounts.selectors import user_is_mayor_office, user_is_official, user_is_operator
+
+from .models import STAGE_TRANSITIONS, CardStage
+
+# --- who ----------------------------------------------------------------------
+
+
+@rules.predicate
+def is_operator(user):
+    return user_is_operator(user)
+
+
+@rules.predicate
+def is_card_official(user, card):
+    """An official of the department that keeps the card."""
+    return (
+        card is not None
+        and user_is_official(user)
+        and user.department_id is not None
+        and user.department_id == card.department_id
+    )
+
+
+can_change_card = is_operator | is_card_official
+can_see_card_in_admin = can_change_card | rules.predicate(user_is_mayor_office)
+can_hand_off_card = is_operator
+
+
+# --- when ---------------------------------------------------------------------
+
+
+def stage_change_refusal(card, to_stage) -> str | None:
+    """The card may move from its stage to `to_stage`."""
+    if to_stage not in CardStage.values:
+        return _("“%(stage)s” is not a stage.") % {"stage": to_stage}
+    if card.stage == CardStage.COMPLETED:
+        return _("This item is completed; its stage can no longer change.")
+    if to_stage not in STAGE_TRANSITIONS[card.stage]:
+        allowed = ", ".join(
+            f"“{CardStage(stage).label}”"
+            for stage in CardStage.values
+            if stage in STAGE_TRANSITIONS[card.stage]
+        )
+        return _(
+            "An item that is “%(from)s” cannot become “%(to)s”; it can become: %(allowed)s."
+        ) % {
+            "from": CardStage(card.stage).label,
+            "to": CardStage(to_stage).label,
+            "allowed": allowed,
+        }
+    return None
+
+
+def handoff_refusal(card, to_official) -> str | None:
+    """`to_official` may take the card over."""
+    if to_official is None:
+        return _("Please choose the official who takes the card over.")
+    if card.department_id is None:
+        return _("This card has no department yet; assign one first.")
+    if not to_official.is_active or not user_is_official(to_official):
+        return _("%(name)s is not an active official.") % {"name": str(to_official)}
+    if to_official.department_id != card.department_id:
+        return _("%(name)s does not work in %(department)s, which keeps this card.") % {
+            "name": str(to_official),
+            "department": card.department.name,
+        }
+    if to_official.pk == card.responsible_official_id:
+        return _("%(name)s is already responsible for this card.") % {"name": str(to_official)}
+    return None
