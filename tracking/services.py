@@ -88,7 +88,7 @@ def card_change_stage(*, card: ManagementCard, user, to_stage: str, note: str) -
         raise PermissionDenied
     note = _require_note(note)
     with transaction.atomic():
-        card = ManagementCard.objects.select_for_update().select_related("proposal").get(pk=card.pk)
+        card = ManagementCard.objects.select_for_update(of=("self",)).select_related("proposal").get(pk=card.pk)
         if refusal := card_rules.stage_change_refusal(card, to_stage):
             raise TransitionNotAllowed(refusal)
         from_stage = card.stage
@@ -143,7 +143,7 @@ def card_handoff(*, card: ManagementCard, user, to_official, note: str) -> Manag
     note = _require_note(note)
     with transaction.atomic():
         card = (
-            ManagementCard.objects.select_for_update()
+            ManagementCard.objects.select_for_update(of=("self",))
             .select_related("proposal", "department", "responsible_official")
             .get(pk=card.pk)
         )
