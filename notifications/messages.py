@@ -133,6 +133,22 @@ MESSAGES = {
         _("An adopted item changed hands"),
         _("The management card of “%(title)s” passed from %(from)s to %(to)s. %(note)s"),
     ),
+    "report_requested": (
+        _("A progress report is requested"),
+        _("Please submit progress report %(period)s on the adopted item “%(title)s” by %(deadline)s."),
+    ),
+    "report_reminder": (
+        _("Reminder: a progress report is due soon"),
+        _("Progress report %(period)s on the adopted item “%(title)s” is due on %(deadline)s."),
+    ),
+    "report_overdue": (
+        _("A progress report is overdue"),
+        _("%(department)s has not submitted progress report %(period)s on “%(title)s”, due on %(deadline)s."),
+    ),
+    "card_report": (
+        _("A progress report on an adopted item"),
+        _("Progress report %(period)s on the adopted item “%(title)s”: %(percent)s%% complete."),
+    ),
 }
 
 

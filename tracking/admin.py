@@ -10,23 +10,25 @@ call services.card_change_stage / card_handoff. Cards nobody carries (no
 responsible official, or a deactivated one) come first for the operator,
 with a warning."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, Value, When
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import user_is_operator
 from oasis.admin_utils import ReadOnlyInlineMixin, apply_each
+from oasis.errors import ServiceError
 
 from . import rules as card_rules
 from . import selectors, services
-from .forms import HandoffForm, StageChangeForm
-from .models import CardEvent, ManagementCard
+from .forms import HandoffForm, ProgressReportForm, StageChangeForm
+from .models import CardEvent, ManagementCard, ProgressReport, ReportStatus
 
 EDITABLE = list(services.EDITABLE_FIELDS)
 
@@ -159,6 +161,7 @@ class ManagementCardAdmin(admin.ModelAdmin):
     search_fields = ["proposal__title"]
     actions = [change_stage, hand_off]
     inlines = [CardEventInline]
+    change_list_template = "tracking/admin/card_change_list.html"
     fields = [
         "proposal_link",
         "meeting",
@@ -167,6 +170,7 @@ class ManagementCardAdmin(admin.ModelAdmin):
         "stage",
         "suspended_reason",
         "stage_changed_at",
+        "percent_complete",
         "conditions",
         *EDITABLE,
         "created_at",
@@ -225,7 +229,41 @@ class ManagementCardAdmin(admin.ModelAdmin):
             **{field: form.cleaned_data.get(field) for field in EDITABLE},
         )
 
+    def get_urls(self):
+        return [
+            path(
+                "dashboard/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="tracking_managementcard_dashboard",
+            ),
+            *super().get_urls(),
+        ]
+
+    def dashboard_view(self, request):
+        """The operator's summary per department, and the cards nobody carries."""
+        if not user_is_operator(request.user):
+            raise PermissionDenied
+        rows = selectors.dashboard_by_department()
+        totals = {
+            key: sum(row[key] for row in rows)
+            for key in ("open", "overdue", "stalled", "completed")
+        }
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Adopted items by department"),
+            "opts": self.model._meta,
+            "rows": rows,
+            "totals": totals,
+            "ownerless": selectors.cards_without_owner(),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "tracking/admin/dashboard.html", context)
+
     def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "show_dashboard_link": user_is_operator(request.user),
+        }
         if user_is_operator(request.user) and request.method == "GET":
             ownerless = selectors.cards_without_owner().count()
             if ownerless:
@@ -264,3 +302,116 @@ class ManagementCardAdmin(admin.ModelAdmin):
     @admin.display(description=_("meeting"), ordering="agenda_item__meeting__scheduled_at")
     def meeting(self, card):
         return card.agenda_item.meeting.title
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(admin.ModelAdmin):
+    """Bimonthly progress reports. They are requested by the schedule, never
+    added or deleted here. An official submits their own department's
+    requested reports (the change form calls services.report_submit); a
+    submitted report is read-only. The operator sees all of them."""
+
+    form = ProgressReportForm
+    list_display = [
+        "card",
+        "department",
+        "period",
+        "status",
+        "requested_at",
+        "due_date",
+        "submitted_at",
+        "percent_complete",
+    ]
+    list_filter = ["status", "card__department"]
+    list_select_related = ["card__proposal", "card__department"]
+    search_fields = ["card__proposal__title"]
+    ordering = ["due_date", "id"]
+    EDIT = ["done", "stage", "percent_complete", "spent_budget", "next_steps"]
+    INFO = [
+        "card",
+        "period",
+        "status",
+        "requested_at",
+        "due_date",
+        "submitted_at",
+        "author",
+        "reminded_at",
+        "escalated_at",
+    ]
+    fields = INFO + EDIT
+
+    def get_queryset(self, request):
+        return selectors.reports_visible_to(request.user)
+
+    @admin.display(description=_("responsible department"), ordering="card__department__name")
+    def department(self, report):
+        return report.card.department
+
+    def _can_submit(self, request, obj):
+        return (
+            obj is not None
+            and obj.status == ReportStatus.REQUESTED
+            and not obj.card.is_completed
+            and card_rules.can_change_card(request.user, obj.card)
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if self._can_submit(request, obj):
+            return self.INFO
+        return self.fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or self._can_submit(request, obj)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and ProgressReport.objects.filter(pk=object_id).exists():
+            raise PermissionDenied
+        return obj
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+
+        class SubmitForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                if self.errors or self.instance.pk is None:
+                    return cleaned
+                # Refusals (stage jump, completed card) become form errors,
+                # checked here so nothing is written.
+                card = self.instance.card
+                stage = cleaned.get("stage") or card.stage
+                if stage != card.stage and (
+                    refusal := card_rules.stage_change_refusal(card, stage)
+                ):
+                    self.add_error("stage", refusal)
+                if card.is_completed:
+                    raise forms.ValidationError(
+                        gettext("This item is completed; it needs no more progress reports.")
+                    )
+                return cleaned
+
+        return SubmitForm
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        try:
+            services.report_submit(
+                report=obj,
+                user=request.user,
+                done=data.get("done"),
+                stage=data.get("stage") or None,
+                percent=data.get("percent_complete"),
+                spent_budget=data.get("spent_budget"),
+                next_steps=data.get("next_steps") or "",
+            )
+        except ServiceError as exc:
+            raise PermissionDenied(exc.message) from exc

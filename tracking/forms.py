@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import Role
 
-from .models import NOTE_MAX_LENGTH, CardStage
+from .models import NOTE_MAX_LENGTH, CardStage, ProgressReport
 
 
 class NoteField(forms.CharField):
@@ -47,3 +47,20 @@ class HandoffForm(forms.Form):
         self.fields["to_official"].label_from_instance = lambda user: (
             f"{user} ({user.department.name})" if user.department_id else str(user)
         )
+
+
+class ProgressReportForm(forms.ModelForm):
+    """The admin's form for submitting a requested report. The service
+    (report_submit) checks everything again and writes; this form only shows
+    its fields, all required except the budget and the stage."""
+
+    class Meta:
+        model = ProgressReport
+        fields = ["done", "stage", "percent_complete", "spent_budget", "next_steps"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "done" in self.fields:
+            self.fields["done"].required = True
+        if "percent_complete" in self.fields:
+            self.fields["percent_complete"].required = True

@@ -5,7 +5,7 @@ STAGE_TRANSITIONS (tracking.services.card_change_stage), and every change to
 a card leaves a CardEvent row: who changed what, and when."""
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -82,6 +82,13 @@ class ManagementCard(models.Model):
     target_date = models.DateField(_("target date"), null=True, blank=True)
     suspended_reason = models.TextField(_("reason for suspension"), blank=True)
     stage_changed_at = models.DateTimeField(_("stage changed"), null=True, blank=True)
+    # From the last submitted progress report; empty until the first one.
+    percent_complete = models.PositiveSmallIntegerField(
+        _("percent complete"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
     created_at = models.DateTimeField(_("opened"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -101,6 +108,11 @@ class ManagementCard(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(stage=CardStage.SUSPENDED) | ~models.Q(suspended_reason=""),
                 name="tracking_card_suspended_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(percent_complete__isnull=True)
+                | models.Q(percent_complete__gte=0, percent_complete__lte=100),
+                name="tracking_card_percent_0_100",
             ),
         ]
 
@@ -122,6 +134,7 @@ class CardEventKind(models.TextChoices):
     STAGE_CHANGED = "stage_changed", _("Stage changed")
     HANDOFF = "handoff", _("Handed to another official")
     EDITED = "edited", _("Budget or target date changed")
+    REPORT = "report", _("Progress report")
 
 
 class CardEvent(models.Model):
@@ -178,3 +191,95 @@ class CardEvent(models.Model):
             if self.created_at
             else self.kind
         )
+
+
+# --- bimonthly progress (2개월 점검) -------------------------------------------
+
+# Every open card is asked for a report REPORT_EVERY_MONTHS after it opened
+# and then REPORT_EVERY_MONTHS after each request (calendar months). A request
+# is due REPORT_DUE_DAYS after it was made (a date, in Seoul time: the report
+# is on time if submitted any time on the due date). The official is reminded
+# REPORT_REMIND_DAYS before the due date; the operators are told the day after.
+REPORT_EVERY_MONTHS = 2
+REPORT_DUE_DAYS = 14
+REPORT_REMIND_DAYS = 3
+
+
+class ReportStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class ProgressReport(models.Model):
+    """One bimonthly progress report of a card: requested by the schedule
+    (tracking.services.report_request_due), submitted by an official of the
+    card's department (tracking.services.report_submit)."""
+
+    card = models.ForeignKey(
+        ManagementCard,
+        verbose_name=_("card"),
+        on_delete=models.CASCADE,
+        related_name="progress_reports",
+    )
+    period = models.PositiveSmallIntegerField(_("period"))
+    requested_at = models.DateTimeField(_("requested"))
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.REQUESTED
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    done = models.TextField(_("what was done"), blank=True)
+    stage = models.CharField(
+        _("stage at submission"), max_length=20, choices=CardStage.choices, blank=True
+    )
+    percent_complete = models.PositiveSmallIntegerField(
+        _("percent complete"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    spent_budget = models.BigIntegerField(
+        _("spent budget (won)"), null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    next_steps = models.TextField(_("next steps"), blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["card", "period"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["card", "period"], name="tracking_report_one_per_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(percent_complete__isnull=True)
+                | models.Q(percent_complete__gte=0, percent_complete__lte=100),
+                name="tracking_report_percent_0_100",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(spent_budget__isnull=True) | models.Q(spent_budget__gte=0),
+                name="tracking_report_spent_budget_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="submitted")
+                | (models.Q(submitted_at__isnull=False) & models.Q(percent_complete__isnull=False)),
+                name="tracking_report_submitted_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.card} · {self.period}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ReportStatus.SUBMITTED

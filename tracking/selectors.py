@@ -1,11 +1,15 @@
 """Reading management cards: the admin's lists (the twins of rules.py's
 permissions), the cards that lost their owner, and the public tracker."""
 
-from django.db.models import Q, QuerySet
+import datetime as dt
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.selectors import user_is_mayor_office, user_is_official, user_is_operator
 
-from .models import CardEvent, ManagementCard
+from .models import CardEvent, CardStage, ManagementCard, ProgressReport, ReportStatus
 
 
 def cards_visible_to(user) -> QuerySet[ManagementCard]:
@@ -45,6 +49,12 @@ def cards_without_owner() -> QuerySet[ManagementCard]:
     )
 
 
+LAST_REPORT_AT = Max(
+    "progress_reports__submitted_at",
+    filter=Q(progress_reports__status=ReportStatus.SUBMITTED),
+)
+
+
 def public_cards() -> QuerySet[ManagementCard]:
     """Every card, for the public tracker, with what its list row shows.
     A card whose proposal the operators hid or trashed is left out, like the
@@ -52,6 +62,7 @@ def public_cards() -> QuerySet[ManagementCard]:
     return (
         ManagementCard.objects.filter(proposal__deleted_at__isnull=True, proposal__is_hidden=False)
         .select_related("proposal", "proposal__category", "department", "agenda_item__meeting")
+        .annotate(last_report_at=LAST_REPORT_AT)
         .order_by("-created_at", "-id")
     )
 
@@ -62,6 +73,7 @@ def card_for_detail(pk: int) -> ManagementCard:
     return (
         ManagementCard.objects.filter(proposal__deleted_at__isnull=True, proposal__is_hidden=False)
         .select_related("proposal", "proposal__category", "department", "agenda_item__meeting")
+        .annotate(last_report_at=LAST_REPORT_AT)
         .get(pk=pk)
     )
 
@@ -69,3 +81,68 @@ def card_for_detail(pk: int) -> ManagementCard:
 def public_history(card) -> QuerySet[CardEvent]:
     """The card's public history, oldest first."""
     return card.events.filter(is_public=True).order_by("created_at", "id")
+
+
+def submitted_reports(card) -> QuerySet[ProgressReport]:
+    """The card's submitted progress reports, in period order (public)."""
+    return card.progress_reports.filter(status=ReportStatus.SUBMITTED).order_by("period")
+
+
+def reports_visible_to(user) -> QuerySet[ProgressReport]:
+    """The progress reports `user` sees in the admin: those of the cards
+    they see (cards_visible_to)."""
+    return ProgressReport.objects.filter(card__in=cards_visible_to(user))
+
+
+# An open card whose stage has not changed for this long is stalled.
+STALLED_AFTER = dt.timedelta(days=183)
+
+
+def overdue_reports(*, now=None) -> QuerySet[ProgressReport]:
+    """Requested reports of open cards whose due date has passed."""
+    today = timezone.localdate(now or timezone.now())
+    return ProgressReport.objects.filter(status=ReportStatus.REQUESTED, due_date__lt=today).exclude(
+        card__stage=CardStage.COMPLETED
+    )
+
+
+def dashboard_by_department(*, now=None) -> list[dict]:
+    """The operator's summary, one row per department that keeps cards (and
+    one with department None for cards without one), by department name:
+    `open` (not completed), `overdue` (overdue reports of open cards),
+    `stalled` (open cards whose stage has not changed for six months, counted
+    from their opening if it never changed) and `completed`."""
+    now = now or timezone.now()
+    stalled_before = now - STALLED_AFTER
+    rows = (
+        ManagementCard.objects.annotate(
+            last_stage_change=Coalesce("stage_changed_at", "created_at")
+        )
+        .values("department_id", "department__name")
+        .annotate(
+            open=Count("id", filter=~Q(stage=CardStage.COMPLETED)),
+            completed=Count("id", filter=Q(stage=CardStage.COMPLETED)),
+            stalled=Count(
+                "id",
+                filter=~Q(stage=CardStage.COMPLETED) & Q(last_stage_change__lte=stalled_before),
+            ),
+        )
+        .order_by("department__name")
+    )
+    overdue = dict(
+        overdue_reports(now=now)
+        .values("card__department_id")
+        .annotate(n=Count("id"))
+        .values_list("card__department_id", "n")
+    )
+    return [
+        {
+            "department_id": row["department_id"],
+            "department": row["department__name"],
+            "open": row["open"],
+            "overdue": overdue.get(row["department_id"], 0),
+            "stalled": row["stalled"],
+            "completed": row["completed"],
+        }
+        for row in rows
+    ]

@@ -12,16 +12,34 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.services import department_officials, notify, notify_proposal, operators
+from notifications.services import (
+    department_officials,
+    notify,
+    notify_proposal,
+    operators,
+    proposal_audience,
+)
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
 from oasis.i18n import for_the_record
 from proposals.services import event_record
 
 from . import rules as card_rules
-from .models import NOTE_MAX_LENGTH, CardEvent, CardEventKind, CardStage, ManagementCard
+from .models import (
+    NOTE_MAX_LENGTH,
+    REPORT_DUE_DAYS,
+    REPORT_EVERY_MONTHS,
+    REPORT_REMIND_DAYS,
+    CardEvent,
+    CardEventKind,
+    CardStage,
+    ManagementCard,
+    ProgressReport,
+    ReportStatus,
+)
 
 # The proposal timeline's kinds for card steps (plain strings: see the
 # report to add them to proposals.models.EventKind).
@@ -88,7 +106,11 @@ def card_change_stage(*, card: ManagementCard, user, to_stage: str, note: str) -
         raise PermissionDenied
     note = _require_note(note)
     with transaction.atomic():
-        card = ManagementCard.objects.select_for_update(of=("self",)).select_related("proposal").get(pk=card.pk)
+        card = (
+            ManagementCard.objects.select_for_update(of=("self",))
+            .select_related("proposal")
+            .get(pk=card.pk)
+        )
         if refusal := card_rules.stage_change_refusal(card, to_stage):
             raise TransitionNotAllowed(refusal)
         from_stage = card.stage
@@ -269,3 +291,275 @@ def _as_text(value) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+# --- bimonthly progress (2개월 점검) -------------------------------------------
+
+
+def _add_months(moment: dt.datetime, months: int) -> dt.datetime:
+    """`moment` plus calendar months, in Seoul time; a day that the target
+    month lacks (31 → 30, 29 Feb) becomes its last day."""
+    local = timezone.localtime(moment)
+    month_index = local.month - 1 + months
+    year, month = local.year + month_index // 12, month_index % 12 + 1
+    next_month = dt.date(year + month // 12, month % 12 + 1, 1)
+    last_day = (next_month - dt.timedelta(days=1)).day
+    return local.replace(year=year, month=month, day=min(local.day, last_day))
+
+
+def report_next_request_at(card: ManagementCard) -> dt.datetime:
+    """When the card's next report is due to be requested: REPORT_EVERY_MONTHS
+    after its last request, or after its opening if it had none."""
+    last = card.progress_reports.order_by("-period").values_list("requested_at", flat=True).first()
+    return _add_months(last or card.created_at, REPORT_EVERY_MONTHS)
+
+
+def _report_officials(card: ManagementCard) -> list:
+    """Who is asked for a card's report: its responsible official if active,
+    else every official of its department."""
+    official = card.responsible_official
+    if official is not None and official.is_active:
+        return [official]
+    if card.department_id is None:
+        return []
+    return list(department_officials(card.department))
+
+
+def report_request_due(*, now: dt.datetime | None = None) -> int:
+    """Request the next progress report of every card that is due one (see
+    REPORT_EVERY_MONTHS; completed cards get none) and tell the card's
+    official (`report_requested`). Idempotent: a card whose last request is
+    less than REPORT_EVERY_MONTHS old is skipped, and (card, period) is
+    unique. A card that missed several periods (the schedule was down) gets
+    one request now, not a backlog. Returns how many were requested."""
+    now = now or timezone.now()
+    requested = 0
+    cards = (
+        ManagementCard.objects.exclude(stage=CardStage.COMPLETED)
+        .filter(created_at__lte=_add_months(now, -REPORT_EVERY_MONTHS))
+        .select_related("proposal", "department", "responsible_official")
+        .order_by("id")
+    )
+    for card in cards:
+        with transaction.atomic():
+            card = (
+                ManagementCard.objects.select_for_update(of=("self",))
+                .select_related("proposal", "department", "responsible_official")
+                .get(pk=card.pk)
+            )
+            if card.is_completed or report_next_request_at(card) > now:
+                continue
+            last_period = card.progress_reports.aggregate(n=Max("period"))["n"] or 0
+            report = ProgressReport.objects.create(
+                card=card,
+                period=last_period + 1,
+                requested_at=now,
+                due_date=timezone.localdate(now) + dt.timedelta(days=REPORT_DUE_DAYS),
+            )
+            notify(
+                recipients=_report_officials(card),
+                kind="report_requested",
+                key=f"report_requested:{report.pk}",
+                proposal=card.proposal,
+                params={"period": report.period, "deadline": report.due_date.isoformat()},
+            )
+            requested += 1
+    return requested
+
+
+def reports_remind_and_escalate(*, now: dt.datetime | None = None) -> dict:
+    """For requested (unsubmitted) reports of open cards: a reminder to the
+    card's official from REPORT_REMIND_DAYS before the due date
+    (`report_reminder`), an escalation to the operators once the due date has
+    passed (`report_overdue`). Each at most once per report (reminded_at /
+    escalated_at, and the notices' keys). Returns the counts."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    waiting = ProgressReport.objects.filter(status=ReportStatus.REQUESTED).exclude(
+        card__stage=CardStage.COMPLETED
+    )
+    counts = {"reminded": 0, "escalated": 0}
+    remind = waiting.filter(
+        reminded_at__isnull=True,
+        escalated_at__isnull=True,
+        due_date__lte=today + dt.timedelta(days=REPORT_REMIND_DAYS),
+        due_date__gte=today,
+    )
+    for report_id in remind.values_list("id", flat=True):
+        with transaction.atomic():
+            report = (
+                ProgressReport.objects.select_for_update(of=("self",))
+                .select_related("card__proposal", "card__department", "card__responsible_official")
+                .get(pk=report_id)
+            )
+            if report.reminded_at is not None or report.is_submitted:
+                continue
+            report.reminded_at = now
+            report.save(update_fields=["reminded_at"])
+            notify(
+                recipients=_report_officials(report.card),
+                kind="report_reminder",
+                key=f"report_reminder:{report.pk}",
+                proposal=report.card.proposal,
+                params={"period": report.period, "deadline": report.due_date.isoformat()},
+            )
+            counts["reminded"] += 1
+    for report_id in waiting.filter(escalated_at__isnull=True, due_date__lt=today).values_list(
+        "id", flat=True
+    ):
+        with transaction.atomic():
+            report = (
+                ProgressReport.objects.select_for_update(of=("self",))
+                .select_related("card__proposal", "card__department")
+                .get(pk=report_id)
+            )
+            if report.escalated_at is not None or report.is_submitted:
+                continue
+            report.escalated_at = now
+            report.save(update_fields=["escalated_at"])
+            card = report.card
+            notify(
+                recipients=operators(),
+                kind="report_overdue",
+                key=f"report_overdue:{report.pk}",
+                proposal=card.proposal,
+                params={
+                    "period": report.period,
+                    "deadline": report.due_date.isoformat(),
+                    "department": card.department.name if card.department_id else "-",
+                },
+            )
+            counts["escalated"] += 1
+    return counts
+
+
+def _percent(value) -> int:
+    if value is None or value == "" or isinstance(value, bool):
+        raise ValidationError({"percent": _("Please enter the percent complete, from 0 to 100.")})
+    try:
+        percent = int(str(value).replace("%", "").strip())
+    except ValueError:
+        raise ValidationError(
+            {"percent": _("Please enter the percent complete, from 0 to 100.")}
+        ) from None
+    if not 0 <= percent <= 100:
+        raise ValidationError({"percent": _("Please enter the percent complete, from 0 to 100.")})
+    return percent
+
+
+def report_submit(
+    *,
+    report: ProgressReport,
+    user,
+    done: str,
+    stage: str | None = None,
+    percent,
+    spent_budget=None,
+    next_steps: str = "",
+) -> ProgressReport:
+    """Submit a requested progress report: what was done, the stage (empty:
+    unchanged), percent complete (0–100), budget spent so far (whole won, not
+    negative; empty: unchanged) and next steps. Requires the operator or an
+    official of the card's department (PermissionDenied otherwise). Refused
+    (ServiceError) for a completed card or a report already submitted; a
+    stage not reachable from the card's stage raises TransitionNotAllowed.
+    Every value is checked before anything is written. Writes the report,
+    the card's percent and spent budget, a public `report` history row and,
+    if the stage differs, the stage change through card_change_stage (in the
+    same transaction). The proposer and followers are told (`card_report`)."""
+    card = report.card
+    if not card_rules.can_change_card(user, card):
+        raise PermissionDenied
+    errors = {}
+    done = (done or "").strip()
+    next_steps = (next_steps or "").strip()
+    if not done:
+        errors["done"] = [_("Please write what was done.")]
+    for field, text in (("done", done), ("next_steps", next_steps)):
+        if len(text) > NOTE_MAX_LENGTH:
+            errors[field] = [_("Please keep it within %(n)d characters.") % {"n": NOTE_MAX_LENGTH}]
+    for field, value, clean in (
+        ("percent", percent, lambda v, f: _percent(v)),
+        ("spent_budget", spent_budget, _won),
+    ):
+        try:
+            value = clean(value, field)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        else:
+            if field == "percent":
+                percent = value
+            else:
+                spent_budget = value
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        report = (
+            ProgressReport.objects.select_for_update(of=("self",))
+            .select_related("card")
+            .get(pk=report.pk)
+        )
+        card = (
+            ManagementCard.objects.select_for_update(of=("self",))
+            .select_related("proposal", "department")
+            .get(pk=report.card_id)
+        )
+        if card.is_completed:
+            raise ServiceError(_("This item is completed; it needs no more progress reports."))
+        if report.is_submitted:
+            raise ServiceError(_("This progress report has already been submitted."))
+        stage = stage or card.stage
+        if stage != card.stage:
+            if refusal := card_rules.stage_change_refusal(card, stage):
+                raise TransitionNotAllowed(refusal)
+            card = card_change_stage(
+                card=card,
+                user=user,
+                to_stage=stage,
+                note=for_the_record(
+                    lambda: (
+                        _("Progress report %(period)d: %(done)s")
+                        % {"period": report.period, "done": done}
+                    )
+                )[:NOTE_MAX_LENGTH],
+            )
+        now = timezone.now()
+        report.status = ReportStatus.SUBMITTED
+        report.submitted_at = now
+        report.author = user
+        report.done = done
+        report.stage = stage
+        report.percent_complete = percent
+        report.spent_budget = spent_budget
+        report.next_steps = next_steps
+        report.save()
+        changes = {}
+        if card.percent_complete != percent:
+            changes["percent_complete"] = [_as_text(card.percent_complete), _as_text(percent)]
+            card.percent_complete = percent
+        if spent_budget is not None and card.spent_budget != spent_budget:
+            changes["spent_budget"] = [_as_text(card.spent_budget), _as_text(spent_budget)]
+            card.spent_budget = spent_budget
+        if changes:
+            card.save(update_fields=[*changes, "updated_at"])
+        CardEvent.objects.create(
+            card=card,
+            kind=CardEventKind.REPORT,
+            actor=user,
+            changes=changes,
+            note=for_the_record(
+                lambda: (
+                    _("Progress report %(period)d: %(percent)d%% complete.")
+                    % {"period": report.period, "percent": percent}
+                )
+            ),
+        )
+        notify(
+            recipients=proposal_audience(card.proposal),
+            kind="card_report",
+            key=f"card_report:{report.pk}",
+            proposal=card.proposal,
+            url=card.get_absolute_url(),
+            params={"period": report.period, "percent": percent},
+        )
+    return report

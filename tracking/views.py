@@ -31,4 +31,9 @@ def card_detail(request, pk):
     except ManagementCard.DoesNotExist:
         raise Http404 from None
     history = list(selectors.public_history(card))
-    return render(request, "tracking/detail.html", {"card": card, "history": history})
+    reports = list(selectors.submitted_reports(card))
+    return render(
+        request,
+        "tracking/detail.html",
+        {"card": card, "history": history, "reports": reports},
+    )

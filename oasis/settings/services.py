@@ -78,6 +78,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "answers.tasks.sweep_answer_deadlines",
         "schedule": crontab(minute=20),
     },
+    # Adopted items: bimonthly progress report requests, reminders, escalation.
+    "request-progress-reports": {
+        "task": "tracking.tasks.request_progress_reports",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "remind-progress-reports": {
+        "task": "tracking.tasks.remind_progress_reports",
+        "schedule": crontab(hour=9, minute=0),
+    },
     "schedule-next-meeting": {
         "task": "meetings.tasks.schedule_next_meeting",
         "schedule": crontab(hour=6, minute=5),

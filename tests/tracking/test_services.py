@@ -101,7 +101,7 @@ def test_the_operator_may_make_every_allowed_move(from_stage, to_stage):
 def test_completed_is_final_and_says_so():
     card = at_stage(CardStage.COMPLETED)
 
-    with pytest.raises(TransitionNotAllowed, match="completed"):
+    with pytest.raises(TransitionNotAllowed, match="completed|완료"):
         services.card_change_stage(card=card, user=operator(), to_stage="suspended", note="메모")
 
 
