@@ -90,6 +90,7 @@ def seed_pipeline(*, now=None) -> PipelineCreated:
                 _spread_history(
                     proposal, until=(decided or now) - timedelta(hours=1), decided_at=decided
                 )
+        _cards(staff, now)
         created.stages = {key: len(value) for key, value in plan.items()}
     return created
 
@@ -269,8 +270,9 @@ def _meetings(items, staff: Staff, now):
     if len(items) < 4:
         return None
     past_items, next_items = items[:4], items[4:]
-    # The usual slot (last Thursday, 14:00) of the month before last.
-    month, year = now.month - 2, now.year
+    # The usual slot (last Thursday, 14:00) three months back, so its adopted
+    # items have had their first bimonthly progress report requested.
+    month, year = now.month - 3, now.year
     if month < 1:
         month, year = month + 12, year - 1
     past = RealizationMeeting.objects.create(
@@ -402,3 +404,49 @@ def _spread_history(proposal, *, until, decided_at=None):
             closed_at=closed,
             summary_published_at=summary,
         )
+
+
+def _cards(staff: Staff, now):
+    """The adopted items' management cards: one handed to its official and
+    under way with a progress report, one still without an owner whose
+    requested report is overdue (the operators' dashboard shows both)."""
+    from tracking.models import ManagementCard, ProgressReport
+    from tracking.services import (
+        card_change_stage,
+        card_handoff,
+        report_request_due,
+        report_submit,
+        reports_remind_and_escalate,
+    )
+
+    cards = list(ManagementCard.objects.order_by("pk"))
+    if not cards:
+        return
+    report_request_due(now=now - timedelta(days=20))
+    first = cards[0]
+    official = staff.officials.get(first.department_id)
+    if official:
+        card_handoff(
+            card=first,
+            user=staff.operator,
+            to_official=official,
+            note="담당 부서 실무자에게 맡깁니다.",
+        )
+        card_change_stage(
+            card=first,
+            user=official,
+            to_stage="planning",
+            note="시범 구간과 예산 계획을 세우고 있습니다.",
+        )
+        report = ProgressReport.objects.filter(card=first, status="requested").first()
+        if report:
+            report_submit(
+                report=report,
+                user=official,
+                done="현장 조사를 마치고 시범 구간 두 곳을 정했습니다.",
+                stage="in_progress",
+                percent=35,
+                spent_budget=45_000_000,
+                next_steps="다음 달 설계를 마치고 공사를 시작합니다.",
+            )
+    reports_remind_and_escalate(now=now)
