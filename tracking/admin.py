@@ -15,20 +15,55 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, Value, When
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportActionMixin, ImportMixin
+from import_export.formats.base_formats import XLSX
 
-from accounts.selectors import user_is_operator
+from accounts.selectors import user_is_official, user_is_operator
 from oasis.admin_utils import ReadOnlyInlineMixin, apply_each
 from oasis.errors import ServiceError
+from proposals.resources import ExcelFriendlyCSV
 
 from . import rules as card_rules
 from . import selectors, services
 from .forms import HandoffForm, ProgressReportForm, StageChangeForm
 from .models import CardEvent, ManagementCard, ProgressReport, ReportStatus
+from .resources import CardResource, CardUpdateResource, ProgressReportResource
+
+# CSV files from Korean Windows Excel are often CP949, not UTF-8.
+IMPORT_ENCODINGS = ("utf-8-sig", "cp949")
+
+
+class ScopedExportMixin(ExportActionMixin):
+    """django-import-export export (CSV with a BOM, and Excel) of the
+    admin's own queryset, so an official exports only their department's
+    rows."""
+
+    export_formats = [ExcelFriendlyCSV, XLSX]
+    show_change_form_export = False
+
+    def get_valid_export_item_pks(self, request):
+        # Called by django-import-export 4.4 when exporting the selection of the
+        # "export" action; the base version is deprecated and warns.
+        return self.get_queryset(request).values_list("pk", flat=True)
+
+
+def to_utf8(data: bytes) -> bytes:
+    """The uploaded text file re-encoded as UTF-8: read as UTF-8 (with or
+    without a BOM), else as CP949. Undecodable bytes are left as they are,
+    so the import form reports the file as unreadable."""
+    for encoding in IMPORT_ENCODINGS:
+        try:
+            return data.decode(encoding).encode("utf-8")
+        except UnicodeDecodeError:
+            continue
+    return data
+
 
 EDITABLE = list(services.EDITABLE_FIELDS)
 
@@ -146,7 +181,7 @@ class CardEventInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(ManagementCard)
-class ManagementCardAdmin(admin.ModelAdmin):
+class ManagementCardAdmin(ImportMixin, ScopedExportMixin, admin.ModelAdmin):
     list_display = [
         "proposal",
         "department",
@@ -162,6 +197,14 @@ class ManagementCardAdmin(admin.ModelAdmin):
     actions = [change_stage, hand_off]
     inlines = [CardEventInline]
     change_list_template = "tracking/admin/card_change_list.html"
+    import_export_change_list_template = (
+        "admin/tracking/managementcard/change_list_import_export.html"
+    )
+    # Export: CardResource; import: CardUpdateResource (stage and progress
+    # updates through the services, previewed before anything is written).
+    resource_classes = [CardResource]
+    import_formats = [ExcelFriendlyCSV, XLSX]
+    from_encoding = "utf-8"
     fields = [
         "proposal_link",
         "meeting",
@@ -228,6 +271,66 @@ class ManagementCardAdmin(admin.ModelAdmin):
             user=request.user,
             **{field: form.cleaned_data.get(field) for field in EDITABLE},
         )
+
+    # --- import (django-import-export) ----------------------------------------
+
+    def get_import_resource_classes(self, request):
+        return [CardUpdateResource]
+
+    def get_export_resource_classes(self, request):
+        return [CardResource]
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {"user": request.user}
+
+    def has_import_permission(self, request):
+        # The operator and officials; not the mayor's office (view only).
+        return super().has_import_permission(request) and (
+            user_is_operator(request.user) or user_is_official(request.user)
+        )
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        # A row refused on confirm (e.g. changed since the preview) rolls
+        # the whole import back, not only rows with exceptions.
+        kwargs["rollback_on_validation_errors"] = True
+        kwargs["use_transactions"] = True
+        return kwargs
+
+    def write_to_tmp_storage(self, import_file, input_format):
+        """As django-import-export's, but a text file is stored as UTF-8
+        whatever it came in (UTF-8 or CP949); preview and confirm both read
+        the stored copy with from_encoding = utf-8."""
+        data = b"".join(import_file.chunks())
+        if not input_format.is_binary():
+            data = to_utf8(data)
+        tmp_storage = self.get_tmp_storage_class()(
+            encoding=None if input_format.is_binary() else self.from_encoding,
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        tmp_storage.save(data)
+        return tmp_storage
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # Rolled back by import_data: say so instead of "import finished".
+            self.message_user(
+                request,
+                gettext(
+                    "Nothing was imported: some rows were refused. "
+                    "Please import the file again to see why."
+                ),
+                messages.ERROR,
+            )
+            return redirect(
+                reverse("admin:tracking_managementcard_import", current_app=self.admin_site.name)
+            )
+        return super().process_result(result, request)
+
+    def generate_log_entries(self, result, request):
+        # The card history (CardEvent) is the record; no admin LogEntry rows.
+        return None
 
     def get_urls(self):
         return [
@@ -305,13 +408,14 @@ class ManagementCardAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(admin.ModelAdmin):
+class ProgressReportAdmin(ScopedExportMixin, admin.ModelAdmin):
     """Bimonthly progress reports. They are requested by the schedule, never
     added or deleted here. An official submits their own department's
     requested reports (the change form calls services.report_submit); a
     submitted report is read-only. The operator sees all of them."""
 
     form = ProgressReportForm
+    resource_classes = [ProgressReportResource]
     list_display = [
         "card",
         "department",

@@ -1,0 +1,308 @@
+"""Spreadsheets in the tracking admin: export of cards and progress reports
+(CSV with a BOM and Excel, scoped to the official's department, formulae
+neutralised) and the import of stage and progress updates, previewed before
+anything is written and applied through the services."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tests.factories import DepartmentFactory, operator
+from tests.meetings.helpers import mayor_office
+from tracking import services
+from tracking.models import CardEvent, CardEventKind, CardStage, ManagementCard, ProgressReport
+
+from .helpers import adopted_card, at_stage, clerk_of, logged_in
+
+pytestmark = pytest.mark.django_db
+
+CARD_FIELDS = [
+    "id",
+    "proposal",
+    "department",
+    "official",
+    "stage",
+    "percent_complete",
+    "planned_budget",
+    "spent_budget",
+    "target_date",
+    "last_report",
+]
+CARD_HEADERS = [
+    "ID",
+    "proposal",
+    "responsible department",
+    "responsible official",
+    "stage",
+    "percent complete",
+    "planned budget (won)",
+    "spent budget (won)",
+    "target date",
+    "last report",
+]
+REPORT_FIELDS = ["id", "card", "proposal", "department", "period", "status", "due_date"]
+IMPORT = reverse("admin:tracking_managementcard_import")
+CONFIRM = reverse("admin:tracking_managementcard_process_import")
+
+
+# --- export -------------------------------------------------------------------
+
+
+def export(client, model: str, file_format: str, fields: list[str], resource: str):
+    data = {"format": file_format, "resource": "0"}
+    data.update({f"{resource}_{name}": "on" for name in fields})
+    return client.post(reverse(f"admin:tracking_{model}_export"), data)
+
+
+def csv_rows(response) -> list[list[str]]:
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+def test_the_operator_exports_all_cards_as_csv_with_formulae_neutralised():
+    card = adopted_card(title='=HYPERLINK("http://evil.example")')
+    other = adopted_card(title="@SUM(A1:A2)")
+    ManagementCard.objects.filter(pk=card.pk).update(planned_budget=5_000_000)
+
+    response = export(logged_in(operator()), "managementcard", "0", CARD_FIELDS, "cardresource")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    header, *rows = csv_rows(response)
+    assert header == CARD_HEADERS
+    by_id = {row[0]: row for row in rows}
+    assert set(by_id) == {str(card.pk), str(other.pk)}
+    row = by_id[str(card.pk)]
+    assert row[1] == '\'=HYPERLINK("http://evil.example")'
+    assert row[2] == card.department.name
+    assert row[4] == "Under review"
+    assert row[6] == "5000000"
+    assert by_id[str(other.pk)][1] == "'@SUM(A1:A2)"
+
+
+def test_an_official_exports_only_their_departments_cards_as_xlsx():
+    mine = adopted_card(title="-1 도로 포장")
+    adopted_card()
+    clerk = clerk_of(mine)
+    ManagementCard.objects.filter(pk=mine.pk).update(responsible_official=clerk)
+
+    response = export(logged_in(clerk), "managementcard", "1", CARD_FIELDS, "cardresource")
+
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert header == CARD_HEADERS
+    assert len(rows) == 1
+    assert rows[0][0] == mine.pk
+    assert rows[0][1] == "'-1 도로 포장"
+    assert rows[0][3] == (clerk.display_name or clerk.get_username())
+
+
+def test_progress_reports_export_is_scoped_too():
+    mine, theirs = adopted_card(), adopted_card()
+    for card in (mine, theirs):
+        ProgressReport.objects.create(
+            card=card, period=1, requested_at="2025-01-01T00:00Z", due_date="2025-01-15"
+        )
+
+    response = export(
+        logged_in(clerk_of(mine)), "progressreport", "0", REPORT_FIELDS, "progressreportresource"
+    )
+
+    _header, *rows = csv_rows(response)
+    assert [row[1] for row in rows] == [str(mine.pk)]
+    assert rows[0][5] == "Requested"
+
+
+# --- import -------------------------------------------------------------------
+
+
+def sheet(rows, header=("card_id", "stage", "note", "spent_budget", "target_date")) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def preview(client, content, *, name="updates.csv", file_format="0"):
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    return client.post(
+        IMPORT,
+        {"format": file_format, "resource": "0", "import_file": SimpleUploadedFile(name, content)},
+    )
+
+
+def confirm(client, response):
+    form = response.context["confirm_form"]
+    return client.post(CONFIRM, {name: form.initial.get(name, "") for name in form.fields})
+
+
+def snapshot():
+    return (
+        list(
+            ManagementCard.objects.order_by("pk").values_list(
+                "stage", "spent_budget", "target_date"
+            )
+        ),
+        CardEvent.objects.count(),
+    )
+
+
+def test_preview_shows_every_change_and_writes_nothing():
+    card = adopted_card()
+    untouched = adopted_card(department=card.department)
+    before = snapshot()
+    browser = logged_in(clerk_of(card))
+
+    response = preview(
+        browser,
+        sheet(
+            [
+                [card.pk, "planning", "설계 착수", "1,200,000", "2026-03-31"],
+                [untouched.pk, "", "", "", ""],
+            ]
+        ),
+    )
+
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert [row.import_type for row in result.rows] == ["update", "skip"]
+    assert "1200000" in "".join(result.rows[0].diff)
+    assert "planning" in "".join(result.rows[0].diff)
+    assert response.context["confirm_form"] is not None
+    assert snapshot() == before
+
+
+def test_confirm_applies_the_changes_through_the_services():
+    card = at_stage(CardStage.PLANNING)
+    clerk = clerk_of(card)
+    browser = logged_in(clerk)
+    response = preview(
+        browser, sheet([[card.pk, "In progress", "공사 시작", "3000000", "2026-06-30"]])
+    )
+
+    done = confirm(browser, response)
+
+    assert done.status_code == 302
+    card.refresh_from_db()
+    assert card.stage == CardStage.IN_PROGRESS
+    assert card.spent_budget == 3_000_000
+    assert str(card.target_date) == "2026-06-30"
+    stage_event = card.events.get(kind=CardEventKind.STAGE_CHANGED, to_stage=CardStage.IN_PROGRESS)
+    assert stage_event.actor == clerk
+    assert stage_event.note == "공사 시작"
+    edited = card.events.get(kind=CardEventKind.EDITED)
+    assert edited.actor == clerk
+    assert edited.changes["spent_budget"] == ["", "3000000"]
+
+
+@pytest.mark.parametrize(
+    "bad_row, message",
+    [
+        (lambda own, other: [own.pk, "completed", "끝", "", ""], "cannot become"),
+        (lambda own, other: [own.pk, "", "", "-5", ""], "cannot be negative"),
+        (lambda own, other: [own.pk, "", "", "abc", ""], "whole number"),
+        (lambda own, other: [own.pk, "", "", "", "31/12/2026"], "YYYY-MM-DD"),
+        (lambda own, other: [own.pk, "planning", "", "", ""], "Please write a note"),
+        (lambda own, other: [other.pk, "planning", "남의 카드", "", ""], "own department"),
+        (lambda own, other: [999999, "planning", "없는 카드", "", ""], "no management card"),
+    ],
+    ids=["stage-jump", "negative", "not-a-number", "bad-date", "no-note", "other-dept", "missing"],
+)
+def test_a_file_with_one_bad_row_writes_nothing_and_shows_the_row_error(bad_row, message):
+    own = adopted_card()
+    good = adopted_card(department=own.department)
+    other = adopted_card(department=DepartmentFactory())
+    before = snapshot()
+    browser = logged_in(clerk_of(own))
+
+    response = preview(
+        browser,
+        sheet([[good.pk, "planning", "좋은 행", "100", "2026-01-31"], bad_row(own, other)]),
+    )
+
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert result.has_errors() or result.has_validation_errors()
+    assert "confirm_form" not in response.context
+    assert message in response.content.decode()
+    assert snapshot() == before
+
+
+def test_a_row_refused_at_confirm_rolls_the_whole_import_back():
+    first, second = adopted_card(), at_stage(CardStage.PLANNING)
+    boss = operator()
+    browser = logged_in(boss)
+    response = preview(
+        browser,
+        sheet([[first.pk, "planning", "1", "", ""], [second.pk, "in_progress", "2", "", ""]]),
+    )
+    # Between preview and confirm someone suspends the second card.
+    services.card_change_stage(card=second, user=boss, to_stage="suspended", note="보류")
+    before = snapshot()
+
+    done = confirm(browser, response)
+
+    assert done.status_code == 302
+    assert snapshot() == before
+    assert "Nothing was imported" in browser.get(done.url).content.decode()
+
+
+@pytest.mark.parametrize(
+    "header",
+    [("id", "stage", "note"), ("card_id", "stage", "memo"), ("card_id",)],
+    ids=["no-card-id", "unknown-column", "nothing-to-update"],
+)
+def test_wrong_columns_give_a_clear_error(header):
+    card = adopted_card()
+    before = snapshot()
+
+    response = preview(
+        logged_in(operator()), sheet([[card.pk, "planning", "x"][: len(header)]], header)
+    )
+
+    assert "The file&#x27;s columns are not right" in response.content.decode()
+    assert "confirm_form" not in response.context
+    assert snapshot() == before
+
+
+def test_a_cp949_csv_from_korean_windows_excel_imports():
+    card = adopted_card()
+    browser = logged_in(clerk_of(card))
+    content = sheet([[card.pk, "계획수립", "주민 설명회 후 설계 착수", "", ""]]).encode("cp949")
+
+    response = preview(browser, content)
+    assert response.context["result"].rows[0].import_type == "update"
+    confirm(browser, response)
+
+    card.refresh_from_db()
+    assert card.stage == CardStage.PLANNING
+    assert card.events.get(kind=CardEventKind.STAGE_CHANGED).note == "주민 설명회 후 설계 착수"
+
+
+def test_an_xlsx_file_imports():
+    card = adopted_card()
+    book = openpyxl.Workbook()
+    book.active.append(["card_id", "stage", "note", "spent_budget", "target_date"])
+    book.active.append([card.pk, "planning", "엑셀", 700000, "2026-02-28"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    browser = logged_in(operator())
+
+    response = preview(browser, buffer.getvalue(), name="updates.xlsx", file_format="1")
+    confirm(browser, response)
+
+    card.refresh_from_db()
+    assert (card.stage, card.spent_budget) == (CardStage.PLANNING, 700_000)
+
+
+def test_the_mayors_office_cannot_import():
+    assert logged_in(mayor_office()).get(IMPORT).status_code == 403
