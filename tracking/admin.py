@@ -13,7 +13,7 @@ with a warning."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, Case, Value, When
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -32,7 +32,7 @@ from proposals.resources import ExcelFriendlyCSV
 from . import rules as card_rules
 from . import selectors, services
 from .forms import HandoffForm, ProgressReportForm, StageChangeForm
-from .models import CardEvent, ManagementCard, ProgressReport, ReportStatus
+from .models import CardAttachment, CardEvent, ManagementCard, ProgressReport, ReportStatus
 from .resources import CardResource, CardUpdateResource, ProgressReportResource
 
 # CSV files from Korean Windows Excel are often CP949, not UTF-8.
@@ -180,6 +180,68 @@ class CardEventInline(ReadOnlyInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("actor", "from_official", "to_official")
 
 
+class CardAttachmentForm(forms.ModelForm):
+    """A new photo or document; checked here (to show the reason on the
+    form) and stored by services.card_attach in save_formset."""
+
+    photo = forms.FileField(label=_("photo"), required=False)
+    document = forms.FileField(label=_("document"), required=False)
+
+    class Meta:
+        model = CardAttachment
+        fields = ["title"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and not self.errors:
+            try:
+                services.card_attachment_check(
+                    title=cleaned.get("title", ""),
+                    photo=cleaned.get("photo"),
+                    document=cleaned.get("document"),
+                )
+            except ValidationError as exc:
+                raise ValidationError(exc.message_dict.get("__all__") or exc.messages) from None
+        return cleaned
+
+
+class CardAttachmentInline(admin.TabularInline):
+    """Photos and documents of the card: added here (through the service),
+    never changed; officials only on their own department's cards."""
+
+    model = CardAttachment
+    form = CardAttachmentForm
+    fields = ["title", "photo", "document", "preview", "uploaded_by", "created_at"]
+    readonly_fields = ["preview", "uploaded_by", "created_at"]
+    extra = 1
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return card_rules.can_see_card_in_admin(request.user, obj) if obj else True
+
+    def has_add_permission(self, request, obj=None):
+        return obj is not None and card_rules.can_change_card(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("file"))
+    def preview(self, item):
+        if item.pk is None:
+            return "—"
+        if item.is_photo:
+            return format_html(
+                '<a href="{}"><img src="{}" alt="{}" style="max-height:60px"></a>',
+                item.get_absolute_url(),
+                item.get_thumbnail_url(),
+                item.title,
+            )
+        return format_html('<a href="{}">{}</a>', item.get_absolute_url(), item.original_name)
+
+
 @admin.register(ManagementCard)
 class ManagementCardAdmin(ImportMixin, ScopedExportMixin, admin.ModelAdmin):
     list_display = [
@@ -195,7 +257,7 @@ class ManagementCardAdmin(ImportMixin, ScopedExportMixin, admin.ModelAdmin):
     list_select_related = ["proposal", "department", "responsible_official", "agenda_item__meeting"]
     search_fields = ["proposal__title"]
     actions = [change_stage, hand_off]
-    inlines = [CardEventInline]
+    inlines = [CardAttachmentInline, CardEventInline]
     change_list_template = "tracking/admin/card_change_list.html"
     import_export_change_list_template = (
         "admin/tracking/managementcard/change_list_import_export.html"
@@ -271,6 +333,36 @@ class ManagementCardAdmin(ImportMixin, ScopedExportMixin, admin.ModelAdmin):
             user=request.user,
             **{field: form.cleaned_data.get(field) for field in EDITABLE},
         )
+
+    def get_inline_instances(self, request, obj=None):
+        # A POST without the attachments' management form (a script, an older
+        # page) still saves the card: the upload inline is simply not part of it.
+        inlines = super().get_inline_instances(request, obj)
+        if request.method == "POST" and "attachments-TOTAL_FORMS" not in request.POST:
+            inlines = [i for i in inlines if not isinstance(i, CardAttachmentInline)]
+        return inlines
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not CardAttachment:
+            return super().save_formset(request, form, formset, change)
+        # Read by the admin's change message.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for item_form in formset.extra_forms:
+            if not item_form.has_changed() or item_form.instance.pk is not None:
+                continue
+            try:
+                item = services.card_attach(
+                    card=form.instance,
+                    user=request.user,
+                    title=item_form.cleaned_data.get("title", ""),
+                    photo=item_form.cleaned_data.get("photo"),
+                    document=item_form.cleaned_data.get("document"),
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                formset.new_objects.append(item)
+        return None
 
     # --- import (django-import-export) ----------------------------------------
 

@@ -7,7 +7,10 @@ a card leaves a CardEvent row: who changed what, and when."""
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from proposals.models import _unguessable
 
 NOTE_MAX_LENGTH = 2000
 
@@ -135,6 +138,7 @@ class CardEventKind(models.TextChoices):
     HANDOFF = "handoff", _("Handed to another official")
     EDITED = "edited", _("Budget or target date changed")
     REPORT = "report", _("Progress report")
+    ATTACHED = "attached", _("Photo or document attached")
 
 
 class CardEvent(models.Model):
@@ -283,3 +287,85 @@ class ProgressReport(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == ReportStatus.SUBMITTED
+
+
+# --- attached photos and documents --------------------------------------------
+
+
+class AttachmentKind(models.TextChoices):
+    PHOTO = "photo", _("Photo")
+    DOCUMENT = "document", _("Document")
+
+
+def card_photo_path(instance, filename):
+    return _unguessable(f"adopted/{instance.card_id}/photos", filename)
+
+
+def card_file_path(instance, filename):
+    return _unguessable(f"adopted/{instance.card_id}/files", filename)
+
+
+class CardAttachment(models.Model):
+    """A photo (re-encoded, no EXIF, with a thumbnail) or a document (checked
+    by its contents) attached to a card through services.card_attach. Served
+    only through tracking.views, which check the card is public."""
+
+    card = models.ForeignKey(
+        ManagementCard, verbose_name=_("card"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=AttachmentKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    image = models.ImageField(
+        _("photo"),
+        upload_to=card_photo_path,
+        width_field="width",
+        height_field="height",
+        blank=True,
+    )
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=card_photo_path, blank=True)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    file = models.FileField(_("file"), upload_to=card_file_path, blank=True)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    size = models.PositiveIntegerField(_("size"), default=0)
+    file_kind = models.CharField(_("file type"), max_length=10, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("attached photo or document")
+        verbose_name_plural = _("attached photos and documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind=AttachmentKind.PHOTO) & ~models.Q(image="") & models.Q(file="")
+                )
+                | (
+                    models.Q(kind=AttachmentKind.DOCUMENT) & ~models.Q(file="") & models.Q(image="")
+                ),
+                name="tracking_attachment_photo_or_document",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        if self.is_photo:
+            return reverse("tracking:photo", args=[self.pk, "full"])
+        return reverse("tracking:file", args=[self.pk])
+
+    def get_thumbnail_url(self):
+        return reverse("tracking:photo", args=[self.pk, "thumb"])
+
+    @property
+    def is_photo(self) -> bool:
+        return self.kind == AttachmentKind.PHOTO

@@ -25,7 +25,8 @@ from notifications.services import (
 )
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
 from oasis.i18n import for_the_record
-from proposals.services import event_record
+from proposals import uploads
+from proposals.services import _files_removed_on_error, event_record
 
 from . import rules as card_rules
 from .models import (
@@ -33,6 +34,8 @@ from .models import (
     REPORT_DUE_DAYS,
     REPORT_EVERY_MONTHS,
     REPORT_REMIND_DAYS,
+    AttachmentKind,
+    CardAttachment,
     CardEvent,
     CardEventKind,
     CardStage,
@@ -563,3 +566,87 @@ def report_submit(
             params={"period": report.period, "percent": percent},
         )
     return report
+
+
+# --- attached photos and documents --------------------------------------------
+
+ATTACHMENT_TITLE_MAX_LENGTH = 200
+
+
+def card_attachment_check(*, title: str, photo=None, document=None):
+    """Check one upload the way proposals check theirs (proposals.uploads):
+    return (title, CleanPhoto or None, file kind or None), or raise
+    ValidationError naming the field. Nothing is stored."""
+    title = (title or "").strip()
+    errors = {}
+    if not title:
+        errors["title"] = _("Please give the photo or document a title.")
+    elif len(title) > ATTACHMENT_TITLE_MAX_LENGTH:
+        errors["title"] = _("The title may be up to %(n)d characters.") % {
+            "n": ATTACHMENT_TITLE_MAX_LENGTH
+        }
+    if (photo is None) == (document is None):
+        errors["__all__"] = _("Attach either one photo or one document.")
+    if errors:
+        raise ValidationError(errors)
+    clean_photo, file_kind = None, None
+    if photo is not None:
+        photo.seek(0)
+        try:
+            clean_photo = uploads.clean_photo(photo)
+        except ValidationError as exc:
+            raise ValidationError({"photo": exc.messages}) from None
+    else:
+        document.seek(0)
+        try:
+            file_kind = uploads.clean_attachment(document)
+        except ValidationError as exc:
+            raise ValidationError({"document": exc.messages}) from None
+    return title, clean_photo, file_kind
+
+
+def card_attach(*, card: ManagementCard, user, title: str, photo=None, document=None):
+    """Attach one photo or one document to the card. Requires the operator
+    or an official of the card's department. The upload is checked like a
+    proposal's (photos re-encoded without EXIF, with a thumbnail; documents
+    by their contents); a bad one raises ValidationError and nothing is
+    stored. Leaves an `attached` history row."""
+    if not card_rules.can_change_card(user, card):
+        raise PermissionDenied
+    title, clean_photo, file_kind = card_attachment_check(
+        title=title, photo=photo, document=document
+    )
+    with _files_removed_on_error() as written, transaction.atomic():
+        card = ManagementCard.objects.select_for_update().get(pk=card.pk)
+        item = CardAttachment(card=card, title=title, uploaded_by=user)
+        if clean_photo is not None:
+            item.kind = AttachmentKind.PHOTO
+            item.image.save(clean_photo.image.name, clean_photo.image, save=False)
+            written.append(item.image.name)
+            item.thumbnail.save(clean_photo.thumbnail.name, clean_photo.thumbnail, save=False)
+            written.append(item.thumbnail.name)
+        else:
+            document.seek(0)
+            item.kind = AttachmentKind.DOCUMENT
+            item.original_name = (document.name or f"file.{file_kind}").rsplit("/", 1)[-1][-200:]
+            item.size = document.size
+            item.file_kind = file_kind
+            item.file.save(f"file.{file_kind}", document, save=False)
+            written.append(item.file.name)
+        item.save()
+        CardEvent.objects.create(
+            card=card,
+            kind=CardEventKind.ATTACHED,
+            actor=user,
+            note=for_the_record(
+                lambda: (
+                    (
+                        _("Photo attached: %(title)s")
+                        if item.is_photo
+                        else _("Document attached: %(title)s")
+                    )
+                    % {"title": title}
+                )
+            ),
+        )
+    return item

@@ -3,11 +3,13 @@ Everything here is public; internal history rows (handoffs) are not shown."""
 
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+
+from proposals.views import _serve_media
 
 from . import selectors
 from .filters import CardFilter
-from .models import ManagementCard
+from .models import AttachmentKind, CardAttachment, ManagementCard
 
 PAGE_SIZE = 20
 
@@ -32,8 +34,40 @@ def card_detail(request, pk):
         raise Http404 from None
     history = list(selectors.public_history(card))
     reports = list(selectors.submitted_reports(card))
+    attachments = list(card.attachments.all())
     return render(
         request,
         "tracking/detail.html",
-        {"card": card, "history": history, "reports": reports},
+        {
+            "card": card,
+            "history": history,
+            "reports": reports,
+            "photos": [item for item in attachments if item.is_photo],
+            "documents": [item for item in attachments if not item.is_photo],
+        },
     )
+
+
+def _public_attachment_or_404(pk, kind):
+    """An attachment is served only while its card is public: the same rule
+    as /adopted/<id>/ (the proposal is neither hidden nor trashed)."""
+    return get_object_or_404(
+        CardAttachment.objects.filter(
+            kind=kind,
+            card__proposal__deleted_at__isnull=True,
+            card__proposal__is_hidden=False,
+        ),
+        pk=pk,
+    )
+
+
+def card_photo(request, pk, size):
+    if size not in ("full", "thumb"):
+        raise Http404
+    item = _public_attachment_or_404(pk, AttachmentKind.PHOTO)
+    return _serve_media(item.thumbnail if size == "thumb" else item.image)
+
+
+def card_file(request, pk):
+    item = _public_attachment_or_404(pk, AttachmentKind.DOCUMENT)
+    return _serve_media(item.file, download_name=item.original_name)
