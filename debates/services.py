@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role
 from accounts.selectors import user_is_expert, user_is_official, user_is_operator
 from notifications.services import notify, notify_proposal, operators
-from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
+from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed, require_reason
 from oasis.i18n import for_the_record
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
 from proposals.services import event_record, proposal_transition
@@ -52,13 +52,6 @@ def _locked(debate: Debate) -> Debate:
         Debate.objects.select_for_update(of=("self",)).select_related("proposal").get(pk=debate.pk)
     )
     return locked
-
-
-def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_("Please give a reason."))
-    return reason[:REASON_MAX_LENGTH]
 
 
 def _counts(debate: Debate) -> dict[str, int]:
@@ -219,7 +212,7 @@ def argument_delete(*, argument: Argument, user) -> Argument:
 def _set_hidden(*, argument: Argument, user, reason: str, hidden: bool) -> Argument:
     if not user_is_operator(user):
         raise PermissionDenied
-    reason = _require_reason(reason)
+    reason = require_reason(reason, max_length=REASON_MAX_LENGTH)
     with transaction.atomic():
         locked = (
             Argument.objects.select_for_update(of=("self",))

@@ -16,3 +16,13 @@ class ServiceError(Exception):
 
 class TransitionNotAllowed(ServiceError):
     pass
+
+
+def require_reason(reason: str, *, max_length: int = 300) -> str:
+    """A moderator's reason: required, trimmed, and cut to what the field holds."""
+    from django.utils.translation import gettext as _
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Please give a reason."))
+    return reason[:max_length]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.selectors import user_is_official, user_is_operator
-from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
+from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed, require_reason
 
 from . import pipeline, uploads
 from . import rules as proposal_rules
@@ -359,7 +359,9 @@ def proposal_trash(*, proposal: Proposal, user, reason: str = "") -> Proposal:
     stored and operators can restore it."""
     if not (proposal_rules.is_proposal_author(user, proposal) or user_is_operator(user)):
         raise PermissionDenied
-    if not user_is_operator(user) and (refusal := proposal_rules.trash_refusal_for_author(proposal)):
+    if not user_is_operator(user) and (
+        refusal := proposal_rules.trash_refusal_for_author(proposal)
+    ):
         raise ServiceError(refusal)
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
@@ -399,17 +401,10 @@ def proposal_unhide(*, proposal: Proposal, user, reason: str) -> Proposal:
     return _set_hidden(proposal=proposal, user=user, reason=reason, hidden=False)
 
 
-def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_("Please give a reason."))
-    return reason[:300]
-
-
 def _set_hidden(*, proposal, user, reason, hidden):
     if not user_is_operator(user):
         raise PermissionDenied
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if locked.is_hidden == hidden:
@@ -568,7 +563,7 @@ def comment_set_hidden(*, comment: Comment, user, reason: str, hidden: bool) -> 
     """An operator hides or restores a comment, with a reason on the timeline."""
     if not user_is_operator(user):
         raise PermissionDenied
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         if locked.is_hidden == hidden:
@@ -618,7 +613,7 @@ def report_dismiss(*, report: Report, user, reason: str) -> Report:
     within the operating rules), with a reason kept on the report."""
     if not user_is_operator(user):
         raise PermissionDenied
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     updated = Report.objects.filter(pk=report.pk, resolved_at__isnull=True).update(
         resolved_at=timezone.now(), resolution=reason
     )
@@ -668,9 +663,10 @@ def proposal_promote_by_hand(*, proposal: Proposal, user, reason: str) -> Propos
     the proposer say why."""
     from answers.services import assignment_open
     from debates.services import debate_open
+
     if not user_is_operator(user):
         raise PermissionDenied
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if locked.deleted_at or locked.is_hidden:
