@@ -1,27 +1,66 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from .models import Department, User
+from .roles import Role
+from .selectors import department_head_is_eligible
+
+
+class DepartmentForm(forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ["code", "name", "name_en", "email", "head", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "head" in self.fields:
+            # Only the department's own active officials can head it.
+            officials = User.objects.filter(is_active=True, groups__name=Role.OFFICIAL)
+            self.fields["head"].queryset = (
+                officials.filter(department=self.instance) if self.instance.pk else officials.none()
+            ).distinct()
+
+    def clean_head(self):
+        head = self.cleaned_data.get("head")
+        if head is not None and not department_head_is_eligible(head, self.instance):
+            raise forms.ValidationError(
+                _("The department head must be an active official of this department.")
+            )
+        return head
 
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "email", "is_active"]
+    form = DepartmentForm
+    list_display = ["name", "code", "head", "email", "is_active"]
     list_filter = ["is_active"]
+    list_select_related = ["head"]
     search_fields = ["name", "code"]
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["-date_joined"]
-    list_display = ["email", "display_name", "nickname", "department", "is_staff", "is_active", "date_joined"]
+    list_display = [
+        "email",
+        "display_name",
+        "nickname",
+        "department",
+        "is_staff",
+        "is_active",
+        "date_joined",
+    ]
     list_filter = ["groups", "department", "is_staff", "is_active", "district"]
     search_fields = ["email", "display_name", "nickname"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Profile"), {"fields": ("display_name", "nickname", "district", "birth_year", "gender")}),
+        (
+            _("Profile"),
+            {"fields": ("display_name", "nickname", "district", "birth_year", "gender")},
+        ),
         (_("Roles"), {"fields": ("groups", "department", "is_active", "is_staff", "is_superuser")}),
         (_("Dates"), {"fields": ("last_login", "date_joined", "withdrawn_at")}),
     )
@@ -45,7 +84,10 @@ class UserAdmin(DjangoUserAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None and not request.user.is_superuser:
             # Passwords are the member's own; operators use the reset e-mail.
-            fieldsets = [(name, {**opts, "fields": [f for f in opts["fields"] if f != "password"]}) for name, opts in fieldsets]
+            fieldsets = [
+                (name, {**opts, "fields": [f for f in opts["fields"] if f != "password"]})
+                for name, opts in fieldsets
+            ]
         return fieldsets
 
     def user_change_password(self, request, id, form_url=""):

@@ -18,6 +18,20 @@ class Department(models.Model):
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     email = models.EmailField(_("department e-mail"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The department head (부서장) may hand the department's adopted items
+    # from one official to another, as the operator may. An official of this
+    # department; checked by the admin form and again by the rules.
+    head = models.ForeignKey(
+        "User",
+        verbose_name=_("department head"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_departments",
+        help_text=_(
+            "An official of this department. May hand its adopted items to another official."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -78,9 +92,7 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Shown in public instead of your masked name."),
     )
-    district = models.CharField(
-        _("district"), max_length=20, choices=District.choices, blank=True
-    )
+    district = models.CharField(_("district"), max_length=20, choices=District.choices, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     department = models.ForeignKey(

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext as _
 
+from .models import Department
 from .roles import Role
 
 
@@ -31,7 +32,9 @@ def public_name_for(user) -> str:
 
 
 def user_is_operator(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.has_role(Role.OPERATOR)))
+    return bool(
+        user and user.is_authenticated and (user.is_superuser or user.has_role(Role.OPERATOR))
+    )
 
 
 def user_is_official(user) -> bool:
@@ -50,3 +53,23 @@ def user_is_expert(user) -> bool:
 
 def user_is_mayor_office(user) -> bool:
     return bool(user and user.is_authenticated and user.has_role(Role.MAYOR_OFFICE))
+
+
+def department_head_is_eligible(user, department) -> bool:
+    """`user` may head `department`: an active official of it."""
+    return bool(
+        user is not None
+        and department is not None
+        and department.pk is not None
+        and user.is_active
+        and user.department_id == department.pk
+        and user.has_role(Role.OFFICIAL)
+    )
+
+
+def user_heads_department(user, department_id) -> bool:
+    """`user` is the head of the department `department_id` and still one
+    of its active officials (a head moved elsewhere loses the power)."""
+    if not (department_id and user_is_official(user) and user.department_id == department_id):
+        return False
+    return Department.objects.filter(pk=department_id, head=user).exists()

@@ -1,7 +1,8 @@
 """Who may do what with management cards, and when.
 
 Who: the operator may change any card and hand it over; an official may
-change only their own department's cards. `selectors.cards_changeable_by` is
+change only their own department's cards, and the department's head may
+also hand them from one of its officials to another. `selectors.cards_changeable_by` is
 the list twin of `can_change_card`: a card is listed exactly when it may be
 changed. When: each state rule is a `*_refusal` function returning the
 (translated) reason a step is not possible now, or None; services raise it
@@ -10,7 +11,12 @@ as TransitionNotAllowed / ServiceError."""
 import rules
 from django.utils.translation import gettext as _
 
-from accounts.selectors import user_is_mayor_office, user_is_official, user_is_operator
+from accounts.selectors import (
+    user_heads_department,
+    user_is_mayor_office,
+    user_is_official,
+    user_is_operator,
+)
 
 from .models import STAGE_TRANSITIONS, CardStage
 
@@ -33,9 +39,17 @@ def is_card_official(user, card):
     )
 
 
+@rules.predicate
+def is_card_department_head(user, card):
+    """The head (부서장) of the department that keeps the card."""
+    return card is not None and user_heads_department(user, card.department_id)
+
+
 can_change_card = is_operator | is_card_official
 can_see_card_in_admin = can_change_card | rules.predicate(user_is_mayor_office)
-can_hand_off_card = is_operator
+# Handing a card over: the operator, or the head of the card's department
+# (rotation and leave are the department's own business first).
+can_hand_off_card = is_operator | is_card_department_head
 
 
 # --- when ---------------------------------------------------------------------
