@@ -35,7 +35,7 @@ class PlainTextField(forms.CharField):
         return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _lazy_format(message, **values):
+def lazy_format(message, **values):
     """A translated message with its numbers filled in when it is shown, so
     each page gets its own language (module-level forms are built once)."""
     return lazy(lambda: str(message) % values, str)()
@@ -80,8 +80,10 @@ class ProposalForm(forms.Form):
         label=_("Photos"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
-        help_text=_lazy_format(
-            _("Up to %(n)d photos (JPEG, PNG, WebP, GIF), %(mb)d MB each. Location data is removed."),
+        help_text=lazy_format(
+            _(
+                "Up to %(n)d photos (JPEG, PNG, WebP, GIF), %(mb)d MB each. Location data is removed."
+            ),
             n=uploads.MAX_PHOTOS,
             mb=uploads.MAX_PHOTO_BYTES // (1024 * 1024),
         ),
@@ -90,7 +92,7 @@ class ProposalForm(forms.Form):
         label=_("Files"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": ".pdf,.hwp,.hwpx,.docx,.xlsx,.pptx,.txt"}),
-        help_text=_lazy_format(
+        help_text=lazy_format(
             _("Up to %(n)d files (PDF, HWP, HWPX, DOCX, XLSX, PPTX, TXT), %(mb)d MB each."),
             n=uploads.MAX_FILES,
             mb=uploads.MAX_FILE_BYTES // (1024 * 1024),
@@ -119,9 +121,12 @@ class ProposalEditForm(ProposalForm):
     def __init__(self, *args, proposal, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["remove_photos"].choices = [
-            (p.pk, p.alt_text or _("Photo %(n)d") % {"n": i}) for i, p in enumerate(proposal.photos.all(), 1)
+            (p.pk, p.alt_text or _("Photo %(n)d") % {"n": i})
+            for i, p in enumerate(proposal.photos.all(), 1)
         ]
-        self.fields["remove_files"].choices = [(f.pk, f.original_name) for f in proposal.attachments.all()]
+        self.fields["remove_files"].choices = [
+            (f.pk, f.original_name) for f in proposal.attachments.all()
+        ]
 
 
 class CommentForm(forms.Form):

@@ -504,6 +504,7 @@ class EventKind(models.TextChoices):
     REASSIGNMENT_REQUESTED = "reassignment_requested", _("The department asked for reassignment")
     REASSIGNMENT_REFUSED = "reassignment_refused", _("Reassignment was refused")
     CARD_STAGE_CHANGED = "card_stage_changed", _("The adopted item changed stage")
+    CARD_REPORT = "card_report", _("Progress report on the adopted item")
 
 
 class ProposalEvent(models.Model):

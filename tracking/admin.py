@@ -18,13 +18,13 @@ from django.db.models import BooleanField, Case, Value, When
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.formats.base_formats import XLSX
 
-from accounts.selectors import user_is_official, user_is_operator
+from accounts.selectors import user_heads_department, user_is_official, user_is_operator
 from oasis.admin_utils import ReadOnlyInlineMixin, apply_each
 from oasis.errors import ServiceError
 from proposals.resources import ExcelFriendlyCSV
@@ -66,6 +66,11 @@ def to_utf8(data: bytes) -> bytes:
 
 
 EDITABLE = list(services.EDITABLE_FIELDS)
+
+
+def _hands_off_cards(user) -> bool:
+    """The operator, or a department head (for their department's cards)."""
+    return user_is_operator(user) or user_heads_department(user, user.department_id)
 
 
 def _with_note(
@@ -206,15 +211,15 @@ class CardAttachmentForm(forms.ModelForm):
 
 
 class CardAttachmentInline(admin.TabularInline):
-    """Photos and documents of the card: added here (through the service),
-    never changed; officials only on their own department's cards."""
+    """Photos and documents of the card, with those sent with progress
+    reports: added and removed here (through the services), never changed;
+    officials only on their own department's cards."""
 
     model = CardAttachment
     form = CardAttachmentForm
     fields = ["title", "photo", "document", "preview", "uploaded_by", "created_at"]
     readonly_fields = ["preview", "uploaded_by", "created_at"]
     extra = 1
-    can_delete = False
 
     def has_view_permission(self, request, obj=None):
         return card_rules.can_see_card_in_admin(request.user, obj) if obj else True
@@ -226,7 +231,9 @@ class CardAttachmentInline(admin.TabularInline):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        # Removed through services.card_detach (save_formset), which keeps a
+        # history row of what went.
+        return obj is not None and card_rules.can_change_card(request.user, obj)
 
     @admin.display(description=_("file"))
     def preview(self, item):
@@ -284,8 +291,9 @@ class ManagementCardAdmin(ImportMixin, ScopedExportMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = selectors.cards_visible_to(request.user)
-        if user_is_operator(request.user):
-            # Cards nobody carries first: the operator must hand them over.
+        if _hands_off_cards(request.user):
+            # Cards nobody carries first: the operator (or the department
+            # head) must hand them over.
             queryset = queryset.annotate(
                 is_ownerless=Case(
                     When(selectors.OWNERLESS, then=Value(True)),
@@ -296,7 +304,7 @@ class ManagementCardAdmin(ImportMixin, ScopedExportMixin, admin.ModelAdmin):
         return queryset
 
     def get_ordering(self, request):
-        if user_is_operator(request.user):
+        if _hands_off_cards(request.user):
             return ["-is_ownerless", "-created_at", "-id"]
         return super().get_ordering(request)
 
@@ -317,7 +325,9 @@ class ManagementCardAdmin(ImportMixin, ScopedExportMixin, admin.ModelAdmin):
         return obj is None or card_rules.can_change_card(request.user, obj)
 
     def has_handoff_permission(self, request):
-        return card_rules.can_hand_off_card(request.user)
+        # The action is offered to those who may hand over some card; the
+        # service checks each selected card (a head: their department's).
+        return _hands_off_cards(request.user)
 
     def get_object(self, request, object_id, from_field=None):
         """A card outside the user's department is refused (403), not
@@ -347,6 +357,15 @@ class ManagementCardAdmin(ImportMixin, ScopedExportMixin, admin.ModelAdmin):
             return super().save_formset(request, form, formset, change)
         # Read by the admin's change message.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for item_form in formset.deleted_forms:
+            if item_form.instance.pk is None:
+                continue
+            try:
+                services.card_detach(attachment=item_form.instance, user=request.user)
+            except ServiceError as exc:
+                messages.error(request, exc.message)
+            else:
+                formset.deleted_objects.append(item_form.instance)
         for item_form in formset.extra_forms:
             if not item_form.has_changed() or item_form.instance.pk is not None:
                 continue
@@ -459,8 +478,12 @@ class ManagementCardAdmin(ImportMixin, ScopedExportMixin, admin.ModelAdmin):
             **(extra_context or {}),
             "show_dashboard_link": user_is_operator(request.user),
         }
-        if user_is_operator(request.user) and request.method == "GET":
-            ownerless = selectors.cards_without_owner().count()
+        if _hands_off_cards(request.user) and request.method == "GET":
+            ownerless = (
+                selectors.cards_without_owner()
+                .filter(pk__in=selectors.cards_visible_to(request.user).values("pk"))
+                .count()
+            )
             if ownerless:
                 messages.warning(
                     request,
@@ -537,7 +560,27 @@ class ProgressReportAdmin(ScopedExportMixin, admin.ModelAdmin):
     fields = INFO + EDIT
 
     def get_queryset(self, request):
-        return selectors.reports_visible_to(request.user)
+        return selectors.reports_visible_to(request.user).prefetch_related("photos")
+
+    def get_fields(self, request, obj=None):
+        # A requested report takes new photos; a submitted one shows its own.
+        if self._can_submit(request, obj):
+            return [*self.INFO, *self.EDIT, "photos"]
+        return [*self.INFO, *self.EDIT, "photo_previews"]
+
+    @admin.display(description=_("Photos"))
+    def photo_previews(self, report):
+        photos = list(report.photos.all()) if report.pk else []
+        if not photos:
+            return "—"
+        return format_html_join(
+            " ",
+            '<a href="{}"><img src="{}" alt="{}" style="max-height:80px"></a>',
+            (
+                (photo.get_absolute_url(), photo.get_thumbnail_url(), photo.title)
+                for photo in photos
+            ),
+        )
 
     @admin.display(description=_("responsible department"), ordering="card__department__name")
     def department(self, report):
@@ -554,7 +597,7 @@ class ProgressReportAdmin(ScopedExportMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if self._can_submit(request, obj):
             return self.INFO
-        return self.fields
+        return [*self.INFO, *self.EDIT, "photo_previews"]
 
     def has_add_permission(self, request):
         return False
@@ -593,6 +636,11 @@ class ProgressReportAdmin(ScopedExportMixin, admin.ModelAdmin):
                     raise forms.ValidationError(
                         gettext("This item is completed; it needs no more progress reports.")
                     )
+                try:
+                    services.report_photos_check(cleaned.get("photos"))
+                except ValidationError as exc:
+                    for message in exc.message_dict["photos"]:
+                        self.add_error("photos", message)
                 return cleaned
 
         return SubmitForm
@@ -608,6 +656,7 @@ class ProgressReportAdmin(ScopedExportMixin, admin.ModelAdmin):
                 percent=data.get("percent_complete"),
                 spent_budget=data.get("spent_budget"),
                 next_steps=data.get("next_steps") or "",
+                photos=data.get("photos") or (),
             )
         except ServiceError as exc:
             raise PermissionDenied(exc.message) from exc

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
+from proposals import uploads
+from proposals.forms import MultipleFileField, MultipleFileInput, lazy_format
 
 from .models import NOTE_MAX_LENGTH, CardStage, ProgressReport
 
@@ -52,7 +54,20 @@ class HandoffForm(forms.Form):
 class ProgressReportForm(forms.ModelForm):
     """The admin's form for submitting a requested report. The service
     (report_submit) checks everything again and writes; this form only shows
-    its fields, all required except the budget and the stage."""
+    its fields, all required except the budget, the stage and the photos."""
+
+    photos = MultipleFileField(
+        label=_("Photos"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+        help_text=lazy_format(
+            _(
+                "Up to %(n)d photos (JPEG, PNG, WebP, GIF), %(mb)d MB each. Location data is removed."
+            ),
+            n=uploads.MAX_PHOTOS,
+            mb=uploads.MAX_PHOTO_BYTES // (1024 * 1024),
+        ),
+    )
 
     class Meta:
         model = ProgressReport

@@ -139,6 +139,7 @@ class CardEventKind(models.TextChoices):
     EDITED = "edited", _("Budget or target date changed")
     REPORT = "report", _("Progress report")
     ATTACHED = "attached", _("Photo or document attached")
+    DETACHED = "detached", _("Photo or document removed")
 
 
 class CardEvent(models.Model):
@@ -312,6 +313,16 @@ class CardAttachment(models.Model):
 
     card = models.ForeignKey(
         ManagementCard, verbose_name=_("card"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    # Set for the photos sent with a progress report; they are shown with
+    # that report on the public card page.
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name=_("progress report"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
     )
     kind = models.CharField(_("kind"), max_length=10, choices=AttachmentKind.choices)
     title = models.CharField(_("title"), max_length=200)

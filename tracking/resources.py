@@ -8,14 +8,20 @@ based on proposals.resources.EscapedResource so formula-like cells (=, +, -,
 Import: CardUpdateResource reads a sheet of stage and progress updates, one
 row per card, with the columns
 
-    card_id      the card's number (required)
-    stage        new stage: its code (review, planning, in_progress,
-                 completed, suspended) or its label in English or Korean;
-                 empty = unchanged
-    note         why the stage changes (required when it does; the reason
-                 when suspending); ignored otherwise
-    spent_budget spent budget in whole won; empty = unchanged
-    target_date  YYYY-MM-DD; empty = unchanged
+    card_id        the card's number (required)
+    stage          new stage: its code (review, planning, in_progress,
+                   completed, suspended) or its label in English or Korean;
+                   empty = unchanged
+    note           why the stage changes (required when it does; the reason
+                   when suspending); ignored otherwise
+    planned_budget planned budget in whole won; empty = unchanged
+    spent_budget   spent budget in whole won; empty = unchanged
+    target_date    YYYY-MM-DD; empty = unchanged
+
+A header may also be written in Korean (관리카드 번호, 단계, 메모, 계획 예산,
+집행 예산, 목표일; see HEADER_ALIASES) or as in the card export, so an
+exported sheet can be edited and imported again; the export's other columns
+(proposal, department, official, percent complete, last report) are not read.
 
 Nothing is written by import-export itself: save_instance calls
 services.card_change_stage (stage) and services.card_update (budget, target
@@ -167,8 +173,45 @@ class ProgressReportResource(EscapedResource):
 
 # --- import -------------------------------------------------------------------
 
-IMPORT_COLUMNS = ("card_id", "stage", "note", "spent_budget", "target_date")
+IMPORT_COLUMNS = ("card_id", "stage", "note", "planned_budget", "spent_budget", "target_date")
 REQUIRED_COLUMNS = ("card_id",)
+
+# Other names a header may have: plain Korean ones for sheets made by hand,
+# and those of the card export (CardResource, in either language), so an
+# exported sheet can be edited and imported again.
+HEADER_ALIASES = {
+    "card_id": ("관리카드 번호", "카드 번호", "번호"),
+    "stage": ("단계", "진행 단계"),
+    "note": ("메모", "사유", "변경 사유"),
+    "planned_budget": ("계획 예산", "예산"),
+    "spent_budget": ("집행 예산", "집행액"),
+    "target_date": ("목표일", "목표 날짜"),
+}
+EXPORT_NAMES = {
+    "id": "card_id",
+    "stage": "stage",
+    "planned_budget": "planned_budget",
+    "spent_budget": "spent_budget",
+    "target_date": "target_date",
+}
+# Columns of the export that are facts, not updates; an imported sheet may
+# keep them and they are not read (percent complete comes from reports).
+EXPORT_ONLY = ("proposal", "department", "official", "percent_complete", "last_report")
+
+
+def import_header_names() -> tuple[dict[str, str], set[str]]:
+    """(header as written → import column, headers that are ignored)."""
+    names = {column: column for column in IMPORT_COLUMNS}
+    for column, aliases in HEADER_ALIASES.items():
+        names.update(dict.fromkeys(aliases, column))
+    ignored = set()
+    fields = CardResource().fields
+    for language in ("ko", "en"):
+        with translation.override(language):
+            for field, column in EXPORT_NAMES.items():
+                names.setdefault(str(fields[field].column_name), column)
+            ignored.update(str(fields[field].column_name) for field in EXPORT_ONLY)
+    return names, ignored - set(names)
 
 
 class StageWidget(widgets.Widget):
@@ -249,6 +292,9 @@ class CardUpdateResource(resources.ModelResource):
     card_id = Field(attribute="id", column_name="card_id", widget=widgets.IntegerWidget())
     stage = UnchangedIfEmpty(attribute="stage", column_name="stage", widget=StageWidget())
     note = Field(attribute="import_note", column_name="note", widget=widgets.CharWidget())
+    planned_budget = UnchangedIfEmpty(
+        attribute="planned_budget", column_name="planned_budget", widget=WonWidget()
+    )
     spent_budget = UnchangedIfEmpty(
         attribute="spent_budget", column_name="spent_budget", widget=WonWidget()
     )
@@ -278,11 +324,17 @@ class CardUpdateResource(resources.ModelResource):
         return ManagementCard.objects.select_related("proposal")
 
     def before_import(self, dataset, **kwargs):
-        headers = [str(header or "").strip() for header in dataset.headers or []]
+        written = [str(header or "").strip() for header in dataset.headers or []]
+        names, ignored = import_header_names()
+        for header in written:
+            if header in ignored:
+                del dataset[header]
+        headers = [names.get(header, header) for header in written if header not in ignored]
         missing = [column for column in REQUIRED_COLUMNS if column not in headers]
         unknown = [header for header in headers if header not in IMPORT_COLUMNS]
-        if missing or unknown or len(headers) < 2:
-            found = ", ".join(headers)
+        twice = len(set(headers)) != len(headers)
+        if missing or unknown or twice or len(headers) < 2:
+            found = ", ".join(written)
             dataset.wipe()  # no row is tried
             raise ValueError(
                 gettext(
@@ -318,7 +370,7 @@ class CardUpdateResource(resources.ModelResource):
             return False
         return all(
             getattr(instance, field) == getattr(original, field)
-            for field in ("stage", "spent_budget", "target_date")
+            for field in ("stage", "planned_budget", "spent_budget", "target_date")
         )
 
     def save_instance(self, instance, is_create, row, **kwargs):
@@ -332,14 +384,15 @@ class CardUpdateResource(resources.ModelResource):
                     to_stage=instance.stage,
                     note=instance.import_note or "",
                 )
-            if (instance.spent_budget, instance.target_date) != (
+            if (instance.planned_budget, instance.spent_budget, instance.target_date) != (
+                current.planned_budget,
                 current.spent_budget,
                 current.target_date,
             ):
                 services.card_update(
                     card=current,
                     user=self.user,
-                    planned_budget=current.planned_budget,
+                    planned_budget=instance.planned_budget,
                     spent_budget=instance.spent_budget,
                     target_date=instance.target_date,
                 )

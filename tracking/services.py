@@ -26,7 +26,8 @@ from notifications.services import (
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
 from oasis.i18n import for_the_record
 from proposals import uploads
-from proposals.services import _files_removed_on_error, event_record
+from proposals.models import EventKind
+from proposals.services import _delete_files_on_commit, _files_removed_on_error, event_record
 
 from . import rules as card_rules
 from .models import (
@@ -44,9 +45,9 @@ from .models import (
     ReportStatus,
 )
 
-# The proposal timeline's kinds for card steps (plain strings: see the
-# report to add them to proposals.models.EventKind).
-TIMELINE_STAGE_CHANGED = "card_stage_changed"
+# The proposal timeline's kinds for card steps (proposals.models.EventKind).
+TIMELINE_STAGE_CHANGED = EventKind.CARD_STAGE_CHANGED
+TIMELINE_REPORT = EventKind.CARD_REPORT
 
 
 def _require_note(note: str) -> str:
@@ -159,11 +160,13 @@ def card_change_stage(*, card: ManagementCard, user, to_stage: str, note: str) -
 
 def card_handoff(*, card: ManagementCard, user, to_official, note: str) -> ManagementCard:
     """Make `to_official` (an active official of the card's department)
-    responsible for the card. Requires the operator. The card keeps its
-    history; an internal `handoff` history row names both officials. The
-    previous official, the new one and the operators are told
-    (`card_handoff`) once."""
-    if not card_rules.can_hand_off_card(user):
+    responsible for the card. Requires the operator or the head of the
+    card's department. The card keeps its history, and its open progress
+    report requests go to the new official from now on (they are addressed
+    to whoever is responsible when they are sent); an internal `handoff`
+    history row names both officials. The previous official, the new one
+    and the operators are told (`card_handoff`) once."""
+    if not card_rules.can_hand_off_card(user, card):
         raise PermissionDenied
     note = _require_note(note)
     with transaction.atomic():
@@ -436,6 +439,10 @@ def reports_remind_and_escalate(*, now: dt.datetime | None = None) -> dict:
     return counts
 
 
+# Photos a report may bring (the same as a proposal).
+REPORT_MAX_PHOTOS = uploads.MAX_PHOTOS
+
+
 def _percent(value) -> int:
     if value is None or value == "" or isinstance(value, bool):
         raise ValidationError({"percent": _("Please enter the percent complete, from 0 to 100.")})
@@ -450,6 +457,28 @@ def _percent(value) -> int:
     return percent
 
 
+def report_photos_check(photos) -> list:
+    """Check a report's photos the way proposals check theirs: return them
+    re-encoded (uploads.CleanPhoto), or raise ValidationError on `photos`
+    naming each bad file. Nothing is stored."""
+    photos = [photo for photo in (photos or ()) if photo]
+    if len(photos) > REPORT_MAX_PHOTOS:
+        raise ValidationError(
+            {"photos": _("Please attach at most %(n)d photos.") % {"n": REPORT_MAX_PHOTOS}}
+        )
+    clean, messages = [], []
+    for photo in photos:
+        photo.seek(0)
+        try:
+            clean.append(uploads.clean_photo(photo))
+        except ValidationError as exc:
+            name = getattr(photo, "name", "") or ""
+            messages.extend(f"{name}: {message}" if name else message for message in exc.messages)
+    if messages:
+        raise ValidationError({"photos": messages})
+    return clean
+
+
 def report_submit(
     *,
     report: ProgressReport,
@@ -459,17 +488,21 @@ def report_submit(
     percent,
     spent_budget=None,
     next_steps: str = "",
+    photos=(),
 ) -> ProgressReport:
     """Submit a requested progress report: what was done, the stage (empty:
     unchanged), percent complete (0–100), budget spent so far (whole won, not
-    negative; empty: unchanged) and next steps. Requires the operator or an
+    negative; empty: unchanged), next steps and up to REPORT_MAX_PHOTOS
+    photos (checked and re-encoded like a proposal's; stored as the card's
+    attachments, linked to the report). Requires the operator or an
     official of the card's department (PermissionDenied otherwise). Refused
     (ServiceError) for a completed card or a report already submitted; a
     stage not reachable from the card's stage raises TransitionNotAllowed.
     Every value is checked before anything is written. Writes the report,
-    the card's percent and spent budget, a public `report` history row and,
-    if the stage differs, the stage change through card_change_stage (in the
-    same transaction). The proposer and followers are told (`card_report`)."""
+    the card's percent and spent budget, a public `report` history row, a
+    `card_report` row on the proposal's timeline and, if the stage differs,
+    the stage change through card_change_stage (in the same transaction).
+    The proposer and followers are told (`card_report`)."""
     card = report.card
     if not card_rules.can_change_card(user, card):
         raise PermissionDenied
@@ -494,9 +527,13 @@ def report_submit(
                 percent = value
             else:
                 spent_budget = value
+    try:
+        clean_photos = report_photos_check(photos)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with _files_removed_on_error() as written, transaction.atomic():
         report = (
             ProgressReport.objects.select_for_update(of=("self",))
             .select_related("card")
@@ -545,17 +582,35 @@ def report_submit(
             card.spent_budget = spent_budget
         if changes:
             card.save(update_fields=[*changes, "updated_at"])
+        for n, clean_photo in enumerate(clean_photos, start=1):
+            _store_attachment(
+                card=card,
+                user=user,
+                report=report,
+                title=for_the_record(
+                    lambda n=n: (
+                        _("Progress report %(period)d, photo %(n)d")
+                        % {"period": report.period, "n": n}
+                    )
+                ),
+                clean_photo=clean_photo,
+                written=written,
+            )
+        summary = for_the_record(
+            lambda: (
+                _("Progress report %(period)d: %(percent)d%% complete.")
+                % {"period": report.period, "percent": percent}
+            )
+        )
         CardEvent.objects.create(
-            card=card,
-            kind=CardEventKind.REPORT,
+            card=card, kind=CardEventKind.REPORT, actor=user, changes=changes, note=summary
+        )
+        event_record(
+            proposal=card.proposal,
+            kind=TIMELINE_REPORT,
             actor=user,
-            changes=changes,
-            note=for_the_record(
-                lambda: (
-                    _("Progress report %(period)d: %(percent)d%% complete.")
-                    % {"period": report.period, "percent": percent}
-                )
-            ),
+            reason=f"{summary} {done}"[:NOTE_MAX_LENGTH],
+            department=card.department,
         )
         notify(
             recipients=proposal_audience(card.proposal),
@@ -618,22 +673,15 @@ def card_attach(*, card: ManagementCard, user, title: str, photo=None, document=
     )
     with _files_removed_on_error() as written, transaction.atomic():
         card = ManagementCard.objects.select_for_update().get(pk=card.pk)
-        item = CardAttachment(card=card, title=title, uploaded_by=user)
-        if clean_photo is not None:
-            item.kind = AttachmentKind.PHOTO
-            item.image.save(clean_photo.image.name, clean_photo.image, save=False)
-            written.append(item.image.name)
-            item.thumbnail.save(clean_photo.thumbnail.name, clean_photo.thumbnail, save=False)
-            written.append(item.thumbnail.name)
-        else:
-            document.seek(0)
-            item.kind = AttachmentKind.DOCUMENT
-            item.original_name = (document.name or f"file.{file_kind}").rsplit("/", 1)[-1][-200:]
-            item.size = document.size
-            item.file_kind = file_kind
-            item.file.save(f"file.{file_kind}", document, save=False)
-            written.append(item.file.name)
-        item.save()
+        item = _store_attachment(
+            card=card,
+            user=user,
+            title=title,
+            clean_photo=clean_photo,
+            document=document,
+            file_kind=file_kind,
+            written=written,
+        )
         CardEvent.objects.create(
             card=card,
             kind=CardEventKind.ATTACHED,
@@ -650,3 +698,63 @@ def card_attach(*, card: ManagementCard, user, title: str, photo=None, document=
             ),
         )
     return item
+
+
+def _store_attachment(
+    *, card, user, title, written, clean_photo=None, document=None, file_kind=None, report=None
+) -> CardAttachment:
+    """Write one checked photo (or document) of `card` and its row; the
+    stored names go into `written` so a failure later in the caller's
+    transaction removes them."""
+    item = CardAttachment(card=card, report=report, title=title, uploaded_by=user)
+    if clean_photo is not None:
+        item.kind = AttachmentKind.PHOTO
+        item.image.save(clean_photo.image.name, clean_photo.image, save=False)
+        written.append(item.image.name)
+        item.thumbnail.save(clean_photo.thumbnail.name, clean_photo.thumbnail, save=False)
+        written.append(item.thumbnail.name)
+    else:
+        document.seek(0)
+        item.kind = AttachmentKind.DOCUMENT
+        item.original_name = (document.name or f"file.{file_kind}").rsplit("/", 1)[-1][-200:]
+        item.size = document.size
+        item.file_kind = file_kind
+        item.file.save(f"file.{file_kind}", document, save=False)
+        written.append(item.file.name)
+    item.save()
+    return item
+
+
+def card_detach(*, attachment: CardAttachment, user) -> None:
+    """Remove a photo or document from its card (a wrong or private
+    picture, an outdated plan). Requires the operator or an official of the
+    card's department. The row goes, its files leave the disk once the
+    removal is committed, and a public `detached` history row keeps who
+    removed what and when."""
+    card = attachment.card
+    if not card_rules.can_change_card(user, card):
+        raise PermissionDenied
+    with transaction.atomic():
+        ManagementCard.objects.select_for_update().get(pk=card.pk)
+        item = CardAttachment.objects.filter(pk=attachment.pk, card=card).first()
+        if item is None:
+            raise ServiceError(_("This photo or document has already been removed."))
+        names = [f.name for f in (item.image, item.thumbnail, item.file) if f]
+        title, is_photo = item.title, item.is_photo
+        item.delete()
+        CardEvent.objects.create(
+            card=card,
+            kind=CardEventKind.DETACHED,
+            actor=user,
+            note=for_the_record(
+                lambda: (
+                    (
+                        _("Photo removed: %(title)s")
+                        if is_photo
+                        else _("Document removed: %(title)s")
+                    )
+                    % {"title": title}
+                )
+            ),
+        )
+        _delete_files_on_commit(names)

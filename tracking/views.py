@@ -33,8 +33,9 @@ def card_detail(request, pk):
     except ManagementCard.DoesNotExist:
         raise Http404 from None
     history = list(selectors.public_history(card))
-    reports = list(selectors.submitted_reports(card))
-    attachments = list(card.attachments.all())
+    reports = list(selectors.submitted_reports(card).prefetch_related("photos"))
+    # The card's own photos and documents; a report's photos show with it.
+    attachments = list(card.attachments.filter(report__isnull=True))
     return render(
         request,
         "tracking/detail.html",

@@ -306,3 +306,71 @@ def test_an_xlsx_file_imports():
 
 def test_the_mayors_office_cannot_import():
     assert logged_in(mayor_office()).get(IMPORT).status_code == 403
+
+
+def test_korean_headers_from_a_hand_made_cp949_sheet_import():
+    card = adopted_card()
+    browser = logged_in(clerk_of(card))
+    header = ("관리카드 번호", "단계", "메모", "계획 예산", "집행 예산", "목표일")
+    content = sheet([[card.pk, "계획수립", "설계 착수", "50,000,000", "", "2027-03-31"]], header)
+
+    response = preview(browser, content.encode("cp949"))
+    assert response.context["result"].rows[0].import_type == "update"
+    confirm(browser, response)
+
+    card.refresh_from_db()
+    assert (card.stage, card.planned_budget, str(card.target_date)) == (
+        CardStage.PLANNING,
+        50_000_000,
+        "2027-03-31",
+    )
+    assert card.events.get(kind=CardEventKind.STAGE_CHANGED).note == "설계 착수"
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_an_exported_card_sheet_edited_in_excel_imports_again(language):
+    from django.conf import settings
+
+    card = adopted_card()
+    browser = logged_in(clerk_of(card))
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    book = openpyxl.load_workbook(
+        io.BytesIO(export(browser, "managementcard", "1", CARD_FIELDS, "cardresource").content)
+    )
+    rows = list(book.active.values)
+    header = list(rows[0])
+    assert ("단계" in header) == (language == "ko")
+    edited = list(rows[1])
+    edited[header.index(rows[0][6])] = 80_000_000  # planned budget
+    edited[header.index(rows[0][8])] = "2027-06-30"  # target date
+    edited[header.index(rows[0][5])] = 99  # percent complete: a fact, not read
+    out = openpyxl.Workbook()
+    out.active.append(header)
+    out.active.append(edited)
+    buffer = io.BytesIO()
+    out.save(buffer)
+
+    response = preview(browser, buffer.getvalue(), name="cards.xlsx", file_format="1")
+    assert response.context["result"].rows[0].import_type == "update"
+    confirm(browser, response)
+
+    card.refresh_from_db()
+    assert (card.planned_budget, str(card.target_date), card.percent_complete) == (
+        80_000_000,
+        "2027-06-30",
+        None,
+    )
+    assert card.events.get(kind=CardEventKind.EDITED).actor == clerk_of(card)
+
+
+def test_the_same_column_twice_is_refused():
+    card = adopted_card()
+    before = snapshot()
+
+    response = preview(
+        logged_in(operator()),
+        sheet([[card.pk, card.pk, "planning"]], ("card_id", "관리카드 번호", "stage")),
+    )
+
+    assert "The file&#x27;s columns are not right" in response.content.decode()
+    assert snapshot() == before
