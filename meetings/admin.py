@@ -47,6 +47,18 @@ def _run_each(request, queryset, service, done: str) -> None:
             messages.success(request, done % {"item": obj, "result": result})
 
 
+def _decide_link(item, css_class="") -> str:
+    """The "record decision" link of a pending item, or, before the meeting
+    day (or once it can no longer be decided), why not: the link would only
+    lead to a refusal."""
+    if not item.is_pending:
+        return "—"
+    if refusal := meeting_rules.decide_refusal(item):
+        return format_html('<span class="help">{}</span>', refusal)
+    url = reverse("admin:meetings_realizationmeeting_decide", args=[item.meeting_id, item.pk])
+    return format_html('<a class="{}" href="{}">{}</a>', css_class, url, gettext("Record decision"))
+
+
 def _proposal_link(proposal):
     return format_html(
         '<a href="{}">#{} {}</a>',
@@ -227,10 +239,7 @@ class AgendaItemInline(admin.TabularInline):
 
     @admin.display(description=_("record"))
     def decide_link(self, item):
-        if not item.is_pending:
-            return "—"
-        url = reverse("admin:meetings_realizationmeeting_decide", args=[item.meeting_id, item.pk])
-        return format_html('<a class="button" href="{}">{}</a>', url, gettext("Record decision"))
+        return _decide_link(item, css_class="button")
 
 
 @admin.action(
@@ -463,10 +472,7 @@ class AgendaItemAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("record"))
     def decide_link(self, item):
-        if not item.is_pending:
-            return "—"
-        url = reverse("admin:meetings_realizationmeeting_decide", args=[item.meeting_id, item.pk])
-        return format_html('<a href="{}">{}</a>', url, gettext("Record decision"))
+        return _decide_link(item)
 
 
 # --- expert opinions ---------------------------------------------------------------------

@@ -210,15 +210,16 @@ class CardAttachmentForm(forms.ModelForm):
         return cleaned
 
 
-class CardAttachmentInline(admin.TabularInline):
+class CardAttachmentInline(admin.StackedInline):
     """Photos and documents of the card, with those sent with progress
     reports: added and removed here (through the services), never changed;
-    officials only on their own department's cards."""
+    officials only on their own department's cards. Stacked, so each input
+    has its own label (a table gives only column headers)."""
 
     model = CardAttachment
     form = CardAttachmentForm
-    fields = ["title", "photo", "document", "preview", "uploaded_by", "created_at"]
-    readonly_fields = ["preview", "uploaded_by", "created_at"]
+    fields = ["title", "photo", "document", "preview", "report", "uploaded_by", "created_at"]
+    readonly_fields = ["preview", "report", "uploaded_by", "created_at"]
     extra = 1
 
     def has_view_permission(self, request, obj=None):
@@ -532,7 +533,7 @@ class ProgressReportAdmin(ScopedExportMixin, admin.ModelAdmin):
     form = ProgressReportForm
     resource_classes = [ProgressReportResource]
     list_display = [
-        "card",
+        "report_label",
         "department",
         "period",
         "status",
@@ -581,6 +582,14 @@ class ProgressReportAdmin(ScopedExportMixin, admin.ModelAdmin):
                 for photo in photos
             ),
         )
+
+    @admin.display(description=_("progress report"), ordering="card__proposal__title")
+    def report_label(self, report):
+        # The period in the link text, so a card's reports differ in the list.
+        return gettext("Report %(period)d · %(title)s") % {
+            "period": report.period,
+            "title": report.card.proposal.title,
+        }
 
     @admin.display(description=_("responsible department"), ordering="card__department__name")
     def department(self, report):

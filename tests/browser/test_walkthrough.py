@@ -1,7 +1,6 @@
 """A new citizen signs up, proposes with a photo; a second member endorses and
 sees the count. Debian's Chromium driven by Playwright against the live server."""
 
-import os
 import re
 
 import pytest
@@ -10,30 +9,6 @@ from django.core import mail
 from tests.factories import CategoryFactory, UserFactory, image_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser():
-    # Playwright's sync API runs an event loop in this thread; the test's own
-    # ORM calls are safe because they do not overlap with it.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_sign_up_propose_with_photo_and_be_endorsed(browser, live_server, tmp_path, settings):

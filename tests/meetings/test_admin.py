@@ -402,3 +402,33 @@ def test_meetings_created_by_hand_need_an_operator():
 
     assert response.status_code == 403
     assert RealizationMeeting.objects.count() == 0
+
+
+def test_before_the_meeting_day_the_admin_says_when_instead_of_offering_the_button():
+    upcoming, today = meeting(days=10), meeting(days=-0.01)
+    (waiting,) = on_agenda(upcoming)
+    (ready,) = on_agenda(today)
+    client = admin_client(mayor_office())
+
+    before = client.get(f"{ADMIN}/realizationmeeting/{upcoming.pk}/change/").content.decode()
+    on_the_day = client.get(f"{ADMIN}/realizationmeeting/{today.pk}/change/").content.decode()
+    listing = client.get(f"{ADMIN}/agendaitem/").content.decode()
+
+    assert f"/decide/{waiting.pk}/" not in before
+    assert "Decisions can be recorded from the day of the meeting" in before
+    assert f"/decide/{ready.pk}/" in on_the_day
+    assert f"/decide/{waiting.pk}/" not in listing and f"/decide/{ready.pk}/" in listing
+
+
+def test_the_decision_choices_are_a_named_group():
+    target = meeting(days=-0.01)
+    (item,) = on_agenda(target)
+
+    page = admin_client(mayor_office()).get(
+        f"{ADMIN}/realizationmeeting/{target.pk}/decide/{item.pk}/"
+    )
+
+    html = page.content.decode()
+    group = html[html.index("<fieldset class=\"flex-container\"") :]
+    assert re.search(r"<legend[^>]*>\s*Decision", group)
+    assert group.index('name="decision"') < group.index("</fieldset>")
