@@ -162,9 +162,9 @@ def card_handoff(*, card: ManagementCard, user, to_official, note: str) -> Manag
     """Make `to_official` (an active official of the card's department)
     responsible for the card. Requires the operator or the head of the
     card's department. The card keeps its history, and its open progress
-    report requests go to the new official from now on (they are addressed
-    to whoever is responsible when they are sent); an internal `handoff`
-    history row names both officials. The previous official, the new one
+    report requests pass to the new official (they are sent the request
+    now; reminders go to whoever is responsible when they are sent); an
+    internal `handoff` history row names both officials. The previous official, the new one
     and the operators are told (`card_handoff`) once."""
     if not card_rules.can_hand_off_card(user, card):
         raise PermissionDenied
@@ -200,6 +200,16 @@ def card_handoff(*, card: ManagementCard, user, to_official, note: str) -> Manag
                 "note": note,
             },
         )
+        # The card's open report requests become the new official's: they
+        # get the request the previous official had (same key: once each).
+        for report in card.progress_reports.filter(status=ReportStatus.REQUESTED):
+            notify(
+                recipients=[to_official],
+                kind="report_requested",
+                key=f"report_requested:{report.pk}",
+                proposal=card.proposal,
+                params={"period": report.period, "deadline": report.due_date.isoformat()},
+            )
     return card
 
 

@@ -64,7 +64,10 @@ def test_an_open_report_request_follows_the_card_to_the_new_official():
     report = ProgressReport.objects.get(card=card)
 
     services.card_handoff(card=card, user=head, to_official=arriving, note="휴직")
-    # The reminder of the open request goes to whoever carries the card now.
+    # The new official is given the open request at once …
+    request = Notification.objects.get(kind="report_requested", recipient=arriving)
+    assert request.key == f"report_requested:{report.pk}"
+    # … and its reminder goes to whoever carries the card now.
     day_before = dt.datetime.combine(
         report.due_date - dt.timedelta(days=1), dt.time(9), tzinfo=ZoneInfo("Asia/Seoul")
     )
