@@ -74,6 +74,8 @@ class MemberSpec:
     role_en: str = "Citizen"
     nickname: str = ""
     department_code: str = ""
+    # Made the head (부서장) of department_code, if it has none.
+    heads_department: bool = False
     is_superuser: bool = False
     district: str = ""
     birth_year: int | None = None
@@ -131,9 +133,10 @@ DEMO_LOGINS: tuple[MemberSpec, ...] = (
         email=OFFICIAL_EMAIL,
         display_name="정민호",
         roles=frozenset({Role.OFFICIAL}),
-        role_ko="부서 담당자 (교통정책과)",
-        role_en="Department official (Transport Policy)",
+        role_ko="부서장 (교통정책과)",
+        role_en="Department head (Transport Policy)",
         department_code="transport-policy",
+        heads_department=True,
         birth_year=1982,
         gender="male",
     ),
@@ -669,6 +672,8 @@ REALIZED: tuple[Realized, ...] = (
 )
 
 REALIZED_TITLES: tuple[str, ...] = tuple(r.title for r in REALIZED)
+# How old the realized examples are (days): the oldest proposals of the demo.
+REALIZED_DAYS_AGO = (330, 420)
 
 # --- idea templates for the other proposals -----------------------------------------
 
@@ -2041,7 +2046,14 @@ def proposal_specs(count: int = PROPOSAL_COUNT) -> tuple[ProposalSpec, ...]:
                 district=realized.district,
                 tags=realized.tags,
                 author=realized.author,
-                days_ago=rng.randint(150, 350),
+                # Eleven to fourteen months old, so the first realization
+                # meeting (about nine months ago) can adopt them and their
+                # cards have most of a year of history. Drawn as before and
+                # rescaled, so the rest of the plan stays the same.
+                days_ago=REALIZED_DAYS_AGO[0]
+                + (rng.randint(150, 350) - 150)
+                * (REALIZED_DAYS_AGO[1] - REALIZED_DAYS_AGO[0])
+                // 200,
                 minute_of_day=_minute_of_day(rng),
                 endorsers=endorsers,
                 endorsed_at=_fractions(rng, len(endorsers)),

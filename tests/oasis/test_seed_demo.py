@@ -148,11 +148,21 @@ def test_full_seed_creates_the_demo_world():
     assert set(proposals.values_list("status", flat=True)) == set(ProposalStatus.values)
     from meetings.models import RealizationMeeting
 
-    past, upcoming = RealizationMeeting.objects.order_by("scheduled_at")
-    assert past.status == "held" and past.scheduled_at < timezone.now()
-    assert set(past.items.values_list("decision", flat=True)) == {"adopted", "held_over", "not_adopted"}
+    first, past, upcoming = RealizationMeeting.objects.order_by("scheduled_at")
+    assert [first.number, past.number, upcoming.number] == [1, 2, 3]
+    for meeting in (first, past):
+        assert meeting.status == "held" and meeting.scheduled_at < now
+        assert meeting.scheduled_at < meeting.held_at < now
+    assert (now - first.scheduled_at).days >= 240, "the first meeting was most of a year ago"
+    assert {"adopted", "not_adopted"} <= set(first.items.values_list("decision", flat=True))
+    assert set(past.items.values_list("decision", flat=True)) == {
+        "adopted",
+        "held_over",
+        "not_adopted",
+    }
     assert upcoming.status == "scheduled" and upcoming.scheduled_at > timezone.now()
     assert upcoming.items.count() >= 2
+    check_adopted_items(now)
     for proposal in withdrawn:
         event = proposal.events.get(kind=EventKind.STATUS_CHANGED)
         assert event.actor_id == proposal.author_id
@@ -178,6 +188,8 @@ def test_demo_logins_have_their_roles():
     assert official.role_names == {Role.OFFICIAL}
     assert official.department.name == "교통정책과"
     assert official.is_staff
+    # The transport department's head: may hand its adopted items over.
+    assert official.department.head == official
     assert user(demo_data.OFFICIAL2_EMAIL).department.code == "climate-environment-policy"
     operator = user(demo_data.OPERATOR_EMAIL)
     assert operator.has_role(Role.OPERATOR) and operator.is_staff and operator.is_superuser
@@ -271,3 +283,90 @@ def test_print_demo_logins_warns_before_the_seed():
     out = io.StringIO()
     call_command("print_demo_logins", stdout=out)
     assert "run `python manage.py seed_demo`" in out.getvalue()
+
+
+def check_adopted_items(now):
+    """The adopted items' management cards show every stage and case."""
+    from meetings.models import AgendaItem
+    from tracking.models import (
+        CardAttachment,
+        CardEvent,
+        CardStage,
+        ManagementCard,
+        ProgressReport,
+        ReportStatus,
+    )
+    from tracking.selectors import (
+        cards_without_owner,
+        dashboard_by_department,
+        overdue_reports,
+        public_cards,
+    )
+
+    cards = ManagementCard.objects.all()
+    assert cards.count() == AgendaItem.objects.filter(decision="adopted").count()
+    # every stage
+    assert set(cards.values_list("stage", flat=True)) == set(CardStage.values)
+    assert set(public_cards().values_list("stage", flat=True)) == set(CardStage.values)
+    # a completed card with photos (shown as "what was realised") and reports reaching 100%
+    completed = cards.get(stage=CardStage.COMPLETED)
+    assert completed.percent_complete == 100
+    assert completed.attachments.filter(kind="photo").count() >= 2
+    percents = list(
+        completed.progress_reports.filter(status=ReportStatus.SUBMITTED)
+        .order_by("period")
+        .values_list("percent_complete", flat=True)
+    )
+    assert len(percents) >= 3 and percents == sorted(percents) and percents[-1] == 100
+    # cards under way with submitted reports
+    assert ProgressReport.objects.filter(
+        card__stage=CardStage.IN_PROGRESS, status=ReportStatus.SUBMITTED
+    ).exists()
+    # a suspended card with its reason, in its history too
+    suspended = cards.get(stage=CardStage.SUSPENDED)
+    assert len(suspended.suspended_reason) > 20
+    assert suspended.events.filter(to_stage=CardStage.SUSPENDED, note=suspended.suspended_reason)
+    # an overdue report the operators were told about, and a card nobody carries
+    overdue = overdue_reports(now=now)
+    assert overdue.exists()
+    assert not overdue.filter(escalated_at__isnull=True).exists()
+    ownerless = list(cards_without_owner())
+    assert ownerless and ownerless[0].progress_reports.filter(escalated_at__isnull=False).exists()
+    # the dashboard counts them all, one stalled card among them
+    rows = dashboard_by_department(now=now)
+    for column in ("open", "overdue", "stalled", "completed"):
+        assert sum(row[column] for row in rows) >= 1, column
+    # nothing is dated in the future, and every history reads in order
+    for model, fields in (
+        (ManagementCard, ("created_at", "updated_at", "stage_changed_at")),
+        (CardEvent, ("created_at",)),
+        (CardAttachment, ("created_at",)),
+        (ProgressReport, ("requested_at", "submitted_at", "reminded_at", "escalated_at")),
+        (ProposalEvent, ("created_at",)),
+    ):
+        for name in fields:
+            assert not model.objects.filter(**{f"{name}__gt": now}).exists(), (model, name)
+    for card in cards:
+        opened = card.agenda_item.meeting.scheduled_at
+        assert card.created_at == opened == card.agenda_item.decided_at
+        events = list(card.events.order_by("created_at", "pk"))
+        assert events[0].kind == "opened"
+        assert all(e.created_at >= opened for e in events)
+        assert card.stage_changed_at == max(
+            [opened] + [e.created_at for e in events if e.kind == "stage_changed"]
+        )
+        previous = opened
+        for report in card.progress_reports.order_by("period"):
+            assert report.requested_at > previous
+            assert report.due_date == timezone.localdate(report.requested_at) + timezone.timedelta(
+                days=14
+            )
+            if report.submitted_at:
+                assert report.requested_at < report.submitted_at
+            if report.escalated_at:
+                assert report.status == ReportStatus.REQUESTED
+                assert timezone.localdate(report.escalated_at) > report.due_date
+            previous = report.requested_at
+        timeline = card.proposal.events.filter(kind="card_stage_changed")
+        assert timeline.count() == card.events.filter(kind="stage_changed").count()
+        assert all(e.created_at >= opened for e in timeline)

@@ -210,11 +210,10 @@ class DemoSeeder:
             taken_nicknames.add(nickname.lower())
             # allauth lets only verified addresses log in.
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-            user_set_roles(
-                user=user,
-                roles=set(spec.roles),
-                department=departments.get(spec.department_code) if spec.department_code else None,
-            )
+            department = departments.get(spec.department_code) if spec.department_code else None
+            user_set_roles(user=user, roles=set(spec.roles), department=department)
+            if spec.heads_department and department is not None:
+                Department.objects.filter(pk=department.pk, head__isnull=True).update(head=user)
             if spec.is_superuser:
                 user.is_superuser = True
                 user.save(update_fields=["is_superuser"])
