@@ -352,7 +352,9 @@ def report_request_due(*, now: dt.datetime | None = None) -> int:
     requested = 0
     cards = (
         ManagementCard.objects.exclude(stage=CardStage.COMPLETED)
-        .filter(created_at__lte=_add_months(now, -REPORT_EVERY_MONTHS))
+        # A cheap bound only: two calendar months are at least 59 days (31
+        # December → 28 February); report_next_request_at decides below.
+        .filter(created_at__lte=now - dt.timedelta(days=58))
         .select_related("proposal", "department", "responsible_official")
         .order_by("id")
     )
@@ -590,8 +592,9 @@ def report_submit(
         if spent_budget is not None and card.spent_budget != spent_budget:
             changes["spent_budget"] = [_as_text(card.spent_budget), _as_text(spent_budget)]
             card.spent_budget = spent_budget
-        if changes:
-            card.save(update_fields=[*changes, "updated_at"])
+        # Saved even with nothing changed: a report is news on the card
+        # (the tracker's "updated" date).
+        card.save(update_fields=[*changes, "updated_at"])
         for n, clean_photo in enumerate(clean_photos, start=1):
             _store_attachment(
                 card=card,

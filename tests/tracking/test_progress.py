@@ -17,7 +17,7 @@ from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
 from proposals.models import Follow
 from tests.factories import DepartmentFactory, UserFactory, official, operator
 from tracking import services, tasks
-from tracking.models import CardEvent, CardStage, ProgressReport, ReportStatus
+from tracking.models import CardEvent, CardStage, ManagementCard, ProgressReport, ReportStatus
 
 from .helpers import adopted_card, at_stage, clerk_of
 
@@ -74,6 +74,29 @@ def test_a_report_is_requested_two_months_after_opening_then_every_two_months(
         assert services.report_request_due() == 0
     assert list(card.progress_reports.values_list("period", flat=True)) == [1, 2]
     assert len(told("report_requested")) == 2
+
+
+def test_a_card_opened_on_the_31st_is_asked_on_the_last_day_two_months_on():
+    with at(2024, 12, 31, 10, 0):
+        card = adopted_card()
+    with at(2025, 2, 28, 9, 59):
+        assert services.report_request_due() == 0
+    with at(2025, 2, 28, 10, 0):
+        assert services.report_request_due() == 1
+    assert card.progress_reports.get().due_date == dt.date(2025, 3, 14)
+
+
+def test_a_report_that_changes_no_number_still_marks_the_card_updated(opened):
+    card, clerk = opened["card"], opened["clerk"]
+    with at(2025, 3, 10, 10, 0):
+        services.report_request_due()
+    # As it stood before: no percent or budget the report would change.
+    ManagementCard.objects.filter(pk=card.pk).update(percent_complete=0)
+    with at(2025, 3, 12, 15, 0):
+        report = card.progress_reports.get()
+        services.report_submit(report=report, user=clerk, done="현장 확인", percent=0)
+    card.refresh_from_db()
+    assert card.updated_at == dt.datetime(2025, 3, 12, 15, 0, tzinfo=SEOUL)
 
 
 def test_without_a_responsible_official_the_departments_officials_are_asked(opened):
