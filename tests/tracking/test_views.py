@@ -110,3 +110,33 @@ def test_the_card_page_shows_decision_budget_and_public_history_in_order(client)
 
 def test_an_unknown_card_is_404(client):
     assert client.get("/adopted/999999/").status_code == 404
+
+
+def test_the_card_page_runs_the_same_queries_whatever_its_reports_and_photos(client):
+    from tests.factories import image_file
+
+    card = at_stage(CardStage.IN_PROGRESS)
+    clerk = clerk_of(card)
+
+    def report(percent, photos=0):
+        services.report_request_due(now=services.report_next_request_at(card))
+        services.report_submit(
+            report=card.progress_reports.order_by("-period").first(),
+            user=clerk,
+            done="공사 진행",
+            percent=percent,
+            photos=[image_file(f"{n}.jpg") for n in range(photos)],
+        )
+
+    report(20, photos=1)
+    services.card_attach(card=card, user=clerk, title="현장", photo=image_file())
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(f"/adopted/{card.pk}/").status_code == 200
+    for percent in (40, 60, 80):
+        report(percent, photos=2)
+    services.card_attach(card=card, user=clerk, title="현장 2", photo=image_file())
+    with CaptureQueriesContext(connection) as more:
+        response = client.get(f"/adopted/{card.pk}/")
+
+    assert response.content.decode().count('data-testid="card-report"') == 4
+    assert len(more.captured_queries) == len(few.captured_queries)
