@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from oasis.admin_utils import ReadOnlyInlineMixin
@@ -33,7 +33,7 @@ close_debates = moderation_action(
         "These debates will stop taking stances and arguments now. If a debate has not "
         "reached its end, the reason you give is shown on its page and timeline."
     ),
-    submit_label=_("Close"),
+    submit_label=pgettext_lazy("debate", "Close"),
     service=lambda d, user, reason: services.debate_close(debate=d, actor=user, reason=reason),
     done=ngettext_lazy("%(count)d debate was closed.", "%(count)d debates were closed.", "count"),
 )

@@ -59,6 +59,20 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Code called outside a request (services, tasks) speaks English in
+    tests, whatever ran before: a request's LocaleMiddleware leaves its
+    language active in the thread, so without this a test's messages would
+    depend on the tests before it. Pages still follow their cookie or
+    Accept-Language, and texts for the record stay Korean (for_the_record)."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Factories hash a password for every member; PBKDF2 takes a quarter of a
     second each, MD5 nothing. Hashing itself is Django's concern, not ours."""

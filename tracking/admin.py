@@ -13,6 +13,7 @@ with a warning."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, Case, Value, When
 from django.shortcuts import redirect
@@ -32,7 +33,14 @@ from proposals.resources import ExcelFriendlyCSV
 from . import rules as card_rules
 from . import selectors, services
 from .forms import HandoffForm, ProgressReportForm, StageChangeForm
-from .models import CardAttachment, CardEvent, ManagementCard, ProgressReport, ReportStatus
+from .models import (
+    STAGE_TRANSITIONS,
+    CardAttachment,
+    CardEvent,
+    ManagementCard,
+    ProgressReport,
+    ReportStatus,
+)
 from .resources import CardResource, CardUpdateResource, ProgressReportResource
 
 # CSV files from Korean Windows Excel are often CP949, not UTF-8.
@@ -117,7 +125,12 @@ def change_stage(modeladmin, request, queryset):
         request,
         queryset,
         action="change_stage",
-        form=StageChangeForm(request.POST if "apply" in request.POST else None),
+        form=StageChangeForm(
+            request.POST if "apply" in request.POST else None,
+            # One card: offer only where it can go; several: every stage,
+            # and a card that cannot go there is skipped with its reason.
+            stages=STAGE_TRANSITIONS[queryset[0].stage] if len(queryset) == 1 else None,
+        ),
         title=_("Change the stage"),
         intro=_(
             "Stages go review → planning → in progress → completed. Any stage before "
@@ -140,13 +153,17 @@ def change_stage(modeladmin, request, queryset):
 )
 def hand_off(modeladmin, request, queryset):
     departments = {card.department_id for card in queryset}
+    owners = {card.responsible_official_id for card in queryset}
     return _with_note(
         modeladmin,
         request,
         queryset,
         action="hand_off",
         form=HandoffForm(
-            request.POST if "apply" in request.POST else None, departments=departments
+            request.POST if "apply" in request.POST else None,
+            departments=departments,
+            # The one current owner of the selected cards is no choice.
+            exclude=owners if len(owners) == 1 else (),
         ),
         title=_("Hand cards to another official"),
         intro=_(
@@ -218,8 +235,8 @@ class CardAttachmentInline(admin.StackedInline):
 
     model = CardAttachment
     form = CardAttachmentForm
-    fields = ["title", "photo", "document", "preview", "report", "uploaded_by", "created_at"]
-    readonly_fields = ["preview", "report", "uploaded_by", "created_at"]
+    fields = ["title", "photo", "document", "report", "uploaded_by", "created_at"]
+    readonly_fields = ["report", "uploaded_by", "created_at"]
     extra = 1
 
     def has_view_permission(self, request, obj=None):
@@ -236,17 +253,23 @@ class CardAttachmentInline(admin.StackedInline):
         # history row of what went.
         return obj is not None and card_rules.can_change_card(request.user, obj)
 
-    @admin.display(description=_("file"))
-    def preview(self, item):
-        if item.pk is None:
+    # A new row's `photo` and `document` are the form's upload fields; an
+    # existing (read-only) row shows its file under the same names.
+    @admin.display(description=_("photo"))
+    def photo(self, item):
+        if item.pk is None or not item.is_photo:
             return "—"
-        if item.is_photo:
-            return format_html(
-                '<a href="{}"><img src="{}" alt="{}" style="max-height:60px"></a>',
-                item.get_absolute_url(),
-                item.get_thumbnail_url(),
-                item.title,
-            )
+        return format_html(
+            '<a href="{}"><img src="{}" alt="{}" style="max-height:60px"></a>',
+            item.get_absolute_url(),
+            item.get_thumbnail_url(),
+            item.title,
+        )
+
+    @admin.display(description=_("document"))
+    def document(self, item):
+        if item.pk is None or item.is_photo:
+            return "—"
         return format_html('<a href="{}">{}</a>', item.get_absolute_url(), item.original_name)
 
 
@@ -289,6 +312,12 @@ class ManagementCardAdmin(ImportMixin, ScopedExportMixin, admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
+
+    def get_list_filter(self, request):
+        # An official sees one department: no department filter to offer.
+        if user_is_official(request.user) and not user_is_operator(request.user):
+            return ["stage"]
+        return self.list_filter
 
     def get_queryset(self, request):
         queryset = selectors.cards_visible_to(request.user)
@@ -440,6 +469,18 @@ class ManagementCardAdmin(ImportMixin, ScopedExportMixin, admin.ModelAdmin):
             )
         return super().process_result(result, request)
 
+    def add_success_message(self, result, request):
+        # import-export's own message is not translated into Korean.
+        messages.success(
+            request,
+            ngettext(
+                "Import finished: %(count)d card updated, %(skipped)d rows without changes.",
+                "Import finished: %(count)d cards updated, %(skipped)d rows without changes.",
+                result.totals["update"],
+            )
+            % {"count": result.totals["update"], "skipped": result.totals["skip"]},
+        )
+
     def generate_log_entries(self, result, request):
         # The card history (CardEvent) is the record; no admin LogEntry rows.
         return None
@@ -561,7 +602,11 @@ class ProgressReportAdmin(ScopedExportMixin, admin.ModelAdmin):
     fields = INFO + EDIT
 
     def get_queryset(self, request):
-        return selectors.reports_visible_to(request.user).prefetch_related("photos")
+        return (
+            selectors.reports_visible_to(request.user)
+            .select_related("card__proposal")
+            .prefetch_related("photos")
+        )
 
     def get_fields(self, request, obj=None):
         # A requested report takes new photos; a submitted one shows its own.
@@ -586,10 +631,23 @@ class ProgressReportAdmin(ScopedExportMixin, admin.ModelAdmin):
     @admin.display(description=_("progress report"), ordering="card__proposal__title")
     def report_label(self, report):
         # The period in the link text, so a card's reports differ in the list.
-        return gettext("Report %(period)d · %(title)s") % {
-            "period": report.period,
-            "title": report.card.proposal.title,
-        }
+        return str(report)
+
+    def get_list_filter(self, request):
+        # An official sees one department: no department filter to offer.
+        if user_is_official(request.user) and not user_is_operator(request.user):
+            return ["status"]
+        return self.list_filter
+
+    def response_change(self, request, obj):
+        if IS_POPUP_VAR in request.POST or not obj.is_submitted:
+            return super().response_change(request, obj)
+        self.message_user(
+            request,
+            gettext("%(report)s is submitted. Thank you.") % {"report": obj},
+            messages.SUCCESS,
+        )
+        return redirect(reverse("admin:tracking_progressreport_changelist"))
 
     @admin.display(description=_("responsible department"), ordering="card__department__name")
     def department(self, report):

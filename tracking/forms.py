@@ -29,6 +29,14 @@ class StageChangeForm(forms.Form):
         )
     )
 
+    def __init__(self, *args, stages=None, **kwargs):
+        """`stages`: the only stages to offer (those one card can reach)."""
+        super().__init__(*args, **kwargs)
+        if stages is not None:
+            self.fields["to_stage"].choices = [
+                (value, label) for value, label in CardStage.choices if value in stages
+            ]
+
 
 class HandoffForm(forms.Form):
     to_official = forms.ModelChoiceField(
@@ -38,17 +46,27 @@ class HandoffForm(forms.Form):
     )
     note = NoteField(help_text=_("Kept on the card's internal history."))
 
-    def __init__(self, *args, departments=None, **kwargs):
+    def __init__(self, *args, departments=None, exclude=(), **kwargs):
         super().__init__(*args, **kwargs)
         officials = User.objects.filter(is_active=True, groups__name=Role.OFFICIAL).distinct()
         if departments is not None:
             officials = officials.filter(department__in=departments)
+        officials = officials.exclude(pk__in=[pk for pk in exclude if pk])
         self.fields["to_official"].queryset = officials.select_related("department").order_by(
             "department__name", "display_name", "pk"
         )
+        # Staff choose among colleagues: their names and e-mail, not the
+        # masked public name.
         self.fields["to_official"].label_from_instance = lambda user: (
-            f"{user} ({user.department.name})" if user.department_id else str(user)
+            f"{user.display_name or user.email} <{user.email}> ({user.department.name})"
+            if user.department_id
+            else user.email
         )
+        if not officials.exists():
+            self.fields["to_official"].help_text = _(
+                "There is no other active official in the card's department. "
+                "Ask the operator to give an official the department first."
+            )
 
 
 class ProgressReportForm(forms.ModelForm):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from proposals.models import _unguessable
@@ -283,7 +284,10 @@ class ProgressReport(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.card} · {self.period}"
+        return gettext("Report %(period)d · %(title)s") % {
+            "period": self.period,
+            "title": self.card.proposal.title if self.card_id else "",
+        }
 
     @property
     def is_submitted(self) -> bool:

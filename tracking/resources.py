@@ -175,6 +175,15 @@ class ProgressReportResource(EscapedResource):
 
 IMPORT_COLUMNS = ("card_id", "stage", "note", "planned_budget", "spent_budget", "target_date")
 REQUIRED_COLUMNS = ("card_id",)
+# The columns as the import pages name them, in the page's language.
+IMPORT_LABELS = {
+    "card_id": _("card number"),
+    "stage": _("stage"),
+    "note": _("note"),
+    "planned_budget": _("planned budget"),
+    "spent_budget": _("spent budget"),
+    "target_date": _("target date"),
+}
 
 # Other names a header may have: plain Korean ones for sheets made by hand,
 # and those of the card export (CardResource, in either language), so an
@@ -208,6 +217,8 @@ def import_header_names() -> tuple[dict[str, str], set[str]]:
     fields = CardResource().fields
     for language in ("ko", "en"):
         with translation.override(language):
+            for column, label in IMPORT_LABELS.items():
+                names.setdefault(str(label), column)
             for field, column in EXPORT_NAMES.items():
                 names.setdefault(str(fields[field].column_name), column)
             ignored.update(str(fields[field].column_name) for field in EXPORT_ONLY)
@@ -230,7 +241,7 @@ class StageWidget(widgets.Widget):
                         return stage.value
         raise ValueError(
             gettext("“%(value)s” is not a stage. Use one of: %(stages)s.")
-            % {"value": text, "stages": ", ".join(CardStage.values)}
+            % {"value": text, "stages": ", ".join(str(label) for label in CardStage.labels)}
         )
 
     def render(self, value, obj=None, **kwargs):
@@ -315,6 +326,10 @@ class CardUpdateResource(resources.ModelResource):
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        # Pages and previews name the columns in the user's language;
+        # before_import maps whatever the file's headers are onto these.
+        for name, field in self.fields.items():
+            field.column_name = str(IMPORT_LABELS[name])
 
     @classmethod
     def get_display_name(cls):
@@ -338,19 +353,22 @@ class CardUpdateResource(resources.ModelResource):
             dataset.wipe()  # no row is tried
             raise ValueError(
                 gettext(
-                    "The file's columns are not right. Expected the header row "
-                    "%(expected)s (card_id and at least one more); found %(found)s."
+                    "The file's columns are not right. Expected a header row with "
+                    "%(expected)s (the card number and at least one more); found %(found)s."
                 )
                 % {
-                    "expected": ", ".join(IMPORT_COLUMNS),
+                    "expected": ", ".join(
+                        f"{IMPORT_LABELS[column]} ({column})" for column in IMPORT_COLUMNS
+                    ),
                     "found": found or gettext("no header row"),
                 }
             )
-        dataset.headers = headers
+        dataset.headers = [self.fields[column].column_name for column in headers]
 
     def init_instance(self, row=None):
         raise ValueError(
-            gettext("There is no management card #%(id)s.") % {"id": (row or {}).get("card_id")}
+            gettext("There is no management card #%(id)s.")
+            % {"id": (row or {}).get(self.fields["card_id"].column_name)}
         )
 
     def after_init_instance(self, instance, new, row, **kwargs):
@@ -376,8 +394,9 @@ class CardUpdateResource(resources.ModelResource):
     def save_instance(self, instance, is_create, row, **kwargs):
         """Write through the services, never instance.save()."""
         current = ManagementCard.objects.get(pk=instance.pk)
+        stage_changed = instance.stage != current.stage
         try:
-            if instance.stage != current.stage:
+            if stage_changed:
                 current = services.card_change_stage(
                     card=current,
                     user=self.user,
@@ -395,6 +414,9 @@ class CardUpdateResource(resources.ModelResource):
                     planned_budget=instance.planned_budget,
                     spent_budget=instance.spent_budget,
                     target_date=instance.target_date,
+                    # The row's note explains the edit unless it went with a
+                    # stage change (where it is already on the history).
+                    note="" if stage_changed else instance.import_note or "",
                 )
         except PermissionDenied:
             raise ValidationError(

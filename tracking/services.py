@@ -246,14 +246,21 @@ def _date(value, field: str) -> dt.date | None:
 
 
 def card_update(
-    *, card: ManagementCard, user, planned_budget=None, spent_budget=None, target_date=None
+    *,
+    card: ManagementCard,
+    user,
+    planned_budget=None,
+    spent_budget=None,
+    target_date=None,
+    note: str = "",
 ) -> ManagementCard:
     """Set the card's planned and spent budget (whole won, not negative;
     empty for "not known") and target date. Requires the operator or an
     official of the card's department. Every value is checked before
     anything is written; a bad one raises ValidationError naming its field.
     Writes only the fields that changed and an `edited` history row listing
-    them (old and new); nothing if nothing changed."""
+    them (old and new) with the optional `note` (why); nothing if nothing
+    changed."""
     if not card_rules.can_change_card(user, card):
         raise PermissionDenied
     errors = {}
@@ -267,6 +274,9 @@ def card_update(
             values[field] = clean(value, field)
         except ValidationError as exc:
             errors.update(exc.message_dict)
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        errors["note"] = [_("Please keep it within %(n)d characters.") % {"n": NOTE_MAX_LENGTH}]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -286,15 +296,23 @@ def card_update(
             kind=CardEventKind.EDITED,
             actor=user,
             changes=changes,
-            note=for_the_record(
-                lambda: (
-                    _("Changed: %(fields)s.")
-                    % {
-                        "fields": ", ".join(
-                            str(ManagementCard._meta.get_field(field).verbose_name)
-                            for field in changes
-                        )
-                    }
+            note=" ".join(
+                filter(
+                    None,
+                    [
+                        for_the_record(
+                            lambda: (
+                                _("Changed: %(fields)s.")
+                                % {
+                                    "fields": ", ".join(
+                                        str(ManagementCard._meta.get_field(field).verbose_name)
+                                        for field in changes
+                                    )
+                                }
+                            )
+                        ),
+                        note,
+                    ],
                 )
             ),
         )
@@ -484,8 +502,7 @@ def report_photos_check(photos) -> list:
         try:
             clean.append(uploads.clean_photo(photo))
         except ValidationError as exc:
-            name = getattr(photo, "name", "") or ""
-            messages.extend(f"{name}: {message}" if name else message for message in exc.messages)
+            messages.extend(exc.messages)  # each names its file
     if messages:
         raise ValidationError({"photos": messages})
     return clean

@@ -28,3 +28,13 @@ def browser():
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def role_groups(transactional_db):
+    """The roles' groups and permissions, as the data migrations made them.
+    A transactional test before this one (any live-server test) flushes the
+    database when it ends, migration data included, so put them back."""
+    from accounts.permissions import sync_role_groups
+
+    sync_role_groups()

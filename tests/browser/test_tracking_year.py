@@ -100,7 +100,9 @@ def submit_requested_report(page, url, period, photo=None):
     Admin.saved(page)
 
 
-def test_an_official_keeps_a_card_up_to_date_for_a_year(browser, live_server, settings, tmp_path):
+def test_an_official_keeps_a_card_up_to_date_for_a_year(
+    browser, live_server, role_groups, settings, tmp_path
+):
     settings.LANGUAGE_CODE = "ko"
     url = live_server.url
     photo = tmp_path / "boardwalk.jpg"
@@ -123,7 +125,9 @@ def test_an_official_keeps_a_card_up_to_date_for_a_year(browser, live_server, se
                 label="선택한 관리카드를 다른 담당자에게 넘기기 (메모 입력)"
             )
             page.get_by_role("button", name="실행").click()
-            page.get_by_label("새 담당자").select_option(label=f"{clerk} (보행정책과)")
+            page.get_by_label("새 담당자").select_option(
+                label="김담당 <clerk@example.com> (보행정책과)"
+            )
             page.get_by_label("메모").fill("보행정책과 김담당 주무관이 맡습니다.")
             page.get_by_role("button", name="인계하기").click()
             Admin.saved(page)

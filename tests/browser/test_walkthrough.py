@@ -33,7 +33,9 @@ def test_sign_up_propose_with_photo_and_be_endorsed(browser, live_server, tmp_pa
     # Logged in, they propose an idea with a photo.
     page.goto(f"{live_server.url}/proposals/new/")
     page.get_by_label("제목").fill("걷고 싶은 한강다리")
-    page.get_by_label("제안 내용").fill("한강 다리의 보행로를 넓히고 쉼터를 만들어 걷고 싶은 다리로 바꿔 주세요.")
+    page.get_by_label("제안 내용").fill(
+        "한강 다리의 보행로를 넓히고 쉼터를 만들어 걷고 싶은 다리로 바꿔 주세요."
+    )
     page.get_by_label("정책 분야").select_option(label="교통")
     page.get_by_label("사진").set_input_files(str(photo))
     page.get_by_role("button", name="제안 올리기").click()

@@ -39,7 +39,10 @@ def test_compiled_catalogue_is_up_to_date():
     source = set()
     for block in _entries():
         match = re.search(r'^msgid "(.*)"((?:\n".*")*)', block, re.M)
-        source.add(match.group(1) + "".join(re.findall(r'"(.*)"', match.group(2) or "")))
+        msgid = match.group(1) + "".join(re.findall(r'"(.*)"', match.group(2) or ""))
+        # A msgid with a context (pgettext) is compiled as "context\x04msgid".
+        context = re.search(r'^msgctxt "(.*)"', block, re.M)
+        source.add(f"{context.group(1)}\x04{msgid}" if context else msgid)
     # msgids are C-escaped in the .po file; compare on the unescaped text
     source = {s.encode().decode("unicode_escape").encode("latin-1").decode("utf-8") for s in source}
     assert source - compiled == set(), "run `make messages` (or recompile the .mo)"

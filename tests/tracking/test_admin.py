@@ -10,9 +10,9 @@ from django.urls import reverse
 from tests.factories import official, operator
 from tests.meetings.helpers import mayor_office
 from tracking import services
-from tracking.models import CardEvent, ManagementCard
+from tracking.models import CardEvent, CardStage, ManagementCard
 
-from .helpers import adopted_card, clerk_of, logged_in
+from .helpers import adopted_card, at_stage, clerk_of, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -139,13 +139,14 @@ def test_an_official_changes_the_stage_through_the_action_with_a_note():
 
 def test_a_refused_transition_in_the_action_is_skipped_with_its_reason():
     card = adopted_card()
+    under_way = at_stage(CardStage.IN_PROGRESS)
     browser = logged_in(operator())
 
     response = browser.post(
         LIST,
         {
             "action": "change_stage",
-            "_selected_action": [card.pk],
+            "_selected_action": [card.pk, under_way.pk],
             "apply": "yes",
             "to_stage": "completed",
             "note": "완료",
@@ -154,8 +155,25 @@ def test_a_refused_transition_in_the_action_is_skipped_with_its_reason():
     )
 
     card.refresh_from_db()
-    assert card.stage == "review"
+    under_way.refresh_from_db()
+    assert (card.stage, under_way.stage) == ("review", "completed")
     assert any("Skipped" in message for message in flashes(response))
+
+
+def test_for_one_card_the_action_offers_only_the_stages_it_can_reach():
+    card = adopted_card()
+    browser = logged_in(operator())
+    data = {"action": "change_stage", "_selected_action": [card.pk]}
+
+    form = browser.post(LIST, data).context["form"]
+    assert [value for value, _ in form.fields["to_stage"].choices] == ["planning", "suspended"]
+
+    refused = browser.post(LIST, {**data, "apply": "yes", "to_stage": "completed", "note": "끝"})
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["to_stage"]
+    assert refused.context["form"]["note"].value() == "끝"  # what was typed stays
+    card.refresh_from_db()
+    assert card.stage == "review"
 
 
 def test_the_operator_hands_over_through_the_action_and_officials_may_not():

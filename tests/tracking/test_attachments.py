@@ -186,3 +186,17 @@ def test_the_admin_inline_attaches_through_the_service():
     response = client.post(url, data)
     assert response.status_code == 200
     assert CardAttachment.objects.count() == 1
+
+
+def test_the_card_page_in_the_admin_shows_existing_files_not_empty_fields():
+    card = adopted_card()
+    clerk = clerk_of(card)
+    photo = services.card_attach(card=card, user=clerk, title="현장", photo=image_file())
+    document = services.card_attach(card=card, user=clerk, title="설계도", document=pdf_file())
+
+    html = logged_in(clerk).get(f"/admin/tracking/managementcard/{card.pk}/change/")
+    html = html.content.decode()
+
+    assert photo.get_thumbnail_url() in html
+    assert f'href="{document.get_absolute_url()}">plan.pdf</a>' in html
+    assert "None" not in html.split('id="attachments-group"')[1].split("</fieldset>")[0]

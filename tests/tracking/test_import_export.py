@@ -374,3 +374,28 @@ def test_the_same_column_twice_is_refused():
 
     assert "The file&#x27;s columns are not right" in response.content.decode()
     assert snapshot() == before
+
+
+def test_a_rows_note_explains_a_budget_change_and_the_result_is_reported():
+    card = adopted_card()
+    browser = logged_in(clerk_of(card))
+    response = preview(browser, sheet([[card.pk, "", "보관함 20곳 설치 완료", "4500000", ""]]))
+
+    done = browser.get(confirm(browser, response).url)
+
+    edited = card.events.get(kind=CardEventKind.EDITED)
+    assert "보관함 20곳 설치 완료" in edited.note
+    assert "Import finished: 1 card updated, 0 rows without changes." in done.content.decode()
+
+
+def test_the_import_page_names_the_columns_and_stages_in_korean():
+    from django.conf import settings
+
+    card = adopted_card()
+    browser = logged_in(operator())
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+
+    page = browser.get(IMPORT).content.decode()
+    assert "관리카드 번호, 단계, 메모, 계획 예산, 집행 예산, 목표일" in page
+    refused = preview(browser, sheet([[card.pk, "끝남", "메모", "", ""]])).content.decode()
+    assert "검토, 계획수립, 실행중, 완료, 중단" in refused

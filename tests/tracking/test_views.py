@@ -140,3 +140,25 @@ def test_the_card_page_runs_the_same_queries_whatever_its_reports_and_photos(cli
 
     assert response.content.decode().count('data-testid="card-report"') == 4
     assert len(more.captured_queries) == len(few.captured_queries)
+
+
+def test_the_proposal_page_shows_the_adopted_items_progress_and_links_to_its_card(client):
+    card = at_stage(CardStage.IN_PROGRESS)
+    services.report_request_due(now=services.report_next_request_at(card))
+    services.report_submit(
+        report=card.progress_reports.get(), user=clerk_of(card), done="공사 시작", percent=25
+    )
+    client.cookies["django_language"] = "en"
+
+    html = client.get(card.proposal.get_absolute_url()).content.decode()
+
+    panel = html.split('data-testid="card-panel"')[1].split("</section>")[0]
+    assert "In progress" in panel and "25% complete" in panel
+    assert f'href="/adopted/{card.pk}/"' in panel
+
+
+def test_a_proposal_not_adopted_has_no_card_panel(client):
+    from tests.factories import ProposalFactory
+
+    proposal = ProposalFactory()
+    assert 'data-testid="card-panel"' not in client.get(proposal.get_absolute_url()).content.decode()
