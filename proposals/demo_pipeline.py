@@ -133,24 +133,26 @@ def _staff() -> Staff:
     by_email = {u.email: u for u in User.objects.filter(email__endswith="@demo.oasis.kr")}
     officials = {}
     password = by_email[DEMO_PASSWORD_USER].password
-    for department in Department.objects.all():
-        official = User.objects.filter(
-            department=department, groups__name=Role.OFFICIAL, is_active=True
-        ).first()
-        if official is None:
-            # Every department that may get a proposal has a demo official.
-            email = f"official.{department.code}@demo.oasis.kr"
-            official, _created = User.objects.get_or_create(
-                email=email,
-                defaults={"display_name": f"{department.name} 담당", "password": password},
-            )
-            from allauth.account.models import EmailAddress
+    from allauth.account.models import EmailAddress
 
-            EmailAddress.objects.get_or_create(
-                user=official, email=email, defaults={"verified": True, "primary": True}
-            )
-            user_set_roles(user=official, roles={Role.OFFICIAL}, department=department)
-        officials[department.pk] = official
+    for department in Department.objects.order_by("pk"):
+        official = (
+            User.objects.filter(department=department, groups__name=Role.OFFICIAL, is_active=True)
+            .order_by("pk")
+            .first()
+        )
+        # Every department has a demo official of its own, also one with a
+        # named demo login, so its head has someone to hand a card to.
+        email = f"official.{department.code}@demo.oasis.kr"
+        colleague, _created = User.objects.get_or_create(
+            email=email,
+            defaults={"display_name": f"{department.name} 담당", "password": password},
+        )
+        EmailAddress.objects.get_or_create(
+            user=colleague, email=email, defaults={"verified": True, "primary": True}
+        )
+        user_set_roles(user=colleague, roles={Role.OFFICIAL}, department=department)
+        officials[department.pk] = official or colleague
     return Staff(
         operator=by_email["operator@demo.oasis.kr"],
         mayor=by_email["mayor@demo.oasis.kr"],

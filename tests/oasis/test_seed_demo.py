@@ -190,6 +190,9 @@ def test_demo_logins_have_their_roles():
     assert official.is_staff
     # The transport department's head: may hand its adopted items over.
     assert official.department.head == official
+    # … and has a colleague to hand a card to.
+    colleague = user("official.transport-policy@demo.oasis.kr")
+    assert colleague.department == official.department and colleague.has_role(Role.OFFICIAL)
     assert user(demo_data.OFFICIAL2_EMAIL).department.code == "climate-environment-policy"
     operator = user(demo_data.OPERATOR_EMAIL)
     assert operator.has_role(Role.OPERATOR) and operator.is_staff and operator.is_superuser
