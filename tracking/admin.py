@@ -19,6 +19,7 @@ from django.db.models import BooleanField, Case, Value, When
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,14 @@ class ScopedExportMixin(ExportActionMixin):
 
     export_formats = [ExcelFriendlyCSV, XLSX]
     show_change_form_export = False
+
+    # Export file names: plain ASCII (a Korean name does not survive every
+    # browser's Content-Disposition handling), but saying what is inside.
+    export_file_stem = "oasis"
+
+    def get_export_filename(self, request, queryset, file_format):
+        day = timezone.localdate().isoformat()
+        return f"{self.export_file_stem}-{day}.{file_format.get_extension()}"
 
     def get_valid_export_item_pks(self, request):
         # Called by django-import-export 4.4 when exporting the selection of the
@@ -296,6 +305,7 @@ class ManagementCardAdmin(ImportMixin, ScopedExportMixin, admin.ModelAdmin):
     # Export: CardResource; import: CardUpdateResource (stage and progress
     # updates through the services, previewed before anything is written).
     resource_classes = [CardResource]
+    export_file_stem = "oasis-adopted-items"
     import_formats = [ExcelFriendlyCSV, XLSX]
     from_encoding = "utf-8"
     fields = [
@@ -573,6 +583,7 @@ class ProgressReportAdmin(ScopedExportMixin, admin.ModelAdmin):
 
     form = ProgressReportForm
     resource_classes = [ProgressReportResource]
+    export_file_stem = "oasis-progress-reports"
     list_display = [
         "report_label",
         "department",

@@ -5,6 +5,7 @@ anything is written and applied through the services."""
 
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
@@ -94,6 +95,9 @@ def test_an_official_exports_only_their_departments_cards_as_xlsx():
     response = export(logged_in(clerk), "managementcard", "1", CARD_FIELDS, "cardresource")
 
     assert response.status_code == 200
+    assert re.search(
+        r'filename="oasis-adopted-items-\d{4}-\d{2}-\d{2}\.xlsx"', response["Content-Disposition"]
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert header == CARD_HEADERS
