@@ -291,30 +291,23 @@ def card_update(
         for field in changes:
             setattr(card, field, values[field])
         card.save(update_fields=[*changes, "updated_at"])
+        # Field names inside for_the_record, so they are Korean too.
+        what = for_the_record(
+            lambda: (
+                _("Changed: %(fields)s.")
+                % {
+                    "fields": ", ".join(
+                        str(ManagementCard._meta.get_field(field).verbose_name) for field in changes
+                    )
+                }
+            )
+        )
         CardEvent.objects.create(
             card=card,
             kind=CardEventKind.EDITED,
             actor=user,
             changes=changes,
-            note=" ".join(
-                filter(
-                    None,
-                    [
-                        for_the_record(
-                            lambda: (
-                                _("Changed: %(fields)s.")
-                                % {
-                                    "fields": ", ".join(
-                                        str(ManagementCard._meta.get_field(field).verbose_name)
-                                        for field in changes
-                                    )
-                                }
-                            )
-                        ),
-                        note,
-                    ],
-                )
-            ),
+            note=f"{what} {note}" if note else what,
         )
     return card
 

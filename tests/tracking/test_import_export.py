@@ -388,7 +388,8 @@ def test_a_rows_note_explains_a_budget_change_and_the_result_is_reported():
     done = browser.get(confirm(browser, response).url)
 
     edited = card.events.get(kind=CardEventKind.EDITED)
-    assert "보관함 20곳 설치 완료" in edited.note
+    # The record is Korean whatever the page's language, then the row's note.
+    assert edited.note == "바뀐 항목: 집행 예산(원). 보관함 20곳 설치 완료"
     assert "Import finished: 1 card updated, 0 rows without changes." in done.content.decode()
 
 
