@@ -94,12 +94,16 @@ class RealizationMeeting(models.Model):
         """Date and time in a form that reads in either language, for notices."""
         return formats.date_format(timezone.localtime(self.scheduled_at), "Y-m-d H:i")
 
-    def attendee_groups(self) -> list[tuple[str, str]]:
+    def attendee_groups(self, proposers=()) -> list[tuple[str, str]]:
         """(group label, text) for every group with someone in it, in the
-        order the cover page lists them."""
+        order the agenda's cover lists them. `proposers` (public names, in
+        agenda order) open the proposers' group, before what the operator
+        wrote there; the meeting page and the cover both pass them."""
+        named = ", ".join(dict.fromkeys(proposers))
+        extra = self.attendees_proposers.strip()
         groups = [
             (_("Mayor and city leadership"), self.attendees_mayor),
-            (_("Proposers"), self.attendees_proposers),
+            (_("Proposers"), "\n".join(text for text in (named, extra) if text)),
             (_("Experts"), self.attendees_experts),
             (_("Officials"), self.attendees_officials),
             (_("Citizens"), self.attendees_citizens),

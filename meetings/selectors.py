@@ -205,16 +205,7 @@ def cover_attendees(
 ) -> list[tuple[str, str]]:
     """The attendee groups of the agenda's cover, (label, text) in order; the
     proposers' group starts with the agenda's proposers (public names)."""
-    proposers = ", ".join(agenda_proposers(entries))
-    extra = meeting.attendees_proposers.strip()
-    groups = [
-        (_("Mayor and city leadership"), meeting.attendees_mayor.strip()),
-        (_("Proposers"), "\n".join(t for t in (proposers, extra) if t)),
-        (_("Experts"), meeting.attendees_experts.strip()),
-        (_("Officials"), meeting.attendees_officials.strip()),
-        (_("Citizens"), meeting.attendees_citizens.strip()),
-    ]
-    return [(label, text) for label, text in groups if text]
+    return meeting.attendee_groups(agenda_proposers(entries))
 
 
 def opinions_for(proposal_ids) -> dict[int, list[OpinionEntry]]:

@@ -8,6 +8,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.selectors import public_name_for
+
 from . import selectors
 from .models import RealizationMeeting
 
@@ -27,7 +29,13 @@ def meeting_detail(request, pk):
         meeting = selectors.meeting_for_detail(pk)
     except RealizationMeeting.DoesNotExist:
         raise Http404 from None
-    return render(request, "meetings/detail.html", {"meeting": meeting})
+    # The same attendees as the agenda's cover: with the proposers on it.
+    proposers = [public_name_for(item.proposal.author) for item in meeting.item_list]
+    return render(
+        request,
+        "meetings/detail.html",
+        {"meeting": meeting, "attendees": meeting.attendee_groups(proposers)},
+    )
 
 
 def meeting_agenda(request, pk):

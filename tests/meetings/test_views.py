@@ -376,3 +376,20 @@ def test_the_panel_reads_nothing_for_proposals_that_have_not_reached_the_meeting
         assert selectors.proposal_meeting_state(early).is_empty
     with django_assert_num_queries(1):
         assert selectors.proposal_meeting_state(item.proposal).items == [item]
+
+
+def test_the_meeting_page_lists_the_same_attendees_as_the_agenda_cover(client):
+    target = meeting(attendees_mayor="서울특별시장", attendees_proposers="제안자 가족 2명")
+    on_agenda(target)
+    client.cookies["django_language"] = "en"
+
+    page = client.get(target.get_absolute_url()).content.decode()
+    cover = client.get(target.get_agenda_url()).content.decode()
+
+    def attendees(html, testid):
+        block = html.split(f'data-testid="{testid}"')[1].split("</dl>")[0]
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", block)).strip()
+
+    shown = attendees(page, "meeting-attendees")
+    assert shown == attendees(cover, "agenda-attendees")
+    assert "Proposers" in shown and "제안자 가족 2명" in shown and "서울특별시장" in shown
