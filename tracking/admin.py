@@ -738,3 +738,4 @@ class ProgressReportAdmin(ScopedExportMixin, admin.ModelAdmin):
             )
         except ServiceError as exc:
             raise PermissionDenied(exc.message) from exc
+        obj.refresh_from_db()  # the service wrote its own copy; response_change reads this
