@@ -136,6 +136,14 @@ class User(AbstractUser):
     def __str__(self):
         return self.public_name
 
+    # There are no first/last name fields; Django's admin (the change log)
+    # asks for these, and would show "None None".
+    def get_full_name(self) -> str:
+        return self.display_name.strip() or self.email
+
+    def get_short_name(self) -> str:
+        return self.get_full_name()
+
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None

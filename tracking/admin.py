@@ -25,6 +25,7 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.formats.base_formats import XLSX
+from import_export.forms import SelectableFieldsExportForm
 
 from accounts.selectors import user_heads_department, user_is_official, user_is_operator
 from oasis.admin_utils import ReadOnlyInlineMixin, apply_each
@@ -42,10 +43,19 @@ from .models import (
     ProgressReport,
     ReportStatus,
 )
-from .resources import CardResource, CardUpdateResource, ProgressReportResource
+from .resources import CardResource, CardUpdateResource, ProgressReportResource, official_name
 
 # CSV files from Korean Windows Excel are often CP949, not UTF-8.
 IMPORT_ENCODINGS = ("utf-8-sig", "cp949")
+
+
+class ColumnNamedExportForm(SelectableFieldsExportForm):
+    """The export's field choices named as their columns are (translated),
+    not "Field Name (column name)" with the English attribute name."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        return str(field.column_name) if field else super()._get_field_label(resource, field_name)
 
 
 class ScopedExportMixin(ExportActionMixin):
@@ -54,6 +64,7 @@ class ScopedExportMixin(ExportActionMixin):
     rows."""
 
     export_formats = [ExcelFriendlyCSV, XLSX]
+    export_form_class = ColumnNamedExportForm
     show_change_form_export = False
 
     # Export file names: plain ASCII (a Korean name does not survive every
@@ -481,15 +492,17 @@ class ManagementCardAdmin(ImportMixin, ScopedExportMixin, admin.ModelAdmin):
 
     def add_success_message(self, result, request):
         # import-export's own message is not translated into Korean.
-        messages.success(
-            request,
-            ngettext(
-                "Import finished: %(count)d card updated, %(skipped)d rows without changes.",
-                "Import finished: %(count)d cards updated, %(skipped)d rows without changes.",
-                result.totals["update"],
-            )
-            % {"count": result.totals["update"], "skipped": result.totals["skip"]},
-        )
+        updated, unchanged = result.totals["update"], result.totals["skip"]
+        message = ngettext(
+            "Import finished: %(count)d card updated.",
+            "Import finished: %(count)d cards updated.",
+            updated,
+        ) % {"count": updated}
+        if unchanged:
+            message += " " + ngettext(
+                "%(count)d row had no changes.", "%(count)d rows had no changes.", unchanged
+            ) % {"count": unchanged}
+        messages.success(request, message)
 
     def generate_log_entries(self, result, request):
         # The card history (CardEvent) is the record; no admin LogEntry rows.
@@ -556,9 +569,10 @@ class ManagementCardAdmin(ImportMixin, ScopedExportMixin, admin.ModelAdmin):
                 '<strong class="errornote" style="display:inline;padding:2px 6px">⚠ {}</strong>',
                 gettext("No owner")
                 if official is None
-                else gettext("%(name)s (deactivated)") % {"name": official},
+                else gettext("%(name)s (deactivated)") % {"name": official_name(official)},
             )
-        return str(official)
+        # Staff know their colleagues by name, not by the masked public one.
+        return official_name(official)
 
     @admin.display(description=_("proposal"))
     def proposal_link(self, card):
@@ -655,7 +669,7 @@ class ProgressReportAdmin(ScopedExportMixin, admin.ModelAdmin):
             return super().response_change(request, obj)
         self.message_user(
             request,
-            gettext("%(report)s is submitted. Thank you.") % {"report": obj},
+            gettext("Submitted: %(report)s. Thank you.") % {"report": obj},
             messages.SUCCESS,
         )
         return redirect(reverse("admin:tracking_progressreport_changelist"))

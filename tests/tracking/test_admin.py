@@ -224,3 +224,17 @@ def test_no_card_is_added_or_deleted_in_the_admin():
         == 403
     )
     assert ManagementCard.objects.filter(pk=card.pk).exists()
+
+
+def test_the_admin_change_log_names_staff_by_name():
+    card = adopted_card()
+    clerk = clerk_of(card)
+    clerk.display_name = "김담당"
+    clerk.save(update_fields=["display_name"])
+    client = logged_in(clerk)
+    client.post(change_url(card), form_data(card, spent_budget="1000"))
+
+    history = client.get(reverse("admin:tracking_managementcard_history", args=[card.pk]))
+
+    assert "김담당" in history.content.decode()
+    assert "None None" not in history.content.decode()

@@ -390,7 +390,7 @@ def test_a_rows_note_explains_a_budget_change_and_the_result_is_reported():
     edited = card.events.get(kind=CardEventKind.EDITED)
     # The record is Korean whatever the page's language, then the row's note.
     assert edited.note == "바뀐 항목: 집행 예산(원). 보관함 20곳 설치 완료"
-    assert "Import finished: 1 card updated, 0 rows without changes." in done.content.decode()
+    assert "Import finished: 1 card updated." in done.content.decode()
 
 
 def test_the_import_page_names_the_columns_and_stages_in_korean():
@@ -404,3 +404,16 @@ def test_the_import_page_names_the_columns_and_stages_in_korean():
     assert "관리카드 번호, 단계, 메모, 계획 예산, 집행 예산, 목표일" in page
     refused = preview(browser, sheet([[card.pk, "끝남", "메모", "", ""]])).content.decode()
     assert "검토, 계획수립, 실행중, 완료, 중단" in refused
+
+
+def test_the_export_page_names_its_fields_as_the_columns_in_korean():
+    from django.conf import settings
+
+    adopted_card()
+    browser = logged_in(operator())
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+
+    page = browser.get(reverse("admin:tracking_managementcard_export")).content.decode()
+
+    assert "내보낼 항목" in page and "모두 선택" in page
+    assert "Percent Complete" not in page and "진행률" in page

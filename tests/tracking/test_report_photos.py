@@ -101,7 +101,7 @@ def test_the_admin_report_form_takes_photos_and_shows_a_bad_one_as_a_field_error
         url, {**data, "photos": [image_file("a.jpg"), image_file("b.jpg")]}, follow=True
     )
     assert saved.redirect_chain[-1][0] == reverse("admin:tracking_progressreport_changelist")
-    assert f"Report {report.period} · {card.proposal.title} is submitted. Thank you." in (
+    assert f"Submitted: Report {report.period} · {card.proposal.title}. Thank you." in (
         saved.content.decode()
     )
     report.refresh_from_db()

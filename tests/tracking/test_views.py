@@ -161,4 +161,6 @@ def test_a_proposal_not_adopted_has_no_card_panel(client):
     from tests.factories import ProposalFactory
 
     proposal = ProposalFactory()
-    assert 'data-testid="card-panel"' not in client.get(proposal.get_absolute_url()).content.decode()
+    assert (
+        'data-testid="card-panel"' not in client.get(proposal.get_absolute_url()).content.decode()
+    )
