@@ -245,7 +245,8 @@ class StageWidget(widgets.Widget):
         )
 
     def render(self, value, obj=None, **kwargs):
-        return value or ""
+        # Shown in the import preview: the stage's name, not its code.
+        return str(CardStage(value).label) if value in CardStage.values else (value or "")
 
 
 class WonWidget(widgets.Widget):
@@ -266,7 +267,8 @@ class WonWidget(widgets.Widget):
             raise ValueError(gettext("Please enter an amount in won, as a whole number.")) from None
 
     def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
+        # Shown in the import preview: 40,000,000 reads better than 40000000.
+        return "" if value is None else f"{value:,}"
 
 
 class IsoDateWidget(widgets.Widget):

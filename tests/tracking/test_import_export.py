@@ -179,7 +179,7 @@ def test_preview_shows_every_change_and_writes_nothing():
     result = response.context["result"]
     assert not result.has_errors() and not result.has_validation_errors()
     assert [row.import_type for row in result.rows] == ["update", "skip"]
-    assert "1200000" in "".join(result.rows[0].diff)
+    assert "1,200,000" in "".join(result.rows[0].diff)
     assert "planning" in "".join(result.rows[0].diff)
     assert response.context["confirm_form"] is not None
     assert snapshot() == before
@@ -417,3 +417,14 @@ def test_the_export_page_names_its_fields_as_the_columns_in_korean():
 
     assert "내보낼 항목" in page and "모두 선택" in page
     assert "Percent Complete" not in page and "진행률" in page
+
+
+def test_the_preview_shows_stage_names_and_amounts_with_separators():
+    card = adopted_card()
+    browser = logged_in(operator())
+
+    response = preview(browser, sheet([[card.pk, "planning", "설계", "40000000", ""]]))
+
+    html = response.content.decode()
+    assert "Planning" in html and "40,000,000" in html
+    assert ">planning<" not in html
