@@ -180,7 +180,7 @@ def test_preview_shows_every_change_and_writes_nothing():
     assert not result.has_errors() and not result.has_validation_errors()
     assert [row.import_type for row in result.rows] == ["update", "skip"]
     assert "1,200,000" in "".join(result.rows[0].diff)
-    assert "planning" in "".join(result.rows[0].diff)
+    assert "Planning" in "".join(result.rows[0].diff)
     assert response.context["confirm_form"] is not None
     assert snapshot() == before
 
