@@ -207,11 +207,11 @@ class CardEventInline(ReadOnlyInlineMixin, admin.TabularInline):
     fields = [
         "created_at",
         "kind",
-        "actor",
+        "by",
         "from_stage",
         "to_stage",
-        "from_official",
-        "to_official",
+        "from_name",
+        "to_name",
         "note",
         "is_public",
     ]
@@ -220,6 +220,19 @@ class CardEventInline(ReadOnlyInlineMixin, admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor", "from_official", "to_official")
+
+    # Staff read colleagues' names here, not the masked public ones.
+    @admin.display(description=_("by"))
+    def by(self, event):
+        return official_name(event.actor) or "—"
+
+    @admin.display(description=_("from official"))
+    def from_name(self, event):
+        return official_name(event.from_official) or "—"
+
+    @admin.display(description=_("to official"))
+    def to_name(self, event):
+        return official_name(event.to_official) or "—"
 
 
 class CardAttachmentForm(forms.ModelForm):

@@ -238,3 +238,15 @@ def test_the_admin_change_log_names_staff_by_name():
 
     assert "김담당" in history.content.decode()
     assert "None None" not in history.content.decode()
+
+
+def test_the_card_history_names_officials_by_their_names_for_staff():
+    card = adopted_card()
+    boss = operator()
+    colleague = official(card.department, display_name="박인계")
+    services.card_handoff(card=card, user=boss, to_official=colleague, note="인사이동")
+
+    page = logged_in(boss).get(change_url(card)).content.decode()
+
+    assert "박인계" in page
+    assert "박*계" not in page
