@@ -336,7 +336,7 @@ class ManagementCardAdmin(ImportMixin, ScopedExportMixin, admin.ModelAdmin):
         "proposal_link",
         "meeting",
         "department",
-        "responsible_official",
+        "owner",
         "stage",
         "suspended_reason",
         "stage_changed_at",
