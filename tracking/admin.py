@@ -27,7 +27,7 @@ from import_export.admin import ExportActionMixin, ImportMixin
 from import_export.formats.base_formats import XLSX
 from import_export.forms import SelectableFieldsExportForm
 
-from accounts.selectors import user_heads_department, user_is_official, user_is_operator
+from accounts.selectors import user_is_official, user_is_operator
 from oasis.admin_utils import ReadOnlyInlineMixin, apply_each
 from oasis.errors import ServiceError
 from proposals.resources import ExcelFriendlyCSV
@@ -41,7 +41,6 @@ from .models import (
     CardEvent,
     ManagementCard,
     ProgressReport,
-    ReportStatus,
 )
 from .resources import CardResource, CardUpdateResource, ProgressReportResource, official_name
 
@@ -94,11 +93,6 @@ def to_utf8(data: bytes) -> bytes:
 
 
 EDITABLE = list(services.EDITABLE_FIELDS)
-
-
-def _hands_off_cards(user) -> bool:
-    """The operator, or a department head (for their department's cards)."""
-    return user_is_operator(user) or user_heads_department(user, user.department_id)
 
 
 def _with_note(
@@ -355,7 +349,7 @@ class ManagementCardAdmin(ImportMixin, ScopedExportMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = selectors.cards_visible_to(request.user)
-        if _hands_off_cards(request.user):
+        if card_rules.hands_off_some_cards(request.user):
             # Cards nobody carries first: the operator (or the department
             # head) must hand them over.
             queryset = queryset.annotate(
@@ -368,7 +362,7 @@ class ManagementCardAdmin(ImportMixin, ScopedExportMixin, admin.ModelAdmin):
         return queryset
 
     def get_ordering(self, request):
-        if _hands_off_cards(request.user):
+        if card_rules.hands_off_some_cards(request.user):
             return ["-is_ownerless", "-created_at", "-id"]
         return super().get_ordering(request)
 
@@ -391,7 +385,7 @@ class ManagementCardAdmin(ImportMixin, ScopedExportMixin, admin.ModelAdmin):
     def has_handoff_permission(self, request):
         # The action is offered to those who may hand over some card; the
         # service checks each selected card (a head: their department's).
-        return _hands_off_cards(request.user)
+        return card_rules.hands_off_some_cards(request.user)
 
     def get_object(self, request, object_id, from_field=None):
         """A card outside the user's department is refused (403), not
@@ -556,7 +550,7 @@ class ManagementCardAdmin(ImportMixin, ScopedExportMixin, admin.ModelAdmin):
             **(extra_context or {}),
             "show_dashboard_link": user_is_operator(request.user),
         }
-        if _hands_off_cards(request.user) and request.method == "GET":
+        if card_rules.hands_off_some_cards(request.user) and request.method == "GET":
             ownerless = (
                 selectors.cards_without_owner()
                 .filter(pk__in=selectors.cards_visible_to(request.user).values("pk"))
@@ -694,8 +688,7 @@ class ProgressReportAdmin(ScopedExportMixin, admin.ModelAdmin):
     def _can_submit(self, request, obj):
         return (
             obj is not None
-            and obj.status == ReportStatus.REQUESTED
-            and not obj.card.is_completed
+            and card_rules.report_refusal(obj, obj.card) is None
             and card_rules.can_change_card(request.user, obj.card)
         )
 
@@ -737,10 +730,8 @@ class ProgressReportAdmin(ScopedExportMixin, admin.ModelAdmin):
                     refusal := card_rules.stage_change_refusal(card, stage)
                 ):
                     self.add_error("stage", refusal)
-                if card.is_completed:
-                    raise forms.ValidationError(
-                        gettext("This item is completed; it needs no more progress reports.")
-                    )
+                if refusal := card_rules.report_refusal(self.instance, card):
+                    raise forms.ValidationError(refusal)
                 try:
                     services.report_photos_check(cleaned.get("photos"))
                 except ValidationError as exc:

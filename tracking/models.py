@@ -124,8 +124,6 @@ class ManagementCard(models.Model):
         return str(self.proposal) if self.proposal_id else str(self.pk)
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("tracking:detail", args=[self.pk])
 
     @property

@@ -31,7 +31,6 @@ row error; with any row error the admin writes nothing (one transaction)."""
 import datetime as dt
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -42,8 +41,8 @@ from oasis.errors import PermissionDenied, ServiceError
 from proposals.resources import EscapedResource
 
 from . import rules as card_rules
-from . import services
-from .models import CardStage, ManagementCard, ProgressReport, ReportStatus
+from . import selectors, services
+from .models import CardStage, ManagementCard, ProgressReport
 
 # --- export -------------------------------------------------------------------
 
@@ -99,10 +98,7 @@ class CardResource(EscapedResource):
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("proposal", "department", "responsible_official").annotate(
-            last_report_at=Max(
-                "progress_reports__submitted_at",
-                filter=Q(progress_reports__status=ReportStatus.SUBMITTED),
-            )
+            last_report_at=selectors.LAST_REPORT_AT
         )
 
     def dehydrate_official(self, card):

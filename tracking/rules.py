@@ -2,9 +2,7 @@
 
 Who: the operator may change any card and hand it over; an official may
 change only their own department's cards, and the department's head may
-also hand them from one of its officials to another. `selectors.cards_changeable_by` is
-the list twin of `can_change_card`: a card is listed exactly when it may be
-changed. When: each state rule is a `*_refusal` function returning the
+also hand them from one of its officials to another. When: each state rule is a `*_refusal` function returning the
 (translated) reason a step is not possible now, or None; services raise it
 as TransitionNotAllowed / ServiceError."""
 
@@ -18,7 +16,7 @@ from accounts.selectors import (
     user_is_operator,
 )
 
-from .models import STAGE_TRANSITIONS, CardStage
+from .models import STAGE_TRANSITIONS, CardStage, ReportStatus
 
 # --- who ----------------------------------------------------------------------
 
@@ -50,6 +48,12 @@ can_see_card_in_admin = can_change_card | rules.predicate(user_is_mayor_office)
 # Handing a card over: the operator, or the head of the card's department
 # (rotation and leave are the department's own business first).
 can_hand_off_card = is_operator | is_card_department_head
+
+
+def hands_off_some_cards(user) -> bool:
+    """`user` may hand over at least some cards (the operator: all; a
+    department head: their department's); can_hand_off_card decides per card."""
+    return user_is_operator(user) or user_heads_department(user, user.department_id)
 
 
 # --- when ---------------------------------------------------------------------
@@ -92,4 +96,15 @@ def handoff_refusal(card, to_official) -> str | None:
         }
     if to_official.pk == card.responsible_official_id:
         return _("%(name)s is already responsible for this card.") % {"name": str(to_official)}
+    return None
+
+
+def report_refusal(report, card) -> str | None:
+    """`report` (of `card`) may be submitted now: it is still requested and
+    the card is not completed. The stage a report asks for is checked by
+    stage_change_refusal."""
+    if card.is_completed:
+        return _("This item is completed; it needs no more progress reports.")
+    if report.status != ReportStatus.REQUESTED:
+        return _("This progress report has already been submitted.")
     return None

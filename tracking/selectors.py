@@ -24,16 +24,6 @@ def cards_visible_to(user) -> QuerySet[ManagementCard]:
     return queryset.none()
 
 
-def cards_changeable_by(user) -> QuerySet[ManagementCard]:
-    """The list twin of rules.can_change_card."""
-    queryset = ManagementCard.objects.all()
-    if user_is_operator(user):
-        return queryset
-    if user_is_official(user):
-        return queryset.filter(department_id=user.department_id)
-    return queryset.none()
-
-
 OWNERLESS = Q(responsible_official__isnull=True) | Q(responsible_official__is_active=False)
 
 
@@ -55,12 +45,17 @@ LAST_REPORT_AT = Max(
 )
 
 
+# A card is public while its proposal is (neither hidden nor trashed): the
+# tracker, the card page and the card's files all follow this one rule.
+PUBLIC = Q(proposal__deleted_at__isnull=True, proposal__is_hidden=False)
+
+
 def public_cards() -> QuerySet[ManagementCard]:
     """Every card, for the public tracker, with what its list row shows.
     A card whose proposal the operators hid or trashed is left out, like the
     proposal itself."""
     return (
-        ManagementCard.objects.filter(proposal__deleted_at__isnull=True, proposal__is_hidden=False)
+        ManagementCard.objects.filter(PUBLIC)
         .select_related("proposal", "proposal__category", "department", "agenda_item__meeting")
         .annotate(last_report_at=LAST_REPORT_AT)
         .order_by("-created_at", "-id")
@@ -70,12 +65,7 @@ def public_cards() -> QuerySet[ManagementCard]:
 def card_for_detail(pk: int) -> ManagementCard:
     """One card with its decision, department and proposal; raises
     ManagementCard.DoesNotExist, also for a hidden or trashed proposal."""
-    return (
-        ManagementCard.objects.filter(proposal__deleted_at__isnull=True, proposal__is_hidden=False)
-        .select_related("proposal", "proposal__category", "department", "agenda_item__meeting")
-        .annotate(last_report_at=LAST_REPORT_AT)
-        .get(pk=pk)
-    )
+    return public_cards().get(pk=pk)
 
 
 def public_history(card) -> QuerySet[CardEvent]:

@@ -30,6 +30,7 @@ from proposals.models import EventKind
 from proposals.services import _delete_files_on_commit, _files_removed_on_error, event_record
 
 from . import rules as card_rules
+from . import selectors
 from .models import (
     NOTE_MAX_LENGTH,
     REPORT_DUE_DAYS,
@@ -44,10 +45,6 @@ from .models import (
     ProgressReport,
     ReportStatus,
 )
-
-# The proposal timeline's kinds for card steps (proposals.models.EventKind).
-TIMELINE_STAGE_CHANGED = EventKind.CARD_STAGE_CHANGED
-TIMELINE_REPORT = EventKind.CARD_REPORT
 
 
 def _require_note(note: str) -> str:
@@ -132,7 +129,7 @@ def card_change_stage(*, card: ManagementCard, user, to_stage: str, note: str) -
         )
         event_record(
             proposal=card.proposal,
-            kind=TIMELINE_STAGE_CHANGED,
+            kind=EventKind.CARD_STAGE_CHANGED,
             actor=user,
             reason=for_the_record(
                 lambda: (
@@ -433,9 +430,9 @@ def reports_remind_and_escalate(*, now: dt.datetime | None = None) -> dict:
                 params={"period": report.period, "deadline": report.due_date.isoformat()},
             )
             counts["reminded"] += 1
-    for report_id in waiting.filter(escalated_at__isnull=True, due_date__lt=today).values_list(
-        "id", flat=True
-    ):
+    # Overdue as the operators' dashboard counts it (selectors.overdue_reports).
+    overdue = selectors.overdue_reports(now=now).filter(escalated_at__isnull=True)
+    for report_id in overdue.values_list("id", flat=True):
         with transaction.atomic():
             report = (
                 ProgressReport.objects.select_for_update(of=("self",))
@@ -566,14 +563,11 @@ def report_submit(
             .select_related("proposal", "department")
             .get(pk=report.card_id)
         )
-        if card.is_completed:
-            raise ServiceError(_("This item is completed; it needs no more progress reports."))
-        if report.is_submitted:
-            raise ServiceError(_("This progress report has already been submitted."))
+        if refusal := card_rules.report_refusal(report, card):
+            raise ServiceError(refusal)
         stage = stage or card.stage
         if stage != card.stage:
-            if refusal := card_rules.stage_change_refusal(card, stage):
-                raise TransitionNotAllowed(refusal)
+            # Refuses a stage the card cannot reach (TransitionNotAllowed).
             card = card_change_stage(
                 card=card,
                 user=user,
@@ -630,7 +624,7 @@ def report_submit(
         )
         event_record(
             proposal=card.proposal,
-            kind=TIMELINE_REPORT,
+            kind=EventKind.CARD_REPORT,
             actor=user,
             reason=f"{summary} {done}"[:NOTE_MAX_LENGTH],
             department=card.department,

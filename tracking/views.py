@@ -54,9 +54,7 @@ def _public_attachment_or_404(pk, kind):
     as /adopted/<id>/ (the proposal is neither hidden nor trashed)."""
     return get_object_or_404(
         CardAttachment.objects.filter(
-            kind=kind,
-            card__proposal__deleted_at__isnull=True,
-            card__proposal__is_hidden=False,
+            kind=kind, card__in=ManagementCard.objects.filter(selectors.PUBLIC)
         ),
         pk=pk,
     )
