@@ -47,7 +47,7 @@ def member_data(user) -> dict:
             {
                 "proposal": e.proposal_id,
                 # Someone else's proposal that operators hid is not repeated here.
-                "title": None if e.proposal.is_hidden or e.proposal.deleted_at else e.proposal.title,
+                "title": e.proposal.title if e.proposal.is_public else None,
                 "created": _dt(e.created_at),
             }
             for e in user.endorsements.select_related("proposal")

@@ -29,8 +29,7 @@ from .models import DebateStatus
 def debate_is_visible(debate) -> bool:
     """The public sees a debate exactly when it sees its proposal; the
     selectors' DebateQuerySet.visible() is the same rule for lists."""
-    proposal = debate.proposal
-    return proposal.deleted_at is None and not proposal.is_hidden
+    return debate.proposal.is_public
 
 
 def participation_refusal(debate, now=None) -> str | None:

@@ -76,7 +76,7 @@ def debate_open(*, proposal: Proposal, actor=None, reason: str = "") -> Debate:
         raise PermissionDenied
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        if locked.deleted_at or locked.is_hidden:
+        if not locked.is_public:
             raise ServiceError(_("A hidden or deleted proposal cannot be debated."))
         if Debate.objects.filter(proposal=locked).exists():
             raise TransitionNotAllowed(_("This proposal already has a debate."))

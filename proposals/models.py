@@ -281,6 +281,12 @@ class Proposal(models.Model):
     def is_withdrawn(self) -> bool:
         return self.status == ProposalStatus.WITHDRAWN
 
+    @property
+    def is_public(self) -> bool:
+        """The one-row twin of ProposalQuerySet.public(): neither hidden by
+        the operators nor in the trash."""
+        return self.deleted_at is None and not self.is_hidden
+
 
 def _unguessable(folder: str, filename: str) -> str:
     # Random names: media is only ever served through views that check the

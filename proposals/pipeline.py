@@ -44,7 +44,7 @@ def promote_if_due(*, proposal_id: int) -> str | None:
 
     with transaction.atomic():
         proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
-        if proposal.deleted_at or proposal.is_hidden:
+        if not proposal.is_public:
             return None
         settings_row = PipelineSettings.load()
         if (
@@ -132,7 +132,7 @@ def sweep(now=None) -> dict[str, int]:
     Idempotent: run by Celery beat every few minutes."""
     now = now or timezone.now()
     settings_row = PipelineSettings.load()
-    live = Proposal.objects.filter(deleted_at__isnull=True, is_hidden=False)
+    live = Proposal.objects.public()
     promoted = 0
     due = live.filter(
         status=ProposalStatus.OPEN, endorsement_count__gte=settings_row.answer_threshold

@@ -31,7 +31,7 @@ def edit_refusal(proposal) -> str | None:
 def is_gathering_endorsements(proposal, now=None) -> bool:
     """Endorsements are taken from the moment a proposal is made until its
     window closes, while it waits for and gets its department answer."""
-    if proposal.status not in ENDORSABLE_STATUSES or proposal.deleted_at or proposal.is_hidden:
+    if proposal.status not in ENDORSABLE_STATUSES or not proposal.is_public:
         return False
     deadline = proposal.endorsement_deadline
     return deadline is None or (now or timezone.now()) < deadline

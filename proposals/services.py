@@ -520,7 +520,7 @@ def comment_create(*, proposal: Proposal, author, body: str) -> Comment:
     if not author.is_authenticated or not author.is_active:
         raise PermissionDenied
     body = _validate_comment(body)
-    if proposal.deleted_at or proposal.is_hidden:
+    if not proposal.is_public:
         raise ServiceError(_("Comments are closed on this proposal."))
     with transaction.atomic():
         comment = Comment.objects.create(
@@ -669,7 +669,7 @@ def proposal_promote_by_hand(*, proposal: Proposal, user, reason: str) -> Propos
     reason = require_reason(reason)
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        if locked.deleted_at or locked.is_hidden:
+        if not locked.is_public:
             raise ServiceError(_("A hidden or deleted proposal cannot be promoted."))
         if locked.status in (ProposalStatus.OPEN, ProposalStatus.NOT_REACHED):
             assignment_open(proposal=locked, actor=user, reason=reason)
