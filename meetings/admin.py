@@ -173,7 +173,8 @@ class WorkingReviewAdmin(admin.ModelAdmin):
         return user_is_operator(request.user) and obj is not None and obj.is_draft
 
     def has_finalise_permission(self, request):
-        return user_is_operator(request.user)
+        # Offered for the list; each review's draft state is checked by the service.
+        return rules.has_perm("meetings.finalise_review", request.user)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ReviewDecision:
@@ -306,16 +307,7 @@ class RealizationMeetingAdmin(admin.ModelAdmin):
     actions = [invite_proposers, mark_held]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                item_n=Count("items"),
-                adopted_n=Count("items", filter=Q(items__decision=AgendaDecision.ADOPTED)),
-                held_over_n=Count("items", filter=Q(items__decision=AgendaDecision.HELD_OVER)),
-                not_adopted_n=Count("items", filter=Q(items__decision=AgendaDecision.NOT_ADOPTED)),
-            )
-        )
+        return selectors.with_decision_counts(super().get_queryset(request))
 
     def get_readonly_fields(self, request, obj=None):
         # The mayor's office records decisions; the meeting's details are the
@@ -344,21 +336,21 @@ class RealizationMeetingAdmin(admin.ModelAdmin):
     def has_record_permission(self, request):
         return rules.has_perm("meetings.record_decision", request.user)
 
-    @admin.display(description=_("items"), ordering="item_n")
+    @admin.display(description=_("items"), ordering="item_count")
     def item_count(self, meeting):
-        return meeting.item_n
+        return meeting.item_count
 
-    @admin.display(description=_("adopted"), ordering="adopted_n")
+    @admin.display(description=_("adopted"), ordering="adopted_count")
     def adopted_count(self, meeting):
-        return meeting.adopted_n
+        return meeting.adopted_count
 
-    @admin.display(description=_("held over"), ordering="held_over_n")
+    @admin.display(description=_("held over"), ordering="held_over_count")
     def held_over_count(self, meeting):
-        return meeting.held_over_n
+        return meeting.held_over_count
 
-    @admin.display(description=_("not adopted"), ordering="not_adopted_n")
+    @admin.display(description=_("not adopted"), ordering="not_adopted_count")
     def not_adopted_count(self, meeting):
-        return meeting.not_adopted_n
+        return meeting.not_adopted_count
 
     @admin.display(description=_("printable agenda"))
     def agenda_link(self, meeting):
@@ -516,7 +508,9 @@ class ExpertOpinionAdmin(admin.ModelAdmin):
         return ["proposal", "recommendation", "text"]
 
     def has_add_permission(self, request):
-        return super().has_add_permission(request) and user_is_expert(request.user)
+        return super().has_add_permission(request) and rules.has_perm(
+            "meetings.write_opinion", request.user
+        )
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):

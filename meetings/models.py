@@ -86,10 +86,6 @@ class RealizationMeeting(models.Model):
     def is_held(self) -> bool:
         return self.status == RealizationMeetingStatus.HELD
 
-    @property
-    def is_upcoming(self) -> bool:
-        return not self.is_held and self.scheduled_at > timezone.now()
-
     def when_label(self) -> str:
         """Date and time in a form that reads in either language, for notices."""
         return formats.date_format(timezone.localtime(self.scheduled_at), "Y-m-d H:i")

@@ -33,17 +33,23 @@ from .models import (
 # --- meetings -------------------------------------------------------------------
 
 
-def meetings_with_outcomes() -> QuerySet[RealizationMeeting]:
-    """Every meeting with its decision counts (adopted, held over, not
-    adopted, pending) and its items with their proposals: two queries,
-    however many meetings."""
-    return RealizationMeeting.objects.annotate(
+def with_decision_counts(meetings: QuerySet[RealizationMeeting]) -> QuerySet[RealizationMeeting]:
+    """`meetings` with their items' counts: item_count, adopted_count,
+    held_over_count, not_adopted_count, pending_count (pages and admin)."""
+    return meetings.annotate(
         item_count=Count("items"),
         adopted_count=Count("items", filter=Q(items__decision=AgendaDecision.ADOPTED)),
         held_over_count=Count("items", filter=Q(items__decision=AgendaDecision.HELD_OVER)),
         not_adopted_count=Count("items", filter=Q(items__decision=AgendaDecision.NOT_ADOPTED)),
         pending_count=Count("items", filter=Q(items__decision=AgendaDecision.PENDING)),
-    ).prefetch_related(
+    )
+
+
+def meetings_with_outcomes() -> QuerySet[RealizationMeeting]:
+    """Every meeting with its decision counts (adopted, held over, not
+    adopted, pending) and its items with their proposals: two queries,
+    however many meetings."""
+    return with_decision_counts(RealizationMeeting.objects.all()).prefetch_related(
         Prefetch(
             "items",
             queryset=AgendaItem.objects.select_related(
