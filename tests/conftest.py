@@ -19,7 +19,10 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 def _missing(marker: str) -> str | None:
-    if marker == "postgres" and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if (
+        marker == "postgres"
+        and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql"
+    ):
         return "needs PostgreSQL: set DATABASE_URL (as .ci/run does)"
     if marker == "redis" and not os.environ.get("REDIS_URL"):
         return "needs Redis: set REDIS_URL (as .ci/run does)"
@@ -109,3 +112,39 @@ def _drop_stray_connections_at_the_end(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+# --- browser tests: Debian's Chromium through Playwright ----------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the test's own
+    # ORM calls are safe because they do not overlap with it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def role_groups(transactional_db):
+    """The roles' groups and permissions, as the data migrations made them.
+    A transactional test before this one (any live-server test) flushes the
+    database when it ends, migration data included, so put them back."""
+    from accounts.permissions import sync_role_groups
+
+    sync_role_groups()

@@ -10,7 +10,7 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.roles import Role
 from answers import services
@@ -41,12 +41,6 @@ from .helpers import COMPLETE, REFUSAL, assigned, clerk_of, drafted, published, 
 pytestmark = pytest.mark.django_db
 
 SEOUL = ZoneInfo("Asia/Seoul")
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 def notices(kind: str) -> list[Notification]:

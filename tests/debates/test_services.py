@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.roles import Role
 from debates import services
@@ -22,13 +22,6 @@ from tests.factories import DepartmentFactory, ProposalFactory, UserFactory, off
 from .helpers import closed_debate, open_debate
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Refusals and timeline text are read in English here; Korean is the default."""
-    with translation.override("en"):
-        yield
 
 
 def notices(kind: str) -> list[Notification]:

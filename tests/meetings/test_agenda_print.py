@@ -2,7 +2,6 @@
 per item, without the site's navigation. Debian's Chromium driven by
 Playwright against the live server."""
 
-import os
 import re
 
 import pytest
@@ -13,31 +12,10 @@ from .helpers import internal_expert, meeting, on_agenda
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-]
-
 # PDF page objects; "/Type /Pages" (the page tree) is excluded by the look-ahead.
 PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 
 A4_POINTS = (595.3, 841.9)  # 210 × 297 mm
-
-
-@pytest.fixture
-def browser():
-    # Playwright's sync API runs an event loop in this thread; the test's own
-    # ORM calls are safe because they do not overlap with it.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_the_agenda_prints_as_a_cover_and_one_a4_page_per_item(browser, live_server):
@@ -65,7 +43,9 @@ def test_the_agenda_prints_as_a_cover_and_one_a4_page_per_item(browser, live_ser
 
     assert pdf.startswith(b"%PDF")
     assert len(PAGE_OBJECT.findall(pdf)) == 4  # the cover and one page per item
-    for box in re.findall(rb"/MediaBox\s*\[([^\]]+)\]", pdf):
+    boxes = re.findall(rb"/MediaBox\s*\[([^\]]+)\]", pdf)
+    assert len(boxes) == 4
+    for box in boxes:
         width, height = (float(n) for n in box.split()[2:])
         assert abs(width - A4_POINTS[0]) < 1.5 and abs(height - A4_POINTS[1]) < 1.5
     page.close()

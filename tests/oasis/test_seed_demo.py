@@ -29,11 +29,6 @@ from tests.factories import ProposalFactory
 SMALL = 15  # proposals in the quick runs; the realized examples come first
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def seed(*args) -> str:
     out = io.StringIO()
     call_command("seed_demo", *args, stdout=out)

@@ -32,17 +32,31 @@ def test_every_string_has_a_korean_translation():
     assert fuzzy == []
 
 
+def _field(block: str, name: str) -> str | None:
+    """The unescaped text of `name` (msgid, msgctxt, msgstr, msgstr[0]) in a block."""
+    match = re.search(rf'^{re.escape(name)} "(.*)"((?:\n".*")*)', block, re.M)
+    if match is None:
+        return None
+    text = match.group(1) + "".join(re.findall(r'"(.*)"', match.group(2) or ""))
+    # C-escaped in the .po file
+    return text.encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
+
+
 def test_compiled_catalogue_is_up_to_date():
     with MO.open("rb") as fh:
         catalogue = gettext.GNUTranslations(fh)
-    compiled = {k if isinstance(k, str) else k[0] for k in catalogue._catalog if k}
-    source = set()
-    for block in _entries():
-        match = re.search(r'^msgid "(.*)"((?:\n".*")*)', block, re.M)
-        msgid = match.group(1) + "".join(re.findall(r'"(.*)"', match.group(2) or ""))
-        # A msgid with a context (pgettext) is compiled as "context\x04msgid".
-        context = re.search(r'^msgctxt "(.*)"', block, re.M)
-        source.add(f"{context.group(1)}\x04{msgid}" if context else msgid)
-    # msgids are C-escaped in the .po file; compare on the unescaped text
-    source = {s.encode().decode("unicode_escape").encode("latin-1").decode("utf-8") for s in source}
-    assert source - compiled == set(), "run `make messages` (or recompile the .mo)"
+    entries = list(_entries())
+    assert len(entries) > 1000  # the catalogue was read, not mis-split
+    stale = []
+    for block in entries:
+        msgid, context = _field(block, "msgid"), _field(block, "msgctxt")
+        # A msgid with a context (pgettext) is compiled as "context\x04msgid";
+        # a plural one under (msgid, 0).
+        key = f"{context}\x04{msgid}" if context is not None else msgid
+        if "msgid_plural" in block:
+            key, expected = (key, 0), _field(block, "msgstr[0]")
+        else:
+            expected = _field(block, "msgstr")
+        if catalogue._catalog.get(key) != expected:
+            stale.append(msgid)
+    assert stale == [], "run `make messages` (or recompile the .mo)"

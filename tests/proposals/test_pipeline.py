@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from notifications.models import Notification
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
@@ -14,12 +14,6 @@ from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStat
 from tests.factories import CategoryFactory, UserFactory, official, operator
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

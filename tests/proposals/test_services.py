@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
 from proposals import services
@@ -37,13 +37,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Messages are asserted in English (the default language is Korean)."""
-    with translation.override("en"):
-        yield
 
 
 BODY = "한강 다리를 걷고 싶은 다리로 만들면 좋겠습니다."
@@ -352,7 +345,9 @@ def test_taking_back_an_endorsement_one_never_gave_is_refused():
 def test_endorsing_is_refused(state, message):
     proposal = ProposalFactory(
         status={"withdrawn": "withdrawn", "not_reached": "not_reached"}.get(state, "open"),
-        endorsement_deadline=timezone.now() - dt.timedelta(minutes=1) if state == "window_closed" else None,
+        endorsement_deadline=timezone.now() - dt.timedelta(minutes=1)
+        if state == "window_closed"
+        else None,
         withdrawn_at=timezone.now() if state == "withdrawn" else None,
         is_hidden=state == "hidden",
         deleted_at=timezone.now() if state == "trashed" else None,
@@ -510,13 +505,17 @@ def test_a_hidden_comment_cannot_be_rewritten_and_moderation_does_not_mark_it_ed
     assert comment.is_edited is True
 
 
-def test_removed_photos_leave_the_disk_once_the_edit_is_committed(settings, django_capture_on_commit_callbacks):
+def test_removed_photos_leave_the_disk_once_the_edit_is_committed(
+    settings, django_capture_on_commit_callbacks
+):
     proposal = _propose(photos=[image_file("a.jpg")], files=[pdf_file()])
     photo, attachment = proposal.photos.get(), proposal.attachments.get()
     paths = [Path(photo.image.path), Path(photo.thumbnail.path), Path(attachment.file.path)]
     assert all(p.is_file() for p in paths)
     with django_capture_on_commit_callbacks(execute=True):
-        _update(proposal, proposal.author, remove_photo_ids=[photo.pk], remove_file_ids=[attachment.pk])
+        _update(
+            proposal, proposal.author, remove_photo_ids=[photo.pk], remove_file_ids=[attachment.pk]
+        )
     assert not any(p.exists() for p in paths)
 
 
@@ -560,7 +559,9 @@ def test_old_view_marks_are_purged_and_counts_stay():
 
 
 def test_an_author_cannot_delete_a_proposal_a_department_took_up():
-    proposal = ProposalFactory(status=ProposalStatus.ADOPTED, department=CategoryFactory().default_department)
+    proposal = ProposalFactory(
+        status=ProposalStatus.ADOPTED, department=CategoryFactory().default_department
+    )
     with pytest.raises(ServiceError, match="public record"):
         services.proposal_trash(proposal=proposal, user=proposal.author)
     proposal.refresh_from_db()

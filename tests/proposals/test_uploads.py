@@ -5,7 +5,6 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from PIL import ExifTags, Image
 
 from proposals import uploads
@@ -20,13 +19,6 @@ from tests.factories import (
     upload,
     zip_file,
 )
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Messages are asserted in English (the default language is Korean)."""
-    with translation.override("en"):
-        yield
 
 
 def _open(content_file) -> Image.Image:

@@ -54,3 +54,9 @@ def logged_in(user) -> Client:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(user)
     return client
+
+
+def requested_report(card):
+    """Ask for the card's next report as the schedule would, two months on."""
+    services.report_request_due(now=services.report_next_request_at(card))
+    return card.progress_reports.order_by("-period").first()

@@ -14,7 +14,7 @@ from tests.factories import DepartmentFactory, official, operator
 from tracking import selectors, services
 from tracking.models import CardStage, ReportStatus
 
-from .helpers import adopted_card, at_stage, clerk_of, logged_in
+from .helpers import adopted_card, at_stage, clerk_of, logged_in, requested_report
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +25,6 @@ REPORTS = reverse("admin:tracking_progressreport_changelist")
 
 def at(*args):
     return time_machine.travel(dt.datetime(*args, tzinfo=SEOUL), tick=False)
-
-
-def requested_report(card):
-    services.report_request_due(now=services.report_next_request_at(card))
-    return card.progress_reports.order_by("-period").first()
 
 
 @pytest.fixture

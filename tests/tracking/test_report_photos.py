@@ -13,14 +13,9 @@ from tests.factories import DepartmentFactory, image_file, operator, pdf_file, p
 from tracking import services
 from tracking.models import CardAttachment, CardEvent, CardStage, ReportStatus
 
-from .helpers import adopted_card, at_stage, clerk_of, logged_in
+from .helpers import adopted_card, at_stage, clerk_of, logged_in, requested_report
 
 pytestmark = pytest.mark.django_db
-
-
-def requested_report(card):
-    services.report_request_due(now=services.report_next_request_at(card))
-    return card.progress_reports.order_by("-period").first()
 
 
 def submit(report, user, **kwargs):
