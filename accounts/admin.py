@@ -5,8 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from .models import Department, User
-from .roles import Role
-from .selectors import department_head_is_eligible
+from .selectors import department_officials
 
 
 class DepartmentForm(forms.ModelForm):
@@ -17,19 +16,15 @@ class DepartmentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "head" in self.fields:
-            # Only the department's own active officials can head it.
-            officials = User.objects.filter(is_active=True, groups__name=Role.OFFICIAL)
-            self.fields["head"].queryset = (
-                officials.filter(department=self.instance) if self.instance.pk else officials.none()
-            ).distinct()
-
-    def clean_head(self):
-        head = self.cleaned_data.get("head")
-        if head is not None and not department_head_is_eligible(head, self.instance):
-            raise forms.ValidationError(
-                _("The department head must be an active official of this department.")
+            # Only the department's own active officials can head it; anyone
+            # else is refused as not one of the choices.
+            head = self.fields["head"]
+            head.queryset = (
+                department_officials(self.instance) if self.instance.pk else User.objects.none()
             )
-        return head
+            head.error_messages["invalid_choice"] = _(
+                "The department head must be an active official of this department."
+            )
 
 
 @admin.register(Department)

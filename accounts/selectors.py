@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from .models import Department
+from .models import Department, User
 from .roles import Role
 
 
@@ -55,16 +55,16 @@ def user_is_mayor_office(user) -> bool:
     return bool(user and user.is_authenticated and user.has_role(Role.MAYOR_OFFICE))
 
 
-def department_head_is_eligible(user, department) -> bool:
-    """`user` may head `department`: an active official of it."""
-    return bool(
-        user is not None
-        and department is not None
-        and department.pk is not None
-        and user.is_active
-        and user.department_id == department.pk
-        and user.has_role(Role.OFFICIAL)
-    )
+def operators():
+    """Active operators (who are told of escalations and handoffs)."""
+    return User.objects.filter(is_active=True, groups__name=Role.OPERATOR).distinct()
+
+
+def department_officials(department):
+    """Active officials of `department` (who may head it, and are told of its work)."""
+    return User.objects.filter(
+        is_active=True, department=department, groups__name=Role.OFFICIAL
+    ).distinct()
 
 
 def user_heads_department(user, department_id) -> bool:

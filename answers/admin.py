@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.selectors import user_is_operator
 from oasis.admin_utils import apply_each
 from oasis.errors import ServiceError
+from oasis.forms import add_service_errors
 from proposals.admin import moderate_with_reason
 
 from . import selectors, services
@@ -364,7 +365,7 @@ class AssignmentAdmin(ServiceOnlyMixin, admin.ModelAdmin):
                 assignment=assignment, user=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
             return self._render(request, assignment, answer_form=form, status=400)
         except ServiceError as exc:
             messages.error(request, exc.message)
@@ -376,7 +377,7 @@ class AssignmentAdmin(ServiceOnlyMixin, admin.ModelAdmin):
             services.answer_submit(answer=answer, user=request.user)
         except ValidationError as exc:
             # The draft stays saved; the form says what is missing.
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
             messages.warning(
                 request,
                 gettext("The draft is saved, but it cannot be submitted yet. Please complete it."),
@@ -430,7 +431,7 @@ class AssignmentAdmin(ServiceOnlyMixin, admin.ModelAdmin):
             if form is None:
                 messages.error(request, " ".join(exc.messages))
                 return HttpResponseRedirect(request.path)
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
             return self._render(request, assignment, status=400, **{form_name: form})
         except ServiceError as exc:
             messages.error(request, exc.message)
@@ -525,13 +526,6 @@ def _days_left_text(assignment: Assignment, now=None) -> str:
         return gettext("Due today")
     return ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
 
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- answers ------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.utils import formats, timezone, translation
 
-from notifications.services import department_officials, notify, operators, proposal_audience
+from accounts.selectors import department_officials, operators
+from notifications.services import notify, proposal_audience
 
 
 def due_date(deadline) -> str:

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from accounts.selectors import user_is_expert, user_is_official, user_is_operator
-from notifications.services import notify, notify_proposal, operators
+from accounts.selectors import operators, user_is_expert, user_is_official, user_is_operator
+from notifications.services import notify, notify_proposal
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed, require_reason
 from oasis.i18n import for_the_record
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus

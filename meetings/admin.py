@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import user_is_expert, user_is_operator
 from oasis.errors import ServiceError
+from oasis.forms import add_service_errors
 
 from . import rules as meeting_rules
 from . import selectors, services
@@ -401,8 +402,7 @@ class RealizationMeetingAdmin(admin.ModelAdmin):
                 messages.error(request, exc.message)
                 return redirect(change_url)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,

@@ -62,22 +62,6 @@ def notify_proposal(*, proposal, kind: str, key: str, params: dict | None = None
     return notify(recipients=proposal_audience(proposal), kind=kind, key=key, proposal=proposal, params=params)
 
 
-def operators():
-    from accounts.models import User
-    from accounts.roles import Role
-
-    return User.objects.filter(is_active=True, groups__name=Role.OPERATOR).distinct()
-
-
-def department_officials(department):
-    from accounts.models import User
-    from accounts.roles import Role
-
-    return User.objects.filter(
-        is_active=True, department=department, groups__name=Role.OFFICIAL
-    ).distinct()
-
-
 def notification_mark_read(*, notification: Notification, user) -> None:
     if notification.recipient_id != user.pk:
         return

@@ -66,7 +66,8 @@ def promote_if_due(*, proposal_id: int) -> str | None:
             except ServiceError as exc:
                 # No department to assign (a category without a default one):
                 # the operators are told once and assign it by hand.
-                from notifications.services import notify, operators
+                from accounts.selectors import operators
+                from notifications.services import notify
 
                 notify(
                     recipients=operators(),

@@ -21,6 +21,7 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.selectors import user_is_operator
 from oasis.errors import ServiceError
+from oasis.forms import add_service_errors
 from oasis.http import client_ip
 
 from . import rules as proposal_rules
@@ -40,13 +41,6 @@ PROMOTABLE_BY_HAND = {ProposalStatus.OPEN, ProposalStatus.NOT_REACHED, ProposalS
 
 PAGE_SIZE = 20
 
-
-def _add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def proposal_list(request):
@@ -172,7 +166,7 @@ def proposal_create(request):
                 files=data["files"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your proposal is published. Thank you!"))
             return redirect(proposal)
@@ -217,7 +211,7 @@ def proposal_edit(request, pk):
                 remove_file_ids=data["remove_files"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except ServiceError as exc:
             messages.error(request, exc.message)
             return redirect(proposal)
@@ -366,7 +360,7 @@ def comment_edit(request, pk):
         try:
             services.comment_update(comment=comment, user=request.user, body=form.cleaned_data["body"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except ServiceError as exc:
             messages.error(request, exc.message)
             return redirect(comment.proposal)

@@ -16,13 +16,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.services import (
-    department_officials,
-    notify,
-    notify_proposal,
-    operators,
-    proposal_audience,
-)
+from accounts.selectors import department_officials, operators
+from notifications.services import notify, notify_proposal, proposal_audience
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
 from oasis.i18n import for_the_record
 from proposals import uploads

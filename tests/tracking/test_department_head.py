@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Department
+from accounts.selectors import operators
 from notifications.models import Notification
-from notifications.services import operators
 from oasis.errors import PermissionDenied
 from tests.factories import DepartmentFactory, official, operator
 from tracking import services

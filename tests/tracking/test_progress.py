@@ -12,8 +12,8 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from accounts.selectors import operators
 from notifications.models import Notification
-from notifications.services import operators
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
 from proposals.models import Follow
 from tests.factories import DepartmentFactory, UserFactory, official, operator

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from accounts.selectors import operators
 from notifications.models import Notification
-from notifications.services import operators
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
 from proposals.models import ProposalEvent
 from tests.factories import DepartmentFactory, UserFactory, official, operator
