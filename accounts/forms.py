@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .districts import District
 from .models import Gender, User
+from .services import profile_update
 
 
 def _birth_year_choices():
@@ -13,7 +14,19 @@ def _birth_year_choices():
 
 # Names that would pass for someone else: staff, the portal itself, a
 # withdrawn member, or a masked real name (홍*동).
-RESERVED_NICKNAMES = {"탈퇴한회원", "withdrawnmember", "운영자", "관리자", "창의담당관", "오아시스", "oasis", "admin", "operator", "서울시", "시장"}
+RESERVED_NICKNAMES = {
+    "탈퇴한회원",
+    "withdrawnmember",
+    "운영자",
+    "관리자",
+    "창의담당관",
+    "오아시스",
+    "oasis",
+    "admin",
+    "operator",
+    "서울시",
+    "시장",
+}
 
 
 def is_reserved_nickname(nickname: str) -> bool:
@@ -39,7 +52,9 @@ class ProfileFieldsMixin(forms.Form):
         nickname = self.cleaned_data.get("nickname", "").strip()
         if nickname and is_reserved_nickname(nickname):
             raise forms.ValidationError(
-                _("This nickname could be mistaken for a masked name or for the staff. Please choose another.")
+                _(
+                    "This nickname could be mistaken for a masked name or for the staff. Please choose another."
+                )
             )
         if nickname:
             others = User.objects.filter(nickname__iexact=nickname)
@@ -61,10 +76,13 @@ class SignupProfileForm(ProfileFieldsMixin):
         self.fields["district"].choices = [("", _("None / outside Seoul"))] + list(District.choices)
 
     def signup(self, request, user):
-        user.display_name = self.cleaned_data.get("display_name", "")
-        user.nickname = self.cleaned_data.get("nickname", "")
-        user.district = self.cleaned_data.get("district", "")
-        user.save(update_fields=["display_name", "nickname", "district"])
+        profile_update(
+            user=user,
+            **{
+                field: self.cleaned_data.get(field, "")
+                for field in ("display_name", "nickname", "district")
+            },
+        )
 
 
 class ProfileForm(forms.ModelForm):
@@ -83,7 +101,9 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["birth_year"].choices = _birth_year_choices()
-        self.fields["birth_year"].help_text = _("Optional. Used only to invite you to polls for your age group.")
+        self.fields["birth_year"].help_text = _(
+            "Optional. Used only to invite you to polls for your age group."
+        )
         self.fields["gender"].help_text = _("Optional. Used only for polls aimed at a group.")
         self.fields["district"].help_text = _("Optional. Your district's news and polls.")
         # The same plain first choice as on the sign-up form, not "---------".
@@ -105,7 +125,9 @@ class AccountDeleteForm(forms.Form):
         required=False,
     )
     confirm = forms.BooleanField(
-        label=_("I understand: my account is closed for good. My proposals and comments stay, shown as written by a withdrawn member."),
+        label=_(
+            "I understand: my account is closed for good. My proposals and comments stay, shown as written by a withdrawn member."
+        ),
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -145,10 +145,6 @@ class User(AbstractUser):
         return self.get_full_name()
 
     @property
-    def is_withdrawn(self) -> bool:
-        return self.withdrawn_at is not None
-
-    @property
     def public_name(self) -> str:
         """The name shown to everyone: the nickname if chosen, else the masked name."""
         from .selectors import public_name_for

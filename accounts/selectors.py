@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from .models import Department, User
-from .roles import Role
+from .roles import EXPERT_ROLES, Role
 
 
 def mask_name(name: str) -> str:
@@ -44,11 +44,7 @@ def user_is_official(user) -> bool:
 
 
 def user_is_expert(user) -> bool:
-    return bool(
-        user
-        and user.is_authenticated
-        and (user.has_role(Role.EXPERT_INTERNAL) or user.has_role(Role.EXPERT_EXTERNAL))
-    )
+    return bool(user and user.is_authenticated and user.role_names & EXPERT_ROLES)
 
 
 def user_is_mayor_office(user) -> bool:

@@ -154,11 +154,6 @@ class Debate(models.Model):
         return self.status == DebateStatus.OPEN
 
     @property
-    def has_ended(self) -> bool:
-        """The period is over, whether or not the schedule has closed it yet."""
-        return self.status == DebateStatus.CLOSED or timezone.now() >= self.ends_at
-
-    @property
     def is_taking_part(self) -> bool:
         """Stances and arguments are taken: open and within its period."""
         return self.status == DebateStatus.OPEN and timezone.now() < self.ends_at

@@ -29,9 +29,6 @@ from .admin_forms import ModerationReasonForm
 from .models import Category, Comment, PipelineSettings, Proposal, ProposalEvent, Report
 from .resources import ExcelFriendlyCSV, ProposalResource
 
-# How many skipped items are named one by one after a bulk action.
-
-
 # --- moderation actions -------------------------------------------------------
 
 

@@ -278,10 +278,6 @@ class Proposal(models.Model):
         return reverse("proposals:detail", args=[self.pk])
 
     @property
-    def is_withdrawn(self) -> bool:
-        return self.status == ProposalStatus.WITHDRAWN
-
-    @property
     def is_public(self) -> bool:
         """The one-row twin of ProposalQuerySet.public(): neither hidden by
         the operators nor in the trash."""

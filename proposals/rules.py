@@ -54,6 +54,23 @@ def withdraw_refusal(proposal) -> str | None:
     return None
 
 
+# Where an operator's "promote for creativity" can take a proposal from: open
+# or not reached → a department answers; answered → debate.
+PROMOTABLE_BY_HAND = frozenset(
+    {ProposalStatus.OPEN, ProposalStatus.NOT_REACHED, ProposalStatus.ANSWERED}
+)
+
+
+def promote_refusal(proposal) -> str | None:
+    if not proposal.is_public:
+        return _("A hidden or deleted proposal cannot be promoted.")
+    if proposal.status not in PROMOTABLE_BY_HAND:
+        return _("A proposal that is “%(status)s” cannot be promoted by hand.") % {
+            "status": ProposalStatus(proposal.status).label
+        }
+    return None
+
+
 def trash_refusal_for_author(proposal) -> str | None:
     """An author may delete their proposal only before any department has
     taken it up: once there is a public answer, debate or decision, it is part

@@ -669,17 +669,12 @@ def proposal_promote_by_hand(*, proposal: Proposal, user, reason: str) -> Propos
     reason = require_reason(reason)
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        if not locked.is_public:
-            raise ServiceError(_("A hidden or deleted proposal cannot be promoted."))
-        if locked.status in (ProposalStatus.OPEN, ProposalStatus.NOT_REACHED):
-            assignment_open(proposal=locked, actor=user, reason=reason)
-        elif locked.status == ProposalStatus.ANSWERED:
+        if refusal := proposal_rules.promote_refusal(locked):
+            raise TransitionNotAllowed(refusal)
+        if locked.status == ProposalStatus.ANSWERED:
             debate_open(proposal=locked, actor=user, reason=reason)
         else:
-            raise TransitionNotAllowed(
-                _("A proposal that is “%(status)s” cannot be promoted by hand.")
-                % {"status": ProposalStatus(locked.status).label}
-            )
+            assignment_open(proposal=locked, actor=user, reason=reason)
         # The step itself carries the reason and its own notice (assigned /
         # debate opened); this row only says it was the operators' hand.
         event_record(proposal=locked, kind=EventKind.PROMOTED_BY_HAND, actor=user)

@@ -33,11 +33,8 @@ from .models import (
     Proposal,
     ProposalAttachment,
     ProposalPhoto,
-    ProposalStatus,
     ReportReason,
 )
-
-PROMOTABLE_BY_HAND = {ProposalStatus.OPEN, ProposalStatus.NOT_REACHED, ProposalStatus.ANSWERED}
 
 PAGE_SIZE = 20
 
@@ -94,7 +91,7 @@ def proposal_detail(request, pk):
             "comments": selectors.proposal_comments(proposal),
             "endorsed": selectors.has_endorsed(proposal, user),
             "following": selectors.is_following(proposal, user),
-            "can_promote": is_operator and proposal.status in PROMOTABLE_BY_HAND,
+            "can_promote": is_operator and proposal_rules.promote_refusal(proposal) is None,
             "comment_form": CommentForm(),
             "is_operator": is_operator,
             "is_author": is_author,
