@@ -7,16 +7,14 @@ admin, the pages and the beat task follow the same rules and leave the same
 timeline rows. Hard delete is off: nothing a citizen writes is lost."""
 
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from oasis.admin_utils import ReadOnlyInlineMixin
+from oasis.admin_utils import ReadOnlyInlineMixin, intermediate_page
 from oasis.errors import ServiceError
 from proposals.admin import OperatorOnlyMixin, ReadOnlyRecordMixin, moderation_action
 
@@ -100,24 +98,23 @@ def publish_summary(modeladmin, request, queryset):
                 messages.SUCCESS,
             )
             return None
-    request.current_app = modeladmin.admin_site.name
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": gettext("Publish the debate's results"),
-        "opts": modeladmin.model._meta,
-        "debate": debate,
-        "argument_counts": debate.arguments.not_deleted()
+    return intermediate_page(
+        modeladmin,
+        request,
+        form=form,
+        template="debates/admin/publish_summary.html",
+        title=gettext("Publish the debate's results"),
+        submit_label=gettext("Publish the results"),
+        action="publish_summary",
+        queryset=[debate],
+        debate=debate,
+        argument_counts=debate.arguments.not_deleted()
         .filter(is_hidden=False)
         .aggregate(
             for_side=Count("pk", filter=Q(side="for")),
             against_side=Count("pk", filter=Q(side="against")),
         ),
-        "form": form,
-        "action": "publish_summary",
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "media": modeladmin.media + form.media,
-    }
-    return TemplateResponse(request, "debates/admin/publish_summary.html", context)
+    )
 
 
 class ResultsFilter(admin.SimpleListFilter):

@@ -1,8 +1,11 @@
-"""Pieces every app's admin uses: running a service over selected rows, and
-read-only inlines for records nobody edits by hand."""
+"""Pieces every app's admin uses: running a service over selected rows, the
+intermediate page of an action that needs a form, and read-only inlines for
+records nobody edits by hand."""
 
 from django.contrib import messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 
 from oasis.errors import ServiceError
@@ -43,6 +46,45 @@ def apply_each(request, objects, *, service, done) -> int:
             % {"count": more},
         )
     return changed
+
+
+def intermediate_page(
+    modeladmin, request, *, form, template="admin/intermediate_action.html", **context
+):
+    """The page (admin/intermediate_action.html or one extending it) that
+    shows `form` for the action's selected rows; `context` gives at least
+    title, action, submit_label and queryset (and intro for the default
+    summary)."""
+    request.current_app = modeladmin.admin_site.name
+    return TemplateResponse(
+        request,
+        template,
+        {
+            **modeladmin.admin_site.each_context(request),
+            "opts": modeladmin.model._meta,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": modeladmin.media + form.media,
+            **context,
+        },
+    )
+
+
+def ask_then_apply(modeladmin, request, queryset, *, form, error_message, call, done, **page):
+    """An admin action that needs a form: the first POST (from the changelist)
+    shows `form` on the intermediate page (`page`: see intermediate_page);
+    the second (`apply` in the POST) calls `call(obj, cleaned_data)` for each
+    selected row through apply_each, so a refused row is skipped with its
+    reason, and returns to the changelist. An invalid form shows the page
+    again with `error_message`, and nothing is changed."""
+    if form.is_bound:
+        if form.is_valid():
+            apply_each(
+                request, queryset, service=lambda obj: call(obj, form.cleaned_data), done=done
+            )
+            return None  # back to the changelist, filters kept
+        modeladmin.message_user(request, error_message, messages.ERROR)
+    return intermediate_page(modeladmin, request, form=form, queryset=queryset, **page)
 
 
 class ReadOnlyInlineMixin:

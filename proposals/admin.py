@@ -9,10 +9,8 @@ moderation actions and the export are for operators only."""
 
 from collections.abc import Callable
 
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib import admin
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext_lazy
@@ -22,7 +20,7 @@ from import_export.formats.base_formats import XLSX
 from rangefilter.filters import DateRangeFilterBuilder
 
 from accounts.selectors import user_is_operator
-from oasis.admin_utils import ReadOnlyInlineMixin, apply_each
+from oasis.admin_utils import ReadOnlyInlineMixin, ask_then_apply
 
 from . import services
 from .admin_forms import ModerationReasonForm
@@ -50,34 +48,20 @@ def moderate_with_reason(
     for the reason. The second (`apply` in the POST) calls `service(obj, user,
     reason)` per item; a ServiceError skips that item and its message is shown.
     Without a reason nothing is changed and the page says so."""
-    form = ModerationReasonForm(request.POST if "apply" in request.POST else None)
-    if form.is_bound:
-        if form.is_valid():
-            reason = form.cleaned_data["reason"]
-            apply_each(
-                request,
-                queryset,
-                service=lambda obj: service(obj, request.user, reason),
-                done=done,
-            )
-            return None  # back to the changelist, filters kept
-        modeladmin.message_user(
-            request, gettext("Please give a reason. Nothing has been changed."), messages.ERROR
-        )
-    request.current_app = modeladmin.admin_site.name
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "intro": intro,
-        "submit_label": submit_label,
-        "opts": modeladmin.model._meta,
-        "queryset": queryset,
-        "form": form,
-        "action": action,
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "media": modeladmin.media + form.media,
-    }
-    return TemplateResponse(request, "admin/proposals/moderation_reason.html", context)
+    return ask_then_apply(
+        modeladmin,
+        request,
+        queryset,
+        form=ModerationReasonForm(request.POST if "apply" in request.POST else None),
+        error_message=gettext("Please give a reason. Nothing has been changed."),
+        call=lambda obj, data: service(obj, request.user, data["reason"]),
+        done=done,
+        template="admin/proposals/moderation_reason.html",
+        title=title,
+        intro=intro,
+        submit_label=submit_label,
+        action=action,
+    )
 
 
 def moderation_action(*, name, description, title, intro, submit_label, service, done):

@@ -12,7 +12,6 @@ with a warning."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, Case, Value, When
@@ -28,7 +27,7 @@ from import_export.formats.base_formats import XLSX
 from import_export.forms import SelectableFieldsExportForm
 
 from accounts.selectors import user_is_official, user_is_operator
-from oasis.admin_utils import ReadOnlyInlineMixin, apply_each
+from oasis.admin_utils import ReadOnlyInlineMixin, ask_then_apply
 from oasis.errors import ServiceError
 from proposals.resources import ExcelFriendlyCSV
 
@@ -95,39 +94,20 @@ def to_utf8(data: bytes) -> bytes:
 EDITABLE = list(services.EDITABLE_FIELDS)
 
 
-def _with_note(
-    modeladmin, request, queryset, *, action, form, title, intro, submit_label, call, done
-):
-    """The intermediate page of a card action: the first POST (from the
-    changelist) shows `form` for the selected cards; the second (`apply` in
-    the POST) calls `call(card, cleaned_data)` for each through apply_each,
-    so a refused card is skipped with its reason."""
-    if form.is_bound:
-        if form.is_valid():
-            apply_each(
-                request,
-                queryset,
-                service=lambda card: call(card, form.cleaned_data),
-                done=done,
-            )
-            return None
-        modeladmin.message_user(
-            request, gettext("Please correct the form. Nothing has been changed."), messages.ERROR
-        )
-    request.current_app = modeladmin.admin_site.name
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "intro": intro,
-        "submit_label": submit_label,
-        "opts": modeladmin.model._meta,
-        "queryset": queryset,
-        "form": form,
-        "action": action,
-        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        "media": modeladmin.media + form.media,
-    }
-    return TemplateResponse(request, "tracking/admin/card_action.html", context)
+def _with_note(modeladmin, request, queryset, *, form, call, done, **page):
+    """A card action's intermediate page: `form` (with the note) for the
+    selected cards, then `call(card, cleaned_data)` for each."""
+    return ask_then_apply(
+        modeladmin,
+        request,
+        queryset,
+        form=form,
+        error_message=gettext("Please correct the form. Nothing has been changed."),
+        call=call,
+        done=done,
+        template="tracking/admin/card_action.html",
+        **page,
+    )
 
 
 @admin.action(
