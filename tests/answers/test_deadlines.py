@@ -2,11 +2,7 @@
 deadline, an escalation to the operators after it, each exactly once however
 often the sweep runs."""
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 from django.core import mail
 from django.utils import translation
 
@@ -15,17 +11,12 @@ from answers.models import Assignment
 from notifications.models import Notification
 from proposals.models import EventKind, PipelineSettings
 from proposals.services import proposal_withdraw
+from tests.clock import at
 from tests.factories import DepartmentFactory, official, operator
 
 from .helpers import assigned, clerk_of, drafted, published, submitted
 
 pytestmark = pytest.mark.django_db
-
-SEOUL = ZoneInfo("Asia/Seoul")
-
-
-def at(*args):
-    return time_machine.travel(dt.datetime(*args, tzinfo=SEOUL), tick=False)
 
 
 @pytest.fixture

@@ -1,15 +1,12 @@
 """What a citizen sees of the department answer on the proposal page, before
 and after publishing, and the proposer's rating."""
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 from django.test import Client
 
 from answers import services
 from answers.models import AnswerRating
+from tests.clock import at
 from tests.factories import DepartmentFactory, ProposalFactory, UserFactory, operator
 
 from .helpers import (
@@ -24,12 +21,6 @@ from .helpers import (
 )
 
 pytestmark = pytest.mark.django_db
-
-SEOUL = ZoneInfo("Asia/Seoul")
-
-
-def at(*args):
-    return time_machine.travel(dt.datetime(*args, tzinfo=SEOUL), tick=False)
 
 
 def panel(response) -> str:

@@ -9,13 +9,13 @@ would have long expired two months later. The beat's tasks are called as the
 beat would call them."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from playwright.sync_api import expect
 
 from notifications.models import Notification
+from tests import clock
+from tests.clock import SEOUL
 from tests.factories import DepartmentFactory, image_file, official, operator
 from tests.tracking.helpers import adopted_card
 from tracking import tasks
@@ -23,7 +23,6 @@ from tracking.models import CardEvent, CardStage, ProgressReport, ReportStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SEOUL = ZoneInfo("Asia/Seoul")
 TITLE = "걷고 싶은 한강다리 보행로"
 PASSWORD = "pass-word-123"
 
@@ -41,7 +40,8 @@ PHOTO_REPORT = 4  # this report comes with a photo of the site
 
 
 def at(*args):
-    return time_machine.travel(dt.datetime(*args, tzinfo=SEOUL), tick=True)
+    # The live server's clock has to run on between steps.
+    return clock.at(*args, tick=True)
 
 
 def run_beat():

@@ -2,22 +2,14 @@
 Thursday of every second month, 14:00 Seoul time. Time is frozen with
 time_machine."""
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 import pytest
 import time_machine
 
 from meetings import services, tasks
 from meetings.models import RealizationMeeting
+from tests.clock import seoul
 
 pytestmark = pytest.mark.django_db
-
-SEOUL = ZoneInfo("Asia/Seoul")
-
-
-def seoul(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=SEOUL)
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,6 @@
 meeting's conditions, and listed in the admin by department."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from meetings import services as meeting_services
 from notifications.models import Notification
@@ -12,10 +10,14 @@ from tests.meetings.helpers import mayor_office, meeting, on_agenda
 from tracking.models import CardStage, ManagementCard
 from tracking.services import management_card_open
 
+from .helpers import logged_in
+
 pytestmark = pytest.mark.django_db
 
 
 def adopted_item(**proposal_kwargs):
+    """The adopted agenda item (helpers.adopted_card always gives the
+    proposal a department; some tests here need one without)."""
     (item,) = on_agenda(meeting(days=-0.01), **proposal_kwargs)
     return meeting_services.agenda_item_decide(
         item=item,
@@ -60,20 +62,13 @@ def test_not_adopted_and_held_over_items_get_no_card():
     assert not ManagementCard.objects.exists()
 
 
-def _admin(user) -> Client:
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    return client
-
-
 def test_officials_list_their_own_departments_cards_and_the_operator_all():
     mine, other = DepartmentFactory(), DepartmentFactory()
     own_card = ManagementCard.objects.get(proposal=adopted_item(department=mine).proposal)
     other_card = ManagementCard.objects.get(proposal=adopted_item(department=other).proposal)
 
     def listed(user):
-        content = _admin(user).get("/admin/tracking/managementcard/").content.decode()
+        content = logged_in(user).get("/admin/tracking/managementcard/").content.decode()
         return {
             card.pk
             for card in (own_card, other_card)
@@ -84,6 +79,6 @@ def test_officials_list_their_own_departments_cards_and_the_operator_all():
     assert listed(operator()) == {own_card.pk, other_card.pk}
     assert listed(mayor_office()) == {own_card.pk, other_card.pk}
     assert (
-        _admin(official(department=mine)).get("/admin/tracking/managementcard/add/").status_code
+        logged_in(official(department=mine)).get("/admin/tracking/managementcard/add/").status_code
         == 403
     )

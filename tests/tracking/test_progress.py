@@ -6,7 +6,6 @@ card kept up to date for a year of simulated time ends completed."""
 
 import datetime as dt
 from contextlib import contextmanager
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -16,6 +15,7 @@ from accounts.selectors import operators
 from notifications.models import Notification
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
 from proposals.models import Follow
+from tests.clock import SEOUL, at
 from tests.factories import DepartmentFactory, UserFactory, official, operator
 from tracking import services, tasks
 from tracking.models import CardEvent, CardStage, ManagementCard, ReportStatus
@@ -23,12 +23,6 @@ from tracking.models import CardEvent, CardStage, ManagementCard, ReportStatus
 from .helpers import adopted_card, at_stage, clerk_of, requested_report
 
 pytestmark = pytest.mark.django_db
-
-SEOUL = ZoneInfo("Asia/Seoul")
-
-
-def at(*args):
-    return time_machine.travel(dt.datetime(*args, tzinfo=SEOUL), tick=False)
 
 
 def told(kind) -> list[int]:

@@ -4,12 +4,11 @@ department's reports in the admin, and the public tracker showing the
 submitted reports in order with the percent complete and last report date."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
+from tests.clock import SEOUL, at
 from tests.factories import DepartmentFactory, official, operator
 from tracking import selectors, services
 from tracking.models import CardStage, ReportStatus
@@ -18,13 +17,8 @@ from .helpers import adopted_card, at_stage, clerk_of, logged_in, requested_repo
 
 pytestmark = pytest.mark.django_db
 
-SEOUL = ZoneInfo("Asia/Seoul")
 DASHBOARD = reverse("admin:tracking_managementcard_dashboard")
 REPORTS = reverse("admin:tracking_progressreport_changelist")
-
-
-def at(*args):
-    return time_machine.travel(dt.datetime(*args, tzinfo=SEOUL), tick=False)
 
 
 @pytest.fixture

@@ -128,10 +128,11 @@ def test_a_stage_change_needs_a_note(note):
 def test_suspension_keeps_its_reason_and_resuming_clears_it():
     card = at_stage(CardStage.IN_PROGRESS)
     clerk = clerk_of(card)
+    before = card.stage_changed_at
 
     services.card_change_stage(card=card, user=clerk, to_stage="suspended", note="예산 미확보")
     card.refresh_from_db()
-    assert card.suspended_reason == "예산 미확보" and card.stage_changed_at is not None
+    assert card.suspended_reason == "예산 미확보" and card.stage_changed_at > before
 
     services.card_change_stage(card=card, user=clerk, to_stage="planning", note="예산 확보")
     card.refresh_from_db()
