@@ -20,8 +20,7 @@ from accounts.selectors import user_is_operator
 from oasis.errors import PermissionDenied, ServiceError
 from oasis.i18n import for_the_record
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
-from proposals.pipeline import queue_promotion_check
-from proposals.services import event_record, proposal_transition
+from proposals.timeline import event_record, proposal_transition, queue_promotion_check
 
 from . import rules as answer_rules
 from .models import (

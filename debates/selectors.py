@@ -77,7 +77,7 @@ def stance_of(debate: Debate, user) -> str:
 
 def member_debate_data(user) -> dict:
     """A member's own stances and arguments, for the export of their data
-    (accounts/export.py): everything they took part in, deleted arguments too."""
+    (accounts/export.py, registered in apps.py): everything they took part in, deleted arguments too."""
 
     def _dt(value):
         return value.isoformat() if value else None

@@ -21,7 +21,7 @@ from notifications.services import notify, notify_proposal
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed, require_reason
 from oasis.i18n import for_the_record
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
-from proposals.services import event_record, proposal_transition
+from proposals.timeline import event_record, proposal_transition
 
 from . import rules as debate_rules
 from .models import (

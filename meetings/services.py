@@ -26,7 +26,7 @@ from accounts.selectors import user_is_expert, user_is_operator
 from notifications.services import notify, notify_proposal
 from oasis.errors import PermissionDenied, ServiceError
 from proposals.models import EventKind, Proposal, ProposalStatus
-from proposals.services import event_record, proposal_transition
+from proposals.timeline import event_record, proposal_transition
 
 from . import rules as meeting_rules
 from .models import (
@@ -42,6 +42,7 @@ from .models import (
     WorkingReview,
     WorkingReviewStatus,
 )
+from .signals import item_adopted
 
 # The meeting's usual day, hour and place (see the module docstring). The
 # place is data, in Korean like the rest of the data.
@@ -360,15 +361,13 @@ def agenda_item_decide(
     reason. When the caller records decisions for a given `meeting`, an item
     of another meeting is refused. Deciding an item twice is refused.
 
-    - adopted: the proposal becomes ADOPTED and gets its management card
-      (tracking.services.management_card_open, once);
+    - adopted: the proposal becomes ADOPTED and `signals.item_adopted` is
+      sent in this transaction (the conductor opens its management card);
     - not adopted: the proposal becomes NOT_ADOPTED;
     - held over: the proposal stays ON_AGENDA, a new item joins the end of the
       next meeting's agenda (scheduled if need be) and the timeline records
       HELD_OVER.
     The proposer and followers are told with the matching `decision_*` notice."""
-    from tracking.services import management_card_open
-
     if not meeting_rules.user_records_decisions(user):
         raise PermissionDenied
     if decision not in NOTICE_KINDS:
@@ -394,7 +393,9 @@ def agenda_item_decide(
             proposal_transition(
                 proposal=proposal, to_status=ProposalStatus.ADOPTED, actor=user, reason=reason
             )
-            management_card_open(agenda_item=locked)
+            # The next stage starts in this transaction: the conductor
+            # connects tracking's management card opening (pipeline/apps.py).
+            item_adopted.send(sender=AgendaItem, agenda_item=locked)
         elif decision == AgendaDecision.NOT_ADOPTED:
             proposal_transition(
                 proposal=proposal, to_status=ProposalStatus.NOT_ADOPTED, actor=user, reason=reason

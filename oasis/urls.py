@@ -4,8 +4,6 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from proposals.views import me
-
 from . import views
 
 admin.site.site_header = _("Oasis administration")
@@ -13,7 +11,7 @@ admin.site.site_title = _("Oasis admin")
 admin.site.index_title = _("Work")
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("proposals.site_urls")),
     path("healthz", views.healthz, name="healthz"),
     # Browsers and the admin ask for /favicon.ico whatever the page says.
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
@@ -21,11 +19,11 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("proposals/", include("proposals.urls")),
+    path("proposals/", include("pipeline.urls")),
     path("answers/", include("answers.urls")),
     path("debates/", include("debates.urls")),
     path("meetings/", include("meetings.urls")),
     path("adopted/", include("tracking.urls")),
     path("notifications/", include("notifications.urls")),
-    path("me/", me, name="me"),
     path("admin/", admin.site.urls),
 ]

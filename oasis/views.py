@@ -1,35 +1,13 @@
+"""Project-wide pages that belong to no app: the health check and the
+rate-limit refusal."""
+
+from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from proposals.models import Proposal, ProposalStatus
-from proposals.selectors import proposal_list
-
-
-def home(request):
-    """Latest and most endorsed proposals, and the headline counts."""
-    public = Proposal.objects.public()
-    counts = public.aggregate(
-        total=Count("id"),
-        open=Count("id", filter=Q(status=ProposalStatus.OPEN)),
-        adopted=Count("id", filter=Q(status=ProposalStatus.ADOPTED)),
-    )
-    from accounts.models import User
-
-    counts["members"] = User.objects.filter(is_active=True).count()
-    return render(
-        request,
-        "home.html",
-        {
-            "latest": proposal_list().order_by("-created_at", "-id")[:6],
-            "popular": proposal_list()
-            .filter(status=ProposalStatus.OPEN)
-            .order_by("-endorsement_count", "-id")[:6],
-            "counts": counts,
-        },
-    )
+from .celery import app
 
 
 def _database_ok() -> bool:
@@ -43,10 +21,6 @@ def _database_ok() -> bool:
 
 def _broker_ok() -> bool | None:
     """None when there is no broker to reach (tasks run inline)."""
-    from django.conf import settings
-
-    from oasis.celery import app
-
     if settings.CELERY_TASK_ALWAYS_EAGER or str(app.conf.broker_url).startswith("memory://"):
         return None
 

@@ -170,24 +170,6 @@ unhide_comments = moderation_action(
     ),
 )
 
-promote_by_hand = moderation_action(
-    name="promote_by_hand",
-    description=_("Promote selected proposals for their creativity (asks for a reason)"),
-    title=_("Promote for creativity"),
-    intro=_(
-        "Below the endorsement bar, an operator may move a proposal one step: an open "
-        "or not-reached proposal goes to its department for an answer, an answered one "
-        "to debate. The reason is shown on its timeline and sent to the proposer."
-    ),
-    submit_label=_("Promote"),
-    service=lambda p, user, reason: services.proposal_promote_by_hand(
-        proposal=p, user=user, reason=reason
-    ),
-    done=ngettext_lazy(
-        "%(count)d proposal was promoted.", "%(count)d proposals were promoted.", "count"
-    ),
-)
-
 dismiss_reports = moderation_action(
     name="dismiss_reports",
     description=_("Close selected reports without hiding anything (asks for a reason)"),
@@ -397,8 +379,7 @@ class ProposalAdmin(OperatorOnlyMixin, ReadOnlyRecordMixin, ExportActionMixin, a
         unhide_proposals,
         trash_proposals,
         restore_from_trash,
-        promote_by_hand,
-    ]
+    ]  # the conductor adds "promote for creativity" (pipeline/admin.py)
 
     # django-import-export: export only (no import), CSV and Excel.
     resource_classes = [ProposalResource]

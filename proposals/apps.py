@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class ProposalsConfig(AppConfig):
     name = "proposals"
     verbose_name = _("Proposals")
+
+    def ready(self):
+        # Imported here: apps.py loads before the models it reads.
+        from accounts.export import register_section
+
+        from . import export
+
+        register_section("proposals", export.member_proposals)
+        register_section("endorsements", export.member_endorsements)
+        register_section("comments", export.member_comments)
+        register_section("reports", export.member_reports)

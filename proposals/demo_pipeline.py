@@ -21,9 +21,9 @@ from django.utils import timezone
 from accounts.models import Department, User
 from accounts.roles import Role
 from accounts.services import user_set_roles
+from pipeline import services as conductor
 from tracking.models import REPORT_EVERY_MONTHS, REPORT_REMIND_DAYS
 
-from . import pipeline
 from .models import Proposal, ProposalStatus
 
 DEMO_PASSWORD_USER = "citizen@demo.oasis.kr"  # whose password hash the helpers reuse
@@ -77,7 +77,7 @@ def seed_pipeline(*, now=None) -> PipelineCreated:
         return created
     now = now or timezone.now()
     with transaction.atomic():
-        pipeline.sweep(now=now)  # promotions past the answer bar; closed windows
+        conductor.sweep(now=now)  # promotions past the answer bar; closed windows
         staff = _staff()
         assigned = list(
             Proposal.objects.filter(status=ProposalStatus.ASSIGNED).order_by(
@@ -189,10 +189,9 @@ def _debate(proposal, staff: Staff, *, close: bool):
     from debates.models import Debate
     from debates.services import argument_create, debate_close, debate_publish_summary, stance_set
 
-    from .services import proposal_promote_by_hand
 
     proposal.refresh_from_db()
-    proposal_promote_by_hand(
+    conductor.proposal_promote_by_hand(
         proposal=proposal,
         user=staff.operator,
         reason="시민 공감이 크고 창의적이어서 토론에 부칩니다.",

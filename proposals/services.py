@@ -17,17 +17,15 @@ from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
 from accounts.selectors import user_is_official, user_is_operator
-from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed, require_reason
+from oasis.errors import PermissionDenied, ServiceError, require_reason
 
-from . import pipeline, uploads
 from . import rules as proposal_rules
+from . import uploads
 from .models import (
     BODY_MAX_LENGTH,
     COMMENT_MAX_LENGTH,
     ENDORSABLE_STATUSES,
-    PROPOSAL_TRANSITIONS,
     TITLE_MAX_LENGTH,
     Comment,
     Endorsement,
@@ -36,7 +34,6 @@ from .models import (
     PipelineSettings,
     Proposal,
     ProposalAttachment,
-    ProposalEvent,
     ProposalPhoto,
     ProposalStatus,
     ProposalView,
@@ -44,53 +41,9 @@ from .models import (
     Tag,
 )
 from .text import compact
+from .timeline import crossing_counts, event_record, proposal_transition, queue_promotion_check
 
 MAX_TAGS = 10
-
-
-# --- events -----------------------------------------------------------------
-
-
-def _actor_role(user) -> str:
-    if user is None:
-        return ""
-    if user_is_operator(user):
-        return Role.OPERATOR
-    if user_is_official(user):
-        return Role.OFFICIAL
-    for role in (Role.MAYOR_OFFICE, Role.EXPERT_INTERNAL, Role.EXPERT_EXTERNAL, Role.PANEL):
-        if user.has_role(role):
-            return role
-    return Role.CITIZEN
-
-
-def event_record(
-    *,
-    proposal: Proposal,
-    kind: str,
-    actor=None,
-    from_status: str = "",
-    to_status: str = "",
-    reason: str = "",
-    is_public: bool = True,
-    department=None,
-) -> ProposalEvent:
-    """Write one timeline row. Requires an open transaction in the caller.
-    `department` names the department the step concerns (an assignment);
-    otherwise an official's own department is recorded."""
-    if department is None and user_is_official(actor):
-        department = actor.department
-    return ProposalEvent.objects.create(
-        proposal=proposal,
-        kind=kind,
-        actor=actor,
-        actor_role=_actor_role(actor) if actor is not None else "system",
-        actor_department=department,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-        is_public=is_public,
-    )
 
 
 # --- proposals --------------------------------------------------------------
@@ -302,48 +255,6 @@ def proposal_update(
     return locked
 
 
-def proposal_transition(
-    *,
-    proposal: Proposal,
-    to_status: str,
-    actor,
-    reason: str = "",
-    department=None,
-    kind: str = EventKind.STATUS_CHANGED,
-) -> Proposal:
-    """Move a proposal to `to_status` if the pipeline allows it, recording the
-    event. Permission is the caller's (a specific service) responsibility;
-    this is the one place a status is assigned. Call inside the caller's
-    transaction when other rows must change with it."""
-    with transaction.atomic():
-        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        if to_status not in PROPOSAL_TRANSITIONS.get(locked.status, set()):
-            raise TransitionNotAllowed(
-                _("A proposal that is “%(from)s” cannot become “%(to)s”.")
-                % {
-                    "from": ProposalStatus(locked.status).label,
-                    "to": ProposalStatus(to_status).label,
-                }
-            )
-        from_status = locked.status
-        locked.status = to_status
-        fields = ["status", "updated_at"]
-        if to_status == ProposalStatus.WITHDRAWN:
-            locked.withdrawn_at = timezone.now()
-            fields.append("withdrawn_at")
-        locked.save(update_fields=fields)
-        event_record(
-            proposal=locked,
-            kind=kind,
-            actor=actor,
-            from_status=from_status,
-            to_status=to_status,
-            reason=reason,
-            department=department,
-        )
-    return locked
-
-
 def proposal_withdraw(*, proposal: Proposal, user, reason: str = "") -> Proposal:
     """The author withdraws the proposal; it stays public, marked withdrawn,
     and can no longer be endorsed."""
@@ -460,10 +371,10 @@ def proposal_endorse(*, proposal: Proposal, user) -> Proposal:
             if not updated:
                 raise ServiceError(_("This proposal is no longer gathering endorsements."))
             count = Proposal.objects.values_list("endorsement_count", flat=True).get(pk=proposal.pk)
-            if count in pipeline.crossing_counts():
-                # A bar was just crossed: a task re-reads the counts and moves
-                # the proposal exactly once, after this transaction commits.
-                pipeline.queue_promotion_check(proposal.pk)
+            if count in crossing_counts():
+                # A bar was just crossed: the conductor's task re-reads the
+                # counts and moves the proposal exactly once, after commit.
+                queue_promotion_check(proposal.pk)
     except IntegrityError:
         raise ServiceError(_("You have already endorsed this proposal.")) from None
     proposal.refresh_from_db(fields=["endorsement_count"])
@@ -651,32 +562,3 @@ def proposal_unfollow(*, proposal: Proposal, user) -> bool:
         raise PermissionDenied
     deleted, _rows = Follow.objects.filter(proposal=proposal, user=user).delete()
     return bool(deleted)
-
-
-# --- operators' hand ----------------------------------------------------------
-
-
-def proposal_promote_by_hand(*, proposal: Proposal, user, reason: str) -> Proposal:
-    """An operator moves a proposal one step forward for its creativity
-    (창의성), below the bar: open or not reached → a department answers;
-    answered → debate. Requires an operator and a reason; the timeline and
-    the proposer say why."""
-    from answers.services import assignment_open
-    from debates.services import debate_open
-
-    if not user_is_operator(user):
-        raise PermissionDenied
-    reason = require_reason(reason)
-    with transaction.atomic():
-        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        if refusal := proposal_rules.promote_refusal(locked):
-            raise TransitionNotAllowed(refusal)
-        if locked.status == ProposalStatus.ANSWERED:
-            debate_open(proposal=locked, actor=user, reason=reason)
-        else:
-            assignment_open(proposal=locked, actor=user, reason=reason)
-        # The step itself carries the reason and its own notice (assigned /
-        # debate opened); this row only says it was the operators' hand.
-        event_record(proposal=locked, kind=EventKind.PROMOTED_BY_HAND, actor=user)
-    locked.refresh_from_db()
-    return locked

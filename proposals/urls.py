@@ -15,7 +15,6 @@ urlpatterns = [
     path("<int:pk>/delete/", views.proposal_trash, name="trash"),
     path("<int:pk>/endorse/", views.proposal_endorse, name="endorse"),
     path("<int:pk>/follow/", views.proposal_follow, name="follow"),
-    path("<int:pk>/promote/", views.proposal_promote, name="promote"),
     path("<int:pk>/comments/", views.comment_create, name="comment_create"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from accounts.models import User
 from accounts.selectors import user_is_operator
 from oasis.errors import ServiceError
 from oasis.forms import add_service_errors
@@ -33,10 +35,34 @@ from .models import (
     Proposal,
     ProposalAttachment,
     ProposalPhoto,
+    ProposalStatus,
     ReportReason,
 )
 
 PAGE_SIZE = 20
+
+
+def home(request):
+    """The front page: latest and most endorsed proposals, and the headline
+    counts."""
+    public = Proposal.objects.public()
+    counts = public.aggregate(
+        total=Count("id"),
+        open=Count("id", filter=Q(status=ProposalStatus.OPEN)),
+        adopted=Count("id", filter=Q(status=ProposalStatus.ADOPTED)),
+    )
+    counts["members"] = User.objects.filter(is_active=True).count()
+    return render(
+        request,
+        "home.html",
+        {
+            "latest": selectors.proposal_list().order_by("-created_at", "-id")[:6],
+            "popular": selectors.proposal_list()
+            .filter(status=ProposalStatus.OPEN)
+            .order_by("-endorsement_count", "-id")[:6],
+            "counts": counts,
+        },
+    )
 
 
 
@@ -293,23 +319,6 @@ def proposal_follow(request, pk):
             _("You follow this proposal. You will be told of each step it takes."),
         )
     return redirect(f"{proposal.get_absolute_url()}#endorse")
-
-
-@login_required
-@require_POST
-def proposal_promote(request, pk):
-    """An operator promotes a proposal for its creativity, with a reason."""
-    if not user_is_operator(request.user):
-        raise Http404
-    proposal = get_object_or_404(Proposal.objects.not_deleted(), pk=pk)
-    form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    _run(
-        request,
-        lambda: services.proposal_promote_by_hand(proposal=proposal, user=request.user, reason=reason),
-        _("The proposal moved one step forward."),
-    )
-    return redirect(proposal)
 
 
 @login_required

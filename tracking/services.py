@@ -22,7 +22,8 @@ from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
 from oasis.i18n import for_the_record
 from proposals import uploads
 from proposals.models import EventKind
-from proposals.services import _delete_files_on_commit, _files_removed_on_error, event_record
+from proposals.services import _delete_files_on_commit, _files_removed_on_error
+from proposals.timeline import event_record
 
 from . import rules as card_rules
 from . import selectors

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "meetings",
     "tracking",
     "mileage",
+    # The conductor sits above every stage app it moves proposals between.
+    "pipeline",
 ]
 
 MIDDLEWARE = [
@@ -77,7 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "oasis.context_processors.site",
+                "notifications.context_processors.site",
             ],
         },
     },

@@ -71,7 +71,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The pipeline's catch-up: promotions missed while the broker was down,
     # endorsement windows that closed.
-    "sweep-pipeline": {"task": "proposals.tasks.sweep_pipeline", "schedule": 300.0},
+    "sweep-pipeline": {"task": "pipeline.tasks.sweep_pipeline", "schedule": 300.0},
     "send-pending-emails": {"task": "notifications.tasks.send_pending_emails", "schedule": 600.0},
     "close-due-debates": {"task": "debates.tasks.close_due_debates", "schedule": 300.0},
     "answer-deadlines": {

@@ -15,6 +15,7 @@ from debates import services
 from debates.models import Argument, Debate, DebateStatus, Position, Stance
 from notifications.models import Notification
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
+from pipeline.services import promote_if_due
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalEvent, ProposalStatus
 from proposals.services import proposal_follow, proposal_withdraw
 from tests.factories import DepartmentFactory, ProposalFactory, UserFactory, official, operator
@@ -128,9 +129,6 @@ def test_only_operators_open_debates_by_hand():
 
 
 def test_the_promotion_opens_the_debate_when_the_bar_is_passed():
-    pytest.importorskip("answers.services")  # the pipeline imports both apps' services
-    from proposals.pipeline import promote_if_due
-
     proposal = ProposalFactory(status=ProposalStatus.ANSWERED, endorsement_count=500)
     assert promote_if_due(proposal_id=proposal.pk) == ProposalStatus.DEBATE
     assert promote_if_due(proposal_id=proposal.pk) is None  # once

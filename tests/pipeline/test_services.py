@@ -1,4 +1,4 @@
-"""The pipeline's automatic moves: crossing the answer bar, closing windows,
+"""The conductor's moves: crossing the answer bar, closing windows,
 the sweep, manual promotion, following, and a broker that is down."""
 
 import datetime as dt
@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
-from proposals import pipeline, services
+from pipeline import services as pipeline
+from proposals import services
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
 from tests.factories import CategoryFactory, UserFactory, official, operator
 
@@ -139,7 +140,7 @@ def test_a_withdrawn_proposal_is_never_promoted(bars):
     Proposal.objects.filter(pk=proposal.pk).update(endorsement_count=99)
     assert pipeline.promote_if_due(proposal_id=proposal.pk) is None
     with pytest.raises(TransitionNotAllowed):
-        services.proposal_promote_by_hand(proposal=proposal, user=operator(), reason="창의적")
+        pipeline.proposal_promote_by_hand(proposal=proposal, user=operator(), reason="창의적")
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.WITHDRAWN
 
@@ -147,10 +148,10 @@ def test_a_withdrawn_proposal_is_never_promoted(bars):
 def test_an_operator_promotes_for_creativity_with_a_reason(bars):
     proposal = _propose()
     with pytest.raises(PermissionDenied):
-        services.proposal_promote_by_hand(proposal=proposal, user=UserFactory(), reason="좋아요")
+        pipeline.proposal_promote_by_hand(proposal=proposal, user=UserFactory(), reason="좋아요")
     with pytest.raises(ServiceError):
-        services.proposal_promote_by_hand(proposal=proposal, user=operator(), reason="")
-    services.proposal_promote_by_hand(
+        pipeline.proposal_promote_by_hand(proposal=proposal, user=operator(), reason="")
+    pipeline.proposal_promote_by_hand(
         proposal=proposal, user=operator(), reason="아주 창의적인 생각"
     )
     proposal.refresh_from_db()

@@ -15,9 +15,9 @@ from django.db import connection
 from answers.models import Assignment
 from notifications.models import Notification
 from oasis.celery import app
+from pipeline.tasks import promote_if_due
 from proposals import services
 from proposals.models import EventKind, PipelineSettings, ProposalStatus
-from proposals.tasks import promote_if_due
 from tests.factories import CategoryFactory, UserFactory, official
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]

@@ -1,12 +1,15 @@
-def site(request):
-    """What the navigation needs on every page: staff links, unread notices."""
-    from accounts.selectors import user_is_operator
+"""What the navigation needs on every page (settings TEMPLATES)."""
 
+from accounts.selectors import user_is_operator
+
+from .models import Notification
+
+
+def site(request):
+    """Staff links and the member's unread notices."""
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated):
         return {"nav_is_staff": False, "nav_unread": 0}
-    from notifications.models import Notification
-
     return {
         "nav_is_staff": user.is_staff or user_is_operator(user),
         # One indexed count per page for logged-in members.

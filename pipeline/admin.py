@@ -1,0 +1,38 @@
+"""The conductor's admin action: operators promote proposals for their
+creativity from the proposals list. It extends the proposals admin, which
+sits on a lower floor and does not know the conductor."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from proposals.admin import ProposalAdmin, moderation_action
+from proposals.models import Proposal
+
+from . import services
+
+promote_by_hand = moderation_action(
+    name="promote_by_hand",
+    description=_("Promote selected proposals for their creativity (asks for a reason)"),
+    title=_("Promote for creativity"),
+    intro=_(
+        "Below the endorsement bar, an operator may move a proposal one step: an open "
+        "or not-reached proposal goes to its department for an answer, an answered one "
+        "to debate. The reason is shown on its timeline and sent to the proposer."
+    ),
+    submit_label=_("Promote"),
+    service=lambda p, user, reason: services.proposal_promote_by_hand(
+        proposal=p, user=user, reason=reason
+    ),
+    done=ngettext_lazy(
+        "%(count)d proposal was promoted.", "%(count)d proposals were promoted.", "count"
+    ),
+)
+
+
+class PipelineProposalAdmin(ProposalAdmin):
+    actions = [*ProposalAdmin.actions, promote_by_hand]
+
+
+admin.site.unregister(Proposal)
+admin.site.register(Proposal, PipelineProposalAdmin)

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PipelineConfig(AppConfig):
+    """The conductor: it moves proposals between the stage apps."""
+
+    name = "pipeline"
+    verbose_name = _("Pipeline")
+
+    def ready(self):
+        # Imported here, not at the top: apps.py is loaded before any model
+        # is, and these modules import models.
+        from meetings.signals import item_adopted
+
+        from . import tasks  # noqa: F401 - registers the conductor's tasks
+        from .services import open_card_for_adopted_item
+
+        # The promotion task is queued by name from the pipeline core
+        # (proposals.timeline.PROMOTION_CHECK_TASK), so `tasks` above must be
+        # registered in every process that queues it, not only the worker.
+        #
+        # Adoption opens the next stage in the meeting's own transaction:
+        # meetings sends `item_adopted`, tracking opens the management card.
+        item_adopted.connect(open_card_for_adopted_item, dispatch_uid="pipeline.open_card")

@@ -1,0 +1,192 @@
+"""The conductor: when a proposal moves from one stage app to the next.
+
+A proposal is *due* for the next stage when its counts pass a bar
+(`due_bars`, stated once and read both for one proposal and for the sweep's
+query):
+
+- open → a department must answer (answers.services.assignment_open), when
+  enough citizens endorsed it;
+- answered → debate (debates.services.debate_open), when the endorsements,
+  comments and views all pass the debate bar;
+- an open proposal whose endorsement window closed below the answer bar ends
+  as not reached (투표탈락).
+
+Operators may also move a proposal one step below the bar, for its creativity
+(`proposal_promote_by_hand`). The later moves are made by the stages
+themselves (the debate's published results put it in working review; the
+working review puts it on a meeting's agenda; the meeting decides); the
+conductor only wires the meeting's adoption to the management card that
+tracking opens (`open_card_for_adopted_item`, connected in apps.py).
+
+Stage apps never import this module: they wake it by queueing its task by
+name (proposals.timeline.queue_promotion_check)."""
+
+import operator
+from functools import reduce
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.selectors import operators, user_is_operator
+from answers.services import assignment_open
+from debates.services import debate_open
+from notifications.services import notify, notify_proposal
+from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed, require_reason
+from oasis.i18n import for_the_record
+from proposals import rules as proposal_rules
+from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
+from proposals.timeline import event_record, proposal_transition
+from tracking.services import management_card_open
+
+
+def due_bars(settings_row: PipelineSettings) -> dict[str, dict[str, int]]:
+    """For each status that moves on by itself, the minimum counts that make
+    a proposal due for its next stage. The one statement of both bars:
+    `is_due` reads it for one proposal, `due_filter` for the sweep."""
+    return {
+        ProposalStatus.OPEN: {"endorsement_count": settings_row.answer_threshold},
+        ProposalStatus.ANSWERED: {
+            "endorsement_count": settings_row.debate_threshold,
+            "comment_count": settings_row.debate_min_comments,
+            "view_count": settings_row.debate_min_views,
+        },
+    }
+
+
+def is_due(proposal: Proposal, settings_row: PipelineSettings) -> bool:
+    """`proposal` passed the bar of its status (see due_bars)."""
+    bar = due_bars(settings_row).get(proposal.status)
+    return bar is not None and all(getattr(proposal, f) >= n for f, n in bar.items())
+
+
+def due_filter(settings_row: PipelineSettings) -> Q:
+    """The SQL twin of is_due: proposals that passed the bar of their status."""
+    return reduce(
+        operator.or_,
+        (
+            Q(status=status, **{f"{field}__gte": n for field, n in bar.items()})
+            for status, bar in due_bars(settings_row).items()
+        ),
+    )
+
+
+def _endorsed_reason(proposal: Proposal):
+    return for_the_record(
+        lambda: _("%(count)d citizens endorsed it.") % {"count": proposal.endorsement_count}
+    )
+
+
+def promote_if_due(*, proposal_id: int) -> str | None:
+    """Re-read the counts under a row lock and move the proposal one step if a
+    bar is passed: OPEN → ASSIGNED (a department must answer), ANSWERED →
+    DEBATE. However many times this runs, concurrently or again, a proposal
+    moves once: the lock serialises the runs and the status check makes the
+    later ones no-ops. A proposal no department can take (a category without
+    a default one) stays open and the operators are told once. Returns the
+    new status or None."""
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
+        settings_row = PipelineSettings.load()
+        if not proposal.is_public or not is_due(proposal, settings_row):
+            return None
+        if proposal.status == ProposalStatus.ANSWERED:
+            debate_open(proposal=proposal, actor=None, reason=_endorsed_reason(proposal))
+            return ProposalStatus.DEBATE
+        try:
+            with transaction.atomic():
+                assignment_open(proposal=proposal, actor=None, reason=_endorsed_reason(proposal))
+        except ServiceError as exc:
+            notify(
+                recipients=operators(),
+                kind="assignment_blocked",
+                key=f"assignment_blocked:{proposal.pk}",
+                proposal=proposal,
+                params={"reason": exc.message},
+            )
+            return None
+        return ProposalStatus.ASSIGNED
+
+
+def close_if_expired(*, proposal_id: int, now=None) -> bool:
+    """An open proposal whose endorsement window has closed below the answer
+    bar ends as not reached (투표탈락); the proposer and followers are told.
+    Returns whether it was closed; running it again changes nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
+        settings_row = PipelineSettings.load()
+        if (
+            proposal.status != ProposalStatus.OPEN
+            or proposal.endorsement_deadline is None
+            or proposal.endorsement_deadline > now
+            or is_due(proposal, settings_row)
+        ):
+            return False
+        proposal_transition(
+            proposal=proposal,
+            to_status=ProposalStatus.NOT_REACHED,
+            actor=None,
+            reason=for_the_record(
+                lambda: (
+                    _(
+                        "The endorsement window closed with %(count)d of the %(bar)d endorsements needed."
+                    )
+                    % {"count": proposal.endorsement_count, "bar": settings_row.answer_threshold}
+                )
+            ),
+        )
+        notify_proposal(proposal=proposal, kind="not_reached", key=f"not_reached:{proposal.pk}")
+    return True
+
+
+def sweep(now=None) -> dict[str, int]:
+    """Catch up on whatever the per-endorsement tasks missed (a broker that
+    was down, a threshold lowered by an operator) and close expired windows.
+    Idempotent: run by Celery beat every few minutes."""
+    now = now or timezone.now()
+    settings_row = PipelineSettings.load()
+    live = Proposal.objects.public()
+    promoted = 0
+    for proposal_id in live.filter(due_filter(settings_row)).values_list("pk", flat=True):
+        promoted += promote_if_due(proposal_id=proposal_id) is not None
+    closed = 0
+    expired = live.filter(
+        status=ProposalStatus.OPEN,
+        endorsement_deadline__lte=now,
+        endorsement_count__lt=settings_row.answer_threshold,
+    )
+    for proposal_id in expired.values_list("pk", flat=True):
+        closed += close_if_expired(proposal_id=proposal_id, now=now)
+    return {"promoted": promoted, "closed": closed}
+
+
+def proposal_promote_by_hand(*, proposal: Proposal, user, reason: str) -> Proposal:
+    """An operator moves a proposal one step forward for its creativity
+    (창의성), below the bar: open or not reached → a department answers;
+    answered → debate. Requires an operator and a reason; where it may start
+    from is proposals.rules.promote_refusal. The step itself carries the
+    reason and its own notice (assigned / debate opened); a PROMOTED_BY_HAND
+    row says it was the operators' hand."""
+    if not user_is_operator(user):
+        raise PermissionDenied
+    reason = require_reason(reason)
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if refusal := proposal_rules.promote_refusal(locked):
+            raise TransitionNotAllowed(refusal)
+        if locked.status == ProposalStatus.ANSWERED:
+            debate_open(proposal=locked, actor=user, reason=reason)
+        else:
+            assignment_open(proposal=locked, actor=user, reason=reason)
+        event_record(proposal=locked, kind=EventKind.PROMOTED_BY_HAND, actor=user)
+    locked.refresh_from_db()
+    return locked
+
+
+def open_card_for_adopted_item(sender, *, agenda_item, **kwargs) -> None:
+    """Receiver of meetings.signals.item_adopted: an adopted item gets its
+    management card (tracking.services.management_card_open, once) in the
+    decision's own transaction."""
+    management_card_open(agenda_item=agenda_item)

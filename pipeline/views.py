@@ -1,0 +1,35 @@
+"""The conductor's one page action: an operator promotes a proposal for its
+creativity from the proposal's page (the button is drawn by
+templates/proposals/detail.html when proposals.rules.promote_refusal allows)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.selectors import user_is_operator
+from oasis.errors import ServiceError
+from proposals.forms import ReasonForm
+from proposals.models import Proposal
+
+from . import services
+
+
+@login_required
+@require_POST
+def proposal_promote(request, pk):
+    """An operator promotes a proposal for its creativity, with a reason."""
+    if not user_is_operator(request.user):
+        raise Http404
+    proposal = get_object_or_404(Proposal.objects.not_deleted(), pk=pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.proposal_promote_by_hand(proposal=proposal, user=request.user, reason=reason)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The proposal moved one step forward."))
+    return redirect(proposal)

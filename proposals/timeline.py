@@ -1,0 +1,146 @@
+"""The pipeline core: where a proposal stands and the one writer of its steps.
+
+Every stage app (answers, debates, meetings, tracking) stands on this module:
+`proposal_transition` is the one place a proposal's status is assigned, and
+`event_record` writes the timeline row each step leaves. The statuses and the
+table of allowed moves are `ProposalStatus` and `PROPOSAL_TRANSITIONS` in
+`proposals/models.py`. Nothing here asks who may act: the calling service has
+already asked its app's rules.
+
+The conductor (`pipeline/`) decides *when* a proposal moves between stages;
+a stage app that must wake it after a write queues its task by name
+(`queue_promotion_check`), never by importing it."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from oasis.errors import TransitionNotAllowed
+from oasis.tasks import enqueue_on_commit
+
+from .models import (
+    PROPOSAL_TRANSITIONS,
+    EventKind,
+    PipelineSettings,
+    Proposal,
+    ProposalEvent,
+    ProposalStatus,
+)
+
+# The conductor's task that re-reads a proposal's counts and moves it one
+# stage if a bar is passed (pipeline/tasks.py). Queued by name: the core sits
+# below the conductor and never imports it.
+PROMOTION_CHECK_TASK = "pipeline.tasks.promote_if_due"
+
+# Roles in the order the timeline names an actor who holds several.
+_TIMELINE_ROLES = (
+    Role.OPERATOR,
+    Role.OFFICIAL,
+    Role.MAYOR_OFFICE,
+    Role.EXPERT_INTERNAL,
+    Role.EXPERT_EXTERNAL,
+    Role.PANEL,
+)
+
+
+def actor_role(user) -> str:
+    """The role a timeline row names for `user`: "system" for the schedule
+    (no user), otherwise the first role they hold in _TIMELINE_ROLES (a
+    superuser counts as an operator; an official needs a department), else
+    citizen."""
+    if user is None:
+        return "system"
+    if user.is_superuser:
+        return Role.OPERATOR
+    held = user.role_names
+    for role in _TIMELINE_ROLES:
+        if role in held and (role != Role.OFFICIAL or user.department_id):
+            return role
+    return Role.CITIZEN
+
+
+def event_record(
+    *,
+    proposal: Proposal,
+    kind: str,
+    actor=None,
+    from_status: str = "",
+    to_status: str = "",
+    reason: str = "",
+    is_public: bool = True,
+    department=None,
+) -> ProposalEvent:
+    """Write one timeline row. Requires an open transaction in the caller.
+    `department` names the department the step concerns (an assignment);
+    otherwise an official's own department is recorded."""
+    role = actor_role(actor)
+    if department is None and role == Role.OFFICIAL:
+        department = actor.department
+    return ProposalEvent.objects.create(
+        proposal=proposal,
+        kind=kind,
+        actor=actor,
+        actor_role=role,
+        actor_department=department,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        is_public=is_public,
+    )
+
+
+def proposal_transition(
+    *,
+    proposal: Proposal,
+    to_status: str,
+    actor,
+    reason: str = "",
+    department=None,
+    kind: str = EventKind.STATUS_CHANGED,
+) -> Proposal:
+    """Move a proposal to `to_status` if PROPOSAL_TRANSITIONS allows it,
+    recording the event. Permission is the calling service's responsibility;
+    this is the one place a status is assigned. Call inside the caller's
+    transaction when other rows must change with it. Raises
+    TransitionNotAllowed for any other move."""
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if to_status not in PROPOSAL_TRANSITIONS.get(locked.status, set()):
+            raise TransitionNotAllowed(
+                _("A proposal that is “%(from)s” cannot become “%(to)s”.")
+                % {
+                    "from": ProposalStatus(locked.status).label,
+                    "to": ProposalStatus(to_status).label,
+                }
+            )
+        from_status = locked.status
+        locked.status = to_status
+        fields = ["status", "updated_at"]
+        if to_status == ProposalStatus.WITHDRAWN:
+            locked.withdrawn_at = timezone.now()
+            fields.append("withdrawn_at")
+        locked.save(update_fields=fields)
+        event_record(
+            proposal=locked,
+            kind=kind,
+            actor=actor,
+            from_status=from_status,
+            to_status=to_status,
+            reason=reason,
+            department=department,
+        )
+    return locked
+
+
+def crossing_counts() -> set[int]:
+    """The endorsement counts at which a promotion check is worth queueing
+    (the answer bar and the debate bar)."""
+    settings_row = PipelineSettings.load()
+    return {settings_row.answer_threshold, settings_row.debate_threshold}
+
+
+def queue_promotion_check(proposal_id: int) -> None:
+    """Wake the conductor once the caller's transaction commits: its task
+    re-reads the proposal's counts and moves it if a bar was passed."""
+    enqueue_on_commit(PROMOTION_CHECK_TASK, proposal_id)
