@@ -6,11 +6,9 @@ Views, admin actions, commands and tasks all call these; nothing else assigns
 a status or touches a counter."""
 
 from collections.abc import Sequence
-from contextlib import contextmanager
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Now
@@ -19,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import user_is_official, user_is_operator
 from oasis.errors import PermissionDenied, ServiceError, require_reason
+from oasis.files import delete_files_on_commit, files_removed_on_error
 
 from . import rules as proposal_rules
 from . import uploads
@@ -118,30 +117,6 @@ def _save_uploads(proposal, clean_photos, clean_files, *, written: list, start=0
         item.save()
 
 
-def _delete_files(names) -> None:
-    for name in names:
-        if name:
-            default_storage.delete(name)
-
-
-@contextmanager
-def _files_removed_on_error():
-    """Yield a list for the names of stored files; if the block fails (and its
-    transaction rolls back), the files go too, so nothing is half-saved."""
-    written: list[str] = []
-    try:
-        yield written
-    except BaseException:
-        _delete_files(written)
-        raise
-
-
-def _delete_files_on_commit(names) -> None:
-    """Removed photos and files leave the disk too, once the removal is committed."""
-    names = list(names)
-    transaction.on_commit(lambda: _delete_files(names))
-
-
 def _set_tags(proposal, tag_names: Sequence[str]):
     if len(tag_names) > MAX_TAGS:
         raise ValidationError({"tags": _("Use at most %(n)d tags.") % {"n": MAX_TAGS}})
@@ -176,7 +151,7 @@ def proposal_create(
     if len(tag_names) > MAX_TAGS:
         raise ValidationError({"tags": _("Use at most %(n)d tags.") % {"n": MAX_TAGS}})
     clean_photos, clean_files = _clean_uploads(photos, files)
-    with _files_removed_on_error() as written, transaction.atomic():
+    with files_removed_on_error() as written, transaction.atomic():
         proposal = Proposal(
             author=author,
             title=title,
@@ -224,7 +199,7 @@ def proposal_update(
         existing_photos=proposal.photos.exclude(pk__in=remove_photo_ids).count(),
         existing_files=proposal.attachments.exclude(pk__in=remove_file_ids).count(),
     )
-    with _files_removed_on_error() as written, transaction.atomic():
+    with files_removed_on_error() as written, transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if refusal := proposal_rules.edit_refusal(locked):
             raise ServiceError(refusal)
@@ -234,7 +209,7 @@ def proposal_update(
             item.delete()
         for item in removed_files:
             item.delete()
-        _delete_files_on_commit(
+        delete_files_on_commit(
             [n for p in removed_photos for n in (p.image.name, p.thumbnail.name)]
             + [f.file.name for f in removed_files]
         )

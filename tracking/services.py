@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from accounts.selectors import department_officials, operators
 from notifications.services import notify, notify_proposal, proposal_audience
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
+from oasis.files import delete_files_on_commit, files_removed_on_error
 from oasis.i18n import for_the_record
 from proposals import uploads
 from proposals.models import EventKind
-from proposals.services import _delete_files_on_commit, _files_removed_on_error
 from proposals.timeline import event_record
 
 from . import rules as card_rules
@@ -548,7 +548,7 @@ def report_submit(
         errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    with _files_removed_on_error() as written, transaction.atomic():
+    with files_removed_on_error() as written, transaction.atomic():
         report = (
             ProgressReport.objects.select_for_update(of=("self",))
             .select_related("card")
@@ -684,7 +684,7 @@ def card_attach(*, card: ManagementCard, user, title: str, photo=None, document=
     title, clean_photo, file_kind = card_attachment_check(
         title=title, photo=photo, document=document
     )
-    with _files_removed_on_error() as written, transaction.atomic():
+    with files_removed_on_error() as written, transaction.atomic():
         card = ManagementCard.objects.select_for_update().get(pk=card.pk)
         item = _store_attachment(
             card=card,
@@ -770,4 +770,4 @@ def card_detach(*, attachment: CardAttachment, user) -> None:
                 )
             ),
         )
-        _delete_files_on_commit(names)
+        delete_files_on_commit(names)
