@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
-from proposals.forms import PlainTextField
+from oasis.forms import PlainTextField
 
 from .models import (
     RATING_COMMENT_MAX_LENGTH,

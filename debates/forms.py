@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from proposals.forms import PlainTextField
+from oasis.forms import PlainTextField
 
 from .models import ARGUMENT_MAX_LENGTH, REASON_MAX_LENGTH, SUMMARY_MAX_LENGTH, Position, Side
 

@@ -1,6 +1,15 @@
-"""Form helpers shared by the apps' pages and admin."""
+"""Form fields and helpers shared by the apps' pages and admin."""
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+# The reason an operator gives for a moderation step is stored in 300
+# characters by every row it lands on (Proposal, Comment and Argument
+# hidden_reason, Report.resolution, Debate.close_reason), so one limit fits
+# every moderation action.
+MODERATION_REASON_MAX_LENGTH = 300
 
 
 def add_service_errors(form, exc: ValidationError) -> None:
@@ -11,3 +20,47 @@ def add_service_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def lazy_format(message, **values):
+    """A translated message with its numbers filled in when it is shown, so
+    each page gets its own language (module-level forms are built once)."""
+    return lazy(lambda: str(message) % values, str)()
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field that takes several files; each is checked by the service."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
+
+
+class PlainTextField(forms.CharField):
+    """Multi-line plain text. Browsers count a line break as one character for
+    `maxlength` but send it as CRLF; store it as LF so the limit the page
+    enforces is the one the server checks."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class ModerationReasonForm(forms.Form):
+    """The reason an operator gives for hiding, restoring, trashing, closing
+    or returning. It is recorded on each selected item's timeline."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=MODERATION_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Recorded on the timeline of each selected item."),
+    )

@@ -1,44 +1,12 @@
 from django import forms
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.districts import District
+from oasis.forms import MultipleFileField, MultipleFileInput, PlainTextField, lazy_format
 
 from . import uploads
 from .models import BODY_MAX_LENGTH, COMMENT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, ReportReason
 from .text import normalise_tags
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """A file field that takes several files; each is checked by the service."""
-
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        if not data:
-            return []
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(f, initial) for f in files if f]
-
-
-class PlainTextField(forms.CharField):
-    """Multi-line plain text. Browsers count a line break as one character for
-    `maxlength` but send it as CRLF; store it as LF so the limit the page
-    enforces is the one the server checks."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return value.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def lazy_format(message, **values):
-    """A translated message with its numbers filled in when it is shown, so
-    each page gets its own language (module-level forms are built once)."""
-    return lazy(lambda: str(message) % values, str)()
 
 
 class CategoryChoiceField(forms.ModelChoiceField):

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
+from oasis.forms import MultipleFileField, MultipleFileInput, lazy_format
 from proposals import uploads
-from proposals.forms import MultipleFileField, MultipleFileInput, lazy_format
 
 from .models import NOTE_MAX_LENGTH, CardStage, ProgressReport
 
