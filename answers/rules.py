@@ -182,3 +182,7 @@ rules.add_perm("answers.request_reassignment", is_assigned_official & reassignme
 rules.add_perm("answers.decide_reassignment", is_operator & reassignment_is_pending)
 rules.add_perm("answers.reassign", is_operator & assignment_is_reassignable)
 rules.add_perm("answers.rate_answer", is_proposer & answer_is_rateable)
+# Operators oversee every department's answers: the queue's department filter
+# and handed-on assignments, and the bulk actions of the admin lists (publish,
+# return, decide reassignment requests; each row is still checked by its service).
+rules.add_perm("answers.oversee_answers", is_operator)

@@ -2,26 +2,22 @@
 
 As in the proposals admin, nothing is edited in place: change pages are
 read-only and every change is an action that calls a service (close early
-with a reason, publish the results, hide or restore an argument), so the
-admin, the pages and the beat task follow the same rules and leave the same
-timeline rows. Hard delete is off: nothing a citizen writes is lost."""
+with a reason, publish the results on results.py's page, hide or restore an
+argument), so the admin, the pages and the beat task follow the same rules
+and leave the same timeline rows. Hard delete is off: nothing a citizen writes is lost."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
-from oasis.admin_utils import ReadOnlyInlineMixin, intermediate_page
-from oasis.errors import ServiceError
-from proposals.admin import OperatorOnlyMixin, ReadOnlyRecordMixin, moderation_action
+from oasis.admin_utils import OperatorOnlyMixin, ReadOnlyMixin, moderation_action
 
-from . import rules as debate_rules
 from . import services
-from .forms import SummaryForm
 from .models import Argument, Debate
+from .results import publish_summary
 
 close_debates = moderation_action(
     name="close_debates",
@@ -61,62 +57,6 @@ unhide_arguments = moderation_action(
 )
 
 
-@admin.action(
-    description=_("Publish the results of the selected debate (asks for the text)"),
-    permissions=["moderate"],
-)
-def publish_summary(modeladmin, request, queryset):
-    """One debate at a time: an intermediate page asks for the results
-    (토론결과), then debate_publish_summary publishes them and moves the
-    proposal on to working review."""
-    debates = list(queryset.select_related("proposal")[:2])
-    if len(debates) != 1:
-        modeladmin.message_user(
-            request, gettext("Select one debate to publish its results."), messages.ERROR
-        )
-        return None
-    debate = debates[0]
-    if refusal := debate_rules.summary_refusal(debate):
-        modeladmin.message_user(request, refusal, messages.ERROR)
-        return None
-    form = SummaryForm(request.POST if "apply" in request.POST else None)
-    if form.is_bound and form.is_valid():
-        try:
-            services.debate_publish_summary(
-                debate=debate, operator=request.user, summary=form.cleaned_data["summary"]
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc.messages)
-        except ServiceError as exc:
-            modeladmin.message_user(request, exc.message, messages.ERROR)
-            return None
-        else:
-            modeladmin.message_user(
-                request,
-                gettext("The results of the debate on “%(title)s” are published.")
-                % {"title": debate.proposal.title},
-                messages.SUCCESS,
-            )
-            return None
-    return intermediate_page(
-        modeladmin,
-        request,
-        form=form,
-        template="debates/admin/publish_summary.html",
-        title=gettext("Publish the debate's results"),
-        submit_label=gettext("Publish the results"),
-        action="publish_summary",
-        queryset=[debate],
-        debate=debate,
-        argument_counts=debate.arguments.not_deleted()
-        .filter(is_hidden=False)
-        .aggregate(
-            for_side=Count("pk", filter=Q(side="for")),
-            against_side=Count("pk", filter=Q(side="against")),
-        ),
-    )
-
-
 class ResultsFilter(admin.SimpleListFilter):
     title = _("results")
     parameter_name = "results"
@@ -137,7 +77,7 @@ def _proposal_link(proposal):
     return format_html('<a href="{}">#{} {}</a>', url, proposal.pk, proposal.title)
 
 
-class ArgumentInline(ReadOnlyInlineMixin, admin.TabularInline):
+class ArgumentInline(ReadOnlyMixin, admin.TabularInline):
     """The debate's arguments, read-only; hide them from the arguments list."""
 
     model = Argument
@@ -158,7 +98,7 @@ class ArgumentInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Debate)
-class DebateAdmin(OperatorOnlyMixin, ReadOnlyRecordMixin, admin.ModelAdmin):
+class DebateAdmin(OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "proposal_title",
@@ -218,7 +158,7 @@ class DebateAdmin(OperatorOnlyMixin, ReadOnlyRecordMixin, admin.ModelAdmin):
 
 
 @admin.register(Argument)
-class ArgumentAdmin(OperatorOnlyMixin, ReadOnlyRecordMixin, admin.ModelAdmin):
+class ArgumentAdmin(OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "excerpt",

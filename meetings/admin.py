@@ -4,29 +4,27 @@ Descriptive fields (date, place, attendees, notes) are edited in the usual
 forms. Every change of state goes through services.py: working review rows
 are saved with `working_review_decide`, finalising, inviting and marking held
 are actions, and each agenda item's decision is recorded on its own page that
-calls `agenda_item_decide`. Who sees which doors comes from the role groups
+calls `agenda_item_decide` (decisions.py). Who sees which doors comes from the role groups
 (accounts/permissions.py); which objects a user may change comes from rules.py."""
+
+from functools import partial
 
 import rules
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.selectors import user_is_expert, user_is_operator
+from oasis.admin_utils import ReadOnlyMixin
 from oasis.errors import ServiceError
-from oasis.forms import add_service_errors
 
 from . import rules as meeting_rules
 from . import selectors, services
-from .forms import AgendaDecisionForm, ExpertOpinionForm, ReviewDecisionForm
+from .decisions import decide_link, decide_view
+from .forms import ExpertOpinionForm, ReviewDecisionForm
 from .models import (
-    AgendaDecision,
     AgendaItem,
     ExpertOpinion,
     RealizationMeeting,
@@ -46,18 +44,6 @@ def _run_each(request, queryset, service, done: str) -> None:
             messages.error(request, f"{obj}: {exc.message}")
         else:
             messages.success(request, done % {"item": obj, "result": result})
-
-
-def _decide_link(item, css_class="") -> str:
-    """The "record decision" link of a pending item, or, before the meeting
-    day (or once it can no longer be decided), why not: the link would only
-    lead to a refusal."""
-    if not item.is_pending:
-        return "—"
-    if refusal := meeting_rules.decide_refusal(item):
-        return format_html('<span class="help">{}</span>', refusal)
-    url = reverse("admin:meetings_realizationmeeting_decide", args=[item.meeting_id, item.pk])
-    return format_html('<a class="{}" href="{}">{}</a>', css_class, url, gettext("Record decision"))
 
 
 def _proposal_link(proposal):
@@ -171,7 +157,7 @@ class WorkingReviewAdmin(admin.ModelAdmin):
         return super().has_change_permission(request, obj) and (obj is None or obj.is_draft)
 
     def has_delete_permission(self, request, obj=None):
-        return user_is_operator(request.user) and obj is not None and obj.is_draft
+        return obj is not None and rules.has_perm("meetings.delete_review", request.user, obj)
 
     def has_finalise_permission(self, request):
         # Offered for the list; each review's draft state is checked by the service.
@@ -225,7 +211,7 @@ class AgendaItemInline(admin.TabularInline):
         return super().get_queryset(request).select_related("proposal", "meeting")
 
     def get_readonly_fields(self, request, obj=None):
-        if user_is_operator(request.user) and obj is not None and not obj.is_held:
+        if obj is not None and rules.has_perm("meetings.reorder_agenda", request.user, obj):
             return self.readonly_fields
         return ["position", *self.readonly_fields]
 
@@ -241,7 +227,7 @@ class AgendaItemInline(admin.TabularInline):
 
     @admin.display(description=_("record"))
     def decide_link(self, item):
-        return _decide_link(item, css_class="button")
+        return decide_link(item, css_class="button")
 
 
 @admin.action(
@@ -313,7 +299,7 @@ class RealizationMeetingAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # The mayor's office records decisions; the meeting's details are the
         # operators' (its secretariat).
-        if user_is_operator(request.user):
+        if rules.has_perm("meetings.run_meeting", request.user):
             return self.readonly_fields
         return [f for fs in self.fieldsets for f in fs[1]["fields"]]
 
@@ -328,8 +314,8 @@ class RealizationMeetingAdmin(admin.ModelAdmin):
         return initial
 
     def has_delete_permission(self, request, obj=None):
-        # A meeting with an agenda is part of the public record.
-        return user_is_operator(request.user) and obj is not None and not obj.items.exists()
+        # A meeting with an agenda is part of the public record (rules.py).
+        return obj is not None and rules.has_perm("meetings.delete_meeting", request.user, obj)
 
     def has_run_permission(self, request):
         return rules.has_perm("meetings.run_meeting", request.user)
@@ -367,70 +353,15 @@ class RealizationMeetingAdmin(admin.ModelAdmin):
         return [
             path(
                 "<path:object_id>/decide/<int:item_id>/",
-                self.admin_site.admin_view(self.decide_view),
+                self.admin_site.admin_view(partial(decide_view, self)),
                 name="meetings_realizationmeeting_decide",
             ),
             *super().get_urls(),
         ]
 
-    def decide_view(self, request, object_id, item_id):
-        """Record the meeting's decision on one agenda item, through
-        services.agenda_item_decide. An item of another meeting, or one
-        already decided, is refused with the reason and nothing changes."""
-        if not rules.has_perm("meetings.record_decision", request.user):
-            raise PermissionDenied
-        meeting = get_object_or_404(RealizationMeeting, pk=object_id)
-        item = get_object_or_404(
-            AgendaItem.objects.select_related("meeting", "proposal", "proposal__category"),
-            pk=item_id,
-        )
-        change_url = reverse("admin:meetings_realizationmeeting_change", args=[meeting.pk])
-        refusal = meeting_rules.decide_refusal(item, meeting)
-        if refusal and request.method != "POST":
-            messages.error(request, refusal)
-            return redirect(change_url)
-        form = AgendaDecisionForm(request.POST if request.method == "POST" else None)
-        if form.is_valid():
-            try:
-                services.agenda_item_decide(
-                    item=item,
-                    meeting=meeting,
-                    user=request.user,
-                    **form.cleaned_data,
-                )
-            except ServiceError as exc:
-                messages.error(request, exc.message)
-                return redirect(change_url)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    gettext("Decision recorded for “%(title)s”: %(decision)s.")
-                    % {
-                        "title": item.proposal.title,
-                        "decision": AgendaDecision(form.cleaned_data["decision"]).label,
-                    },
-                )
-                return redirect(change_url)
-        entries = {e.item.pk: e for e in selectors.agenda_entries(meeting)}
-        context = {
-            **self.admin_site.each_context(request),
-            "title": gettext("Record the decision on “%(title)s”") % {"title": item.proposal.title},
-            "opts": self.model._meta,
-            "meeting": meeting,
-            "item": item,
-            "entry": entries.get(item.pk),
-            "form": form,
-            "change_url": change_url,
-            "media": self.media + form.media,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/meetings/agenda_item_decide.html", context)
-
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Every agenda item across meetings, to find what waits for a decision."""
 
     list_display = ["meeting", "position", "proposal", "decision", "decided_at", "decide_link"]
@@ -453,18 +384,9 @@ class AgendaItemAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.display(description=_("record"))
     def decide_link(self, item):
-        return _decide_link(item)
+        return decide_link(item)
 
 
 # --- expert opinions ---------------------------------------------------------------------
@@ -516,7 +438,7 @@ class ExpertOpinionAdmin(admin.ModelAdmin):
         if not super().has_change_permission(request, obj):
             return False
         if obj is None:
-            return user_is_expert(request.user)
+            return rules.has_perm("meetings.write_opinion", request.user)
         return (
             rules.has_perm("meetings.edit_opinion", request.user, obj)
             and meeting_rules.opinion_refusal(obj.proposal) is None

@@ -178,3 +178,21 @@ rules.add_perm("meetings.run_meeting", is_operator)
 rules.add_perm("meetings.record_decision", records_decisions)
 rules.add_perm("meetings.write_opinion", is_expert)
 rules.add_perm("meetings.edit_opinion", is_expert & is_opinion_author)
+
+
+@rules.predicate
+def meeting_is_ahead(user, meeting):
+    return meeting is not None and not meeting.is_held
+
+
+@rules.predicate
+def meeting_has_no_agenda(user, meeting):
+    return meeting is not None and not meeting.items.exists()
+
+
+# Only a draft review, and a meeting with no agenda yet, may go: anything
+# else is part of the public record.
+rules.add_perm("meetings.delete_review", is_operator & review_is_draft)
+rules.add_perm("meetings.delete_meeting", is_operator & meeting_has_no_agenda)
+# The agenda's order is the secretariat's until the meeting is held.
+rules.add_perm("meetings.reorder_agenda", is_operator & meeting_is_ahead)

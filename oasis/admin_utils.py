@@ -1,14 +1,19 @@
 """Pieces every app's admin uses: running a service over selected rows, the
-intermediate page of an action that needs a form, and read-only inlines for
+intermediate page of an action that needs a form, moderation actions that
+ask for a reason, the operators-only mixin and the read-only mixin for
 records nobody edits by hand."""
 
-from django.contrib import messages
+from collections.abc import Callable
+
+import rules
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 
 from oasis.errors import ServiceError
+from oasis.forms import ModerationReasonForm
 
 MAX_SKIPPED_LISTED = 10
 
@@ -87,9 +92,82 @@ def ask_then_apply(modeladmin, request, queryset, *, form, error_message, call, 
     return intermediate_page(modeladmin, request, form=form, queryset=queryset, **page)
 
 
-class ReadOnlyInlineMixin:
-    """An inline that shows recorded rows (events, arguments) and never adds,
-    changes or deletes them."""
+def moderate_with_reason(
+    modeladmin: admin.ModelAdmin,
+    request,
+    queryset,
+    *,
+    action: str,
+    title: str,
+    intro: str,
+    submit_label: str,
+    service: Callable[..., object],
+    done,
+):
+    """Run a moderation service on every selected item, with a reason.
+
+    The first POST (from the changelist) shows an intermediate page that asks
+    for the reason. The second (`apply` in the POST) calls `service(obj, user,
+    reason)` per item; a ServiceError skips that item and its message is shown.
+    Without a reason nothing is changed and the page says so."""
+    return ask_then_apply(
+        modeladmin,
+        request,
+        queryset,
+        form=ModerationReasonForm(request.POST if "apply" in request.POST else None),
+        error_message=gettext("Please give a reason. Nothing has been changed."),
+        call=lambda obj, data: service(obj, request.user, data["reason"]),
+        done=done,
+        template="admin/moderation_reason.html",
+        title=title,
+        intro=intro,
+        submit_label=submit_label,
+        action=action,
+    )
+
+
+def moderation_action(*, name, description, title, intro, submit_label, service, done):
+    """An admin action, for operators only (OperatorOnlyMixin), that asks for
+    a reason and then calls `service(obj, user, reason)` for each selected
+    item. `done` is an ngettext_lazy message with a %(count)d placeholder."""
+
+    def action(modeladmin, request, queryset):
+        return moderate_with_reason(
+            modeladmin,
+            request,
+            queryset,
+            action=name,
+            title=title,
+            intro=intro,
+            submit_label=submit_label,
+            service=service,
+            done=done,
+        )
+
+    action.__name__ = name
+    return admin.action(description=description, permissions=["moderate"])(action)
+
+
+class OperatorOnlyMixin:
+    """Moderation (`permissions=["moderate"]` on an action) and export ask
+    the app's own `<app>.moderate` rule (rules.py), the same rule its
+    services apply."""
+
+    def _may_moderate(self, request) -> bool:
+        return rules.has_perm(f"{self.opts.app_label}.moderate", request.user)
+
+    def has_moderate_permission(self, request) -> bool:
+        return self._may_moderate(request)
+
+    def has_export_permission(self, request) -> bool:
+        return self._may_moderate(request)
+
+
+class ReadOnlyMixin:
+    """Rows citizens wrote or the system recorded (events, arguments,
+    ratings): shown, never added, changed or deleted through the admin. For a
+    ModelAdmin and an inline alike; `extra` and `can_delete` are read by
+    inlines only."""
 
     extra = 0
     can_delete = False

@@ -6,7 +6,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from proposals.admin import ProposalAdmin, moderation_action
+from oasis.admin_utils import moderation_action
+from proposals.admin import ProposalAdmin
 from proposals.models import Proposal
 
 from . import services

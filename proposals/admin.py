@@ -5,208 +5,33 @@ read-only, and every change is an action that calls a service in services.py
 (which checks that the user is an operator, checks the transition and records
 the event). Hard delete is switched off: nothing a citizen writes is lost.
 Who sees what comes from the role groups (accounts/permissions.py); the
-moderation actions and the export are for operators only."""
-
-from collections.abc import Callable
+moderation actions (moderation.py) and the export are for operators only,
+asked of rules.py through OperatorOnlyMixin."""
 
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin
 from import_export.formats.base_formats import XLSX
 from rangefilter.filters import DateRangeFilterBuilder
 
-from accounts.selectors import user_is_operator
-from oasis.admin_utils import ReadOnlyInlineMixin, ask_then_apply
+from oasis.admin_utils import OperatorOnlyMixin, ReadOnlyMixin
+from oasis.exports import ExcelFriendlyCSV
 
-from . import services
-from .admin_forms import ModerationReasonForm
 from .models import Category, Comment, PipelineSettings, Proposal, ProposalEvent, Report
-from .resources import ExcelFriendlyCSV, ProposalResource
-
-# --- moderation actions -------------------------------------------------------
-
-
-def moderate_with_reason(
-    modeladmin: admin.ModelAdmin,
-    request,
-    queryset,
-    *,
-    action: str,
-    title: str,
-    intro: str,
-    submit_label: str,
-    service: Callable[..., object],
-    done,
-):
-    """Run a moderation service on every selected item, with a reason.
-
-    The first POST (from the changelist) shows an intermediate page that asks
-    for the reason. The second (`apply` in the POST) calls `service(obj, user,
-    reason)` per item; a ServiceError skips that item and its message is shown.
-    Without a reason nothing is changed and the page says so."""
-    return ask_then_apply(
-        modeladmin,
-        request,
-        queryset,
-        form=ModerationReasonForm(request.POST if "apply" in request.POST else None),
-        error_message=gettext("Please give a reason. Nothing has been changed."),
-        call=lambda obj, data: service(obj, request.user, data["reason"]),
-        done=done,
-        template="admin/proposals/moderation_reason.html",
-        title=title,
-        intro=intro,
-        submit_label=submit_label,
-        action=action,
-    )
-
-
-def moderation_action(*, name, description, title, intro, submit_label, service, done):
-    """An admin action, for operators only, that asks for a reason and then
-    calls `service(obj, user, reason)` for each selected item. `done` is an
-    ngettext_lazy message with a %(count)d placeholder."""
-
-    def action(modeladmin, request, queryset):
-        return moderate_with_reason(
-            modeladmin,
-            request,
-            queryset,
-            action=name,
-            title=title,
-            intro=intro,
-            submit_label=submit_label,
-            service=service,
-            done=done,
-        )
-
-    action.__name__ = name
-    return admin.action(description=description, permissions=["moderate"])(action)
-
-
-hide_proposals = moderation_action(
-    name="hide_proposals",
-    description=_("Hide selected proposals (asks for a reason)"),
-    title=_("Hide proposals"),
-    intro=_(
-        "These proposals will be hidden from the public. Their text stays stored "
-        "and their page shows the reason you give."
-    ),
-    submit_label=_("Hide"),
-    service=lambda p, user, reason: services.proposal_hide(proposal=p, user=user, reason=reason),
-    done=ngettext_lazy(
-        "%(count)d proposal was hidden.", "%(count)d proposals were hidden.", "count"
-    ),
+from .moderation import (
+    dismiss_reports,
+    hide_comments,
+    hide_proposals,
+    restore_from_trash,
+    trash_proposals,
+    unhide_comments,
+    unhide_proposals,
 )
-
-unhide_proposals = moderation_action(
-    name="unhide_proposals",
-    description=_("Restore selected hidden proposals (asks for a reason)"),
-    title=_("Restore hidden proposals"),
-    intro=_("These proposals will be shown to the public again."),
-    submit_label=_("Restore"),
-    service=lambda p, user, reason: services.proposal_unhide(proposal=p, user=user, reason=reason),
-    done=ngettext_lazy(
-        "%(count)d proposal was restored.", "%(count)d proposals were restored.", "count"
-    ),
-)
-
-trash_proposals = moderation_action(
-    name="trash_proposals",
-    description=_("Move selected proposals to the trash (asks for a reason)"),
-    title=_("Move proposals to the trash"),
-    intro=_(
-        "These proposals will leave the public site. They stay stored and can be "
-        "restored from the trash."
-    ),
-    submit_label=_("Move to the trash"),
-    service=lambda p, user, reason: services.proposal_trash(proposal=p, user=user, reason=reason),
-    done=ngettext_lazy(
-        "%(count)d proposal was moved to the trash.",
-        "%(count)d proposals were moved to the trash.",
-        "count",
-    ),
-)
-
-restore_from_trash = moderation_action(
-    name="restore_from_trash",
-    description=_("Restore selected proposals from the trash (asks for a reason)"),
-    title=_("Restore proposals from the trash"),
-    intro=_("These proposals will be back on the public site."),
-    submit_label=_("Restore"),
-    service=lambda p, user, reason: services.proposal_restore(proposal=p, user=user, reason=reason),
-    done=ngettext_lazy(
-        "%(count)d proposal was restored from the trash.",
-        "%(count)d proposals were restored from the trash.",
-        "count",
-    ),
-)
-
-hide_comments = moderation_action(
-    name="hide_comments",
-    description=_("Hide selected comments (asks for a reason)"),
-    title=_("Hide comments"),
-    intro=_("These comments will be hidden from the public. Their text stays stored."),
-    submit_label=_("Hide"),
-    service=lambda c, user, reason: services.comment_set_hidden(
-        comment=c, user=user, reason=reason, hidden=True
-    ),
-    done=ngettext_lazy("%(count)d comment was hidden.", "%(count)d comments were hidden.", "count"),
-)
-
-unhide_comments = moderation_action(
-    name="unhide_comments",
-    description=_("Restore selected hidden comments (asks for a reason)"),
-    title=_("Restore hidden comments"),
-    intro=_("These comments will be shown to the public again."),
-    submit_label=_("Restore"),
-    service=lambda c, user, reason: services.comment_set_hidden(
-        comment=c, user=user, reason=reason, hidden=False
-    ),
-    done=ngettext_lazy(
-        "%(count)d comment was restored.", "%(count)d comments were restored.", "count"
-    ),
-)
-
-dismiss_reports = moderation_action(
-    name="dismiss_reports",
-    description=_("Close selected reports without hiding anything (asks for a reason)"),
-    title=_("Close reports"),
-    intro=_(
-        "The reported content stays as it is. The reason is kept with each report for the record."
-    ),
-    submit_label=_("Close reports"),
-    service=lambda r, user, reason: services.report_dismiss(report=r, user=user, reason=reason),
-    done=ngettext_lazy("%(count)d report was closed.", "%(count)d reports were closed.", "count"),
-)
-
-
-class OperatorOnlyMixin:
-    """Moderation (`permissions=["moderate"]` on an action) and export are for
-    operators, the same test the services apply."""
-
-    def has_moderate_permission(self, request) -> bool:
-        return user_is_operator(request.user)
-
-    def has_export_permission(self, request) -> bool:
-        return user_is_operator(request.user)
-
-
-class ReadOnlyRecordMixin:
-    """Rows citizens wrote or the system recorded: shown, never added, edited
-    or deleted through the admin."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
+from .resources import ProposalResource
 
 # --- filters ------------------------------------------------------------------
 
@@ -300,7 +125,7 @@ class HandledFilter(admin.SimpleListFilter):
 # --- proposals ----------------------------------------------------------------
 
 
-class ProposalEventInline(ReadOnlyInlineMixin, admin.TabularInline):
+class ProposalEventInline(ReadOnlyMixin, admin.TabularInline):
     """The proposal's timeline, public and internal rows alike, read-only."""
 
     model = ProposalEvent
@@ -324,7 +149,7 @@ class ProposalEventInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(OperatorOnlyMixin, ReadOnlyRecordMixin, ExportActionMixin, admin.ModelAdmin):
+class ProposalAdmin(OperatorOnlyMixin, ReadOnlyMixin, ExportActionMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "title",
@@ -400,7 +225,7 @@ class ProposalAdmin(OperatorOnlyMixin, ReadOnlyRecordMixin, ExportActionMixin, a
 
 
 @admin.register(Comment)
-class CommentAdmin(OperatorOnlyMixin, ReadOnlyRecordMixin, admin.ModelAdmin):
+class CommentAdmin(OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "excerpt",
@@ -464,7 +289,7 @@ class CommentAdmin(OperatorOnlyMixin, ReadOnlyRecordMixin, admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(OperatorOnlyMixin, ReadOnlyRecordMixin, admin.ModelAdmin):
+class ReportAdmin(OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
     """Reports are handled by acting on their target (hiding it marks its open
     reports handled), so the list links straight to it; a report that needs no
     action is closed with a reason."""

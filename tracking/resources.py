@@ -2,7 +2,7 @@
 (django-import-export).
 
 Export: CardResource and ProgressReportResource, one row per card / report,
-based on proposals.resources.EscapedResource so formula-like cells (=, +, -,
+based on oasis.exports.EscapedResource so formula-like cells (=, +, -,
 @) are neutralised; the admin exports its own (department-scoped) queryset.
 
 Import: CardUpdateResource reads a sheet of stage and progress updates, one
@@ -38,7 +38,7 @@ from import_export import resources, widgets
 from import_export.fields import Field
 
 from oasis.errors import PermissionDenied, ServiceError
-from proposals.resources import EscapedResource
+from oasis.exports import EscapedResource
 
 from . import rules as card_rules
 from . import selectors, services

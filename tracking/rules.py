@@ -108,3 +108,37 @@ def report_refusal(report, card) -> str | None:
     if report.status != ReportStatus.REQUESTED:
         return _("This progress report has already been submitted.")
     return None
+
+
+# --- permissions ----------------------------------------------------------------
+
+
+@rules.predicate
+def is_official(user):
+    return user_is_official(user)
+
+
+@rules.predicate
+def is_mayor_office(user):
+    return user_is_mayor_office(user)
+
+
+@rules.predicate
+def may_change_reports_card(user, report):
+    return report is not None and can_change_card(user, report.card)
+
+
+@rules.predicate
+def report_is_submittable(user, report):
+    return report is not None and report_refusal(report, report.card) is None
+
+
+rules.add_perm("tracking.see_card", can_see_card_in_admin)
+rules.add_perm("tracking.change_card", can_change_card)
+# Every card, not one department's: the twin of cards_visible_to's first branch.
+rules.add_perm("tracking.see_all_cards", is_operator | is_mayor_office)
+rules.add_perm("tracking.see_dashboard", is_operator)
+# The mayor's office only reads; the operator and officials update cards by sheet
+# (each row is checked by the services, a department's official on its own cards).
+rules.add_perm("tracking.import_cards", is_operator | is_official)
+rules.add_perm("tracking.submit_report", may_change_reports_card & report_is_submittable)

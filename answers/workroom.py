@@ -1,0 +1,309 @@
+"""The answer workroom: an assignment's page in the admin.
+
+Officials write, save and submit their department's answer here beside the
+proposal, its counts and recent comments, and ask for a reassignment;
+operators publish or return a submitted answer and decide or make a
+reassignment. Every button calls a service in services.py; which buttons a
+user sees is asked of rules.py. AssignmentAdmin.change_view (admin.py) opens
+it with `workroom_view`."""
+
+import rules
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+
+from oasis.errors import ServiceError
+from oasis.forms import add_service_errors
+
+from . import selectors, services
+from .forms import AnswerForm, ReasonForm, ReassignForm, ReassignmentRequestForm
+from .models import Answer, Assignment
+
+
+def workroom_url(assignment_id: int) -> str:
+    return reverse("admin:answers_assignment_change", args=[assignment_id])
+
+
+def require_answer(answer: Answer | None) -> Answer:
+    """`answer`, or a refusal saying none has been written yet."""
+    if answer is None:
+        raise ServiceError(gettext("No answer has been written yet."))
+    return answer
+
+
+def _answer_of(assignment: Assignment) -> Answer:
+    return require_answer(getattr(assignment, "answer", None))
+
+
+def days_left_text(assignment: Assignment, now=None) -> str:
+    """How the queue and the workroom say where the assignment stands: handed
+    on, answered, overdue by or days left until its deadline."""
+    if not assignment.is_current:
+        return gettext("Handed to another department")
+    if assignment.closed_at is not None:
+        return gettext("Answered")
+    days = assignment.days_left(now)
+    if assignment.is_overdue(now):
+        return ngettext("Overdue by %(days)d day", "Overdue by %(days)d days", -days) % {
+            "days": -days
+        }
+    if days == 0:
+        return gettext("Due today")
+    return ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
+
+
+def workroom_view(modeladmin, request, object_id) -> HttpResponse:
+    """The workroom of the assignment `object_id`, within `modeladmin`'s
+    queryset: another department's assignment is not found (404)."""
+    assignment = modeladmin.get_object(request, unquote(object_id))
+    if assignment is None:
+        # Not in this user's scope (another department's) or not there.
+        raise Http404
+    if not modeladmin.has_view_permission(request, assignment):
+        raise PermissionDenied
+    page = Workroom(modeladmin, request, assignment)
+    return page.post() if request.method == "POST" else page.render()
+
+
+def open_in_workroom(modeladmin, request, object_id) -> HttpResponse:
+    """An answer's or a reassignment request's page is its assignment's
+    workroom: redirect there (404 outside `modeladmin`'s queryset)."""
+    obj = modeladmin.get_object(request, unquote(object_id))
+    if obj is None:
+        raise Http404
+    return HttpResponseRedirect(workroom_url(obj.assignment_id))
+
+
+class Workroom:
+    """One request to one assignment's workroom: `post` runs the button that
+    was pressed (each button is a named submit: _save_draft, _submit,
+    _request_reassignment, _publish, _return, _approve_reassignment,
+    _refuse_reassignment, _reassign); `render` shows the page with the forms
+    the user may use, or the invalid ones given."""
+
+    def __init__(self, modeladmin, request, assignment: Assignment):
+        self.modeladmin = modeladmin
+        self.request = request
+        self.assignment = assignment
+
+    def post(self) -> HttpResponse:
+        request, assignment = self.request, self.assignment
+        post = request.POST
+        if "_save_draft" in post or "_submit" in post:
+            return self._save_answer(submit="_submit" in post)
+        if "_request_reassignment" in post:
+            form = ReassignmentRequestForm(
+                post, prefix="reassignment", own_department=assignment.department
+            )
+            if form.is_valid():
+                return self._run(
+                    lambda: services.reassignment_request(
+                        assignment=assignment,
+                        user=request.user,
+                        reason=form.cleaned_data["reason"],
+                        suggested_department=form.cleaned_data["suggested_department"],
+                    ),
+                    gettext("Your request is sent to the operators."),
+                    form=form,
+                    form_name="request_form",
+                )
+            return self.render(request_form=form, status=400)
+        if "_publish" in post:
+            return self._run(
+                lambda: services.answer_publish(answer=_answer_of(assignment), user=request.user),
+                gettext("The answer is published."),
+            )
+        if "_return" in post:
+            form = ReasonForm(post, prefix="return")
+            if form.is_valid():
+                return self._run(
+                    lambda: services.answer_return(
+                        answer=_answer_of(assignment),
+                        user=request.user,
+                        reason=form.cleaned_data["reason"],
+                    ),
+                    gettext("The answer is returned to the department."),
+                    form=form,
+                    form_name="return_form",
+                )
+            return self.render(return_form=form, status=400)
+        if "_approve_reassignment" in post or "_refuse_reassignment" in post:
+            return self._decide(approve="_approve_reassignment" in post)
+        if "_reassign" in post:
+            form = ReassignForm(post, prefix="reassign", current_department=assignment.department)
+            if form.is_valid():
+                return self._run(
+                    lambda: services.assignment_reassign(
+                        assignment=assignment,
+                        user=request.user,
+                        department=form.cleaned_data["department"],
+                        reason=form.cleaned_data["reason"],
+                    ),
+                    gettext("The proposal is reassigned."),
+                    form=form,
+                    form_name="reassign_form",
+                )
+            return self.render(reassign_form=form, status=400)
+        messages.error(request, gettext("Nothing was changed."))
+        return HttpResponseRedirect(request.path)
+
+    def _save_answer(self, *, submit: bool) -> HttpResponse:
+        request, assignment = self.request, self.assignment
+        form = AnswerForm(request.POST)
+        if not form.is_valid():
+            return self.render(answer_form=form, status=400)
+        try:
+            answer = services.answer_save(
+                assignment=assignment, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.render(answer_form=form, status=400)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(request.path)
+        if not submit:
+            messages.success(request, gettext("The draft is saved."))
+            return HttpResponseRedirect(request.path)
+        try:
+            services.answer_submit(answer=answer, user=request.user)
+        except ValidationError as exc:
+            # The draft stays saved; the form says what is missing.
+            add_service_errors(form, exc)
+            messages.warning(
+                request,
+                gettext("The draft is saved, but it cannot be submitted yet. Please complete it."),
+            )
+            return self.render(answer_form=form, status=400)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(request.path)
+        messages.success(request, gettext("The answer is submitted to the operators for approval."))
+        return HttpResponseRedirect(request.path)
+
+    def _decide(self, *, approve: bool) -> HttpResponse:
+        request, assignment = self.request, self.assignment
+        pending = selectors.pending_request(assignment)
+        if pending is None:
+            messages.error(
+                request, gettext("There is no reassignment request waiting for a decision.")
+            )
+            return HttpResponseRedirect(request.path)
+        form = ReassignForm(
+            request.POST, prefix="decide", current_department=assignment.department, deciding=True
+        )
+        if form.is_valid():
+            if approve and form.cleaned_data["department"] is None:
+                form.add_error("department", gettext("Choose the department to reassign it to."))
+            if not approve and not form.cleaned_data["reason"]:
+                form.add_error("reason", gettext("Please give a reason."))
+        if not form.is_valid():
+            return self.render(decide_form=form, status=400)
+        return self._run(
+            lambda: services.reassignment_decide(
+                request=pending,
+                user=request.user,
+                approve=approve,
+                department=form.cleaned_data["department"],
+                reason=form.cleaned_data["reason"],
+            ),
+            gettext("The proposal is reassigned.")
+            if approve
+            else gettext("The request is refused."),
+            form=form,
+            form_name="decide_form",
+        )
+
+    def _run(self, action, success, *, form=None, form_name=None) -> HttpResponse:
+        """Call a service; a refusal becomes a message (or the form's errors)."""
+        request, assignment = self.request, self.assignment
+        try:
+            action()
+        except ValidationError as exc:
+            if form is None:
+                messages.error(request, " ".join(exc.messages))
+                return HttpResponseRedirect(request.path)
+            add_service_errors(form, exc)
+            return self.render(status=400, **{form_name: form})
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(request.path)
+        messages.success(request, success)
+        # After a reassignment the proposal's current assignment is a new one:
+        # operators follow it; the department that handed it on goes back to
+        # its queue, as it no longer sees the proposal.
+        current = Assignment.objects.current().filter(proposal_id=assignment.proposal_id).first()
+        if current is None or not rules.has_perm("answers.see_assignment", request.user, current):
+            return HttpResponseRedirect(reverse("admin:answers_assignment_changelist"))
+        return HttpResponseRedirect(workroom_url(current.pk))
+
+    def render(self, *, status=200, **forms) -> HttpResponse:
+        request, assignment = self.request, self.assignment
+        user = request.user
+        proposal = assignment.proposal
+        answer = getattr(assignment, "answer", None)
+        pending = selectors.pending_request(assignment)
+        can_write = rules.has_perm("answers.write_answer", user, assignment)
+        can_request = rules.has_perm("answers.request_reassignment", user, assignment)
+        can_review = answer is not None and rules.has_perm("answers.review_answer", user, answer)
+        can_decide = pending is not None and rules.has_perm(
+            "answers.decide_reassignment", user, pending
+        )
+        can_reassign = pending is None and rules.has_perm("answers.reassign", user, assignment)
+        now = timezone.now()
+        context = {
+            **self.modeladmin.admin_site.each_context(request),
+            "title": gettext("Answer: %(title)s") % {"title": proposal.title},
+            "subtitle": None,
+            "opts": self.modeladmin.model._meta,
+            "original": assignment,
+            "assignment": assignment,
+            "proposal": proposal,
+            "answer": answer,
+            "pending": pending,
+            "comments": selectors.recent_comments(proposal),
+            "history": selectors.assignment_history(proposal),
+            "days_left_text": days_left_text(assignment, now),
+            "overdue": assignment.is_overdue(now),
+            "can_write": can_write,
+            "can_request": can_request,
+            "can_review": can_review,
+            "can_decide": can_decide,
+            "can_reassign": can_reassign,
+            "answer_form": forms.get("answer_form")
+            or (AnswerForm(initial=AnswerForm.initial_from(answer)) if can_write else None),
+            "request_form": forms.get("request_form")
+            or (
+                ReassignmentRequestForm(prefix="reassignment", own_department=assignment.department)
+                if can_request
+                else None
+            ),
+            "return_form": forms.get("return_form")
+            or (ReasonForm(prefix="return") if can_review else None),
+            "decide_form": forms.get("decide_form")
+            or (
+                ReassignForm(
+                    prefix="decide",
+                    current_department=assignment.department,
+                    deciding=True,
+                    initial={"department": pending.suggested_department_id},
+                )
+                if can_decide
+                else None
+            ),
+            "reassign_form": forms.get("reassign_form")
+            or (
+                ReassignForm(prefix="reassign", current_department=assignment.department)
+                if can_reassign
+                else None
+            ),
+        }
+        request.current_app = self.modeladmin.admin_site.name
+        return TemplateResponse(
+            request, "admin/answers/assignment/workroom.html", context, status=status
+        )
