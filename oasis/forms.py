@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-# The reason an operator gives for a moderation step is stored in 300
-# characters by every row it lands on (Proposal, Comment and Argument
-# hidden_reason, Report.resolution, Debate.close_reason), so one limit fits
-# every moderation action.
+# The reason an operator gives on the moderation page lands in fields of
+# 300 characters (Proposal, Comment and Argument hidden_reason,
+# Report.resolution, Debate.close_reason) or more (an answer's return reason):
+# the shortest is the limit, so one form fits every moderation action
+# (tests/oasis/test_forms.py checks each field).
 MODERATION_REASON_MAX_LENGTH = 300
 
 

@@ -121,3 +121,11 @@ def test_an_assignment_is_listed_exactly_when_it_may_be_seen(role):
         assert theirs not in listed
     if role == "operator":
         assert len(listed) == 4  # everything, the handed-on history too
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_operators_oversee_every_department_and_nobody_else_does(role):
+    # The admin asks it for the department filter, handed-on assignments and
+    # the bulk actions on the answer lists.
+    user = user_for(role, assigned())
+    assert rules.has_perm("answers.oversee_answers", user) == (role == "operator")

@@ -7,10 +7,10 @@ import rules
 from django.contrib.auth.models import AnonymousUser
 
 from meetings import selectors, services
-from meetings.models import WorkingReviewStatus
+from meetings.models import RealizationMeetingStatus, WorkingReviewStatus
 from tests.factories import ProposalFactory
 
-from .helpers import external_expert, internal_expert, make, review
+from .helpers import external_expert, internal_expert, make, meeting, on_agenda, review
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +67,36 @@ def test_an_opinion_is_listed_for_exactly_those_who_may_read_it():
         assert (opinion in selectors.expert_opinions_of(user)) is sees
     assert rules.has_perm("meetings.edit_opinion", author, opinion)
     assert not rules.has_perm("meetings.edit_opinion", colleague, opinion)
+
+
+# --- the admin's permissions: what may be deleted or reordered, and when ---------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_operator_deletes_a_draft_review_and_nobody_a_finalised_one(role):
+    draft, finalised = review(), review()
+    finalised.status = WorkingReviewStatus.FINALISED
+    user = make(role)
+
+    assert rules.has_perm("meetings.delete_review", user, draft) == (role == "operator")
+    assert not rules.has_perm("meetings.delete_review", user, finalised)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_operator_deletes_a_meeting_and_only_before_it_has_an_agenda(role):
+    empty, with_agenda = meeting(), meeting()
+    on_agenda(with_agenda)
+    user = make(role)
+
+    assert rules.has_perm("meetings.delete_meeting", user, empty) == (role == "operator")
+    assert not rules.has_perm("meetings.delete_meeting", user, with_agenda)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_operator_reorders_an_agenda_and_only_before_the_meeting_is_held(role):
+    ahead, held = meeting(), meeting(days=-1)
+    held.status = RealizationMeetingStatus.HELD
+    user = make(role)
+
+    assert rules.has_perm("meetings.reorder_agenda", user, ahead) == (role == "operator")
+    assert not rules.has_perm("meetings.reorder_agenda", user, held)
