@@ -11,6 +11,8 @@ the same role predicates and decide which buttons and admin rows appear.
 | record working review decisions      | ✓        | ✓        | ✓               |                 |                |
 | finalise a working review            | ✓        |          |                 |                 |                |
 | schedule, invite, edit a meeting     | ✓        |          |                 |                 |                |
+| reorder an agenda until it is held   | ✓        |          |                 |                 |                |
+| delete a draft review / empty meeting| ✓        |          |                 |                 |                |
 | record a meeting decision, mark held | ✓        |          |                 |                 | ✓              |
 | write an expert opinion (own)        |          |          | ✓               | ✓               |                |
 | read meetings and agendas            | everyone (public)                                                          |
