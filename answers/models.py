@@ -24,15 +24,6 @@ REASON_MAX_LENGTH = 1_000
 RATING_COMMENT_MAX_LENGTH = 1_000
 
 
-# Timeline kinds (ProposalEvent.kind) for the answer's internal steps. They are
-# recorded with is_public=False; proposals.EventKind lists the public ones.
-class AnswerEventKind(models.TextChoices):
-    ANSWER_SUBMITTED = "answer_submitted", _("The department submitted its answer for approval")
-    ANSWER_RETURNED = "answer_returned", _("The operators returned the answer for changes")
-    REASSIGNMENT_REQUESTED = "reassignment_requested", _("The department asked for reassignment")
-    REASSIGNMENT_REFUSED = "reassignment_refused", _("The operators refused the reassignment")
-
-
 def deadline_for(assigned_at: datetime, days: int) -> datetime:
     """The end of the Seoul day `days` days after the assignment: an answer is
     due "by" a date, so any time on that date is on time."""
@@ -239,10 +230,6 @@ class Answer(models.Model):
 
     def __str__(self):
         return str(self.assignment.proposal)
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == AnswerStatus.PUBLISHED
 
 
 class ReassignmentStatus(models.TextChoices):

@@ -28,7 +28,6 @@ from .models import (
     REASON_MAX_LENGTH,
     Answer,
     AnswerDecision,
-    AnswerEventKind,
     AnswerRating,
     AnswerStatus,
     Assignment,
@@ -348,7 +347,7 @@ def answer_submit(*, answer: Answer, user) -> Answer:
         locked.save(update_fields=["status", "submitted_at", "written_by", "updated_at"])
         event = event_record(
             proposal=assignment.proposal,
-            kind=AnswerEventKind.ANSWER_SUBMITTED,
+            kind=EventKind.ANSWER_SUBMITTED,
             actor=user,
             department=assignment.department,
             is_public=False,
@@ -384,7 +383,7 @@ def answer_return(*, answer: Answer, user, reason: str) -> Answer:
         locked.save(update_fields=["status", "returned_at", "return_reason", "updated_at"])
         event = event_record(
             proposal=assignment.proposal,
-            kind=AnswerEventKind.ANSWER_RETURNED,
+            kind=EventKind.ANSWER_RETURNED,
             actor=user,
             reason=reason,
             department=assignment.department,
@@ -500,7 +499,7 @@ def reassignment_request(
             ) from None
         event_record(
             proposal=locked.proposal,
-            kind=AnswerEventKind.REASSIGNMENT_REQUESTED,
+            kind=EventKind.REASSIGNMENT_REQUESTED,
             actor=user,
             reason=reason,
             department=locked.department,
@@ -570,7 +569,7 @@ def reassignment_decide(
             decided_at = timezone.now()
             event_record(
                 proposal=assignment.proposal,
-                kind=AnswerEventKind.REASSIGNMENT_REFUSED,
+                kind=EventKind.REASSIGNMENT_REFUSED,
                 actor=user,
                 reason=reason,
                 department=assignment.department,

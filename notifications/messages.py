@@ -9,19 +9,27 @@ from django.utils.translation import gettext_lazy as _
 MESSAGES = {
     "assignment_blocked": (
         _("A proposal could not be assigned"),
-        _("“%(title)s” passed the answer bar but could not be assigned: %(reason)s Please assign it in the admin."),
+        _(
+            "“%(title)s” passed the answer bar but could not be assigned: %(reason)s Please assign it in the admin."
+        ),
     ),
     "assigned_department": (
         _("New proposal for your department to answer"),
-        _("“%(title)s” reached %(count)s endorsements and was assigned to %(department)s. Please answer by %(deadline)s."),
+        _(
+            "“%(title)s” reached %(count)s endorsements and was assigned to %(department)s. Please answer by %(deadline)s."
+        ),
     ),
     "assigned_operator": (
         _("Copy: a proposal was assigned to %(department)s"),
-        _("“%(title)s” reached %(count)s endorsements and was assigned to %(department)s, to answer by %(deadline)s."),
+        _(
+            "“%(title)s” reached %(count)s endorsements and was assigned to %(department)s, to answer by %(deadline)s."
+        ),
     ),
     "assigned": (
         _("A department will answer the proposal"),
-        _("“%(title)s” reached %(count)s endorsements. %(department)s will answer it by %(deadline)s."),
+        _(
+            "“%(title)s” reached %(count)s endorsements. %(department)s will answer it by %(deadline)s."
+        ),
     ),
     "reassigned": (
         _("A proposal was reassigned to your department"),
@@ -63,17 +71,17 @@ MESSAGES = {
         _("The endorsement period ended"),
         _("“%(title)s” did not reach the endorsements needed for a department answer."),
     ),
-    "promoted_by_hand": (
-        _("The operators moved the proposal forward"),
-        _("The operators moved “%(title)s” forward for its creativity: %(reason)s"),
-    ),
     "debate_opened": (
         _("A debate opened"),
-        _("“%(title)s” is now open for debate until %(ends)s. Take a stance and give your reasons."),
+        _(
+            "“%(title)s” is now open for debate until %(ends)s. Take a stance and give your reasons."
+        ),
     ),
     "debate_closed": (
         _("The debate closed"),
-        _("The debate on “%(title)s” closed: %(for)s for, %(against)s against, %(undecided)s undecided."),
+        _(
+            "The debate on “%(title)s” closed: %(for)s for, %(against)s against, %(undecided)s undecided."
+        ),
     ),
     "debate_summary": (
         _("Debate results published"),
@@ -81,7 +89,9 @@ MESSAGES = {
     ),
     "debate_summary_due": (
         _("A debate closed: please publish its results"),
-        _("The debate on “%(title)s” closed (%(for)s for, %(against)s against, %(undecided)s undecided). Please write and publish its results."),
+        _(
+            "The debate on “%(title)s” closed (%(for)s for, %(against)s against, %(undecided)s undecided). Please write and publish its results."
+        ),
     ),
     "selected": (
         _("Going to the realization meeting"),
@@ -93,7 +103,9 @@ MESSAGES = {
     ),
     "meeting_invitation": (
         _("You are invited to the realization meeting"),
-        _("“%(title)s” is on the agenda of the realization meeting on %(meeting)s at %(place)s. You are warmly invited."),
+        _(
+            "“%(title)s” is on the agenda of the realization meeting on %(meeting)s at %(place)s. You are warmly invited."
+        ),
     ),
     "decision_adopted": (
         _("Adopted!"),
@@ -109,7 +121,9 @@ MESSAGES = {
     ),
     "card_opened": (
         _("An adopted item for your department"),
-        _("The realization meeting adopted “%(title)s”. %(department)s keeps its management card: please name the responsible official and plan it."),
+        _(
+            "The realization meeting adopted “%(title)s”. %(department)s keeps its management card: please name the responsible official and plan it."
+        ),
     ),
     # answers app
     "reassigned_public": (
@@ -118,7 +132,9 @@ MESSAGES = {
     ),
     "answer_overdue_unapproved": (
         _("An overdue answer waits for your approval"),
-        _("The answer of %(department)s to “%(title)s” was due on %(deadline)s and still waits for your approval."),
+        _(
+            "The answer of %(department)s to “%(title)s” was due on %(deadline)s and still waits for your approval."
+        ),
     ),
     "answer_rated": (
         _("The proposer rated your answer"),
@@ -135,7 +151,9 @@ MESSAGES = {
     ),
     "report_requested": (
         _("A progress report is requested"),
-        _("Please submit progress report %(period)s on the adopted item “%(title)s” by %(deadline)s."),
+        _(
+            "Please submit progress report %(period)s on the adopted item “%(title)s” by %(deadline)s."
+        ),
     ),
     "report_reminder": (
         _("Reminder: a progress report is due soon"),
@@ -143,7 +161,9 @@ MESSAGES = {
     ),
     "report_overdue": (
         _("A progress report is overdue"),
-        _("%(department)s has not submitted progress report %(period)s on “%(title)s”, due on %(deadline)s."),
+        _(
+            "%(department)s has not submitted progress report %(period)s on “%(title)s”, due on %(deadline)s."
+        ),
     ),
     "card_report": (
         _("A progress report on an adopted item"),

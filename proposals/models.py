@@ -159,11 +159,10 @@ PROPOSAL_TRANSITIONS: dict[str, set[str]] = {
     },
     ProposalStatus.NOT_REACHED: {ProposalStatus.ASSIGNED, ProposalStatus.WITHDRAWN},
     ProposalStatus.ASSIGNED: {ProposalStatus.ANSWERED, ProposalStatus.WITHDRAWN},
-    ProposalStatus.ANSWERED: {
-        ProposalStatus.DEBATE,
-        ProposalStatus.REVIEW,
-        ProposalStatus.WITHDRAWN,
-    },
+    # Only the debate leads to the working review (DEBATE → REVIEW, when its
+    # results are published): no service moves an answered proposal straight
+    # to REVIEW, so the table does not allow it either.
+    ProposalStatus.ANSWERED: {ProposalStatus.DEBATE, ProposalStatus.WITHDRAWN},
     ProposalStatus.DEBATE: {ProposalStatus.REVIEW, ProposalStatus.WITHDRAWN},
     ProposalStatus.REVIEW: {
         ProposalStatus.ON_AGENDA,

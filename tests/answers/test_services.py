@@ -16,7 +16,6 @@ from accounts.roles import Role
 from answers import services
 from answers.models import (
     Answer,
-    AnswerEventKind,
     AnswerRating,
     AnswerStatus,
     Assignment,
@@ -261,7 +260,7 @@ def test_a_complete_answer_is_submitted_and_the_operators_are_told(
     with django_capture_on_commit_callbacks(execute=True):
         answer = services.answer_submit(answer=answer, user=clerk_of(assignment))
     assert answer.status == AnswerStatus.SUBMITTED and answer.submitted_at is not None
-    event = assignment.proposal.events.get(kind=AnswerEventKind.ANSWER_SUBMITTED)
+    event = assignment.proposal.events.get(kind=EventKind.ANSWER_SUBMITTED)
     assert not event.is_public and event.actor_department == assignment.department
     assert recipients("answer_submitted") == {staff.pk}
     assert [m.to for m in mail.outbox] == [[staff.email]]
@@ -313,7 +312,7 @@ def test_a_submitted_answer_is_frozen_for_the_department():
     answer.refresh_from_db()
     assert answer.summary == COMPLETE["summary"]
     assert len(notices("answer_submitted")) == 0  # no operator in this test
-    assert assignment.proposal.events.filter(kind=AnswerEventKind.ANSWER_SUBMITTED).count() == 1
+    assert assignment.proposal.events.filter(kind=EventKind.ANSWER_SUBMITTED).count() == 1
 
 
 # --- returning and publishing ------------------------------------------------------------
@@ -473,7 +472,7 @@ def test_the_department_asks_for_reassignment_and_the_operators_are_told():
     told = notices("reassignment_requested")
     assert [n.recipient_id for n in told] == [staff.pk]
     assert "한강공원 소관입니다." in told[0].message
-    assert not assignment.proposal.events.get(kind=AnswerEventKind.REASSIGNMENT_REQUESTED).is_public
+    assert not assignment.proposal.events.get(kind=EventKind.REASSIGNMENT_REQUESTED).is_public
 
 
 def test_a_second_request_while_one_is_pending_is_refused():

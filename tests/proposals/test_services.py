@@ -261,6 +261,14 @@ def test_a_decided_or_withdrawn_proposal_cannot_be_withdrawn(status):
         services.proposal_withdraw(proposal=proposal, user=proposal.author)
 
 
+def test_an_answered_proposal_reaches_the_working_review_only_through_its_debate():
+    proposal = ProposalFactory(status=ProposalStatus.ANSWERED)
+    with pytest.raises(TransitionNotAllowed):
+        services.proposal_transition(proposal=proposal, to_status=ProposalStatus.REVIEW, actor=None)
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.ANSWERED and not proposal.events.exists()
+
+
 def test_only_the_author_withdraws():
     proposal = ProposalFactory()
     with pytest.raises(PermissionDenied):
