@@ -1,23 +1,21 @@
 """Reads for meeting pages, the printable agenda and the proposal page panel.
 
 The agenda shows what other rooms of the pipeline produced: the department's
-published answer (answers app) and the debate (debates app). Those reads are
-the small functions at the bottom: they import lazily, cope with an app or
-model that is not there, and return plain summaries, so the agenda depends
-on a handful of agreed field names in one place and renders "no answer" or
+published answer (answers app) and the debate (debates app), which stand
+below meetings in the pipeline. Those reads are the small functions at the
+bottom; they return plain summaries, so the agenda renders "no answer" or
 "no debate" when there is none."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.apps import apps
-from django.core.exceptions import FieldError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from accounts.selectors import public_name_for
+from answers.models import Answer, AnswerStatus
+from debates.models import Debate
 from proposals.models import ProposalStatus
 
 from .models import (
@@ -243,104 +241,58 @@ def opinions_for(proposal_ids) -> dict[int, list[OpinionEntry]]:
 
 
 # --- reads from the answers and debates apps ------------------------------------------
-#
-# Agreed with the answers and debates apps:
-#   published answer: answers.Answer with assignment__proposal=p, status="published"
-#     fields decision (choices), summary, necessity, effectiveness, feasibility,
-#     estimated_budget (won), refusal_basis_kind (choices), refusal_basis;
-#     assignment.department
-#   debate: debates.Debate with proposal=p, fields summary (public once
-#     summary_published_at is set);
-#     debates.Stance with debate (related_name "stances") and position for/against/undecided
-
-
-def _model(app_label: str, model_name: str):
-    """The model if its app is installed and defines it, else None."""
-    try:
-        return apps.get_model(app_label, model_name)
-    except LookupError:
-        return None
-
-
-def _text(obj, name: str) -> str:
-    value = getattr(obj, name, "")
-    return "" if value is None else str(value)
-
-
-def _choice_label(obj, name: str) -> str:
-    display = getattr(obj, f"get_{name}_display", None)
-    return str(display()) if callable(display) else _text(obj, name)
 
 
 def _budget(value) -> str:
-    if value in (None, ""):
+    if value is None:
         return ""
-    if isinstance(value, int | Decimal) and not isinstance(value, bool):
-        return _("₩%(amount)s") % {"amount": f"{int(value):,}"}
-    return str(value)
+    return _("₩%(amount)s") % {"amount": f"{int(value):,}"}
 
 
 def published_answers_for(proposal_ids) -> dict[int, AnswerSummary]:
-    """The latest published department answer of each proposal, if any."""
-    Answer = _model("answers", "Answer")
-    if Answer is None or not proposal_ids:
+    """The latest published department answer of each proposal, if any. One
+    query (none without proposals)."""
+    if not proposal_ids:
         return {}
-    try:
-        rows = list(
-            Answer.objects.filter(assignment__proposal_id__in=proposal_ids, status="published")
-            .select_related("assignment", "assignment__department")
-            .order_by("pk")
+    rows = (
+        Answer.objects.filter(
+            assignment__proposal_id__in=proposal_ids, status=AnswerStatus.PUBLISHED
         )
-    except FieldError:  # the answers app's fields are not (yet) the agreed ones
-        return {}
+        .select_related("assignment", "assignment__department")
+        .order_by("pk")
+    )
     result = {}
     for answer in rows:  # later answers overwrite earlier ones
         assignment = answer.assignment
-        department = getattr(assignment, "department", None)
         result[assignment.proposal_id] = AnswerSummary(
-            department=getattr(department, "label", "") or (str(department) if department else ""),
-            decision=_choice_label(answer, "decision"),
-            summary=_text(answer, "summary"),
-            necessity=_text(answer, "necessity"),
-            effectiveness=_text(answer, "effectiveness"),
-            feasibility=_text(answer, "feasibility"),
-            budget=_budget(getattr(answer, "estimated_budget", None)),
-            basis_kind=_choice_label(answer, "refusal_basis_kind"),
-            basis=_text(answer, "refusal_basis"),
+            department=assignment.department.label,
+            decision=answer.get_decision_display(),
+            summary=answer.summary,
+            necessity=answer.necessity,
+            effectiveness=answer.effectiveness,
+            feasibility=answer.feasibility,
+            budget=_budget(answer.estimated_budget),
+            basis_kind=answer.get_refusal_basis_kind_display(),
+            basis=answer.refusal_basis,
         )
     return result
 
 
 def debates_for(proposal_ids) -> dict[int, DebateSummary]:
-    """Each proposal's debate with its stance counts and published summary."""
-    Debate = _model("debates", "Debate")
-    Stance = _model("debates", "Stance")
-    if Debate is None or not proposal_ids:
-        return {}
-    try:
-        debates = list(Debate.objects.filter(proposal_id__in=proposal_ids).order_by("pk"))
-        counts: dict[tuple[int, str], int] = {}
-        if Stance is not None and debates:
-            for row in (
-                Stance.objects.filter(debate__in=debates)
-                .values("debate_id", "position")
-                .annotate(n=Count("pk"))
-                .order_by()
-            ):
-                counts[(row["debate_id"], row["position"])] = row["n"]
-    except FieldError:
+    """Each proposal's debate with its stance counts (the debate's own
+    counters, which stance_set keeps exact) and its summary once published.
+    One query (none without proposals)."""
+    if not proposal_ids:
         return {}
     result = {}
-    for debate in debates:
-        get_url = getattr(debate, "get_absolute_url", None)
-        # A summary is public once published (when the debate records that).
-        published = getattr(debate, "summary_published_at", True) is not None
+    for debate in Debate.objects.filter(proposal_id__in=proposal_ids).order_by("pk"):
+        published = debate.summary_published_at is not None
         result[debate.proposal_id] = DebateSummary(
-            for_count=counts.get((debate.pk, "for"), 0),
-            against_count=counts.get((debate.pk, "against"), 0),
-            undecided_count=counts.get((debate.pk, "undecided"), 0),
-            summary=_text(debate, "summary") if published else "",
-            url=get_url() if callable(get_url) else "",
+            for_count=debate.for_count,
+            against_count=debate.against_count,
+            undecided_count=debate.undecided_count,
+            summary=debate.summary if published else "",
+            url=debate.get_absolute_url(),
         )
     return result
 
