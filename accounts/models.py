@@ -147,6 +147,7 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         """The name shown to everyone: the nickname if chosen, else the masked name."""
+        # Local: accounts.selectors imports this module (models ↔ selectors).
         from .selectors import public_name_for
 
         return public_name_for(self)

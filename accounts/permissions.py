@@ -9,6 +9,7 @@ a form is editable). What a user may do to a given object is decided by the
 apps' `rules.py` predicates and enforced in their services."""
 
 from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
 from django.db import DEFAULT_DB_ALIAS
 
 from .roles import Role
@@ -95,8 +96,6 @@ def _ensure_permission_rows(apps, using: str) -> None:
     """Permissions are normally created after `migrate` finishes (post_migrate),
     so on a fresh database they do not exist yet while migrations run. Create
     them now for every app the mapping names."""
-    from django.contrib.auth.management import create_permissions
-
     app_labels = {
         target.partition(".")[0] for mapping in ROLE_PERMISSIONS.values() for target in mapping
     }

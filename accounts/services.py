@@ -1,5 +1,7 @@
 """Changes to members: profile, roles, withdrawal."""
 
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +17,9 @@ def profile_update(*, user: User, **fields) -> User:
     allowed = {"display_name", "nickname", "district", "birth_year", "gender", "language"}
     changed = [name for name in fields if name in allowed]
     for name in changed:
-        setattr(user, name, fields[name] if fields[name] is not None or name == "birth_year" else "")
+        setattr(
+            user, name, fields[name] if fields[name] is not None or name == "birth_year" else ""
+        )
     user.save(update_fields=changed)
     return user
 
@@ -39,9 +43,6 @@ def account_withdraw(*, user: User) -> None:
     """The member leaves. Their proposals, comments and endorsements stay (the
     public record must not change), shown as by a withdrawn member; everything
     that identifies them is erased and they can no longer log in."""
-    from allauth.account.models import EmailAddress
-    from allauth.socialaccount.models import SocialAccount
-
     with transaction.atomic():
         EmailAddress.objects.filter(user=user).delete()
         SocialAccount.objects.filter(user=user).delete()

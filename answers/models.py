@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from proposals.models import ProposalStatus
+
 SUMMARY_MAX_LENGTH = 2_000
 SECTION_MAX_LENGTH = 5_000
 REASON_MAX_LENGTH = 1_000
@@ -38,8 +40,6 @@ class AssignmentQuerySet(models.QuerySet):
     def awaiting_answer(self):
         """Current, not closed by a published answer, on a proposal that still
         waits for it (a withdrawn proposal needs no answer)."""
-        from proposals.models import ProposalStatus
-
         return self.filter(
             is_current=True,
             closed_at__isnull=True,

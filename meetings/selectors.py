@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from accounts.selectors import public_name_for
+from accounts.selectors import public_name_for, user_is_mayor_office, user_is_operator
 from answers.models import Answer, AnswerStatus
 from debates.models import Debate
+from oasis.errors import ServiceError
 from proposals.models import ProposalStatus
 
 from .models import (
@@ -101,8 +102,6 @@ def next_scheduled_meeting(after=None) -> RealizationMeeting | None:
 def agenda_item_get(*, meeting: RealizationMeeting, proposal) -> AgendaItem:
     """The item for `proposal` on `meeting`'s agenda; a ServiceError if the
     proposal is not on it."""
-    from oasis.errors import ServiceError
-
     item = (
         AgendaItem.objects.select_related("meeting", "proposal")
         .filter(meeting=meeting, proposal=proposal)
@@ -353,8 +352,6 @@ def proposal_meeting_state(proposal) -> ProposalMeetingState:
 def expert_opinions_of(user) -> QuerySet[ExpertOpinion]:
     """The opinions `user` may see in the admin: an expert their own, the
     operator and the mayor's office all (the same rule as the edit check)."""
-    from accounts.selectors import user_is_mayor_office, user_is_operator
-
     queryset = ExpertOpinion.objects.select_related("proposal", "expert")
     if user_is_operator(user) or user_is_mayor_office(user):
         return queryset

@@ -42,6 +42,7 @@ from .models import (
     WorkingReview,
     WorkingReviewStatus,
 )
+from .selectors import next_scheduled_meeting
 from .signals import item_adopted
 
 # The meeting's usual day, hour and place (see the module docstring). The
@@ -275,8 +276,6 @@ def meeting_schedule_next(*, now: dt.datetime | None = None) -> RealizationMeeti
     written; otherwise one is created two months after the latest meeting
     (see `_slot_after`). Idempotent, for Celery beat: however often it runs,
     there is one upcoming meeting."""
-    from .selectors import next_scheduled_meeting
-
     now = now or timezone.now()
     if (upcoming := next_scheduled_meeting(after=now)) is not None:
         return upcoming
@@ -294,8 +293,6 @@ def meeting_schedule_next(*, now: dt.datetime | None = None) -> RealizationMeeti
 def _meeting_after(meeting: RealizationMeeting) -> RealizationMeeting:
     """The meeting after `meeting` that is still to be held: the earliest
     scheduled one after it in the future, else a new one two months on."""
-    from .selectors import next_scheduled_meeting
-
     now = timezone.now()
     following = next_scheduled_meeting(after=max(meeting.scheduled_at, now))
     if following is not None:

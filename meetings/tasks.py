@@ -3,11 +3,11 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from .services import meeting_schedule_next
+
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def schedule_next_meeting() -> int:
     """Make sure the next realization meeting is scheduled; idempotent.
     Returns the upcoming meeting's id."""
-    from .services import meeting_schedule_next
-
     return meeting_schedule_next().pk

@@ -9,6 +9,7 @@ from django.utils import timezone
 from oasis.tasks import enqueue_on_commit
 
 from .models import Notification
+from .tasks import send_notification_email
 
 
 def notify(
@@ -44,8 +45,6 @@ def notify(
             continue  # already told about this event
         created.append(notice)
         if email:
-            from .tasks import send_notification_email
-
             enqueue_on_commit(send_notification_email, notice.pk)
     return created
 
@@ -57,16 +56,24 @@ def proposal_audience(proposal) -> list:
     return audience
 
 
-def notify_proposal(*, proposal, kind: str, key: str, params: dict | None = None) -> list[Notification]:
+def notify_proposal(
+    *, proposal, kind: str, key: str, params: dict | None = None
+) -> list[Notification]:
     """Tell the proposer and followers about a step their proposal took."""
-    return notify(recipients=proposal_audience(proposal), kind=kind, key=key, proposal=proposal, params=params)
+    return notify(
+        recipients=proposal_audience(proposal), kind=kind, key=key, proposal=proposal, params=params
+    )
 
 
 def notification_mark_read(*, notification: Notification, user) -> None:
     if notification.recipient_id != user.pk:
         return
-    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
 
 
 def notifications_mark_all_read(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -2,6 +2,7 @@
 language (ServiceError) or a 403 (PermissionDenied)."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 __all__ = ["PermissionDenied", "ServiceError", "TransitionNotAllowed"]
 
@@ -20,8 +21,6 @@ class TransitionNotAllowed(ServiceError):
 
 def require_reason(reason: str, *, max_length: int = 300) -> str:
     """A moderator's reason: required, trimmed, and cut to what the field holds."""
-    from django.utils.translation import gettext as _
-
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_("Please give a reason."))

@@ -1,5 +1,7 @@
 """Language helpers for data that carries its own English name."""
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import get_language
 
 
@@ -15,8 +17,5 @@ def for_the_record(make_text, *args, **kwargs) -> str:
     """Build a text that goes on the public record (a timeline reason) in the
     site's own language, whatever language the member acting has chosen:
     the record is written once and read by everyone."""
-    from django.conf import settings
-    from django.utils import translation
-
     with translation.override(settings.LANGUAGE_CODE):
         return str(make_text(*args, **kwargs))
