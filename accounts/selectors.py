@@ -69,3 +69,13 @@ def user_heads_department(user, department_id) -> bool:
     if not (department_id and user_is_official(user) and user.department_id == department_id):
         return False
     return Department.objects.filter(pk=department_id, head=user).exists()
+
+
+def department_names(ids: set) -> dict[int, str]:
+    """The names of the departments `ids` in the active language, by id:
+    notices store a department's id and name it when read. One query."""
+    wanted = {pk for pk in ids if isinstance(pk, int) and not isinstance(pk, bool)}
+    if not wanted:
+        return {}
+    departments = Department.objects.filter(pk__in=wanted).only("pk", "name", "name_en")
+    return {department.pk: department.label for department in departments}

@@ -1,53 +1,288 @@
-"""The notices this app sends. A notice stores its parameters as text, so the
-names in it (a department, a decision, a date) are written in each
-recipient's own language: recipients are grouped by language and each group's
-parameters are built under that language."""
+"""The notices this app sends: their kinds, their words, and one small
+function per occasion that services call. Parameters are ids, codes and ISO
+dates; notifications names them in each reader's language when the notice is
+read or e-mailed (notifications/messages.py)."""
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from enum import StrEnum
 
-from django.conf import settings
-from django.utils import formats, timezone, translation
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from accounts.selectors import department_officials, operators
+from accounts.selectors import department_names, department_officials, operators
+from notifications.messages import NoticeText, choices, dates, numbers
 from notifications.services import notify, proposal_audience
+
+from .models import AnswerDecision, AnswerRating, Assignment, ReassignmentRequest
+
+
+class AnswerNotice(StrEnum):
+    """Notification.kind of this app's notices."""
+
+    ASSIGNED_DEPARTMENT = "assigned_department"
+    ASSIGNED_OPERATOR = "assigned_operator"
+    ASSIGNED = "assigned"
+    REASSIGNED = "reassigned"
+    REASSIGNED_PUBLIC = "reassigned_public"
+    REASSIGNMENT_REQUESTED = "reassignment_requested"
+    REASSIGNMENT_APPROVED = "reassignment_approved"
+    REASSIGNMENT_REFUSED = "reassignment_refused"
+    ANSWER_REMINDER = "answer_reminder"
+    ANSWER_OVERDUE = "answer_overdue"
+    ANSWER_OVERDUE_UNAPPROVED = "answer_overdue_unapproved"
+    ANSWER_SUBMITTED = "answer_submitted"
+    ANSWER_RETURNED = "answer_returned"
+    ANSWER_PUBLISHED = "answer_published"
+    ANSWER_RATED = "answer_rated"
+
+
+# Every parameter of these notices that is a code, and how to name it.
+NAMES = {
+    "department": department_names,
+    "deadline": dates,
+    "count": numbers,
+    "decision": choices(AnswerDecision),
+}
+
+MESSAGES = {
+    AnswerNotice.ASSIGNED_DEPARTMENT: NoticeText(
+        _("New proposal for your department to answer"),
+        _(
+            "“%(title)s” reached %(count)s endorsements and was assigned to %(department)s. Please answer by %(deadline)s."
+        ),
+        NAMES,
+    ),
+    AnswerNotice.ASSIGNED_OPERATOR: NoticeText(
+        _("Copy: a proposal was assigned to %(department)s"),
+        _(
+            "“%(title)s” reached %(count)s endorsements and was assigned to %(department)s, to answer by %(deadline)s."
+        ),
+        NAMES,
+    ),
+    AnswerNotice.ASSIGNED: NoticeText(
+        _("A department will answer the proposal"),
+        _(
+            "“%(title)s” reached %(count)s endorsements. %(department)s will answer it by %(deadline)s."
+        ),
+        NAMES,
+    ),
+    AnswerNotice.REASSIGNED: NoticeText(
+        _("A proposal was reassigned to your department"),
+        _("“%(title)s” was reassigned to %(department)s. Please answer by %(deadline)s."),
+        NAMES,
+    ),
+    AnswerNotice.REASSIGNED_PUBLIC: NoticeText(
+        _("Another department will answer the proposal"),
+        _("“%(title)s” was reassigned to %(department)s, which will answer it by %(deadline)s."),
+        NAMES,
+    ),
+    AnswerNotice.REASSIGNMENT_REQUESTED: NoticeText(
+        _("A department asks to reassign a proposal"),
+        _("%(department)s asks to have “%(title)s” reassigned: %(reason)s"),
+        NAMES,
+    ),
+    AnswerNotice.REASSIGNMENT_APPROVED: NoticeText(
+        _("Your reassignment request was approved"),
+        _("“%(title)s” now goes to %(department)s; your department no longer needs to answer it."),
+        NAMES,
+    ),
+    AnswerNotice.REASSIGNMENT_REFUSED: NoticeText(
+        _("Your reassignment request was refused"),
+        _("The operators kept “%(title)s” with %(department)s: %(reason)s"),
+        NAMES,
+    ),
+    AnswerNotice.ANSWER_REMINDER: NoticeText(
+        _("Reminder: an answer is due soon"),
+        _("The answer to “%(title)s” is due on %(deadline)s."),
+        NAMES,
+    ),
+    AnswerNotice.ANSWER_OVERDUE: NoticeText(
+        _("An answer is overdue"),
+        _("%(department)s has not answered “%(title)s”, due on %(deadline)s."),
+        NAMES,
+    ),
+    AnswerNotice.ANSWER_OVERDUE_UNAPPROVED: NoticeText(
+        _("An overdue answer waits for your approval"),
+        _(
+            "The answer of %(department)s to “%(title)s” was due on %(deadline)s and still waits for your approval."
+        ),
+        NAMES,
+    ),
+    AnswerNotice.ANSWER_SUBMITTED: NoticeText(
+        _("An answer waits for your approval"),
+        _("%(department)s answered “%(title)s”. Please review and publish it."),
+        NAMES,
+    ),
+    AnswerNotice.ANSWER_RETURNED: NoticeText(
+        _("Your answer was returned for changes"),
+        _("The operators returned the answer to “%(title)s”: %(reason)s"),
+        NAMES,
+    ),
+    AnswerNotice.ANSWER_PUBLISHED: NoticeText(
+        _("The department answered"),
+        _("%(department)s published its answer to “%(title)s”: %(decision)s."),
+        NAMES,
+    ),
+    AnswerNotice.ANSWER_RATED: NoticeText(
+        _("The proposer rated your answer"),
+        _("The proposer rated your department's answer to “%(title)s”: %(score)s out of 5."),
+        NAMES,
+    ),
+}
 
 
 def due_date(deadline) -> str:
-    """A deadline as a date in the active language ("2025년 3월 5일", "March 5, 2025")."""
-    return formats.date_format(timezone.localtime(deadline).date(), "DATE_FORMAT")
+    """A deadline as its Seoul date in ISO form, for a notice's parameters."""
+    return timezone.localtime(deadline).date().isoformat()
 
 
-def tell(
-    recipients: Iterable,
-    *,
-    kind: str,
-    key: str,
-    proposal,
-    params: Callable[[], dict],
-) -> list:
-    """notify() each recipient once for `key`, with `params()` built in the
-    recipient's language. Returns the notices created now."""
-    by_language: dict[str, list] = defaultdict(list)
-    for user in recipients:
-        by_language[getattr(user, "language", "") or settings.LANGUAGE_CODE].append(user)
-    created = []
-    for language, group in sorted(by_language.items()):
-        with translation.override(language):
-            created += notify(
-                recipients=group, kind=kind, key=key, proposal=proposal, params=params()
-            )
-    return created
+def tell_assigned(*, assignment: Assignment) -> None:
+    """A new assignment: the department's officials (`assigned_department`),
+    the operators (`assigned_operator`), the proposer and followers
+    (`assigned`), once each under the key `assigned:<assignment>`."""
+    proposal = assignment.proposal
+    key = f"assigned:{assignment.pk}"
+    params = {
+        "count": proposal.endorsement_count,
+        "department": assignment.department_id,
+        "deadline": due_date(assignment.deadline),
+    }
+    for recipients, kind in (
+        (department_officials(assignment.department), AnswerNotice.ASSIGNED_DEPARTMENT),
+        (operators(), AnswerNotice.ASSIGNED_OPERATOR),
+        (proposal_audience(proposal), AnswerNotice.ASSIGNED),
+    ):
+        notify(recipients=recipients, kind=kind, key=key, proposal=proposal, params=params)
 
 
-def tell_department(department, **kwargs) -> list:
-    return tell(department_officials(department), **kwargs)
+def tell_reassigned(*, assignment: Assignment) -> None:
+    """The proposal went to another department (`assignment` is the new
+    one): its officials (`reassigned`), the proposer and followers
+    (`reassigned_public`), under the key `reassigned:<assignment>`."""
+    proposal = assignment.proposal
+    key = f"reassigned:{assignment.pk}"
+    params = {"department": assignment.department_id, "deadline": due_date(assignment.deadline)}
+    notify(
+        recipients=department_officials(assignment.department),
+        kind=AnswerNotice.REASSIGNED,
+        key=key,
+        proposal=proposal,
+        params=params,
+    )
+    notify(
+        recipients=proposal_audience(proposal),
+        kind=AnswerNotice.REASSIGNED_PUBLIC,
+        key=key,
+        proposal=proposal,
+        params=params,
+    )
 
 
-def tell_operators(**kwargs) -> list:
-    return tell(operators(), **kwargs)
+def tell_answer_submitted(*, assignment: Assignment, event_id: int) -> None:
+    """The operators: an answer waits for their approval."""
+    notify(
+        recipients=operators(),
+        kind=AnswerNotice.ANSWER_SUBMITTED,
+        key=f"answer_submitted:{event_id}",
+        proposal=assignment.proposal,
+        params={"department": assignment.department_id},
+    )
 
 
-def tell_audience(proposal, **kwargs) -> list:
-    """The proposer and the proposal's followers."""
-    return tell(proposal_audience(proposal), proposal=proposal, **kwargs)
+def tell_answer_returned(*, assignment: Assignment, event_id: int, reason: str) -> None:
+    """The department's officials: their answer came back, with the reason."""
+    notify(
+        recipients=department_officials(assignment.department),
+        kind=AnswerNotice.ANSWER_RETURNED,
+        key=f"answer_returned:{event_id}",
+        proposal=assignment.proposal,
+        params={"reason": reason, "department": assignment.department_id},
+    )
+
+
+def tell_answer_published(*, assignment: Assignment, answer) -> None:
+    """The proposer and followers: the department's answer and its decision."""
+    notify(
+        recipients=proposal_audience(assignment.proposal),
+        kind=AnswerNotice.ANSWER_PUBLISHED,
+        key=f"answer_published:{answer.pk}",
+        proposal=assignment.proposal,
+        params={"department": assignment.department_id, "decision": answer.decision},
+    )
+
+
+def tell_reassignment_requested(*, request: ReassignmentRequest, reason: str) -> None:
+    """The operators: a department asks to hand the proposal on."""
+    assignment = request.assignment
+    notify(
+        recipients=operators(),
+        kind=AnswerNotice.REASSIGNMENT_REQUESTED,
+        key=f"reassignment_requested:{request.pk}",
+        proposal=assignment.proposal,
+        params={"department": assignment.department_id, "reason": reason},
+    )
+
+
+def tell_reassignment_approved(*, request: ReassignmentRequest, department) -> None:
+    """The official who asked: the proposal now goes to `department`."""
+    notify(
+        recipients=[request.requested_by] if request.requested_by_id else [],
+        kind=AnswerNotice.REASSIGNMENT_APPROVED,
+        key=f"reassignment_approved:{request.pk}",
+        proposal=request.assignment.proposal,
+        params={"department": department.pk},
+    )
+
+
+def tell_reassignment_refused(*, request: ReassignmentRequest, reason: str) -> None:
+    """The official who asked: the proposal stays with their department."""
+    assignment = request.assignment
+    notify(
+        recipients=[request.requested_by] if request.requested_by_id else [],
+        kind=AnswerNotice.REASSIGNMENT_REFUSED,
+        key=f"reassignment_refused:{request.pk}",
+        proposal=assignment.proposal,
+        params={"department": assignment.department_id, "reason": reason},
+    )
+
+
+def tell_answer_rated(*, rating: AnswerRating, assignment: Assignment) -> None:
+    """The department's officials: the proposer's score for their answer."""
+    notify(
+        recipients=department_officials(assignment.department),
+        kind=AnswerNotice.ANSWER_RATED,
+        key=f"answer_rated:{rating.pk}",
+        proposal=assignment.proposal,
+        params={"score": rating.score, "department": assignment.department_id},
+    )
+
+
+def tell_answer_reminder(*, assignment: Assignment, days_left: int) -> None:
+    """The department's officials: their answer is due soon (once per assignment)."""
+    notify(
+        recipients=department_officials(assignment.department),
+        kind=AnswerNotice.ANSWER_REMINDER,
+        key=f"answer_reminder:{assignment.pk}",
+        proposal=assignment.proposal,
+        params={
+            "deadline": due_date(assignment.deadline),
+            "department": assignment.department_id,
+            "days": days_left,
+        },
+    )
+
+
+def tell_answer_overdue(*, assignment: Assignment, waits_for_approval: bool) -> None:
+    """The operators: the deadline passed without a published answer
+    (`answer_overdue_unapproved` when only their approval is missing); once
+    per assignment."""
+    notify(
+        recipients=operators(),
+        kind=(
+            AnswerNotice.ANSWER_OVERDUE_UNAPPROVED
+            if waits_for_approval
+            else AnswerNotice.ANSWER_OVERDUE
+        ),
+        key=f"answer_overdue:{assignment.pk}",
+        proposal=assignment.proposal,
+        params={"deadline": due_date(assignment.deadline), "department": assignment.department_id},
+    )

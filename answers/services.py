@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -22,6 +22,7 @@ from oasis.i18n import for_the_record
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
 from proposals.timeline import event_record, proposal_transition, queue_promotion_check
 
+from . import notices
 from . import rules as answer_rules
 from .models import (
     RATING_COMMENT_MAX_LENGTH,
@@ -36,7 +37,6 @@ from .models import (
     RefusalBasisKind,
     deadline_for,
 )
-from .notices import due_date, tell, tell_audience, tell_department, tell_operators
 
 ANSWER_TEXT_FIELDS = ("summary", "necessity", "effectiveness", "feasibility", "refusal_basis")
 # What a department must fill in before it submits (the refusal basis only
@@ -61,10 +61,6 @@ def _locked_assignment(pk: int) -> Assignment:
     return (
         Assignment.objects.select_for_update().select_related("proposal", "department").get(pk=pk)
     )
-
-
-def _count(number: int) -> str:
-    return formats.number_format(number, force_grouping=True)
 
 
 # --- assignment -------------------------------------------------------------------
@@ -119,27 +115,9 @@ def assignment_open(
         )
         locked.department = department
         locked.save(update_fields=["department", "updated_at"])
-        _tell_assigned(assignment)
+        notices.tell_assigned(assignment=assignment)
     proposal.status, proposal.department = locked.status, department
     return assignment
-
-
-def _tell_assigned(assignment: Assignment) -> None:
-    proposal = assignment.proposal
-    key = f"assigned:{assignment.pk}"
-
-    def params():
-        return {
-            "count": _count(proposal.endorsement_count),
-            "department": assignment.department.label,
-            "deadline": due_date(assignment.deadline),
-        }
-
-    tell_department(
-        assignment.department, kind="assigned_department", key=key, proposal=proposal, params=params
-    )
-    tell_operators(kind="assigned_operator", key=key, proposal=proposal, params=params)
-    tell_audience(proposal, kind="assigned", key=key, params=params)
 
 
 def assignment_reassign(*, assignment: Assignment, user, department, reason: str) -> Assignment:
@@ -209,13 +187,8 @@ def _reassign(*, assignment: Assignment, user, department, reason: str) -> Assig
         reason=reason,
         department=department,
     )
-    key = f"reassigned:{new.pk}"
-
-    def params():
-        return {"department": department.label, "deadline": due_date(new.deadline)}
-
-    tell_department(department, kind="reassigned", key=key, proposal=proposal, params=params)
-    tell_audience(proposal, kind="reassigned_public", key=key, params=params)
+    new.proposal = proposal
+    notices.tell_reassigned(assignment=new)
     return new
 
 
@@ -352,12 +325,7 @@ def answer_submit(*, answer: Answer, user) -> Answer:
             department=assignment.department,
             is_public=False,
         )
-        tell_operators(
-            kind="answer_submitted",
-            key=f"answer_submitted:{event.pk}",
-            proposal=assignment.proposal,
-            params=lambda: {"department": assignment.department.label},
-        )
+        notices.tell_answer_submitted(assignment=assignment, event_id=event.pk)
     return locked
 
 
@@ -389,13 +357,7 @@ def answer_return(*, answer: Answer, user, reason: str) -> Answer:
             department=assignment.department,
             is_public=False,
         )
-        tell_department(
-            assignment.department,
-            kind="answer_returned",
-            key=f"answer_returned:{event.pk}",
-            proposal=assignment.proposal,
-            params=lambda: {"reason": reason, "department": assignment.department.label},
-        )
+        notices.tell_answer_returned(assignment=assignment, event_id=event.pk, reason=reason)
     return locked
 
 
@@ -436,15 +398,7 @@ def answer_publish(*, answer: Answer, user) -> Answer:
         assignment.closed_at = now
         assignment.save(update_fields=["closed_at"])
         assignment.proposal = proposal
-        tell_audience(
-            proposal,
-            kind="answer_published",
-            key=f"answer_published:{locked.pk}",
-            params=lambda: {
-                "department": assignment.department.label,
-                "decision": str(AnswerDecision(locked.decision).label),
-            },
-        )
+        notices.tell_answer_published(assignment=assignment, answer=locked)
         queue_promotion_check(proposal.pk)
     return locked
 
@@ -505,12 +459,7 @@ def reassignment_request(
             department=locked.department,
             is_public=False,
         )
-        tell_operators(
-            kind="reassignment_requested",
-            key=f"reassignment_requested:{request.pk}",
-            proposal=locked.proposal,
-            params=lambda: {"department": locked.department.label, "reason": reason},
-        )
+        notices.tell_reassignment_requested(request=request, reason=reason)
     return request
 
 
@@ -557,13 +506,7 @@ def reassignment_decide(
             locked.to_department = department
             decided_at = new.assigned_at
             # The department that asked hears that it is relieved of it.
-            tell(
-                [locked.requested_by] if locked.requested_by_id else [],
-                kind="reassignment_approved",
-                key=f"reassignment_approved:{locked.pk}",
-                proposal=assignment.proposal,
-                params=lambda: {"department": department.label},
-            )
+            notices.tell_reassignment_approved(request=locked, department=department)
         else:
             locked.status = ReassignmentStatus.REFUSED
             decided_at = timezone.now()
@@ -575,13 +518,7 @@ def reassignment_decide(
                 department=assignment.department,
                 is_public=False,
             )
-            tell(
-                [locked.requested_by] if locked.requested_by_id else [],
-                kind="reassignment_refused",
-                key=f"reassignment_refused:{locked.pk}",
-                proposal=assignment.proposal,
-                params=lambda: {"department": assignment.department.label, "reason": reason},
-            )
+            notices.tell_reassignment_refused(request=locked, reason=reason)
         locked.decided_by = user
         locked.decided_at = decided_at
         locked.decision_reason = reason
@@ -636,13 +573,7 @@ def answer_rate(*, answer: Answer, user, score: int, comment: str = "") -> Answe
             actor=user,
             reason=for_the_record(lambda: _("%(score)d out of 5") % {"score": score}),
         )
-        tell_department(
-            assignment.department,
-            kind="answer_rated",
-            key=f"answer_rated:{rating.pk}",
-            proposal=assignment.proposal,
-            params=lambda: {"score": score, "department": assignment.department.label},
-        )
+        notices.tell_answer_rated(rating=rating, assignment=assignment)
     return rating
 
 
@@ -699,17 +630,7 @@ def assignment_remind(*, assignment_id: int, now: datetime | None = None) -> boo
             return False
         assignment.reminded_at = now
         assignment.save(update_fields=["reminded_at"])
-        tell_department(
-            assignment.department,
-            kind="answer_reminder",
-            key=f"answer_reminder:{assignment.pk}",
-            proposal=assignment.proposal,
-            params=lambda: {
-                "deadline": due_date(assignment.deadline),
-                "department": assignment.department.label,
-                "days": assignment.days_left(now),
-            },
-        )
+        notices.tell_answer_reminder(assignment=assignment, days_left=assignment.days_left(now))
     return True
 
 
@@ -740,13 +661,5 @@ def assignment_escalate(*, assignment_id: int, now: datetime | None = None) -> b
         )
         answer = Answer.objects.filter(assignment=assignment).only("status").first()
         waits_for_approval = answer is not None and answer.status == AnswerStatus.SUBMITTED
-        tell_operators(
-            kind="answer_overdue_unapproved" if waits_for_approval else "answer_overdue",
-            key=f"answer_overdue:{assignment.pk}",
-            proposal=assignment.proposal,
-            params=lambda: {
-                "deadline": due_date(assignment.deadline),
-                "department": assignment.department.label,
-            },
-        )
+        notices.tell_answer_overdue(assignment=assignment, waits_for_approval=waits_for_approval)
     return True

@@ -1,15 +1,19 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from notifications.messages import register
+
 
 class DebatesConfig(AppConfig):
     name = "debates"
     verbose_name = _("Debates")
 
     def ready(self):
-        # Imported here: apps.py loads before the models it reads.
+        # Imported here: apps.py loads before the models these modules read.
         from accounts.export import register_section
 
+        from . import notices
         from .selectors import member_debate_data
 
         register_section("debates", member_debate_data)
+        register(notices.MESSAGES)

@@ -11,18 +11,17 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from accounts.selectors import operators, user_is_expert, user_is_official, user_is_operator
-from notifications.services import notify, notify_proposal
+from accounts.selectors import user_is_expert, user_is_official, user_is_operator
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed, require_reason
 from oasis.i18n import for_the_record
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
 from proposals.timeline import event_record, proposal_transition
 
+from . import notices
 from . import rules as debate_rules
 from .models import (
     ARGUMENT_MAX_LENGTH,
@@ -38,12 +37,6 @@ from .models import (
     Side,
     Stance,
 )
-
-
-def _local(moment) -> str:
-    """A date and time as people in Seoul read it, for notices (the same in
-    both languages)."""
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def _locked(debate: Debate) -> Debate:
@@ -90,12 +83,7 @@ def debate_open(*, proposal: Proposal, actor=None, reason: str = "") -> Debate:
             starts_at=now,
             ends_at=now + timedelta(days=PipelineSettings.load().debate_length_days),
         )
-        notify_proposal(
-            proposal=moved,
-            kind="debate_opened",
-            key=f"debate_opened:{debate.pk}",
-            params={"ends": _local(debate.ends_at)},
-        )
+        notices.tell_debate_opened(debate=debate)
     # The caller's object says what the database now says.
     proposal.status = moved.status
     return debate
@@ -294,21 +282,9 @@ def debate_close(*, debate: Debate, actor=None, reason: str = "", now=None) -> D
             actor=actor,
             reason=f"{summary_line} {why}".strip(),
         )
-        notify_proposal(
-            proposal=locked.proposal,
-            kind="debate_closed",
-            key=f"debate_closed:{locked.pk}",
-            params=counts,
-        )
+        notices.tell_debate_closed(debate=locked)
         if locked.proposal.status != ProposalStatus.WITHDRAWN:
-            notify(
-                recipients=operators(),
-                kind="debate_summary_due",
-                key=f"debate_summary_due:{locked.pk}",
-                proposal=locked.proposal,
-                params=counts,
-                url=reverse("admin:debates_debate_change", args=[locked.pk]),
-            )
+            notices.tell_debate_summary_due(debate=locked)
     debate.status, debate.closed_at = locked.status, locked.closed_at
     return locked
 
@@ -378,5 +354,5 @@ def debate_publish_summary(*, debate: Debate, operator, summary: str) -> Debate:
                 actor=operator,
                 kind=EventKind.DEBATE_SUMMARY,
             )
-        notify_proposal(proposal=proposal, kind="debate_summary", key=f"debate_summary:{locked.pk}")
+        notices.tell_debate_summary(debate=locked, proposal=proposal)
     return locked

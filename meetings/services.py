@@ -4,7 +4,7 @@ expert opinions.
 Each function checks permission (rules.py), checks the state, writes with
 `update_fields`, moves proposals only through proposals.services.
 proposal_transition (which records the timeline event) and sends notices
-through notifications.services.notify*, whose e-mails are queued after the
+through notices.py, whose e-mails are queued after the
 transaction commits and whose keys make every notice a once-only event.
 Admin actions, admin forms and the beat task all call these.
 
@@ -23,11 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.selectors import user_is_expert, user_is_operator
-from notifications.services import notify, notify_proposal
 from oasis.errors import PermissionDenied, ServiceError
 from proposals.models import EventKind, Proposal, ProposalStatus
 from proposals.timeline import event_record, proposal_transition
 
+from . import notices
 from . import rules as meeting_rules
 from .models import (
     OPINION_MAX_LENGTH,
@@ -53,11 +53,10 @@ MEETING_PLACE = "서울시청 본관"
 MEETING_MAYOR = "서울특별시장"
 MONTHS_BETWEEN_MEETINGS = 2
 
-NOTICE_KINDS = {
-    AgendaDecision.ADOPTED: "decision_adopted",
-    AgendaDecision.HELD_OVER: "decision_held",
-    AgendaDecision.NOT_ADOPTED: "decision_not_adopted",
-}
+# The decisions the meeting records (PENDING is the absence of one).
+DECISIONS = frozenset(
+    {AgendaDecision.ADOPTED, AgendaDecision.HELD_OVER, AgendaDecision.NOT_ADOPTED}
+)
 
 
 def _require_reason(reason: str, *, field: str = "reason") -> str:
@@ -184,16 +183,7 @@ def working_review_finalise(*, review: WorkingReview, user) -> WorkingReview:
                     meeting=meeting, proposal=proposal, position=position, source_review=locked
                 )
                 position += 1
-                notify_proposal(
-                    proposal=proposal,
-                    kind="selected",
-                    key=f"selected:{proposal.pk}",
-                    params={
-                        "reason": decision.reason,
-                        "meeting": meeting.when_label(),
-                        "place": meeting.place,
-                    },
-                )
+                notices.tell_selected(proposal=proposal, meeting=meeting, reason=decision.reason)
             else:
                 proposal_transition(
                     proposal=proposal,
@@ -201,12 +191,7 @@ def working_review_finalise(*, review: WorkingReview, user) -> WorkingReview:
                     actor=user,
                     reason=decision.reason,
                 )
-                notify_proposal(
-                    proposal=proposal,
-                    kind="not_selected",
-                    key=f"not_selected:{proposal.pk}",
-                    params={"reason": decision.reason},
-                )
+                notices.tell_not_selected(proposal=proposal, reason=decision.reason)
         locked.status = WorkingReviewStatus.FINALISED
         locked.finalised_at = timezone.now()
         locked.finalised_by = user
@@ -328,16 +313,7 @@ def meeting_invite(*, meeting: RealizationMeeting, user) -> int:
             proposal = item.proposal
             if proposal.author is None or proposal.status != ProposalStatus.ON_AGENDA:
                 continue
-            invited += len(
-                notify(
-                    recipients=[proposal.author],
-                    kind="meeting_invitation",
-                    key=f"meeting_invitation:{meeting.pk}:{proposal.pk}",
-                    proposal=proposal,
-                    params={"meeting": meeting.when_label(), "place": meeting.place},
-                    url=meeting.get_absolute_url(),
-                )
-            )
+            invited += notices.tell_invited(meeting=meeting, proposal=proposal)
         if meeting.invitations_sent_at is None and invited:
             meeting.invitations_sent_at = timezone.now()
             meeting.save(update_fields=["invitations_sent_at"])
@@ -367,7 +343,7 @@ def agenda_item_decide(
     The proposer and followers are told with the matching `decision_*` notice."""
     if not meeting_rules.user_records_decisions(user):
         raise PermissionDenied
-    if decision not in NOTICE_KINDS:
+    if decision not in DECISIONS:
         raise ValidationError({"decision": _("Choose adopted, held over or not adopted.")})
     reason = _require_reason(reason)
     conditions = (conditions or "").strip()[:REASON_MAX_LENGTH]
@@ -413,12 +389,7 @@ def agenda_item_decide(
                 to_status=ProposalStatus.ON_AGENDA,
                 reason=reason,
             )
-        notify_proposal(
-            proposal=proposal,
-            kind=NOTICE_KINDS[decision],
-            key=f"meeting_decision:{locked.pk}",
-            params={"reason": reason, "meeting": locked.meeting.when_label()},
-        )
+        notices.tell_decided(item=locked, proposal=proposal, decision=decision, reason=reason)
     return locked
 
 

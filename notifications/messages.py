@@ -1,189 +1,136 @@
-"""The words of each kind of notice, in the catalogue's languages. A notice
-stores its kind and parameters; its text is rendered in the reader's language
-when shown or e-mailed."""
+"""How a notice reads. Each app that sends notices owns its kinds and their
+words (its `notices.py`) and registers them here from its AppConfig.ready(),
+so this app renders every notice without importing any app above it.
 
-from django.utils.translation import gettext_lazy as _
+One language rule: a notice stores codes, ids and ISO dates in its
+parameters, never a name in someone's language. Names are written when the
+notice is read, in the active language: the page's language in the site's
+list, the recipient's own language in the e-mail (see tasks.py). A parameter
+that needs a name says so with a formatter: a function from the stored values
+to their names, called once for a whole page of notices. Values a formatter
+does not know (notices stored before this rule, with the name itself) are
+shown as stored."""
 
-# kind: (title, message). Parameters: title (the proposal), department, count,
-# deadline, meeting, decision reason, etc. — whatever the sender put in params.
-MESSAGES = {
-    "assignment_blocked": (
-        _("A proposal could not be assigned"),
-        _(
-            "“%(title)s” passed the answer bar but could not be assigned: %(reason)s Please assign it in the admin."
-        ),
-    ),
-    "assigned_department": (
-        _("New proposal for your department to answer"),
-        _(
-            "“%(title)s” reached %(count)s endorsements and was assigned to %(department)s. Please answer by %(deadline)s."
-        ),
-    ),
-    "assigned_operator": (
-        _("Copy: a proposal was assigned to %(department)s"),
-        _(
-            "“%(title)s” reached %(count)s endorsements and was assigned to %(department)s, to answer by %(deadline)s."
-        ),
-    ),
-    "assigned": (
-        _("A department will answer the proposal"),
-        _(
-            "“%(title)s” reached %(count)s endorsements. %(department)s will answer it by %(deadline)s."
-        ),
-    ),
-    "reassigned": (
-        _("A proposal was reassigned to your department"),
-        _("“%(title)s” was reassigned to %(department)s. Please answer by %(deadline)s."),
-    ),
-    "reassignment_requested": (
-        _("A department asks to reassign a proposal"),
-        _("%(department)s asks to have “%(title)s” reassigned: %(reason)s"),
-    ),
-    "reassignment_approved": (
-        _("Your reassignment request was approved"),
-        _("“%(title)s” now goes to %(department)s; your department no longer needs to answer it."),
-    ),
-    "reassignment_refused": (
-        _("Your reassignment request was refused"),
-        _("The operators kept “%(title)s” with %(department)s: %(reason)s"),
-    ),
-    "answer_reminder": (
-        _("Reminder: an answer is due soon"),
-        _("The answer to “%(title)s” is due on %(deadline)s."),
-    ),
-    "answer_overdue": (
-        _("An answer is overdue"),
-        _("%(department)s has not answered “%(title)s”, due on %(deadline)s."),
-    ),
-    "answer_submitted": (
-        _("An answer waits for your approval"),
-        _("%(department)s answered “%(title)s”. Please review and publish it."),
-    ),
-    "answer_returned": (
-        _("Your answer was returned for changes"),
-        _("The operators returned the answer to “%(title)s”: %(reason)s"),
-    ),
-    "answer_published": (
-        _("The department answered"),
-        _("%(department)s published its answer to “%(title)s”: %(decision)s."),
-    ),
-    "not_reached": (
-        _("The endorsement period ended"),
-        _("“%(title)s” did not reach the endorsements needed for a department answer."),
-    ),
-    "debate_opened": (
-        _("A debate opened"),
-        _(
-            "“%(title)s” is now open for debate until %(ends)s. Take a stance and give your reasons."
-        ),
-    ),
-    "debate_closed": (
-        _("The debate closed"),
-        _(
-            "The debate on “%(title)s” closed: %(for)s for, %(against)s against, %(undecided)s undecided."
-        ),
-    ),
-    "debate_summary": (
-        _("Debate results published"),
-        _("The results of the debate on “%(title)s” are published."),
-    ),
-    "debate_summary_due": (
-        _("A debate closed: please publish its results"),
-        _(
-            "The debate on “%(title)s” closed (%(for)s for, %(against)s against, %(undecided)s undecided). Please write and publish its results."
-        ),
-    ),
-    "selected": (
-        _("Going to the realization meeting"),
-        _("The working review put “%(title)s” forward to the realization meeting: %(reason)s"),
-    ),
-    "not_selected": (
-        _("Not put to the realization meeting"),
-        _("The working review did not put “%(title)s” forward: %(reason)s"),
-    ),
-    "meeting_invitation": (
-        _("You are invited to the realization meeting"),
-        _(
-            "“%(title)s” is on the agenda of the realization meeting on %(meeting)s at %(place)s. You are warmly invited."
-        ),
-    ),
-    "decision_adopted": (
-        _("Adopted!"),
-        _("The realization meeting adopted “%(title)s”. %(reason)s"),
-    ),
-    "decision_held": (
-        _("Held over to the next meeting"),
-        _("The realization meeting held “%(title)s” over to its next meeting. %(reason)s"),
-    ),
-    "decision_not_adopted": (
-        _("Not adopted"),
-        _("The realization meeting did not adopt “%(title)s”. %(reason)s"),
-    ),
-    "card_opened": (
-        _("An adopted item for your department"),
-        _(
-            "The realization meeting adopted “%(title)s”. %(department)s keeps its management card: please name the responsible official and plan it."
-        ),
-    ),
-    # answers app
-    "reassigned_public": (
-        _("Another department will answer the proposal"),
-        _("“%(title)s” was reassigned to %(department)s, which will answer it by %(deadline)s."),
-    ),
-    "answer_overdue_unapproved": (
-        _("An overdue answer waits for your approval"),
-        _(
-            "The answer of %(department)s to “%(title)s” was due on %(deadline)s and still waits for your approval."
-        ),
-    ),
-    "answer_rated": (
-        _("The proposer rated your answer"),
-        _("The proposer rated your department's answer to “%(title)s”: %(score)s out of 5."),
-    ),
-    # tracking app
-    "card_stage_changed": (
-        _("An adopted item moved on"),
-        _("The adopted item “%(title)s” is now “%(stage)s”. %(note)s"),
-    ),
-    "card_handoff": (
-        _("An adopted item changed hands"),
-        _("The management card of “%(title)s” passed from %(from)s to %(to)s. %(note)s"),
-    ),
-    "report_requested": (
-        _("A progress report is requested"),
-        _(
-            "Please submit progress report %(period)s on the adopted item “%(title)s” by %(deadline)s."
-        ),
-    ),
-    "report_reminder": (
-        _("Reminder: a progress report is due soon"),
-        _("Progress report %(period)s on the adopted item “%(title)s” is due on %(deadline)s."),
-    ),
-    "report_overdue": (
-        _("A progress report is overdue"),
-        _(
-            "%(department)s has not submitted progress report %(period)s on “%(title)s”, due on %(deadline)s."
-        ),
-    ),
-    "card_report": (
-        _("A progress report on an adopted item"),
-        _("Progress report %(period)s on the adopted item “%(title)s”: %(percent)s%% complete."),
-    ),
-}
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils import formats
+from django.utils.functional import Promise
+from django.utils.translation import get_language
+
+# Stored values → their text in the active language.
+Formatter = Callable[[set], Mapping[Hashable, str]]
 
 
-def _render(template, params) -> str:
+@dataclass(frozen=True)
+class NoticeText:
+    """The title and message of one kind of notice (translatable, with
+    %(name)s parameters) and the formatters of the parameters that are codes."""
+
+    title: str | Promise
+    message: str | Promise
+    formats: Mapping[str, Formatter] = field(default_factory=dict)
+
+
+_TEXTS: dict[str, NoticeText] = {}
+
+
+def register(texts: Mapping[str, NoticeText]) -> None:
+    """Make `texts` (kind → NoticeText) the words of these kinds. Called by
+    each sending app's AppConfig.ready(); a kind belongs to one app."""
+    for kind, text in texts.items():
+        if _TEXTS.get(str(kind), text) != text:
+            raise ValueError(f"The notice kind {kind!r} is registered twice.")
+        _TEXTS[str(kind)] = text
+
+
+def registered_kinds() -> set[str]:
+    return set(_TEXTS)
+
+
+# --- formatters shared by the apps -----------------------------------------------
+
+
+def dates(values: set) -> dict[str, str]:
+    """ISO dates ("2025-03-21") as the active language writes them
+    ("2025년 3월 21일", "March 21, 2025")."""
+    result = {}
+    for value in values:
+        try:
+            day = dt.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            continue
+        result[value] = formats.date_format(day, "DATE_FORMAT")
+    return result
+
+
+def numbers(values: set) -> dict[int, str]:
+    """Whole numbers with the active language's grouping (1,234)."""
+    return {
+        value: formats.number_format(value, force_grouping=True)
+        for value in values
+        if isinstance(value, int) and not isinstance(value, bool)
+    }
+
+
+def choices(choice_class: type[models.Choices]) -> Formatter:
+    """A formatter for the codes of `choice_class`: each code's label."""
+
+    def labels(values: set) -> dict[str, str]:
+        return {value: str(choice_class(value).label) for value in values if value in choice_class}
+
+    return labels
+
+
+# --- rendering ------------------------------------------------------------------------
+
+
+def prepare(notices: Iterable) -> None:
+    """Write the named parameters of `notices` in the active language, each
+    formatter called once for all of them (a page of notices costs one query
+    per kind of name, not one per notice). title and message call it for a
+    single notice; the list page calls it for the page first."""
+    language = get_language()
+    pending = [n for n in notices if getattr(n, "_shown_params", (None, None))[0] != language]
+    wanted: dict[Formatter, set] = defaultdict(set)
+    for notice in pending:
+        for name, formatter in _text(notice).formats.items():
+            value = notice.params.get(name)
+            if isinstance(value, Hashable) and value is not None:
+                wanted[formatter].add(value)
+    names = {formatter: formatter(values) for formatter, values in wanted.items()}
+    for notice in pending:
+        params = dict(notice.params)
+        for name, formatter in _text(notice).formats.items():
+            known = names.get(formatter, {})
+            value = params.get(name)
+            if isinstance(value, Hashable) and value in known:
+                params[name] = known[value]
+        notice._shown_params = (language, params)
+
+
+def _text(notice) -> NoticeText:
+    return _TEXTS.get(notice.kind) or NoticeText(title=notice.kind, message="")
+
+
+def _render(template, params: dict) -> str:
     try:
         return str(template) % params
     except (KeyError, TypeError, ValueError):
         return str(template)
 
 
-def render_title(notification) -> str:
-    title, _message = MESSAGES.get(notification.kind, (notification.kind, ""))
-    return _render(title, notification.params)
+def _shown_params(notice) -> dict:
+    prepare([notice])
+    return notice._shown_params[1]
 
 
-def render_message(notification) -> str:
-    _title, message = MESSAGES.get(notification.kind, ("", ""))
-    return _render(message, notification.params)
+def render_title(notice) -> str:
+    return _render(_text(notice).title, _shown_params(notice))
+
+
+def render_message(notice) -> str:
+    return _render(_text(notice).message, _shown_params(notice))

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .messages import render_message, render_title
+
 
 class Notification(models.Model):
     """One notice to one member about one event. `key` names the event (e.g.
@@ -27,21 +29,20 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_event"),
+            models.UniqueConstraint(
+                fields=["recipient", "key"], name="notification_once_per_event"
+            ),
         ]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
 
     def __str__(self):
         return f"{self.kind} → {self.recipient_id}"
 
+    # Written in the active language when read (see messages.py).
     @property
     def title(self) -> str:
-        from .messages import render_title
-
         return render_title(self)
 
     @property
     def message(self) -> str:
-        from .messages import render_message
-
         return render_message(self)

@@ -47,7 +47,7 @@ def send_notification_email(notification_id: int) -> bool:
 @shared_task(acks_late=True)
 def send_pending_emails() -> int:
     """Catch up on notices whose e-mail could not be queued (broker down)."""
-    pending = Notification.objects.filter(emailed_at__isnull=True, recipient__is_active=True).values_list(
-        "pk", flat=True
-    )[:500]
+    pending = Notification.objects.filter(
+        emailed_at__isnull=True, recipient__is_active=True
+    ).values_list("pk", flat=True)[:500]
     return sum(send_notification_email(pk) for pk in pending)

@@ -6,6 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from . import messages as notice_messages
 from . import services
 from .models import Notification
 
@@ -15,6 +16,9 @@ def notification_list(request):
     """My notices, newest first, unread ones marked."""
     notices = Notification.objects.filter(recipient=request.user).select_related("proposal")
     page = Paginator(notices, 30).get_page(request.GET.get("page"))
+    # The page keeps these instances, whose names are now written once for all.
+    page.object_list = list(page.object_list)
+    notice_messages.prepare(page.object_list)
     return render(request, "notifications/list.html", {"page": page})
 
 

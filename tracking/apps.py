@@ -1,7 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from notifications.messages import register
+
 
 class TrackingConfig(AppConfig):
     name = "tracking"
     verbose_name = _("Adopted items")
+
+    def ready(self):
+        # Local: notices.py reads models, which exist only once apps are ready.
+        from . import notices
+
+        register(notices.MESSAGES)

@@ -3,9 +3,9 @@ and edits of budget and target date.
 
 Each function checks permission (rules.py), checks the transition, writes
 with `update_fields`, records a CardEvent (and, for stage changes, a row on
-the proposal's public timeline) and sends notices through
-notifications.services.notify*, whose e-mails are queued after the
-transaction commits and whose keys make every notice a once-only event.
+the proposal's public timeline) and sends notices through notices.py, whose
+e-mails are queued after the transaction commits and whose keys make every
+notice a once-only event.
 Admin actions, the admin change form and (later) the pages all call these."""
 
 import datetime as dt
@@ -16,8 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import department_officials, operators
-from notifications.services import notify, notify_proposal, proposal_audience
+from accounts.selectors import department_officials
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
 from oasis.files import delete_files_on_commit, files_removed_on_error
 from oasis.i18n import for_the_record
@@ -25,8 +24,8 @@ from proposals import uploads
 from proposals.models import EventKind
 from proposals.timeline import event_record
 
+from . import notices, selectors
 from . import rules as card_rules
-from . import selectors
 from .models import (
     NOTE_MAX_LENGTH,
     REPORT_DUE_DAYS,
@@ -82,13 +81,7 @@ def management_card_open(*, agenda_item) -> ManagementCard:
                 note=agenda_item.conditions,
             )
         if created and department is not None:
-            notify(
-                recipients=department_officials(department),
-                kind="card_opened",
-                key=f"card_opened:{card.pk}",
-                proposal=proposal,
-                params={"department": department.name},
-            )
+            notices.tell_card_opened(card=card)
     return card
 
 
@@ -139,15 +132,7 @@ def card_change_stage(*, card: ManagementCard, user, to_stage: str, note: str) -
             ),
             department=card.department,
         )
-        notify_proposal(
-            proposal=card.proposal,
-            kind="card_stage_changed",
-            key=f"card_stage_changed:{event.pk}",
-            params={
-                "stage": for_the_record(lambda: CardStage(to_stage).label),
-                "note": note,
-            },
-        )
+        notices.tell_stage_changed(card=card, event=event)
     return card
 
 
@@ -182,27 +167,11 @@ def card_handoff(*, card: ManagementCard, user, to_official, note: str) -> Manag
             note=note,
             is_public=False,
         )
-        notify(
-            recipients=[previous, to_official, *operators()],
-            kind="card_handoff",
-            key=f"card_handoff:{event.pk}",
-            proposal=card.proposal,
-            params={
-                "from": str(previous) if previous else "-",
-                "to": str(to_official),
-                "note": note,
-            },
-        )
+        notices.tell_handoff(card=card, event=event, previous=previous, to_official=to_official)
         # The card's open report requests become the new official's: they
         # get the request the previous official had (same key: once each).
         for report in card.progress_reports.filter(status=ReportStatus.REQUESTED):
-            notify(
-                recipients=[to_official],
-                kind="report_requested",
-                key=f"report_requested:{report.pk}",
-                proposal=card.proposal,
-                params={"period": report.period, "deadline": report.due_date.isoformat()},
-            )
+            notices.tell_report_requested(report=report, recipients=[to_official])
     return card
 
 
@@ -378,13 +347,7 @@ def report_request_due(*, now: dt.datetime | None = None) -> int:
                 requested_at=now,
                 due_date=timezone.localdate(now) + dt.timedelta(days=REPORT_DUE_DAYS),
             )
-            notify(
-                recipients=_report_officials(card),
-                kind="report_requested",
-                key=f"report_requested:{report.pk}",
-                proposal=card.proposal,
-                params={"period": report.period, "deadline": report.due_date.isoformat()},
-            )
+            notices.tell_report_requested(report=report, recipients=_report_officials(card))
             requested += 1
     return requested
 
@@ -418,13 +381,7 @@ def reports_remind_and_escalate(*, now: dt.datetime | None = None) -> dict:
                 continue
             report.reminded_at = now
             report.save(update_fields=["reminded_at"])
-            notify(
-                recipients=_report_officials(report.card),
-                kind="report_reminder",
-                key=f"report_reminder:{report.pk}",
-                proposal=report.card.proposal,
-                params={"period": report.period, "deadline": report.due_date.isoformat()},
-            )
+            notices.tell_report_reminder(report=report, recipients=_report_officials(report.card))
             counts["reminded"] += 1
     # Overdue as the operators' dashboard counts it (selectors.overdue_reports).
     overdue = selectors.overdue_reports(now=now).filter(escalated_at__isnull=True)
@@ -439,18 +396,7 @@ def reports_remind_and_escalate(*, now: dt.datetime | None = None) -> dict:
                 continue
             report.escalated_at = now
             report.save(update_fields=["escalated_at"])
-            card = report.card
-            notify(
-                recipients=operators(),
-                kind="report_overdue",
-                key=f"report_overdue:{report.pk}",
-                proposal=card.proposal,
-                params={
-                    "period": report.period,
-                    "deadline": report.due_date.isoformat(),
-                    "department": card.department.name if card.department_id else "-",
-                },
-            )
+            notices.tell_report_overdue(report=report)
             counts["escalated"] += 1
     return counts
 
@@ -625,14 +571,7 @@ def report_submit(
             reason=f"{summary} {done}"[:NOTE_MAX_LENGTH],
             department=card.department,
         )
-        notify(
-            recipients=proposal_audience(card.proposal),
-            kind="card_report",
-            key=f"card_report:{report.pk}",
-            proposal=card.proposal,
-            url=card.get_absolute_url(),
-            params={"period": report.period, "percent": percent},
-        )
+        notices.tell_card_report(card=card, report=report, percent=percent)
     return report
 
 

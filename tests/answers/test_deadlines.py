@@ -60,7 +60,9 @@ def test_the_department_is_reminded_three_days_before_once(
     assert told("answer_reminder") == waiting["clerks"]
     assert len(mail.outbox) == 2
     notice = Notification.objects.filter(kind="answer_reminder").first()
-    assert notice.params["deadline"] == "2025년 3월 21일"
+    assert notice.params["deadline"] == "2025-03-21"  # written in the reader's language
+    with translation.override("ko"):
+        assert "2025년 3월 21일" in notice.message
     assignment = Assignment.objects.get()
     assert assignment.reminded_at is not None and assignment.escalated_at is None
     # … and never again, however often the sweep runs

@@ -10,7 +10,7 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.roles import Role
 from answers import services
@@ -96,15 +96,25 @@ def test_crossing_the_bar_assigns_the_category_department_with_a_deadline(
     assert recipients("assigned") == {proposal.author_id, follower.pk}
     korean = Notification.objects.get(kind="assigned_department", recipient=clerks[0])
     english = Notification.objects.get(kind="assigned_department", recipient=clerks[1])
-    assert korean.params == {
-        "title": proposal.title,
-        "count": "1,234",
-        "department": "도로계획과",
-        "deadline": "2025년 3월 21일",
-    }
-    assert english.params["department"] == "Road Planning Division"
-    assert english.params["deadline"] == "March 21, 2025"
-    assert "Road Planning Division" in english.message and "March 21, 2025" in english.message
+    # (the notice keeps codes; each reader's language names them)
+    assert (
+        korean.params
+        == english.params
+        == {
+            "title": proposal.title,
+            "count": 1234,
+            "department": roads.pk,
+            "deadline": "2025-03-21",
+        }
+    )
+    with translation.override("ko"):
+        assert all(t in korean.message for t in ("1,234", "도로계획과", "2025년 3월 21일"))
+    with translation.override("en"):
+        assert "Road Planning Division" in english.message and "March 21, 2025" in english.message
+    mailed = {m.to[0]: m.body for m in mail.outbox}
+    assert "도로계획과" in mailed[clerks[0].email] and "2025년 3월 21일" in mailed[clerks[0].email]
+    assert "Road Planning Division" in mailed[clerks[1].email]
+    assert "March 21, 2025" in mailed[clerks[1].email]
     assert len(mail.outbox) == 5
     assert {m.to[0] for m in mail.outbox} == {
         u.email for u in [*clerks, staff, proposal.author, follower]
@@ -378,7 +388,11 @@ def test_an_operator_publishes_on_time_and_the_proposer_and_followers_are_told(
     published_notices = notices("answer_published")
     assert {n.recipient_id for n in published_notices} == {proposal.author_id, follower.pk}
     told_follower = Notification.objects.get(kind="answer_published", recipient=follower)
-    assert told_follower.params["decision"] == "Accepted"  # in the follower's language
+    assert told_follower.params["decision"] == "accept"  # named in the reader's language
+    with translation.override("en"):
+        assert told_follower.message.endswith(": Accepted.")
+    follower_mail = next(m for m in mail.outbox if m.to == [follower.email])
+    assert "Accepted" in follower_mail.body
     assert len(mail.outbox) == 2
 
 

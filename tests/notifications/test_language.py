@@ -1,0 +1,136 @@
+"""One language rule: a notice keeps codes and ids in its parameters, and
+every reader gets the names (departments, stages, dates) in their own
+language, in the site's list and in the e-mail."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from answers.notices import AnswerNotice
+from debates.notices import DebateNotice
+from meetings.notices import MeetingNotice
+from notifications.messages import registered_kinds
+from notifications.models import Notification
+from proposals.notices import ProposalNotice
+from tests.factories import DepartmentFactory, UserFactory, official
+from tests.tracking.helpers import adopted_card, clerk_of
+from tracking import services as card_services
+from tracking.notices import CardNotice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def roads():
+    return DepartmentFactory(code="roads", name="도로계획과", name_en="Road Planning Division")
+
+
+def notices_page(user, language: str) -> str:
+    """The user's notices as the site lists them in `language`, as text."""
+    browser = Client()
+    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    browser.force_login(user)
+    response = browser.get("/notifications/")
+    assert response.status_code == 200
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def mail_to(user) -> str:
+    (sent,) = [m for m in mail.outbox if m.to == [user.email]]
+    return f"{sent.subject}\n{sent.body}"
+
+
+def test_a_card_notice_names_the_department_in_each_officials_language(
+    roads, django_capture_on_commit_callbacks
+):
+    # given two officials of the roads department, one reading Korean, one English
+    korean, english = official(roads), official(roads, language="en")
+    mail.outbox.clear()
+
+    # when a meeting adopts an item the department keeps
+    with django_capture_on_commit_callbacks(execute=True):
+        adopted_card(roads)
+
+    # then both get the same notice, which names the department by its id …
+    told = Notification.objects.filter(kind=CardNotice.CARD_OPENED)
+    assert {n.recipient for n in told} == {korean, english}
+    assert {n.params["department"] for n in told} == {roads.pk}
+    # … and each reads it in their own language, on the site and by e-mail
+    korean_page, english_page = notices_page(korean, "ko"), notices_page(english, "en")
+    assert "부서가 맡을 채택 안건" in korean_page and "도로계획과" in korean_page
+    assert "An adopted item for your department" in english_page
+    assert "Road Planning Division" in english_page and "도로계획과" not in english_page
+    assert "부서가 맡을 채택 안건" in mail_to(korean) and "도로계획과" in mail_to(korean)
+    assert "An adopted item for your department" in mail_to(english)
+    assert "Road Planning Division" in mail_to(english)
+    assert "도로계획과" not in mail_to(english)
+
+
+def test_a_stage_change_names_the_stage_in_each_readers_language(
+    roads, django_capture_on_commit_callbacks
+):
+    # given an adopted item whose proposer reads Korean and a follower English
+    card = adopted_card(roads)
+    proposer, follower = card.proposal.author, UserFactory(language="en")
+    card.proposal.follows.create(user=follower)
+    mail.outbox.clear()
+
+    # when the department starts planning it
+    with django_capture_on_commit_callbacks(execute=True):
+        card_services.card_change_stage(
+            card=card, user=clerk_of(card), to_stage="planning", note="설계 착수"
+        )
+
+    # then the notice keeps the stage's code and each reads its name
+    told = Notification.objects.filter(kind=CardNotice.CARD_STAGE_CHANGED)
+    assert {n.recipient for n in told} == {proposer, follower}
+    assert {n.params["stage"] for n in told} == {"planning"}
+    assert "‘계획수립’" in notices_page(proposer, "ko") and "‘계획수립’" in mail_to(proposer)
+    assert "“Planning”" in notices_page(follower, "en") and "“Planning”" in mail_to(follower)
+    assert "계획수립" not in mail_to(follower)
+
+
+def test_a_notice_stored_with_a_name_still_reads_as_it_was_written(roads):
+    # Notices from before the rule hold the department's Korean name itself.
+    reader = official(roads, language="en")
+    notice = Notification.objects.create(
+        recipient=reader,
+        kind=CardNotice.CARD_OPENED,
+        key="card_opened:old",
+        params={"title": "한강 보행로", "department": "도로계획과"},
+    )
+    with translation.override("en"):
+        assert "도로계획과 keeps its management card" in notice.message
+
+
+def test_the_list_names_a_page_of_departments_in_a_fixed_number_of_queries():
+    reader = UserFactory(language="en")
+
+    def page_queries(departments: int) -> int:
+        for n in range(departments):
+            Notification.objects.create(
+                recipient=reader,
+                kind=CardNotice.CARD_OPENED,
+                key=f"card_opened:{reader.pk}:{Notification.objects.count()}",
+                params={"title": f"제안 {n}", "department": DepartmentFactory().pk},
+            )
+        with CaptureQueriesContext(connection) as queries:
+            notices_page(reader, "en")
+        return len(queries)
+
+    assert page_queries(1) == page_queries(5)
+
+
+def test_every_kind_an_app_sends_has_its_words_registered():
+    kinds = {
+        str(kind)
+        for notices in (ProposalNotice, AnswerNotice, DebateNotice, MeetingNotice, CardNotice)
+        for kind in notices
+    }
+    assert registered_kinds() == kinds

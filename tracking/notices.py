@@ -1,0 +1,166 @@
+"""The notices this app sends: their kinds, their words, and the small
+functions services call to send them. Parameters are ids, codes and ISO
+dates; notifications names them in each reader's language when the notice is
+read or e-mailed (notifications/messages.py)."""
+
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.selectors import department_names, department_officials, operators
+from notifications.messages import NoticeText, choices, dates
+from notifications.services import notify, notify_proposal, proposal_audience
+
+from .models import CardEvent, CardStage, ManagementCard, ProgressReport
+
+
+class CardNotice(StrEnum):
+    """Notification.kind of this app's notices."""
+
+    CARD_OPENED = "card_opened"
+    CARD_STAGE_CHANGED = "card_stage_changed"
+    CARD_HANDOFF = "card_handoff"
+    REPORT_REQUESTED = "report_requested"
+    REPORT_REMINDER = "report_reminder"
+    REPORT_OVERDUE = "report_overdue"
+    CARD_REPORT = "card_report"
+
+
+# Every parameter of these notices that is a code, and how to name it.
+NAMES = {
+    "department": department_names,
+    "stage": choices(CardStage),
+    "deadline": dates,
+}
+
+MESSAGES = {
+    CardNotice.CARD_OPENED: NoticeText(
+        _("An adopted item for your department"),
+        _(
+            "The realization meeting adopted “%(title)s”. %(department)s keeps its management card: please name the responsible official and plan it."
+        ),
+        NAMES,
+    ),
+    CardNotice.CARD_STAGE_CHANGED: NoticeText(
+        _("An adopted item moved on"),
+        _("The adopted item “%(title)s” is now “%(stage)s”. %(note)s"),
+        NAMES,
+    ),
+    CardNotice.CARD_HANDOFF: NoticeText(
+        _("An adopted item changed hands"),
+        _("The management card of “%(title)s” passed from %(from)s to %(to)s. %(note)s"),
+        NAMES,
+    ),
+    CardNotice.REPORT_REQUESTED: NoticeText(
+        _("A progress report is requested"),
+        _(
+            "Please submit progress report %(period)s on the adopted item “%(title)s” by %(deadline)s."
+        ),
+        NAMES,
+    ),
+    CardNotice.REPORT_REMINDER: NoticeText(
+        _("Reminder: a progress report is due soon"),
+        _("Progress report %(period)s on the adopted item “%(title)s” is due on %(deadline)s."),
+        NAMES,
+    ),
+    CardNotice.REPORT_OVERDUE: NoticeText(
+        _("A progress report is overdue"),
+        _(
+            "%(department)s has not submitted progress report %(period)s on “%(title)s”, due on %(deadline)s."
+        ),
+        NAMES,
+    ),
+    CardNotice.CARD_REPORT: NoticeText(
+        _("A progress report on an adopted item"),
+        _("Progress report %(period)s on the adopted item “%(title)s”: %(percent)s%% complete."),
+        NAMES,
+    ),
+}
+
+
+def _report_params(report: ProgressReport) -> dict:
+    return {"period": report.period, "deadline": report.due_date.isoformat()}
+
+
+def tell_card_opened(*, card: ManagementCard) -> None:
+    """The officials of the card's department: an adopted item is theirs to plan."""
+    notify(
+        recipients=department_officials(card.department),
+        kind=CardNotice.CARD_OPENED,
+        key=f"card_opened:{card.pk}",
+        proposal=card.proposal,
+        params={"department": card.department_id},
+    )
+
+
+def tell_stage_changed(*, card: ManagementCard, event: CardEvent) -> None:
+    """The proposer and followers: the card moved to the event's stage, with its note."""
+    notify_proposal(
+        proposal=card.proposal,
+        kind=CardNotice.CARD_STAGE_CHANGED,
+        key=f"card_stage_changed:{event.pk}",
+        params={"stage": event.to_stage, "note": event.note},
+    )
+
+
+def tell_handoff(*, card: ManagementCard, event: CardEvent, previous, to_official) -> None:
+    """The previous official, the new one and the operators: the card changed hands."""
+    notify(
+        recipients=[previous, to_official, *operators()],
+        kind=CardNotice.CARD_HANDOFF,
+        key=f"card_handoff:{event.pk}",
+        proposal=card.proposal,
+        params={
+            "from": str(previous) if previous else "-",
+            "to": str(to_official),
+            "note": event.note,
+        },
+    )
+
+
+def tell_report_requested(*, report: ProgressReport, recipients) -> None:
+    """`recipients`: progress report `report` is requested, by its due date;
+    once each per report (an official who takes the card over gets it too)."""
+    notify(
+        recipients=recipients,
+        kind=CardNotice.REPORT_REQUESTED,
+        key=f"report_requested:{report.pk}",
+        proposal=report.card.proposal,
+        params=_report_params(report),
+    )
+
+
+def tell_report_reminder(*, report: ProgressReport, recipients) -> None:
+    """`recipients`: the report is due soon; once per report."""
+    notify(
+        recipients=recipients,
+        kind=CardNotice.REPORT_REMINDER,
+        key=f"report_reminder:{report.pk}",
+        proposal=report.card.proposal,
+        params=_report_params(report),
+    )
+
+
+def tell_report_overdue(*, report: ProgressReport) -> None:
+    """The operators: the card's department missed the report's due date;
+    once per report."""
+    card = report.card
+    notify(
+        recipients=operators(),
+        kind=CardNotice.REPORT_OVERDUE,
+        key=f"report_overdue:{report.pk}",
+        proposal=card.proposal,
+        params={**_report_params(report), "department": card.department_id or "-"},
+    )
+
+
+def tell_card_report(*, card: ManagementCard, report: ProgressReport, percent: int) -> None:
+    """The proposer and followers: a progress report, linking to the card's page."""
+    notify(
+        recipients=proposal_audience(card.proposal),
+        kind=CardNotice.CARD_REPORT,
+        key=f"card_report:{report.pk}",
+        proposal=card.proposal,
+        url=card.get_absolute_url(),
+        params={"period": report.period, "percent": percent},
+    )
