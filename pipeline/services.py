@@ -29,12 +29,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import operators, user_is_operator
+from accounts.selectors import user_is_operator
 from answers.services import assignment_open
 from debates.services import debate_open
-from notifications.services import notify, notify_proposal
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed, require_reason
 from oasis.i18n import for_the_record
+from proposals import notices
 from proposals import rules as proposal_rules
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
 from proposals.timeline import event_record, proposal_transition
@@ -98,13 +98,7 @@ def promote_if_due(*, proposal_id: int) -> str | None:
             with transaction.atomic():
                 assignment_open(proposal=proposal, actor=None, reason=_endorsed_reason(proposal))
         except ServiceError as exc:
-            notify(
-                recipients=operators(),
-                kind="assignment_blocked",
-                key=f"assignment_blocked:{proposal.pk}",
-                proposal=proposal,
-                params={"reason": exc.message},
-            )
+            notices.tell_assignment_blocked(proposal=proposal, reason=exc.message)
             return None
         return ProposalStatus.ASSIGNED
 
@@ -137,7 +131,7 @@ def close_if_expired(*, proposal_id: int, now=None) -> bool:
                 )
             ),
         )
-        notify_proposal(proposal=proposal, kind="not_reached", key=f"not_reached:{proposal.pk}")
+        notices.tell_not_reached(proposal=proposal)
     return True
 
 
