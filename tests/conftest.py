@@ -13,6 +13,9 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
+
+from tests.brokers import cache_shares_broker_database
 
 REQUIRE_SERVERS = os.environ.get("OASIS_REQUIRE_SERVERS") == "1"
 CHROMIUM = "/usr/bin/chromium"
@@ -53,9 +56,19 @@ def _media_and_mail(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters live in the cache; start every test from zero."""
-    from django.core.cache import cache
-
+    """Rate-limit counters live in the cache; start every test from zero.
+    On Redis, clearing the cache empties its whole database (FLUSHDB), so the
+    run stops at once if the cache shares the broker's database: it would
+    drop the queued tasks 2,400 times over (give it REDIS_CACHE_DB, as
+    .ci/run does)."""
+    location = settings.CACHES["default"].get("LOCATION")
+    if cache_shares_broker_database(location, settings.CELERY_BROKER_URL):
+        pytest.exit(
+            f"The cache ({location}) is on the Celery broker's Redis database "
+            f"({settings.CELERY_BROKER_URL}); the tests clear the cache and would "
+            "drop the broker's tasks. Set REDIS_CACHE_DB to a database of its own.",
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )
     cache.clear()
     yield
     cache.clear()
