@@ -38,7 +38,8 @@ if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env_str("REDIS_CACHE_URL") or _redis_db(REDIS_URL, env_int("REDIS_CACHE_DB", 1)),
+            "LOCATION": env_str("REDIS_CACHE_URL")
+            or _redis_db(REDIS_URL, env_int("REDIS_CACHE_DB", 1)),
             "KEY_PREFIX": "oasis",
         }
     }
@@ -56,6 +57,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Seoul"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The queue tasks are sent to and a worker reads. Two portals (or a test's
+# worker, tests/proposals/test_celery_worker.py) on one Redis database keep
+# their tasks apart by naming their own.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 # A web request that queues a task must not hang when Redis is down: fail
 # fast (the data is already committed) and let the periodic sweeps catch up.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2

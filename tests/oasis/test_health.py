@@ -1,22 +1,18 @@
 import os
+from contextlib import ExitStack
 
 import pytest
 
-from oasis.celery import app
-from tests.brokers import cache_shares_broker_database
+from tests.brokers import broker_at, cache_shares_broker_database
 
 
 @pytest.fixture
 def broker(settings):
-    """Point Celery at a broker for one test and put the old one back."""
-    old = app.conf.broker_url
+    """Point Celery at a broker for one test and put the old one back. The
+    health check only connects to it: it queues nothing, so leaves nothing."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
-
-    def use(url):
-        app.conf.broker_url = url
-
-    yield use
-    app.conf.broker_url = old
+    with ExitStack() as stack:
+        yield lambda url: stack.enter_context(broker_at(url))
 
 
 @pytest.mark.django_db
