@@ -59,7 +59,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Seoul"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The queue tasks are sent to and a worker reads. Two portals (or a test's
-# worker, tests/proposals/test_celery_worker.py) on one Redis database keep
+# worker, tests/pipeline/test_celery_worker.py) on one Redis database keep
 # their tasks apart by naming their own.
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 # Where beat remembers when each periodic task last ran (its default is

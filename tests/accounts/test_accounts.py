@@ -7,7 +7,6 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.core import mail
 from django.test import Client
 
@@ -15,7 +14,7 @@ from accounts.models import User
 from accounts.selectors import mask_name, public_name_for
 from proposals import services
 from tests.factories import CommentFactory, ProposalFactory, UserFactory
-from tests.pages import english, flash, page_html
+from tests.pages import english, english_client, flash, page_html
 
 pytestmark = pytest.mark.django_db
 
@@ -240,8 +239,7 @@ def test_a_chosen_nickname_replaces_the_masked_name_everywhere(client):
     assert "홍길동" not in page_html(client.get(f"/proposals/{proposal.pk}/"))
     client.force_login(member)
     client.post("/accounts/profile/", {"display_name": "홍길동", "nickname": "한강러버"})
-    anonymous = Client()
-    anonymous.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    anonymous = english_client()
     page = page_html(anonymous.get(f"/proposals/{proposal.pk}/"))
     assert "Proposed by 한강러버" in page and "홍*동" not in page
     assert "한강러버" in page_html(anonymous.get("/proposals/"))
