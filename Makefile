@@ -38,8 +38,10 @@ lock: install
 	$(VENV)/bin/pip-compile --quiet --no-emit-index-url --no-emit-find-links --extra dev --strip-extras -o requirements.lock pyproject.toml
 
 # Refresh the translation catalogue and compile it (needs GNU gettext).
+# Korean only: English is the source language (the msgids), so an English
+# catalogue would hold nothing but empty translations.
 messages: install
-	$(PY) manage.py makemessages -l ko -l en --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l ko --ignore=.venv --ignore=var
 	$(PY) manage.py compilemessages --ignore=.venv
 
 compose-check:

@@ -10,9 +10,15 @@ server is an error instead: no test is skipped there for want of a server."""
 
 import os
 import shutil
+import uuid
 
 import pytest
+from celery.signals import after_task_publish
 from django.conf import settings
+from django.core.cache import cache
+
+from oasis.celery import app
+from tests.brokers import TEST_QUEUE_PREFIX, cache_shares_broker_database, remove_test_queue
 
 REQUIRE_SERVERS = os.environ.get("OASIS_REQUIRE_SERVERS") == "1"
 CHROMIUM = "/usr/bin/chromium"
@@ -53,9 +59,19 @@ def _media_and_mail(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters live in the cache; start every test from zero."""
-    from django.core.cache import cache
-
+    """Rate-limit counters live in the cache; start every test from zero.
+    On Redis, clearing the cache empties its whole database (FLUSHDB), so the
+    run stops at once if the cache shares the broker's database: it would
+    drop the queued tasks 2,400 times over (give it REDIS_CACHE_DB, as
+    .ci/run does)."""
+    location = settings.CACHES["default"].get("LOCATION")
+    if cache_shares_broker_database(location, settings.CELERY_BROKER_URL):
+        pytest.exit(
+            f"The cache ({location}) is on the Celery broker's Redis database "
+            f"({settings.CELERY_BROKER_URL}); the tests clear the cache and would "
+            "drop the broker's tasks. Set REDIS_CACHE_DB to a database of its own.",
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )
     cache.clear()
     yield
     cache.clear()
@@ -87,14 +103,41 @@ def _celery_inline(settings):
     """Tasks run inline in tests, also when REDIS_URL is set (CI): what a task
     does is asserted right after the request. The one test with a real worker
     (`celery_worker_process`) switches this off for itself."""
-    from oasis.celery import app
-
     settings.CELERY_TASK_ALWAYS_EAGER = True
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def task_queue(request):
+    """The queue this test's tasks go to, if any is really sent to a broker:
+    one of its own (never the portal's `celery` queue, which a developer's
+    worker may read on the same Redis), removed from the broker when the test
+    ends with whatever is left in it. So no test leaves a task behind for
+    the next worker. A real worker started by a test takes this name
+    (CELERY_TASK_DEFAULT_QUEUE) so the tasks it queues itself land here too.
+    Inline tasks are never sent, so for nearly every test this costs nothing."""
+    name = f"{TEST_QUEUE_PREFIX}{uuid.uuid4().hex[:12]}"
+    sent_to: set[str] = set()
+
+    def record(sender=None, routing_key=None, **kwargs):
+        sent_to.add(routing_key)
+
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = name
+    after_task_publish.connect(record, weak=False)
+    try:
+        yield name
+    finally:
+        after_task_publish.disconnect(record)
+        app.conf.task_default_queue = previous
+    if request.node.get_closest_marker("redis") or sent_to:
+        remove_test_queue(name)
+    if stray := sent_to - {name}:
+        pytest.fail(f"The test sent tasks to {sorted(stray)}, not to its own queue {name}.")
 
 
 @pytest.fixture(scope="session", autouse=True)

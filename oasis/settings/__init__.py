@@ -4,6 +4,6 @@ environment at all the portal runs on the embedded default (SQLite, inline
 tasks, console e-mail, media on local disk)."""
 
 from .base import *  # noqa: F401,F403
-from .services import *  # noqa: F401,F403
+from .infrastructure import *  # noqa: F401,F403
 from .auth import *  # noqa: F401,F403
 from .security import *  # noqa: F401,F403

@@ -2,13 +2,11 @@
 and out, reset the password, edit the profile, public names masked, take one's
 data along, and leave."""
 
-import html
 import json
 import re
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.core import mail
 from django.test import Client
 
@@ -16,6 +14,7 @@ from accounts.models import User
 from accounts.selectors import mask_name, public_name_for
 from proposals import services
 from tests.factories import CommentFactory, ProposalFactory, UserFactory
+from tests.pages import english, english_client, flash, page_html
 
 pytestmark = pytest.mark.django_db
 
@@ -25,20 +24,7 @@ NEW_PASSWORD = "Seongsu-bridge-2025"
 
 @pytest.fixture
 def client(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def flash(response) -> list[str]:
-    page = response.content.decode()
-    return [
-        html.unescape(m).strip()
-        for m in re.findall(r'<p class="message message-\w+">(.*?)</p>', page, re.S)
-    ]
+    return english(client)
 
 
 def link_in(message) -> str:
@@ -122,7 +108,7 @@ def test_sign_up_refuses_a_taken_email_or_nickname(client):
         },
     )
     assert response.status_code == 200
-    assert "This nickname is already taken." in text(response)
+    assert "This nickname is already taken." in page_html(response)
     client.post(
         "/accounts/signup/",
         {"email": "taken@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
@@ -135,16 +121,16 @@ def test_a_member_logs_in_with_their_email_and_logs_out(client):
     # wrong password
     response = log_in(client, "member@example.com", "wrong-password")
     assert not is_logged_in(client)
-    assert "not correct" in text(response)
+    assert "not correct" in page_html(response)
     # right password
     response = log_in(client, "member@example.com", PASSWORD)
     assert is_logged_in(client)
     assert response.redirect_chain[-1][0] == "/"
-    assert "My activity" in text(response)
+    assert "My activity" in page_html(response)
     # log out (a POST, from the button in the header)
     response = client.post("/accounts/logout/", follow=True)
     assert not is_logged_in(client)
-    assert "Log in" in text(response)
+    assert "Log in" in page_html(response)
 
 
 def test_a_forgotten_password_is_reset_by_mail(client):
@@ -215,7 +201,7 @@ def test_the_public_name_is_the_nickname_or_the_masked_name():
 def test_a_member_edits_their_profile(client):
     member = UserFactory(display_name="홍길동")
     client.force_login(member)
-    page = text(client.get("/accounts/profile/"))
+    page = page_html(client.get("/accounts/profile/"))
     assert "Others see you as <strong>홍*동</strong>." in page
     for name in ("display_name", "nickname", "district", "birth_year", "gender"):
         assert f'name="{name}"' in page
@@ -231,7 +217,7 @@ def test_a_member_edits_their_profile(client):
         follow=True,
     )
     assert flash(response) == ["Your profile is saved."]
-    assert "Others see you as <strong>홍*순</strong>." in text(response)
+    assert "Others see you as <strong>홍*순</strong>." in page_html(response)
     member.refresh_from_db()
     assert (member.display_name, member.district, member.birth_year, member.gender) == (
         "홍길순",
@@ -249,15 +235,14 @@ def test_a_chosen_nickname_replaces_the_masked_name_everywhere(client):
     member = UserFactory(display_name="홍길동")
     proposal = ProposalFactory(author=member, title="내 제안")
     CommentFactory(proposal=proposal, author=member, body="제가 쓴 댓글")
-    assert "Proposed by 홍*동" in text(client.get(f"/proposals/{proposal.pk}/"))
-    assert "홍길동" not in text(client.get(f"/proposals/{proposal.pk}/"))
+    assert "Proposed by 홍*동" in page_html(client.get(f"/proposals/{proposal.pk}/"))
+    assert "홍길동" not in page_html(client.get(f"/proposals/{proposal.pk}/"))
     client.force_login(member)
     client.post("/accounts/profile/", {"display_name": "홍길동", "nickname": "한강러버"})
-    anonymous = Client()
-    anonymous.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    page = text(anonymous.get(f"/proposals/{proposal.pk}/"))
+    anonymous = english_client()
+    page = page_html(anonymous.get(f"/proposals/{proposal.pk}/"))
     assert "Proposed by 한강러버" in page and "홍*동" not in page
-    assert "한강러버" in text(anonymous.get("/proposals/"))
+    assert "한강러버" in page_html(anonymous.get("/proposals/"))
 
 
 def test_a_taken_nickname_is_refused_and_the_page_still_shows_the_saved_name(client):
@@ -266,12 +251,12 @@ def test_a_taken_nickname_is_refused_and_the_page_still_shows_the_saved_name(cli
     client.force_login(member)
     response = client.post("/accounts/profile/", {"display_name": "홍길동", "nickname": "hanriver"})
     assert response.status_code == 200
-    assert "This nickname is already taken." in text(response)
-    assert "Others see you as <strong>홍*동</strong>." in text(response)
+    assert "This nickname is already taken." in page_html(response)
+    assert "Others see you as <strong>홍*동</strong>." in page_html(response)
     # the same when another field is wrong: what others see is what is saved
     response = client.post("/accounts/profile/", {"display_name": "김철수", "birth_year": "1800"})
-    assert "Select a valid choice." in text(response)
-    assert "Others see you as <strong>홍*동</strong>." in text(response)
+    assert "Select a valid choice." in page_html(response)
+    assert "Others see you as <strong>홍*동</strong>." in page_html(response)
     member.refresh_from_db()
     assert (member.nickname, member.display_name) == ("", "홍길동")
 
@@ -330,7 +315,7 @@ def test_closing_the_account_needs_the_password(client):
     for data in ({"confirm": "on"}, {"password": "wrong", "confirm": "on"}, {"password": PASSWORD}):
         response = client.post("/accounts/profile/delete/", data)
         assert response.status_code == 200
-    assert "The password is not correct." in text(
+    assert "The password is not correct." in page_html(
         client.post("/accounts/profile/delete/", {"password": "x", "confirm": "on"})
     )
     member.refresh_from_db()
@@ -355,7 +340,7 @@ def test_a_member_leaves_their_words_stay_their_identity_goes(client):
     phone = Client()
     phone.force_login(member)
     assert phone.get("/me/").status_code == 200
-    assert "Download my data first (JSON)" in text(client.get("/accounts/profile/delete/"))
+    assert "Download my data first (JSON)" in page_html(client.get("/accounts/profile/delete/"))
     # When they close their account with their password
     response = client.post(
         "/accounts/profile/delete/", {"password": PASSWORD, "confirm": "on"}, follow=True
@@ -381,9 +366,9 @@ def test_a_member_leaves_their_words_stay_their_identity_goes(client):
     assert not is_logged_in(client)
     assert phone.get("/me/").status_code == 302
     # And their proposal, comment and endorsement stay, by a withdrawn member
-    page = text(client.get(f"/proposals/{proposal.pk}/"))
+    page = page_html(client.get(f"/proposals/{proposal.pk}/"))
     assert "남길 제안" in page and "Proposed by Withdrawn member" in page
-    page = text(client.get(f"/proposals/{other.pk}/"))
+    page = page_html(client.get(f"/proposals/{other.pk}/"))
     comment = page.split('class="comment"', 1)[1]
     assert "<strong>Withdrawn member</strong>" in comment.split("남길 댓글")[0]
     assert "떠나는사람" not in page
@@ -391,7 +376,7 @@ def test_a_member_leaves_their_words_stay_their_identity_goes(client):
     assert other.endorsement_count == 1
     # And in Korean the page says 탈퇴한 회원
     korean = Client()
-    assert "탈퇴한 회원" in text(korean.get(f"/proposals/{proposal.pk}/"))
+    assert "탈퇴한 회원" in page_html(korean.get(f"/proposals/{proposal.pk}/"))
 
 
 def test_the_address_of_a_member_who_left_can_sign_up_again(client):

@@ -5,14 +5,14 @@ import pytest
 
 from accounts.models import User
 from tests.factories import UserFactory, official, operator
+from tests.pages import logged_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def operator_client(client):
-    client.force_login(operator())
-    return client
+def operator_client():
+    return logged_in(operator())
 
 
 def test_an_operator_cannot_change_a_superuser_or_another_staff_account(operator_client):

@@ -1,11 +1,5 @@
 """Assignments and answers in each state, made through the services."""
 
-import html
-import re
-
-from django.conf import settings
-from django.test import Client
-
 from answers import services
 from answers.models import Answer, Assignment
 from proposals.models import ProposalStatus
@@ -13,7 +7,6 @@ from tests.factories import (
     CategoryFactory,
     DepartmentFactory,
     ProposalFactory,
-    UserFactory,
     official,
 )
 
@@ -67,20 +60,3 @@ def published(assignment: Assignment, values=None, by=None) -> Answer:
 
     answer = submitted(assignment, values)
     return services.answer_publish(answer=answer, user=by or operator())
-
-
-def english(client: Client) -> Client:
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-def logged_in(user=None) -> Client:
-    browser = english(Client())
-    browser.force_login(user or UserFactory())
-    return browser
-
-
-def page_text(response) -> str:
-    """The page's text without tags, whitespace collapsed."""
-    text = re.sub(r"<[^>]+>", " ", response.content.decode())
-    return re.sub(r"\s+", " ", html.unescape(text))

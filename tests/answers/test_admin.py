@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,8 +21,9 @@ from answers.models import (
 )
 from proposals.models import Proposal, ProposalStatus
 from tests.factories import CommentFactory, DepartmentFactory, UserFactory, official, operator
+from tests.pages import logged_in, messages_sent, page_text
 
-from .helpers import COMPLETE, REFUSAL, assigned, clerk_of, drafted, page_text, submitted
+from .helpers import COMPLETE, REFUSAL, assigned, clerk_of, drafted, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -35,29 +35,15 @@ def workroom(assignment) -> str:
     return reverse("admin:answers_assignment_change", args=[assignment.pk])
 
 
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.cookies["django_language"] = "en"
-        client.force_login(user)
-        return client
-
-    return login
-
-
 def shown(response) -> list[int]:
     assert response.status_code == 200
     return [obj.pk for obj in response.context["cl"].result_list]
 
 
-def flashes(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
 # --- the department queue ------------------------------------------------------------
 
 
-def test_an_official_sees_only_their_departments_queue_most_urgent_first(as_user):
+def test_an_official_sees_only_their_departments_queue_most_urgent_first():
     roads = DepartmentFactory(name="도로계획과")
     with time_machine.travel(dt.datetime(2025, 3, 5, 9, tzinfo=SEOUL), tick=False):
         later = assigned(roads, title="나중 제안")
@@ -68,7 +54,7 @@ def test_an_official_sees_only_their_departments_queue_most_urgent_first(as_user
     services.assignment_reassign(
         assignment=handed_on, user=operator(), department=DepartmentFactory(), reason="소관"
     )
-    browser = as_user(official(roads))
+    browser = logged_in(official(roads))
 
     with time_machine.travel(dt.datetime(2025, 3, 10, 9, tzinfo=SEOUL), tick=False):
         response = browser.get(QUEUE)
@@ -81,29 +67,29 @@ def test_an_official_sees_only_their_departments_queue_most_urgent_first(as_user
     assert elsewhere.pk not in shown(browser.get(QUEUE + "?queue=all"))
 
 
-def test_the_queue_shows_counts_and_answer_status(as_user):
+def test_the_queue_shows_counts_and_answer_status():
     assignment = assigned(endorsement_count=77, comment_count=12, view_count=345)
     drafted(assignment)
-    response = as_user(clerk_of(assignment)).get(QUEUE)
+    response = logged_in(clerk_of(assignment)).get(QUEUE)
     text = page_text(response)
     assert " 77 " in text and " 12 " in text and " 345 " in text
     assert "Draft" in text
 
 
-def test_answered_assignments_leave_the_default_queue(as_user):
+def test_answered_assignments_leave_the_default_queue():
     waiting = assigned()
     done = assigned(department=waiting.department)
     submitted(done)
     services.answer_publish(answer=done.answer, user=operator())
-    browser = as_user(clerk_of(waiting))
+    browser = logged_in(clerk_of(waiting))
     assert shown(browser.get(QUEUE)) == [waiting.pk]
     assert shown(browser.get(QUEUE + "?queue=answered")) == [done.pk]
 
 
-def test_the_queue_runs_a_fixed_number_of_queries_however_long(as_user):
+def test_the_queue_runs_a_fixed_number_of_queries_however_long():
     roads = DepartmentFactory()
     clerk = official(roads)
-    browser = as_user(clerk)
+    browser = logged_in(clerk)
     counts = []
     for n in (1, 6):
         while Assignment.objects.filter(department=roads).count() < n:
@@ -126,11 +112,11 @@ def test_a_citizen_has_no_admin(client):
 # --- another department's work ---------------------------------------------------------
 
 
-def test_an_official_cannot_open_or_change_another_departments_assignment(as_user):
+def test_an_official_cannot_open_or_change_another_departments_assignment():
     theirs = assigned()
     drafted(theirs)
     intruder = official(DepartmentFactory())
-    browser = as_user(intruder)
+    browser = logged_in(intruder)
 
     assert browser.get(workroom(theirs)).status_code == 404
     response = browser.post(
@@ -149,10 +135,10 @@ def test_an_official_cannot_open_or_change_another_departments_assignment(as_use
     assert shown(browser.get(reverse("admin:answers_answer_changelist"))) == []
 
 
-def test_an_official_cannot_act_on_another_departments_rows_from_the_list(as_user):
+def test_an_official_cannot_act_on_another_departments_rows_from_the_list():
     theirs = assigned()
     submitted(theirs)
-    browser = as_user(official(DepartmentFactory()))
+    browser = logged_in(official(DepartmentFactory()))
     response = browser.post(
         QUEUE, {"action": "publish_answers", "_selected_action": [theirs.pk], "index": "0"}
     )
@@ -161,23 +147,23 @@ def test_an_official_cannot_act_on_another_departments_rows_from_the_list(as_use
     assert Answer.objects.get().status == AnswerStatus.SUBMITTED
 
 
-def test_a_department_that_handed_a_proposal_on_no_longer_opens_it(as_user):
+def test_a_department_that_handed_a_proposal_on_no_longer_opens_it():
     assignment = assigned()
     clerk = clerk_of(assignment)
     services.assignment_reassign(
         assignment=assignment, user=operator(), department=DepartmentFactory(), reason="소관"
     )
-    assert as_user(clerk).get(workroom(assignment)).status_code == 404
+    assert logged_in(clerk).get(workroom(assignment)).status_code == 404
 
 
 # --- the workroom: the official's answer -------------------------------------------------
 
 
-def test_the_workroom_shows_the_proposal_counts_and_comments_beside_the_form(as_user):
+def test_the_workroom_shows_the_proposal_counts_and_comments_beside_the_form():
     assignment = assigned(endorsement_count=88)
     CommentFactory(proposal=assignment.proposal, body="다리에 벤치도 놓아 주세요.")
     CommentFactory(proposal=assignment.proposal, body="숨김 댓글", is_hidden=True)
-    response = as_user(clerk_of(assignment)).get(workroom(assignment))
+    response = logged_in(clerk_of(assignment)).get(workroom(assignment))
     assert response.status_code == 200
     text = page_text(response)
     assert assignment.proposal.body in text
@@ -191,10 +177,10 @@ def test_the_workroom_shows_the_proposal_counts_and_comments_beside_the_form(as_
     assert 'name="_publish"' not in content  # the operators' button
 
 
-def test_an_official_saves_a_draft_then_submits_it(as_user):
+def test_an_official_saves_a_draft_then_submits_it():
     assignment = assigned()
     staff = operator()
-    browser = as_user(clerk_of(assignment))
+    browser = logged_in(clerk_of(assignment))
 
     response = browser.post(
         workroom(assignment), {"summary": "검토 중입니다.", "decision": "", "_save_draft": "1"}
@@ -206,16 +192,16 @@ def test_an_official_saves_a_draft_then_submits_it(as_user):
     response = browser.post(workroom(assignment), {**COMPLETE, "_submit": "1"}, follow=True)
     answer.refresh_from_db()
     assert answer.status == AnswerStatus.SUBMITTED
-    assert "The answer is submitted to the operators for approval." in flashes(response)
+    assert "The answer is submitted to the operators for approval." in messages_sent(response)
     assert staff.notifications.filter(kind="answer_submitted").exists()
     # the page now shows it read-only: no form, no buttons for the department
     assert response.context["answer_form"] is None
     assert 'name="_submit"' not in response.content.decode()
 
 
-def test_submitting_an_incomplete_answer_keeps_the_draft_and_shows_what_is_missing(as_user):
+def test_submitting_an_incomplete_answer_keeps_the_draft_and_shows_what_is_missing():
     assignment = assigned()
-    browser = as_user(clerk_of(assignment))
+    browser = logged_in(clerk_of(assignment))
     values = {**REFUSAL, "refusal_basis_kind": "", "refusal_basis": "", "_submit": "1"}
     response = browser.post(workroom(assignment), values)
     assert response.status_code == 400
@@ -226,9 +212,9 @@ def test_submitting_an_incomplete_answer_keeps_the_draft_and_shows_what_is_missi
     assert "cite its basis" in page_text(response)
 
 
-def test_a_negative_budget_is_refused_by_the_form(as_user):
+def test_a_negative_budget_is_refused_by_the_form():
     assignment = assigned()
-    response = as_user(clerk_of(assignment)).post(
+    response = logged_in(clerk_of(assignment)).post(
         workroom(assignment), {**COMPLETE, "estimated_budget": "-5", "_save_draft": "1"}
     )
     assert response.status_code == 400
@@ -236,11 +222,11 @@ def test_a_negative_budget_is_refused_by_the_form(as_user):
     assert not Answer.objects.exists()
 
 
-def test_an_official_asks_for_reassignment_from_the_workroom(as_user):
+def test_an_official_asks_for_reassignment_from_the_workroom():
     assignment = assigned()
     staff = operator()
     parks = DepartmentFactory(name="공원조성과")
-    response = as_user(clerk_of(assignment)).post(
+    response = logged_in(clerk_of(assignment)).post(
         workroom(assignment),
         {
             "reassignment-reason": "한강공원 소관입니다.",
@@ -251,15 +237,15 @@ def test_an_official_asks_for_reassignment_from_the_workroom(as_user):
     )
     request = ReassignmentRequest.objects.get()
     assert (request.reason, request.suggested_department) == ("한강공원 소관입니다.", parks)
-    assert "Your request is sent to the operators." in flashes(response)
+    assert "Your request is sent to the operators." in messages_sent(response)
     assert staff.notifications.filter(kind="reassignment_requested").exists()
     assert "한강공원 소관입니다." in page_text(response)  # the pending request is shown
 
 
-def test_an_official_cannot_publish_from_the_workroom(as_user):
+def test_an_official_cannot_publish_from_the_workroom():
     assignment = assigned()
     submitted(assignment)
-    response = as_user(clerk_of(assignment)).post(workroom(assignment), {"_publish": "1"})
+    response = logged_in(clerk_of(assignment)).post(workroom(assignment), {"_publish": "1"})
     assert response.status_code == 403
     assert Answer.objects.get().status == AnswerStatus.SUBMITTED
 
@@ -267,24 +253,24 @@ def test_an_official_cannot_publish_from_the_workroom(as_user):
 # --- the workroom: the operators ---------------------------------------------------------
 
 
-def test_an_operator_publishes_from_the_workroom(as_user):
+def test_an_operator_publishes_from_the_workroom():
     assignment = assigned()
     submitted(assignment)
-    browser = as_user(operator())
+    browser = logged_in(operator())
     page = browser.get(workroom(assignment))
     assert 'name="_publish"' in page.content.decode()
     assert page.context["answer_form"] is None  # operators do not write answers
     response = browser.post(workroom(assignment), {"_publish": "1"}, follow=True)
-    assert "The answer is published." in flashes(response)
+    assert "The answer is published." in messages_sent(response)
     assert Answer.objects.get().status == AnswerStatus.PUBLISHED
     assert Proposal.objects.get().status == ProposalStatus.ANSWERED
 
 
-def test_an_operator_returns_from_the_workroom_only_with_a_reason(as_user):
+def test_an_operator_returns_from_the_workroom_only_with_a_reason():
     assignment = assigned()
     clerk = clerk_of(assignment)
     submitted(assignment)
-    browser = as_user(operator())
+    browser = logged_in(operator())
     response = browser.post(workroom(assignment), {"return-reason": "", "_return": "1"})
     assert response.status_code == 400
     assert Answer.objects.get().status == AnswerStatus.SUBMITTED
@@ -292,22 +278,22 @@ def test_an_operator_returns_from_the_workroom_only_with_a_reason(as_user):
     answer = Answer.objects.get()
     assert (answer.status, answer.return_reason) == (AnswerStatus.DRAFT, "근거를 보태 주세요.")
     # the department sees why on its page
-    assert "근거를 보태 주세요." in page_text(as_user(clerk).get(workroom(assignment)))
+    assert "근거를 보태 주세요." in page_text(logged_in(clerk).get(workroom(assignment)))
 
 
-def test_an_operator_publishes_and_returns_from_the_lists(as_user):
+def test_an_operator_publishes_and_returns_from_the_lists():
     to_publish, to_return, draft = assigned(), assigned(), assigned()
     submitted(to_publish)
     submitted(to_return)
     drafted(draft)
-    browser = as_user(operator())
+    browser = logged_in(operator())
 
     response = browser.post(
         QUEUE + "?queue=all",
         {"action": "publish_answers", "_selected_action": [to_publish.pk, draft.pk], "index": "0"},
         follow=True,
     )
-    messages = flashes(response)
+    messages = messages_sent(response)
     assert "1 answer was published." in messages
     assert any(m.startswith("Skipped") and "cannot become" in m for m in messages)
 
@@ -334,14 +320,14 @@ def test_an_operator_publishes_and_returns_from_the_lists(as_user):
     }
 
 
-def test_an_operator_approves_a_reassignment_and_follows_the_proposal(as_user):
+def test_an_operator_approves_a_reassignment_and_follows_the_proposal():
     assignment = assigned()
     clerk = clerk_of(assignment)
     parks = DepartmentFactory(name="공원조성과")
     services.reassignment_request(
         assignment=assignment, user=clerk, reason="소관 아님", suggested_department=parks
     )
-    browser = as_user(operator())
+    browser = logged_in(operator())
     page = browser.get(workroom(assignment))
     assert page.context["decide_form"].initial["department"] == parks.pk
     refused = browser.post(
@@ -358,15 +344,15 @@ def test_an_operator_approves_a_reassignment_and_follows_the_proposal(as_user):
     assert response.status_code == 302 and response["Location"] == workroom(new)
     assert ReassignmentRequest.objects.get().status == ReassignmentStatus.APPROVED
     # the old department's official goes back to a queue without it
-    assert shown(as_user(clerk).get(QUEUE)) == []
+    assert shown(logged_in(clerk).get(QUEUE)) == []
 
 
-def test_an_operator_refuses_a_reassignment_only_with_a_reason(as_user):
+def test_an_operator_refuses_a_reassignment_only_with_a_reason():
     assignment = assigned()
     services.reassignment_request(
         assignment=assignment, user=clerk_of(assignment), reason="소관 아님"
     )
-    browser = as_user(operator())
+    browser = logged_in(operator())
     response = browser.post(
         workroom(assignment), {"decide-reason": "", "_refuse_reassignment": "1"}
     )
@@ -380,13 +366,13 @@ def test_an_operator_refuses_a_reassignment_only_with_a_reason(as_user):
     assert Assignment.objects.get().is_current
 
 
-def test_an_operator_refuses_requests_from_the_list(as_user):
+def test_an_operator_refuses_requests_from_the_list():
     assignment = assigned()
     services.reassignment_request(
         assignment=assignment, user=clerk_of(assignment), reason="소관 아님"
     )
     request = ReassignmentRequest.objects.get()
-    as_user(operator()).post(
+    logged_in(operator()).post(
         reverse("admin:answers_reassignmentrequest_changelist"),
         {
             "action": "refuse_requests",
@@ -402,23 +388,23 @@ def test_an_operator_refuses_requests_from_the_list(as_user):
     )
 
 
-def test_an_operator_reassigns_directly_from_the_workroom(as_user):
+def test_an_operator_reassigns_directly_from_the_workroom():
     assignment = assigned()
     parks = DepartmentFactory()
-    as_user(operator()).post(
+    logged_in(operator()).post(
         workroom(assignment),
         {"reassign-department": parks.pk, "reassign-reason": "공원 소관", "_reassign": "1"},
     )
     assert Assignment.objects.get(is_current=True).department == parks
 
 
-def test_opening_an_answer_or_request_leads_to_its_workroom(as_user):
+def test_opening_an_answer_or_request_leads_to_its_workroom():
     assignment = assigned()
     answer = drafted(assignment)
     request = services.reassignment_request(
         assignment=assignment, user=clerk_of(assignment), reason="소관 아님"
     )
-    browser = as_user(clerk_of(assignment))
+    browser = logged_in(clerk_of(assignment))
     for url in (
         reverse("admin:answers_answer_change", args=[answer.pk]),
         reverse("admin:answers_reassignmentrequest_change", args=[request.pk]),
@@ -427,9 +413,9 @@ def test_opening_an_answer_or_request_leads_to_its_workroom(as_user):
         assert response.status_code == 302 and response["Location"] == workroom(assignment)
 
 
-def test_nothing_is_added_or_deleted_through_the_admin(as_user):
+def test_nothing_is_added_or_deleted_through_the_admin():
     assignment = assigned()
-    browser = as_user(operator())
+    browser = logged_in(operator())
     assert browser.get(reverse("admin:answers_assignment_add")).status_code == 403
     assert browser.get(reverse("admin:answers_answer_add")).status_code == 403
     assert (

@@ -8,14 +8,12 @@ from answers import services
 from answers.models import AnswerRating
 from tests.clock import at
 from tests.factories import DepartmentFactory, ProposalFactory, UserFactory, operator
+from tests.pages import english, logged_in, page_text
 
 from .helpers import (
     COMPLETE,
     REFUSAL,
     assigned,
-    english,
-    logged_in,
-    page_text,
     published,
     submitted,
 )
@@ -31,7 +29,7 @@ def panel(response) -> str:
     if start == -1:
         return ""
     end = content.find("</section>", start)
-    return page_text(type("R", (), {"content": content[start:end].encode()})())
+    return page_text(content[start:end])
 
 
 @pytest.fixture

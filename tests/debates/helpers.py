@@ -1,16 +1,11 @@
-"""Debates in each state, made through the services, and small page helpers."""
+"""Debates in each state, made through the services."""
 
-import html
-import re
 from datetime import timedelta
-
-from django.conf import settings
-from django.test import Client
 
 from debates import services
 from debates.models import Debate
 from proposals.models import ProposalStatus
-from tests.factories import ProposalFactory, UserFactory
+from tests.factories import ProposalFactory
 
 
 def open_debate(**proposal_fields) -> Debate:
@@ -24,27 +19,3 @@ def closed_debate(**proposal_fields) -> Debate:
     """A debate that ran its course and was closed by the schedule."""
     debate = open_debate(**proposal_fields)
     return services.debate_close(debate=debate, now=debate.ends_at + timedelta(minutes=1))
-
-
-def english(client: Client) -> Client:
-    """Assertions read the English interface; Korean is the default."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-def logged_in(user=None) -> Client:
-    browser = english(Client())
-    browser.force_login(user or UserFactory())
-    return browser
-
-
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def flash(response) -> list[str]:
-    """The messages shown at the top of the page."""
-    return [
-        html.unescape(m)
-        for m in re.findall(r'<p class="message message-\w+">(.*?)</p>', response.content.decode())
-    ]

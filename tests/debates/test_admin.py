@@ -3,13 +3,13 @@ publishing results through a form, hiding arguments. Every action goes through
 the services, so the refusals are the same as on the pages."""
 
 import pytest
-from django.contrib.messages import get_messages
 
 from accounts.permissions import sync_role_groups
 from debates import services
 from debates.models import Argument, DebateStatus
 from proposals.models import EventKind, ProposalStatus
 from tests.factories import UserFactory, official, operator
+from tests.pages import logged_in, messages_sent
 
 from .helpers import closed_debate, open_debate
 
@@ -32,14 +32,8 @@ def operator_user():
 
 
 @pytest.fixture
-def operator_client(client, operator_user):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    client.force_login(operator_user)
-    return client
-
-
-def message_texts(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
+def operator_client(operator_user):
+    return logged_in(operator_user)
 
 
 def test_operators_see_debates_with_status_ends_and_counts(
@@ -81,7 +75,7 @@ def test_closing_early_asks_for_a_reason_then_closes(operator_client, operator_u
     assert "Reason" in response.content.decode()
 
     response = _act(operator_client, DEBATES, "close_debates", [debate.pk], apply="yes", reason="")
-    assert "Please give a reason. Nothing has been changed." in message_texts(response)
+    assert "Please give a reason. Nothing has been changed." in messages_sent(response)
     debate.refresh_from_db()
     assert debate.status == DebateStatus.OPEN
 
@@ -94,7 +88,7 @@ def test_closing_early_asks_for_a_reason_then_closes(operator_client, operator_u
         reason="중복 제안입니다.",
     )
     assert response.status_code == 302
-    assert "1 debate was closed." in message_texts(response)
+    assert "1 debate was closed." in messages_sent(response)
     debate.refresh_from_db()
     assert (debate.status, debate.closed_by, debate.close_reason) == (
         DebateStatus.CLOSED,
@@ -106,7 +100,7 @@ def test_closing_early_asks_for_a_reason_then_closes(operator_client, operator_u
     response = _act(
         operator_client, DEBATES, "close_debates", [debate.pk], apply="yes", reason="또"
     )
-    texts = message_texts(response)
+    texts = messages_sent(response)
     assert "Nothing was changed." in texts
     assert any("This debate is already closed." in t for t in texts)
     assert debate.proposal.events.filter(kind=EventKind.DEBATE_CLOSED).count() == 1
@@ -136,7 +130,7 @@ def test_publishing_results_through_the_form(operator_client, operator_user):
         summary="찬성이 우세했습니다.\r\n예산은 과제로 남았습니다.",
     )
     assert response.status_code == 302
-    assert any("are published" in t for t in message_texts(response))
+    assert any("are published" in t for t in messages_sent(response))
     debate.refresh_from_db()
     assert debate.summary == "찬성이 우세했습니다.\n예산은 과제로 남았습니다."
     assert debate.summary_by == operator_user
@@ -146,20 +140,20 @@ def test_publishing_results_through_the_form(operator_client, operator_user):
     # a second time is refused before any form is shown
     response = _act(operator_client, DEBATES, "publish_summary", [debate.pk])
     assert response.status_code == 302
-    assert "The results of this debate are already published." in message_texts(response)
+    assert "The results of this debate are already published." in messages_sent(response)
 
 
 def test_results_cannot_be_published_for_an_open_debate_or_several_at_once(operator_client):
     running = open_debate()
     response = _act(operator_client, DEBATES, "publish_summary", [running.pk])
     assert response.status_code == 302
-    assert "The results can be published only after the debate has closed." in message_texts(
+    assert "The results can be published only after the debate has closed." in messages_sent(
         response
     )
 
     first, second = closed_debate(), closed_debate()
     response = _act(operator_client, DEBATES, "publish_summary", [first.pk, second.pk])
-    assert "Select one debate to publish its results." in message_texts(response)
+    assert "Select one debate to publish its results." in messages_sent(response)
     # forged: applying to an open debate still goes through the service
     response = _act(
         operator_client, DEBATES, "publish_summary", [running.pk], apply="yes", summary="결과"
@@ -176,14 +170,14 @@ def test_hiding_arguments_from_the_admin(operator_client):
     response = _act(
         operator_client, ARGUMENTS, "hide_arguments", [argument.pk], apply="yes", reason="욕설"
     )
-    assert "1 argument was hidden." in message_texts(response)
+    assert "1 argument was hidden." in messages_sent(response)
     argument.refresh_from_db()
     assert (argument.is_hidden, argument.hidden_reason) == (True, "욕설")
 
     response = _act(
         operator_client, ARGUMENTS, "unhide_arguments", [argument.pk], apply="yes", reason="오해"
     )
-    assert "1 argument was restored." in message_texts(response)
+    assert "1 argument was restored." in messages_sent(response)
     assert not Argument.objects.get(pk=argument.pk).is_hidden
     assert operator_client.get(ARGUMENTS).status_code == 200
     assert operator_client.get(f"{ARGUMENTS}{argument.pk}/change/").status_code == 200

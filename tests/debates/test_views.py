@@ -15,8 +15,9 @@ from debates import services
 from debates.models import Argument, DebateStatus, Stance
 from proposals.models import Proposal
 from tests.factories import DepartmentFactory, UserFactory, official, operator
+from tests.pages import english, flash, logged_in, page_html
 
-from .helpers import closed_debate, english, flash, logged_in, open_debate, page_text
+from .helpers import closed_debate, open_debate
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def client(client):
 
 def panel(response) -> str:
     """The debate section of a proposal page."""
-    text = page_text(response)
+    text = page_html(response)
     match = re.search(r'<section id="debate".*?\n</section>', text, re.S)
     assert match, "no debate section on the page"
     return match.group(0)
@@ -331,7 +332,7 @@ def test_the_list_shows_open_then_closed_debates_with_counts(client):
     Proposal.objects.filter(pk=hidden.proposal_id).update(is_hidden=True, hidden_reason="광고")
 
     response = client.get("/debates/")
-    text = page_text(response)
+    text = page_html(response)
     assert response.status_code == 200
     assert text.index("진행 중인 토론") < text.index("마감된 토론")
     assert "숨긴 토론" not in text
@@ -339,9 +340,9 @@ def test_the_list_shows_open_then_closed_debates_with_counts(client):
     assert f'data-testid="debate-{running.pk}-undecided">1<' in text
     assert f'href="/proposals/{running.proposal_id}/#debate"' in text
 
-    only_open = page_text(client.get("/debates/?status=open"))
+    only_open = page_html(client.get("/debates/?status=open"))
     assert "진행 중인 토론" in only_open and "마감된 토론" not in only_open
-    only_closed = page_text(client.get("/debates/?status=closed"))
+    only_closed = page_html(client.get("/debates/?status=closed"))
     assert "마감된 토론" in only_closed and "진행 중인 토론" not in only_closed
     assert client.get("/debates/?status=nonsense&page=abc").status_code == 200
     assert finished.status == DebateStatus.CLOSED
@@ -365,10 +366,10 @@ def test_the_list_runs_a_fixed_number_of_queries(client, django_assert_max_num_q
 def test_the_list_is_paginated(client):
     for _n in range(21):
         open_debate()
-    first = page_text(client.get("/debates/"))
+    first = page_html(client.get("/debates/"))
     assert "Page 1 of 2" in first
     assert first.count('<li class="card">') == 20
-    second = page_text(client.get("/debates/?page=2"))
+    second = page_html(client.get("/debates/?page=2"))
     assert second.count('<li class="card">') == 1
 
 

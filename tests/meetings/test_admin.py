@@ -5,8 +5,6 @@ decision, and expert opinions scoped to their author."""
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from meetings.models import (
     ExpertOpinion,
@@ -16,6 +14,7 @@ from meetings.models import (
 )
 from notifications.models import Notification
 from tests.factories import ProposalFactory, official, operator
+from tests.pages import logged_in, messages_sent
 from tracking.models import ManagementCard
 
 from .helpers import (
@@ -31,13 +30,6 @@ from .helpers import (
 pytestmark = pytest.mark.django_db
 
 ADMIN = "/admin/meetings"
-
-
-def admin_client(user) -> Client:
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    return client
 
 
 def inline_data(rows, *, initial=0, prefix="decisions") -> dict:
@@ -57,10 +49,6 @@ def inline_data(rows, *, initial=0, prefix="decisions") -> dict:
     return data
 
 
-def messages_of(response) -> str:
-    return " ".join(m.message for m in response.context["messages"]) if response.context else ""
-
-
 @pytest.mark.parametrize(
     ("role", "pages"),
     [
@@ -78,7 +66,7 @@ def test_each_role_opens_its_lists(role, pages):
     target = meeting(days=-0.01)
     on_agenda(target)
     review(next_meeting=target)
-    client = admin_client(user)
+    client = logged_in(user)
 
     for page in pages:
         assert client.get(f"{ADMIN}/{page}/").status_code == 200, page
@@ -92,7 +80,7 @@ def test_the_operator_creates_a_review_with_decisions_saved_through_the_service(
         ProposalFactory(status="review"),
     )
     upcoming = meeting(days=20)
-    client = admin_client(user)
+    client = logged_in(user)
 
     response = client.post(
         f"{ADMIN}/workingreview/add/",
@@ -130,7 +118,7 @@ def test_the_operator_creates_a_review_with_decisions_saved_through_the_service(
 def test_an_official_adds_a_decision_to_a_draft_review():
     working_review, proposal = review(), ProposalFactory(status="review")
 
-    response = admin_client(official()).post(
+    response = logged_in(official()).post(
         f"{ADMIN}/workingreview/{working_review.pk}/change/",
         {
             "held_on": "2026-11-20",
@@ -153,7 +141,7 @@ def test_an_official_adds_a_decision_to_a_draft_review():
 
 def test_a_proposal_not_in_working_review_cannot_be_chosen_in_the_admin():
     working_review, answered = review(), ProposalFactory(status="answered")
-    client = admin_client(operator())
+    client = logged_in(operator())
 
     form_page = client.get(f"{ADMIN}/workingreview/{working_review.pk}/change/")
     response = client.post(
@@ -180,14 +168,14 @@ def test_the_finalise_action_is_the_operators():
     )
     data = {"action": "finalise_reviews", "_selected_action": [working_review.pk]}
 
-    official_page = admin_client(official()).get(f"{ADMIN}/workingreview/")
-    admin_client(operator()).post(f"{ADMIN}/workingreview/", data)
-    again = admin_client(operator()).post(f"{ADMIN}/workingreview/", data, follow=True)
+    official_page = logged_in(official()).get(f"{ADMIN}/workingreview/")
+    logged_in(operator()).post(f"{ADMIN}/workingreview/", data)
+    again = logged_in(operator()).post(f"{ADMIN}/workingreview/", data, follow=True)
 
     assert "finalise_reviews" not in official_page.content.decode()
     proposal.refresh_from_db()
     assert proposal.status == "on_agenda" and target.items.get().proposal == proposal
-    assert "already finalised" in messages_of(again)
+    assert any("already finalised" in message for message in messages_sent(again))
 
 
 def test_a_finalised_review_is_read_only():
@@ -195,7 +183,7 @@ def test_a_finalised_review_is_read_only():
     on_agenda(target)
     finalised = WorkingReview.objects.get()
 
-    page = admin_client(operator()).get(f"{ADMIN}/workingreview/{finalised.pk}/change/")
+    page = logged_in(operator()).get(f"{ADMIN}/workingreview/{finalised.pk}/change/")
 
     assert page.status_code == 200
     assert 'name="_save"' not in page.content.decode()
@@ -204,7 +192,7 @@ def test_a_finalised_review_is_read_only():
 def test_the_mayors_office_records_a_decision_on_its_own_page():
     target = meeting(days=-0.01)
     (item,) = on_agenda(target)
-    client = admin_client(mayor_office())
+    client = logged_in(mayor_office())
     url = f"{ADMIN}/realizationmeeting/{target.pk}/decide/{item.pk}/"
 
     form = client.get(url)
@@ -218,7 +206,7 @@ def test_the_mayors_office_records_a_decision_on_its_own_page():
     assert item.decision == "adopted" and item.conditions == "예산 확보 후"
     assert ManagementCard.objects.filter(proposal=item.proposal).count() == 1
     twice = client.post(url, {"decision": "not_adopted", "reason": "다시"}, follow=True)
-    assert "already decided" in messages_of(twice)
+    assert any("already decided" in message for message in messages_sent(twice))
     item.refresh_from_db()
     assert item.decision == "adopted"
     assert Notification.objects.filter(kind__startswith="decision_").count() == 1
@@ -227,12 +215,12 @@ def test_the_mayors_office_records_a_decision_on_its_own_page():
 def test_a_decision_page_for_an_item_of_another_meeting_changes_nothing():
     this_meeting, other_meeting = meeting(days=-0.01), meeting(days=-0.02)
     (item,) = on_agenda(other_meeting)
-    client = admin_client(operator())
+    client = logged_in(operator())
     url = f"{ADMIN}/realizationmeeting/{this_meeting.pk}/decide/{item.pk}/"
 
     response = client.post(url, {"decision": "adopted", "reason": "이유"}, follow=True)
 
-    assert "is not on the agenda of" in messages_of(response)
+    assert any("is not on the agenda of" in message for message in messages_sent(response))
     item.refresh_from_db()
     assert item.is_pending
 
@@ -242,7 +230,7 @@ def test_others_cannot_open_the_decision_page(make_user):
     target = meeting(days=-0.01)
     (item,) = on_agenda(target)
 
-    response = admin_client(make_user()).post(
+    response = logged_in(make_user()).post(
         f"{ADMIN}/realizationmeeting/{target.pk}/decide/{item.pk}/",
         {"decision": "adopted", "reason": "이유"},
     )
@@ -256,7 +244,7 @@ def test_a_decision_without_a_reason_shows_the_form_again():
     target = meeting(days=-0.01)
     (item,) = on_agenda(target)
 
-    response = admin_client(operator()).post(
+    response = logged_in(operator()).post(
         f"{ADMIN}/realizationmeeting/{target.pk}/decide/{item.pk}/",
         {"decision": "adopted", "reason": ""},
     )
@@ -267,7 +255,7 @@ def test_a_decision_without_a_reason_shows_the_form_again():
 def test_invite_and_mark_held_actions():
     target = meeting(days=-0.01)
     (item,) = on_agenda(target)
-    client = admin_client(operator())
+    client = logged_in(operator())
     changelist = f"{ADMIN}/realizationmeeting/"
 
     invited = client.post(
@@ -282,16 +270,16 @@ def test_invite_and_mark_held_actions():
     )
     client.post(changelist, {"action": "mark_held", "_selected_action": [target.pk]})
 
-    assert "1 new invitations sent" in messages_of(invited)
+    assert any("1 new invitations sent" in message for message in messages_sent(invited))
     assert Notification.objects.filter(kind="meeting_invitation").count() == 1
-    assert "no decision yet" in messages_of(early)
+    assert any("no decision yet" in message for message in messages_sent(early))
     target.refresh_from_db()
     assert target.status == "held"
 
 
 def test_the_mayors_office_sees_no_invite_action():
     meeting(days=3)
-    page = admin_client(mayor_office()).get(f"{ADMIN}/realizationmeeting/")
+    page = logged_in(mayor_office()).get(f"{ADMIN}/realizationmeeting/")
 
     actions = re.search(r'<select name="action".*?</select>', page.content.decode(), re.S).group(0)
     assert "invite_proposers" not in actions and "mark_held" in actions
@@ -300,7 +288,7 @@ def test_the_mayors_office_sees_no_invite_action():
 def test_the_meeting_page_links_to_the_printable_agenda():
     target = meeting(days=10)
 
-    page = admin_client(operator()).get(f"{ADMIN}/realizationmeeting/{target.pk}/change/")
+    page = logged_in(operator()).get(f"{ADMIN}/realizationmeeting/{target.pk}/change/")
 
     assert f'href="/meetings/{target.pk}/agenda/"' in page.content.decode()
 
@@ -308,7 +296,7 @@ def test_the_meeting_page_links_to_the_printable_agenda():
 def test_a_new_meeting_form_suggests_the_next_number():
     meeting(days=-50, number=41)
 
-    page = admin_client(operator()).get(f"{ADMIN}/realizationmeeting/add/")
+    page = logged_in(operator()).get(f"{ADMIN}/realizationmeeting/add/")
 
     assert re.search(r'name="number" value="42"', page.content.decode())
 
@@ -319,7 +307,7 @@ def test_a_new_meeting_form_suggests_the_next_number():
 def test_an_expert_writes_an_opinion_as_themselves():
     expert, proposal = internal_expert(), ProposalFactory(status="debate")
 
-    response = admin_client(expert).post(
+    response = logged_in(expert).post(
         f"{ADMIN}/expertopinion/add/",
         {
             "proposal": proposal.pk,
@@ -342,7 +330,7 @@ def test_an_expert_sees_and_edits_only_their_own_opinions():
     theirs = ExpertOpinion.objects.create(
         proposal=proposal, expert=colleague, text="동료 의견입니다.", recommendation="not_adopt"
     )
-    client = admin_client(author)
+    client = logged_in(author)
 
     listing = client.get(f"{ADMIN}/expertopinion/").content.decode()
     other = client.get(f"{ADMIN}/expertopinion/{theirs.pk}/change/")
@@ -372,7 +360,7 @@ def test_an_expert_cannot_write_a_second_opinion_on_the_same_proposal():
         proposal=proposal, expert=expert, text="첫 의견입니다.", recommendation="adopt"
     )
 
-    response = admin_client(expert).post(
+    response = logged_in(expert).post(
         f"{ADMIN}/expertopinion/add/",
         {"proposal": proposal.pk, "recommendation": "adopt", "text": "두 번째 의견입니다."},
     )
@@ -388,7 +376,7 @@ def test_the_operator_reads_every_opinion_but_writes_none():
         text="의견입니다.",
         recommendation="adopt",
     )
-    client = admin_client(operator())
+    client = logged_in(operator())
 
     assert (
         f"/expertopinion/{opinion.pk}/change/"
@@ -398,7 +386,7 @@ def test_the_operator_reads_every_opinion_but_writes_none():
 
 
 def test_meetings_created_by_hand_need_an_operator():
-    response = admin_client(mayor_office()).get(f"{ADMIN}/realizationmeeting/add/")
+    response = logged_in(mayor_office()).get(f"{ADMIN}/realizationmeeting/add/")
 
     assert response.status_code == 403
     assert RealizationMeeting.objects.count() == 0
@@ -408,7 +396,7 @@ def test_before_the_meeting_day_the_admin_says_when_instead_of_offering_the_butt
     upcoming, today = meeting(days=10), meeting(days=-0.01)
     (waiting,) = on_agenda(upcoming)
     (ready,) = on_agenda(today)
-    client = admin_client(mayor_office())
+    client = logged_in(mayor_office())
 
     before = client.get(f"{ADMIN}/realizationmeeting/{upcoming.pk}/change/").content.decode()
     on_the_day = client.get(f"{ADMIN}/realizationmeeting/{today.pk}/change/").content.decode()
@@ -424,7 +412,7 @@ def test_the_decision_choices_are_a_named_group():
     target = meeting(days=-0.01)
     (item,) = on_agenda(target)
 
-    page = admin_client(mayor_office()).get(
+    page = logged_in(mayor_office()).get(
         f"{ADMIN}/realizationmeeting/{target.pk}/decide/{item.pk}/"
     )
 

@@ -6,29 +6,17 @@ import html
 import re
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
 from meetings import selectors, services
 from meetings.models import RealizationMeeting
 from tests.factories import ProposalFactory, UserFactory, operator
+from tests.pages import english_client, page_text
 
 from .helpers import external_expert, internal_expert, meeting, on_agenda, review
 
 pytestmark = pytest.mark.django_db
-
-
-def english_client() -> Client:
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-def text_of(response) -> str:
-    """The page's text, tags removed and spaces collapsed."""
-    body = re.sub(r"<script.*?</script>", " ", response.content.decode(), flags=re.S)
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
 
 
 def decided_meeting(*, adopted=1, held=1, not_adopted=1, pending=0) -> RealizationMeeting:
@@ -55,7 +43,7 @@ def test_the_list_shows_upcoming_and_past_meetings_with_outcomes():
     response = english_client().get("/meetings/")
 
     assert response.status_code == 200
-    page = text_of(response)
+    page = page_text(response)
     upcoming_part, past_part = page.split("Past meetings", 1)
     assert upcoming.title in upcoming_part and past.title in past_part
     assert re.search(r"Adopted 2 Held over 1 Not adopted 1", past_part)
@@ -81,7 +69,7 @@ def test_the_list_runs_a_fixed_number_of_queries(django_assert_num_queries):
 def test_the_list_without_meetings():
     response = english_client().get("/meetings/")
 
-    assert "No meeting is scheduled yet." in text_of(response)
+    assert "No meeting is scheduled yet." in page_text(response)
 
 
 # --- /meetings/<id>/ ----------------------------------------------------------------
@@ -94,7 +82,7 @@ def test_a_meeting_page_shows_each_decision_with_its_reason():
 
     response = english_client().get(past.get_absolute_url())
 
-    page = text_of(response)
+    page = page_text(response)
     assert past.title in page and past.place in page
     assert "adopted 이유" in page and "held_over 이유" in page and "not_adopted 이유" in page
     assert adopted.proposal.title in page
@@ -189,7 +177,7 @@ def test_the_agenda_has_a_cover_and_one_section_per_item_with_everything_the_mee
     assert 'href="/static/css/agenda.css"' in content
     cover, *sections = re.split(r'<section class="agenda-page agenda-item"', content)
     assert len(sections) == 3
-    cover_text = text_of_html(cover)
+    cover_text = page_text(cover)
     assert target.title in cover_text and target.place in cover_text
     assert timezone.localtime(target.scheduled_at).strftime("%Y-%m-%d") in cover_text
     assert (
@@ -203,7 +191,7 @@ def test_the_agenda_has_a_cover_and_one_section_per_item_with_everything_the_mee
     ]
     assert "홍*동" in cover_text  # proposers listed among attendees, masked
 
-    page = text_of_html(sections[0])
+    page = page_text(sections[0])
     assert first.proposal.title in page and first.proposal.body in page
     assert "Proposer 홍*동" in page and "홍길동" not in content
     assert "Mapo-gu" in page or "마포구" in page
@@ -224,14 +212,10 @@ def test_the_agenda_has_a_cover_and_one_section_per_item_with_everything_the_mee
     )
     assert "☐ Adopted" in page
 
-    bare = text_of_html(sections[1])
+    bare = page_text(sections[1])
     assert "No department answer has been published." in bare
     assert "No debate was held on this proposal." in bare
     assert "No expert opinion yet." in bare
-
-
-def text_of_html(fragment: str) -> str:
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", fragment)))
 
 
 def test_the_agenda_says_when_there_is_no_answer_and_no_debate():
@@ -242,7 +226,7 @@ def test_the_agenda_says_when_there_is_no_answer_and_no_debate():
 
     response = english_client().get(target.get_agenda_url())
 
-    page = text_of(response)
+    page = page_text(response)
     assert "No department answer has been published." in page and "No debate was held" in page
 
 
@@ -254,7 +238,7 @@ def test_a_draft_debate_summary_is_not_printed():
     _answer_and_debate(item.proposal)
     Debate.objects.filter(proposal=item.proposal).update(summary_published_at=None)
 
-    page = text_of(english_client().get(target.get_agenda_url()))
+    page = page_text(english_client().get(target.get_agenda_url()))
 
     assert "찬성 의견이 많았고" not in page and "not published yet" in page
 
@@ -262,7 +246,7 @@ def test_a_draft_debate_summary_is_not_printed():
 def test_the_agenda_shows_recorded_decisions():
     past = decided_meeting(adopted=1, held=0, not_adopted=0)
 
-    page = text_of(english_client().get(past.get_agenda_url()))
+    page = page_text(english_client().get(past.get_agenda_url()))
 
     assert "adopted 이유" in page and "☐ Adopted" not in page
 
@@ -274,7 +258,7 @@ def test_the_agenda_reads_in_korean_by_default():
     response = Client().get(target.get_agenda_url())
 
     assert response.status_code == 200
-    page = text_of(response)
+    page = page_text(response)
     assert '<html lang="ko">' in response.content.decode()
     assert f"제{target.number}회 실현회의" in page
     assert "제안자 홍*동" in page and "공개된 부서 답변이 없어요." in page
@@ -316,7 +300,7 @@ def test_the_proposal_page_shows_the_meeting_it_is_on():
     target = meeting(days=10)
     (item,) = on_agenda(target)
 
-    page = text_of(english_client().get(item.proposal.get_absolute_url()))
+    page = page_text(english_client().get(item.proposal.get_absolute_url()))
 
     assert f"On the agenda of {target.title} on" in page
 
@@ -331,7 +315,7 @@ def test_the_proposal_page_shows_the_decision_with_reason_and_conditions():
         user=operator(),
     )
 
-    page = text_of(english_client().get(item.proposal.get_absolute_url()))
+    page = page_text(english_client().get(item.proposal.get_absolute_url()))
 
     assert (
         "Adopted" in page
@@ -352,7 +336,7 @@ def test_the_proposal_page_says_why_it_was_not_put_to_the_meeting():
     )
     services.working_review_finalise(review=working_review, user=user)
 
-    page = text_of(english_client().get(proposal.get_absolute_url()))
+    page = page_text(english_client().get(proposal.get_absolute_url()))
 
     assert "Not put to the realization meeting" in page and "유사 사업이 진행 중입니다." in page
 
@@ -365,7 +349,7 @@ def test_experts_are_offered_to_write_an_opinion_on_the_proposal_page():
     response = client.get(proposal.get_absolute_url())
 
     assert f"/admin/meetings/expertopinion/add/?proposal={proposal.pk}" in response.content.decode()
-    assert "Write an expert opinion" not in text_of(
+    assert "Write an expert opinion" not in page_text(
         english_client().get(proposal.get_absolute_url())
     )
 

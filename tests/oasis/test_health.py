@@ -1,21 +1,18 @@
 import os
+from contextlib import ExitStack
 
 import pytest
 
-from oasis.celery import app
+from tests.brokers import broker_at, cache_shares_broker_database
 
 
 @pytest.fixture
 def broker(settings):
-    """Point Celery at a broker for one test and put the old one back."""
-    old = app.conf.broker_url
+    """Point Celery at a broker for one test and put the old one back. The
+    health check only connects to it: it queues nothing, so leaves nothing."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
-
-    def use(url):
-        app.conf.broker_url = url
-
-    yield use
-    app.conf.broker_url = old
+    with ExitStack() as stack:
+        yield lambda url: stack.enter_context(broker_at(url))
 
 
 @pytest.mark.django_db
@@ -49,5 +46,24 @@ def test_healthz_reports_an_unreachable_broker_with_503(client, broker):
 @pytest.mark.redis
 def test_cache_and_broker_use_separate_redis_databases(settings):
     # Clearing the cache (as tests and operators do) must never drop queued tasks.
-    assert settings.CACHES["default"]["LOCATION"] != os.environ["REDIS_URL"]
     assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    assert not cache_shares_broker_database(
+        settings.CACHES["default"]["LOCATION"], settings.CELERY_BROKER_URL
+    )
+
+
+@pytest.mark.parametrize(
+    ("cache", "broker", "shared"),
+    [
+        ("redis://127.0.0.1:6379/13", "redis://127.0.0.1:6379/12", False),
+        ("redis://127.0.0.1:6379/12", "redis://127.0.0.1:6379/12", True),
+        ("redis://localhost/0", "redis://localhost:6379", True),  # no number is database 0
+        ("redis://127.0.0.1:6380/12", "redis://127.0.0.1:6379/12", False),
+        (["redis://a/1", "redis://b/12"], "redis://b:6379/12", True),  # a replica list
+        ("redis://a/1,redis://b/12", "redis://b:6379/12", True),
+        (None, "memory://", False),  # the embedded default
+        ("", "redis://127.0.0.1:6379/12", False),  # local memory has no LOCATION
+    ],
+)
+def test_a_cache_on_the_brokers_database_is_recognised(cache, broker, shared):
+    assert cache_shares_broker_database(cache, broker) is shared

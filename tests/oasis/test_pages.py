@@ -5,11 +5,11 @@ import html
 import re
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
 from tests.factories import ProposalFactory, UserFactory
+from tests.pages import english
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +31,7 @@ def _stat(response, label) -> str:
 
 @pytest.fixture
 def en(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+    return english(client)
 
 
 def test_home_shows_the_latest_and_most_endorsed_proposals_and_counts(en):
@@ -109,8 +108,7 @@ def test_a_missing_page_gets_the_sites_404_page(en):
 
 def test_a_form_sent_without_its_csrf_token_is_refused_with_an_explanation():
     # Given a browser that enforces CSRF, as a real one does
-    browser = Client(enforce_csrf_checks=True)
-    browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    browser = english(Client(enforce_csrf_checks=True))
     # When a form is posted without the token (e.g. from another site)
     response = browser.post("/i18n/setlang/", {"language": "ko", "next": "/"})
     # Then it is refused with the site's page, and nothing changed

@@ -5,7 +5,6 @@ at every step the public page shows where it stands."""
 import datetime as dt
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
@@ -26,13 +25,9 @@ from meetings.services import (
 from notifications.models import Notification
 from proposals.models import PipelineSettings, Proposal, ProposalStatus
 from tests.factories import CategoryFactory, DepartmentFactory, UserFactory, official, operator
+from tests.pages import english, logged_in
 
 pytestmark = pytest.mark.django_db
-
-
-def english(client: Client) -> Client:
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def page(client, proposal) -> str:
@@ -56,8 +51,7 @@ def test_a_proposal_travels_from_submission_to_adoption(django_capture_on_commit
 
     # 1. A citizen proposes through the form.
     author = UserFactory(display_name="한강걷기")
-    citizen = english(Client())
-    citizen.force_login(author)
+    citizen = logged_in(author)
     response = citizen.post(
         "/proposals/new/",
         {
@@ -73,8 +67,7 @@ def test_a_proposal_travels_from_submission_to_adoption(django_capture_on_commit
     # 2. Five members endorse through the page; the third crosses the answer bar.
     with django_capture_on_commit_callbacks(execute=True):
         for member in UserFactory.create_batch(5):
-            client = english(Client())
-            client.force_login(member)
+            client = logged_in(member)
             client.post(f"/proposals/{proposal.pk}/endorse/", {"action": "endorse"})
     proposal.refresh_from_db()
     assert proposal.endorsement_count == 5
@@ -108,8 +101,7 @@ def test_a_proposal_travels_from_submission_to_adoption(django_capture_on_commit
     # 4. Members debate on the page, the debate closes and the operator publishes its results.
     debate = Debate.objects.get(proposal=proposal)
     for position in ("for", "for", "against"):
-        client = english(Client())
-        client.force_login(UserFactory())
+        client = logged_in()
         client.post(f"/debates/{debate.pk}/stance/", {"position": position})
     citizen.post(
         f"/debates/{debate.pk}/arguments/", {"side": "for", "body": "출퇴근길이 즐거워질 거예요."}

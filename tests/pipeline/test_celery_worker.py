@@ -18,17 +18,21 @@ from oasis.celery import app
 from pipeline.tasks import promote_if_due
 from proposals import services
 from proposals.models import EventKind, PipelineSettings, ProposalStatus
+from tests.brokers import broker_at
 from tests.factories import CategoryFactory, UserFactory, official
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
-QUEUE = "oasis-worker-test"
-
 
 @pytest.fixture
-def celery_worker_process(tmp_path):
-    """A real `celery worker` process on the test database and Redis, taking
-    tasks from a queue of its own."""
+def celery_worker_process(tmp_path, task_queue):
+    """A real `celery worker` process on the test database and Redis, on the
+    test's own queue both ways: it takes the tasks the test sends there, and
+    the tasks it queues itself (the promotion's notice e-mails) go there too
+    (CELERY_TASK_DEFAULT_QUEUE), not to the `celery` queue, where nothing in
+    the test would read them and they would wait for the next worker. The
+    `task_queue` fixture removes the queue, and anything left in it, after
+    the worker has stopped."""
     db = connection.settings_dict
     env = {
         **os.environ,
@@ -37,6 +41,7 @@ def celery_worker_process(tmp_path):
         "DATABASE_CONN_MAX_AGE": "0",
         "OASIS_VAR_DIR": str(tmp_path),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "CELERY_TASK_DEFAULT_QUEUE": task_queue,
     }
     log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed below
     worker = subprocess.Popen(
@@ -48,7 +53,7 @@ def celery_worker_process(tmp_path):
             "oasis",
             "worker",
             "-Q",
-            QUEUE,
+            task_queue,
             "-c",
             "4",
             "--pool",
@@ -64,13 +69,13 @@ def celery_worker_process(tmp_path):
         stderr=subprocess.STDOUT,
     )
     app.conf.task_always_eager = False
-    app.conf.broker_url = os.environ["REDIS_URL"]
-    app.conf.task_default_queue = QUEUE
     try:
-        _wait_for(lambda: "ready" in (tmp_path / "worker.log").read_text(), 60, "worker start")
-        yield worker
+        with broker_at(os.environ["REDIS_URL"]):
+            _wait_for(lambda: "ready" in (tmp_path / "worker.log").read_text(), 60, "worker start")
+            yield worker
     finally:
-        app.conf.task_default_queue = "celery"
+        # A warm shutdown: the worker finishes what it holds and puts back
+        # what it had fetched but not started, into the test's queue.
         worker.terminate()
         worker.wait(timeout=30)
         log.close()

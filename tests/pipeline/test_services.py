@@ -8,10 +8,12 @@ import time_machine
 from django.utils import timezone
 
 from notifications.models import Notification
+from oasis.celery import app
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
 from pipeline import services as pipeline
 from proposals import services
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
+from tests.brokers import broker_at
 from tests.factories import CategoryFactory, UserFactory, official, operator
 
 pytestmark = pytest.mark.django_db
@@ -111,24 +113,26 @@ def test_the_sweep_catches_up_a_promotion_the_broker_missed(bars):
 
 
 def test_an_endorsement_is_saved_even_when_the_broker_is_down(
-    bars, settings, django_capture_on_commit_callbacks
+    bars, settings, django_capture_on_commit_callbacks, caplog
 ):
-    from oasis.celery import app
-
     proposal = _propose()
     _endorse(proposal, 2)
-    old = app.conf.broker_url
     app.conf.task_always_eager = False
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
     try:
-        with django_capture_on_commit_callbacks(execute=True):
+        # broker_at sets Celery's cached producer pool aside: without it,
+        # after a test that published to the real broker, this one would
+        # queue its task there instead of failing (and leave it behind).
+        with broker_at("redis://127.0.0.1:1/0"), django_capture_on_commit_callbacks(execute=True):
             services.proposal_endorse(proposal=proposal, user=UserFactory())  # crosses the bar
     finally:
-        app.conf.broker_url = old
         app.conf.task_always_eager = True
     proposal.refresh_from_db()
     assert proposal.endorsement_count == 3
     assert proposal.status == ProposalStatus.OPEN  # the task could not be queued...
+    assert any(
+        "Could not queue" in record.getMessage() and "promote_if_due" in record.getMessage()
+        for record in caplog.records
+    )
     pipeline.sweep()  # ...and the sweep catches up once the broker is back
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.ASSIGNED

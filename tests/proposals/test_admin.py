@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import NoReverseMatch, reverse
 
 from proposals.models import (
@@ -29,6 +28,7 @@ from tests.factories import (
     official,
     operator,
 )
+from tests.pages import logged_in, messages_sent
 
 pytestmark = pytest.mark.django_db
 
@@ -43,20 +43,14 @@ def operator_user():
 
 
 @pytest.fixture
-def operator_client(client, operator_user):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    client.force_login(operator_user)
-    return client
+def operator_client(operator_user):
+    return logged_in(operator_user)
 
 
 def shown(response) -> set[int]:
     """The ids of the rows the changelist shows."""
     assert response.status_code == 200
     return {obj.pk for obj in response.context["cl"].result_list}
-
-
-def message_texts(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def run_action(client, action, objects, *, url_name=CHANGELIST, query="", reason=None):
@@ -252,7 +246,7 @@ def test_bulk_hide_with_a_reason_hides_and_records_the_reason(operator_client, o
     )
     # Then both are hidden with the reason, each with an event on its timeline
     assert response.status_code == 200
-    assert "2 proposals were hidden." in message_texts(response)
+    assert "2 proposals were hidden." in messages_sent(response)
     for proposal in (first, second):
         proposal.refresh_from_db()
         assert proposal.is_hidden is True
@@ -269,7 +263,7 @@ def test_bulk_hide_without_a_reason_changes_nothing(operator_client, reason):
     # The page asks again and says nothing was changed
     assert response.status_code == 200
     assert response.templates[0].name == "admin/moderation_reason.html"
-    assert "Please give a reason. Nothing has been changed." in message_texts(response)
+    assert "Please give a reason. Nothing has been changed." in messages_sent(response)
     assert response.context["form"].errors["reason"]
     proposal.refresh_from_db()
     assert proposal.is_hidden is False
@@ -280,7 +274,7 @@ def test_bulk_hide_skips_what_is_already_hidden_and_says_why(operator_client):
     visible = ProposalFactory()
     hidden = ProposalFactory(title="이미 숨김", is_hidden=True, hidden_reason="스팸")
     response = run_action(operator_client, "hide_proposals", [visible, hidden], reason="스팸")
-    texts = message_texts(response)
+    texts = messages_sent(response)
     assert "1 proposal was hidden." in texts
     assert any("이미 숨김" in t and "This proposal is already hidden." in t for t in texts)
     hidden.refresh_from_db()
@@ -332,7 +326,7 @@ def test_restore_from_trash_skips_proposals_not_in_the_trash(operator_client):
     response = run_action(
         operator_client, "restore_from_trash", [proposal], query="?trash=all", reason="확인"
     )
-    assert any("This proposal is not in the trash." in t for t in message_texts(response))
+    assert any("This proposal is not in the trash." in t for t in messages_sent(response))
     assert not ProposalEvent.objects.filter(proposal=proposal).exists()
 
 
@@ -494,11 +488,10 @@ def test_proposals_have_no_import(operator_client):
 # --- officials --------------------------------------------------------------------
 
 
-def test_an_official_sees_the_list_but_cannot_change_hide_or_export(client):
+def test_an_official_sees_the_list_but_cannot_change_hide_or_export():
     # Given a department official (staff, not an operator)
     user = official()
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    client.force_login(user)
+    client = logged_in(user)
     proposal = ProposalFactory()
     # The list opens, with no actions at all
     response = client.get(reverse(CHANGELIST))

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from proposals.models import Tag
 from tests.factories import CategoryFactory, ProposalFactory, UserFactory, image_file
+from tests.pages import english
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +18,8 @@ URL = "/proposals/"
 
 
 @pytest.fixture(autouse=True)
-def _english(client, settings):
-    """Assertions read the English interface (Korean is the default)."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+def _english(client):
+    english(client)
 
 
 def _titles(response) -> list[str]:

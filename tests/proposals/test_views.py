@@ -39,6 +39,7 @@ from tests.factories import (
     txt_file,
     upload,
 )
+from tests.pages import english, flash, logged_in, page_html
 
 pytestmark = pytest.mark.django_db
 
@@ -49,35 +50,9 @@ BODY = "한강 다리를 걷고 싶은 다리로 만들면 좋겠습니다."
 # --- helpers ----------------------------------------------------------------------
 
 
-def english(client):
-    """Assertions read the English interface; Korean is the default."""
-    from django.conf import settings
-
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
 @pytest.fixture
 def client(client):
     return english(client)
-
-
-def logged_in(user=None) -> Client:
-    browser = english(Client())
-    browser.force_login(user or UserFactory())
-    return browser
-
-
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def flash(response) -> list[str]:
-    """The messages shown at the top of the page."""
-    return [
-        html.unescape(m)
-        for m in re.findall(r'<p class="message message-\w+">(.*?)</p>', response.content.decode())
-    ]
 
 
 def errors(response) -> str:
@@ -179,7 +154,7 @@ def test_a_member_proposes_with_text_photos_and_files(settings):
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
     assert "걷고 싶은 &lt;i&gt;한강&lt;/i&gt;다리" in page
     # status, place, tags, author, photos and files
-    text = page_text(response)
+    text = page_html(response)
     assert "Gathering endorsements" in text and "Mapo-gu" in text
     assert "#한강" in text and "#보행" in text and "#산책" in text
     assert "Proposed by 한강러버" in text
@@ -202,7 +177,7 @@ def test_a_city_wide_proposal_is_shown_as_such():
     browser = logged_in()
     response = browser.post(CREATE, proposal_form(district=""), follow=True)
     assert Proposal.objects.get().district == ""
-    assert "Whole city" in page_text(response)
+    assert "Whole city" in page_html(response)
 
 
 def _many(factory, n):
@@ -354,7 +329,7 @@ def test_the_page_shows_status_timeline_uploads_counts_and_comments(client):
     )
     # When a visitor opens it
     response = client.get(f"/proposals/{proposal.pk}/")
-    page, text = response.content.decode(), page_text(response)
+    page, text = response.content.decode(), page_html(response)
     # Then everything a citizen needs is there
     assert response.status_code == 200
     assert 'class="badge badge-status-open">Gathering endorsements<' in page
@@ -475,7 +450,7 @@ def test_the_author_edits_before_anyone_endorses():
     (new_photo,) = proposal.photos.all()
     assert new_photo.pk != photo.pk and new_photo.image.name.endswith(".png")
     assert list(proposal.attachments.values_list("original_name", flat=True)) == ["메모.txt"]
-    text = page_text(response)
+    text = page_html(response)
     assert "Edited by the proposer" in text and "메모.txt" in text and "계획서.pdf" not in text
 
 
@@ -497,7 +472,7 @@ def test_editing_after_the_first_endorsement_is_refused_and_nothing_changes():
     services.proposal_endorse(proposal=proposal, user=UserFactory())
     browser = logged_in(proposal.author)
     # Then the page no longer offers to edit
-    page = page_text(browser.get(f"/proposals/{proposal.pk}/"))
+    page = page_html(browser.get(f"/proposals/{proposal.pk}/"))
     assert f"/proposals/{proposal.pk}/edit/" not in page
     assert "It has been endorsed, so it can no longer be edited." in page
     # When the author posts an edit anyway
@@ -519,7 +494,7 @@ def test_editing_after_the_first_endorsement_is_refused_and_nothing_changes():
 def test_a_hidden_proposal_cannot_be_edited_by_its_author():
     proposal = ProposalFactory(title="원래 제목", is_hidden=True, hidden_reason="개인정보 노출")
     browser = logged_in(proposal.author)
-    page = page_text(browser.get(f"/proposals/{proposal.pk}/"))
+    page = page_html(browser.get(f"/proposals/{proposal.pk}/"))
     assert f"/proposals/{proposal.pk}/edit/" not in page
     assert "It has been endorsed" not in page
     assert "Reason: 개인정보 노출" in page
@@ -547,10 +522,10 @@ def test_the_author_withdraws_at_any_time_even_after_endorsements(client):
     assert flash(response) == ["Your proposal is withdrawn."]
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.WITHDRAWN
-    public = page_text(client.get(f"/proposals/{proposal.pk}/"))
+    public = page_html(client.get(f"/proposals/{proposal.pk}/"))
     assert "Withdrawn by the proposer" in public and "비슷한 제안이 이미 있어요" in public
     # And it can no longer be endorsed or withdrawn again
-    assert "This proposal is no longer gathering endorsements." in page_text(
+    assert "This proposal is no longer gathering endorsements." in page_html(
         logged_in().get(f"/proposals/{proposal.pk}/")
     )
     again = browser.post(f"/proposals/{proposal.pk}/withdraw/", follow=True)
@@ -572,9 +547,9 @@ def test_the_author_deletes_a_proposal_which_leaves_the_site_but_stays_stored(cl
     browser = logged_in(proposal.author)
     response = browser.post(f"/proposals/{proposal.pk}/delete/", follow=True)
     assert response.redirect_chain[-1][0] == "/me/"
-    assert "지울 제안" not in page_text(response)
+    assert "지울 제안" not in page_html(response)
     assert client.get(f"/proposals/{proposal.pk}/").status_code == 404
-    assert "지울 제안" not in page_text(client.get("/proposals/"))
+    assert "지울 제안" not in page_html(client.get("/proposals/"))
     assert Proposal.objects.in_trash().get().title == "지울 제안"
     assert logged_in().post(f"/proposals/{ProposalFactory().pk}/delete/").status_code == 404
 
@@ -592,7 +567,7 @@ def test_a_member_endorses_once_and_can_take_it_back():
     assert response.redirect_chain == [(f"/proposals/{proposal.pk}/#endorse", 302)]
     assert flash(response) == ["You endorsed this proposal."]
     assert endorsement_count(response) == 1
-    assert "Take back my endorsement" in page_text(response)
+    assert "Take back my endorsement" in page_html(response)
     # twice: refused, still one
     response = browser.post(url, follow=True)
     assert flash(response) == ["You have already endorsed this proposal."]
@@ -639,7 +614,7 @@ def test_endorsing_is_refused_with_a_message(state, message):
 
 def test_the_author_sees_no_endorse_button_on_their_own_proposal():
     proposal = ProposalFactory()
-    page = page_text(logged_in(proposal.author).get(f"/proposals/{proposal.pk}/"))
+    page = page_html(logged_in(proposal.author).get(f"/proposals/{proposal.pk}/"))
     assert f'action="/proposals/{proposal.pk}/endorse/"' not in page
     assert "This is your proposal." in page
 
@@ -677,7 +652,7 @@ def test_a_member_writes_edits_and_deletes_their_comment(client):
     assert response.redirect_chain == [(f"/proposals/{proposal.pk}/#comment-{comment.pk}", 302)]
     assert flash(response) == ["Your comment is posted."]
     assert "좋아요 &lt;script&gt;x&lt;/script&gt;" in response.content.decode()
-    assert "1 comment" in page_text(response)
+    assert "1 comment" in page_html(response)
     # edit
     form = browser.get(f"/proposals/comments/{comment.pk}/edit/")
     assert "좋아요 &lt;script&gt;" in form.content.decode()
@@ -685,15 +660,15 @@ def test_a_member_writes_edits_and_deletes_their_comment(client):
         f"/proposals/comments/{comment.pk}/edit/", {"body": "정말 좋아요"}, follow=True
     )
     assert flash(response) == ["Your comment is updated."]
-    assert "정말 좋아요" in page_text(response)
+    assert "정말 좋아요" in page_html(response)
     # delete: gone from the page and the count, kept in the database
     response = browser.post(f"/proposals/comments/{comment.pk}/delete/", follow=True)
     assert flash(response) == ["Your comment is deleted."]
-    assert "정말 좋아요" not in page_text(response)
-    assert "0 comments" in page_text(response)
+    assert "정말 좋아요" not in page_html(response)
+    assert "0 comments" in page_html(response)
     comment.refresh_from_db()
     assert comment.deleted_at is not None and comment.body == "정말 좋아요"
-    assert "No comments yet." in page_text(client.get(f"/proposals/{proposal.pk}/"))
+    assert "No comments yet." in page_html(client.get(f"/proposals/{proposal.pk}/"))
 
 
 def test_an_empty_comment_gets_a_message():
@@ -770,7 +745,7 @@ def test_an_operator_hides_a_proposal_from_its_page_with_a_reason(client):
     )
     staff = operator()
     browser = logged_in(staff)
-    assert "Hide proposal" in page_text(browser.get(f"/proposals/{proposal.pk}/"))
+    assert "Hide proposal" in page_html(browser.get(f"/proposals/{proposal.pk}/"))
     # When they hide it with a reason
     response = browser.post(
         f"/proposals/{proposal.pk}/moderate/",
@@ -779,15 +754,15 @@ def test_an_operator_hides_a_proposal_from_its_page_with_a_reason(client):
     )
     assert flash(response) == ["Hidden."]
     # Then the public sees that it was hidden and why, but not the text
-    public = page_text(client.get(f"/proposals/{proposal.pk}/"))
+    public = page_html(client.get(f"/proposals/{proposal.pk}/"))
     assert "This proposal was hidden by the operators" in public
     assert "Reason: 개인정보 노출" in public
     assert "010-1234-5678" not in public and "전화번호가 적힌 제안" not in public
-    assert "전화번호가 적힌 제안" not in page_text(client.get("/proposals/"))
+    assert "전화번호가 적힌 제안" not in page_html(client.get("/proposals/"))
     # And the text stays stored, visible to operators
     proposal.refresh_from_db()
     assert proposal.is_hidden and "010-1234-5678" in proposal.body
-    assert "010-1234-5678" in page_text(browser.get(f"/proposals/{proposal.pk}/"))
+    assert "010-1234-5678" in page_html(browser.get(f"/proposals/{proposal.pk}/"))
     # And it can be restored the same way
     response = browser.post(
         f"/proposals/{proposal.pk}/moderate/",
@@ -795,7 +770,7 @@ def test_an_operator_hides_a_proposal_from_its_page_with_a_reason(client):
         follow=True,
     )
     assert flash(response) == ["Restored."]
-    assert "전화번호가 적힌 제안" in page_text(client.get("/proposals/"))
+    assert "전화번호가 적힌 제안" in page_html(client.get("/proposals/"))
 
 
 def test_hiding_needs_a_reason():
@@ -816,7 +791,7 @@ def test_only_operators_moderate():
         data = {"action": "hide", "reason": "x"}
         assert browser.post(f"/proposals/{proposal.pk}/moderate/", data).status_code == 404
         assert browser.post(f"/proposals/comments/{comment.pk}/moderate/", data).status_code == 404
-        assert "Hide proposal" not in page_text(browser.get(f"/proposals/{proposal.pk}/"))
+        assert "Hide proposal" not in page_html(browser.get(f"/proposals/{proposal.pk}/"))
     proposal.refresh_from_db()
     comment.refresh_from_db()
     assert not proposal.is_hidden and not comment.is_hidden
@@ -831,12 +806,12 @@ def test_an_operator_hides_a_comment_which_shows_as_hidden_with_the_reason(clien
         follow=True,
     )
     assert flash(response) == ["Hidden."]
-    public = page_text(client.get(f"/proposals/{comment.proposal_id}/"))
+    public = page_html(client.get(f"/proposals/{comment.proposal_id}/"))
     assert "This comment was hidden by the operators. Reason: 욕설" in public
     assert "욕설이 담긴 댓글" not in public
     comment.refresh_from_db()
     assert comment.is_hidden and comment.body == "욕설이 담긴 댓글"
-    assert "욕설이 담긴 댓글" in page_text(browser.get(f"/proposals/{comment.proposal_id}/"))
+    assert "욕설이 담긴 댓글" in page_html(browser.get(f"/proposals/{comment.proposal_id}/"))
 
 
 # --- my activity ----------------------------------------------------------------------------
@@ -853,7 +828,7 @@ def test_my_activity_lists_my_proposals_endorsements_and_comments(client):
     ProposalFactory(title="상관없는 제안")
     # When they open /me/
     response = logged_in(member).get("/me/")
-    text = page_text(response)
+    text = page_html(response)
     # Then they see their proposals with status, endorsements and comments
     assert "내 제안" in text and "Awaiting department answer" in text
     assert "지운 내 제안" not in text
@@ -880,7 +855,7 @@ def test_proposing_too_often_gets_the_friendly_429_page():
     response = browser.post(CREATE, proposal_form())
     # Then they are asked to wait, on a page of the site, and nothing is saved
     assert response.status_code == 429
-    assert "Too many requests. Please wait a little and try again." in page_text(response)
+    assert "Too many requests. Please wait a little and try again." in page_html(response)
     assert '<html lang="en">' in response.content.decode()
     assert not Proposal.objects.exists()
 

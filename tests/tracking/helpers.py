@@ -2,9 +2,6 @@
 pipeline makes it (a meeting adopts it), and cards moved to a given stage
 through the services."""
 
-from django.conf import settings
-from django.test import Client
-
 from meetings import services as meeting_services
 from tests.factories import DepartmentFactory, official, operator
 from tests.meetings.helpers import meeting, on_agenda
@@ -47,13 +44,6 @@ def at_stage(stage, department=None, **proposal_kwargs) -> ManagementCard:
             card=card, user=operator(), to_stage=step, note=f"{step} 단계로 변경"
         )
     return card
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    return client
 
 
 def requested_report(card):

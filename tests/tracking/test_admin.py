@@ -4,15 +4,15 @@ handoffs through actions that ask for a note; edits through card_update;
 ownerless cards first with a warning for the operator."""
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from tests.factories import official, operator
 from tests.meetings.helpers import mayor_office
+from tests.pages import logged_in, messages_sent
 from tracking import services
 from tracking.models import CardEvent, CardStage, ManagementCard
 
-from .helpers import adopted_card, at_stage, clerk_of, logged_in
+from .helpers import adopted_card, at_stage, clerk_of
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +26,6 @@ def change_url(card) -> str:
 def shown(response) -> list[int]:
     assert response.status_code == 200
     return [obj.pk for obj in response.context["cl"].result_list]
-
-
-def flashes(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def form_data(card, **values):
@@ -157,7 +153,7 @@ def test_a_refused_transition_in_the_action_is_skipped_with_its_reason():
     card.refresh_from_db()
     under_way.refresh_from_db()
     assert (card.stage, under_way.stage) == ("review", "completed")
-    assert any("Skipped" in message for message in flashes(response))
+    assert any("Skipped" in message for message in messages_sent(response))
 
 
 def test_for_one_card_the_action_offers_only_the_stages_it_can_reach():
@@ -208,7 +204,7 @@ def test_ownerless_cards_come_first_with_a_warning_for_the_operator():
     response = logged_in(boss).get(LIST)
 
     assert shown(response) == [unowned.pk, owned.pk]
-    assert any("no active responsible official" in message for message in flashes(response))
+    assert any("no active responsible official" in message for message in messages_sent(response))
     assert "No owner" in response.content.decode()
 
 

@@ -19,10 +19,11 @@ from tests.factories import (
     png_bomb,
     upload,
 )
+from tests.pages import form_fields, logged_in
 from tracking import services
 from tracking.models import CardAttachment, CardEvent, CardStage
 
-from .helpers import adopted_card, at_stage, clerk_of, logged_in
+from .helpers import adopted_card, at_stage, clerk_of
 
 pytestmark = pytest.mark.django_db
 
@@ -156,26 +157,10 @@ def test_the_admin_inline_attaches_through_the_service():
         if fs.formset.model is CardAttachment
     )
     data = {
-        f"{prefix}-TOTAL_FORMS": "1",
-        f"{prefix}-INITIAL_FORMS": "0",
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
+        **form_fields(page),
         f"{prefix}-0-title": "현장 사진",
         f"{prefix}-0-photo": image_file(exif=gps_exif()),
     }
-    for fs in page.context["inline_admin_formsets"]:
-        if fs.formset.model is not CardAttachment:
-            data.update(
-                {
-                    f"{fs.formset.prefix}-TOTAL_FORMS": str(fs.formset.total_form_count()),
-                    f"{fs.formset.prefix}-INITIAL_FORMS": str(fs.formset.initial_form_count()),
-                    f"{fs.formset.prefix}-MIN_NUM_FORMS": "0",
-                    f"{fs.formset.prefix}-MAX_NUM_FORMS": "1000",
-                }
-            )
-    for name in page.context["adminform"].form.fields:
-        value = page.context["adminform"].form.initial.get(name)
-        data[name] = "" if value is None else value
     response = client.post(url, data)
     assert response.status_code == 302, response.context and response.context.get("errors")
     item = CardAttachment.objects.get(card=card)

@@ -7,10 +7,9 @@ from meetings import services as meeting_services
 from notifications.models import Notification
 from tests.factories import CategoryFactory, DepartmentFactory, official, operator
 from tests.meetings.helpers import mayor_office, meeting, on_agenda
+from tests.pages import logged_in
 from tracking.models import CardStage, ManagementCard
 from tracking.services import management_card_open
-
-from .helpers import logged_in
 
 pytestmark = pytest.mark.django_db
 

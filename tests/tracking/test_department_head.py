@@ -13,10 +13,11 @@ from accounts.selectors import operators
 from notifications.models import Notification
 from oasis.errors import PermissionDenied
 from tests.factories import DepartmentFactory, official, operator
+from tests.pages import logged_in
 from tracking import services
 from tracking.models import CardEvent, ManagementCard, ProgressReport
 
-from .helpers import adopted_card, logged_in
+from .helpers import adopted_card
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,11 @@ from django.urls import reverse
 
 from tests.factories import DepartmentFactory, operator
 from tests.meetings.helpers import mayor_office
+from tests.pages import logged_in
 from tracking import services
 from tracking.models import CardEvent, CardEventKind, CardStage, ManagementCard, ProgressReport
 
-from .helpers import adopted_card, at_stage, clerk_of, logged_in
+from .helpers import adopted_card, at_stage, clerk_of
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,11 @@ from django.urls import reverse
 
 from tests.clock import SEOUL, at
 from tests.factories import DepartmentFactory, official, operator
+from tests.pages import logged_in
 from tracking import selectors, services
 from tracking.models import CardStage, ReportStatus
 
-from .helpers import adopted_card, at_stage, clerk_of, logged_in, requested_report
+from .helpers import adopted_card, at_stage, clerk_of, requested_report
 
 pytestmark = pytest.mark.django_db
 

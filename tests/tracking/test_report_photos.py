@@ -10,10 +10,11 @@ from django.urls import reverse
 from oasis.errors import PermissionDenied
 from proposals.models import ProposalEvent
 from tests.factories import DepartmentFactory, image_file, operator, pdf_file, png_bomb
+from tests.pages import form_fields, logged_in
 from tracking import services
 from tracking.models import CardAttachment, CardEvent, CardStage, ReportStatus
 
-from .helpers import adopted_card, at_stage, clerk_of, logged_in, requested_report
+from .helpers import adopted_card, at_stage, clerk_of, requested_report
 
 pytestmark = pytest.mark.django_db
 
@@ -155,24 +156,14 @@ def test_the_admin_inline_removes_through_the_service():
     client = logged_in(clerk)
     url = reverse("admin:tracking_managementcard_change", args=[card.pk])
     page = client.get(url)
-    data = {}
-    for fs in page.context["inline_admin_formsets"]:
-        formset = fs.formset
-        data.update(
-            {
-                f"{formset.prefix}-TOTAL_FORMS": str(formset.total_form_count()),
-                f"{formset.prefix}-INITIAL_FORMS": str(formset.initial_form_count()),
-                f"{formset.prefix}-MIN_NUM_FORMS": "0",
-                f"{formset.prefix}-MAX_NUM_FORMS": "1000",
-            }
-        )
-        if formset.model is CardAttachment:
-            data[f"{formset.prefix}-0-id"] = item.pk
-            data[f"{formset.prefix}-0-card"] = card.pk
-            data[f"{formset.prefix}-0-DELETE"] = "on"
-    for name in page.context["adminform"].form.fields:
-        value = page.context["adminform"].form.initial.get(name)
-        data[name] = "" if value is None else value
+    prefix = next(
+        fs.formset.prefix
+        for fs in page.context["inline_admin_formsets"]
+        if fs.formset.model is CardAttachment
+    )
+    data = form_fields(page)
+    assert data[f"{prefix}-0-id"] == str(item.pk)  # the attachment's row, as rendered
+    data[f"{prefix}-0-DELETE"] = "on"
 
     response = client.post(url, data)
 

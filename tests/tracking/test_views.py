@@ -12,10 +12,11 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.clock import SEOUL
 from tests.factories import CategoryFactory, DepartmentFactory, operator
+from tests.pages import logged_in
 from tracking import services
 from tracking.models import CardStage
 
-from .helpers import adopted_card, at_stage, clerk_of, logged_in
+from .helpers import adopted_card, at_stage, clerk_of
 
 pytestmark = pytest.mark.django_db
 

@@ -18,9 +18,10 @@ DATABASES = {
         else {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "oasis.sqlite3"}
     )
 }
+# Local state lives under var/ (ignored by git): the embedded default's
+# database, mail and media, and Celery beat's schedule file.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The embedded default keeps its database, mail and media under var/.
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     # Wait for the write lock instead of failing at once when two requests write.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 
@@ -38,7 +39,8 @@ if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env_str("REDIS_CACHE_URL") or _redis_db(REDIS_URL, env_int("REDIS_CACHE_DB", 1)),
+            "LOCATION": env_str("REDIS_CACHE_URL")
+            or _redis_db(REDIS_URL, env_int("REDIS_CACHE_DB", 1)),
             "KEY_PREFIX": "oasis",
         }
     }
@@ -56,6 +58,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Seoul"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The queue tasks are sent to and a worker reads. Two portals (or a test's
+# worker, tests/pipeline/test_celery_worker.py) on one Redis database keep
+# their tasks apart by naming their own.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# Where beat remembers when each periodic task last ran (its default is
+# ./celerybeat-schedule.*, in the repository).
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # A web request that queues a task must not hang when Redis is down: fail
 # fast (the data is already committed) and let the periodic sweeps catch up.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
