@@ -1,9 +1,10 @@
-"""Reads about members: public names and roles."""
+"""Reads about members: public names and who holds a role (the role tests
+themselves are the predicates in accounts/predicates.py)."""
 
 from django.utils.translation import gettext as _
 
 from .models import Department, User
-from .roles import EXPERT_ROLES, Role
+from .roles import Role
 
 
 def mask_name(name: str) -> str:
@@ -31,26 +32,6 @@ def public_name_for(user) -> str:
     return mask_name(user.email.split("@")[0])
 
 
-def user_is_operator(user) -> bool:
-    return bool(
-        user and user.is_authenticated and (user.is_superuser or user.has_role(Role.OPERATOR))
-    )
-
-
-def user_is_official(user) -> bool:
-    return bool(
-        user and user.is_authenticated and user.department_id and user.has_role(Role.OFFICIAL)
-    )
-
-
-def user_is_expert(user) -> bool:
-    return bool(user and user.is_authenticated and user.role_names & EXPERT_ROLES)
-
-
-def user_is_mayor_office(user) -> bool:
-    return bool(user and user.is_authenticated and user.has_role(Role.MAYOR_OFFICE))
-
-
 def operators():
     """Active operators (who are told of escalations and handoffs)."""
     return User.objects.filter(is_active=True, groups__name=Role.OPERATOR).distinct()
@@ -61,14 +42,6 @@ def department_officials(department):
     return User.objects.filter(
         is_active=True, department=department, groups__name=Role.OFFICIAL
     ).distinct()
-
-
-def user_heads_department(user, department_id) -> bool:
-    """`user` is the head of the department `department_id` and still one
-    of its active officials (a head moved elsewhere loses the power)."""
-    if not (department_id and user_is_official(user) and user.department_id == department_id):
-        return False
-    return Department.objects.filter(pk=department_id, head=user).exists()
 
 
 def department_names(ids: set) -> dict[int, str]:

@@ -4,13 +4,16 @@ Each state rule is a `*_refusal` function that returns the reason (translated)
 why the step is not possible now, or None; services raise it as a
 ServiceError. Who may act is a predicate; the django-rules permissions at the
 bottom combine both, and the admin and pages ask them to decide which
-buttons to show. `selectors.assignments_visible_to` is the list twin of
+buttons to show. Asked with an object, a permission says whether this user
+may take the step on it now; asked without one, whether they may take it
+at all: the services ask that (or the "who" predicate, where who depends on
+the object), then raise the state rule's own reason under their lock. `selectors.assignments_visible_to` is the list twin of
 `can_see_assignment`: an assignment is listed exactly when it may be seen."""
 
 import rules
 from django.utils.translation import gettext as _
 
-from accounts.selectors import user_is_official, user_is_operator
+from accounts.predicates import is_official, is_operator
 from proposals.models import ProposalStatus
 
 from .models import ANSWER_TRANSITIONS, AnswerStatus, ReassignmentStatus
@@ -19,25 +22,18 @@ from .models import ANSWER_TRANSITIONS, AnswerStatus, ReassignmentStatus
 
 
 @rules.predicate
-def is_operator(user):
-    return user_is_operator(user)
-
-
-@rules.predicate
 def is_assigned_official(user, assignment):
     """An official of the department the proposal is (currently) assigned to.
     A department that handed a proposal on no longer sees it."""
     return (
         assignment is not None
-        and user_is_official(user)
+        and is_official(user)
         and assignment.is_current
         and user.department_id == assignment.department_id
     )
 
 
-@rules.predicate
-def can_see_assignment(user, assignment):
-    return is_operator(user) or is_assigned_official(user, assignment)
+can_see_assignment = is_operator | is_assigned_official
 
 
 @rules.predicate
@@ -140,13 +136,8 @@ def answer_is_editable(user, assignment):
 
 
 @rules.predicate
-def answer_is_submittable(user, answer):
-    return answer is not None and answer_submit_refusal(answer) is None
-
-
-@rules.predicate
 def answer_is_reviewable(user, answer):
-    return answer is not None and answer_review_refusal(answer, AnswerStatus.PUBLISHED) is None
+    return answer is None or answer_review_refusal(answer, AnswerStatus.PUBLISHED) is None
 
 
 @rules.predicate
@@ -156,12 +147,12 @@ def reassignment_is_requestable(user, assignment):
 
 @rules.predicate
 def reassignment_is_pending(user, request):
-    return request is not None and reassignment_decide_refusal(request) is None
+    return request is None or reassignment_decide_refusal(request) is None
 
 
 @rules.predicate
 def assignment_is_reassignable(user, assignment):
-    return assignment is not None and assignment_open_refusal(assignment) is None
+    return assignment is None or assignment_open_refusal(assignment) is None
 
 
 @rules.predicate
@@ -169,14 +160,9 @@ def answer_is_rateable(user, answer):
     return answer is not None and answer_rate_refusal(answer) is None
 
 
-@rules.predicate
-def answer_is_official_of(user, answer):
-    return answer is not None and is_assigned_official(user, answer.assignment)
-
-
+rules.add_perm("answers.open_assignment", is_operator)
 rules.add_perm("answers.see_assignment", can_see_assignment)
 rules.add_perm("answers.write_answer", is_assigned_official & answer_is_editable)
-rules.add_perm("answers.submit_answer", answer_is_official_of & answer_is_submittable)
 rules.add_perm("answers.review_answer", is_operator & answer_is_reviewable)
 rules.add_perm("answers.request_reassignment", is_assigned_official & reassignment_is_requestable)
 rules.add_perm("answers.decide_reassignment", is_operator & reassignment_is_pending)

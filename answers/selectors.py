@@ -6,7 +6,7 @@ all; an official only what is currently assigned to their department)."""
 
 from django.db.models import Q, QuerySet
 
-from accounts.selectors import user_is_official, user_is_operator
+from accounts.predicates import is_official, is_operator
 from proposals.models import Comment
 
 from .models import Answer, AnswerStatus, Assignment, ReassignmentRequest, ReassignmentStatus
@@ -15,9 +15,9 @@ from .models import Answer, AnswerStatus, Assignment, ReassignmentRequest, Reass
 def _assignment_scope(user, prefix: str = "") -> Q | None:
     """The filter that matches `can_see_assignment` for `user`: Q() for
     everything, None for nothing."""
-    if user_is_operator(user):
+    if is_operator(user):
         return Q()
-    if user_is_official(user):
+    if is_official(user):
         return Q(**{f"{prefix}is_current": True, f"{prefix}department_id": user.department_id})
     return None
 

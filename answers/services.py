@@ -10,13 +10,13 @@ form's field errors) and changes nothing."""
 
 from datetime import datetime, time, timedelta
 
+import rules
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.selectors import user_is_operator
 from oasis.errors import PermissionDenied, ServiceError
 from oasis.i18n import for_the_record
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
@@ -81,7 +81,7 @@ def assignment_open(
     Triggers: notices to the department's officials (`assigned_department`),
     the operators (`assigned_operator`) and the proposer and followers
     (`assigned`), once each (key `assigned:<assignment>`)."""
-    if actor is not None and not user_is_operator(actor):
+    if actor is not None and not rules.has_perm("answers.open_assignment", actor):
         raise PermissionDenied
     department = department or proposal.category.default_department
     if department is None:
@@ -129,7 +129,7 @@ def assignment_reassign(*, assignment: Assignment, user, department, reason: str
     Writes: see `_reassign`; a pending request is marked approved.
     Triggers: notices to the new department and the proposer and followers.
     Returns the new assignment."""
-    if not user_is_operator(user):
+    if not rules.has_perm("answers.reassign", user):
         raise PermissionDenied
     reason = _require_reason(reason)
     with transaction.atomic():
@@ -336,7 +336,7 @@ def answer_return(*, answer: Answer, user, reason: str) -> Answer:
     assignment; a reason.
     Writes: status DRAFT, `returned_at`, `return_reason`; an internal timeline row.
     Triggers: `answer_returned` to the department's officials."""
-    if not user_is_operator(user):
+    if not rules.has_perm("answers.review_answer", user):
         raise PermissionDenied
     reason = _require_reason(reason)
     with transaction.atomic():
@@ -371,7 +371,7 @@ def answer_publish(*, answer: Answer, user) -> Answer:
     ANSWERED with a public timeline row naming the department.
     Triggers: `answer_published` to the proposer and followers; a promotion
     check after commit, so a proposal already past the debate bar moves on."""
-    if not user_is_operator(user):
+    if not rules.has_perm("answers.review_answer", user):
         raise PermissionDenied
     with transaction.atomic():
         assignment = _locked_assignment(answer.assignment_id)
@@ -484,7 +484,7 @@ def reassignment_decide(
     Triggers: approved, `reassigned` to the new department and
     `reassigned_public` to the proposer and followers; refused,
     `reassignment_refused` to the official who asked."""
-    if not user_is_operator(user):
+    if not rules.has_perm("answers.decide_reassignment", user):
         raise PermissionDenied
     reason = (reason or "").strip()
     if not approve or reason:

@@ -5,8 +5,13 @@ why the action is not possible now, or None. Services raise that reason as a
 ServiceError; the django-rules permissions below are built from the same
 functions, and pages ask `rules.has_perm(...)` which forms to show.
 
+Asked with a debate (or an argument), a permission says whether this user
+may act on it now; asked without one, whether they may do it at all: the
+services ask that, then raise the state rule's own reason under their lock.
+
 | action                       | anonymous | member | author | operator |
 |------------------------------|-----------|--------|--------|----------|
+| open a debate (by hand)      |           |        |        | ✓        |
 | read a visible debate        | ✓         | ✓      | ✓      | ✓        |
 | take / change a stance       | login     | ✓ while taking part               |
 | post an argument             | login     | ✓ while taking part               |
@@ -20,7 +25,7 @@ import rules
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import user_is_operator
+from accounts.predicates import is_active_member, is_operator
 from proposals.models import ProposalStatus
 
 from .models import DebateStatus
@@ -82,18 +87,8 @@ def argument_delete_refusal(argument) -> str | None:
 
 
 @rules.predicate
-def is_operator(user):
-    return user_is_operator(user)
-
-
-@rules.predicate
-def is_active_member(user):
-    return bool(user and user.is_authenticated and user.is_active)
-
-
-@rules.predicate
 def debate_takes_part(user, debate):
-    return debate is not None and participation_refusal(debate) is None
+    return debate is None or participation_refusal(debate) is None
 
 
 @rules.predicate
@@ -113,14 +108,15 @@ def argument_is_deletable(user, argument):
 
 @rules.predicate
 def debate_results_publishable(user, debate):
-    return debate is not None and summary_refusal(debate) is None
+    return debate is None or summary_refusal(debate) is None
 
 
 @rules.predicate
 def debate_is_open(user, debate):
-    return debate is not None and debate.status == DebateStatus.OPEN
+    return debate is None or debate.status == DebateStatus.OPEN
 
 
+rules.add_perm("debates.open_debate", is_operator)
 rules.add_perm("debates.take_stance", is_active_member & debate_takes_part)
 rules.add_perm("debates.post_argument", is_active_member & debate_takes_part)
 rules.add_perm("debates.delete_own_argument", is_argument_author & argument_is_deletable)

@@ -1,6 +1,7 @@
 """Every change to debates, stances and arguments.
 
-Each function checks permission, checks the rule (rules.py) under a lock on
+Each function checks permission (the permission of rules.py, asked without
+the debate: who may), checks the rule (rules.py) under a lock on
 the debate row, writes with `update_fields`, records a ProposalEvent where the
 proposal's timeline should show it, and leaves notices whose e-mails go out
 after the transaction commits. Views, admin actions and the beat task all call
@@ -8,14 +9,15 @@ these; nothing else assigns a debate's status or touches its counts."""
 
 from datetime import timedelta
 
+import rules
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.predicates import is_expert, is_internal_expert, is_official, is_operator
 from accounts.roles import Role
-from accounts.selectors import user_is_expert, user_is_official, user_is_operator
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed, require_reason
 from oasis.i18n import for_the_record
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
@@ -65,7 +67,7 @@ def debate_open(*, proposal: Proposal, actor=None, reason: str = "") -> Debate:
     with the proposal locked. Moves the proposal ANSWERED → DEBATE (refused
     for any other status, e.g. withdrawn) and tells the proposer and
     followers (`debate_opened`)."""
-    if actor is not None and not user_is_operator(actor):
+    if actor is not None and not rules.has_perm("debates.open_debate", actor):
         raise PermissionDenied
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
@@ -97,7 +99,7 @@ def stance_set(*, debate: Debate, user, position: str) -> Stance:
     debate is open and within its period. The Stance row and the debate's
     counters change together under a lock on the debate, so the counts always
     equal the rows. Choosing the stance one already has changes nothing."""
-    if not user.is_authenticated or not user.is_active:
+    if not rules.has_perm("debates.take_stance", user):
         raise PermissionDenied
     if position not in Position.values:
         raise ValidationError({"position": _("Please choose for, against or undecided.")})
@@ -135,13 +137,13 @@ def stance_set(*, debate: Debate, user, position: str) -> Stance:
 def _badge_role(user) -> str:
     """The role badge an argument carries: officials and experts take part
     as such (PRODUCT.md), the citizen panel and operators are marked too."""
-    if user_is_official(user):
+    if is_official(user):
         return Role.OFFICIAL
-    if user_is_expert(user):
-        return Role.EXPERT_INTERNAL if user.has_role(Role.EXPERT_INTERNAL) else Role.EXPERT_EXTERNAL
+    if is_expert(user):
+        return Role.EXPERT_INTERNAL if is_internal_expert(user) else Role.EXPERT_EXTERNAL
     if user.has_role(Role.PANEL):
         return Role.PANEL
-    if user_is_operator(user):
+    if is_operator(user):
         return Role.OPERATOR
     return ""
 
@@ -166,7 +168,7 @@ def argument_create(*, debate: Debate, author, side: str, body: str) -> Argument
     """A logged-in, active member posts an argument for or against while the
     debate takes part. Officials' arguments carry their department and
     experts' (and the panel's) their role, as they are at the time."""
-    if not author.is_authenticated or not author.is_active:
+    if not rules.has_perm("debates.post_argument", author):
         raise PermissionDenied
     body = _validate_argument(side, body)
     with transaction.atomic():
@@ -178,7 +180,7 @@ def argument_create(*, debate: Debate, author, side: str, body: str) -> Argument
             author=author,
             side=side,
             body=body,
-            author_department_id=author.department_id if user_is_official(author) else None,
+            author_department_id=author.department_id if is_official(author) else None,
             author_role=_badge_role(author),
         )
 
@@ -198,7 +200,7 @@ def argument_delete(*, argument: Argument, user) -> Argument:
 
 
 def _set_hidden(*, argument: Argument, user, reason: str, hidden: bool) -> Argument:
-    if not user_is_operator(user):
+    if not rules.has_perm("debates.moderate", user):
         raise PermissionDenied
     reason = require_reason(reason, max_length=REASON_MAX_LENGTH)
     with transaction.atomic():
@@ -249,7 +251,7 @@ def debate_close(*, debate: Debate, actor=None, reason: str = "", now=None) -> D
     changes nothing. Records DEBATE_CLOSED with the final stance counts on the
     timeline and tells the proposer and followers (`debate_closed`) and the
     operators that results are due (`debate_summary_due`)."""
-    if actor is not None and not user_is_operator(actor):
+    if actor is not None and not rules.has_perm("debates.close_debate", actor):
         raise PermissionDenied
     now = now or timezone.now()
     reason = (reason or "").strip()[:REASON_MAX_LENGTH]
@@ -332,7 +334,7 @@ def debate_publish_summary(*, debate: Debate, operator, summary: str) -> Debate:
     makes it eligible for working review; a proposal withdrawn during the
     debate keeps its status and only the event is recorded. Tells the
     proposer and followers (`debate_summary`)."""
-    if not user_is_operator(operator):
+    if not rules.has_perm("debates.publish_results", operator):
         raise PermissionDenied
     summary = _validate_summary(summary)
     with transaction.atomic():

@@ -2,6 +2,7 @@
 message on the proposal page. Posting goes back to the proposal page's
 debate section; the debate itself is drawn there by `debate_panel`."""
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from accounts.selectors import user_is_operator
 from oasis.errors import ServiceError
 
 from . import rules as debate_rules
@@ -143,7 +143,7 @@ def argument_delete(request, pk):
 @require_POST
 def argument_moderate(request, pk):
     """Operators hide or restore an argument from the page, with a reason."""
-    if not user_is_operator(request.user):
+    if not rules.has_perm("debates.moderate", request.user):
         raise Http404
     argument = get_object_or_404(
         Argument.objects.not_deleted().select_related("debate__proposal"), pk=pk

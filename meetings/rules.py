@@ -22,12 +22,12 @@ import rules
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
-from accounts.selectors import (
-    user_is_expert,
-    user_is_mayor_office,
-    user_is_official,
-    user_is_operator,
+from accounts.predicates import (
+    is_expert,
+    is_internal_expert,
+    is_mayor_office,
+    is_official,
+    is_operator,
 )
 from proposals.models import ProposalStatus
 
@@ -48,21 +48,13 @@ OPINION_STATUSES = frozenset(
 
 # --- roles --------------------------------------------------------------------
 
+# Operators, department officials and internal experts (retired officials)
+# sit in the working review.
+takes_part_in_review = is_operator | is_official | is_internal_expert
 
-def user_takes_part_in_review(user) -> bool:
-    """Operators, department officials and internal experts (retired
-    officials) sit in the working review."""
-    return bool(
-        user_is_operator(user)
-        or user_is_official(user)
-        or (user and user.is_authenticated and user.has_role(Role.EXPERT_INTERNAL))
-    )
-
-
-def user_records_decisions(user) -> bool:
-    """The mayor's office records the meeting's decisions; the operator, as
-    the meeting's secretariat, may too."""
-    return bool(user_is_mayor_office(user) or user_is_operator(user))
+# The mayor's office records the meeting's decisions; the operator, as the
+# meeting's secretariat, may too.
+records_decisions = is_mayor_office | is_operator
 
 
 # --- state rules ----------------------------------------------------------------
@@ -142,26 +134,6 @@ def opinion_refusal(proposal) -> str | None:
 
 
 # --- django-rules ---------------------------------------------------------------
-
-
-@rules.predicate
-def takes_part_in_review(user):
-    return user_takes_part_in_review(user)
-
-
-@rules.predicate
-def is_operator(user):
-    return user_is_operator(user)
-
-
-@rules.predicate
-def records_decisions(user):
-    return user_records_decisions(user)
-
-
-@rules.predicate
-def is_expert(user):
-    return user_is_expert(user)
 
 
 @rules.predicate

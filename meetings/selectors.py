@@ -12,8 +12,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.predicates import is_mayor_office, is_operator
 from accounts.roles import Role
-from accounts.selectors import public_name_for, user_is_mayor_office, user_is_operator
+from accounts.selectors import public_name_for
 from answers.models import Answer, AnswerStatus
 from debates.models import Debate
 from oasis.errors import ServiceError
@@ -353,6 +354,6 @@ def expert_opinions_of(user) -> QuerySet[ExpertOpinion]:
     """The opinions `user` may see in the admin: an expert their own, the
     operator and the mayor's office all (the same rule as the edit check)."""
     queryset = ExpertOpinion.objects.select_related("proposal", "expert")
-    if user_is_operator(user) or user_is_mayor_office(user):
+    if is_operator(user) or is_mayor_office(user):
         return queryset
     return queryset.filter(expert=user) if user.is_authenticated else queryset.none()

@@ -16,13 +16,13 @@ keeps one such meeting always scheduled ahead."""
 import calendar
 import datetime as dt
 
+import rules
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import user_is_expert, user_is_operator
 from oasis.errors import PermissionDenied, ServiceError
 from proposals.models import EventKind, Proposal, ProposalStatus
 from proposals.timeline import event_record, proposal_transition
@@ -87,7 +87,9 @@ def working_review_decide(
     official or internal expert; the proposal must be in working review and
     not being decided in another draft review. Writes the ReviewDecision only;
     nothing is public or notified until the review is finalised."""
-    if not meeting_rules.user_takes_part_in_review(user):
+    # Asked without the review: who sits in it. The review's state is
+    # checked under the lock below and refused with its reason.
+    if not rules.has_perm("meetings.decide_in_review", user):
         raise PermissionDenied
     reason = _require_reason(reason)
     with transaction.atomic():
@@ -135,7 +137,7 @@ def working_review_decide(
 
 def review_decision_remove(*, decision: ReviewDecision, user) -> None:
     """Take a decision back out of a draft working review."""
-    if not meeting_rules.user_takes_part_in_review(user):
+    if not rules.has_perm("meetings.decide_in_review", user):
         raise PermissionDenied
     with transaction.atomic():
         review = WorkingReview.objects.select_for_update().get(pk=decision.review_id)
@@ -152,7 +154,7 @@ def working_review_finalise(*, review: WorkingReview, user) -> WorkingReview:
     becomes NOT_SELECTED with the reason, told `not_selected`. The next meeting
     is the review's own, else the next scheduled one (created if there is
     none). Once only: finalising again is refused."""
-    if not user_is_operator(user):
+    if not rules.has_perm("meetings.finalise_review", user):
         raise PermissionDenied
     with transaction.atomic():
         locked = WorkingReview.objects.select_for_update().get(pk=review.pk)
@@ -299,7 +301,7 @@ def meeting_invite(*, meeting: RealizationMeeting, user) -> int:
     items by notice and e-mail (`meeting_invitation`). Each proposer is invited
     once per item: inviting again reaches only proposers of items added since.
     Returns how many invitations were sent now."""
-    if not user_is_operator(user):
+    if not rules.has_perm("meetings.run_meeting", user):
         raise PermissionDenied
     invited = 0
     with transaction.atomic():
@@ -341,7 +343,7 @@ def agenda_item_decide(
       next meeting's agenda (scheduled if need be) and the timeline records
       HELD_OVER.
     The proposer and followers are told with the matching `decision_*` notice."""
-    if not meeting_rules.user_records_decisions(user):
+    if not rules.has_perm("meetings.record_decision", user):
         raise PermissionDenied
     if decision not in DECISIONS:
         raise ValidationError({"decision": _("Choose adopted, held over or not adopted.")})
@@ -396,7 +398,7 @@ def agenda_item_decide(
 def meeting_mark_held(*, meeting: RealizationMeeting, user) -> RealizationMeeting:
     """The operator or the mayor's office marks a meeting as held, once its
     time has come and every agenda item has its decision."""
-    if not meeting_rules.user_records_decisions(user):
+    if not rules.has_perm("meetings.record_decision", user):
         raise PermissionDenied
     with transaction.atomic():
         locked = RealizationMeeting.objects.select_for_update().get(pk=meeting.pk)
@@ -418,7 +420,7 @@ def expert_opinion_save(
     one per expert and proposal. Requires an internal or external expert and
     a proposal between its department answer and the meeting's decision. The
     opinion is public on the agenda once saved."""
-    if not user_is_expert(expert):
+    if not rules.has_perm("meetings.write_opinion", expert):
         raise PermissionDenied
     text = (text or "").strip()
     errors = {}

@@ -1,6 +1,6 @@
 """What the navigation needs on every page (settings TEMPLATES)."""
 
-from accounts.selectors import user_is_operator
+from accounts.predicates import is_operator
 
 from .models import Notification
 
@@ -11,7 +11,7 @@ def site(request):
     if not (user and user.is_authenticated):
         return {"nav_is_staff": False, "nav_unread": 0}
     return {
-        "nav_is_staff": user.is_staff or user_is_operator(user),
+        "nav_is_staff": user.is_staff or is_operator(user),
         # One indexed count per page for logged-in members.
         "nav_unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
     }

@@ -24,12 +24,12 @@ name (proposals.timeline.queue_promotion_check)."""
 import operator
 from functools import reduce
 
+import rules
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import user_is_operator
 from answers.services import assignment_open
 from debates.services import debate_open
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed, require_reason
@@ -163,7 +163,7 @@ def proposal_promote_by_hand(*, proposal: Proposal, user, reason: str) -> Propos
     from is proposals.rules.promote_refusal. The step itself carries the
     reason and its own notice (assigned / debate opened); a PROMOTED_BY_HAND
     row says it was the operators' hand."""
-    if not user_is_operator(user):
+    if not rules.has_perm("proposals.promote_by_hand", user):
         raise PermissionDenied
     reason = require_reason(reason)
     with transaction.atomic():

@@ -1,7 +1,9 @@
 """The conductor's one page action: an operator promotes a proposal for its
 creativity from the proposal's page (the button is drawn by
-templates/proposals/detail.html when proposals.rules.promote_refusal allows)."""
+templates/proposals/detail.html when the permission proposals.promote_by_hand
+allows)."""
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -9,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import user_is_operator
 from oasis.errors import ServiceError
 from proposals.forms import ReasonForm
 from proposals.models import Proposal
@@ -21,7 +22,7 @@ from . import services
 @require_POST
 def proposal_promote(request, pk):
     """An operator promotes a proposal for its creativity, with a reason."""
-    if not user_is_operator(request.user):
+    if not rules.has_perm("proposals.promote_by_hand", request.user):
         raise Http404
     proposal = get_object_or_404(Proposal.objects.not_deleted(), pk=pk)
     form = ReasonForm(request.POST)

@@ -4,13 +4,18 @@ Each state rule is a `*_refusal` function that returns the reason (translated)
 why the action is not possible now, or None. Services raise that reason as a
 ServiceError; the django-rules predicates below are built from the same
 functions, and views ask `rules.has_perm(...)` (the rule set itself, without
-Django's superuser shortcut) to decide which buttons to show."""
+Django's superuser shortcut) to decide which buttons to show; templates ask
+the same through `{% load who_may %}{% has_perm ... %}`.
+
+Asked with a proposal (or a comment), a permission says whether this user
+may act on it now; asked without one, whether they may do it at all: the
+services ask that, then raise the state rule's own reason under their lock."""
 
 import rules
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import user_is_operator
+from accounts.predicates import is_operator
 
 from .models import ENDORSABLE_STATUSES, PROPOSAL_TRANSITIONS, ProposalStatus
 
@@ -87,6 +92,11 @@ def trash_refusal_for_author(proposal) -> str | None:
 
 
 @rules.predicate
+def proposal_is_promotable(user, proposal):
+    return proposal is None or promote_refusal(proposal) is None
+
+
+@rules.predicate
 def proposal_is_deletable_by_its_author(user, proposal):
     return proposal is not None and trash_refusal_for_author(proposal) is None
 
@@ -97,11 +107,6 @@ def comment_edit_refusal(comment) -> str | None:
     if comment.is_hidden:
         return _("A comment hidden by the operators cannot be edited.")
     return None
-
-
-@rules.predicate
-def is_operator(user):
-    return user_is_operator(user)
 
 
 @rules.predicate
@@ -136,7 +141,12 @@ def proposal_can_be_withdrawn(user, proposal):
 
 @rules.predicate
 def proposal_is_endorsable(user, proposal):
-    return proposal is not None and endorse_refusal(user, proposal) is None
+    return proposal is None or endorse_refusal(user, proposal) is None
+
+
+@rules.predicate
+def proposal_is_not_hidden(user, proposal):
+    return proposal is not None and not proposal.is_hidden
 
 
 @rules.predicate
@@ -152,5 +162,8 @@ rules.add_perm(
 )
 rules.add_perm("proposals.endorse_proposal", rules.is_authenticated & proposal_is_endorsable)
 rules.add_perm("proposals.moderate", is_operator)
+# Hidden content stays readable for the operators and the author.
+rules.add_perm("proposals.read_content", proposal_is_not_hidden | is_proposal_author | is_operator)
+rules.add_perm("proposals.promote_by_hand", is_operator & proposal_is_promotable)
 rules.add_perm("proposals.edit_comment", is_comment_author & comment_is_editable)
 rules.add_perm("proposals.delete_own_comment", is_comment_author)

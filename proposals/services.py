@@ -8,6 +8,7 @@ a status or touches a counter."""
 from collections.abc import Sequence
 from datetime import timedelta
 
+import rules
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -15,7 +16,7 @@ from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import user_is_official, user_is_operator
+from accounts.predicates import is_active_member, is_official
 from oasis.errors import PermissionDenied, ServiceError, require_reason
 from oasis.files import delete_files_on_commit, files_removed_on_error
 
@@ -145,7 +146,7 @@ def proposal_create(
     """A member proposes. Requires an active, logged-in member; validates text,
     tags and every upload first; writes the proposal, its photos, files and a
     'created' event in one transaction."""
-    if not author.is_authenticated or not author.is_active:
+    if not is_active_member(author):
         raise PermissionDenied
     title, body = _validate_text(title, body)
     if len(tag_names) > MAX_TAGS:
@@ -243,11 +244,12 @@ def proposal_withdraw(*, proposal: Proposal, user, reason: str = "") -> Proposal
 def proposal_trash(*, proposal: Proposal, user, reason: str = "") -> Proposal:
     """The author or an operator moves a proposal to the trash. It stays
     stored and operators can restore it."""
-    if not (proposal_rules.is_proposal_author(user, proposal) or user_is_operator(user)):
+    # An operator's trash is moderation, which no state refuses; the
+    # author's is refused once a department has taken the proposal up.
+    moderates = rules.has_perm("proposals.moderate", user)
+    if not (moderates or proposal_rules.is_proposal_author(user, proposal)):
         raise PermissionDenied
-    if not user_is_operator(user) and (
-        refusal := proposal_rules.trash_refusal_for_author(proposal)
-    ):
+    if not moderates and (refusal := proposal_rules.trash_refusal_for_author(proposal)):
         raise ServiceError(refusal)
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
@@ -263,7 +265,7 @@ def proposal_trash(*, proposal: Proposal, user, reason: str = "") -> Proposal:
 
 def proposal_restore(*, proposal: Proposal, user, reason: str = "") -> Proposal:
     """An operator restores a proposal from the trash."""
-    if not user_is_operator(user):
+    if not rules.has_perm("proposals.moderate", user):
         raise PermissionDenied
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
@@ -288,7 +290,7 @@ def proposal_unhide(*, proposal: Proposal, user, reason: str) -> Proposal:
 
 
 def _set_hidden(*, proposal, user, reason, hidden):
-    if not user_is_operator(user):
+    if not rules.has_perm("proposals.moderate", user):
         raise PermissionDenied
     reason = require_reason(reason)
     with transaction.atomic():
@@ -321,7 +323,7 @@ def proposal_endorse(*, proposal: Proposal, user) -> Proposal:
     """A member endorses once. The row insert and the counter update share one
     transaction, and the counter moves with an SQL expression, so the count
     equals the number of rows under any concurrency."""
-    if not user.is_authenticated:
+    if not rules.has_perm("proposals.endorse_proposal", user):
         raise PermissionDenied
     if refusal := proposal_rules.endorse_refusal(user, proposal):
         raise ServiceError(refusal)
@@ -403,7 +405,7 @@ def _validate_comment(body: str) -> str:
 
 def comment_create(*, proposal: Proposal, author, body: str) -> Comment:
     """A logged-in member comments. Officials' comments carry their department."""
-    if not author.is_authenticated or not author.is_active:
+    if not is_active_member(author):
         raise PermissionDenied
     body = _validate_comment(body)
     if not proposal.is_public:
@@ -413,7 +415,7 @@ def comment_create(*, proposal: Proposal, author, body: str) -> Comment:
             proposal=proposal,
             author=author,
             body=body,
-            author_department_id=author.department_id if user_is_official(author) else None,
+            author_department_id=author.department_id if is_official(author) else None,
         )
         Proposal.objects.filter(pk=proposal.pk).update(comment_count=F("comment_count") + 1)
     return comment
@@ -447,7 +449,7 @@ def comment_delete(*, comment: Comment, user) -> None:
 
 def comment_set_hidden(*, comment: Comment, user, reason: str, hidden: bool) -> Comment:
     """An operator hides or restores a comment, with a reason on the timeline."""
-    if not user_is_operator(user):
+    if not rules.has_perm("proposals.moderate", user):
         raise PermissionDenied
     reason = require_reason(reason)
     with transaction.atomic():
@@ -497,7 +499,7 @@ def report_create(
 def report_dismiss(*, report: Report, user, reason: str) -> Report:
     """An operator closes a report without hiding anything (the content is
     within the operating rules), with a reason kept on the report."""
-    if not user_is_operator(user):
+    if not rules.has_perm("proposals.moderate", user):
         raise PermissionDenied
     reason = require_reason(reason)
     updated = Report.objects.filter(pk=report.pk, resolved_at__isnull=True).update(

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
-from accounts.selectors import user_is_operator
 from oasis.errors import ServiceError
 from oasis.forms import add_service_errors
 from oasis.http import client_ip
@@ -98,18 +97,17 @@ def proposal_detail(request, pk):
         proposal = selectors.proposal_for_detail(pk)
     except Proposal.DoesNotExist:
         raise Http404 from None
-    if not proposal.is_hidden or user_is_operator(request.user):
+    user = request.user
+    if not proposal.is_hidden or rules.has_perm("proposals.moderate", user):
         if services.proposal_record_view(proposal=proposal, visitor=_visitor_key(request)):
             proposal.view_count += 1
-    user = request.user
-    is_operator = user_is_operator(user)
+    can_moderate = rules.has_perm("proposals.moderate", user)
     is_author = proposal_rules.is_proposal_author(user, proposal)
     return render(
         request,
         "proposals/detail.html",
         {
-            # Hidden content stays readable for the operators and the author.
-            "show_content": not proposal.is_hidden or is_operator or is_author,
+            "show_content": rules.has_perm("proposals.read_content", user, proposal),
             "endorsable": proposal_rules.is_gathering_endorsements(proposal),
             "report_reasons": ReportReason.choices,
             "proposal": proposal,
@@ -117,13 +115,14 @@ def proposal_detail(request, pk):
             "comments": selectors.proposal_comments(proposal),
             "endorsed": selectors.has_endorsed(proposal, user),
             "following": selectors.is_following(proposal, user),
-            "can_promote": is_operator and proposal_rules.promote_refusal(proposal) is None,
+            "can_promote": rules.has_perm("proposals.promote_by_hand", user, proposal),
             "comment_form": CommentForm(),
-            "is_operator": is_operator,
+            "can_moderate": can_moderate,
             "is_author": is_author,
             "can_edit": rules.has_perm("proposals.edit_proposal", user, proposal),
             "can_withdraw": rules.has_perm("proposals.withdraw_proposal", user, proposal),
-            "can_trash": is_author and proposal_rules.trash_refusal_for_author(proposal) is None,
+            # The author's own button; an operator trashes from the admin.
+            "can_trash": is_author and rules.has_perm("proposals.trash_proposal", user, proposal),
             "can_endorse": rules.has_perm("proposals.endorse_proposal", user, proposal),
         },
     )
@@ -152,7 +151,9 @@ def _serve_media(field_file, *, download_name: str | None = None):
 def _visible_proposal_or_404(request, proposal):
     """Media follows its proposal: gone with the trash, hidden with it
     (operators still see it)."""
-    if proposal.deleted_at or (proposal.is_hidden and not user_is_operator(request.user)):
+    if proposal.deleted_at or (
+        proposal.is_hidden and not rules.has_perm("proposals.moderate", request.user)
+    ):
         raise Http404
 
 
@@ -420,7 +421,7 @@ def report(request, target, pk):
 @require_POST
 def moderate(request, target, pk):
     """Operators hide or restore a proposal or comment from the page, with a reason."""
-    if not user_is_operator(request.user):
+    if not rules.has_perm("proposals.moderate", request.user):
         raise Http404
     hide = request.POST.get("action") == "hide"
     form = ReasonForm(request.POST)

@@ -30,6 +30,7 @@ row error; with any row error the admin writes nothing (one transaction)."""
 
 import datetime as dt
 
+import rules
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -40,7 +41,6 @@ from import_export.fields import Field
 from oasis.errors import PermissionDenied, ServiceError
 from oasis.exports import EscapedResource
 
-from . import rules as card_rules
 from . import selectors, services
 from .models import CardStage, ManagementCard, ProgressReport
 
@@ -371,7 +371,7 @@ class CardUpdateResource(resources.ModelResource):
 
     def after_init_instance(self, instance, new, row, **kwargs):
         instance.import_note = ""
-        if not card_rules.can_change_card(self.user, instance):
+        if not rules.has_perm("tracking.change_card", self.user, instance):
             raise ValidationError(
                 {
                     NON_FIELD_ERRORS: gettext(

@@ -2,18 +2,39 @@
 
 Who: the operator may change any card and hand it over; an official may
 change only their own department's cards, and the department's head may
-also hand them from one of its officials to another. When: each state rule is a `*_refusal` function returning the
-(translated) reason a step is not possible now, or None; services raise it
-as TransitionNotAllowed / ServiceError."""
+also hand them from one of its officials to another; the mayor's office
+sees every card in the admin but changes none. When: each state rule is a
+`*_refusal` function returning the (translated) reason a step is not
+possible now, or None; services raise it as TransitionNotAllowed /
+ServiceError.
+
+The django-rules permissions at the bottom are what services, the admin
+and pages ask. Asked with a card (or a report), a permission says whether
+this user may act on it now; asked without one, whether they may act on
+some card at all (the admin's list-level checks). `selectors.cards_visible_to`
+is the list twin of `tracking.see_card`.
+
+| action                                   | operator | card's official | its head | other official | mayor's office | others |
+|------------------------------------------|----------|-----------------|----------|----------------|----------------|--------|
+| see the card in the admin                | ✓        | ✓               | ✓        |                | ✓              |        |
+| change stage, budget, dates, files       | ✓        | ✓               | ✓        |                |                |        |
+| hand the card to another official        | ✓        |                 | ✓        |                |                |        |
+| submit a requested report (card open)    | ✓        | ✓               | ✓        |                |                |        |
+| see every department's cards             | ✓        |                 |          |                | ✓              |        |
+| the operators' dashboard                 | ✓        |                 |          |                |                |        |
+| update cards from a spreadsheet (own)    | ✓        | ✓               | ✓        | ✓ (their own)  |                |        |
+| read the public tracker                  | everyone, while the proposal is public                                         |
+"""
 
 import rules
 from django.utils.translation import gettext as _
 
-from accounts.selectors import (
-    user_heads_department,
-    user_is_mayor_office,
-    user_is_official,
-    user_is_operator,
+from accounts.predicates import (
+    heads_department,
+    heads_own_department,
+    is_mayor_office,
+    is_official,
+    is_operator,
 )
 
 from .models import STAGE_TRANSITIONS, CardStage, ReportStatus
@@ -22,29 +43,25 @@ from .models import STAGE_TRANSITIONS, CardStage, ReportStatus
 
 
 @rules.predicate
-def is_operator(user):
-    return user_is_operator(user)
-
-
-@rules.predicate
 def is_card_official(user, card):
-    """An official of the department that keeps the card."""
-    return (
-        card is not None
-        and user_is_official(user)
-        and user.department_id is not None
-        and user.department_id == card.department_id
-    )
+    """An official of the department that keeps the card; without a card,
+    any official (who keeps some cards)."""
+    if card is None:
+        return is_official(user)
+    return is_official(user) and user.department_id == card.department_id
 
 
 @rules.predicate
 def is_card_department_head(user, card):
-    """The head (부서장) of the department that keeps the card."""
-    return card is not None and user_heads_department(user, card.department_id)
+    """The head (부서장) of the department that keeps the card; without a
+    card, the head of a department (who hands over some cards)."""
+    if card is None:
+        return heads_own_department(user)
+    return heads_department(user, card.department_id)
 
 
 can_change_card = is_operator | is_card_official
-can_see_card_in_admin = can_change_card | rules.predicate(user_is_mayor_office)
+can_see_card_in_admin = can_change_card | is_mayor_office
 # Handing a card over: the operator, or the head of the card's department
 # (rotation and leave are the department's own business first).
 can_hand_off_card = is_operator | is_card_department_head
@@ -53,7 +70,7 @@ can_hand_off_card = is_operator | is_card_department_head
 def hands_off_some_cards(user) -> bool:
     """`user` may hand over at least some cards (the operator: all; a
     department head: their department's); can_hand_off_card decides per card."""
-    return user_is_operator(user) or user_heads_department(user, user.department_id)
+    return rules.has_perm("tracking.hand_off_card", user)
 
 
 # --- when ---------------------------------------------------------------------
@@ -87,7 +104,7 @@ def handoff_refusal(card, to_official) -> str | None:
         return _("Please choose the official who takes the card over.")
     if card.department_id is None:
         return _("This card has no department yet; assign one first.")
-    if not to_official.is_active or not user_is_official(to_official):
+    if not to_official.is_active or not is_official(to_official):
         return _("%(name)s is not an active official.") % {"name": str(to_official)}
     if to_official.department_id != card.department_id:
         return _("%(name)s does not work in %(department)s, which keeps this card.") % {
@@ -114,27 +131,19 @@ def report_refusal(report, card) -> str | None:
 
 
 @rules.predicate
-def is_official(user):
-    return user_is_official(user)
-
-
-@rules.predicate
-def is_mayor_office(user):
-    return user_is_mayor_office(user)
-
-
-@rules.predicate
 def may_change_reports_card(user, report):
-    return report is not None and can_change_card(user, report.card)
+    """Who may change the report's card may report on it."""
+    return can_change_card(user, report.card if report is not None else None)
 
 
 @rules.predicate
 def report_is_submittable(user, report):
-    return report is not None and report_refusal(report, report.card) is None
+    return report is None or report_refusal(report, report.card) is None
 
 
 rules.add_perm("tracking.see_card", can_see_card_in_admin)
 rules.add_perm("tracking.change_card", can_change_card)
+rules.add_perm("tracking.hand_off_card", can_hand_off_card)
 # Every card, not one department's: the twin of cards_visible_to's first branch.
 rules.add_perm("tracking.see_all_cards", is_operator | is_mayor_office)
 rules.add_perm("tracking.see_dashboard", is_operator)

@@ -7,7 +7,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.selectors import user_is_mayor_office, user_is_official, user_is_operator
+from accounts.predicates import is_mayor_office, is_official, is_operator
 
 from .models import CardEvent, CardStage, ManagementCard, ProgressReport, ReportStatus
 
@@ -15,11 +15,11 @@ from .models import CardEvent, CardStage, ManagementCard, ProgressReport, Report
 def cards_visible_to(user) -> QuerySet[ManagementCard]:
     """The cards `user` sees in the admin: all for the operator and the
     mayor's office, their own department's for an official, none otherwise.
-    The list twin of rules.can_see_card_in_admin."""
+    The list twin of the permission `tracking.see_card`."""
     queryset = ManagementCard.objects.all()
-    if user_is_operator(user) or user_is_mayor_office(user):
+    if is_operator(user) or is_mayor_office(user):
         return queryset
-    if user_is_official(user):
+    if is_official(user):
         return queryset.filter(department_id=user.department_id)
     return queryset.none()
 

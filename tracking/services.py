@@ -1,7 +1,9 @@
 """Every change to a management card: its opening, stage changes, handoffs
 and edits of budget and target date.
 
-Each function checks permission (rules.py), checks the transition, writes
+Each function checks permission (the permissions of rules.py, asked with
+the card: who may; the card's state is checked under the lock and refused
+with its reason), checks the transition, writes
 with `update_fields`, records a CardEvent (and, for stage changes, a row on
 the proposal's public timeline) and sends notices through notices.py, whose
 e-mails are queued after the transaction commits and whose keys make every
@@ -10,6 +12,7 @@ Admin actions, the admin change form and (later) the pages all call these."""
 
 import datetime as dt
 
+import rules
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -92,7 +95,7 @@ def card_change_stage(*, card: ManagementCard, user, to_stage: str, note: str) -
     stage, stage_changed_at (and suspended_reason), a public `stage_changed`
     history row and a `card_stage_changed` row on the proposal's timeline;
     the proposer and followers are told (`card_stage_changed`) once."""
-    if not card_rules.can_change_card(user, card):
+    if not rules.has_perm("tracking.change_card", user, card):
         raise PermissionDenied
     note = _require_note(note)
     with transaction.atomic():
@@ -144,7 +147,7 @@ def card_handoff(*, card: ManagementCard, user, to_official, note: str) -> Manag
     now; reminders go to whoever is responsible when they are sent); an
     internal `handoff` history row names both officials. The previous official, the new one
     and the operators are told (`card_handoff`) once."""
-    if not card_rules.can_hand_off_card(user, card):
+    if not rules.has_perm("tracking.hand_off_card", user, card):
         raise PermissionDenied
     note = _require_note(note)
     with transaction.atomic():
@@ -223,7 +226,7 @@ def card_update(
     Writes only the fields that changed and an `edited` history row listing
     them (old and new) with the optional `note` (why); nothing if nothing
     changed."""
-    if not card_rules.can_change_card(user, card):
+    if not rules.has_perm("tracking.change_card", user, card):
         raise PermissionDenied
     errors = {}
     values = {}
@@ -465,7 +468,7 @@ def report_submit(
     the stage change through card_change_stage (in the same transaction).
     The proposer and followers are told (`card_report`)."""
     card = report.card
-    if not card_rules.can_change_card(user, card):
+    if not rules.has_perm("tracking.change_card", user, card):
         raise PermissionDenied
     errors = {}
     done = (done or "").strip()
@@ -618,7 +621,7 @@ def card_attach(*, card: ManagementCard, user, title: str, photo=None, document=
     proposal's (photos re-encoded without EXIF, with a thumbnail; documents
     by their contents); a bad one raises ValidationError and nothing is
     stored. Leaves an `attached` history row."""
-    if not card_rules.can_change_card(user, card):
+    if not rules.has_perm("tracking.change_card", user, card):
         raise PermissionDenied
     title, clean_photo, file_kind = card_attachment_check(
         title=title, photo=photo, document=document
@@ -684,7 +687,7 @@ def card_detach(*, attachment: CardAttachment, user) -> None:
     removal is committed, and a public `detached` history row keeps who
     removed what and when."""
     card = attachment.card
-    if not card_rules.can_change_card(user, card):
+    if not rules.has_perm("tracking.change_card", user, card):
         raise PermissionDenied
     with transaction.atomic():
         ManagementCard.objects.select_for_update().get(pk=card.pk)

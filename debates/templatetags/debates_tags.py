@@ -3,8 +3,6 @@
 import rules
 from django import template
 
-from accounts.selectors import user_is_operator
-
 from .. import rules as debate_rules
 from .. import selectors
 from ..forms import DRAFT_SESSION_KEY, ArgumentForm, StanceForm
@@ -79,5 +77,5 @@ def debate_panel(context, proposal):
         "against_arguments": [a for a in arguments if a.side == Side.AGAINST],
         "can_take_part": user is not None and rules.has_perm("debates.take_stance", user, debate),
         "refusal": debate_rules.participation_refusal(debate),
-        "is_operator": user_is_operator(user),
+        "can_moderate": user is not None and rules.has_perm("debates.moderate", user),
     }

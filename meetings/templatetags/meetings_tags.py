@@ -1,8 +1,7 @@
 """Template tags that put this app's part of the pipeline on a proposal's page."""
 
+import rules
 from django import template
-
-from accounts.selectors import user_is_expert
 
 from ..rules import opinion_refusal
 from ..selectors import proposal_meeting_state
@@ -21,7 +20,9 @@ def meeting_panel(context, proposal):
         "proposal": proposal,
         "state": state,
         "can_write_opinion": bool(
-            user_is_expert(user) and user.is_staff and opinion_refusal(proposal) is None
+            rules.has_perm("meetings.write_opinion", user)
+            and user.is_staff
+            and opinion_refusal(proposal) is None
         ),
         "request": context.get("request"),
         "user": user,

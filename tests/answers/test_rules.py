@@ -55,7 +55,6 @@ EXPECTED = {
         ("official", "draft"),
         ("official", "requested"),
     },
-    "answers.submit_answer": {("official", "draft")},
     "answers.review_answer": {("operator", "submitted")},
     "answers.request_reassignment": {("official", "none"), ("official", "draft")},
     "answers.reassign": {
