@@ -7,8 +7,9 @@ bottom combine both, and the admin and pages ask them to decide which
 buttons to show. Asked with an object, a permission says whether this user
 may take the step on it now; asked without one, whether they may take it
 at all: the services ask that (or the "who" predicate, where who depends on
-the object), then raise the state rule's own reason under their lock. `selectors.assignments_visible_to` is the list twin of
-`can_see_assignment`: an assignment is listed exactly when it may be seen."""
+the object), then raise the state rule's own reason under their lock.
+`selectors.assignments_visible_to` is the list twin of `can_see_assignment`
+(`answers.see_assignment`): an assignment is listed exactly when it may be seen."""
 
 import rules
 from django.utils.translation import gettext as _
