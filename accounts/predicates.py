@@ -24,6 +24,12 @@ def is_active_member(user) -> bool:
 
 
 @rules.predicate
+def is_panel(user) -> bool:
+    """A member of the citizen panel (marked on what they write in a debate)."""
+    return _member(user) and user.has_role(Role.PANEL)
+
+
+@rules.predicate
 def is_operator(user) -> bool:
     """An operator; a superuser counts as one."""
     return _member(user) and (user.is_superuser or user.has_role(Role.OPERATOR))

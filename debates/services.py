@@ -16,7 +16,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.predicates import is_expert, is_internal_expert, is_official, is_operator
+from accounts.predicates import (
+    is_expert,
+    is_internal_expert,
+    is_official,
+    is_operator,
+    is_panel,
+)
 from accounts.roles import Role
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed, require_reason
 from oasis.i18n import for_the_record
@@ -141,7 +147,7 @@ def _badge_role(user) -> str:
         return Role.OFFICIAL
     if is_expert(user):
         return Role.EXPERT_INTERNAL if is_internal_expert(user) else Role.EXPERT_EXTERNAL
-    if user.has_role(Role.PANEL):
+    if is_panel(user):
         return Role.PANEL
     if is_operator(user):
         return Role.OPERATOR

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 PREDICATES = [
     "is_active_member",
+    "is_panel",
     "is_operator",
     "is_official",
     "is_expert",
@@ -35,6 +36,7 @@ def make_user(role):
     return {
         "anonymous": AnonymousUser,
         "citizen": UserFactory,
+        "panel": lambda: UserFactory(roles=[Role.PANEL]),
         "inactive": lambda: UserFactory(is_active=False),
         "operator": operator,
         "superuser": lambda: UserFactory(is_superuser=True),
@@ -51,6 +53,7 @@ MEMBER = {"is_active_member"}
 EXPECTED = {
     "anonymous": set(),
     "citizen": MEMBER,
+    "panel": MEMBER | {"is_panel"},
     "inactive": set(),
     "operator": MEMBER | {"is_operator"},
     "superuser": MEMBER | {"is_operator"},
