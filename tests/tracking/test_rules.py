@@ -58,7 +58,7 @@ def move_to(card, stage) -> ManagementCard:
 
 # permission → the roles for whom it holds, at every stage
 EXPECTED = {
-    "tracking.see_card_in_admin": {"operator", "card_official", "department_head", "mayor_office"},
+    "tracking.see_card": {"operator", "card_official", "department_head", "mayor_office"},
     "tracking.change_card": {"operator", "card_official", "department_head"},
     "tracking.hand_off_card": {"operator", "department_head"},
 }
@@ -152,7 +152,7 @@ def test_a_card_is_listed_exactly_when_it_may_be_seen(role):
     listed = set(selectors.cards_visible_to(user))
 
     for card in ManagementCard.objects.all():
-        assert (card in listed) is rules.has_perm("tracking.see_card_in_admin", user, card)
+        assert (card in listed) is rules.has_perm("tracking.see_card", user, card)
     # and the reports list follows the cards list
     assert set(selectors.reports_visible_to(user)) == {
         report for report in ProgressReport.objects.all() if report.card in listed
