@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from oasis.i18n import in_page_language
 
 from .districts import District
+from .names import public_name_for
 from .roles import Role
 
 
@@ -147,9 +148,6 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         """The name shown to everyone: the nickname if chosen, else the masked name."""
-        # Local: accounts.selectors imports this module (models ↔ selectors).
-        from .selectors import public_name_for
-
         return public_name_for(self)
 
     @cached_property

@@ -1,35 +1,8 @@
-"""Reads about members: public names and who holds a role (the role tests
-themselves are the predicates in accounts/predicates.py)."""
-
-from django.utils.translation import gettext as _
+"""Reads about members: who holds a role (the role tests themselves are the
+predicates in accounts/predicates.py; public names are accounts/names.py)."""
 
 from .models import Department, User
 from .roles import Role
-
-
-def mask_name(name: str) -> str:
-    """홍길동 → 홍*동, 홍길 → 홍*, 남궁민수 → 남**수, 홍 → *. Keeps the first and
-    last character so a member recognises their own entry and nobody else
-    learns the full name; a one-character name would be shown whole, so it is
-    masked entirely."""
-    name = name.strip()
-    if not name:
-        return ""
-    if len(name) == 1:
-        return "*"
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
-def public_name_for(user) -> str:
-    if user is None or user.withdrawn_at is not None:
-        return _("Withdrawn member")
-    if user.nickname.strip():
-        return user.nickname.strip()
-    if user.display_name.strip():
-        return mask_name(user.display_name)
-    return mask_name(user.email.split("@")[0])
 
 
 def operators():

@@ -12,9 +12,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.names import public_name_for
 from accounts.predicates import is_mayor_office, is_operator
 from accounts.roles import Role
-from accounts.selectors import public_name_for
 from answers.models import Answer, AnswerStatus
 from debates.models import Debate
 from oasis.errors import ServiceError

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.selectors import public_name_for
+from accounts.names import public_name_for
 
 from . import selectors
 from .models import RealizationMeeting

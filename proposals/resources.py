@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import widgets
 from import_export.fields import Field
 
-from accounts.selectors import public_name_for
+from accounts.names import public_name_for
 from oasis.exports import EscapedResource
 
 from .models import Proposal

@@ -15,6 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.predicates import (
+    is_expert,
+    is_internal_expert,
+    is_mayor_office,
+    is_official,
+    is_operator,
+    is_panel,
+)
 from accounts.roles import Role
 from oasis.errors import TransitionNotAllowed
 from oasis.tasks import enqueue_on_commit
@@ -33,31 +41,25 @@ from .models import (
 # below the conductor and never imports it.
 PROMOTION_CHECK_TASK = "pipeline.tasks.promote_if_due"
 
-# Roles in the order the timeline names an actor who holds several.
+# The role a timeline row names for an actor who holds several: the first
+# that holds, in this order.
 _TIMELINE_ROLES = (
-    Role.OPERATOR,
-    Role.OFFICIAL,
-    Role.MAYOR_OFFICE,
-    Role.EXPERT_INTERNAL,
-    Role.EXPERT_EXTERNAL,
-    Role.PANEL,
+    (Role.OPERATOR, is_operator),
+    (Role.OFFICIAL, is_official),
+    (Role.MAYOR_OFFICE, is_mayor_office),
+    (Role.EXPERT_INTERNAL, is_internal_expert),
+    (Role.EXPERT_EXTERNAL, is_expert),  # internal experts are named above
+    (Role.PANEL, is_panel),
 )
 
 
 def actor_role(user) -> str:
     """The role a timeline row names for `user`: "system" for the schedule
-    (no user), otherwise the first role they hold in _TIMELINE_ROLES (a
-    superuser counts as an operator; an official needs a department), else
-    citizen."""
+    (no user), otherwise the first of _TIMELINE_ROLES whose predicate holds,
+    else citizen."""
     if user is None:
         return "system"
-    if user.is_superuser:
-        return Role.OPERATOR
-    held = user.role_names
-    for role in _TIMELINE_ROLES:
-        if role in held and (role != Role.OFFICIAL or user.department_id):
-            return role
-    return Role.CITIZEN
+    return next((role for role, holds in _TIMELINE_ROLES if holds(user)), Role.CITIZEN)
 
 
 def event_record(

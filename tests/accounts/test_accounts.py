@@ -11,7 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from accounts.models import User
-from accounts.selectors import mask_name, public_name_for
+from accounts.names import mask_name, public_name_for
 from proposals import services
 from tests.factories import CommentFactory, ProposalFactory, UserFactory
 from tests.pages import english, english_client, flash, page_html
