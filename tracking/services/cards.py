@@ -1,0 +1,269 @@
+"""Opening a management card, its stage changes, handoffs and edits of budget
+and target date. See the package docstring for what every function does."""
+
+import datetime as dt
+
+import rules
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
+from oasis.i18n import for_the_record
+from proposals.models import EventKind
+from proposals.timeline import event_record
+
+from .. import notices
+from .. import rules as card_rules
+from ..models import (
+    NOTE_MAX_LENGTH,
+    CardEvent,
+    CardEventKind,
+    CardStage,
+    ManagementCard,
+    ReportStatus,
+)
+
+
+def _require_note(note: str) -> str:
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Please write a note about this change.")})
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            {"note": _("Please keep it within %(n)d characters.") % {"n": NOTE_MAX_LENGTH}}
+        )
+    return note
+
+
+def management_card_open(*, agenda_item) -> ManagementCard:
+    """Open the management card of a proposal the realization meeting has just
+    adopted: its department (the proposal's, else its category's default),
+    the meeting's conditions, stage `review`, and an `opened` history row.
+    Called by meetings.services.agenda_item_decide inside its transaction.
+    Exactly one card per proposal: calling again returns the existing card
+    unchanged. The department's officials are told (`card_opened`)."""
+    proposal = agenda_item.proposal
+    department = proposal.department or proposal.category.default_department
+    with transaction.atomic():
+        card, created = ManagementCard.objects.get_or_create(
+            proposal=proposal,
+            defaults={
+                "agenda_item": agenda_item,
+                "department": department,
+                "conditions": agenda_item.conditions,
+                "stage_changed_at": timezone.now(),
+            },
+        )
+        if created:
+            CardEvent.objects.create(
+                card=card,
+                kind=CardEventKind.OPENED,
+                actor=agenda_item.decided_by,
+                to_stage=CardStage.REVIEW,
+                note=agenda_item.conditions,
+            )
+        if created and department is not None:
+            notices.tell_card_opened(card=card)
+    return card
+
+
+def card_change_stage(*, card: ManagementCard, user, to_stage: str, note: str) -> ManagementCard:
+    """Move the card to `to_stage` along STAGE_TRANSITIONS, with a note
+    (for `suspended`, the note is the reason and is kept on the card).
+    Requires the operator or an official of the card's department. Writes the
+    stage, stage_changed_at (and suspended_reason), a public `stage_changed`
+    history row and a `card_stage_changed` row on the proposal's timeline;
+    the proposer and followers are told (`card_stage_changed`) once."""
+    if not rules.has_perm("tracking.change_card", user, card):
+        raise PermissionDenied
+    note = _require_note(note)
+    with transaction.atomic():
+        card = (
+            ManagementCard.objects.select_for_update(of=("self",))
+            .select_related("proposal")
+            .get(pk=card.pk)
+        )
+        if refusal := card_rules.stage_change_refusal(card, to_stage):
+            raise TransitionNotAllowed(refusal)
+        from_stage = card.stage
+        card.stage = to_stage
+        card.stage_changed_at = timezone.now()
+        card.suspended_reason = note if to_stage == CardStage.SUSPENDED else ""
+        card.save(update_fields=["stage", "stage_changed_at", "suspended_reason", "updated_at"])
+        event = CardEvent.objects.create(
+            card=card,
+            kind=CardEventKind.STAGE_CHANGED,
+            actor=user,
+            from_stage=from_stage,
+            to_stage=to_stage,
+            note=note,
+        )
+        event_record(
+            proposal=card.proposal,
+            kind=EventKind.CARD_STAGE_CHANGED,
+            actor=user,
+            reason=for_the_record(
+                lambda: (
+                    _("Adopted item: “%(from)s” → “%(to)s”. %(note)s")
+                    % {
+                        "from": CardStage(from_stage).label,
+                        "to": CardStage(to_stage).label,
+                        "note": note,
+                    }
+                )
+            ),
+            department=card.department,
+        )
+        notices.tell_stage_changed(card=card, event=event)
+    return card
+
+
+def card_handoff(*, card: ManagementCard, user, to_official, note: str) -> ManagementCard:
+    """Make `to_official` (an active official of the card's department)
+    responsible for the card. Requires the operator or the head of the
+    card's department. The card keeps its history, and its open progress
+    report requests pass to the new official (they are sent the request
+    now; reminders go to whoever is responsible when they are sent); an
+    internal `handoff` history row names both officials. The previous official, the new one
+    and the operators are told (`card_handoff`) once."""
+    if not rules.has_perm("tracking.hand_off_card", user, card):
+        raise PermissionDenied
+    note = _require_note(note)
+    with transaction.atomic():
+        card = (
+            ManagementCard.objects.select_for_update(of=("self",))
+            .select_related("proposal", "department", "responsible_official")
+            .get(pk=card.pk)
+        )
+        if refusal := card_rules.handoff_refusal(card, to_official):
+            raise ServiceError(refusal)
+        previous = card.responsible_official
+        card.responsible_official = to_official
+        card.save(update_fields=["responsible_official", "updated_at"])
+        event = CardEvent.objects.create(
+            card=card,
+            kind=CardEventKind.HANDOFF,
+            actor=user,
+            from_official=previous,
+            to_official=to_official,
+            note=note,
+            is_public=False,
+        )
+        notices.tell_handoff(card=card, event=event, previous=previous, to_official=to_official)
+        # The card's open report requests become the new official's: they
+        # get the request the previous official had (same key: once each).
+        for report in card.progress_reports.filter(status=ReportStatus.REQUESTED):
+            notices.tell_report_requested(report=report, recipients=[to_official])
+    return card
+
+
+EDITABLE_FIELDS = ("planned_budget", "spent_budget", "target_date")
+
+
+def parse_won(value, field: str) -> int | None:
+    """An amount in won from a form or a spreadsheet cell, or None; a
+    ValidationError on `field` for anything else (also used by reports)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValidationError({field: _("Please enter an amount in won, as a whole number.")})
+    try:
+        amount = int(str(value).replace(",", "").strip())
+    except ValueError:
+        raise ValidationError(
+            {field: _("Please enter an amount in won, as a whole number.")}
+        ) from None
+    if amount < 0:
+        raise ValidationError({field: _("An amount cannot be negative.")})
+    return amount
+
+
+def _date(value, field: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValidationError({field: _("Please enter a date as YYYY-MM-DD.")}) from None
+
+
+def card_update(
+    *,
+    card: ManagementCard,
+    user,
+    planned_budget=None,
+    spent_budget=None,
+    target_date=None,
+    note: str = "",
+) -> ManagementCard:
+    """Set the card's planned and spent budget (whole won, not negative;
+    empty for "not known") and target date. Requires the operator or an
+    official of the card's department. Every value is checked before
+    anything is written; a bad one raises ValidationError naming its field.
+    Writes only the fields that changed and an `edited` history row listing
+    them (old and new) with the optional `note` (why); nothing if nothing
+    changed."""
+    if not rules.has_perm("tracking.change_card", user, card):
+        raise PermissionDenied
+    errors = {}
+    values = {}
+    for field, value, clean in (
+        ("planned_budget", planned_budget, parse_won),
+        ("spent_budget", spent_budget, parse_won),
+        ("target_date", target_date, _date),
+    ):
+        try:
+            values[field] = clean(value, field)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        errors["note"] = [_("Please keep it within %(n)d characters.") % {"n": NOTE_MAX_LENGTH}]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        card = ManagementCard.objects.select_for_update().get(pk=card.pk)
+        changes = {
+            field: [record_text(getattr(card, field)), record_text(value)]
+            for field, value in values.items()
+            if getattr(card, field) != value
+        }
+        if not changes:
+            return card
+        for field in changes:
+            setattr(card, field, values[field])
+        card.save(update_fields=[*changes, "updated_at"])
+        # Field names inside for_the_record, so they are Korean too.
+        what = for_the_record(
+            lambda: (
+                _("Changed: %(fields)s.")
+                % {
+                    "fields": ", ".join(
+                        str(ManagementCard._meta.get_field(field).verbose_name) for field in changes
+                    )
+                }
+            )
+        )
+        CardEvent.objects.create(
+            card=card,
+            kind=CardEventKind.EDITED,
+            actor=user,
+            changes=changes,
+            note=f"{what} {note}" if note else what,
+        )
+    return card
+
+
+def record_text(value) -> str:
+    """A value as the change log records it (also used by reports)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
