@@ -1,0 +1,51 @@
+"""Every change to assignments, answers, reassignment requests and ratings,
+one module a thing: assignments.py (assigning, reassigning, requests to be
+reassigned), answering.py (the answer and its rating) and deadlines.py.
+
+One function per state change, keyword-only. Each checks who may act
+(rules.py), checks the move is allowed now, writes with `update_fields`,
+records a row on the proposal's timeline and sends its notices (rows now,
+e-mails after commit). The admin, the pages, the pipeline and the beat task
+all call these; nothing else assigns a status. A refused step raises
+PermissionDenied, ServiceError (a translated reason) or ValidationError (a
+form's field errors) and changes nothing.
+
+This package is the app's `services`: import from `answers.services`."""
+
+from .answering import (
+    ANSWER_REQUIRED_FIELDS,
+    ANSWER_TEXT_FIELDS,
+    answer_publish,
+    answer_rate,
+    answer_return,
+    answer_save,
+    answer_submit,
+)
+from .assignments import (
+    assignment_open,
+    assignment_reassign,
+    reassignment_decide,
+    reassignment_request,
+)
+from .deadlines import (
+    assignment_escalate,
+    assignment_remind,
+    deadlines_sweep,
+)
+
+__all__ = [
+    "ANSWER_REQUIRED_FIELDS",
+    "ANSWER_TEXT_FIELDS",
+    "answer_publish",
+    "answer_rate",
+    "answer_return",
+    "answer_save",
+    "answer_submit",
+    "assignment_escalate",
+    "assignment_open",
+    "assignment_reassign",
+    "assignment_remind",
+    "deadlines_sweep",
+    "reassignment_decide",
+    "reassignment_request",
+]
