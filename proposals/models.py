@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -88,8 +89,6 @@ class PipelineSettings(models.Model):
 
     def clean(self):
         """Say which field is wrong, in words, before the database refuses it."""
-        from django.core.exceptions import ValidationError
-
         errors = {}
         for name in (
             "answer_threshold",
