@@ -1,7 +1,9 @@
 """Creating notices. Every notice is a row (the member's in-site list) and,
 by default, an e-mail sent by Celery after the transaction commits."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -10,6 +12,22 @@ from oasis.tasks import enqueue_on_commit
 
 from .models import Notification
 from .tasks import send_notification_email
+
+# Set by `notices_without_email` (see there).
+_without_email: ContextVar[bool] = ContextVar("notices_without_email", default=False)
+
+
+@contextmanager
+def notices_without_email() -> Iterator[None]:
+    """Inside this block `notify` writes its notices as already handled
+    (`emailed_at` set) and queues no e-mail, so neither the e-mail task nor
+    the pending-e-mail sweep sends them. For history written after the fact
+    (the demo seed), whose notices are not news to anyone."""
+    token = _without_email.set(True)
+    try:
+        yield
+    finally:
+        _without_email.reset(token)
 
 
 def notify(
@@ -25,7 +43,9 @@ def notify(
     """Notify each recipient once about the event named by `key`. A recipient
     who already has a notice with this key gets nothing new, so calling this
     twice for one event (a retried task, a second sweep) sends nothing twice.
-    Returns the notices created now."""
+    Returns the notices created now. Inside `notices_without_email` no
+    e-mail is queued and the notices count as handled."""
+    silent = _without_email.get()
     params = dict(params or {})
     if proposal is not None:
         params.setdefault("title", proposal.title)
@@ -39,12 +59,18 @@ def notify(
         try:
             with transaction.atomic():
                 notice = Notification.objects.create(
-                    recipient=user, kind=kind, key=key, proposal=proposal, params=params, url=url
+                    recipient=user,
+                    kind=kind,
+                    key=key,
+                    proposal=proposal,
+                    params=params,
+                    url=url,
+                    emailed_at=timezone.now() if silent else None,
                 )
         except IntegrityError:
             continue  # already told about this event
         created.append(notice)
-        if email:
+        if email and not silent:
             enqueue_on_commit(send_notification_email, notice.pk)
     return created
 
