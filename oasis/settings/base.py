@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "mileage",
     # The conductor sits above every stage app it moves proposals between.
     "pipeline",
+    "demo",  # the top floor: imports every app, imported by none
 ]
 
 MIDDLEWARE = [

@@ -1,14 +1,15 @@
 """`manage.py print_demo_logins`: the demo accounts as a table, for `make run`.
 
-The list itself lives in proposals/demo_data.py (DEMO_LOGINS), which
-`seed_demo` uses to create them."""
+The list itself lives in demo/data/logins.json (demo.members.DEMO_LOGINS),
+which `seed_demo` uses to create them."""
 
 import unicodedata
 
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
-from proposals import demo_data
+from accounts.models import User
+from demo import members
 
 
 def display_width(text: str) -> int:
@@ -22,8 +23,8 @@ def pad(text: str, width: int) -> str:
 
 def demo_login_rows() -> list[tuple[str, str, str, str]]:
     return [
-        (login.role_ko, login.role_en, login.email, demo_data.DEMO_PASSWORD)
-        for login in demo_data.DEMO_LOGINS
+        (login.role_ko, login.role_en, login.email, members.DEMO_PASSWORD)
+        for login in members.DEMO_LOGINS
     ]
 
 
@@ -53,11 +54,11 @@ class Command(BaseCommand):
             out.write(line(row))
         out.write(rule)
         first, last = (
-            demo_data.generated_members()[0].email,
-            demo_data.generated_members()[-1].email,
+            members.generated_members()[0].email,
+            members.generated_members()[-1].email,
         )
         out.write(
-            f"  Also {len(demo_data.generated_members())} citizen members, {first} … {last}, "
+            f"  Also {len(members.generated_members())} citizen members, {first} … {last}, "
             "with the same password."
         )
         out.write("  Log in at http://127.0.0.1:8000/accounts/login/ · staff roles also at /admin/")
@@ -74,9 +75,7 @@ class Command(BaseCommand):
     def _missing_logins(self) -> list[str]:
         """Which demo logins do not exist; none reported if the database
         cannot be read (the table is still worth printing)."""
-        from accounts.models import User
-
-        emails = [login.email for login in demo_data.DEMO_LOGINS]
+        emails = [login.email for login in members.DEMO_LOGINS]
         try:
             found = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
         except DatabaseError:

@@ -1,5 +1,5 @@
-"""`manage.py seed_demo`: load the demo world (departments, categories, demo
-logins, members, proposals with endorsements and comments).
+"""Write the planned demo world: departments, categories, members and the
+free proposals with their endorsements, comments, withdrawals and views.
 
 Proposals, endorsements, comments and withdrawals go through the services, so
 counters and timeline events are exactly what real use would produce; only the
@@ -7,26 +7,19 @@ timestamps are moved back afterwards, to spread the demo over the last year.
 
 Idempotent: departments and categories are keyed by code, members by e-mail,
 proposals by title and author, and a proposal that already exists is left
-untouched (with its endorsements and comments). The data is planned with a
-fixed random seed (proposals/demo_data.py), so every run plans the same world.
+untouched (with its endorsements and comments).
 """
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from time import monotonic
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.db.models.functions import Lower
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import Department, User
 from accounts.services import user_set_roles
-from proposals import demo_data
 from proposals.models import (
     Category,
     Comment,
@@ -39,6 +32,8 @@ from proposals.models import (
     ProposalView,
 )
 from proposals.services import comment_create, proposal_create, proposal_endorse, proposal_withdraw
+
+from . import members, plan
 
 
 @dataclass
@@ -53,85 +48,6 @@ class Created:
 
     def any(self) -> bool:
         return any(vars(self).values())
-
-
-class Command(BaseCommand):
-    help = (
-        "Load the demo data: Seoul departments and policy categories, a login for "
-        "every role (password oasis-demo-2026), generated members and about 200 "
-        "proposals with endorsements and comments. Running it again creates nothing new."
-    )
-
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--force",
-            action="store_true",
-            help="Load the demo data even when DJANGO_SECRET_KEY is set (a production deployment).",
-        )
-        parser.add_argument(
-            "--if-empty",
-            action="store_true",
-            help="Do nothing if the database already holds any proposal.",
-        )
-        parser.add_argument(
-            "--proposals",
-            type=int,
-            default=demo_data.PROPOSAL_COUNT,
-            metavar="N",
-            help="Load only the first N demo proposals (default: all %(default)s).",
-        )
-
-    def handle(self, *args, if_empty=False, proposals=demo_data.PROPOSAL_COUNT, **options):
-        if proposals < 0:
-            raise CommandError("--proposals must be zero or more.")
-        if not settings.SECRET_KEY.startswith("dev-only") and not options.get("force"):
-            # A real secret key means a real deployment: the demo logins (a
-            # superuser with a published password) must not appear there by accident.
-            raise CommandError(
-                "This looks like a production deployment (DJANGO_SECRET_KEY is set). "
-                "The demo accounts have a published password; add --force to load them anyway."
-            )
-        if if_empty and Proposal.objects.exists():
-            self.stdout.write(
-                "Proposals already exist, so the demo data was not loaded (--if-empty)."
-            )
-            return
-        started = monotonic()
-        # The demo's notices stay in the site; e-mailing them would only fill
-        # the console (or, worse, real inboxes).
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            created, stages = self._load(proposals)
-        seconds = monotonic() - started
-        if stages.any():
-            self.stdout.write(
-                "Pipeline demo: "
-                + ", ".join(f"{name} {count}" for name, count in stages.stages.items())
-            )
-        if not created.any():
-            self.stdout.write(
-                f"Demo data already present; nothing new was created ({seconds:.1f} s)."
-            )
-            return
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo data loaded in {seconds:.1f} s: "
-                f"{created.departments} departments, {created.categories} categories, "
-                f"{created.members} members, {created.proposals} proposals "
-                f"({created.withdrawn} withdrawn), {created.endorsements:,} endorsements, "
-                f"{created.comments:,} comments."
-            )
-        )
-        self.stdout.write("Demo logins: python manage.py print_demo_logins")
-
-
-    def _load(self, proposals):
-        from proposals.demo_pipeline import seed_pipeline
-
-        with transaction.atomic():
-            created = DemoSeeder(now=timezone.now()).run(proposal_count=proposals)
-        # The pipeline's steps run after the proposals are committed, as the
-        # promotion tasks do in real life.
-        return created, seed_pipeline()
 
 
 class DemoSeeder:
@@ -155,7 +71,7 @@ class DemoSeeder:
 
     def _departments(self) -> dict[str, Department]:
         by_code = {d.code: d for d in Department.objects.all()}
-        for code, name, name_en in demo_data.DEPARTMENTS:
+        for code, name, name_en in members.DEPARTMENTS:
             if code in by_code:
                 continue
             # A department of that name made by hand keeps its own code.
@@ -168,7 +84,7 @@ class DemoSeeder:
 
     def _categories(self, departments: dict[str, Department]) -> dict[str, Category]:
         by_code = {c.code: c for c in Category.objects.all()}
-        for position, (code, name, name_en, department_code) in enumerate(demo_data.CATEGORIES):
+        for position, (code, name, name_en, department_code) in enumerate(members.CATEGORIES):
             if code not in by_code:
                 by_code[code] = Category.objects.create(
                     code=code,
@@ -181,7 +97,7 @@ class DemoSeeder:
         return by_code
 
     def _members(self, departments: dict[str, Department]) -> dict[str, User]:
-        specs = demo_data.all_members()
+        specs = members.all_members()
         users = {
             u.email.lower(): u for u in User.objects.filter(email__in=[s.email for s in specs])
         }
@@ -196,7 +112,7 @@ class DemoSeeder:
         for spec in specs:
             if spec.email in users:
                 continue
-            password = password or make_password(demo_data.DEMO_PASSWORD)
+            password = password or make_password(members.DEMO_PASSWORD)
             nickname = spec.nickname if spec.nickname.lower() not in taken_nicknames else ""
             user = User.objects.create(
                 email=spec.email,
@@ -229,11 +145,11 @@ class DemoSeeder:
                 "title", "author_id"
             )
         )
-        for spec in demo_data.proposal_specs(count):
+        for spec in plan.proposal_specs(count):
             if (spec.title, users[spec.author].pk) not in existing:
                 yield spec
 
-    def _created_at(self, spec: demo_data.ProposalSpec) -> datetime:
+    def _created_at(self, spec: plan.ProposalSpec) -> datetime:
         day = timezone.localdate(self.now) - timedelta(days=spec.days_ago)
         moment = timezone.make_aware(
             datetime.combine(day, time(spec.minute_of_day // 60, spec.minute_of_day % 60))

@@ -1,0 +1,286 @@
+"""The adopted items' management cards, worked on as staff would: handed to
+an official, moved through their stages, bimonthly reports requested,
+reminded, escalated and submitted, photos attached.
+
+Each adopted item's card tells one story (named per agenda item in
+demo/data/meetings.json); the stories are code, their texts are data
+(demo/data/cards.json: texts per story, and texts of their own per title).
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from tracking.models import (
+    REPORT_EVERY_MONTHS,
+    REPORT_REMIND_DAYS,
+    CardStage,
+    ManagementCard,
+    ProgressReport,
+    ReportStatus,
+)
+from tracking.services import (
+    card_attach,
+    card_change_stage,
+    card_handoff,
+    card_update,
+    report_next_request_at,
+    report_request_due,
+    report_submit,
+    reports_remind_and_escalate,
+)
+
+from .clock import at, months_later
+from .datafiles import read
+from .photos import demo_photo
+from .staff import Staff
+
+
+def _step(action: str, *, days: int = 0, period: int = 0, **values) -> tuple:
+    """One thing staff do on a card: `days` after the meeting adopted it, or
+    after its progress report `period` was requested."""
+    return (action, period, days, values)
+
+
+def _report(period, days, done, percent, *, stage="", spent=None, next_steps=""):
+    return _step(
+        "report",
+        period=period,
+        days=days,
+        done=done,
+        stage=stage,
+        percent=percent,
+        spent=spent,
+        next_steps=next_steps,
+    )
+
+
+def _story_completed(t: dict) -> list[tuple]:
+    """Planned, built and finished within about half a year; its photos show
+    what was realised."""
+    return [
+        _step("handoff", days=3, note=t["handoff"]),
+        _step("update", days=12, planned_budget=t["budget"], target_days=200),
+        _step("stage", days=14, stage="planning", note=t["planning"]),
+        _step("stage", days=45, stage="in_progress", note=t["start"]),
+        _report(1, 5, t["report1"], 30, spent=t["budget"] * 3 // 10, next_steps=t["next1"]),
+        _report(2, 6, t["report2"], 70, spent=t["budget"] * 7 // 10, next_steps=t["next2"]),
+        _report(3, 4, t["report3"], 100, stage="completed", spent=t["budget"] * 96 // 100),
+        *(
+            _step("photo", period=3, days=8 + n // 2, title=title, scene=t["scene"], variant=n)
+            for n, title in enumerate(t["photos"])
+        ),
+    ]
+
+
+def _story_under_way(t: dict) -> list[tuple]:
+    """A longer job: planned for a season, now well under way."""
+    return [
+        _step("handoff", days=5, note=t["handoff"]),
+        _step("stage", days=20, stage="planning", note=t["planning"]),
+        _step("update", days=22, planned_budget=t["budget"], target_days=420),
+        _report(1, 6, t["report1"], 10, spent=t["budget"] // 20, next_steps=t["next1"]),
+        _report(2, 3, t["report2"], 35, stage="in_progress", spent=t["budget"] // 4),
+        _report(3, 8, t["report3"], 55, spent=t["budget"] * 45 // 100, next_steps=t["next3"]),
+        _report(4, 4, t["report4"], 70, spent=t["budget"] * 6 // 10, next_steps=t["next4"]),
+        _step("photo", period=4, days=5, title=t["photo"], scene=t["scene"]),
+    ]
+
+
+def _story_stalled(t: dict) -> list[tuple]:
+    """Stuck in planning for more than six months (the dashboard's
+    "stalled"), and its latest report is overdue."""
+    return [
+        _step("handoff", days=9, note=t["handoff"]),
+        _step("stage", days=25, stage="planning", note=t["planning"]),
+        _report(1, 10, t["report1"], 10, next_steps=t["next1"]),
+        _report(2, 12, t["report2"], 15, spent=t["budget"] // 50, next_steps=t["next2"]),
+        _report(3, 13, t["report3"], 15, next_steps=t["next3"]),
+    ]
+
+
+def _story_suspended(t: dict) -> list[tuple]:
+    """Planned, then suspended for a reason the public can read; the
+    reports carry on while it waits."""
+    return [
+        _step("handoff", days=4, note=t["handoff"]),
+        _step("stage", days=18, stage="planning", note=t["planning"]),
+        _step("update", days=30, planned_budget=t["budget"], target_days=330),
+        _report(1, 7, t["report1"], 20, spent=t["budget"] // 25, next_steps=t["next1"]),
+        _report(2, 5, t["report2"], 30, spent=t["budget"] // 12),
+        _step("stage", period=2, days=20, stage="suspended", note=t["reason"]),
+        _report(3, 6, t["report3"], 30, next_steps=t["next3"]),
+        _report(4, 9, t["report4"], 30, next_steps=t["next4"]),
+    ]
+
+
+def _story_started(t: dict) -> list[tuple]:
+    """Adopted three months ago; planning done, work has just begun."""
+    return [
+        _step("handoff", days=4, note=t["handoff"]),
+        _step("stage", days=12, stage="planning", note=t["planning"]),
+        _step("update", days=13, planned_budget=t["budget"], target_days=240),
+        _report(
+            1,
+            7,
+            t["report1"],
+            35,
+            stage="in_progress",
+            spent=t["budget"] // 8,
+            next_steps=t["next1"],
+        ),
+    ]
+
+
+def _story_ownerless(t: dict) -> list[tuple]:
+    """Nobody took it on: the department was asked for its first report,
+    reminded, and the operators were told when it ran late."""
+    return []
+
+
+def _story_review(t: dict) -> list[tuple]:
+    """Handed over late and still being looked into."""
+    return [
+        _step("handoff", days=20, note=t["handoff"]),
+        _report(1, 12, t["report1"], 5, next_steps=t["next1"]),
+    ]
+
+
+# Per meeting number, the stories of its adopted items in agenda order.
+STORIES = {
+    "completed": _story_completed,
+    "under_way": _story_under_way,
+    "stalled": _story_stalled,
+    "suspended": _story_suspended,
+    "started": _story_started,
+    "ownerless": _story_ownerless,
+    "review": _story_review,
+}
+
+
+def _story_of(title: str) -> str:
+    """The story named for this adopted item in meetings.json, if any."""
+    for meeting in read("meetings")["held"]:
+        for item in meeting["agenda"]:
+            if item["title"] == title:
+                return item.get("story", "")
+    return ""
+
+
+def _texts(story: str, title: str) -> dict:
+    """What staff wrote on the card: the title's own texts, the rest from
+    its story's."""
+    texts = read("cards")
+    return {**texts["stories"][story], **texts["by_title"].get(title, {})}
+
+
+def seed_cards(staff: Staff, now: datetime) -> None:
+    """Every adopted item's management card, worked on as staff would. The
+    steps run in order of their (past) time, each through the services, with
+    the daily beat's report requests, reminders and escalations between
+    them; the dates the services wrote are then moved to that time (`at`).
+    Requires the meetings' adopted items and their cards."""
+    cards = ManagementCard.objects.select_related("agenda_item__meeting", "proposal").order_by(
+        "agenda_item__meeting__number", "agenda_item__position"
+    )
+    steps = []
+    for card in cards:
+        story = _story_of(card.proposal.title)
+        if not story:
+            continue  # a partial run's extra card: it waits in review
+        for n, step in enumerate(STORIES[story](_texts(story, card.proposal.title))):
+            moment = _step_time(card, step)
+            if moment < now - timedelta(hours=1):
+                steps.append((moment, card.pk, n, card, step))
+    steps.sort(key=lambda row: row[:3])
+    for moment, _pk, _n, card, step in steps:
+        _beat_until(moment)
+        with at(moment):
+            _do(card, step, staff)
+    _beat_until(now)
+
+
+def _step_time(card, step):
+    _action, period, days, _values = step
+    moment = card.agenda_item.meeting.scheduled_at
+    for _ in range(period):
+        moment = months_later(moment, REPORT_EVERY_MONTHS)
+    return moment + timedelta(days=days, hours=2 if period else 0)
+
+
+def _do(card, step, staff: Staff):
+
+    action, period, _days, values = step
+    card.refresh_from_db()
+    official = staff.officials.get(card.department_id)
+    if official is None:
+        return
+    if action == "handoff":
+        card_handoff(card=card, user=staff.operator, to_official=official, note=values["note"])
+    elif action == "stage":
+        card_change_stage(card=card, user=official, to_stage=values["stage"], note=values["note"])
+    elif action == "update":
+        meeting_day = timezone.localdate(card.agenda_item.meeting.scheduled_at)
+        card_update(
+            card=card,
+            user=official,
+            planned_budget=values["planned_budget"],
+            spent_budget=card.spent_budget,
+            target_date=meeting_day + timedelta(days=values["target_days"]),
+        )
+    elif action == "report":
+        report = ProgressReport.objects.filter(card=card, period=period, status="requested").first()
+        if report is not None:
+            report_submit(
+                report=report,
+                user=official,
+                done=values["done"],
+                stage=values["stage"] or None,
+                percent=values["percent"],
+                spent_budget=values["spent"],
+                next_steps=values["next_steps"],
+            )
+    elif action == "photo":
+        card_attach(
+            card=card,
+            user=official,
+            title=values["title"],
+            photo=demo_photo(values["scene"], seed=card.pk * 10 + values.get("variant", 0)),
+        )
+
+
+def _beat_until(until):
+    """What the daily beat would have done up to `until`: request the
+    bimonthly reports, remind officials three days before the due date and
+    tell the operators the day after it, each at its time (09:00 in Seoul
+    for reminders and escalations)."""
+
+    last = None
+    while (moment := _next_beat()) is not None:
+        if last is not None and moment <= last:
+            moment = last + timedelta(days=1)  # nothing happened: try the next day
+        if moment > until:
+            return
+        with at(moment):
+            report_request_due(now=moment)
+            reports_remind_and_escalate(now=moment)
+        last = moment
+
+
+def _next_beat():
+
+    moments = [
+        report_next_request_at(card)
+        for card in ManagementCard.objects.exclude(stage=CardStage.COMPLETED)
+    ]
+    waiting = ProgressReport.objects.filter(
+        status=ReportStatus.REQUESTED, escalated_at__isnull=True
+    ).exclude(card__stage=CardStage.COMPLETED)
+    for report in waiting:
+        day = report.due_date + timedelta(days=1)
+        if report.reminded_at is None:
+            day = report.due_date - timedelta(days=REPORT_REMIND_DAYS)
+        moments.append(
+            timezone.make_aware(datetime.combine(day, time(9, 0)), timezone.get_default_timezone())
+        )
+    return min(moments, default=None)

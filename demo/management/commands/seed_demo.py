@@ -1,0 +1,96 @@
+"""`manage.py seed_demo`: load the demo world (departments, categories, demo
+logins, members, proposals with endorsements and comments), then move some
+proposals through every stage of the pipeline (demo/pipeline.py).
+
+Idempotent: whatever exists is kept and nothing is created twice. The data is
+planned with a fixed random seed (demo/plan.py), so every run plans the same
+world. The demo sends no mail: its notices are history, written as already
+handled, and no e-mail is queued for them.
+"""
+
+from time import monotonic
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from demo import plan
+from demo.pipeline import seed_pipeline
+from demo.proposals import DemoSeeder
+from notifications.services import notices_without_email
+from proposals.models import Proposal
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo data: Seoul departments and policy categories, a login for "
+        "every role (password oasis-demo-2026), generated members and about 200 "
+        "proposals with endorsements and comments. Running it again creates nothing new."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load the demo data even when DJANGO_SECRET_KEY is set (a production deployment).",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing if the database already holds any proposal.",
+        )
+        parser.add_argument(
+            "--proposals",
+            type=int,
+            default=plan.PROPOSAL_COUNT,
+            metavar="N",
+            help="Load only the first N demo proposals (default: all %(default)s).",
+        )
+
+    def handle(self, *args, if_empty=False, proposals=plan.PROPOSAL_COUNT, **options):
+        if proposals < 0:
+            raise CommandError("--proposals must be zero or more.")
+        if not settings.SECRET_KEY.startswith("dev-only") and not options.get("force"):
+            # A real secret key means a real deployment: the demo logins (a
+            # superuser with a published password) must not appear there by accident.
+            raise CommandError(
+                "This looks like a production deployment (DJANGO_SECRET_KEY is set). "
+                "The demo accounts have a published password; add --force to load them anyway."
+            )
+        if if_empty and Proposal.objects.exists():
+            self.stdout.write(
+                "Proposals already exist, so the demo data was not loaded (--if-empty)."
+            )
+            return
+        started = monotonic()
+        # The demo's notices are history, not news: they stay in the site,
+        # marked as handled, and no e-mail is queued (with a real SMTP server
+        # hundreds would go out).
+        with notices_without_email():
+            with transaction.atomic():
+                created = DemoSeeder(now=timezone.now()).run(proposal_count=proposals)
+            # The pipeline's steps run after the proposals are committed, as
+            # the promotion tasks do in real life.
+            stages = seed_pipeline()
+        seconds = monotonic() - started
+        if stages.any():
+            self.stdout.write(
+                "Pipeline demo: "
+                + ", ".join(f"{name} {count}" for name, count in stages.stages.items())
+            )
+        if not created.any():
+            self.stdout.write(
+                f"Demo data already present; nothing new was created ({seconds:.1f} s)."
+            )
+            return
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data loaded in {seconds:.1f} s: "
+                f"{created.departments} departments, {created.categories} categories, "
+                f"{created.members} members, {created.proposals} proposals "
+                f"({created.withdrawn} withdrawn), {created.endorsements:,} endorsements, "
+                f"{created.comments:,} comments."
+            )
+        )
+        self.stdout.write("Demo logins: python manage.py print_demo_logins")

@@ -1,0 +1,167 @@
+"""The demo's realization meetings: the ones already held, one every two
+months, each prepared by its working review two weeks before and decided
+item by item by the mayor; then the upcoming one, two months after the
+last, with its agenda and invitations. The agendas and decisions are data
+(demo/data/meetings.json)."""
+
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from meetings.models import AgendaItem, ExpertOpinion, RealizationMeeting, WorkingReview
+from meetings.services import (
+    MONTHS_BETWEEN_MEETINGS,
+    agenda_item_decide,
+    expert_opinion_save,
+    meeting_invite,
+    meeting_mark_held,
+    meeting_schedule_next,
+    meeting_time_in,
+    working_review_decide,
+    working_review_finalise,
+)
+from proposals.models import Proposal
+
+from .datafiles import read
+from .staff import Staff
+
+REVIEW_DAYS_BEFORE = 14  # a working review prepares the meeting two weeks ahead
+
+
+def upcoming_slot(now: datetime) -> datetime:
+    """The first usual meeting time (last Thursday, 14:00) after `now`."""
+    local = timezone.localtime(now)
+    index = local.year * 12 + local.month - 1
+    while (when := meeting_time_in(index // 12, index % 12 + 1)) <= now:
+        index += 1
+    return when
+
+
+def held_slots(now: datetime, count: int) -> list[datetime]:
+    """The usual times of `count` meetings held before the upcoming one, two
+    months apart, oldest first."""
+    upcoming = timezone.localtime(upcoming_slot(now))
+    index = upcoming.year * 12 + upcoming.month - 1
+    return [
+        meeting_time_in((month := index - MONTHS_BETWEEN_MEETINGS * n) // 12, month % 12 + 1)
+        for n in range(count, 0, -1)
+    ]
+
+
+def seed_meetings(items: list[Proposal], staff: Staff, now: datetime) -> dict[int, dict]:
+    """Put `items` (proposals in working review) on the meetings of
+    meetings.json, hold those meetings, then prepare the upcoming one with
+    the rest. Returns, by proposal pk, when its working review sat
+    (`reviewed`) and, if a meeting decided it, when (`decided`)."""
+    data = read("meetings")
+    by_title = {proposal.title: proposal for proposal in items}
+    held = [
+        [(by_title[item["title"]], item) for item in meeting["agenda"] if item["title"] in by_title]
+        for meeting in data["held"]
+    ]
+    placed = {proposal.pk for agenda in held for proposal, _item in agenda}
+    times: dict[int, dict] = {}
+    number = 0
+    for when, agenda in zip(held_slots(now, len(held)), held, strict=True):
+        if not agenda:
+            continue  # a partial run (--proposals N) has no one for this meeting
+        number += 1
+        _held_meeting(number, when, agenda, staff, data)
+        for proposal, _item in agenda:
+            times[proposal.pk] = {
+                "reviewed": when - timedelta(days=REVIEW_DAYS_BEFORE),
+                "decided": when,
+            }
+
+    upcoming = meeting_schedule_next(now=now)
+    rest = sorted((p for p in items if p.pk not in placed), key=lambda p: (p.created_at, p.pk))
+    if rest:
+        reviewed = now - timedelta(days=3)
+        review = WorkingReview.objects.create(
+            held_on=reviewed.date(),
+            place=data["review_place"],
+            attendees=data["review_attendees"],
+            next_meeting=upcoming,
+        )
+        for n, proposal in enumerate(rest):
+            # The last one is already a department's own project.
+            selected = n < len(rest) - 1
+            working_review_decide(
+                review=review,
+                proposal=proposal,
+                selected=selected,
+                reason=data["upcoming_selected_reason"]
+                if selected
+                else data["upcoming_not_selected_reason"],
+                user=staff.operator,
+            )
+            if selected:
+                expert_opinion_save(
+                    proposal=proposal,
+                    expert=staff.expert2,
+                    text=data["upcoming_expert_opinion"],
+                    recommendation="adopt_with_conditions",
+                )
+            times[proposal.pk] = {"reviewed": reviewed, "decided": None}
+        working_review_finalise(review=review, user=staff.operator)
+    meeting_invite(meeting=upcoming, user=staff.operator)
+    return times
+
+
+def _held_meeting(number: int, when: datetime, agenda: list, staff: Staff, data: dict) -> None:
+    """Realization meeting `number`, held at `when`: its working review two
+    weeks before put `agenda` on it, and the mayor decided each item."""
+    meeting = RealizationMeeting.objects.create(
+        number=number,
+        scheduled_at=when,
+        place=data["place"],
+        attendees_mayor="서울특별시장",
+        attendees_experts="전문평가단 2명",
+        attendees_officials="관계 부서장",
+        attendees_citizens=f"상상누리단 {8 + 2 * number}명",
+    )
+    review_day = when - timedelta(days=REVIEW_DAYS_BEFORE)
+    review = WorkingReview.objects.create(
+        held_on=review_day.date(),
+        place=data["review_place"],
+        attendees=data["review_attendees"],
+        next_meeting=meeting,
+    )
+    proposals = [proposal for proposal, _item in agenda]
+    for proposal in proposals:
+        working_review_decide(
+            review=review,
+            proposal=proposal,
+            selected=True,
+            reason=data["selected_reason"],
+            user=staff.operator,
+        )
+        expert_opinion_save(
+            proposal=proposal,
+            expert=staff.expert,
+            text=data["expert_opinion"],
+            recommendation="adopt",
+        )
+    working_review_finalise(review=review, user=staff.operator)
+    decisions = {proposal.pk: item for proposal, item in agenda}
+    for agenda_item in AgendaItem.objects.filter(meeting=meeting).order_by("position"):
+        item = decisions[agenda_item.proposal_id]
+        agenda_item_decide(
+            item=agenda_item,
+            decision=item["decision"],
+            reason=item["reason"],
+            conditions=item.get("conditions", ""),
+            user=staff.mayor,
+        )
+    meeting_mark_held(meeting=meeting, user=staff.operator)
+    # The services stamped "now"; the meeting and its review lie in the past.
+    RealizationMeeting.objects.filter(pk=meeting.pk).update(
+        created_at=review_day, held_at=when + timedelta(hours=2)
+    )
+    finalised = review_day + timedelta(hours=4)
+    WorkingReview.objects.filter(pk=review.pk).update(created_at=review_day, finalised_at=finalised)
+    review.decisions.update(created_at=review_day, updated_at=review_day)
+    AgendaItem.objects.filter(meeting=meeting).update(created_at=finalised)
+    ExpertOpinion.objects.filter(proposal__in=proposals).update(
+        created_at=review_day - timedelta(days=2), updated_at=review_day - timedelta(days=2)
+    )

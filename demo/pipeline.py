@@ -1,0 +1,371 @@
+"""Demo data for the pipeline: proposals at every stage. The endorsement bar
+is applied (promotions and closed windows), departments answer, debates run
+(each with its own stances and arguments, demo/data/debates.json) and close,
+realization meetings decide (demo/meetings.py) and the adopted items' cards
+tell their stories (demo/cards.py).
+
+Everything goes through the apps' services, as staff would do it; the
+services stamp "now", so afterwards every date is moved to the moment the
+story tells of, keeping each history in order. Run by `seed_demo` after the
+free proposals; does nothing if a realization meeting already exists."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from answers.models import Answer, AnswerRating, Assignment, deadline_for
+from answers.services import (
+    answer_publish,
+    answer_rate,
+    answer_save,
+    answer_submit,
+    deadlines_sweep,
+)
+from debates.models import Argument, Debate, Stance
+from debates.services import argument_create, debate_close, debate_publish_summary, stance_set
+from meetings.models import AgendaItem, RealizationMeeting
+from notifications.models import Notification
+from pipeline import services as conductor
+from proposals.models import (
+    Endorsement,
+    EventKind,
+    PipelineSettings,
+    Proposal,
+    ProposalEvent,
+    ProposalStatus,
+)
+from tracking.models import CardEvent, ManagementCard
+
+from .cards import seed_cards
+from .clock import Warp, at
+from .datafiles import read
+from .meetings import seed_meetings
+from .members import DEMO_EMAIL_DOMAIN, generated_members
+from .staff import Staff, staff_gather
+
+# How many proposals each step of the pipeline shows. The meeting ones go,
+# oldest first, to the meetings named in meetings.json, the rest to the
+# upcoming one.
+PLAN_SIZES = {"meeting": 13, "review": 1, "debate": 2, "answered": 2, "waiting": 2}
+
+
+@dataclass
+class PipelineCreated:
+    stages: dict[str, int] = field(default_factory=dict)
+
+    def any(self) -> bool:
+        return any(self.stages.values())
+
+
+def seed_pipeline(*, now: datetime | None = None) -> PipelineCreated:
+    """Move demo proposals through the pipeline. Requires the free-proposal
+    demo data; idempotent (skips when a realization meeting exists)."""
+    created = PipelineCreated()
+    if RealizationMeeting.objects.exists():
+        return created
+    now = now or timezone.now()
+    with transaction.atomic():
+        conductor.sweep(now=now)  # promotions past the answer bar; closed windows
+        _date_the_bar(now)
+        staff = staff_gather()
+        assigned = list(
+            Proposal.objects.filter(status=ProposalStatus.ASSIGNED).order_by(
+                "-endorsement_count", "pk"
+            )
+        )
+        plan = _plan(assigned)
+        for proposal in plan["answered"] + plan["debate"] + plan["review"] + plan["meeting"]:
+            _answer(proposal, staff)
+        for proposal in plan["debate"] + plan["review"] + plan["meeting"]:
+            _debate(proposal, staff, close=proposal not in plan["debate"])
+        _draft(plan["waiting"][:1], staff)
+        times = seed_meetings(plan["meeting"], staff, now)
+        for name in ("answered", "debate", "review", "meeting"):
+            for proposal in plan[name]:
+                moments = times.get(proposal.pk, {})
+                _spread_history(
+                    proposal,
+                    until=moments.get("reviewed") or now - timedelta(hours=1),
+                    reviewed_at=moments.get("reviewed"),
+                    decided_at=moments.get("decided"),
+                )
+        _answer_deadlines_beat(now)
+        seed_cards(staff, now)
+        created.stages = {key: len(value) for key, value in plan.items()}
+    return created
+
+
+def _plan(assigned: list[Proposal]) -> dict[str, list[Proposal]]:
+    """Who goes where: the most endorsed (the realized examples among them)
+    travel furthest. Of the most endorsed, the oldest reach the meetings,
+    which took a while; the others wait at the earlier steps, and the newest
+    of the rest wait for their answer."""
+    top = assigned[: sum(PLAN_SIZES.values())]
+    meeting = sorted(top, key=lambda p: (p.created_at, p.pk))[: PLAN_SIZES["meeting"]]
+    plan, rest = {"meeting": meeting}, [p for p in assigned if p not in meeting]
+    for name in ("review", "debate", "answered"):
+        plan[name], rest = rest[: PLAN_SIZES[name]], rest[PLAN_SIZES[name] :]
+    newest = sorted(rest, key=lambda p: (p.created_at, p.pk), reverse=True)
+    plan["waiting"] = newest[: PLAN_SIZES["waiting"]]
+    return plan
+
+
+# --- the endorsement bar ------------------------------------------------------------
+
+
+def _date_the_bar(now: datetime) -> None:
+    """The promotion checks and the sweep moved the demo's proposals today;
+    date each move when it happened: a promotion when the endorsement that
+    crossed the bar came (at the latest when its window closed), a closed
+    window at its deadline. The assignment, its deadline and the notices
+    move with it."""
+    bar = PipelineSettings.load()
+    moved = ProposalEvent.objects.filter(
+        kind=EventKind.STATUS_CHANGED,
+        to_status__in=[ProposalStatus.ASSIGNED, ProposalStatus.NOT_REACHED],
+        proposal__author__email__endswith="@" + DEMO_EMAIL_DOMAIN,
+    )
+    for event in moved.select_related("proposal"):
+        proposal = event.proposal
+        moment = proposal.endorsement_deadline
+        if event.to_status == ProposalStatus.ASSIGNED:
+            crossing = (
+                Endorsement.objects.filter(proposal=proposal)
+                .order_by("created_at", "pk")
+                .values_list("created_at", flat=True)[
+                    bar.answer_threshold - 1 : bar.answer_threshold
+                ]
+            )
+            moment = min([*crossing, moment])
+        moment = min(moment, now - timedelta(hours=1))
+        if event.created_at <= moment:
+            continue  # dated already
+        if event.to_status == ProposalStatus.ASSIGNED:
+            Assignment.objects.filter(proposal=proposal).update(
+                assigned_at=moment, deadline=deadline_for(moment, bar.answer_deadline_days)
+            )
+        ProposalEvent.objects.filter(pk=event.pk).update(created_at=moment)
+        Notification.objects.filter(proposal=proposal, created_at__gte=event.created_at).update(
+            created_at=moment
+        )
+
+
+def _answer_deadlines_beat(now: datetime) -> None:
+    """What the daily beat did for the answers still awaited: remind the
+    department before the deadline and tell the operators the day after,
+    each on its day (09:00 in Seoul)."""
+    bar = PipelineSettings.load()
+    moments = set()
+    for deadline in Assignment.objects.awaiting_answer().values_list("deadline", flat=True):
+        day = timezone.localdate(deadline)
+        for on in (day - timedelta(days=bar.answer_reminder_days), day + timedelta(days=1)):
+            moment = timezone.make_aware(datetime.combine(on, time(9, 0)))
+            if moment < now:
+                moments.add(moment)
+    for moment in sorted(moments):
+        with at(moment):
+            deadlines_sweep(now=moment)
+
+
+# --- answers and debates ---------------------------------------------------------
+
+
+def _answer(proposal: Proposal, staff: Staff) -> None:
+    """The department's answer written for this proposal (answers.json),
+    submitted, published, and rated by the proposer."""
+    texts = read("answers")
+    values = dict(texts["by_title"].get(proposal.title, texts["fallback"]))
+    score, comment = values.pop("rating")
+    assignment = Assignment.objects.get(proposal=proposal, is_current=True)
+    official = staff.officials[assignment.department_id]
+    answer = answer_save(assignment=assignment, user=official, **values)
+    answer_submit(answer=answer, user=official)
+    answer_publish(answer=answer, user=staff.operator)
+    proposal.refresh_from_db()
+    if proposal.author_id:
+        answer_rate(answer=answer, user=proposal.author, score=score, comment=comment)
+
+
+def _debate(proposal: Proposal, staff: Staff, *, close: bool) -> None:
+    """The operator puts the proposal to debate; members take their stances
+    and post their arguments (debates.json); a closed debate's results are
+    published."""
+    texts = read("debates")
+    debate_texts = texts["by_title"].get(proposal.title, texts["fallback"])
+    proposal.refresh_from_db()
+    conductor.proposal_promote_by_hand(
+        proposal=proposal, user=staff.operator, reason=texts["promote_reason"]
+    )
+    debate = Debate.objects.get(proposal=proposal)
+    crowd = iter(_crowd(proposal))
+    by_side: dict[str, list] = {}
+    for position, count in debate_texts["stances"].items():
+        for _n in range(count):
+            member = next(crowd)
+            stance_set(debate=debate, user=member, position=position)
+            by_side.setdefault(position, []).append(member)
+    speakers = {
+        "panel": staff.panel,
+        "expert": staff.expert,
+        "expert2": staff.expert2,
+        "official": staff.officials.get(proposal.department_id),
+    }
+    for argument in debate_texts["arguments"]:
+        if argument["by"] == "member":
+            author = by_side[argument["side"]].pop(0)
+        else:
+            author = speakers[argument["by"]]
+        if author is not None:
+            argument_create(
+                debate=debate, author=author, side=argument["side"], body=argument["body"]
+            )
+    if close:
+        debate_close(debate=debate, actor=staff.operator, reason=texts["close_reason"])
+        debate.refresh_from_db()
+        debate_publish_summary(
+            debate=debate, operator=staff.operator, summary=debate_texts["summary"]
+        )
+
+
+def _crowd(proposal: Proposal) -> list:
+    """The generated members other than the proposer, in an order of their
+    own for each debate, so that every debate has its own crowd."""
+    emails = [m.email for m in generated_members()]
+    shift = proposal.pk * 7 % len(emails)
+    members = {u.email: u for u in User.objects.filter(email__in=emails, is_active=True)}
+    ordered = emails[shift:] + emails[:shift]
+    return [members[e] for e in ordered if e in members and members[e].pk != proposal.author_id]
+
+
+def _draft(waiting: list[Proposal], staff: Staff) -> None:
+    """A department has started its answer to the newest waiting proposal."""
+    for proposal in waiting:
+        assignment = Assignment.objects.get(proposal=proposal, is_current=True)
+        answer_save(
+            assignment=assignment,
+            user=staff.officials[assignment.department_id],
+            summary="검토 중입니다.",
+            necessity="현장 조사를 하고 있습니다.",
+        )
+
+
+# --- dates ------------------------------------------------------------------------
+
+
+def _spread_history(
+    proposal: Proposal,
+    *,
+    until: datetime,
+    reviewed_at: datetime | None = None,
+    decided_at: datetime | None = None,
+) -> None:
+    """The services stamped every step "now"; spread them in order between
+    the proposal's promotion and `until` (its working review, or today): a
+    debate closes within its period, the working review's choice sits on the
+    review's day and the decision at its meeting. Everything else written
+    meanwhile (the answer, stances, arguments, ratings, notices) moves with
+    the steps around it (Warp), and the assignment and debate dates follow."""
+    length = timedelta(days=PipelineSettings.load().debate_length_days)
+    events = list(proposal.events.exclude(kind=EventKind.CREATED).order_by("pk"))
+    assigned = next((e for e in events if e.to_status == ProposalStatus.ASSIGNED), None)
+    if assigned is None:
+        return
+    # The sweep's promotion was dated already (_date_the_sweep); keep it.
+    start = min(assigned.created_at, until - timedelta(days=14))
+    stamped = {event.pk: event.created_at for event in events}
+    decision = next((e.pk for e in events if decided_at and _is_decision(e)), None)
+
+    def fixed(event) -> datetime | None:
+        """The moment of a step that keeps its day: the decision and what
+        came with it (the card opened) at the meeting, the working review's
+        choice on the review's day."""
+        if decision is not None and event.pk >= decision:
+            return decided_at
+        if reviewed_at and event.to_status in (
+            ProposalStatus.ON_AGENDA,
+            ProposalStatus.NOT_SELECTED,
+        ):
+            return reviewed_at
+        return None
+
+    later = [e for e in events if e.pk != assigned.pk]
+    # The note that the operators promoted it by hand comes with the opening.
+    paced = [e for e in later if fixed(e) is None and e.kind != EventKind.PROMOTED_BY_HAND]
+    step = (until - start) / (len(paced) + 1)
+    assigned.created_at = start
+    opened = None
+    for n, event in enumerate(paced, start=1):
+        event.created_at = start + step * n
+        if event.to_status == ProposalStatus.DEBATE:
+            opened = event.created_at
+        if event.kind == EventKind.DEBATE_CLOSED and opened:
+            event.created_at = min(event.created_at, opened + length - timedelta(days=1))
+    previous = start
+    for event in later:
+        if event.kind == EventKind.PROMOTED_BY_HAND:
+            event.created_at = previous
+        previous = event.created_at
+    for event in later:
+        if (moment := fixed(event)) is not None:
+            event.created_at = moment
+    ProposalEvent.objects.bulk_update(events, ["created_at"])
+
+    warp = Warp([(stamped[e.pk], e.created_at) for e in events])
+    told = {e.to_status or e.kind: e.created_at for e in events}
+    for notice in Notification.objects.filter(proposal=proposal):
+        notice.created_at = warp(notice.created_at)
+        if notice.emailed_at:
+            notice.emailed_at = notice.created_at
+        Notification.objects.filter(pk=notice.pk).update(
+            created_at=notice.created_at, emailed_at=notice.emailed_at
+        )
+    if decided_at:
+        AgendaItem.objects.filter(proposal=proposal).exclude(decision="pending").update(
+            decided_at=decided_at
+        )
+        ManagementCard.objects.filter(proposal=proposal).update(
+            created_at=decided_at, stage_changed_at=decided_at, updated_at=decided_at
+        )
+        CardEvent.objects.filter(card__proposal=proposal).update(created_at=decided_at)
+    Assignment.objects.filter(proposal=proposal, is_current=True).update(
+        assigned_at=start,
+        deadline=deadline_for(start, PipelineSettings.load().answer_deadline_days),
+    )
+    for answer in Answer.objects.filter(assignment__proposal=proposal):
+        Answer.objects.filter(pk=answer.pk).update(
+            created_at=warp(answer.created_at),
+            updated_at=warp(answer.updated_at),
+            submitted_at=warp(answer.submitted_at),
+            published_at=warp(answer.published_at),
+        )
+    for rating in AnswerRating.objects.filter(answer__assignment__proposal=proposal):
+        AnswerRating.objects.filter(pk=rating.pk).update(created_at=warp(rating.created_at))
+    if (opened := told.get(ProposalStatus.DEBATE)) is not None:
+        debate = Debate.objects.get(proposal=proposal)
+        Debate.objects.filter(pk=debate.pk).update(
+            created_at=opened,
+            starts_at=opened,
+            ends_at=opened + length,
+            closed_at=told.get(EventKind.DEBATE_CLOSED),
+            summary_published_at=told.get(ProposalStatus.REVIEW),
+            updated_at=warp(debate.updated_at),
+        )
+        for model in (Stance, Argument):
+            for row in model.objects.filter(debate=debate):
+                model.objects.filter(pk=row.pk).update(
+                    created_at=warp(row.created_at), updated_at=warp(row.updated_at)
+                )
+        # The "open for debate until …" notice names the debate's real end.
+        for notice in Notification.objects.filter(proposal=proposal, kind="debate_opened"):
+            notice.params["ends"] = timezone.localtime(opened + length).strftime("%Y-%m-%d %H:%M")
+            notice.save(update_fields=["params"])
+
+
+def _is_decision(event: ProposalEvent) -> bool:
+    return event.kind == EventKind.HELD_OVER or event.to_status in (
+        ProposalStatus.ADOPTED,
+        ProposalStatus.NOT_ADOPTED,
+    )

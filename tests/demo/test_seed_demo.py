@@ -1,0 +1,420 @@
+"""The full demo world (`seed_demo`), loaded once for this module.
+
+Loading it takes most of a minute, so one module-scoped fixture seeds it in a
+transaction that is rolled back when the module ends; each test runs inside
+its own savepoint on top of it (pytest-django's `db`) and sees it unchanged.
+Runs on an empty database (--if-empty, partial runs) are in test_seed_runs.py.
+"""
+
+import io
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.test import TestCase, override_settings
+from django.utils import timezone
+
+from accounts.models import Department, User
+from accounts.roles import Role
+from answers.models import Answer
+from debates.models import Argument, Debate, Stance
+from demo import members, plan
+from meetings.models import AgendaItem, RealizationMeeting
+from meetings.services import meeting_time_in
+from notifications.models import Notification
+from notifications.tasks import send_notification_email, send_pending_emails
+from proposals.models import (
+    Category,
+    Comment,
+    Endorsement,
+    EventKind,
+    Proposal,
+    ProposalEvent,
+    ProposalStatus,
+    ProposalView,
+    Tag,
+)
+from tracking.models import (
+    CardAttachment,
+    CardEvent,
+    CardStage,
+    ManagementCard,
+    ProgressReport,
+    ReportStatus,
+)
+from tracking.selectors import (
+    cards_without_owner,
+    dashboard_by_department,
+    overdue_reports,
+    public_cards,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def world_counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Department,
+            Category,
+            User,
+            EmailAddress,
+            Group,
+            Proposal,
+            Endorsement,
+            Comment,
+            ProposalEvent,
+            ProposalView,
+            Tag,
+            Notification,
+        )
+    }
+
+
+class World:
+    output: str
+    on_commit: list  # what the seed left to run after its commit
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The full demo, seeded once (the test suite's settings: photos in a
+    temporary folder, mail to the outbox, fast password hashing)."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
+    ):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            result = World()
+            with TestCase.captureOnCommitCallbacks() as callbacks:
+                result.output = seed()
+            result.on_commit = callbacks
+            yield result
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def test_full_seed_creates_the_demo_world(world):
+    # Given an empty database, when the full demo is loaded, then it says what it made
+    assert "210 proposals" in world.output
+
+    # and there are departments and categories, each with its default department
+    assert Category.objects.count() == len(members.CATEGORIES)
+    assert not Category.objects.filter(default_department=None).exists()
+    assert Department.objects.filter(code="creative-policy", name="창의담당관").exists()
+    assert Category.objects.get(code="transport").default_department.name == "교통정책과"
+
+    # and members of every role
+    for role in Role:
+        assert User.objects.filter(groups__name=role).exists(), role
+    assert User.objects.filter(email__startswith="member").count() == members.GENERATED_MEMBER_COUNT
+
+    # and at least 200 proposals spread over the last year, the realized examples among them
+    proposals = Proposal.objects.all()
+    assert proposals.count() >= 200
+    for title in plan.REALIZED_TITLES:
+        realized = proposals.get(title=title)
+        assert realized.endorsement_count >= 60
+        assert realized.comment_count >= 5
+    now = timezone.now()
+    oldest = proposals.order_by("created_at").first().created_at
+    assert (now - oldest).days >= 300
+    assert not proposals.filter(created_at__gt=now).exists()
+    assert proposals.filter(created_at__gte=now - timedelta(days=30)).exists()
+
+    # and every counter equals the rows it counts
+    mismatched = proposals.annotate(
+        endorsement_rows=Count("endorsements", distinct=True),
+        comments_shown=Count("comments", filter=Q(comments__deleted_at=None), distinct=True),
+    ).exclude(endorsement_count=F("endorsement_rows"), comment_count=F("comments_shown"))
+    assert list(mismatched.values_list("title", flat=True)) == []
+    views = dict(ProposalView.objects.values_list("proposal").annotate(n=Count("id")))
+    assert {p.pk: p.view_count for p in proposals if p.view_count} == views
+
+    # and the timeline agrees with the backdated proposal
+    created_events = ProposalEvent.objects.filter(kind=EventKind.CREATED)
+    assert created_events.count() == proposals.count()
+    assert not created_events.exclude(created_at=F("proposal__created_at")).exists()
+    assert not Endorsement.objects.filter(created_at__lt=F("proposal__created_at")).exists()
+    assert not Comment.objects.filter(created_at__lt=F("proposal__created_at")).exists()
+    assert not Comment.objects.exclude(updated_at=F("created_at")).exists(), "none looks edited"
+
+    # and a few were withdrawn by their authors, through the pipeline
+    withdrawn = proposals.filter(status=ProposalStatus.WITHDRAWN)
+    assert 3 <= withdrawn.count() <= 12
+    for proposal in withdrawn:
+        event = proposal.events.get(kind=EventKind.STATUS_CHANGED)
+        assert event.actor_id == proposal.author_id
+        assert event.created_at == proposal.withdrawn_at > proposal.created_at
+    # and the pipeline shows every stage, from open to adopted
+    assert set(proposals.values_list("status", flat=True)) == set(ProposalStatus.values)
+
+    # and officials' comments carry their department's badge
+    badged = Comment.objects.exclude(author_department=None)
+    assert badged.exists()
+    assert set(badged.values_list("author_department__code", flat=True)) <= {
+        "transport-policy",
+        "climate-environment-policy",
+    }
+
+
+def test_realization_meetings_every_two_months_the_first_most_of_a_year_ago(world):
+    now = timezone.now()
+    *held, upcoming = RealizationMeeting.objects.order_by("scheduled_at")
+    assert [m.number for m in [*held, upcoming]] == list(range(1, len(held) + 2))
+    assert len(held) >= 2
+    for meeting in held:
+        assert meeting.status == "held" and meeting.scheduled_at < now
+        assert meeting.scheduled_at < meeting.held_at < now
+        assert meeting.items.exists()
+    assert (now - held[0].scheduled_at).days >= 240, "the first meeting was most of a year ago"
+    assert upcoming.status == "scheduled" and upcoming.scheduled_at > now
+    assert upcoming.items.count() >= 2
+    # Two months apart, each at the usual time: the last Thursday, 14:00 in Seoul.
+    for earlier, later in zip([*held, upcoming], [*held, upcoming][1:], strict=False):
+        first, second = (
+            timezone.localtime(earlier.scheduled_at),
+            timezone.localtime(later.scheduled_at),
+        )
+        assert (second.year * 12 + second.month) - (first.year * 12 + first.month) == 2
+        assert later.scheduled_at == meeting_time_in(second.year, second.month)
+    # The meetings decided all three ways; the first one adopted and refused.
+    assert {"adopted", "not_adopted"} <= set(held[0].items.values_list("decision", flat=True))
+    assert set(AgendaItem.objects.filter(meeting__in=held).values_list("decision", flat=True)) == {
+        "adopted",
+        "held_over",
+        "not_adopted",
+    }
+    held_over = AgendaItem.objects.get(decision="held_over")
+    assert upcoming.items.filter(proposal=held_over.proposal, held_over_from=held_over).exists()
+
+
+def test_adopted_items_cards_show_every_stage_and_case(world):
+    check_adopted_items(timezone.now())
+
+
+def test_every_timeline_reads_in_order_and_nothing_lies_ahead(world):
+    now = timezone.now()
+    for proposal in Proposal.objects.prefetch_related("events"):
+        moments = [e.created_at for e in sorted(proposal.events.all(), key=lambda e: e.pk)]
+        assert moments == sorted(moments), proposal.title
+        assert moments[-1] <= now, proposal.title
+    # A proposal moved on when the bar was crossed, at the latest when its
+    # window closed, not on the day the demo was loaded.
+    for event in ProposalEvent.objects.filter(
+        to_status__in=[ProposalStatus.ASSIGNED, ProposalStatus.NOT_REACHED]
+    ).select_related("proposal"):
+        assert event.created_at <= event.proposal.endorsement_deadline, event.proposal.title
+    assert not Notification.objects.filter(created_at__gt=now).exists()
+    for answer in Answer.objects.exclude(published_at=None).select_related("assignment"):
+        assignment = answer.assignment
+        assert assignment.assigned_at < answer.submitted_at < answer.published_at < now
+
+
+def test_each_debate_has_its_own_crowd_and_its_dates_in_order(world):
+    now = timezone.now()
+    debates = list(Debate.objects.select_related("proposal"))
+    assert len(debates) >= 3
+    counts = {(d.for_count, d.against_count, d.undecided_count) for d in debates}
+    assert len(counts) == len(debates), "no two debates have the same stance counts"
+    bodies = list(Argument.objects.values_list("body", flat=True))
+    assert len(set(bodies)) == len(bodies), "no argument is posted twice"
+    for debate in debates:
+        end = debate.closed_at or now
+        assert debate.starts_at < end <= now
+        if debate.closed_at:
+            assert debate.closed_at <= debate.ends_at
+        assert Stance.objects.filter(debate=debate).count() == sum(
+            [debate.for_count, debate.against_count, debate.undecided_count]
+        )
+        for model in (Stance, Argument):
+            rows = model.objects.filter(debate=debate)
+            assert rows.exists()
+            assert not rows.exclude(created_at__gte=debate.starts_at, created_at__lte=end).exists()
+        # The "open for debate until …" notice names the debate's own end.
+        ends = timezone.localtime(debate.ends_at).strftime("%Y-%m-%d %H:%M")
+        for notice in Notification.objects.filter(proposal=debate.proposal, kind="debate_opened"):
+            assert notice.params["ends"] == ends
+            assert notice.created_at == debate.starts_at
+
+
+def test_each_answer_is_written_for_its_own_proposal(world):
+    answers = Answer.objects.exclude(published_at=None)
+    assert answers.count() >= 10
+    for field in ("summary", "necessity", "effectiveness", "feasibility"):
+        values = list(answers.values_list(field, flat=True))
+        assert len(set(values)) == len(values), field
+    budgets = [b for b in answers.values_list("estimated_budget", flat=True) if b]
+    assert len(set(budgets)) == len(budgets)
+    assert answers.filter(decision="not_accept").exclude(refusal_basis="").exists()
+
+
+def test_the_demo_sends_no_mail(world):
+    # When what the seed left for after its commit runs (as it would on a
+    # real server, with a worker)
+    with mock.patch.object(send_notification_email, "delay") as email_queued:
+        for callback in world.on_commit:
+            callback()
+
+    # then no e-mail was queued or sent, and nothing is left for the
+    # pending-e-mail sweep: every demo notice counts as handled.
+    assert Notification.objects.count() > 100
+    email_queued.assert_not_called()
+    assert mail.outbox == []
+    assert not Notification.objects.filter(emailed_at=None).exists()
+    assert send_pending_emails() == 0
+    assert mail.outbox == []
+
+
+def test_running_again_creates_nothing_new(world):
+    before = world_counts()
+
+    output = seed()
+
+    assert world_counts() == before
+    assert "nothing new" in output
+
+
+def test_demo_logins_have_their_roles(world):
+    def user(email):
+        return User.objects.get(email=email)
+
+    official = user(members.OFFICIAL_EMAIL)
+    assert official.role_names == {Role.OFFICIAL}
+    assert official.department.name == "교통정책과"
+    assert official.is_staff
+    # The transport department's head: may hand its adopted items over.
+    assert official.department.head == official
+    # … and has a colleague to hand a card to.
+    colleague = user("official.transport-policy@demo.oasis.kr")
+    assert colleague.department == official.department and colleague.has_role(Role.OFFICIAL)
+    assert user(members.OFFICIAL2_EMAIL).department.code == "climate-environment-policy"
+    operator = user(members.OPERATOR_EMAIL)
+    assert operator.has_role(Role.OPERATOR) and operator.is_staff and operator.is_superuser
+    assert operator.department.name == "창의담당관"
+    assert user(members.PANEL_EMAIL).has_role(Role.PANEL)
+    assert user(members.EXPERT_EMAIL).has_role(Role.EXPERT_INTERNAL)
+    assert user(members.EXPERT2_EMAIL).has_role(Role.EXPERT_EXTERNAL)
+    assert user(members.MAYOR_EMAIL).has_role(Role.MAYOR_OFFICE)
+    citizen = user(members.CITIZEN_EMAIL)
+    assert citizen.display_name == "김서울" and not citizen.is_staff
+    assert user(members.CITIZEN2_EMAIL).nickname
+    assert not User.objects.filter(is_superuser=True).exclude(email=members.OPERATOR_EMAIL).exists()
+
+
+def test_every_demo_login_can_log_in(world, client):
+    for login in members.DEMO_LOGINS:
+        response = client.post(
+            "/accounts/login/", {"login": login.email, "password": members.DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, login.email
+        assert client.session.get("_auth_user_id") == str(User.objects.get(email=login.email).pk), (
+            login.email
+        )
+        client.logout()
+    member = members.generated_members()[0]
+    assert client.login(email=member.email, password=members.DEMO_PASSWORD)
+
+
+def test_print_demo_logins_lists_every_login_with_the_password(world):
+    out = io.StringIO()
+
+    call_command("print_demo_logins", stdout=out)
+
+    text = out.getvalue()
+    for login in members.DEMO_LOGINS:
+        line = next(line for line in text.splitlines() if login.email + " " in line)
+        assert login.role_ko in line and login.role_en in line
+        assert members.DEMO_PASSWORD in line
+    assert "not in the database" not in text
+
+
+def check_adopted_items(now):
+    """The adopted items' management cards show every stage and case."""
+    cards = ManagementCard.objects.all()
+    assert cards.count() == AgendaItem.objects.filter(decision="adopted").count()
+    # every stage
+    assert set(cards.values_list("stage", flat=True)) == set(CardStage.values)
+    assert set(public_cards().values_list("stage", flat=True)) == set(CardStage.values)
+    # a completed card with photos (shown as "what was realised") and reports reaching 100%
+    completed = cards.get(stage=CardStage.COMPLETED)
+    assert completed.percent_complete == 100
+    assert completed.attachments.filter(kind="photo").count() >= 2
+    percents = list(
+        completed.progress_reports.filter(status=ReportStatus.SUBMITTED)
+        .order_by("period")
+        .values_list("percent_complete", flat=True)
+    )
+    assert len(percents) >= 3 and percents == sorted(percents) and percents[-1] == 100
+    # cards under way with submitted reports
+    assert ProgressReport.objects.filter(
+        card__stage=CardStage.IN_PROGRESS, status=ReportStatus.SUBMITTED
+    ).exists()
+    # a suspended card with its reason, in its history too
+    suspended = cards.get(stage=CardStage.SUSPENDED)
+    assert len(suspended.suspended_reason) > 20
+    assert suspended.events.filter(to_stage=CardStage.SUSPENDED, note=suspended.suspended_reason)
+    # an overdue report the operators were told about, and a card nobody carries
+    overdue = overdue_reports(now=now)
+    assert overdue.exists()
+    assert not overdue.filter(escalated_at__isnull=True).exists()
+    ownerless = list(cards_without_owner())
+    assert ownerless and ownerless[0].progress_reports.filter(escalated_at__isnull=False).exists()
+    # the dashboard counts them all, one stalled card among them
+    rows = dashboard_by_department(now=now)
+    for column in ("open", "overdue", "stalled", "completed"):
+        assert sum(row[column] for row in rows) >= 1, column
+    # nothing is dated in the future, and every history reads in order
+    for model, fields in (
+        (ManagementCard, ("created_at", "updated_at", "stage_changed_at")),
+        (CardEvent, ("created_at",)),
+        (CardAttachment, ("created_at",)),
+        (ProgressReport, ("requested_at", "submitted_at", "reminded_at", "escalated_at")),
+        (ProposalEvent, ("created_at",)),
+    ):
+        for name in fields:
+            assert not model.objects.filter(**{f"{name}__gt": now}).exists(), (model, name)
+    for card in cards:
+        opened = card.agenda_item.meeting.scheduled_at
+        assert card.created_at == opened == card.agenda_item.decided_at
+        events = list(card.events.order_by("created_at", "pk"))
+        assert events[0].kind == "opened"
+        assert all(e.created_at >= opened for e in events)
+        assert card.stage_changed_at == max(
+            [opened] + [e.created_at for e in events if e.kind == "stage_changed"]
+        )
+        previous = opened
+        for report in card.progress_reports.order_by("period"):
+            assert report.requested_at > previous
+            assert report.due_date == timezone.localdate(report.requested_at) + timezone.timedelta(
+                days=14
+            )
+            if report.submitted_at:
+                assert report.requested_at < report.submitted_at
+            if report.escalated_at:
+                assert report.status == ReportStatus.REQUESTED
+                assert timezone.localdate(report.escalated_at) > report.due_date
+            previous = report.requested_at
+        timeline = card.proposal.events.filter(kind="card_stage_changed")
+        assert timeline.count() == card.events.filter(kind="stage_changed").count()
+        assert all(e.created_at >= opened for e in timeline)

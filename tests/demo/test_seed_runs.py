@@ -1,0 +1,52 @@
+"""`seed_demo` on an empty or partly filled database: partial runs and
+--if-empty. The full world is checked once, in test_seed_demo.py."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from demo import members
+from proposals.models import Proposal
+from tests.factories import ProposalFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_a_larger_run_adds_only_the_missing_proposals():
+    seed("--proposals", "5")
+    first = set(Proposal.objects.values_list("pk", flat=True))
+
+    seed("--proposals", "12")
+
+    assert Proposal.objects.count() == 12
+    assert first <= set(Proposal.objects.values_list("pk", flat=True))
+
+
+def test_if_empty_does_nothing_when_a_proposal_exists():
+    ProposalFactory()
+    before = (User.objects.count(), Proposal.objects.count())
+
+    output = seed("--if-empty")
+
+    assert (User.objects.count(), Proposal.objects.count()) == before
+    assert "not loaded" in output
+    assert not User.objects.filter(email__endswith="@" + members.DEMO_EMAIL_DOMAIN).exists()
+
+
+def test_if_empty_loads_an_empty_database():
+    seed("--if-empty", "--proposals", "3")
+    assert Proposal.objects.count() == 3
+
+
+def test_print_demo_logins_warns_before_the_seed():
+    out = io.StringIO()
+    call_command("print_demo_logins", stdout=out)
+    assert "run `python manage.py seed_demo`" in out.getvalue()
