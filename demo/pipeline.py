@@ -46,10 +46,13 @@ from .meetings import seed_meetings
 from .members import DEMO_EMAIL_DOMAIN, generated_members
 from .staff import Staff, staff_gather
 
-# How many proposals each step of the pipeline shows. The meeting ones go,
-# oldest first, to the meetings named in meetings.json, the rest to the
-# upcoming one.
-PLAN_SIZES = {"meeting": 13, "review": 1, "debate": 2, "answered": 2, "waiting": 2}
+# How many proposals each step of the pipeline shows. The meeting ones go to
+# the meetings named in meetings.json, the rest to the upcoming one. Every
+# other proposal past the answer bar has its answer, but for the newest
+# ones, still waiting.
+# A department's answer: submitted, published and rated within this time.
+ANSWER_TAKES = timedelta(days=16)
+PLAN_SIZES = {"meeting": 13, "review": 1, "debate": 2, "waiting": 2}
 
 
 @dataclass
@@ -69,7 +72,6 @@ def seed_pipeline(*, now: datetime | None = None) -> PipelineCreated:
     now = now or timezone.now()
     with transaction.atomic():
         conductor.sweep(now=now)  # promotions past the answer bar; closed windows
-        _date_the_bar(now)
         staff = staff_gather()
         assigned = list(
             Proposal.objects.filter(status=ProposalStatus.ASSIGNED).order_by(
@@ -83,6 +85,9 @@ def seed_pipeline(*, now: datetime | None = None) -> PipelineCreated:
             _debate(proposal, staff, close=proposal not in plan["debate"])
         _draft(plan["waiting"][:1], staff)
         times = seed_meetings(plan["meeting"], staff, now)
+        # The services ran "now", with the answer deadlines still ahead (so
+        # the answers count as on time); now the dates move to the story's.
+        _date_the_bar(now)
         for name in ("answered", "debate", "review", "meeting"):
             for proposal in plan[name]:
                 moments = times.get(proposal.pk, {})
@@ -103,17 +108,22 @@ def _plan(assigned: list[Proposal]) -> dict[str, list[Proposal]]:
     travel furthest. Of the most endorsed, the oldest reach the meetings,
     which took a while; the others wait at the earlier steps, and the newest
     of the rest wait for their answer."""
-    top = assigned[: sum(PLAN_SIZES.values())]
+    top = assigned[: sum(PLAN_SIZES.values()) + 2]
     meeting = sorted(top, key=lambda p: (p.created_at, p.pk))[: PLAN_SIZES["meeting"]]
     plan, rest = {"meeting": meeting}, [p for p in assigned if p not in meeting]
-    for name in ("review", "debate", "answered"):
+    for name in ("review", "debate"):
         plan[name], rest = rest[: PLAN_SIZES[name]], rest[PLAN_SIZES[name] :]
     newest = sorted(rest, key=lambda p: (p.created_at, p.pk), reverse=True)
     plan["waiting"] = newest[: PLAN_SIZES["waiting"]]
+    plan["answered"] = [p for p in rest if p not in plan["waiting"]]
     return plan
 
 
 # --- the endorsement bar ------------------------------------------------------------
+
+
+# What the promotion and the closed window tell (answers.services, proposals.pipeline).
+BAR_NOTICES = ("assigned", "assigned_department", "assigned_operator", "not_reached")
 
 
 def _date_the_bar(now: datetime) -> None:
@@ -148,8 +158,8 @@ def _date_the_bar(now: datetime) -> None:
                 assigned_at=moment, deadline=deadline_for(moment, bar.answer_deadline_days)
             )
         ProposalEvent.objects.filter(pk=event.pk).update(created_at=moment)
-        Notification.objects.filter(proposal=proposal, created_at__gte=event.created_at).update(
-            created_at=moment
+        Notification.objects.filter(proposal=proposal, kind__in=BAR_NOTICES).update(
+            created_at=moment, emailed_at=moment
         )
 
 
@@ -294,11 +304,20 @@ def _spread_history(
     later = [e for e in events if e.pk != assigned.pk]
     # The note that the operators promoted it by hand comes with the opening.
     paced = [e for e in later if fixed(e) is None and e.kind != EventKind.PROMOTED_BY_HAND]
-    step = (until - start) / (len(paced) + 1)
+    # The answer comes within its deadline (submitted, published, rated);
+    # the debate and the working review share the time after it.
+    debated = next(
+        (n for n, e in enumerate(paced) if e.to_status == ProposalStatus.DEBATE), len(paced)
+    )
+    answering, rest = paced[:debated], paced[debated:]
+    answer_span = min(ANSWER_TAKES, (until - start) * 0.4)
+    moments = [start + answer_span * n / len(answering) for n in range(1, len(answering) + 1)]
+    after = moments[-1] if moments else start
+    moments += [after + (until - after) * n / (len(rest) + 1) for n in range(1, len(rest) + 1)]
     assigned.created_at = start
     opened = None
-    for n, event in enumerate(paced, start=1):
-        event.created_at = start + step * n
+    for event, moment in zip(paced, moments, strict=True):
+        event.created_at = moment
         if event.to_status == ProposalStatus.DEBATE:
             opened = event.created_at
         if event.kind == EventKind.DEBATE_CLOSED and opened:

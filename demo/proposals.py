@@ -185,15 +185,22 @@ class DemoSeeder:
 
     def _backdate(self, proposal, spec, *, users, comments) -> None:
         """Move the timestamps the services wrote ("now") back into the past,
-        keeping their order: created → endorsements and comments → withdrawn."""
+        keeping their order: created → endorsements and comments → withdrawn.
+        Endorsements come while the endorsement window is open, and so does
+        all of a withdrawn proposal's life; the talk goes on after it."""
         created = self._created_at(spec)
-        span = self.now - created
+        window = min(self.now, created + timedelta(days=self.window_days)) - created
+
+        def in_window(fraction: float) -> datetime:
+            return created + window * fraction
 
         def at(fraction: float) -> datetime:
-            return created + span * fraction
+            if spec.withdraw_reason:
+                return in_window(fraction)
+            return created + (self.now - created) * fraction
 
         endorsed_at = {
-            users[email].pk: at(f)
+            users[email].pk: in_window(f)
             for email, f in zip(spec.endorsers, spec.endorsed_at, strict=True)
         }
         endorsements = list(Endorsement.objects.filter(proposal=proposal))

@@ -225,6 +225,7 @@ def test_every_timeline_reads_in_order_and_nothing_lies_ahead(world):
         to_status__in=[ProposalStatus.ASSIGNED, ProposalStatus.NOT_REACHED]
     ).select_related("proposal"):
         assert event.created_at <= event.proposal.endorsement_deadline, event.proposal.title
+    assert not Endorsement.objects.filter(created_at__gt=F("proposal__endorsement_deadline"))
     assert not Notification.objects.filter(created_at__gt=now).exists()
     for answer in Answer.objects.exclude(published_at=None).select_related("assignment"):
         assignment = answer.assignment
@@ -267,6 +268,10 @@ def test_each_answer_is_written_for_its_own_proposal(world):
     budgets = [b for b in answers.values_list("estimated_budget", flat=True) if b]
     assert len(set(budgets)) == len(budgets)
     assert answers.filter(decision="not_accept").exclude(refusal_basis="").exists()
+    # Published within the deadline, as the story dates them.
+    assert not answers.exclude(met_deadline=True).exists()
+    for answer in answers.select_related("assignment"):
+        assert answer.published_at <= answer.assignment.deadline
 
 
 def test_the_demo_sends_no_mail(world):
