@@ -334,13 +334,12 @@ def _spread_history(
 
     warp = Warp([(stamped[e.pk], e.created_at) for e in events])
     told = {e.to_status or e.kind: e.created_at for e in events}
-    for notice in Notification.objects.filter(proposal=proposal):
+    notices = list(Notification.objects.filter(proposal=proposal))
+    for notice in notices:
         notice.created_at = warp(notice.created_at)
         if notice.emailed_at:
             notice.emailed_at = notice.created_at
-        Notification.objects.filter(pk=notice.pk).update(
-            created_at=notice.created_at, emailed_at=notice.emailed_at
-        )
+    Notification.objects.bulk_update(notices, ["created_at", "emailed_at"], batch_size=500)
     if decided_at:
         AgendaItem.objects.filter(proposal=proposal).exclude(decision="pending").update(
             decided_at=decided_at
@@ -373,10 +372,10 @@ def _spread_history(
             updated_at=warp(debate.updated_at),
         )
         for model in (Stance, Argument):
-            for row in model.objects.filter(debate=debate):
-                model.objects.filter(pk=row.pk).update(
-                    created_at=warp(row.created_at), updated_at=warp(row.updated_at)
-                )
+            rows = list(model.objects.filter(debate=debate))
+            for row in rows:
+                row.created_at, row.updated_at = warp(row.created_at), warp(row.updated_at)
+            model.objects.bulk_update(rows, ["created_at", "updated_at"], batch_size=500)
         # The "open for debate until …" notice names the debate's real end.
         for notice in Notification.objects.filter(proposal=proposal, kind="debate_opened"):
             notice.params["ends"] = timezone.localtime(opened + length).strftime("%Y-%m-%d %H:%M")

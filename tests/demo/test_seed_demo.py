@@ -300,6 +300,21 @@ def test_running_again_creates_nothing_new(world):
     assert "nothing new" in output
 
 
+def test_a_larger_run_adds_only_the_missing_proposals(world):
+    # Given the world as a smaller run left it: without its last proposals
+    specs = plan.proposal_specs()
+    for spec in specs[-5:]:
+        Proposal.objects.get(title=spec.title, author__email=spec.author).delete()
+    kept = set(Proposal.objects.values_list("pk", flat=True))
+
+    # When the whole demo is loaded
+    seed()
+
+    # Then the missing ones are added, and the others stay as they were
+    assert Proposal.objects.count() == len(specs)
+    assert kept <= set(Proposal.objects.values_list("pk", flat=True))
+
+
 def test_demo_logins_have_their_roles(world):
     def user(email):
         return User.objects.get(email=email)

@@ -1,5 +1,5 @@
-"""`seed_demo` on an empty or partly filled database: partial runs and
---if-empty. The full world is checked once, in test_seed_demo.py."""
+"""`seed_demo` on an empty database or one with other proposals: a partial
+run and --if-empty. The full world is checked once, in test_seed_demo.py."""
 
 import io
 
@@ -18,16 +18,6 @@ def seed(*args) -> str:
     out = io.StringIO()
     call_command("seed_demo", *args, stdout=out)
     return out.getvalue()
-
-
-def test_a_larger_run_adds_only_the_missing_proposals():
-    seed("--proposals", "5")
-    first = set(Proposal.objects.values_list("pk", flat=True))
-
-    seed("--proposals", "12")
-
-    assert Proposal.objects.count() == 12
-    assert first <= set(Proposal.objects.values_list("pk", flat=True))
 
 
 def test_if_empty_does_nothing_when_a_proposal_exists():
