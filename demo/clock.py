@@ -19,13 +19,17 @@ from tracking.models import CardAttachment, CardEvent, ManagementCard, ProgressR
 def at(moment: datetime) -> Iterator[None]:
     """Run services as if at `moment`: the rows they add (card history,
     proposal timeline, notices, attachments) and the stamps they set (stage
-    changed, submitted, updated) are moved to `moment` afterwards."""
+    changed, submitted, updated, handled) are moved to `moment` afterwards."""
     added = (CardEvent, ProposalEvent, Notification, CardAttachment)
     marks = {model: model.objects.aggregate(n=Max("pk"))["n"] or 0 for model in added}
     started = timezone.now()
     yield
     for model, mark in marks.items():
         model.objects.filter(pk__gt=mark).update(created_at=moment)
+    # A notice written as handled (the demo sends no mail) was handled then.
+    Notification.objects.filter(pk__gt=marks[Notification], emailed_at__isnull=False).update(
+        emailed_at=moment
+    )
     ManagementCard.objects.filter(stage_changed_at__gte=started).update(stage_changed_at=moment)
     ManagementCard.objects.filter(updated_at__gte=started).update(updated_at=moment)
     ProgressReport.objects.filter(submitted_at__gte=started).update(submitted_at=moment)

@@ -22,6 +22,7 @@ from meetings.services import (
 )
 from proposals.models import Proposal
 
+from .clock import at
 from .datafiles import read
 from .staff import Staff
 
@@ -74,28 +75,33 @@ def seed_meetings(items: list[Proposal], staff: Staff, now: datetime) -> dict[in
             }
 
     upcoming = meeting_schedule_next(now=now)
+    if number:
+        # Scheduled when the meeting before it was held.
+        RealizationMeeting.objects.filter(pk=upcoming.pk).update(
+            created_at=RealizationMeeting.objects.get(number=number).held_at
+        )
     rest = sorted((p for p in items if p.pk not in placed), key=lambda p: (p.created_at, p.pk))
+    reviewed = now - timedelta(days=3)
     if rest:
-        reviewed = now - timedelta(days=3)
         review = WorkingReview.objects.create(
             held_on=reviewed.date(),
             place=data["review_place"],
             attendees=data["review_attendees"],
             next_meeting=upcoming,
         )
-        for n, proposal in enumerate(rest):
-            # The last one is already a department's own project.
-            selected = n < len(rest) - 1
+        selected = rest[:-1]  # the last one is already a department's own project
+        for proposal in rest:
+            chosen = proposal in selected
             working_review_decide(
                 review=review,
                 proposal=proposal,
-                selected=selected,
+                selected=chosen,
                 reason=data["upcoming_selected_reason"]
-                if selected
+                if chosen
                 else data["upcoming_not_selected_reason"],
                 user=staff.operator,
             )
-            if selected:
+            if chosen:
                 expert_opinion_save(
                     proposal=proposal,
                     expert=staff.expert2,
@@ -104,7 +110,24 @@ def seed_meetings(items: list[Proposal], staff: Staff, now: datetime) -> dict[in
                 )
             times[proposal.pk] = {"reviewed": reviewed, "decided": None}
         working_review_finalise(review=review, user=staff.operator)
-    meeting_invite(meeting=upcoming, user=staff.operator)
+        # The services stamped "now"; the review sat three days ago.
+        finalised = reviewed + timedelta(hours=4)
+        WorkingReview.objects.filter(pk=review.pk).update(
+            created_at=reviewed, finalised_at=finalised
+        )
+        review.decisions.update(created_at=reviewed, updated_at=reviewed)
+        AgendaItem.objects.filter(meeting=upcoming, held_over_from=None).update(
+            created_at=finalised
+        )
+        ExpertOpinion.objects.filter(proposal__in=selected).update(
+            created_at=finalised + timedelta(days=1), updated_at=finalised + timedelta(days=1)
+        )
+    invited = min(reviewed + timedelta(days=1), now - timedelta(hours=1))
+    with at(invited):
+        meeting_invite(meeting=upcoming, user=staff.operator)
+    RealizationMeeting.objects.filter(pk=upcoming.pk, invitations_sent_at__isnull=False).update(
+        invitations_sent_at=invited
+    )
     return times
 
 
@@ -154,6 +177,8 @@ def _held_meeting(number: int, when: datetime, agenda: list, staff: Staff, data:
             user=staff.mayor,
         )
     meeting_mark_held(meeting=meeting, user=staff.operator)
+    # An item held over joined the next meeting's agenda when this one decided.
+    AgendaItem.objects.filter(held_over_from__meeting=meeting).update(created_at=when)
     # The services stamped "now"; the meeting and its review lie in the past.
     RealizationMeeting.objects.filter(pk=meeting.pk).update(
         created_at=review_day, held_at=when + timedelta(hours=2)

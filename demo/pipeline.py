@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import Min, OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -99,6 +100,7 @@ def seed_pipeline(*, now: datetime | None = None) -> PipelineCreated:
                 )
         _answer_deadlines_beat(now)
         seed_cards(staff, now)
+        _date_the_rest(now)
         created.stages = {key: len(value) for key, value in plan.items()}
     return created
 
@@ -265,6 +267,29 @@ def _draft(waiting: list[Proposal], staff: Staff) -> None:
 # --- dates ------------------------------------------------------------------------
 
 
+def _date_the_rest(now: datetime) -> None:
+    """What is left stamped "now" that the story dates otherwise: a draft
+    answer a few days after its assignment, a member joined before their
+    first step on the site, a proposal last changed at its latest step."""
+    for answer in Answer.objects.filter(published_at=None).select_related("assignment"):
+        begun = min(answer.assignment.assigned_at + timedelta(days=4), now - timedelta(hours=1))
+        Answer.objects.filter(pk=answer.pk).update(created_at=begun, updated_at=begun)
+    demo_members = User.objects.filter(email__endswith="@" + DEMO_EMAIL_DOMAIN)
+    first_day = (
+        Proposal.objects.filter(author__in=demo_members).aggregate(first=Min("created_at"))["first"]
+        or now
+    )
+    members = list(demo_members.order_by("pk"))
+    for n, member in enumerate(members):
+        # Staff and early members first, the rest over the weeks before.
+        member.date_joined = first_day - timedelta(days=90 - n % 60, hours=n % 24)
+    User.objects.bulk_update(members, ["date_joined"], batch_size=500)
+    latest_step = ProposalEvent.objects.filter(proposal=OuterRef("pk")).order_by("-created_at")
+    Proposal.objects.filter(author__in=demo_members).update(
+        updated_at=Subquery(latest_step.values("created_at")[:1])
+    )
+
+
 def _spread_history(
     proposal: Proposal,
     *,
@@ -348,10 +373,12 @@ def _spread_history(
             created_at=decided_at, stage_changed_at=decided_at, updated_at=decided_at
         )
         CardEvent.objects.filter(card__proposal=proposal).update(created_at=decided_at)
-    Assignment.objects.filter(proposal=proposal, is_current=True).update(
-        assigned_at=start,
-        deadline=deadline_for(start, PipelineSettings.load().answer_deadline_days),
-    )
+    for assignment in Assignment.objects.filter(proposal=proposal, is_current=True):
+        Assignment.objects.filter(pk=assignment.pk).update(
+            assigned_at=start,
+            deadline=deadline_for(start, PipelineSettings.load().answer_deadline_days),
+            closed_at=warp(assignment.closed_at),
+        )
     for answer in Answer.objects.filter(assignment__proposal=proposal):
         Answer.objects.filter(pk=answer.pk).update(
             created_at=warp(answer.created_at),

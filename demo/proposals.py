@@ -220,6 +220,7 @@ class DemoSeeder:
             "created_at": created,
             "updated_at": created,
             "endorsement_deadline": created + timedelta(days=self.window_days),
+            "first_endorsed_at": min(endorsed_at.values(), default=None),
         }
         if spec.withdraw_reason:
             withdrawn = at(spec.withdrawn_at)

@@ -7,15 +7,16 @@ Runs on an empty database (--if-empty, partial runs) are in test_seed_runs.py.
 """
 
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 from unittest import mock
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, F, Q
 from django.test import TestCase, override_settings
 from django.utils import timezone
@@ -85,6 +86,7 @@ def world_counts() -> dict[str, int]:
 
 
 class World:
+    started: datetime
     output: str
     on_commit: list  # what the seed left to run after its commit
 
@@ -105,6 +107,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         outer.__enter__()
         try:
             result = World()
+            result.started = timezone.now()
             with TestCase.captureOnCommitCallbacks() as callbacks:
                 result.output = seed()
             result.on_commit = callbacks
@@ -230,6 +233,31 @@ def test_every_timeline_reads_in_order_and_nothing_lies_ahead(world):
     for answer in Answer.objects.exclude(published_at=None).select_related("assignment"):
         assignment = answer.assignment
         assert assignment.assigned_at < answer.submitted_at < answer.published_at < now
+
+
+# What may lie at or after the moment the demo was loaded: what is still ahead.
+AHEAD = {
+    ("Proposal", "endorsement_deadline"),
+    ("Assignment", "deadline"),
+    ("Debate", "ends_at"),
+    ("RealizationMeeting", "scheduled_at"),
+    ("PipelineSettings", "updated_at"),
+}
+
+
+def test_nothing_is_stamped_with_the_day_the_demo_was_loaded(world):
+    # Every service stamped "now"; the demo moved every stamp to its story's
+    # moment, so only what lies ahead is dated at or after the loading.
+    stamped_now = {}
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if (model.__name__, field.name) in AHEAD:
+                continue
+            if isinstance(field, models.DateTimeField):
+                rows = model.objects.filter(**{f"{field.name}__gte": world.started})
+                if count := rows.count():
+                    stamped_now[f"{model.__name__}.{field.name}"] = count
+    assert stamped_now == {}
 
 
 def test_each_debate_has_its_own_crowd_and_its_dates_in_order(world):
