@@ -138,10 +138,11 @@ def _held_meeting(number: int, when: datetime, agenda: list, staff: Staff, data:
         number=number,
         scheduled_at=when,
         place=data["place"],
-        attendees_mayor="서울특별시장",
-        attendees_experts="전문평가단 2명",
-        attendees_officials="관계 부서장",
-        attendees_citizens=f"상상누리단 {8 + 2 * number}명",
+        attendees_mayor=data["attendees_mayor"],
+        attendees_experts=data["attendees_experts"],
+        attendees_officials=data["attendees_officials"],
+        # The citizen panel came in growing numbers.
+        attendees_citizens=data["attendees_citizens"].format(count=8 + 2 * number),
     )
     review_day = when - timedelta(days=REVIEW_DAYS_BEFORE)
     review = WorkingReview.objects.create(

@@ -9,6 +9,7 @@ services stamp "now", so afterwards every date is moved to the moment the
 story tells of, keeping each history in order. Run by `seed_demo` after the
 free proposals; does nothing if a realization meeting already exists."""
 
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
@@ -47,13 +48,14 @@ from .meetings import seed_meetings
 from .members import DEMO_EMAIL_DOMAIN, generated_members
 from .staff import Staff, staff_gather
 
-# How many proposals each step of the pipeline shows. The meeting ones go to
-# the meetings named in meetings.json, the rest to the upcoming one. Every
-# other proposal past the answer bar has its answer, but for the newest
-# ones, still waiting.
+# How many proposals each step of the pipeline shows. The meeting ones are
+# the oldest of the MEETING_POOL most endorsed; they go to the meetings named
+# in meetings.json, the rest to the upcoming one. Every other proposal past
+# the answer bar has its answer, but for the newest ones, still waiting.
+PLAN_SIZES = {"meeting": 13, "review": 1, "debate": 2, "waiting": 2}
+MEETING_POOL = 20
 # A department's answer: submitted, published and rated within this time.
 ANSWER_TAKES = timedelta(days=16)
-PLAN_SIZES = {"meeting": 13, "review": 1, "debate": 2, "waiting": 2}
 
 
 @dataclass
@@ -110,7 +112,7 @@ def _plan(assigned: list[Proposal]) -> dict[str, list[Proposal]]:
     travel furthest. Of the most endorsed, the oldest reach the meetings,
     which took a while; the others wait at the earlier steps, and the newest
     of the rest wait for their answer."""
-    top = assigned[: sum(PLAN_SIZES.values()) + 2]
+    top = assigned[:MEETING_POOL]
     meeting = sorted(top, key=lambda p: (p.created_at, p.pk))[: PLAN_SIZES["meeting"]]
     plan, rest = {"meeting": meeting}, [p for p in assigned if p not in meeting]
     for name in ("review", "debate"):
@@ -124,7 +126,7 @@ def _plan(assigned: list[Proposal]) -> dict[str, list[Proposal]]:
 # --- the endorsement bar ------------------------------------------------------------
 
 
-# What the promotion and the closed window tell (answers.services, proposals.pipeline).
+# What the promotion and the closed window tell (answers.services, pipeline.services).
 BAR_NOTICES = ("assigned", "assigned_department", "assigned_operator", "not_reached")
 
 
@@ -246,7 +248,7 @@ def _crowd(proposal: Proposal) -> list:
     """The generated members other than the proposer, in an order of their
     own for each debate, so that every debate has its own crowd."""
     emails = [m.email for m in generated_members()]
-    shift = proposal.pk * 7 % len(emails)
+    shift = zlib.crc32(proposal.title.encode()) % len(emails)  # the same on every run
     members = {u.email: u for u in User.objects.filter(email__in=emails, is_active=True)}
     ordered = emails[shift:] + emails[:shift]
     return [members[e] for e in ordered if e in members and members[e].pk != proposal.author_id]
@@ -259,8 +261,7 @@ def _draft(waiting: list[Proposal], staff: Staff) -> None:
         answer_save(
             assignment=assignment,
             user=staff.officials[assignment.department_id],
-            summary="검토 중입니다.",
-            necessity="현장 조사를 하고 있습니다.",
+            **read("answers")["draft"],
         )
 
 
@@ -298,25 +299,35 @@ def _spread_history(
     decided_at: datetime | None = None,
 ) -> None:
     """The services stamped every step "now"; spread them in order between
-    the proposal's promotion and `until` (its working review, or today): a
-    debate closes within its period, the working review's choice sits on the
-    review's day and the decision at its meeting. Everything else written
-    meanwhile (the answer, stances, arguments, ratings, notices) moves with
-    the steps around it (Warp), and the assignment and debate dates follow."""
-    length = timedelta(days=PipelineSettings.load().debate_length_days)
+    the proposal's promotion and `until` (its working review, or today)
+    (_pace), then move everything written meanwhile with the steps around it
+    (_move_with_the_steps)."""
     events = list(proposal.events.exclude(kind=EventKind.CREATED).order_by("pk"))
     assigned = next((e for e in events if e.to_status == ProposalStatus.ASSIGNED), None)
     if assigned is None:
         return
-    # The sweep's promotion was dated already (_date_the_sweep); keep it.
-    start = min(assigned.created_at, until - timedelta(days=14))
     stamped = {event.pk: event.created_at for event in events}
+    # The promotion was dated already (_date_the_bar); keep it, but for a
+    # story that needs more room before its working review.
+    start = min(assigned.created_at, until - timedelta(days=14))
+    _pace(
+        events, assigned, start=start, until=until, reviewed_at=reviewed_at, decided_at=decided_at
+    )
+    ProposalEvent.objects.bulk_update(events, ["created_at"])
+    warp = Warp([(stamped[e.pk], e.created_at) for e in events])
+    told = {e.to_status or e.kind: e.created_at for e in events}
+    _move_with_the_steps(proposal, warp, told, start=start, decided_at=decided_at)
+
+
+def _pace(events, assigned, *, start, until, reviewed_at, decided_at) -> None:
+    """Give each step its moment: the answer within its deadline (submitted,
+    published, rated), then the debate and the results evenly up to `until`,
+    the debate closing within its period; the working review's choice on the
+    review's day, the decision (and the card it opens) at the meeting."""
+    length = timedelta(days=PipelineSettings.load().debate_length_days)
     decision = next((e.pk for e in events if decided_at and _is_decision(e)), None)
 
     def fixed(event) -> datetime | None:
-        """The moment of a step that keeps its day: the decision and what
-        came with it (the card opened) at the meeting, the working review's
-        choice on the review's day."""
         if decision is not None and event.pk >= decision:
             return decided_at
         if reviewed_at and event.to_status in (
@@ -329,8 +340,6 @@ def _spread_history(
     later = [e for e in events if e.pk != assigned.pk]
     # The note that the operators promoted it by hand comes with the opening.
     paced = [e for e in later if fixed(e) is None and e.kind != EventKind.PROMOTED_BY_HAND]
-    # The answer comes within its deadline (submitted, published, rated);
-    # the debate and the working review share the time after it.
     debated = next(
         (n for n, e in enumerate(paced) if e.to_status == ProposalStatus.DEBATE), len(paced)
     )
@@ -351,14 +360,16 @@ def _spread_history(
     for event in later:
         if event.kind == EventKind.PROMOTED_BY_HAND:
             event.created_at = previous
-        previous = event.created_at
-    for event in later:
-        if (moment := fixed(event)) is not None:
+        elif (moment := fixed(event)) is not None:
             event.created_at = moment
-    ProposalEvent.objects.bulk_update(events, ["created_at"])
+        previous = event.created_at
 
-    warp = Warp([(stamped[e.pk], e.created_at) for e in events])
-    told = {e.to_status or e.kind: e.created_at for e in events}
+
+def _move_with_the_steps(proposal, warp: Warp, told: dict, *, start, decided_at) -> None:
+    """The rows the services wrote while the proposal took its steps (the
+    assignment, answer, rating, debate, stances, arguments, notices, the
+    card) take the moments of the steps around them."""
+    bar = PipelineSettings.load()
     notices = list(Notification.objects.filter(proposal=proposal))
     for notice in notices:
         notice.created_at = warp(notice.created_at)
@@ -376,7 +387,7 @@ def _spread_history(
     for assignment in Assignment.objects.filter(proposal=proposal, is_current=True):
         Assignment.objects.filter(pk=assignment.pk).update(
             assigned_at=start,
-            deadline=deadline_for(start, PipelineSettings.load().answer_deadline_days),
+            deadline=deadline_for(start, bar.answer_deadline_days),
             closed_at=warp(assignment.closed_at),
         )
     for answer in Answer.objects.filter(assignment__proposal=proposal):
@@ -388,25 +399,27 @@ def _spread_history(
         )
     for rating in AnswerRating.objects.filter(answer__assignment__proposal=proposal):
         AnswerRating.objects.filter(pk=rating.pk).update(created_at=warp(rating.created_at))
-    if (opened := told.get(ProposalStatus.DEBATE)) is not None:
-        debate = Debate.objects.get(proposal=proposal)
-        Debate.objects.filter(pk=debate.pk).update(
-            created_at=opened,
-            starts_at=opened,
-            ends_at=opened + length,
-            closed_at=told.get(EventKind.DEBATE_CLOSED),
-            summary_published_at=told.get(ProposalStatus.REVIEW),
-            updated_at=warp(debate.updated_at),
-        )
-        for model in (Stance, Argument):
-            rows = list(model.objects.filter(debate=debate))
-            for row in rows:
-                row.created_at, row.updated_at = warp(row.created_at), warp(row.updated_at)
-            model.objects.bulk_update(rows, ["created_at", "updated_at"], batch_size=500)
-        # The "open for debate until …" notice names the debate's real end.
-        for notice in Notification.objects.filter(proposal=proposal, kind="debate_opened"):
-            notice.params["ends"] = timezone.localtime(opened + length).strftime("%Y-%m-%d %H:%M")
-            notice.save(update_fields=["params"])
+    if (opened := told.get(ProposalStatus.DEBATE)) is None:
+        return
+    ends = opened + timedelta(days=bar.debate_length_days)
+    debate = Debate.objects.get(proposal=proposal)
+    Debate.objects.filter(pk=debate.pk).update(
+        created_at=opened,
+        starts_at=opened,
+        ends_at=ends,
+        closed_at=told.get(EventKind.DEBATE_CLOSED),
+        summary_published_at=told.get(ProposalStatus.REVIEW),
+        updated_at=warp(debate.updated_at),
+    )
+    for model in (Stance, Argument):
+        rows = list(model.objects.filter(debate=debate))
+        for row in rows:
+            row.created_at, row.updated_at = warp(row.created_at), warp(row.updated_at)
+        model.objects.bulk_update(rows, ["created_at", "updated_at"], batch_size=500)
+    # The "open for debate until …" notice names the debate's own end.
+    for notice in Notification.objects.filter(proposal=proposal, kind="debate_opened"):
+        notice.params["ends"] = timezone.localtime(ends).strftime("%Y-%m-%d %H:%M")
+        notice.save(update_fields=["params"])
 
 
 def _is_decision(event: ProposalEvent) -> bool:
