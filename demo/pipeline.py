@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from answers.models import Answer, AnswerRating, Assignment, deadline_for
+from answers.notices import AnswerNotice
 from answers.services import (
     answer_publish,
     answer_rate,
@@ -27,6 +28,7 @@ from answers.services import (
     deadlines_sweep,
 )
 from debates.models import Argument, Debate, Stance
+from debates.notices import DebateNotice
 from debates.services import argument_create, debate_close, debate_publish_summary, stance_set
 from meetings.models import AgendaItem, RealizationMeeting
 from notifications.models import Notification
@@ -39,6 +41,7 @@ from proposals.models import (
     ProposalEvent,
     ProposalStatus,
 )
+from proposals.notices import ProposalNotice
 from tracking.models import CardEvent, ManagementCard
 
 from .cards import seed_cards
@@ -126,8 +129,13 @@ def _plan(assigned: list[Proposal]) -> dict[str, list[Proposal]]:
 # --- the endorsement bar ------------------------------------------------------------
 
 
-# What the promotion and the closed window tell (answers.services, pipeline.services).
-BAR_NOTICES = ("assigned", "assigned_department", "assigned_operator", "not_reached")
+# What the promotion and the closed window tell.
+BAR_NOTICES = (
+    AnswerNotice.ASSIGNED,
+    AnswerNotice.ASSIGNED_DEPARTMENT,
+    AnswerNotice.ASSIGNED_OPERATOR,
+    ProposalNotice.NOT_REACHED,
+)
 
 
 def _date_the_bar(now: datetime) -> None:
@@ -417,7 +425,7 @@ def _move_with_the_steps(proposal, warp: Warp, told: dict, *, start, decided_at)
             row.created_at, row.updated_at = warp(row.created_at), warp(row.updated_at)
         model.objects.bulk_update(rows, ["created_at", "updated_at"], batch_size=500)
     # The "open for debate until …" notice names the debate's own end.
-    for notice in Notification.objects.filter(proposal=proposal, kind="debate_opened"):
+    for notice in Notification.objects.filter(proposal=proposal, kind=DebateNotice.DEBATE_OPENED):
         notice.params["ends"] = timezone.localtime(ends).strftime("%Y-%m-%d %H:%M")
         notice.save(update_fields=["params"])
 

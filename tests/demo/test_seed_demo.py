@@ -25,6 +25,7 @@ from accounts.models import Department, User
 from accounts.roles import Role
 from answers.models import Answer
 from debates.models import Argument, Debate, Stance
+from debates.notices import DebateNotice
 from demo import members, plan
 from meetings.models import AgendaItem, RealizationMeeting
 from meetings.services import meeting_time_in
@@ -282,7 +283,9 @@ def test_each_debate_has_its_own_crowd_and_its_dates_in_order(world):
             assert not rows.exclude(created_at__gte=debate.starts_at, created_at__lte=end).exists()
         # The "open for debate until …" notice names the debate's own end.
         ends = timezone.localtime(debate.ends_at).strftime("%Y-%m-%d %H:%M")
-        for notice in Notification.objects.filter(proposal=debate.proposal, kind="debate_opened"):
+        for notice in Notification.objects.filter(
+            proposal=debate.proposal, kind=DebateNotice.DEBATE_OPENED
+        ):
             assert notice.params["ends"] == ends
             assert notice.created_at == debate.starts_at
 
