@@ -356,6 +356,7 @@ def _pace(events, assigned, *, start, until, reviewed_at, decided_at) -> None:
     moments = [start + answer_span * n / len(answering) for n in range(1, len(answering) + 1)]
     after = moments[-1] if moments else start
     moments += [after + (until - after) * n / (len(rest) + 1) for n in range(1, len(rest) + 1)]
+    moments = _in_office_hours(moments, after=start, until=until)
     assigned.created_at = start
     opened = None
     for event, moment in zip(paced, moments, strict=True):
@@ -371,6 +372,22 @@ def _pace(events, assigned, *, start, until, reviewed_at, decided_at) -> None:
         elif (moment := fixed(event)) is not None:
             event.created_at = moment
         previous = event.created_at
+
+
+def _in_office_hours(
+    moments: list[datetime], *, after: datetime, until: datetime
+) -> list[datetime]:
+    """The same days, at times staff work (between 10:00 and 17:00 in Seoul),
+    still in order, after `after` and before `until`."""
+    placed = []
+    for n, moment in enumerate(moments):
+        local = timezone.localtime(moment)
+        moved = local.replace(hour=10 + n * 3 % 7, minute=n * 17 % 60, second=0, microsecond=0)
+        previous = placed[-1] if placed else after
+        if moved <= previous:
+            moved = previous + timedelta(minutes=40)
+        placed.append(min(moved, until - timedelta(minutes=len(moments) - n)))
+    return placed
 
 
 def _move_with_the_steps(proposal, warp: Warp, told: dict, *, start, decided_at) -> None:
