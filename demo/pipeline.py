@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Min, OuterRef, Subquery
+from django.db.models import Max, Min, OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -222,34 +222,56 @@ def _debate(proposal: Proposal, staff: Staff, *, close: bool) -> None:
         proposal=proposal, user=staff.operator, reason=texts["promote_reason"]
     )
     debate = Debate.objects.get(proposal=proposal)
-    crowd = iter(_crowd(proposal))
-    by_side: dict[str, list] = {}
-    for position, count in debate_texts["stances"].items():
-        for _n in range(count):
-            member = next(crowd)
-            stance_set(debate=debate, user=member, position=position)
-            by_side.setdefault(position, []).append(member)
+    positions = _stances_in_order(debate_texts["stances"])
+    members = dict(enumerate(_crowd(proposal)))
+    after_stance = _arguments_in_order(positions, debate_texts["arguments"])
     speakers = {
         "panel": staff.panel,
         "expert": staff.expert,
         "expert2": staff.expert2,
         "official": staff.officials.get(proposal.department_id),
     }
-    for argument in debate_texts["arguments"]:
-        if argument["by"] == "member":
-            author = by_side[argument["side"]].pop(0)
-        else:
-            author = speakers[argument["by"]]
-        if author is not None:
-            argument_create(
-                debate=debate, author=author, side=argument["side"], body=argument["body"]
-            )
+    for n, position in enumerate(positions):
+        stance_set(debate=debate, user=members[n], position=position)
+        for argument in after_stance.get(n, []):
+            author = members[n] if argument["by"] == "member" else speakers[argument["by"]]
+            if author is not None:
+                argument_create(
+                    debate=debate, author=author, side=argument["side"], body=argument["body"]
+                )
     if close:
         debate_close(debate=debate, actor=staff.operator, reason=texts["close_reason"])
         debate.refresh_from_db()
         debate_publish_summary(
             debate=debate, operator=staff.operator, summary=debate_texts["summary"]
         )
+
+
+def _stances_in_order(counts: dict[str, int]) -> list[str]:
+    """The positions taken, one per member, mixed as they would come in (not
+    all those for first): the dates follow the order they are written in."""
+    ranked = sorted(
+        (k / count, position) for position, count in counts.items() for k in range(count)
+    )
+    return [position for _rank, position in ranked]
+
+
+def _arguments_in_order(positions: list[str], arguments: list[dict]) -> dict[int, list[dict]]:
+    """After which stance (its index in `positions`) each argument is posted:
+    spread over the debate, a member's right after their own stance on the
+    side they argue."""
+    after: dict[int, list[dict]] = {}
+    for n, argument in enumerate(arguments):
+        target = (n + 1) * len(positions) // (len(arguments) + 1)
+        if argument["by"] == "member":
+            free = [
+                k
+                for k, position in enumerate(positions)
+                if position == argument["side"] and k not in after
+            ]
+            target = min(free, key=lambda k: (k < target, abs(k - target)))
+        after.setdefault(target, []).append(argument)
+    return after
 
 
 def _crowd(proposal: Proposal) -> list:
@@ -322,7 +344,20 @@ def _spread_history(
         events, assigned, start=start, until=until, reviewed_at=reviewed_at, decided_at=decided_at
     )
     ProposalEvent.objects.bulk_update(events, ["created_at"])
-    warp = Warp([(stamped[e.pk], e.created_at) for e in events])
+    anchors = [(stamped[e.pk], e.created_at) for e in events]
+    # An open debate's stances and arguments, written after its last step,
+    # lie between that step and `until`.
+    taking_part = [
+        rows.aggregate(last=Max("created_at"))["last"]
+        for rows in (
+            Stance.objects.filter(debate__proposal=proposal),
+            Argument.objects.filter(debate__proposal=proposal),
+        )
+    ]
+    last_part = max([moment for moment in taking_part if moment], default=None)
+    if last_part and last_part > max(stamped.values()):
+        anchors.append((last_part + timedelta(microseconds=1), until))
+    warp = Warp(anchors)
     told = {e.to_status or e.kind: e.created_at for e in events}
     _move_with_the_steps(proposal, warp, told, start=start, decided_at=decided_at)
 
