@@ -281,6 +281,9 @@ def test_each_debate_has_its_own_crowd_and_its_dates_in_order(world):
             rows = model.objects.filter(debate=debate)
             assert rows.exists()
             assert not rows.exclude(created_at__gte=debate.starts_at, created_at__lte=end).exists()
+        # The arguments came over the debate's days, not all at once.
+        days = {timezone.localdate(a.created_at) for a in Argument.objects.filter(debate=debate)}
+        assert len(days) > 1, debate.proposal.title
         # The "open for debate until …" notice names the debate's own end.
         ends = timezone.localtime(debate.ends_at).strftime("%Y-%m-%d %H:%M")
         for notice in Notification.objects.filter(
