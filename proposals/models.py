@@ -1,4 +1,3 @@
-import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.districts import District
+from oasis.files import unguessable_name
 from oasis.i18n import in_page_language
 
 TITLE_MAX_LENGTH = 100
@@ -282,19 +282,12 @@ class Proposal(models.Model):
         return self.deleted_at is None and not self.is_hidden
 
 
-def _unguessable(folder: str, filename: str) -> str:
-    # Random names: media is only ever served through views that check the
-    # proposal is visible, and a guessable path would be a way around them.
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"{folder}/{uuid.uuid4().hex}.{extension}"
-
-
 def photo_path(instance, filename):
-    return _unguessable(f"proposals/{instance.proposal_id}/photos", filename)
+    return unguessable_name(f"proposals/{instance.proposal_id}/photos", filename)
 
 
 def attachment_path(instance, filename):
-    return _unguessable(f"proposals/{instance.proposal_id}/files", filename)
+    return unguessable_name(f"proposals/{instance.proposal_id}/files", filename)
 
 
 class ProposalPhoto(models.Model):

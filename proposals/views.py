@@ -2,26 +2,23 @@
 message on the page."""
 
 import hashlib
-import mimetypes
 
 import rules
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
 from oasis.errors import ServiceError
+from oasis.files import serve_media
 from oasis.forms import add_service_errors
 from oasis.http import client_ip
 
@@ -128,26 +125,6 @@ def proposal_detail(request, pk):
     )
 
 
-def _serve_media(field_file, *, download_name: str | None = None):
-    """Send a stored file. Behind nginx (OASIS_MEDIA_ACCEL_PREFIX set) nginx
-    sends it from an internal location; otherwise Django streams it."""
-    if not field_file or not default_storage.exists(field_file.name):
-        raise Http404
-    content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
-    prefix = settings.OASIS_MEDIA_ACCEL_PREFIX
-    if prefix:
-        response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + field_file.name
-    else:
-        response = FileResponse(default_storage.open(field_file.name, "rb"), content_type=content_type)
-    if download_name:
-        response["Content-Disposition"] = content_disposition_header(True, download_name)
-    # Uploaded content is never a page: no scripts, no plugins, no framing.
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
 def _visible_proposal_or_404(request, proposal):
     """Media follows its proposal: gone with the trash, hidden with it
     (operators still see it)."""
@@ -162,13 +139,13 @@ def proposal_photo(request, pk, size):
         raise Http404
     photo = get_object_or_404(ProposalPhoto.objects.select_related("proposal"), pk=pk)
     _visible_proposal_or_404(request, photo.proposal)
-    return _serve_media(photo.thumbnail if size == "thumb" else photo.image)
+    return serve_media(photo.thumbnail if size == "thumb" else photo.image)
 
 
 def proposal_attachment(request, pk):
     item = get_object_or_404(ProposalAttachment.objects.select_related("proposal"), pk=pk)
     _visible_proposal_or_404(request, item.proposal)
-    return _serve_media(item.file, download_name=item.original_name)
+    return serve_media(item.file, download_name=item.original_name)
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from proposals.models import _unguessable
+from oasis.files import unguessable_name
 
 NOTE_MAX_LENGTH = 2000
 
@@ -301,11 +301,11 @@ class AttachmentKind(models.TextChoices):
 
 
 def card_photo_path(instance, filename):
-    return _unguessable(f"adopted/{instance.card_id}/photos", filename)
+    return unguessable_name(f"adopted/{instance.card_id}/photos", filename)
 
 
 def card_file_path(instance, filename):
-    return _unguessable(f"adopted/{instance.card_id}/files", filename)
+    return unguessable_name(f"adopted/{instance.card_id}/files", filename)
 
 
 class CardAttachment(models.Model):

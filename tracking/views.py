@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from proposals.views import _serve_media
+from oasis.files import serve_media
 
 from . import selectors
 from .filters import CardFilter
@@ -64,9 +64,9 @@ def card_photo(request, pk, size):
     if size not in ("full", "thumb"):
         raise Http404
     item = _public_attachment_or_404(pk, AttachmentKind.PHOTO)
-    return _serve_media(item.thumbnail if size == "thumb" else item.image)
+    return serve_media(item.thumbnail if size == "thumb" else item.image)
 
 
 def card_file(request, pk):
     item = _public_attachment_or_404(pk, AttachmentKind.DOCUMENT)
-    return _serve_media(item.file, download_name=item.original_name)
+    return serve_media(item.file, download_name=item.original_name)
