@@ -33,6 +33,7 @@ from debates.services import argument_create, debate_close, debate_publish_summa
 from meetings.models import AgendaItem, RealizationMeeting
 from notifications.models import Notification
 from pipeline import services as conductor
+from pipeline.notices import PipelineNotice
 from proposals.models import (
     Endorsement,
     EventKind,
@@ -41,7 +42,6 @@ from proposals.models import (
     ProposalEvent,
     ProposalStatus,
 )
-from proposals.notices import ProposalNotice
 from tracking.models import CardEvent, ManagementCard
 
 from .cards import seed_cards
@@ -134,7 +134,7 @@ BAR_NOTICES = (
     AnswerNotice.ASSIGNED,
     AnswerNotice.ASSIGNED_DEPARTMENT,
     AnswerNotice.ASSIGNED_OPERATOR,
-    ProposalNotice.NOT_REACHED,
+    PipelineNotice.NOT_REACHED,
 )
 
 

@@ -8,11 +8,14 @@ __all__ = ["PermissionDenied", "ServiceError", "TransitionNotAllowed"]
 
 
 class ServiceError(Exception):
-    """A rule refused the change; `message` is translated and safe to show."""
+    """A rule refused the change; `message` is translated and safe to show.
+    `code` names the refusal for a caller that must store or act on it in
+    no particular language (a notice stores the code, not the sentence)."""
 
-    def __init__(self, message):
+    def __init__(self, message, *, code: str = ""):
         super().__init__(message)
         self.message = message
+        self.code = code
 
 
 class TransitionNotAllowed(ServiceError):

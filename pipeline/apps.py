@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from notifications.messages import register
+
 
 class PipelineConfig(AppConfig):
     """The conductor: it moves proposals between the stage apps."""
@@ -13,7 +15,7 @@ class PipelineConfig(AppConfig):
         # is, and these modules import models.
         from meetings.signals import item_adopted
 
-        from . import tasks  # noqa: F401 - registers the conductor's tasks
+        from . import notices, tasks  # noqa: F401 - tasks registers the conductor's tasks
         from .services import open_card_for_adopted_item
 
         # The promotion task is queued by name from the pipeline core
@@ -23,3 +25,4 @@ class PipelineConfig(AppConfig):
         # Adoption opens the next stage in the meeting's own transaction:
         # meetings sends `item_adopted`, tracking opens the management card.
         item_adopted.connect(open_card_for_adopted_item, dispatch_uid="pipeline.open_card")
+        register(notices.MESSAGES)

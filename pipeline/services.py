@@ -34,11 +34,12 @@ from answers.services import assignment_open
 from debates.services import debate_open
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed, require_reason
 from oasis.i18n import for_the_record
-from proposals import notices
 from proposals import rules as proposal_rules
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
 from proposals.timeline import event_record, proposal_transition
 from tracking.services import management_card_open
+
+from . import notices
 
 
 def due_bars(settings_row: PipelineSettings) -> dict[str, dict[str, int]]:
@@ -98,7 +99,7 @@ def promote_if_due(*, proposal_id: int) -> str | None:
             with transaction.atomic():
                 assignment_open(proposal=proposal, actor=None, reason=_endorsed_reason(proposal))
         except ServiceError as exc:
-            notices.tell_assignment_blocked(proposal=proposal, reason=exc.message)
+            notices.tell_assignment_blocked(proposal=proposal, reason=exc.code or exc.message)
             return None
         return ProposalStatus.ASSIGNED
 

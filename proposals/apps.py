@@ -1,21 +1,18 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from notifications.messages import register
-
 
 class ProposalsConfig(AppConfig):
     name = "proposals"
     verbose_name = _("Proposals")
 
     def ready(self):
-        # Imported here: apps.py loads before the models these modules read.
+        # Imported here: apps.py loads before the models export reads.
         from accounts.export import register_section
 
-        from . import export, notices
+        from . import export
 
         register_section("proposals", export.member_proposals)
         register_section("endorsements", export.member_endorsements)
         register_section("comments", export.member_comments)
         register_section("reports", export.member_reports)
-        register(notices.MESSAGES)

@@ -22,6 +22,8 @@ from .answering import (
     answer_submit,
 )
 from .assignments import (
+    DEPARTMENT_INACTIVE,
+    NO_DEFAULT_DEPARTMENT,
     assignment_open,
     assignment_reassign,
     reassignment_decide,
@@ -34,6 +36,8 @@ from .deadlines import (
 )
 
 __all__ = [
+    "DEPARTMENT_INACTIVE",
+    "NO_DEFAULT_DEPARTMENT",
     "ANSWER_REQUIRED_FIELDS",
     "ANSWER_TEXT_FIELDS",
     "answer_publish",

@@ -24,6 +24,11 @@ from .shared import locked_assignment, require_reason
 # --- assignment -------------------------------------------------------------------
 
 
+# Why a proposal could not be given to a department (ServiceError.code).
+NO_DEFAULT_DEPARTMENT = "no_default_department"
+DEPARTMENT_INACTIVE = "department_inactive"
+
+
 def assignment_open(
     *, proposal: Proposal, actor=None, reason: str = "", department=None
 ) -> Assignment:
@@ -48,12 +53,14 @@ def assignment_open(
                 "The category “%(category)s” has no default department. Set one in "
                 "the admin, then assign the proposal."
             )
-            % {"category": proposal.category.label}
+            % {"category": proposal.category.label},
+            code=NO_DEFAULT_DEPARTMENT,
         )
     if not department.is_active:
         raise ServiceError(
             _("%(department)s is not active and cannot answer proposals.")
-            % {"department": department.label}
+            % {"department": department.label},
+            code=DEPARTMENT_INACTIVE,
         )
     settings_row = PipelineSettings.load()
     with transaction.atomic():

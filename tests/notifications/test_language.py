@@ -17,7 +17,7 @@ from debates.notices import DebateNotice
 from meetings.notices import MeetingNotice
 from notifications.messages import registered_kinds
 from notifications.models import Notification
-from proposals.notices import ProposalNotice
+from pipeline.notices import PipelineNotice
 from tests.factories import DepartmentFactory, UserFactory, official
 from tests.tracking.helpers import adopted_card, clerk_of
 from tracking import services as card_services
@@ -130,7 +130,7 @@ def test_the_list_names_a_page_of_departments_in_a_fixed_number_of_queries():
 def test_every_kind_an_app_sends_has_its_words_registered():
     kinds = {
         str(kind)
-        for notices in (ProposalNotice, AnswerNotice, DebateNotice, MeetingNotice, CardNotice)
+        for notices in (PipelineNotice, AnswerNotice, DebateNotice, MeetingNotice, CardNotice)
         for kind in notices
     }
     assert registered_kinds() == kinds

@@ -5,14 +5,16 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from notifications.models import Notification
 from oasis.celery import app
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
 from pipeline import services as pipeline
+from pipeline.tasks import promote_if_due as promote_if_due_task
 from proposals import services
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
+from proposals.timeline import PROMOTION_CHECK_TASK
 from tests.brokers import broker_at
 from tests.factories import CategoryFactory, UserFactory, official, operator
 
@@ -179,3 +181,32 @@ def test_followers_are_told_of_each_step(bars, client):
     assert Notification.objects.filter(recipient=fan, kind="assigned").count() == 1
     client.post(f"/proposals/{proposal.pk}/follow/", {"action": "unfollow"})
     assert not proposal.follows.filter(user=fan).exists()
+
+
+def test_the_core_queues_the_conductors_own_task_by_name():
+    # (shared_task hands out a proxy; the registry holds the task itself)
+    assert app.tasks[PROMOTION_CHECK_TASK].run is promote_if_due_task.run
+
+
+def test_a_proposal_no_department_can_take_tells_each_operator_why_in_their_language(
+    bars, django_capture_on_commit_callbacks
+):
+    # given a Korean and an English operator, and a category with no department
+    korean, english = operator(), operator(language="en")
+    proposal = _propose(category=CategoryFactory(code="orphan", default_department=None))
+
+    # when it crosses the answer bar (and the conductor's task runs)
+    with django_capture_on_commit_callbacks(execute=True):
+        _endorse(proposal, 3)
+
+    # then it stays open, and each operator is told once, with the reason
+    # stored as a code and written in their own language
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.OPEN
+    notices = {n.recipient_id: n for n in Notification.objects.filter(kind="assignment_blocked")}
+    assert set(notices) == {korean.pk, english.pk}
+    assert notices[korean.pk].params["reason"] == "no_default_department"
+    with translation.override("ko"):
+        assert "기본 부서" in notices[korean.pk].message
+    with translation.override("en"):
+        assert "has no default department" in notices[english.pk].message

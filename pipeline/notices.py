@@ -1,4 +1,4 @@
-"""The notices the pipeline sends about a proposal's endorsement stage: their
+"""The notices the conductor sends when a proposal cannot move on: their
 kinds, their words, and the small functions that send them."""
 
 from enum import StrEnum
@@ -6,25 +6,39 @@ from enum import StrEnum
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import operators
+from answers.services import DEPARTMENT_INACTIVE, NO_DEFAULT_DEPARTMENT
 from notifications.messages import NoticeText
 from notifications.services import notify, notify_proposal
 
 
-class ProposalNotice(StrEnum):
+class PipelineNotice(StrEnum):
     """Notification.kind of this app's notices."""
 
     ASSIGNMENT_BLOCKED = "assignment_blocked"
     NOT_REACHED = "not_reached"
 
 
+# Why the assignment failed, stored as answers' refusal code and written in
+# the reader's language (a notice stored before codes keeps its sentence).
+BLOCKED_REASONS = {
+    NO_DEFAULT_DEPARTMENT: _("Its category has no default department; set one in the admin."),
+    DEPARTMENT_INACTIVE: _("The department of its category is not active."),
+}
+
+
+def _blocked_reasons(codes: set) -> dict[str, str]:
+    return {code: str(BLOCKED_REASONS[code]) for code in codes if code in BLOCKED_REASONS}
+
+
 MESSAGES = {
-    ProposalNotice.ASSIGNMENT_BLOCKED: NoticeText(
+    PipelineNotice.ASSIGNMENT_BLOCKED: NoticeText(
         _("A proposal could not be assigned"),
         _(
             "“%(title)s” passed the answer bar but could not be assigned: %(reason)s Please assign it in the admin."
         ),
+        formats={"reason": lambda codes: _blocked_reasons(codes)},
     ),
-    ProposalNotice.NOT_REACHED: NoticeText(
+    PipelineNotice.NOT_REACHED: NoticeText(
         _("The endorsement period ended"),
         _("“%(title)s” did not reach the endorsements needed for a department answer."),
     ),
@@ -33,10 +47,10 @@ MESSAGES = {
 
 def tell_assignment_blocked(*, proposal, reason: str) -> None:
     """The operators: the proposal passed the answer bar but no department
-    could be given it (`reason`, already written); once per proposal."""
+    could be given it (`reason`: a code of BLOCKED_REASONS); once per proposal."""
     notify(
         recipients=operators(),
-        kind=ProposalNotice.ASSIGNMENT_BLOCKED,
+        kind=PipelineNotice.ASSIGNMENT_BLOCKED,
         key=f"assignment_blocked:{proposal.pk}",
         proposal=proposal,
         params={"reason": reason},
@@ -47,5 +61,5 @@ def tell_not_reached(*, proposal) -> None:
     """The proposer and followers: the endorsement window closed below the
     answer bar; once per proposal."""
     notify_proposal(
-        proposal=proposal, kind=ProposalNotice.NOT_REACHED, key=f"not_reached:{proposal.pk}"
+        proposal=proposal, kind=PipelineNotice.NOT_REACHED, key=f"not_reached:{proposal.pk}"
     )
