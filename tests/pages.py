@@ -99,7 +99,12 @@ class _FormReader(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            self._form = {"id": attrs.get("id"), "action": attrs.get("action"), "fields": {}}
+            self._form = {
+                "id": attrs.get("id"),
+                "action": attrs.get("action"),
+                "fields": {},
+                "options": {},
+            }
             self.forms.append(self._form)
             return
         if self._form is None or "disabled" in attrs or not attrs.get("name"):
@@ -122,7 +127,8 @@ class _FormReader(HTMLParser):
             self._textarea = (name, [])
 
     def _option(self, attrs):
-        _name, _multiple, selected, every = self._select
+        name, _multiple, selected, every = self._select
+        self._form["options"].setdefault(name, []).append(attrs.get("value") or "")
         value = attrs.get("value") or ""
         every.append(value)
         if "selected" in attrs:
@@ -164,3 +170,14 @@ def form_fields(response, form_id: str | None = None) -> dict:
         forms = [form for form in forms if form["id"] == form_id]
     assert forms, f"no form{f' #{form_id}' if form_id else ''} on the page"
     return dict(max(forms, key=lambda form: len(form["fields"]))["fields"])
+
+
+def form_posting_to(response, action: str) -> dict:
+    """The page's form whose action is `action`: {"fields": what it would
+    send untouched, "options": each select's option values}. Fails when the
+    page has no such form, or more than one."""
+    reader = _FormReader()
+    reader.feed(response.content.decode())
+    found = [form for form in reader.forms if form["action"] == action]
+    assert len(found) == 1, f"{len(found)} forms post to {action}"
+    return found[0]

@@ -1,0 +1,67 @@
+"""The forms on an argument (delete one's own, hide one as an operator),
+loaded from the proposal's page and sent as a browser sends them, with the
+page's CSRF token enforced: the argument is a component included `with …
+only`, which drops the token unless it is passed."""
+
+import pytest
+from django.test import Client
+
+from debates import services
+from debates.models import Argument
+from tests.factories import UserFactory, operator
+from tests.pages import english, flash, form_posting_to
+
+from .helpers import open_debate
+
+pytestmark = pytest.mark.django_db
+
+
+def browser_of(member) -> Client:
+    browser = english(Client(enforce_csrf_checks=True))
+    browser.force_login(member)
+    return browser
+
+
+def test_the_author_deletes_their_argument_with_the_pages_form():
+    # given a member's argument in an open debate
+    debate = open_debate()
+    author = UserFactory()
+    argument = services.argument_create(
+        debate=debate, author=author, side="for", body="보행로가 넓어지면 좋겠습니다."
+    )
+    browser = browser_of(author)
+    page = browser.get(debate.proposal.get_absolute_url())
+
+    # when they send the delete form the page shows them
+    action = f"/debates/arguments/{argument.pk}/delete/"
+    sent = browser.post(action, form_posting_to(page, action)["fields"], follow=True)
+
+    # then it is deleted, and the page says so
+    assert sent.status_code == 200
+    assert Argument.objects.get(pk=argument.pk).deleted_at is not None
+    assert "Your argument is deleted." in flash(sent)
+
+
+def test_an_operator_hides_an_argument_with_the_pages_form():
+    # given someone's argument and an operator on the proposal's page
+    debate = open_debate()
+    argument = services.argument_create(
+        debate=debate, author=UserFactory(), side="against", body="광고성 글입니다."
+    )
+    browser = browser_of(operator())
+    page = browser.get(debate.proposal.get_absolute_url())
+
+    # when they fill in the reason and press "Hide"
+    action = f"/debates/arguments/{argument.pk}/moderate/"
+    fields = {
+        **form_posting_to(page, action)["fields"],
+        "reason": "운영원칙 위반",
+        "action": "hide",
+    }
+    sent = browser.post(action, fields, follow=True)
+
+    # then it is hidden, with the reason kept
+    assert sent.status_code == 200
+    argument.refresh_from_db()
+    assert argument.is_hidden and argument.hidden_reason == "운영원칙 위반"
+    assert "Hidden." in flash(sent)
