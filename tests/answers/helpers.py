@@ -1,14 +1,14 @@
 """Assignments and answers in each state, made through the services."""
 
+from zoneinfo import ZoneInfo
+
 from answers import services
 from answers.models import Answer, Assignment
+from notifications.models import Notification
 from proposals.models import ProposalStatus
-from tests.factories import (
-    CategoryFactory,
-    DepartmentFactory,
-    ProposalFactory,
-    official,
-)
+from tests.factories import CategoryFactory, DepartmentFactory, ProposalFactory, official
+
+SEOUL = ZoneInfo("Asia/Seoul")
 
 COMPLETE = {
     "summary": "보행로를 넓히겠습니다. 내년 상반기에 설계를 시작합니다.",
@@ -60,3 +60,11 @@ def published(assignment: Assignment, values=None, by=None) -> Answer:
 
     answer = submitted(assignment, values)
     return services.answer_publish(answer=answer, user=by or operator())
+
+
+def notices(kind: str) -> list[Notification]:
+    return list(Notification.objects.filter(kind=kind).order_by("recipient_id"))
+
+
+def recipients(kind: str) -> set[int]:
+    return {n.recipient_id for n in notices(kind)}

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from debates import services
 from debates.models import Debate
+from notifications.models import Notification
 from proposals.models import ProposalStatus
 from tests.factories import ProposalFactory
 
@@ -19,3 +20,7 @@ def closed_debate(**proposal_fields) -> Debate:
     """A debate that ran its course and was closed by the schedule."""
     debate = open_debate(**proposal_fields)
     return services.debate_close(debate=debate, now=debate.ends_at + timedelta(minutes=1))
+
+
+def notices(kind: str) -> list[Notification]:
+    return list(Notification.objects.filter(kind=kind).order_by("recipient_id"))

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from meetings import services
 from meetings.models import AgendaItem, RealizationMeeting, WorkingReview
+from notifications.models import Notification
 from tests.factories import ProposalFactory, UserFactory, official, operator
 
 
@@ -80,3 +81,8 @@ def on_agenda(
         .select_related("proposal", "meeting")
         .order_by("position")
     )
+
+
+def notices(kind: str, proposal=None):
+    queryset = Notification.objects.filter(kind=kind)
+    return queryset.filter(proposal=proposal) if proposal is not None else queryset

@@ -1,0 +1,100 @@
+"""Endorsing a proposal from its page: once per member, exact counts, and a
+message when it is refused."""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from proposals.models import Endorsement
+from tests.factories import ProposalFactory, UserFactory
+from tests.pages import flash, logged_in, page_html
+
+from .helpers import (
+    endorsement_count,
+    english_page_client,  # noqa: F401 (the `client` fixture, reading English)
+)
+
+pytestmark = pytest.mark.django_db
+
+
+# --- endorsing --------------------------------------------------------------------
+
+
+def test_a_member_endorses_once_and_can_take_it_back():
+    proposal = ProposalFactory()
+    member = UserFactory()
+    browser = logged_in(member)
+    url = f"/proposals/{proposal.pk}/endorse/"
+    # endorse
+    response = browser.post(url, follow=True)
+    assert response.redirect_chain == [(f"/proposals/{proposal.pk}/#endorse", 302)]
+    assert flash(response) == ["You endorsed this proposal."]
+    assert endorsement_count(response) == 1
+    assert "Take back my endorsement" in page_html(response)
+    # twice: refused, still one
+    response = browser.post(url, follow=True)
+    assert flash(response) == ["You have already endorsed this proposal."]
+    assert endorsement_count(response) == 1
+    assert Endorsement.objects.filter(proposal=proposal).count() == 1
+    # take it back
+    response = browser.post(url, {"action": "withdraw"}, follow=True)
+    assert flash(response) == ["Your endorsement is taken back."]
+    assert endorsement_count(response) == 0
+    assert not Endorsement.objects.exists()
+
+
+def test_counts_are_exact_with_many_members():
+    proposal = ProposalFactory()
+    members = UserFactory.create_batch(7)
+    for member in members:
+        logged_in(member).post(f"/proposals/{proposal.pk}/endorse/")
+    logged_in(members[0]).post(f"/proposals/{proposal.pk}/endorse/", {"action": "withdraw"})
+    response = logged_in().get(f"/proposals/{proposal.pk}/")
+    assert endorsement_count(response) == 6 == proposal.endorsements.count()
+
+
+@pytest.mark.parametrize(
+    ("state", "message"),
+    [
+        ("own", "You cannot endorse your own proposal."),
+        ("withdrawn", "This proposal is no longer gathering endorsements."),
+        ("hidden", "This proposal is no longer gathering endorsements."),
+    ],
+)
+def test_endorsing_is_refused_with_a_message(state, message):
+    proposal = ProposalFactory(
+        status="withdrawn" if state == "withdrawn" else "open",
+        withdrawn_at=timezone.now() if state == "withdrawn" else None,
+        is_hidden=state == "hidden",
+    )
+    browser = logged_in(proposal.author if state == "own" else UserFactory())
+    response = browser.post(f"/proposals/{proposal.pk}/endorse/", follow=True)
+    assert flash(response) == [message]
+    assert not Endorsement.objects.exists()
+    proposal.refresh_from_db()
+    assert proposal.endorsement_count == 0
+
+
+def test_the_author_sees_no_endorse_button_on_their_own_proposal():
+    proposal = ProposalFactory()
+    page = page_html(logged_in(proposal.author).get(f"/proposals/{proposal.pk}/"))
+    assert f'action="/proposals/{proposal.pk}/endorse/"' not in page
+    assert "This is your proposal." in page
+
+
+def test_endorsing_needs_login_post_and_a_live_proposal(client):
+    proposal = ProposalFactory()
+    response = client.post(f"/proposals/{proposal.pk}/endorse/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert logged_in().get(f"/proposals/{proposal.pk}/endorse/").status_code == 405
+    trashed = ProposalFactory(deleted_at=timezone.now())
+    assert logged_in().post(f"/proposals/{trashed.pk}/endorse/").status_code == 404
+    assert not Endorsement.objects.exists()
+
+
+def test_endorsing_without_a_csrf_token_is_refused():
+    proposal = ProposalFactory()
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(UserFactory())
+    assert browser.post(f"/proposals/{proposal.pk}/endorse/").status_code == 403
+    assert not Endorsement.objects.exists()
