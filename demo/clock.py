@@ -5,7 +5,7 @@ import calendar
 from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Max
 from django.utils import timezone
@@ -13,6 +13,9 @@ from django.utils import timezone
 from notifications.models import Notification
 from proposals.models import ProposalEvent
 from tracking.models import CardAttachment, CardEvent, ManagementCard, ProgressReport
+
+# How long after its step a notice written with it may be dated.
+SNAP_AFTER = timedelta(minutes=2)
 
 
 @contextmanager
@@ -66,3 +69,14 @@ class Warp:
             return told + (moment - stamped)
         next_stamped, next_told = self.anchors[n + 1]
         return told + (next_told - told) * ((moment - stamped) / (next_stamped - stamped))
+
+    def snap(self, moment: datetime | None) -> datetime | None:
+        """For what a step wrote right after it (its notices): the told
+        moment of the last step stamped before `moment` (a minute or two
+        later at most), so a notice is dated at the step it tells of rather
+        than somewhere between two steps."""
+        if moment is None or not self.anchors:
+            return moment
+        stamped, told = self.anchors[max(bisect_right(self.stamped, moment) - 1, 0)]
+        after = min(max(moment - stamped, timedelta(0)), SNAP_AFTER)
+        return told + timedelta(minutes=after // timedelta(minutes=1))

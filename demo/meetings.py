@@ -4,7 +4,7 @@ item by item by the mayor; then the upcoming one, two months after the
 last, with its agenda and invitations. The agendas and decisions are data
 (demo/data/meetings.json)."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -81,10 +81,13 @@ def seed_meetings(items: list[Proposal], staff: Staff, now: datetime) -> dict[in
             created_at=RealizationMeeting.objects.get(number=number).held_at
         )
     rest = sorted((p for p in items if p.pk not in placed), key=lambda p: (p.created_at, p.pk))
-    reviewed = now - timedelta(days=3)
+    # The working review sat three days ago, in the morning (Seoul time).
+    reviewed = timezone.make_aware(
+        datetime.combine(timezone.localdate(now) - timedelta(days=3), time(10, 0))
+    )
     if rest:
         review = WorkingReview.objects.create(
-            held_on=reviewed.date(),
+            held_on=timezone.localdate(reviewed),
             place=data["review_place"],
             attendees=data["review_attendees"],
             next_meeting=upcoming,
@@ -146,7 +149,7 @@ def _held_meeting(number: int, when: datetime, agenda: list, staff: Staff, data:
     )
     review_day = when - timedelta(days=REVIEW_DAYS_BEFORE)
     review = WorkingReview.objects.create(
-        held_on=review_day.date(),
+        held_on=timezone.localdate(review_day),
         place=data["review_place"],
         attendees=data["review_attendees"],
         next_meeting=meeting,

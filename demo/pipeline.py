@@ -9,6 +9,7 @@ services stamp "now", so afterwards every date is moved to the moment the
 story tells of, keeping each history in order. Run by `seed_demo` after the
 free proposals; does nothing if a realization meeting already exists."""
 
+import random
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -19,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from answers.models import Answer, AnswerRating, Assignment, deadline_for
-from answers.notices import AnswerNotice
+from answers.notices import AnswerNotice, due_date
 from answers.services import (
     answer_publish,
     answer_rate,
@@ -138,6 +139,14 @@ BAR_NOTICES = (
 )
 
 
+# The notices that name the assignment's deadline.
+ASSIGNMENT_NOTICES = (
+    AnswerNotice.ASSIGNED,
+    AnswerNotice.ASSIGNED_DEPARTMENT,
+    AnswerNotice.ASSIGNED_OPERATOR,
+)
+
+
 def _date_the_bar(now: datetime) -> None:
     """The promotion checks and the sweep moved the demo's proposals today;
     date each move when it happened: a promotion when the endorsement that
@@ -173,6 +182,7 @@ def _date_the_bar(now: datetime) -> None:
         Notification.objects.filter(proposal=proposal, kind__in=BAR_NOTICES).update(
             created_at=moment, emailed_at=moment
         )
+        _notices_name_the_deadline(proposal)
 
 
 def _answer_deadlines_beat(now: datetime) -> None:
@@ -391,7 +401,9 @@ def _pace(events, assigned, *, start, until, reviewed_at, decided_at) -> None:
     moments = [start + answer_span * n / len(answering) for n in range(1, len(answering) + 1)]
     after = moments[-1] if moments else start
     moments += [after + (until - after) * n / (len(rest) + 1) for n in range(1, len(rest) + 1)]
-    moments = _in_office_hours(moments, after=start, until=until)
+    # Each proposal's own times of day, the same on every run.
+    rng = random.Random(assigned.proposal_id)
+    moments = _in_office_hours(moments, after=start, until=until, rng=rng)
     assigned.created_at = start
     opened = None
     for event, moment in zip(paced, moments, strict=True):
@@ -410,18 +422,21 @@ def _pace(events, assigned, *, start, until, reviewed_at, decided_at) -> None:
 
 
 def _in_office_hours(
-    moments: list[datetime], *, after: datetime, until: datetime
+    moments: list[datetime], *, after: datetime, until: datetime, rng: random.Random
 ) -> list[datetime]:
-    """The same days, at times staff work (between 10:00 and 17:00 in Seoul),
-    still in order, after `after` and before `until`."""
+    """The same days, at times staff work (between 09:30 and 17:30 in Seoul,
+    drawn from `rng`), still in order, after `after` and before `until`."""
     placed = []
-    for n, moment in enumerate(moments):
+    for moment in moments:
         local = timezone.localtime(moment)
-        moved = local.replace(hour=10 + n * 3 % 7, minute=n * 17 % 60, second=0, microsecond=0)
+        minute_of_day = rng.randint(9 * 60 + 30, 17 * 60 + 30)
+        moved = local.replace(
+            hour=minute_of_day // 60, minute=minute_of_day % 60, second=0, microsecond=0
+        )
         previous = placed[-1] if placed else after
         if moved <= previous:
             moved = previous + timedelta(minutes=40)
-        placed.append(min(moved, until - timedelta(minutes=len(moments) - n)))
+        placed.append(min(moved, until - timedelta(minutes=len(moments) - len(placed))))
     return placed
 
 
@@ -432,7 +447,7 @@ def _move_with_the_steps(proposal, warp: Warp, told: dict, *, start, decided_at)
     bar = PipelineSettings.load()
     notices = list(Notification.objects.filter(proposal=proposal))
     for notice in notices:
-        notice.created_at = warp(notice.created_at)
+        notice.created_at = warp.snap(notice.created_at)
         if notice.emailed_at:
             notice.emailed_at = notice.created_at
     Notification.objects.bulk_update(notices, ["created_at", "emailed_at"], batch_size=500)
@@ -444,21 +459,29 @@ def _move_with_the_steps(proposal, warp: Warp, told: dict, *, start, decided_at)
             created_at=decided_at, stage_changed_at=decided_at, updated_at=decided_at
         )
         CardEvent.objects.filter(card__proposal=proposal).update(created_at=decided_at)
+    # The answer was submitted, published (closing the assignment) and rated
+    # at the timeline's own steps, so the page and the timeline agree.
+    submitted = told.get(EventKind.ANSWER_SUBMITTED)
+    published = told.get(ProposalStatus.ANSWERED)
     for assignment in Assignment.objects.filter(proposal=proposal, is_current=True):
         Assignment.objects.filter(pk=assignment.pk).update(
             assigned_at=start,
             deadline=deadline_for(start, bar.answer_deadline_days),
-            closed_at=warp(assignment.closed_at),
+            closed_at=published if assignment.closed_at else None,
         )
+    _notices_name_the_deadline(proposal)
     for answer in Answer.objects.filter(assignment__proposal=proposal):
         Answer.objects.filter(pk=answer.pk).update(
-            created_at=warp(answer.created_at),
-            updated_at=warp(answer.updated_at),
-            submitted_at=warp(answer.submitted_at),
-            published_at=warp(answer.published_at),
+            created_at=min(warp(answer.created_at), submitted or published or start),
+            updated_at=published or submitted or warp(answer.updated_at),
+            submitted_at=submitted if answer.submitted_at else None,
+            published_at=published if answer.published_at else None,
         )
+    rated = told.get(EventKind.ANSWER_RATED)
     for rating in AnswerRating.objects.filter(answer__assignment__proposal=proposal):
-        AnswerRating.objects.filter(pk=rating.pk).update(created_at=warp(rating.created_at))
+        AnswerRating.objects.filter(pk=rating.pk).update(
+            created_at=rated or warp(rating.created_at)
+        )
     if (opened := told.get(ProposalStatus.DEBATE)) is None:
         return
     ends = opened + timedelta(days=bar.debate_length_days)
@@ -480,6 +503,19 @@ def _move_with_the_steps(proposal, warp: Warp, told: dict, *, start, decided_at)
     for notice in Notification.objects.filter(proposal=proposal, kind=DebateNotice.DEBATE_OPENED):
         notice.params["ends"] = timezone.localtime(ends).strftime("%Y-%m-%d %H:%M")
         notice.save(update_fields=["params"])
+
+
+def _notices_name_the_deadline(proposal: Proposal) -> None:
+    """The assignment notices were written with the deadline of the day the
+    demo was loaded; they name the deadline of the assignment as dated."""
+    assignment = Assignment.objects.filter(proposal=proposal, is_current=True).first()
+    if assignment is None:
+        return
+    due = due_date(assignment.deadline)
+    for notice in Notification.objects.filter(proposal=proposal, kind__in=ASSIGNMENT_NOTICES):
+        if notice.params.get("deadline") != due:
+            notice.params["deadline"] = due
+            notice.save(update_fields=["params"])
 
 
 def _is_decision(event: ProposalEvent) -> bool:

@@ -23,11 +23,12 @@ from django.utils import timezone
 
 from accounts.models import Department, User
 from accounts.roles import Role
-from answers.models import Answer
+from answers.models import Answer, AnswerRating, Assignment
+from answers.notices import due_date
 from debates.models import Argument, Debate, Stance
 from debates.notices import DebateNotice
 from demo import members, plan
-from meetings.models import AgendaItem, RealizationMeeting
+from meetings.models import AgendaItem, RealizationMeeting, ReviewDecision
 from meetings.services import meeting_time_in
 from notifications.models import Notification
 from notifications.tasks import send_notification_email, send_pending_emails
@@ -472,3 +473,102 @@ def check_adopted_items(now):
         timeline = card.proposal.events.filter(kind="card_stage_changed")
         assert timeline.count() == card.events.filter(kind="stage_changed").count()
         assert all(e.created_at >= opened for e in timeline)
+
+
+# Which timeline step each notice tells of: (event kind, status it moved to).
+NOTICE_STEP = {
+    "assigned": (EventKind.STATUS_CHANGED, ProposalStatus.ASSIGNED),
+    "assigned_department": (EventKind.STATUS_CHANGED, ProposalStatus.ASSIGNED),
+    "assigned_operator": (EventKind.STATUS_CHANGED, ProposalStatus.ASSIGNED),
+    "answer_submitted": (EventKind.ANSWER_SUBMITTED, ""),
+    "answer_published": (EventKind.STATUS_CHANGED, ProposalStatus.ANSWERED),
+    "answer_rated": (EventKind.ANSWER_RATED, ""),
+    "debate_opened": (EventKind.STATUS_CHANGED, ProposalStatus.DEBATE),
+    "debate_closed": (EventKind.DEBATE_CLOSED, ""),
+    "debate_summary_due": (EventKind.DEBATE_CLOSED, ""),
+    "debate_summary": (EventKind.DEBATE_SUMMARY, ProposalStatus.REVIEW),
+    "selected": (EventKind.STATUS_CHANGED, ProposalStatus.ON_AGENDA),
+    "not_selected": (EventKind.STATUS_CHANGED, ProposalStatus.NOT_SELECTED),
+    "decision_adopted": (EventKind.STATUS_CHANGED, ProposalStatus.ADOPTED),
+    "decision_not_adopted": (EventKind.STATUS_CHANGED, ProposalStatus.NOT_ADOPTED),
+}
+
+
+def test_each_notice_is_dated_at_the_step_it_tells_of(world):
+    # A notice goes out when its step happens: the same minute, or a few after.
+    steps = {}
+    for event in ProposalEvent.objects.all():
+        steps.setdefault((event.proposal_id, event.kind, event.to_status), []).append(
+            event.created_at
+        )
+    checked = 0
+    for notice in Notification.objects.filter(kind__in=NOTICE_STEP).exclude(proposal=None):
+        kind, to_status = NOTICE_STEP[notice.kind]
+        moments = steps.get((notice.proposal_id, kind, to_status), [])
+        assert any(
+            moment <= notice.created_at <= moment + timedelta(minutes=5) for moment in moments
+        ), (notice.kind, notice.proposal_id, notice.created_at, moments)
+        checked += 1
+    assert checked > 100
+
+
+def test_assignment_notices_name_their_own_deadline(world):
+    # Each "assigned" notice names the deadline of its own assignment, not
+    # the one of the day the demo was loaded.
+    notices = Notification.objects.filter(
+        kind__in=["assigned", "assigned_department", "assigned_operator"]
+    )
+    assert notices.count() > 20
+    deadlines = set()
+    for notice in notices:
+        assignment = Assignment.objects.get(proposal=notice.proposal, is_current=True)
+        assert notice.params["deadline"] == due_date(assignment.deadline), notice.proposal_id
+        deadlines.add(notice.params["deadline"])
+    assert len(deadlines) > 10
+
+
+def test_an_answer_is_published_when_the_proposal_became_answered(world):
+    answers = Answer.objects.exclude(published_at=None).select_related("assignment")
+    assert answers.count() >= 10
+    for answer in answers:
+        proposal = answer.assignment.proposal_id
+        answered = ProposalEvent.objects.get(
+            proposal=proposal, kind=EventKind.STATUS_CHANGED, to_status=ProposalStatus.ANSWERED
+        )
+        submitted = ProposalEvent.objects.get(proposal=proposal, kind=EventKind.ANSWER_SUBMITTED)
+        assert answer.published_at == answered.created_at, proposal
+        assert answer.submitted_at == submitted.created_at, proposal
+        for rating in AnswerRating.objects.filter(answer=answer):
+            rated = ProposalEvent.objects.get(proposal=proposal, kind=EventKind.ANSWER_RATED)
+            assert rating.created_at == rated.created_at, proposal
+
+
+def test_the_working_review_s_choice_is_dated_on_the_review_s_day(world):
+    decisions = ReviewDecision.objects.select_related("review")
+    assert decisions.count() >= 10
+    for decision in decisions:
+        moved = ProposalEvent.objects.get(
+            proposal=decision.proposal_id,
+            kind=EventKind.STATUS_CHANGED,
+            to_status__in=[ProposalStatus.ON_AGENDA, ProposalStatus.NOT_SELECTED],
+        )
+        local = timezone.localtime(moved.created_at)
+        assert local.date() == decision.review.held_on, decision.proposal_id
+        assert 9 <= local.hour < 18, decision.proposal_id
+
+
+def test_staff_steps_come_at_each_proposal_s_own_office_hours(world):
+    # Staff work in office hours, and not every proposal at the same minute.
+    for step in (
+        {"kind": EventKind.ANSWER_SUBMITTED},
+        {"to_status": ProposalStatus.ANSWERED},
+        {"to_status": ProposalStatus.DEBATE},
+    ):
+        moments = [
+            timezone.localtime(moment)
+            for moment in ProposalEvent.objects.filter(**step).values_list("created_at", flat=True)
+        ]
+        assert len(moments) >= 10
+        assert all(9 <= moment.hour < 18 for moment in moments), step
+        times = {moment.strftime("%H:%M") for moment in moments}
+        assert len(times) > len(moments) * 2 // 3, step
