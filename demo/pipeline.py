@@ -58,8 +58,12 @@ from .staff import Staff, staff_gather
 # the answer bar has its answer, but for the newest ones, still waiting.
 PLAN_SIZES = {"meeting": 13, "review": 1, "debate": 2, "waiting": 2}
 MEETING_POOL = 20
-# A department's answer: submitted, published and rated within this time.
-ANSWER_TAKES = timedelta(days=16)
+# A department's answer: submitted and published within this time.
+ANSWER_TAKES = timedelta(days=14)
+# The demo's debate bar (PipelineSettings): passed by all but one or two of
+# the proposals it debates, by none of those it leaves answered (views keep
+# the recent, less read ones below it). test_seed_demo checks both.
+DEBATE_BAR = {"debate_threshold": 59, "debate_min_views": 250}
 
 
 @dataclass
@@ -86,9 +90,16 @@ def seed_pipeline(*, now: datetime | None = None) -> PipelineCreated:
             )
         )
         plan = _plan(assigned)
-        for proposal in plan["answered"] + plan["debate"] + plan["review"] + plan["meeting"]:
+        _set_the_debate_bar()
+        for proposal in plan["answered"]:
             _answer(proposal, staff)
+            _rate(proposal)
         for proposal in plan["debate"] + plan["review"] + plan["meeting"]:
+            _answer(proposal, staff)
+            # Past the debate bar, the debate opens as soon as the answer is
+            # out (the conductor); the proposer rates the answer meanwhile.
+            _open_debate(proposal, staff)
+            _rate(proposal)
             _debate(proposal, staff, close=proposal not in plan["debate"])
         _draft(plan["waiting"][:1], staff)
         times = seed_meetings(plan["meeting"], staff, now)
@@ -205,32 +216,57 @@ def _answer_deadlines_beat(now: datetime) -> None:
 # --- answers and debates ---------------------------------------------------------
 
 
+def _answer_texts(proposal: Proposal) -> dict:
+    texts = read("answers")
+    return dict(texts["by_title"].get(proposal.title, texts["fallback"]))
+
+
 def _answer(proposal: Proposal, staff: Staff) -> None:
     """The department's answer written for this proposal (answers.json),
-    submitted, published, and rated by the proposer."""
-    texts = read("answers")
-    values = dict(texts["by_title"].get(proposal.title, texts["fallback"]))
-    score, comment = values.pop("rating")
+    submitted and published."""
+    values = _answer_texts(proposal)
+    values.pop("rating")
     assignment = Assignment.objects.get(proposal=proposal, is_current=True)
     official = staff.officials[assignment.department_id]
     answer = answer_save(assignment=assignment, user=official, **values)
     answer_submit(answer=answer, user=official)
     answer_publish(answer=answer, user=staff.operator)
+
+
+def _rate(proposal: Proposal) -> None:
+    """The proposer rates the published answer (answers.json)."""
+    score, comment = _answer_texts(proposal)["rating"]
     proposal.refresh_from_db()
     if proposal.author_id:
+        answer = Answer.objects.get(assignment__proposal=proposal, assignment__is_current=True)
         answer_rate(answer=answer, user=proposal.author, score=score, comment=comment)
 
 
+def _set_the_debate_bar() -> None:
+    """The site's default debate bar (500 endorsements) is out of reach of a
+    demo of 89 members; the demo sets one its most supported proposals pass."""
+    bar = PipelineSettings.load()
+    for name, value in DEBATE_BAR.items():
+        setattr(bar, name, value)
+    bar.save(update_fields=[*DEBATE_BAR, "updated_at"])
+
+
+def _open_debate(proposal: Proposal, staff: Staff) -> None:
+    """The conductor opens the debate of an answered proposal past the debate
+    bar; one below it the operators promote by hand (debates.json)."""
+    if conductor.promote_if_due(proposal_id=proposal.pk) is None:
+        proposal.refresh_from_db()
+        conductor.proposal_promote_by_hand(
+            proposal=proposal, user=staff.operator, reason=read("debates")["promote_reason"]
+        )
+
+
 def _debate(proposal: Proposal, staff: Staff, *, close: bool) -> None:
-    """The operator puts the proposal to debate; members take their stances
-    and post their arguments (debates.json); a closed debate's results are
-    published."""
+    """Members take their stances and post their arguments (debates.json);
+    a closed debate closes at its end (the schedule), or early by the
+    operators for those in `close_early`, and its results are published."""
     texts = read("debates")
     debate_texts = texts["by_title"].get(proposal.title, texts["fallback"])
-    proposal.refresh_from_db()
-    conductor.proposal_promote_by_hand(
-        proposal=proposal, user=staff.operator, reason=texts["promote_reason"]
-    )
     debate = Debate.objects.get(proposal=proposal)
     positions = _stances_in_order(debate_texts["stances"])
     members = dict(enumerate(_crowd(proposal)))
@@ -250,7 +286,10 @@ def _debate(proposal: Proposal, staff: Staff, *, close: bool) -> None:
                     debate=debate, author=author, side=argument["side"], body=argument["body"]
                 )
     if close:
-        debate_close(debate=debate, actor=staff.operator, reason=texts["close_reason"])
+        if proposal.title in texts["close_early"]:
+            debate_close(debate=debate, actor=staff.operator, reason=texts["close_reason"])
+        else:
+            debate_close(debate=debate, now=debate.ends_at)
         debate.refresh_from_db()
         debate_publish_summary(
             debate=debate, operator=staff.operator, summary=debate_texts["summary"]
@@ -373,14 +412,33 @@ def _spread_history(
 
 
 def _pace(events, assigned, *, start, until, reviewed_at, decided_at) -> None:
-    """Give each step its moment: the answer within its deadline (submitted,
-    published, rated), then the debate and the results evenly up to `until`,
-    the debate closing within its period; the working review's choice on the
-    review's day, the decision (and the card it opens) at the meeting."""
+    """Give each step its moment, in order: the answer submitted and published
+    within its deadline; a debate past the bar opened minutes later (the
+    conductor), one promoted by hand some days later; the proposer's rating
+    a few days after the answer; the debate closed at its end (the schedule)
+    or, by the operators, some days early; the results published between the
+    close and `until`; the working review's choice on the review's day, the
+    decision (and the card it opens) at the meeting. Staff work in office
+    hours, at times of day of the proposal's own (seeded by its pk)."""
+    rng = random.Random(assigned.proposal_id)
     length = timedelta(days=PipelineSettings.load().debate_length_days)
     decision = next((e.pk for e in events if decided_at and _is_decision(e)), None)
+    by_hand = any(e.kind == EventKind.PROMOTED_BY_HAND for e in events)
+    answer_span = min(ANSWER_TAKES, (until - start) * 0.4)
 
-    def fixed(event) -> datetime | None:
+    def office(moment: datetime) -> datetime:
+        minute = rng.randint(9 * 60 + 30, 17 * 60 + 30)
+        return timezone.localtime(moment).replace(
+            hour=minute // 60, minute=minute % 60, second=0, microsecond=0
+        )
+
+    def citizen(moment: datetime) -> datetime:
+        minute = rng.randint(7 * 60, 23 * 60)
+        return timezone.localtime(moment).replace(
+            hour=minute // 60, minute=minute % 60, second=0, microsecond=0
+        )
+
+    def told(event, previous: datetime, opened: datetime | None) -> datetime:
         if decision is not None and event.pk >= decision:
             return decided_at
         if reviewed_at and event.to_status in (
@@ -388,56 +446,41 @@ def _pace(events, assigned, *, start, until, reviewed_at, decided_at) -> None:
             ProposalStatus.NOT_SELECTED,
         ):
             return reviewed_at
-        return None
+        if event.kind == EventKind.ANSWER_SUBMITTED:
+            return office(start + answer_span * rng.uniform(0.4, 0.7))
+        if event.to_status == ProposalStatus.ANSWERED:
+            return office(start + answer_span)
+        if event.to_status == ProposalStatus.DEBATE:
+            if by_hand:
+                return office(previous + timedelta(days=rng.randint(5, 12)))
+            return previous + timedelta(minutes=rng.randint(2, 12))
+        if event.kind == EventKind.PROMOTED_BY_HAND:
+            return previous  # the note comes with the opening
+        if event.kind == EventKind.ANSWER_RATED:
+            return citizen(previous + timedelta(days=rng.randint(1, 4)))
+        if event.kind == EventKind.DEBATE_CLOSED and opened:
+            if event.actor_id is None:
+                return opened + length  # the schedule, at the debate's end
+            return office(opened + length * rng.uniform(0.6, 0.8))
+        if event.kind == EventKind.DEBATE_SUMMARY:
+            return office(previous + max(timedelta(days=1), (until - previous) * 0.3))
+        return previous + timedelta(minutes=1)
 
-    later = [e for e in events if e.pk != assigned.pk]
-    # The note that the operators promoted it by hand comes with the opening.
-    paced = [e for e in later if fixed(e) is None and e.kind != EventKind.PROMOTED_BY_HAND]
-    debated = next(
-        (n for n, e in enumerate(paced) if e.to_status == ProposalStatus.DEBATE), len(paced)
-    )
-    answering, rest = paced[:debated], paced[debated:]
-    answer_span = min(ANSWER_TAKES, (until - start) * 0.4)
-    moments = [start + answer_span * n / len(answering) for n in range(1, len(answering) + 1)]
-    after = moments[-1] if moments else start
-    moments += [after + (until - after) * n / (len(rest) + 1) for n in range(1, len(rest) + 1)]
-    # Each proposal's own times of day, the same on every run.
-    rng = random.Random(assigned.proposal_id)
-    moments = _in_office_hours(moments, after=start, until=until, rng=rng)
-    assigned.created_at = start
+    assigned.created_at = previous = start
     opened = None
-    for event, moment in zip(paced, moments, strict=True):
-        event.created_at = moment
+    for event in events:
+        if event.pk == assigned.pk:
+            continue
+        moment = told(event, previous, opened)
+        if moment not in (decided_at, reviewed_at):  # the meetings' moments are fixed
+            moment = max(
+                min(moment, until - timedelta(minutes=30)), previous + timedelta(minutes=1)
+            )
+        event.created_at = previous = moment
         if event.to_status == ProposalStatus.DEBATE:
             opened = event.created_at
-        if event.kind == EventKind.DEBATE_CLOSED and opened:
-            event.created_at = min(event.created_at, opened + length - timedelta(days=1))
-    previous = start
-    for event in later:
         if event.kind == EventKind.PROMOTED_BY_HAND:
-            event.created_at = previous
-        elif (moment := fixed(event)) is not None:
-            event.created_at = moment
-        previous = event.created_at
-
-
-def _in_office_hours(
-    moments: list[datetime], *, after: datetime, until: datetime, rng: random.Random
-) -> list[datetime]:
-    """The same days, at times staff work (between 09:30 and 17:30 in Seoul,
-    drawn from `rng`), still in order, after `after` and before `until`."""
-    placed = []
-    for moment in moments:
-        local = timezone.localtime(moment)
-        minute_of_day = rng.randint(9 * 60 + 30, 17 * 60 + 30)
-        moved = local.replace(
-            hour=minute_of_day // 60, minute=minute_of_day % 60, second=0, microsecond=0
-        )
-        previous = placed[-1] if placed else after
-        if moved <= previous:
-            moved = previous + timedelta(minutes=40)
-        placed.append(min(moved, until - timedelta(minutes=len(moments) - len(placed))))
-    return placed
+            event.created_at = previous = opened or previous
 
 
 def _move_with_the_steps(proposal, warp: Warp, told: dict, *, start, decided_at) -> None:

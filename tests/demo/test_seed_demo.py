@@ -32,11 +32,13 @@ from meetings.models import AgendaItem, RealizationMeeting, ReviewDecision
 from meetings.services import meeting_time_in
 from notifications.models import Notification
 from notifications.tasks import send_notification_email, send_pending_emails
+from pipeline.services import is_due
 from proposals.models import (
     Category,
     Comment,
     Endorsement,
     EventKind,
+    PipelineSettings,
     Proposal,
     ProposalEvent,
     ProposalStatus,
@@ -572,3 +574,33 @@ def test_staff_steps_come_at_each_proposal_s_own_office_hours(world):
         assert all(9 <= moment.hour < 18 for moment in moments), step
         times = {moment.strftime("%H:%M") for moment in moments}
         assert len(times) > len(moments) * 2 // 3, step
+
+
+def test_debates_open_past_the_bar_and_close_at_their_end(world):
+    # Most debates open by passing the debate bar (the conductor, no actor),
+    # minutes after the answer; one or two the operators promote by hand.
+    opened = ProposalEvent.objects.filter(to_status=ProposalStatus.DEBATE)
+    assert opened.count() >= 10
+    by_hand = ProposalEvent.objects.filter(kind=EventKind.PROMOTED_BY_HAND)
+    assert 1 <= by_hand.count() <= 2
+    assert opened.filter(actor=None).count() == opened.count() - by_hand.count()
+    for event in opened.filter(actor=None):
+        answered = ProposalEvent.objects.get(
+            proposal=event.proposal_id, to_status=ProposalStatus.ANSWERED
+        )
+        assert answered.created_at < event.created_at <= answered.created_at + timedelta(hours=1)
+    # No proposal left answered is past the bar (the beat would move it).
+    bar = PipelineSettings.load()
+    assert not [
+        p for p in Proposal.objects.filter(status=ProposalStatus.ANSWERED) if is_due(p, bar)
+    ]
+    # Closed debates closed at their end, by the schedule; one early, by the
+    # operators, with its reason.
+    closed = Debate.objects.exclude(closed_at=None)
+    assert closed.count() >= 10
+    early = closed.exclude(closed_by=None)
+    assert early.count() == 1
+    assert early.get().close_reason and early.get().closed_at < early.get().ends_at
+    for debate in closed.filter(closed_by=None):
+        assert debate.closed_at == debate.ends_at, debate.proposal_id
+        assert debate.close_reason == ""
