@@ -33,6 +33,12 @@ DEPARTMENTS: tuple[tuple[str, str, str], ...] = (
     *((d["code"], d["name"], d["name_en"]) for d in _DEPARTMENTS["departments"]),
     OPERATOR_DEPARTMENT,
 )
+# The demo official working each department's items, by department code: a
+# personal name, as staff see it (the public sees it masked).
+DEPARTMENT_OFFICIALS: dict[str, str] = {
+    d["code"]: d["official"]
+    for d in (*_DEPARTMENTS["departments"], _DEPARTMENTS["operator_department"])
+}
 # (code, Korean name, English name, default department code)
 CATEGORIES: tuple[tuple[str, str, str, str], ...] = tuple(
     (c["code"], c["name"], c["name_en"], c["default_department"])

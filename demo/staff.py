@@ -11,6 +11,7 @@ from accounts.services import user_set_roles
 from .members import (
     CITIZEN_EMAIL,
     DEMO_EMAIL_DOMAIN,
+    DEPARTMENT_OFFICIALS,
     EXPERT2_EMAIL,
     EXPERT_EMAIL,
     MAYOR_EMAIL,
@@ -45,10 +46,13 @@ def staff_gather() -> Staff:
             .first()
         )
         email = demo_email(f"official.{department.code}")
+        name = DEPARTMENT_OFFICIALS.get(department.code, f"{department.name} 담당")
         colleague, _created = User.objects.get_or_create(
-            email=email,
-            defaults={"display_name": f"{department.name} 담당", "password": password},
+            email=email, defaults={"display_name": name, "password": password}
         )
+        if colleague.display_name != name:  # named after the department by older seeds
+            colleague.display_name = name
+            colleague.save(update_fields=["display_name"])
         EmailAddress.objects.get_or_create(
             user=colleague, email=email, defaults={"verified": True, "primary": True}
         )

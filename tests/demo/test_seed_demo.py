@@ -7,6 +7,7 @@ Runs on an empty database (--if-empty, partial runs) are in test_seed_runs.py.
 """
 
 import io
+import re
 from datetime import datetime, timedelta
 from unittest import mock
 
@@ -604,3 +605,27 @@ def test_debates_open_past_the_bar_and_close_at_their_end(world):
     for debate in closed.filter(closed_by=None):
         assert debate.closed_at == debate.ends_at, debate.proposal_id
         assert debate.close_reason == ""
+
+
+def test_demo_officials_have_personal_names(world):
+    # Staff see a person's name; the public sees it masked (김*수), never a
+    # department's name with its letters starred out.
+    officials = User.objects.filter(
+        groups__name=Role.OFFICIAL, email__endswith="@" + members.DEMO_EMAIL_DOMAIN
+    )
+    assert officials.count() >= len(members.DEPARTMENTS)
+    names = list(officials.values_list("display_name", flat=True))
+    assert len(set(names)) == len(names)
+    for name in names:
+        assert re.fullmatch(r"[가-힣]{2,4}", name), name
+        assert not name.endswith("담당"), name
+
+
+def test_a_handoff_note_fits_its_recipient(world):
+    # The note does not hand a card to "the desk officer" when the recipient
+    # is the department head.
+    handoffs = CardEvent.objects.filter(kind="handoff").select_related("card__department")
+    assert handoffs.exists()
+    for event in handoffs:
+        if event.to_official_id == event.card.department.head_id:
+            assert "주무관" not in event.note and "실무자" not in event.note, event.note
