@@ -105,11 +105,14 @@ def seed_meetings(items: list[Proposal], staff: Staff, now: datetime) -> dict[in
                 user=staff.operator,
             )
             if chosen:
+                recommendation, text = data["upcoming_opinions"].get(
+                    proposal.title, data["expert_opinion"]
+                )
                 expert_opinion_save(
                     proposal=proposal,
                     expert=staff.expert2,
-                    text=data["upcoming_expert_opinion"],
-                    recommendation="adopt_with_conditions",
+                    text=text,
+                    recommendation=recommendation,
                 )
             times[proposal.pk] = {"reviewed": reviewed, "decided": None}
         working_review_finalise(review=review, user=staff.operator)
@@ -155,7 +158,7 @@ def _held_meeting(number: int, when: datetime, agenda: list, staff: Staff, data:
         next_meeting=meeting,
     )
     proposals = [proposal for proposal, _item in agenda]
-    for proposal in proposals:
+    for proposal, item in agenda:
         working_review_decide(
             review=review,
             proposal=proposal,
@@ -163,11 +166,13 @@ def _held_meeting(number: int, when: datetime, agenda: list, staff: Staff, data:
             reason=data["selected_reason"],
             user=staff.operator,
         )
+        # The expert's opinion on this item, which the decision then weighed.
+        recommendation, text = item.get("opinion", data["expert_opinion"])
         expert_opinion_save(
             proposal=proposal,
             expert=staff.expert,
-            text=data["expert_opinion"],
-            recommendation="adopt",
+            text=text,
+            recommendation=recommendation,
         )
     working_review_finalise(review=review, user=staff.operator)
     decisions = {proposal.pk: item for proposal, item in agenda}

@@ -29,7 +29,7 @@ from answers.notices import due_date
 from debates.models import Argument, Debate, Stance
 from debates.notices import DebateNotice
 from demo import members, plan
-from meetings.models import AgendaItem, RealizationMeeting, ReviewDecision
+from meetings.models import AgendaItem, ExpertOpinion, RealizationMeeting, ReviewDecision
 from meetings.services import meeting_time_in
 from notifications.models import Notification
 from notifications.tasks import send_notification_email, send_pending_emails
@@ -629,3 +629,26 @@ def test_a_handoff_note_fits_its_recipient(world):
     for event in handoffs:
         if event.to_official_id == event.card.department.head_id:
             assert "주무관" not in event.note and "실무자" not in event.note, event.note
+
+
+# The recommendations an expert might give on an item the mayor decided so.
+FITTING_RECOMMENDATIONS = {
+    "adopted": {"adopt", "adopt_with_conditions"},
+    "not_adopted": {"not_adopt", "further_study"},
+    "held_over": {"further_study", "adopt_with_conditions"},
+}
+
+
+def test_each_expert_opinion_is_written_for_its_item(world):
+    opinions = ExpertOpinion.objects.all()
+    assert opinions.count() >= 10
+    texts = list(opinions.values_list("text", flat=True))
+    assert len(set(texts)) == len(texts), "no opinion is a copy of another"
+    assert len(set(opinions.values_list("recommendation", flat=True))) >= 3
+    for item in AgendaItem.objects.exclude(decision="pending"):
+        for opinion in opinions.filter(proposal=item.proposal_id):
+            assert opinion.recommendation in FITTING_RECOMMENDATIONS[item.decision], (
+                item.proposal_id,
+                item.decision,
+                opinion.recommendation,
+            )
