@@ -36,6 +36,7 @@ from notifications.models import Notification
 from pipeline import services as conductor
 from pipeline.notices import PipelineNotice
 from proposals.models import (
+    Comment,
     Endorsement,
     EventKind,
     PipelineSettings,
@@ -117,6 +118,7 @@ def seed_pipeline(*, now: datetime | None = None) -> PipelineCreated:
                 )
         _answer_deadlines_beat(now)
         seed_cards(staff, now)
+        _officials_speak_when_assigned(now)
         _date_the_rest(now)
         created.stages = {key: len(value) for key, value in plan.items()}
     return created
@@ -345,6 +347,36 @@ def _draft(waiting: list[Proposal], staff: Staff) -> None:
 
 
 # --- dates ------------------------------------------------------------------------
+
+
+def _officials_speak_when_assigned(now: datetime) -> None:
+    """An official comments on a proposal once it is assigned to their
+    department, while the department works on its answer, in office hours
+    (the plan's moment knows nothing of the assignment)."""
+    comments = Comment.objects.filter(
+        author__email__endswith="@" + DEMO_EMAIL_DOMAIN, author__department__isnull=False
+    ).select_related("author")
+    for comment in comments:
+        assignment = (
+            Assignment.objects.filter(
+                proposal=comment.proposal_id, department=comment.author.department_id
+            )
+            .order_by("assigned_at")
+            .first()
+        )
+        if assignment is None:
+            continue
+        answer = Answer.objects.filter(assignment=assignment).first()
+        end = min((answer and answer.submitted_at) or assignment.deadline, now - timedelta(hours=1))
+        rng = random.Random(comment.pk)
+        day = assignment.assigned_at + (end - assignment.assigned_at) * rng.uniform(0.2, 0.6)
+        minute = rng.randint(9 * 60 + 30, 17 * 60 + 30)
+        moment = timezone.localtime(day).replace(
+            hour=minute // 60, minute=minute % 60, second=0, microsecond=0
+        )
+        if not assignment.assigned_at < moment < end:
+            moment = assignment.assigned_at + (end - assignment.assigned_at) / 2
+        Comment.objects.filter(pk=comment.pk).update(created_at=moment, updated_at=moment)
 
 
 def _date_the_rest(now: datetime) -> None:

@@ -15,6 +15,7 @@ import random
 from dataclasses import dataclass, replace
 
 from accounts.districts import District
+from proposals.models import PipelineSettings
 
 from .datafiles import read
 from .members import (
@@ -135,6 +136,10 @@ OFFICIAL_FOR_CATEGORY: dict[str, str] = {
 }
 WITHDRAW_REASONS: tuple[str, ...] = tuple(_PHRASES["withdraw_reasons"])
 
+# The default answer bar (PipelineSettings.answer_threshold): a proposal
+# below it is never assigned to a department.
+ANSWER_BAR: int = PipelineSettings._meta.get_field("answer_threshold").default
+
 # --- the plan ------------------------------------------------------------------------
 
 
@@ -240,6 +245,13 @@ def _comments(rng, *, category, author, endorsements, pool, own=()) -> tuple[Com
         else:
             texts.append((commenters.pop(), generic.pop()))
     moments = _fractions(rng, len(texts), skew=1.5)
+    if endorsements < ANSWER_BAR:
+        # Never assigned, so no department speaks on it: a member's comment
+        # instead (drawing nothing from rng, so the rest of the plan stays).
+        texts = [
+            (commenters.pop(), generic.pop()) if a in OFFICIAL_COMMENTS else (a, b)
+            for a, b in texts
+        ]
     return tuple(
         CommentSpec(author=a, body=b, at=t) for (a, b), t in zip(texts, moments, strict=True)
     )

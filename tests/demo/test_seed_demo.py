@@ -652,3 +652,16 @@ def test_each_expert_opinion_is_written_for_its_item(world):
                 item.decision,
                 opinion.recommendation,
             )
+
+
+def test_an_official_comments_only_once_their_department_has_the_proposal(world):
+    comments = Comment.objects.exclude(author__department=None).select_related("author")
+    assert comments.count() >= 2
+    for comment in comments:
+        assignment = Assignment.objects.filter(
+            proposal=comment.proposal_id, department=comment.author.department_id
+        ).first()
+        assert assignment is not None, comment.body
+        assert assignment.assigned_at < comment.created_at, comment.proposal_id
+        local = timezone.localtime(comment.created_at)
+        assert 9 <= local.hour < 18, comment.proposal_id
