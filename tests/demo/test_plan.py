@@ -53,3 +53,30 @@ def test_each_answer_and_debate_is_written_for_its_own_proposal():
     assert len({tuple(d["stances"].values()) for d in debates}) == len(debates)
     bodies = [a["body"] for d in debates for a in d["arguments"]]
     assert len(set(bodies)) == len(bodies)
+
+
+# Who someone is or what a topic is about: a stock phrase that says so lands
+# on proposals (and after idea paragraphs) it contradicts.
+PARTICULAR = re.compile(
+    r"직장인|출퇴근|퇴근|대학생|대학원생|사회초년생|은퇴|아이|아빠|엄마|부부|가게|상인|70대|통장"
+    r"|지나다니는 길|우리 동네|운영 시간|어르신 일자리|큰 예산이 드는 일이 아니"
+)
+
+
+def test_stock_phrases_fit_any_proposal():
+    for phrases in (
+        plan.DISTRICT_OPENINGS,
+        plan.CITY_OPENINGS,
+        plan.CLOSINGS,
+        plan.SUPPORT_COMMENTS,
+        plan.DEBATE_COMMENTS,
+    ):
+        for phrase in phrases:
+            assert not PARTICULAR.search(phrase), phrase
+
+
+def test_officials_comment_only_on_proposals_past_the_answer_bar():
+    officials = set(plan.OFFICIAL_COMMENTS)
+    for spec in plan.proposal_specs():
+        if len(spec.endorsers) < plan.ANSWER_BAR:
+            assert not {c.author for c in spec.comments} & officials, spec.title
