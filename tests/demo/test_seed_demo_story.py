@@ -160,6 +160,10 @@ def test_debates_open_past_the_bar_and_close_at_their_end(world):
     for debate in closed.filter(closed_by=None):
         assert debate.closed_at == debate.ends_at, debate.proposal_id
         assert debate.close_reason == ""
+    # A debate still open has not reached its end (the beat would close it).
+    still_open = Debate.objects.filter(closed_at=None)
+    assert still_open.exists()
+    assert not still_open.filter(ends_at__lte=timezone.now()).exists()
 
 
 def test_demo_officials_have_personal_names(world):
