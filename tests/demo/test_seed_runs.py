@@ -1,5 +1,5 @@
 """`seed_demo` on an empty database or one with other proposals: a partial
-run and --if-empty. The full world is checked once, in test_seed_demo.py."""
+run and --if-empty. The full world is checked once, in world/ (test_seed_demo.py and test_seed_demo_story.py)."""
 
 import io
 

@@ -1,9 +1,10 @@
-"""The full demo world, seeded once per test module that asks for it.
+"""The full demo world, seeded once for the test modules of this folder.
 
-Loading it takes most of a minute, so a module-scoped fixture seeds it in a
-transaction that is rolled back when the module ends; each test runs inside
-its own savepoint on top of it (pytest-django's `db`) and sees it unchanged.
-"""
+Loading it takes most of a minute, so a package-scoped fixture seeds it in a
+transaction that is rolled back when the last test here ends; each test runs
+inside its own savepoint on top of it (pytest-django's `db`) and sees it
+unchanged. Tests that need an empty database (tests/demo/test_seed_runs.py)
+live outside this folder, so they never run while the world is loaded."""
 
 import pytest
 from django.db import transaction
@@ -13,7 +14,7 @@ from django.utils import timezone
 from tests.demo.helpers import World, seed
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     """The full demo, seeded once (the test suite's settings: photos in a
     temporary folder, mail to the outbox, fast password hashing)."""
