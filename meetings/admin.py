@@ -154,7 +154,9 @@ class WorkingReviewAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         # A finalised review is a record: shown, never changed.
-        return super().has_change_permission(request, obj) and (obj is None or obj.is_draft)
+        return super().has_change_permission(request, obj) and (
+            obj is None or meeting_rules.review_is_draft(request.user, obj)
+        )
 
     def has_delete_permission(self, request, obj=None):
         return obj is not None and rules.has_perm("meetings.delete_review", request.user, obj)

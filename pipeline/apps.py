@@ -14,14 +14,17 @@ class PipelineConfig(AppConfig):
         # Imported here, not at the top: apps.py is loaded before any model
         # is, and these modules import models.
         from meetings.signals import item_adopted
+        from proposals.timeline import register_endorsement_bars
 
         from . import notices, tasks  # noqa: F401 - tasks registers the conductor's tasks
-        from .services import open_card_for_adopted_item
+        from .services import endorsement_bars, open_card_for_adopted_item
 
         # The promotion task is queued by name from the pipeline core
         # (proposals.timeline.PROMOTION_CHECK_TASK), so `tasks` above must be
-        # registered in every process that queues it, not only the worker.
-        #
+        # registered in every process that queues it, not only the worker;
+        # the core queues it when an endorsement reaches one of our bars.
+        register_endorsement_bars(endorsement_bars)
+
         # Adoption opens the next stage in the meeting's own transaction:
         # meetings sends `item_adopted`, tracking opens the management card.
         item_adopted.connect(open_card_for_adopted_item, dispatch_uid="pipeline.open_card")

@@ -23,6 +23,8 @@ class PipelineNotice(StrEnum):
 BLOCKED_REASONS = {
     NO_DEFAULT_DEPARTMENT: _("Its category has no default department; set one in the admin."),
     DEPARTMENT_INACTIVE: _("The department of its category is not active."),
+    # A refusal without a code of its own.
+    "": _("Please check its category and its department."),
 }
 
 
@@ -36,7 +38,7 @@ MESSAGES = {
         _(
             "“%(title)s” passed the answer bar but could not be assigned: %(reason)s Please assign it in the admin."
         ),
-        formats={"reason": lambda codes: _blocked_reasons(codes)},
+        formats={"reason": _blocked_reasons},
     ),
     PipelineNotice.NOT_REACHED: NoticeText(
         _("The endorsement period ended"),
@@ -47,7 +49,8 @@ MESSAGES = {
 
 def tell_assignment_blocked(*, proposal, reason: str) -> None:
     """The operators: the proposal passed the answer bar but no department
-    could be given it (`reason`: a code of BLOCKED_REASONS); once per proposal."""
+    could be given it (`reason`: a code of BLOCKED_REASONS, "" for any
+    other refusal); once per proposal."""
     notify(
         recipients=operators(),
         kind=PipelineNotice.ASSIGNMENT_BLOCKED,

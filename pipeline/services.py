@@ -73,6 +73,13 @@ def due_filter(settings_row: PipelineSettings) -> Q:
     )
 
 
+def endorsement_bars() -> set[int]:
+    """The endorsement counts at which a proposal may become due (read from
+    due_bars): the pipeline core wakes the conductor when an endorsement
+    reaches one (registered in apps.py)."""
+    return {bar["endorsement_count"] for bar in due_bars(PipelineSettings.load()).values()}
+
+
 def _endorsed_reason(proposal: Proposal):
     return for_the_record(
         lambda: _("%(count)d citizens endorsed it.") % {"count": proposal.endorsement_count}
@@ -99,7 +106,7 @@ def promote_if_due(*, proposal_id: int) -> str | None:
             with transaction.atomic():
                 assignment_open(proposal=proposal, actor=None, reason=_endorsed_reason(proposal))
         except ServiceError as exc:
-            notices.tell_assignment_blocked(proposal=proposal, reason=exc.code or exc.message)
+            notices.tell_assignment_blocked(proposal=proposal, reason=exc.code)
             return None
         return ProposalStatus.ASSIGNED
 
@@ -147,10 +154,8 @@ def sweep(now=None) -> dict[str, int]:
     for proposal_id in live.filter(due_filter(settings_row)).values_list("pk", flat=True):
         promoted += promote_if_due(proposal_id=proposal_id) is not None
     closed = 0
-    expired = live.filter(
-        status=ProposalStatus.OPEN,
-        endorsement_deadline__lte=now,
-        endorsement_count__lt=settings_row.answer_threshold,
+    expired = live.filter(status=ProposalStatus.OPEN, endorsement_deadline__lte=now).exclude(
+        due_filter(settings_row)
     )
     for proposal_id in expired.values_list("pk", flat=True):
         closed += close_if_expired(proposal_id=proposal_id, now=now)

@@ -11,6 +11,8 @@ The conductor (`pipeline/`) decides *when* a proposal moves between stages;
 a stage app that must wake it after a write queues its task by name
 (`queue_promotion_check`), never by importing it."""
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +32,6 @@ from oasis.tasks import enqueue_on_commit
 from .models import (
     PROPOSAL_TRANSITIONS,
     EventKind,
-    PipelineSettings,
     Proposal,
     ProposalEvent,
     ProposalStatus,
@@ -76,14 +77,13 @@ def event_record(
     """Write one timeline row. Requires an open transaction in the caller.
     `department` names the department the step concerns (an assignment);
     otherwise an official's own department is recorded."""
-    role = actor_role(actor)
-    if department is None and role == Role.OFFICIAL:
+    if department is None and actor is not None and is_official(actor):
         department = actor.department
     return ProposalEvent.objects.create(
         proposal=proposal,
         kind=kind,
         actor=actor,
-        actor_role=role,
+        actor_role=actor_role(actor),
         actor_department=department,
         from_status=from_status,
         to_status=to_status,
@@ -135,11 +135,22 @@ def proposal_transition(
     return locked
 
 
+# The endorsement counts at which a promotion check is worth queueing: the
+# conductor knows its bars and registers its reader here (pipeline/apps.py).
+# Until it does, endorsements wake nobody and the conductor's sweep catches up.
+_endorsement_bars: Callable[[], set[int]] = set
+
+
+def register_endorsement_bars(reader: Callable[[], set[int]]) -> None:
+    """Called once by the conductor with the reader of its endorsement bars."""
+    global _endorsement_bars
+    _endorsement_bars = reader
+
+
 def crossing_counts() -> set[int]:
-    """The endorsement counts at which a promotion check is worth queueing
-    (the answer bar and the debate bar)."""
-    settings_row = PipelineSettings.load()
-    return {settings_row.answer_threshold, settings_row.debate_threshold}
+    """The endorsement counts at which a proposal may become due for its next
+    stage (the conductor's bars, read now)."""
+    return _endorsement_bars()
 
 
 def queue_promotion_check(proposal_id: int) -> None:

@@ -41,7 +41,8 @@ def management_card_open(*, agenda_item) -> ManagementCard:
     """Open the management card of a proposal the realization meeting has just
     adopted: its department (the proposal's, else its category's default),
     the meeting's conditions, stage `review`, and an `opened` history row.
-    Called by meetings.services.agenda_item_decide inside its transaction.
+    Called inside the decision's transaction (meetings.services.agenda_item_decide
+    sends `item_adopted`; the conductor connects this, pipeline/apps.py).
     Exactly one card per proposal: calling again returns the existing card
     unchanged. The department's officials are told (`card_opened`)."""
     proposal = agenda_item.proposal
