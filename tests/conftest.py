@@ -191,3 +191,19 @@ def role_groups(transactional_db):
     from accounts.permissions import sync_role_groups
 
     sync_role_groups()
+
+
+@pytest.fixture
+def operator_user():
+    """An operator (the admin's everyday user)."""
+    from tests.factories import operator
+
+    return operator(email="operator@example.com")
+
+
+@pytest.fixture
+def operator_client(operator_user):
+    """The operator's browser, logged in, reading English."""
+    from tests.pages import logged_in
+
+    return logged_in(operator_user)

@@ -22,15 +22,16 @@ def english(client: Client) -> Client:
     return client
 
 
-def english_client() -> Client:
-    """A visitor who is not logged in, reading English."""
-    return english(Client())
+def english_client(*, csrf_checks: bool = False) -> Client:
+    """A visitor who is not logged in, reading English. With `csrf_checks`,
+    posts are refused as a browser's would be without the page's token."""
+    return english(Client(enforce_csrf_checks=csrf_checks))
 
 
-def logged_in(user=None) -> Client:
+def logged_in(user=None, *, csrf_checks: bool = False) -> Client:
     """A client of its own, logged in as `user` (a new member by default),
-    reading English."""
-    client = english_client()
+    reading English (see english_client for `csrf_checks`)."""
+    client = english_client(csrf_checks=csrf_checks)
     client.force_login(user or UserFactory())
     return client
 

@@ -28,7 +28,6 @@ services.card_change_stage (stage) and services.card_update (budget, target
 date), so transitions, permissions and history apply. A refusal becomes a
 row error; with any row error the admin writes nothing (one transaction)."""
 
-import datetime as dt
 
 import rules
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -271,14 +270,10 @@ class IsoDateWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         if value is None or str(value).strip() == "":
             return None
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
         try:
-            return dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            raise ValueError(gettext("Please enter a date as YYYY-MM-DD.")) from None
+            return services.parse_date(value, "target_date")
+        except ValidationError as exc:
+            raise ValueError(" ".join(exc.messages)) from None
 
     def render(self, value, obj=None, **kwargs):
         return value.isoformat() if value else ""

@@ -8,8 +8,8 @@ from accounts.permissions import sync_role_groups
 from debates import services
 from debates.models import Argument, DebateStatus
 from proposals.models import EventKind, ProposalStatus
-from tests.factories import UserFactory, official, operator
-from tests.pages import logged_in, messages_sent
+from tests.factories import UserFactory, official
+from tests.pages import messages_sent
 
 from .helpers import closed_debate, open_debate
 
@@ -24,16 +24,6 @@ def _role_groups():
     """The role groups hold the debates permissions (accounts/permissions.py);
     the migration that grants them may come after this app's, so sync here."""
     sync_role_groups()
-
-
-@pytest.fixture
-def operator_user():
-    return operator(email="operator@example.com")
-
-
-@pytest.fixture
-def operator_client(operator_user):
-    return logged_in(operator_user)
 
 
 def test_operators_see_debates_with_status_ends_and_counts(

@@ -4,22 +4,15 @@ page's CSRF token enforced: the argument is a component included `with …
 only`, which drops the token unless it is passed."""
 
 import pytest
-from django.test import Client
 
 from debates import services
 from debates.models import Argument
 from tests.factories import UserFactory, operator
-from tests.pages import english, flash, form_posting_to
+from tests.pages import flash, form_posting_to, logged_in
 
 from .helpers import open_debate
 
 pytestmark = pytest.mark.django_db
-
-
-def browser_of(member) -> Client:
-    browser = english(Client(enforce_csrf_checks=True))
-    browser.force_login(member)
-    return browser
 
 
 def test_the_author_deletes_their_argument_with_the_pages_form():
@@ -29,7 +22,7 @@ def test_the_author_deletes_their_argument_with_the_pages_form():
     argument = services.argument_create(
         debate=debate, author=author, side="for", body="보행로가 넓어지면 좋겠습니다."
     )
-    browser = browser_of(author)
+    browser = logged_in(author, csrf_checks=True)
     page = browser.get(debate.proposal.get_absolute_url())
 
     # when they send the delete form the page shows them
@@ -48,7 +41,7 @@ def test_an_operator_hides_an_argument_with_the_pages_form():
     argument = services.argument_create(
         debate=debate, author=UserFactory(), side="against", body="광고성 글입니다."
     )
-    browser = browser_of(operator())
+    browser = logged_in(operator(), csrf_checks=True)
     page = browser.get(debate.proposal.get_absolute_url())
 
     # when they fill in the reason and press "Hide"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from proposals import services
 from proposals.models import Proposal
 from tests.factories import CategoryFactory, UserFactory, image_file, pdf_file
-from tests.pages import english
+from tests.pages import english, form_fields
 
 CREATE = "/proposals/new/"
 BODY = "한강 다리를 걷고 싶은 다리로 만들면 좋겠습니다."
@@ -90,24 +90,11 @@ def run_action(client, action, objects, *, url_name=CHANGELIST, query="", reason
     )
 
 
-EXPORT_FIELDS = [
-    "id",
-    "title",
-    "status",
-    "category",
-    "district",
-    "department",
-    "endorsements",
-    "comments",
-    "views",
-    "author",
-    "created",
-]
-
-
 def export(client, file_format: str, query: str = ""):
-    data = {"format": file_format, "resource": "0"}
-    data.update({f"proposalresource_{name}": "on" for name in EXPORT_FIELDS})
-    return client.post(
-        reverse("admin:proposals_proposal_export") + query, data, HTTP_ACCEPT_LANGUAGE="en"
-    )
+    """Export as the admin's export page offers it: the rendered form (every
+    column ticked) with `file_format` chosen. A member who cannot open the
+    page posts the bare choice, as a hand-made request would."""
+    url = reverse("admin:proposals_proposal_export") + query
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    fields = form_fields(page) if page.status_code == 200 else {"resource": "0"}
+    return client.post(url, {**fields, "format": file_format}, HTTP_ACCEPT_LANGUAGE="en")

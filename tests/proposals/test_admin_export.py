@@ -10,8 +10,9 @@ from django.urls import NoReverseMatch, reverse
 
 from proposals.models import ProposalStatus
 from tests.factories import DepartmentFactory, ProposalFactory, UserFactory
+from tests.pages import form_fields
 
-from .helpers import EXPORT_FIELDS, export, run_action
+from .helpers import export, run_action
 
 pytestmark = pytest.mark.django_db
 
@@ -106,9 +107,8 @@ def test_export_action_exports_the_selected_proposals(operator_client, exported)
     plain, _formulae = exported
     page = run_action(operator_client, "export_admin_action", [plain])
     assert page.status_code == 200
-    # When the export form is sent
-    data = {"format": "0", "resource": "0", "export_items": [str(plain.pk)]}
-    data.update({f"proposalresource_{name}": "on" for name in EXPORT_FIELDS})
+    # When the export form it shows is sent, as CSV
+    data = {**form_fields(page), "format": "0"}
     response = operator_client.post(reverse("admin:proposals_proposal_export"), data)
     # Then only that proposal is in the file
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))

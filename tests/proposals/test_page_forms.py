@@ -4,19 +4,12 @@ component included `with … only`, which drops the token unless it is
 passed)."""
 
 import pytest
-from django.test import Client
 
 from proposals.models import Report
 from tests.factories import CommentFactory, ProposalFactory, UserFactory
-from tests.pages import english, flash, form_posting_to
+from tests.pages import flash, form_posting_to, logged_in
 
 pytestmark = pytest.mark.django_db
-
-
-def browser_of(member) -> Client:
-    browser = english(Client(enforce_csrf_checks=True))
-    browser.force_login(member)
-    return browser
 
 
 @pytest.mark.parametrize("target", ["proposal", "comment"])
@@ -25,7 +18,7 @@ def test_a_member_reports_with_the_form_the_page_shows(target):
     proposal = ProposalFactory()
     comment = CommentFactory(proposal=proposal)
     member = UserFactory()
-    browser = browser_of(member)
+    browser = logged_in(member, csrf_checks=True)
     page = browser.get(proposal.get_absolute_url())
     action = (
         f"/proposals/{proposal.pk}/report/"

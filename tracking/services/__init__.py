@@ -25,6 +25,7 @@ from .cards import (
     card_handoff,
     card_update,
     management_card_open,
+    parse_date,
 )
 from .reports import (
     REPORT_MAX_PHOTOS,
@@ -46,6 +47,7 @@ __all__ = [
     "card_handoff",
     "card_update",
     "management_card_open",
+    "parse_date",
     "report_next_request_at",
     "report_photos_check",
     "report_request_due",

@@ -181,7 +181,10 @@ def parse_won(value, field: str) -> int | None:
     return amount
 
 
-def _date(value, field: str) -> dt.date | None:
+def parse_date(value, field: str) -> dt.date | None:
+    """A date from a form or a spreadsheet cell (a date, or YYYY-MM-DD text),
+    or None; a ValidationError on `field` for anything else (also used by
+    the spreadsheet import)."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -217,7 +220,7 @@ def card_update(
     for field, value, clean in (
         ("planned_budget", planned_budget, parse_won),
         ("spent_budget", spent_budget, parse_won),
-        ("target_date", target_date, _date),
+        ("target_date", target_date, parse_date),
     ):
         try:
             values[field] = clean(value, field)
