@@ -123,12 +123,18 @@ def test_inline_script_in_the_admin_runs_only_with_this_responses_nonce():
     assert nonce not in second["Content-Security-Policy"]
 
 
-def test_the_admin_allows_style_attributes_but_no_inline_script():
+def test_the_admin_allows_style_attributes_but_no_injected_script():
     client = Client()
     client.force_login(operator())
     directives = policy(client.get("/admin/"))
     assert directives["style-src-attr"] == ["'unsafe-inline'"]
     assert "'unsafe-inline'" not in directives["script-src"]
+    # Event handler attributes: only django-import-export's one, by the hash
+    # of its exact text; an injected onerror="…" matches no hash.
+    assert "'unsafe-inline'" not in directives["script-src-attr"]
+    assert directives["script-src-attr"][0] == "'unsafe-hashes'"
+    assert len(directives["script-src-attr"]) == 2
+    assert directives["script-src-attr"][1].startswith("'sha256-")
 
 
 # --- framing, sniffing, referrers ----------------------------------------------------
