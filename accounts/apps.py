@@ -1,7 +1,15 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Members and departments")
+
+    def ready(self):
+        from .site import site_sync
+
+        # After every migrate (and every test database flush): the Site's
+        # domain follows OASIS_SITE_URL (accounts/site.py).
+        post_migrate.connect(site_sync, sender=self, dispatch_uid="accounts.site_sync")

@@ -8,12 +8,16 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from . import services
 from .export import member_data
 from .forms import AccountDeleteForm, ProfileForm
 
 
+# Private pages are never stored by the browser or a cache on the way: not
+# the profile, and above all not the personal-data export.
+@never_cache
 @login_required
 def profile(request):
     # The form validates a copy: a ModelForm writes what was typed into its
@@ -27,6 +31,7 @@ def profile(request):
     return render(request, "accounts/profile.html", {"form": form})
 
 
+@never_cache
 @login_required
 def export(request):
     data = json.dumps(member_data(request.user), ensure_ascii=False, indent=2)
@@ -36,6 +41,7 @@ def export(request):
     return response
 
 
+@never_cache
 @login_required
 def delete(request):
     form = AccountDeleteForm(request.POST or None, user=request.user)

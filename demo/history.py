@@ -53,7 +53,7 @@ def officials_speak_when_assigned(now: datetime) -> None:
             continue
         answer = Answer.objects.filter(assignment=assignment).first()
         end = min((answer and answer.submitted_at) or assignment.deadline, now - timedelta(hours=1))
-        rng = random.Random(comment.pk)
+        rng = random.Random(comment.pk)  # nosec B311  # seeded demo timing, not a secret
         day = assignment.assigned_at + (end - assignment.assigned_at) * rng.uniform(0.2, 0.6)
         minute = rng.randint(9 * 60 + 30, 17 * 60 + 30)
         moment = timezone.localtime(day).replace(
@@ -148,7 +148,7 @@ def _pace(events, assigned, *, start, until, reviewed_at, decided_at) -> None:
     close and `until`; the working review's choice on the review's day, the
     decision (and the card it opens) at the meeting. Staff work in office
     hours, at times of day of the proposal's own (seeded by its pk)."""
-    rng = random.Random(assigned.proposal_id)
+    rng = random.Random(assigned.proposal_id)  # nosec B311  # seeded demo timing, not a secret
     length = timedelta(days=PipelineSettings.load().debate_length_days)
     decision = next((e.pk for e in events if decided_at and _is_decision(e)), None)
     by_hand = any(e.kind == EventKind.PROMOTED_BY_HAND for e in events)

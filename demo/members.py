@@ -17,7 +17,9 @@ from accounts.roles import Role
 
 from .datafiles import read
 
-DEMO_PASSWORD = "oasis-demo-2026"
+# The demo's published password (README, print_demo_logins); seed_demo refuses
+# to load it where a real DJANGO_SECRET_KEY is set unless forced.
+DEMO_PASSWORD = "oasis-demo-2026"  # nosec B105  # published on purpose, demo accounts only
 DEMO_EMAIL_DOMAIN = "demo.oasis.kr"
 DEMO_SEED = 2026
 GENERATED_MEMBER_COUNT = 80
@@ -96,7 +98,7 @@ def generated_members() -> tuple[MemberSpec, ...]:
     names = read("names")
     surnames = names["surnames"]
     given = {tuple(key.split("/")): tuple(value) for key, value in names["given"].items()}
-    rng = random.Random(DEMO_SEED + 1)
+    rng = random.Random(DEMO_SEED + 1)  # nosec B311  # reproducible demo names, not a secret
     districts = [d.value for d in District]
     nicknames = list(names["nicknames"])
     rng.shuffle(nicknames)

@@ -283,7 +283,7 @@ def proposal_specs(count: int = PROPOSAL_COUNT) -> tuple[ProposalSpec, ...]:
     call always returns the same specs, and a smaller count is a prefix."""
     if count != PROPOSAL_COUNT:
         return proposal_specs(PROPOSAL_COUNT)[:count]
-    rng = random.Random(DEMO_SEED)
+    rng = random.Random(DEMO_SEED)  # nosec B311  # reproducible demo plan, not a secret
     member_by_email = {m.email: m for m in all_members()}
     # Members who endorse and comment: ordinary members plus the demo citizens
     # and panel (staff do not endorse here).

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import messages as notice_messages
@@ -11,6 +12,7 @@ from . import services
 from .models import Notification
 
 
+@never_cache  # private: never kept by a cache on the way
 @login_required
 def notification_list(request):
     """My notices, newest first, unread ones marked."""

@@ -1,10 +1,11 @@
-"""Project-wide pages that belong to no app: the health check and the
-rate-limit refusal."""
+"""Project-wide pages that belong to no app: the health check, the favicon
+and the rate-limit refusal."""
 
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 
 from .celery import app
@@ -44,6 +45,14 @@ def healthz(request):
         },
         status=200 if healthy else 503,
     )
+
+
+def favicon(request):
+    """/favicon.ico, which browsers and the admin ask for whatever the page says.
+    The static URL is looked up per request, not when the URLconf is imported:
+    with DEBUG off it comes from collectstatic's manifest, which does not exist
+    yet when `migrate` (and its system checks) first load the URLs."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 def ratelimited(request, exception):

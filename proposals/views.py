@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -417,6 +418,7 @@ def moderate(request, target, pk):
     return redirect(proposal)
 
 
+@never_cache  # a member's own page: never kept by a cache or the back button
 @login_required
 def me(request):
     """My proposals with their status, my endorsements and my comments."""

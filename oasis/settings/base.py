@@ -13,13 +13,12 @@ DEBUG = env_bool("DJANGO_DEBUG", default=not env_str("DJANGO_SECRET_KEY"))
 # The embedded default gets a fixed development key; production must set one
 # (security.py refuses to start without it when DEBUG is off).
 SECRET_KEY = env_str("DJANGO_SECRET_KEY") or "dev-only-insecure-key-change-me"
-# Loopback is always allowed so health checks from inside the container work.
-ALLOWED_HOSTS = [
-    *env_list("DJANGO_ALLOWED_HOSTS", "testserver"),
-    "localhost",
-    "127.0.0.1",
-    "[::1]",
-]
+# Production answers only its own host names. The container's health check,
+# which asks by address, is answered before host validation
+# (oasis.middleware.HealthCheckMiddleware). Development adds loopback.
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "testserver" if DEBUG else "")
+if DEBUG:
+    ALLOWED_HOSTS += ["localhost", "127.0.0.1", "[::1]"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -38,6 +37,7 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "rangefilter",
+    "csp",
     "rules.apps.AutodiscoverRulesConfig",
     "accounts",
     "notifications",
@@ -53,7 +53,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz answers before host validation and the HTTPS redirect.
+    "oasis.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "oasis.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

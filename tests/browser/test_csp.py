@@ -1,0 +1,135 @@
+"""Under the Content Security Policy nothing on the main public pages or the
+admin's own screens is refused: Chromium reports every refusal as a
+`securitypolicyviolation` event (and a console error), and this test fails on
+any. It also shows the policy bites: an injected inline script is refused."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from debates import services as debate_services
+from tests.answers.helpers import assigned
+from tests.debates.helpers import open_debate
+from tests.factories import UserFactory
+from tests.meetings.helpers import meeting, on_agenda
+from tests.tracking.helpers import adopted_card
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Installed before any page script runs (Playwright injects it past the
+# policy): every refusal on the page is kept for the test to read.
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(
+    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} ` +
+    `at ${event.sourceFile || document.location.pathname}:${event.lineNumber}`
+  );
+});
+"""
+
+
+class Visitor:
+    """A browser context that records CSP refusals on every page it opens."""
+
+    def __init__(self, browser, live_server, user=None):
+        self.url = live_server.url
+        self.context = browser.new_context(locale="ko-KR")
+        self.context.add_init_script(RECORD_VIOLATIONS)
+        if user is not None:
+            # Logged in as the test client does (force_login), its session
+            # cookie handed to the browser.
+            client = Client()
+            client.force_login(user)
+            session = client.cookies[settings.SESSION_COOKIE_NAME].value
+            self.context.add_cookies(
+                [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": self.url}]
+            )
+        self.page = self.context.new_page()
+        self.console = []
+        self.page.on(
+            "console",
+            lambda message: self.console.append(message.text)
+            if "Content Security Policy" in message.text
+            else None,
+        )
+
+    def violations_on(self, path: str) -> list[str]:
+        response = self.page.goto(self.url + path)
+        assert response.status < 400, f"{path}: {response.status}"
+        self.page.wait_for_load_state("networkidle")
+        found = self.page.evaluate("window.__cspViolations")
+        found += self.console
+        self.console = []
+        return [f"{path}: {violation}" for violation in found]
+
+    def close(self):
+        self.context.close()
+
+
+def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_server):
+    # Given one of each thing the pages show
+    debate = open_debate()
+    debate_services.stance_set(debate=debate, user=UserFactory(), position="for")
+    debate_services.stance_set(debate=debate, user=UserFactory(), position="against")
+    agenda_meeting = meeting(days=7)
+    item = on_agenda(agenda_meeting)[0]
+    assignment = assigned()
+    card = adopted_card()
+    member = UserFactory()
+    staff = UserFactory(is_staff=True, is_superuser=True)
+
+    public = [
+        "/",
+        "/proposals/",
+        debate.proposal.get_absolute_url(),  # the debate's stance bar
+        "/debates/",
+        "/meetings/",
+        f"/meetings/{agenda_meeting.pk}/agenda/",  # the print button
+        "/adopted/",
+        card.proposal.get_absolute_url(),
+        "/accounts/login/",
+        "/accounts/signup/",
+    ]
+    private = ["/me/", "/accounts/profile/", "/notifications/"]
+    admin = [
+        "/admin/",
+        "/admin/proposals/proposal/",  # the date-range filter's inline script
+        f"/admin/proposals/proposal/{debate.proposal.pk}/change/",
+        f"/admin/answers/assignment/{assignment.pk}/change/",  # the answer workroom
+        "/admin/tracking/managementcard/",
+        "/admin/tracking/managementcard/dashboard/",
+        f"/admin/tracking/managementcard/{card.pk}/change/",
+        "/admin/tracking/managementcard/export/",  # django-import-export
+        "/admin/tracking/managementcard/import/",
+        f"/admin/meetings/realizationmeeting/{agenda_meeting.pk}/change/",
+        f"/admin/meetings/realizationmeeting/{agenda_meeting.pk}/decide/{item.pk}/",
+        "/admin/accounts/user/add/",  # related-object popups' widgets
+    ]
+
+    found = []
+    for user, paths in ((None, public), (member, private), (staff, admin)):
+        visitor = Visitor(browser, live_server, user)
+        for path in paths:
+            found += visitor.violations_on(path)
+        visitor.close()
+
+    assert found == []
+
+
+def test_an_injected_inline_script_is_refused_and_reported(browser, live_server):
+    # The check above would be worth nothing if refusals went unseen.
+    visitor = Visitor(browser, live_server)
+    visitor.page.goto(live_server.url + "/proposals/")
+    visitor.page.evaluate(
+        """() => {
+          const script = document.createElement("script");
+          script.textContent = "window.__injected = true;";
+          document.body.appendChild(script);
+        }"""
+    )
+    visitor.page.wait_for_timeout(200)
+    assert visitor.page.evaluate("window.__injected === undefined")
+    violations = visitor.page.evaluate("window.__cspViolations")
+    assert any(v.startswith("script-src") for v in violations), violations
+    visitor.close()
