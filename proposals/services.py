@@ -78,11 +78,10 @@ def _clean_uploads(photos: Sequence, files: Sequence, *, existing_photos=0, exis
             {"files": _("You can attach at most %(n)d files.") % {"n": uploads.MAX_FILES}}
         )
     clean_photos, clean_files, errors = [], [], {"photos": [], "files": []}
-    for photo in photos:
-        try:
-            clean_photos.append(uploads.clean_photo(photo))
-        except ValidationError as exc:
-            errors["photos"].extend(exc.messages)
+    try:
+        clean_photos = uploads.clean_photos(photos)
+    except ValidationError as exc:
+        errors["photos"].extend(exc.messages)
     for upload in files:
         try:
             clean_files.append((upload, uploads.clean_attachment(upload)))
