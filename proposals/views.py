@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
+from accounts.once import AlreadySubmitted, create_once
 from oasis.errors import ServiceError
 from oasis.files import serve_media
 from oasis.forms import add_service_errors
@@ -149,6 +151,41 @@ def proposal_attachment(request, pk):
     return serve_media(item.file, download_name=item.original_name)
 
 
+# Photos a member may send in an hour, over all their proposals and edits:
+# each costs the web worker a decode (proposals/uploads.py bounds one request;
+# this bounds a member), and no member may hold a large share of the workers.
+PHOTOS_PER_HOUR = "30/h"
+
+
+def _photo_allowance(request, photos) -> None:
+    """Count `photos` against the member's hourly allowance before any is
+    decoded; refuse them (a message on the form, the text kept) when they
+    would go over it."""
+    if not photos:
+        return
+    usage = get_usage(request, group="proposals.photos", key="user", rate=PHOTOS_PER_HOUR)
+    if usage is not None and usage["count"] + len(photos) > usage["limit"]:
+        raise ValidationError(
+            {
+                "photos": _(
+                    "You have sent many photos in the last hour. Please wait a little "
+                    "and add them later; your text is kept."
+                )
+            }
+        )
+    for _photo in photos:
+        get_usage(
+            request, group="proposals.photos", key="user", rate=PHOTOS_PER_HOUR, increment=True
+        )
+
+
+def _already_sent(request, done: AlreadySubmitted):
+    """The same page sent again (a double click, a retry): show what the
+    first sending made."""
+    messages.info(request, _("This form was already sent; here is what it made."))
+    return redirect(done.url)
+
+
 @login_required
 @ratelimit(key="user", rate="10/h", method="POST", block=True)
 @ratelimit(key="ip", rate="30/h", method="POST", block=True)
@@ -156,8 +193,10 @@ def proposal_create(request):
     form = ProposalForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            proposal = services.proposal_create(
+
+        def create():
+            _photo_allowance(request, data["photos"])
+            return services.proposal_create(
                 author=request.user,
                 title=data["title"],
                 body=data["body"],
@@ -167,6 +206,16 @@ def proposal_create(request):
                 photos=data["photos"],
                 files=data["files"],
             )
+
+        try:
+            proposal = create_once(
+                user=request.user,
+                token=data["submission_token"],
+                create=create,
+                url_of=lambda made: made.get_absolute_url(),
+            )
+        except AlreadySubmitted as done:
+            return _already_sent(request, done)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -183,6 +232,8 @@ def _own_proposal(request, pk) -> Proposal:
 
 
 @login_required
+@ratelimit(key="user", rate="30/h", method="POST", block=True)
+@ratelimit(key="ip", rate="100/h", method="POST", block=True)
 def proposal_edit(request, pk):
     proposal = _own_proposal(request, pk)
     if refusal := proposal_rules.edit_refusal(proposal):
@@ -199,6 +250,7 @@ def proposal_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            _photo_allowance(request, data["photos"])
             services.proposal_update(
                 proposal=proposal,
                 user=request.user,
@@ -309,9 +361,16 @@ def comment_create(request, pk):
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            comment = services.comment_create(
-                proposal=proposal, author=request.user, body=form.cleaned_data["body"]
+            comment = create_once(
+                user=request.user,
+                token=form.cleaned_data["submission_token"],
+                create=lambda: services.comment_create(
+                    proposal=proposal, author=request.user, body=form.cleaned_data["body"]
+                ),
+                url_of=lambda made: f"{proposal.get_absolute_url()}#comment-{made.pk}",
             )
+        except AlreadySubmitted as done:
+            return _already_sent(request, done)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         except ServiceError as exc:
