@@ -3,12 +3,13 @@
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from oasis.errors import ServiceError
-from proposals import services
+from proposals import services, uploads
 from proposals.models import Endorsement, Proposal
-from tests.factories import ProposalFactory, UserFactory
+from tests.factories import CategoryFactory, ProposalFactory, UserFactory, image_file
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -89,3 +90,26 @@ def test_endorse_and_take_back_racing_keeps_count_exact():
     assert [r for r in results if isinstance(r, Exception)] == []
     proposal.refresh_from_db()
     assert proposal.endorsement_count == 20 == Endorsement.objects.filter(proposal=proposal).count()
+
+
+def test_edits_sent_at_once_never_store_more_photos_than_the_limit():
+    # Given a proposal without photos
+    proposal = ProposalFactory(category=CategoryFactory())
+
+    # When its author sends three edits, each with five photos, at the same moment
+    def edit(tab):
+        return services.proposal_update(
+            proposal=proposal,
+            user=proposal.author,
+            title="세 탭에서 고친 제목",
+            body="세 탭에서 동시에 고친 본문입니다.",
+            category=proposal.category,
+            photos=[image_file(f"{tab}-{i}.jpg") for i in range(5)],
+        )
+
+    results = _run_at_once([lambda tab=tab: edit(tab) for tab in range(3)])
+
+    # Then one edit stores its five photos and the others are refused
+    assert sum(isinstance(r, Proposal) for r in results) == 1
+    assert sum(isinstance(r, ValidationError) for r in results) == 2
+    assert proposal.photos.count() == uploads.MAX_PHOTOS
