@@ -1,7 +1,7 @@
 """Thin views: forms check shape, services apply the rules, errors become a
 message on the page."""
 
-import hashlib
+import ipaddress
 
 import rules
 from django.contrib import messages
@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -80,16 +81,25 @@ def proposal_list(request):
 
 
 def _visitor_key(request) -> str:
-    """Members by id; anonymous visitors by their session if they have one,
-    otherwise by a hash of IP and browser (a client without cookies, such as a
-    crawler, is then one visitor a day, and no session is created for it).
-    Only hashes are stored, never an address."""
+    """Who a view is counted for, once a day: a member by their id, and any
+    visitor who is not logged in by their address (an IPv6 address by its /64,
+    the block one household or phone is given). Nothing the client chooses
+    freely goes in: a new browser name (User-Agent) or a fresh cookie jar is
+    still the same visitor, so a script cannot raise the count by changing
+    them. The price is that visitors behind one shared address (an office, a
+    café, a carrier's NAT) who are not logged in count as one a day. Only a
+    keyed hash is stored, never the address (and not one that could be
+    brute-forced back from the 2³² IPv4 addresses)."""
     if request.user.is_authenticated:
         return f"u{request.user.pk}"
-    if request.session.session_key:
-        return "s" + hashlib.sha256(request.session.session_key.encode()).hexdigest()[:40]
-    raw = client_ip(request) + "|" + request.META.get("HTTP_USER_AGENT", "")
-    return "a" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+    address = client_ip(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        network = address
+    else:
+        network = str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
+    return "a" + salted_hmac("proposals.view-count", network).hexdigest()[:40]
 
 
 def proposal_detail(request, pk):
