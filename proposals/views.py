@@ -161,32 +161,33 @@ def proposal_attachment(request, pk):
     return serve_media(item.file, download_name=item.original_name)
 
 
-# Photos a member may send in an hour, over all their proposals and edits:
-# each costs the web worker a decode (proposals/uploads.py bounds one request;
-# this bounds a member), and no member may hold a large share of the workers.
-PHOTOS_PER_HOUR = "30/h"
+# Photos a member may send in an hour, over all their proposals and edits,
+# and photos one address may send (several accounts): each costs the web
+# worker a decode (proposals/uploads.py bounds one request; this bounds a
+# member), so that no member holds more than a small share of the workers.
+PHOTO_ALLOWANCES = (("user", "30/h"), ("ip", "100/h"))
 
 
 def _photo_allowance(request, photos) -> None:
-    """Count `photos` against the member's hourly allowance before any is
-    decoded; refuse them (a message on the form, the text kept) when they
-    would go over it."""
+    """Count `photos` against the hourly allowances before any is decoded;
+    refuse them (a message on the form, the text kept) when they would go
+    over one."""
     if not photos:
         return
-    usage = get_usage(request, group="proposals.photos", key="user", rate=PHOTOS_PER_HOUR)
-    if usage is not None and usage["count"] + len(photos) > usage["limit"]:
-        raise ValidationError(
-            {
-                "photos": _(
-                    "You have sent many photos in the last hour. Please wait a little "
-                    "and add them later; your text is kept."
-                )
-            }
-        )
-    for _photo in photos:
-        get_usage(
-            request, group="proposals.photos", key="user", rate=PHOTOS_PER_HOUR, increment=True
-        )
+    for key, rate in PHOTO_ALLOWANCES:
+        usage = get_usage(request, group=f"proposals.photos.{key}", key=key, rate=rate)
+        if usage is not None and usage["count"] + len(photos) > usage["limit"]:
+            raise ValidationError(
+                {
+                    "photos": _(
+                        "You have sent many photos in the last hour. Please wait a little "
+                        "and add them later; your text is kept."
+                    )
+                }
+            )
+    for key, rate in PHOTO_ALLOWANCES:
+        for _photo in photos:
+            get_usage(request, group=f"proposals.photos.{key}", key=key, rate=rate, increment=True)
 
 
 def _already_sent(request, done: AlreadySubmitted):

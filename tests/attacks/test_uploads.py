@@ -242,3 +242,17 @@ def test_png_text_chunks_do_not_survive(settings):
     response = logged_in().post(CREATE, _form(photos=[upload("a.png", tagged, "image/png")]))
     assert response.status_code == 302
     assert MARKER not in _stored_bytes(settings)
+
+
+def test_many_accounts_from_one_address_share_one_photo_allowance():
+    # Four accounts from one address send 100 photos in an hour (20 proposals of 5)
+    for account in range(4):
+        member = logged_in()
+        for n in range(5):
+            photos = [upload(f"{account}-{n}-{i}.png", _png(), "image/png") for i in range(5)]
+            assert member.post(CREATE, _form(photos=photos)).status_code == 302
+    # A fifth account from the same address is refused, with its text kept
+    response = logged_in().post(CREATE, _form(photos=[upload("x.png", _png(), "image/png")]))
+    assert response.status_code == 200
+    assert "You have sent many photos in the last hour." in response.content.decode()
+    assert Proposal.objects.count() == 20
