@@ -156,3 +156,27 @@ class User(AbstractUser):
 
     def has_role(self, role: Role | str) -> bool:
         return str(role) in self.role_names
+
+
+class SubmittedForm(models.Model):
+    """A create form (a proposal, a comment, an argument) that was sent and
+    did its work, by the one-time token the page put in it. The same page sent
+    again (a double click, a browser retry, a second tab) finds this row and
+    is shown what the first made instead of making a second. Written in the
+    same transaction as what the form made (accounts.once.create_once); kept
+    a day (purged by beat)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64)
+    result_url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "token"], name="accounts_submittedform_once_per_token"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}:{self.token}"

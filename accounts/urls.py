@@ -5,6 +5,9 @@ from . import views
 app_name = "accounts"
 
 urlpatterns = [
+    # Resolved before allauth's own /accounts/signup/ (oasis/urls.py includes
+    # this file first): allauth's sign-up in one transaction.
+    path("signup/", views.signup, name="signup"),
     path("profile/", views.profile, name="profile"),
     path("profile/export/", views.export, name="export"),
     path("profile/delete/", views.delete, name="delete"),

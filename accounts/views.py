@@ -1,9 +1,11 @@
 import copy
 import json
 
+from allauth.account.views import SignupView as AllauthSignupView
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from . import services
 from .export import member_data
 from .forms import AccountDeleteForm, ProfileForm
+from .models import User
 
 
 # Private pages are never stored by the browser or a cache on the way: not
@@ -52,3 +55,32 @@ def delete(request):
         messages.success(request, _("Your account is closed. Thank you for taking part in Oasis."))
         return redirect("home")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+class SignupView(AllauthSignupView):
+    """allauth's sign-up, made whole or not at all. The form checks that the
+    nickname is free, but two people may send the same one at the same moment:
+    both pass the check and the second write breaks the unique constraint.
+    The account, its profile and its e-mail address are then written in one
+    transaction, and the loser is shown the form again with the usual message
+    instead of a 500 and an account without a profile or an address."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except IntegrityError:
+            # The nickname is the one unique value the form's own checks
+            # leave to the moment of writing; the e-mail address allauth
+            # checks and locks itself.
+            email = form.cleaned_data.get("email", "")
+            if form.cleaned_data.get("nickname") and not User.objects.filter(
+                email__iexact=email
+            ).exists():
+                form.add_error("nickname", _("This nickname is already taken."))
+            else:
+                form.add_error(None, _("Something changed while you signed up. Please try again."))
+            return self.form_invalid(form)
+
+
+signup = SignupView.as_view()

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from oasis.forms import PlainTextField
+from oasis.forms import OneTimeTokenMixin, PlainTextField
 
 from .models import ARGUMENT_MAX_LENGTH, REASON_MAX_LENGTH, SUMMARY_MAX_LENGTH, Position, Side
 
@@ -18,7 +18,9 @@ class StanceForm(forms.Form):
     )
 
 
-class ArgumentForm(forms.Form):
+class ArgumentForm(OneTimeTokenMixin, forms.Form):
+    """Sent twice from one page, it posts once (accounts.once)."""
+
     side = forms.ChoiceField(
         label=_("Your argument is"), choices=Side.choices, widget=forms.RadioSelect
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from accounts.once import AlreadySubmitted, create_once
 from oasis.errors import ServiceError
 
 from . import rules as debate_rules
@@ -94,15 +95,26 @@ def argument_create(request, pk):
         "debate": debate.pk,
         "side": request.POST.get("side", "")[:10],
         "body": request.POST.get("body", "")[:DRAFT_MAX_LENGTH],
+        # The refused form keeps its token, so sent again it still posts once.
+        "submission_token": request.POST.get("submission_token", "")[:64],
     }
     if form.is_valid():
         try:
-            argument = services.argument_create(
-                debate=debate,
-                author=request.user,
-                side=form.cleaned_data["side"],
-                body=form.cleaned_data["body"],
+            argument = create_once(
+                user=request.user,
+                token=form.cleaned_data["submission_token"],
+                create=lambda: services.argument_create(
+                    debate=debate,
+                    author=request.user,
+                    side=form.cleaned_data["side"],
+                    body=form.cleaned_data["body"],
+                ),
+                url_of=lambda made: _panel_url(debate, f"argument-{made.pk}"),
             )
+        except AlreadySubmitted as done:
+            request.session.pop(DRAFT_SESSION_KEY, None)
+            messages.info(request, _("This form was already sent; here is what it made."))
+            return redirect(done.url)
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         except ServiceError as exc:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
+from oasis.admin_utils import pk_or_404
 from oasis.errors import ServiceError
 from oasis.forms import add_service_errors
 
@@ -40,7 +41,7 @@ def decide_view(modeladmin, request, object_id, item_id):
     already decided, is refused with the reason and nothing changes."""
     if not rules.has_perm("meetings.record_decision", request.user):
         raise PermissionDenied
-    meeting = get_object_or_404(RealizationMeeting, pk=object_id)
+    meeting = get_object_or_404(RealizationMeeting, pk=pk_or_404(RealizationMeeting, object_id))
     item = get_object_or_404(
         AgendaItem.objects.select_related("meeting", "proposal", "proposal__category"),
         pk=item_id,

@@ -8,7 +8,9 @@ from collections.abc import Callable
 import rules
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 
@@ -16,6 +18,16 @@ from oasis.errors import ServiceError
 from oasis.forms import ModerationReasonForm
 
 MAX_SKIPPED_LISTED = 10
+
+
+def pk_or_404(model, object_id):
+    """The primary key an admin URL's `object_id` names, or Http404 when it
+    cannot name one (a word where a number belongs): the ORM would raise a
+    ValueError for it, a 500, where the admin's own pages quietly find nothing."""
+    try:
+        return model._meta.pk.to_python(unquote(str(object_id)))
+    except ValidationError:
+        raise Http404 from None
 
 
 def apply_each(request, objects, *, service, done) -> int:

@@ -1,5 +1,7 @@
 """Form fields and helpers shared by the apps' pages and admin."""
 
+import secrets
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
@@ -27,6 +29,21 @@ def lazy_format(message, **values):
     """A translated message with its numbers filled in when it is shown, so
     each page gets its own language (module-level forms are built once)."""
     return lazy(lambda: str(message) % values, str)()
+
+
+class OneTimeTokenMixin(forms.Form):
+    """A hidden one-time token, new each time the empty form is drawn and
+    kept when a refused form is drawn again, so the view can make what the
+    form asks for once however often the page is sent (accounts.once)."""
+
+    submission_token = forms.CharField(
+        widget=forms.HiddenInput, required=False, empty_value=""
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", secrets.token_urlsafe(24))
 
 
 class MultipleFileInput(forms.ClearableFileInput):

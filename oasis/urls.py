@@ -8,6 +8,10 @@ admin.site.site_header = _("Oasis administration")
 admin.site.site_title = _("Oasis admin")
 admin.site.index_title = _("Work")
 
+# allauth answers its own rate limits (sign-up, log-in, password reset) with
+# this view, so they get the same page of the site as every other limit.
+handler429 = views.ratelimited
+
 urlpatterns = [
     path("", include("proposals.site_urls")),
     path("healthz", views.healthz, name="healthz"),

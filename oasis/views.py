@@ -55,7 +55,10 @@ def favicon(request):
     return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
-def ratelimited(request, exception):
+def ratelimited(request, exception=None):
+    """The friendly 429 page: django-ratelimit's RATELIMIT_VIEW, and allauth's
+    for its own limits on sign-up, log-in and password reset (it looks for
+    `handler429` in the root URLconf and calls it with the request only)."""
     response = render(
         request,
         "errors/429.html",

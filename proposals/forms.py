@@ -2,7 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.districts import District
-from oasis.forms import MultipleFileField, MultipleFileInput, PlainTextField, lazy_format
+from oasis.forms import (
+    MultipleFileField,
+    MultipleFileInput,
+    OneTimeTokenMixin,
+    PlainTextField,
+    lazy_format,
+)
 
 from . import uploads
 from .models import BODY_MAX_LENGTH, COMMENT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, ReportReason
@@ -14,8 +20,9 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return obj.label
 
 
-class ProposalForm(forms.Form):
-    """Shape only; the rules (lengths, uploads, who may edit) are in services."""
+class ProposalForm(OneTimeTokenMixin, forms.Form):
+    """Shape only; the rules (lengths, uploads, who may edit) are in services.
+    Sent twice, it proposes once (the one-time token, accounts.once)."""
 
     title = forms.CharField(
         label=_("Title"),
@@ -97,7 +104,9 @@ class ProposalEditForm(ProposalForm):
         ]
 
 
-class CommentForm(forms.Form):
+class CommentForm(OneTimeTokenMixin, forms.Form):
+    """Sent twice from one page, it comments once (accounts.once)."""
+
     body = PlainTextField(
         label=_("Comment"),
         max_length=COMMENT_MAX_LENGTH,

@@ -66,23 +66,26 @@ def _validate_text(title: str, body: str) -> tuple[str, str]:
     return title, body
 
 
-def _clean_uploads(photos: Sequence, files: Sequence, *, existing_photos=0, existing_files=0):
-    """Check every upload before anything is written, so a bad file leaves
-    nothing half-saved."""
-    if existing_photos + len(photos) > uploads.MAX_PHOTOS:
+def _check_upload_counts(*, photos: int, files: int) -> None:
+    if photos > uploads.MAX_PHOTOS:
         raise ValidationError(
             {"photos": _("You can attach at most %(n)d photos.") % {"n": uploads.MAX_PHOTOS}}
         )
-    if existing_files + len(files) > uploads.MAX_FILES:
+    if files > uploads.MAX_FILES:
         raise ValidationError(
             {"files": _("You can attach at most %(n)d files.") % {"n": uploads.MAX_FILES}}
         )
+
+
+def _clean_uploads(photos: Sequence, files: Sequence, *, existing_photos=0, existing_files=0):
+    """Check every upload before anything is written, so a bad file leaves
+    nothing half-saved."""
+    _check_upload_counts(photos=existing_photos + len(photos), files=existing_files + len(files))
     clean_photos, clean_files, errors = [], [], {"photos": [], "files": []}
-    for photo in photos:
-        try:
-            clean_photos.append(uploads.clean_photo(photo))
-        except ValidationError as exc:
-            errors["photos"].extend(exc.messages)
+    try:
+        clean_photos = uploads.clean_photos(photos)
+    except ValidationError as exc:
+        errors["photos"].extend(exc.messages)
     for upload in files:
         try:
             clean_files.append((upload, uploads.clean_attachment(upload)))
@@ -210,6 +213,13 @@ def proposal_update(
             item.delete()
         for item in removed_files:
             item.delete()
+        # Counted again under the lock: edits sent at the same moment each
+        # passed the early count (made before their photos were decoded),
+        # and only one of them at a time gets here.
+        _check_upload_counts(
+            photos=locked.photos.count() + len(clean_photos),
+            files=locked.attachments.count() + len(clean_files),
+        )
         delete_files_on_commit(
             [n for p in removed_photos for n in (p.image.name, p.thumbnail.name)]
             + [f.file.name for f in removed_files]

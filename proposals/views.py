@@ -1,7 +1,7 @@
 """Thin views: forms check shape, services apply the rules, errors become a
 message on the page."""
 
-import hashlib
+import ipaddress
 
 import rules
 from django.contrib import messages
@@ -12,12 +12,15 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
+from accounts.once import AlreadySubmitted, create_once
 from oasis.errors import ServiceError
 from oasis.files import serve_media
 from oasis.forms import add_service_errors
@@ -78,16 +81,25 @@ def proposal_list(request):
 
 
 def _visitor_key(request) -> str:
-    """Members by id; anonymous visitors by their session if they have one,
-    otherwise by a hash of IP and browser (a client without cookies, such as a
-    crawler, is then one visitor a day, and no session is created for it).
-    Only hashes are stored, never an address."""
+    """Who a view is counted for, once a day: a member by their id, and any
+    visitor who is not logged in by their address (an IPv6 address by its /64,
+    the block one household or phone is given). Nothing the client chooses
+    freely goes in: a new browser name (User-Agent) or a fresh cookie jar is
+    still the same visitor, so a script cannot raise the count by changing
+    them. The price is that visitors behind one shared address (an office, a
+    café, a carrier's NAT) who are not logged in count as one a day. Only a
+    keyed hash is stored, never the address (and not one that could be
+    brute-forced back from the 2³² IPv4 addresses)."""
     if request.user.is_authenticated:
         return f"u{request.user.pk}"
-    if request.session.session_key:
-        return "s" + hashlib.sha256(request.session.session_key.encode()).hexdigest()[:40]
-    raw = client_ip(request) + "|" + request.META.get("HTTP_USER_AGENT", "")
-    return "a" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+    address = client_ip(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        network = address
+    else:
+        network = str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
+    return "a" + salted_hmac("proposals.view-count", network).hexdigest()[:40]
 
 
 def proposal_detail(request, pk):
@@ -149,6 +161,42 @@ def proposal_attachment(request, pk):
     return serve_media(item.file, download_name=item.original_name)
 
 
+# Photos a member may send in an hour, over all their proposals and edits,
+# and photos one address may send (several accounts): each costs the web
+# worker a decode (proposals/uploads.py bounds one request; this bounds a
+# member), so that no member holds more than a small share of the workers.
+PHOTO_ALLOWANCES = (("user", "30/h"), ("ip", "100/h"))
+
+
+def _photo_allowance(request, photos) -> None:
+    """Count `photos` against the hourly allowances before any is decoded;
+    refuse them (a message on the form, the text kept) when they would go
+    over one."""
+    if not photos:
+        return
+    for key, rate in PHOTO_ALLOWANCES:
+        usage = get_usage(request, group=f"proposals.photos.{key}", key=key, rate=rate)
+        if usage is not None and usage["count"] + len(photos) > usage["limit"]:
+            raise ValidationError(
+                {
+                    "photos": _(
+                        "You have sent many photos in the last hour. Please wait a little "
+                        "and add them later; your text is kept."
+                    )
+                }
+            )
+    for key, rate in PHOTO_ALLOWANCES:
+        for _photo in photos:
+            get_usage(request, group=f"proposals.photos.{key}", key=key, rate=rate, increment=True)
+
+
+def _already_sent(request, done: AlreadySubmitted):
+    """The same page sent again (a double click, a retry): show what the
+    first sending made."""
+    messages.info(request, _("This form was already sent; here is what it made."))
+    return redirect(done.url)
+
+
 @login_required
 @ratelimit(key="user", rate="10/h", method="POST", block=True)
 @ratelimit(key="ip", rate="30/h", method="POST", block=True)
@@ -156,8 +204,10 @@ def proposal_create(request):
     form = ProposalForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            proposal = services.proposal_create(
+
+        def create():
+            _photo_allowance(request, data["photos"])
+            return services.proposal_create(
                 author=request.user,
                 title=data["title"],
                 body=data["body"],
@@ -167,6 +217,16 @@ def proposal_create(request):
                 photos=data["photos"],
                 files=data["files"],
             )
+
+        try:
+            proposal = create_once(
+                user=request.user,
+                token=data["submission_token"],
+                create=create,
+                url_of=lambda made: made.get_absolute_url(),
+            )
+        except AlreadySubmitted as done:
+            return _already_sent(request, done)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -183,6 +243,8 @@ def _own_proposal(request, pk) -> Proposal:
 
 
 @login_required
+@ratelimit(key="user", rate="30/h", method="POST", block=True)
+@ratelimit(key="ip", rate="100/h", method="POST", block=True)
 def proposal_edit(request, pk):
     proposal = _own_proposal(request, pk)
     if refusal := proposal_rules.edit_refusal(proposal):
@@ -199,6 +261,7 @@ def proposal_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            _photo_allowance(request, data["photos"])
             services.proposal_update(
                 proposal=proposal,
                 user=request.user,
@@ -309,9 +372,16 @@ def comment_create(request, pk):
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            comment = services.comment_create(
-                proposal=proposal, author=request.user, body=form.cleaned_data["body"]
+            comment = create_once(
+                user=request.user,
+                token=form.cleaned_data["submission_token"],
+                create=lambda: services.comment_create(
+                    proposal=proposal, author=request.user, body=form.cleaned_data["body"]
+                ),
+                url_of=lambda made: f"{proposal.get_absolute_url()}#comment-{made.pk}",
             )
+        except AlreadySubmitted as done:
+            return _already_sent(request, done)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         except ServiceError as exc:

@@ -26,7 +26,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from oasis.admin_utils import ReadOnlyMixin
+from oasis.admin_utils import ReadOnlyMixin, pk_or_404
 
 from . import rules as card_rules
 from . import selectors, services
@@ -218,7 +218,10 @@ class ManagementCardAdmin(CardImportMixin, ScopedExportMixin, admin.ModelAdmin):
         """A card outside the user's department is refused (403), not
         quietly redirected: the URL names a card that exists."""
         obj = super().get_object(request, object_id, from_field)
-        if obj is None and ManagementCard.objects.filter(pk=object_id).exists():
+        if (
+            obj is None
+            and ManagementCard.objects.filter(pk=pk_or_404(ManagementCard, object_id)).exists()
+        ):
             raise PermissionDenied
         return obj
 
@@ -394,7 +397,10 @@ class ProgressReportAdmin(ScopedExportMixin, admin.ModelAdmin):
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
-        if obj is None and ProgressReport.objects.filter(pk=object_id).exists():
+        if (
+            obj is None
+            and ProgressReport.objects.filter(pk=pk_or_404(ProgressReport, object_id)).exists()
+        ):
             raise PermissionDenied
         return obj
 

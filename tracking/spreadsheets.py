@@ -5,6 +5,7 @@ columns). Mixed into the ModelAdmins in admin.py."""
 
 import rules
 from django.contrib import messages
+from django.core import signing
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,12 @@ from .resources import CardResource, CardUpdateResource
 
 # CSV files from Korean Windows Excel are often CP949, not UTF-8.
 IMPORT_ENCODINGS = ("utf-8-sig", "cp949")
+# The previewed file waits in temporary storage under a random name that the
+# confirm form carries. The form carries it signed with the uploader's id, so
+# nobody else can confirm (and consume) it, and a name made up or left out is
+# refused with a message rather than read.
+PENDING_IMPORT_SALT = "tracking.card-import.pending"
+PENDING_IMPORT_MAX_AGE = 6 * 60 * 60
 
 
 class ColumnNamedExportForm(SelectableFieldsExportForm):
@@ -95,6 +102,54 @@ class CardImportMixin(ImportMixin):
         kwargs["rollback_on_validation_errors"] = True
         kwargs["use_transactions"] = True
         return kwargs
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if initial.get("import_file_name"):
+            initial["import_file_name"] = signing.dumps(
+                [request.user.pk, initial["import_file_name"]], salt=PENDING_IMPORT_SALT
+            )
+        return initial
+
+    def _pending_import_name(self, request) -> str | None:
+        """The temporary file name the confirm form carries, if this user's
+        own preview signed it; else None."""
+        try:
+            owner, name = signing.loads(
+                request.POST.get("import_file_name", ""),
+                salt=PENDING_IMPORT_SALT,
+                max_age=PENDING_IMPORT_MAX_AGE,
+            )
+        except (signing.BadSignature, TypeError, ValueError):
+            return None
+        return name if owner == request.user.pk else None
+
+    def _start_again(self, request):
+        self.message_user(
+            request,
+            gettext(
+                "This import cannot be confirmed: it was already imported, has expired, "
+                "or was not previewed by you. Please choose the file again."
+            ),
+            messages.ERROR,
+        )
+        return redirect(
+            reverse("admin:tracking_managementcard_import", current_app=self.admin_site.name)
+        )
+
+    def process_import(self, request, **kwargs):
+        if request.method != "POST" or not self.has_import_permission(request):
+            return super().process_import(request, **kwargs)
+        name = self._pending_import_name(request)
+        if name is None:
+            return self._start_again(request)
+        request.POST = request.POST.copy()
+        request.POST["import_file_name"] = name
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            # Confirmed twice (the first confirm removed the file), or cleaned up.
+            return self._start_again(request)
 
     def write_to_tmp_storage(self, import_file, input_format):
         """As django-import-export's, but a text file is stored as UTF-8

@@ -57,7 +57,13 @@ def debate_panel(context, proposal):
     if draft and draft.get("debate") == debate.pk:
         # A refused argument comes back to its author as written.
         argument_form = ArgumentForm(
-            auto_id="argument_%s", initial={"side": draft.get("side"), "body": draft.get("body")}
+            auto_id="argument_%s",
+            initial={
+                "side": draft.get("side"),
+                "body": draft.get("body"),
+                "submission_token": draft.get("submission_token")
+                or argument_form.initial["submission_token"],
+            },
         )
         session.pop(DRAFT_SESSION_KEY, None)
 

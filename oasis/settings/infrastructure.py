@@ -78,6 +78,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.tasks.clear_expired_sessions",
         "schedule": crontab(hour=4, minute=20),
     },
+    "purge-submitted-forms": {
+        "task": "accounts.tasks.purge_submitted_forms",
+        "schedule": crontab(hour=4, minute=25),
+    },
     # The pipeline's catch-up: promotions missed while the broker was down,
     # endorsement windows that closed.
     "sweep-pipeline": {"task": "pipeline.tasks.sweep_pipeline", "schedule": 300.0},

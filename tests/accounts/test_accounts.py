@@ -8,13 +8,14 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.db.models.signals import post_save
 from django.test import Client
 
 from accounts.models import User
 from accounts.names import mask_name, public_name_for
 from proposals import services
 from tests.factories import CommentFactory, ProposalFactory, UserFactory
-from tests.pages import english, english_client, flash, page_html
+from tests.pages import english, english_client, flash, form_fields, page_html
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +115,43 @@ def test_sign_up_refuses_a_taken_email_or_nickname(client):
         {"email": "taken@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
     assert User.objects.count() == 1
+
+
+def test_two_people_taking_one_nickname_at_once_get_one_account_and_a_form_error(client):
+    # Given the sign-up form, filled in by a citizen as it is rendered
+    page = client.get("/accounts/signup/")
+    fields = form_fields(page)
+    fields.update(
+        email="second@example.com",
+        password1=NEW_PASSWORD,
+        password2=NEW_PASSWORD,
+        nickname="한강러버",
+    )
+
+    # and someone else who takes the same nickname between the form's check
+    # and its write (two sign-ups at the same moment)
+    def another_sign_up_lands(sender, instance, created, **kwargs):
+        if created and instance.email == "second@example.com":
+            post_save.disconnect(another_sign_up_lands, sender=User)
+            UserFactory(email="first@example.com", nickname="한강러버")
+
+    post_save.connect(another_sign_up_lands, sender=User)
+    try:
+        # When the citizen sends the form
+        response = client.post("/accounts/signup/", fields)
+    finally:
+        post_save.disconnect(another_sign_up_lands, sender=User)
+
+    # Then the form comes back saying the nickname is taken, with the rest kept
+    assert response.status_code == 200
+    assert "This nickname is already taken." in page_html(response)
+    assert form_fields(response)["email"] == "second@example.com"
+    # and no half-made account is left behind: no user, no address, no mail
+    # (the other sign-up, run here inside this request, is rolled back with it;
+    # on a real server it commits on its own)
+    assert not User.objects.filter(email="second@example.com").exists()
+    assert not EmailAddress.objects.filter(email="second@example.com").exists()
+    assert mail.outbox == []
 
 
 def test_a_member_logs_in_with_their_email_and_logs_out(client):

@@ -420,3 +420,13 @@ def test_the_decision_choices_are_a_named_group():
     group = html[html.index("<fieldset class=\"flex-container\"") :]
     assert re.search(r"<legend[^>]*>\s*Decision", group)
     assert group.index('name="decision"') < group.index("</fieldset>")
+
+
+@pytest.mark.parametrize("meeting_id", ["abc", "1.5", "%27", "99999999999999999999999"])
+def test_a_decision_page_with_a_meeting_id_that_is_not_a_number_is_not_found(meeting_id):
+    target = meeting(days=-0.01)
+    (item,) = on_agenda(target)
+    client = logged_in(mayor_office())
+    client.raise_request_exception = False
+    response = client.get(f"{ADMIN}/realizationmeeting/{meeting_id}/decide/{item.pk}/")
+    assert response.status_code == 404

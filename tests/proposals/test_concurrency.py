@@ -3,12 +3,14 @@
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
+from accounts.once import AlreadySubmitted, create_once
 from oasis.errors import ServiceError
-from proposals import services
-from proposals.models import Endorsement, Proposal
-from tests.factories import ProposalFactory, UserFactory
+from proposals import services, uploads
+from proposals.models import Comment, Endorsement, Proposal
+from tests.factories import CategoryFactory, ProposalFactory, UserFactory, image_file
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -89,3 +91,52 @@ def test_endorse_and_take_back_racing_keeps_count_exact():
     assert [r for r in results if isinstance(r, Exception)] == []
     proposal.refresh_from_db()
     assert proposal.endorsement_count == 20 == Endorsement.objects.filter(proposal=proposal).count()
+
+
+def test_edits_sent_at_once_never_store_more_photos_than_the_limit():
+    # Given a proposal without photos
+    proposal = ProposalFactory(category=CategoryFactory())
+
+    # When its author sends three edits, each with five photos, at the same moment
+    def edit(tab):
+        return services.proposal_update(
+            proposal=proposal,
+            user=proposal.author,
+            title="세 탭에서 고친 제목",
+            body="세 탭에서 동시에 고친 본문입니다.",
+            category=proposal.category,
+            photos=[image_file(f"{tab}-{i}.jpg") for i in range(5)],
+        )
+
+    results = _run_at_once([lambda tab=tab: edit(tab) for tab in range(3)])
+
+    # Then one edit stores its five photos and the others are refused
+    assert sum(isinstance(r, Proposal) for r in results) == 1
+    assert sum(isinstance(r, ValidationError) for r in results) == 2
+    assert proposal.photos.count() == uploads.MAX_PHOTOS
+
+
+def test_one_comment_form_sent_from_three_requests_at_once_comments_once():
+    # Given a member whose comment form (one token) is sent three times at once
+    proposal = ProposalFactory()
+    member = UserFactory()
+
+    def send():
+        return create_once(
+            user=member,
+            token="one-rendered-form",
+            create=lambda: services.comment_create(
+                proposal=proposal, author=member, body="세 번 눌렀어요"
+            ),
+            url_of=lambda made: f"#comment-{made.pk}",
+        )
+
+    results = _run_at_once([send, send, send])
+
+    # Then one comment is made and the others are pointed at it
+    comment = Comment.objects.get(proposal=proposal)
+    assert sum(isinstance(r, Comment) for r in results) == 1
+    others = [r for r in results if isinstance(r, AlreadySubmitted)]
+    assert [r.url for r in others] == [f"#comment-{comment.pk}"] * 2
+    proposal.refresh_from_db()
+    assert proposal.comment_count == 1

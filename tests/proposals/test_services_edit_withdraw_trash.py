@@ -89,6 +89,42 @@ def test_editing_removes_and_adds_photos_within_the_limit(settings):
     assert list(proposal.photos.values_list("position", flat=True)) == [1, 2, 3, 4, 5]
 
 
+class _PhotoReadWhileAnotherEditLands:
+    """A photo upload that, while it is being read and decoded, lets another
+    edit of the same proposal complete: the interleaving two edits sent at
+    the same moment produce on a server with several workers."""
+
+    def __init__(self, photo, other_edit):
+        self._photo, self._other_edit = photo, other_edit
+        self.name, self.size = photo.name, photo.size
+
+    def seek(self, *args):
+        return self._photo.seek(*args)
+
+    def read(self, *args):
+        if self._other_edit:
+            other_edit, self._other_edit = self._other_edit, None
+            other_edit()
+        return self._photo.read(*args)
+
+
+def test_an_edit_that_lands_while_photos_are_decoded_cannot_pass_the_photo_limit():
+    # Given a proposal with two photos
+    proposal = _propose(photos=[image_file(f"{i}.jpg") for i in range(2)])
+    # When the author adds three photos, and while they are decoded another
+    # edit (another tab) adds three as well
+    other_edit = lambda: _update(  # noqa: E731
+        proposal, proposal.author, photos=[image_file(f"b{i}.jpg") for i in range(3)]
+    )
+    photos = [_PhotoReadWhileAnotherEditLands(image_file("a0.jpg"), other_edit)]
+    photos += [image_file(f"a{i}.jpg") for i in range(1, 3)]
+    with pytest.raises(ValidationError) as exc:
+        _update(proposal, proposal.author, photos=photos)
+    # Then the later edit is refused under the lock and the limit holds
+    assert "at most 5 photos" in " ".join(exc.value.messages)
+    assert proposal.photos.count() == 5
+
+
 # --- withdrawing, trash, hiding ------------------------------------------------
 
 

@@ -153,6 +153,48 @@ def test_a_photo_with_more_pixels_than_a_phone_takes_is_refused():
     assert "huge.png has too many pixels to be a photo." in message
 
 
+@pytest.mark.parametrize(
+    ("size", "decoded"),
+    [
+        ((4000, 3000), (4000, 3000)),  # 12 MP: decoded whole, it is kept large
+        ((8064, 6048), (4032, 3024)),  # a 48 MP phone photo: at half scale
+        ((16320, 12240), (4080, 3060)),  # over the ceiling, but the sum is right
+    ],
+)
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale(size, decoded):
+    assert uploads._jpeg_decode_size(size) == decoded
+
+
+def test_a_48_megapixel_jpeg_is_probed_cheaply_and_decoded_at_half_scale():
+    photo = image_file("phone.jpg", size=(8064, 6048))
+    probe = uploads.probe_photo(photo)
+    assert probe.size == (8064, 6048) and probe.decode_size == (4032, 3024)
+    clean = uploads.decode_photo(probe)
+    assert _open(clean.image).size == (uploads.MAX_EDGE, 1920)
+
+
+def test_a_png_over_the_full_decode_ceiling_is_refused_from_its_header():
+    # 5000 × 4000 = 20 MP: fine as a JPEG, too costly for a PNG decoded whole
+    message = _refusal(uploads.clean_photo, png_bomb("shot.png", width=5000, height=4000))
+    assert "shot.png has too many pixels to be a photo." in message
+
+
+def test_photos_over_the_request_budget_together_are_refused_before_any_is_decoded():
+    photos = [png_bomb(f"{i}.png", width=4000, height=4000) for i in range(5)]  # 80 MP
+    message = _refusal(uploads.clean_photos, photos)
+    assert "too large to be sent together" in message
+    assert uploads.clean_photos(photos[:3])  # 48 MP: within the budget
+
+
+def test_a_jpeg_comment_segment_does_not_survive():
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48)).save(buf, format="JPEG", comment=b"MARKER-COM-123")
+    clean = uploads.clean_photo(upload("c.jpg", buf.getvalue(), "image/jpeg"))
+    for stored in (clean.image, clean.thumbnail):
+        stored.seek(0)
+        assert b"MARKER-COM-123" not in stored.read()
+
+
 def test_a_truncated_photo_is_refused_as_damaged():
     data = image_file("cut.jpg", size=(200, 200)).read()
     message = _refusal(uploads.clean_photo, upload("cut.jpg", data[: len(data) // 2], "image/jpeg"))

@@ -118,6 +118,26 @@ def test_views_are_counted_once_per_visitor_per_day(client):
         assert re.search(r"<dt>Views</dt><dd>4</dd>", response.content.decode())
 
 
+def test_a_script_changing_its_browser_name_and_cookies_counts_once_a_day():
+    # Given a proposal and a script visiting it from one address
+    proposal = ProposalFactory()
+    url = f"/proposals/{proposal.pk}/"
+    # When it comes back fifty times, each time with a new User-Agent and no cookies
+    for n in range(50):
+        Client(REMOTE_ADDR="198.51.100.7", HTTP_USER_AGENT=f"Mozilla/5.0 bot/{n}").get(url)
+    # Then it is one view
+    assert _views(proposal) == 1
+
+
+def test_an_ipv6_visitor_is_one_visitor_across_the_addresses_of_their_block():
+    proposal = ProposalFactory()
+    url = f"/proposals/{proposal.pk}/"
+    for n in range(1, 20):
+        Client(REMOTE_ADDR=f"2001:db8:0:1::{n:x}").get(url)
+    Client(REMOTE_ADDR="2001:db8:0:2::1").get(url)  # another household
+    assert _views(proposal) == 2
+
+
 def test_views_of_a_hidden_proposal_are_not_counted_for_the_public(client):
     proposal = ProposalFactory(is_hidden=True, hidden_reason="광고")
     client.get(f"/proposals/{proposal.pk}/")

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts.roles import Role
 from tests.factories import DepartmentFactory, UserFactory, official, operator
+from tests.pages import logged_in
 from tracking import services
 
 from .helpers import adopted_card, clerk_of, requested_report
@@ -59,3 +60,20 @@ def test_a_requested_report_is_submitted_by_its_department_or_the_operator_once(
     services.report_submit(report=report, user=clerk_of(card), done="설계 완료", percent=20)
     report.refresh_from_db()
     assert not rules.has_perm("tracking.submit_report", user, report)
+
+
+
+@pytest.mark.parametrize("model", ["managementcard", "progressreport"])
+@pytest.mark.parametrize("object_id", ["abc", "1.5", "%27"])
+def test_a_card_or_report_page_with_an_id_that_is_not_a_number_is_not_found(model, object_id):
+    client = logged_in(operator())
+    client.raise_request_exception = False
+    response = client.get(f"/admin/tracking/{model}/{object_id}/change/")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("model", ["managementcard", "progressreport"])
+def test_a_card_or_report_number_too_large_to_exist_is_missing_as_any_other(model):
+    client = logged_in(operator())
+    response = client.get(f"/admin/tracking/{model}/99999999999999999999999/change/")
+    assert response.status_code == 302  # the admin's "doesn't exist" message, as for 999

@@ -429,3 +429,58 @@ def test_the_preview_shows_stage_names_and_amounts_with_separators():
     html = response.content.decode()
     assert "Planning" in html and "40,000,000" in html
     assert ">planning<" not in html
+
+
+# --- the pending import belongs to whoever previewed it ----------------------------
+
+
+def _confirm_fields(response) -> dict:
+    form = response.context["confirm_form"]
+    return {name: form.initial.get(name, "") for name in form.fields}
+
+
+def test_another_users_pending_import_cannot_be_confirmed_by_sending_its_name():
+    # Given an official who previewed an update of their card
+    card = at_stage(CardStage.PLANNING)
+    clerk = logged_in(clerk_of(card))
+    fields = _confirm_fields(
+        preview(clerk, sheet([[card.pk, "In progress", "공사 시작", "3000000", "2026-06-30"]]))
+    )
+    # When someone else who may import sends that confirm form
+    other = logged_in(operator())
+    response = other.post(CONFIRM, fields, follow=True)
+    # Then it is refused with a message and nothing is written
+    assert response.status_code == 200
+    assert "was not previewed by you" in response.content.decode()
+    card.refresh_from_db()
+    assert card.stage == CardStage.PLANNING
+    # and the official can still confirm their own
+    assert clerk.post(CONFIRM, fields).status_code == 302
+    card.refresh_from_db()
+    assert card.stage == CardStage.IN_PROGRESS
+
+
+@pytest.mark.parametrize(
+    "name", ["", "../../etc/passwd", "0123456789abcdef", "not-signed:at:all"], ids=str
+)
+def test_a_missing_or_made_up_file_name_is_refused_with_a_message(name):
+    card = at_stage(CardStage.PLANNING)
+    clerk = logged_in(clerk_of(card))
+    fields = _confirm_fields(preview(clerk, sheet([[card.pk, "In progress", "시작", "", ""]])))
+    response = clerk.post(CONFIRM, {**fields, "import_file_name": name}, follow=True)
+    assert response.status_code == 200
+    assert "Please choose the file again." in response.content.decode()
+    card.refresh_from_db()
+    assert card.stage == CardStage.PLANNING
+
+
+def test_confirming_twice_imports_once_and_then_says_so():
+    card = at_stage(CardStage.PLANNING)
+    clerk = logged_in(clerk_of(card))
+    fields = _confirm_fields(preview(clerk, sheet([[card.pk, "In progress", "시작", "", ""]])))
+    assert clerk.post(CONFIRM, fields).status_code == 302
+    again = clerk.post(CONFIRM, fields, follow=True)
+    assert again.status_code == 200
+    assert "already imported" in again.content.decode()
+    moved = card.events.filter(kind=CardEventKind.STAGE_CHANGED, to_stage=CardStage.IN_PROGRESS)
+    assert moved.count() == 1

@@ -179,16 +179,10 @@ def report_photos_check(photos) -> list:
         raise ValidationError(
             {"photos": _("Please attach at most %(n)d photos.") % {"n": REPORT_MAX_PHOTOS}}
         )
-    clean, messages = [], []
-    for photo in photos:
-        photo.seek(0)
-        try:
-            clean.append(uploads.clean_photo(photo))
-        except ValidationError as exc:
-            messages.extend(exc.messages)  # each names its file
-    if messages:
-        raise ValidationError({"photos": messages})
-    return clean
+    try:
+        return uploads.clean_photos(photos)
+    except ValidationError as exc:
+        raise ValidationError({"photos": exc.messages}) from None  # each names its file
 
 
 def report_submit(
