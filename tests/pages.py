@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.test import Client
 
+from accounts.predicates import must_use_second_factor
 from tests.factories import UserFactory
 
 # --- clients --------------------------------------------------------------------------------
@@ -30,9 +31,39 @@ def english_client(*, csrf_checks: bool = False) -> Client:
 
 def logged_in(user=None, *, csrf_checks: bool = False) -> Client:
     """A client of its own, logged in as `user` (a new member by default),
-    reading English (see english_client for `csrf_checks`)."""
+    reading English (see english_client for `csrf_checks`). Staff are
+    signed in with their second factor, as the admin requires."""
     client = english_client(csrf_checks=csrf_checks)
-    client.force_login(user or UserFactory())
+    user = user or UserFactory()
+    if must_use_second_factor(user):
+        log_in_with_second_factor(client, user)
+    else:
+        client.force_login(user)
+    return client
+
+
+# The TOTP secret of staff in tests (the demo's own is in demo/members.py).
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def log_in_with_second_factor(client: Client, user) -> Client:
+    """Log `client` in as `user` as if they had typed their password and then
+    the code from their authenticator app: the user gets a TOTP authenticator
+    (TEST_TOTP_SECRET) unless they have one, and the session records the
+    "mfa" step exactly as allauth's login stage does after a right code."""
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.test import RequestFactory
+
+    client.force_login(user)
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is None:
+        totp = TOTP.activate(user, TEST_TOTP_SECRET).instance
+    request = RequestFactory().get("/")
+    request.session = client.session
+    record_authentication(request, user, "mfa", id=totp.pk, type=totp.type)
+    request.session.save()
     return client
 
 
