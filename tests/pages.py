@@ -208,8 +208,14 @@ def form_posting_to(response, action: str) -> dict:
     """The page's form whose action is `action`: {"fields": what it would
     send untouched, "options": each select's option values}. Fails when the
     page has no such form, or more than one."""
-    reader = _FormReader()
-    reader.feed(response.content.decode())
-    found = [form for form in reader.forms if form["action"] == action]
+    found = forms_posting_to(response, action)
     assert len(found) == 1, f"{len(found)} forms post to {action}"
     return found[0]
+
+
+def forms_posting_to(response, action: str) -> list[dict]:
+    """Every form on the page whose action is `action`, in page order, each
+    as form_posting_to gives it (allauth's e-mail page has two)."""
+    reader = _FormReader()
+    reader.feed(response.content.decode())
+    return [form for form in reader.forms if form["action"] == action]
