@@ -59,7 +59,9 @@ class StaffAdminSite(admin.AdminSite):
         next_url = self._safe_next(request)
         user = request.user
         if not user.is_authenticated:
-            return HttpResponseRedirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+            return HttpResponseRedirect(
+                f"{reverse('account_login')}?{urlencode({'next': next_url})}"
+            )
         if not (user.is_active and user.is_staff):
             raise PermissionDenied
         return second_factor_step(request, next_url) or HttpResponseRedirect(next_url)

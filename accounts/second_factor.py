@@ -64,9 +64,7 @@ def second_factor_step(request: HttpRequest, next_url: str) -> HttpResponseRedir
         request,
         _("Enter the code from your authenticator app to open the administration."),
     )
-    return HttpResponseRedirect(
-        f"{reverse('mfa_reauthenticate')}?{urlencode({'next': next_url})}"
-    )
+    return HttpResponseRedirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': next_url})}")
 
 
 def record_second_factor_on_activation(sender, request, user, authenticator, **kwargs):

@@ -72,9 +72,7 @@ def operator_with_granted_email_rights():
     hand (or by a future table change): the admin still refuses the writes."""
     user = operator()
     user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label__in=["account", "mfa", "socialaccount"]
-        )
+        Permission.objects.filter(content_type__app_label__in=["account", "mfa", "socialaccount"])
     )
     return logged_in(user, csrf_checks=True)
 
