@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 
@@ -50,7 +51,7 @@ class StaffAdminSite(admin.AdminSite):
             return next_url
         return reverse("admin:index", current_app=self.name)
 
-    @never_cache
+    @method_decorator(never_cache)
     def login(self, request, extra_context=None):
         """Staff sign in where everyone does; `next` is kept if it stays on
         this site. A signed-in member is sent on (or through the second

@@ -22,13 +22,3 @@ class StaffAdminConfig(admin_apps.AdminConfig):
 
     default = False  # named in INSTALLED_APPS; "accounts" stays AccountsConfig
     default_site = "accounts.admin_site.StaffAdminSite"
-
-    def ready(self):
-        super().ready()
-        from allauth.mfa.signals import authenticator_added
-
-        from .second_factor import record_second_factor_on_activation
-
-        authenticator_added.connect(
-            record_second_factor_on_activation, dispatch_uid="oasis_record_second_factor"
-        )

@@ -53,10 +53,10 @@ def second_factor_step(request: HttpRequest, next_url: str) -> HttpResponseRedir
         messages.warning(
             request,
             _(
-                "Staff accounts need a second factor to open the administration. "
-                "Scan the QR code with an authenticator app (Google Authenticator, "
-                "Microsoft Authenticator, …), enter the 6-digit code it shows, then "
-                "go back to the administration."
+                "Staff accounts need a second factor to open the administration. Set up "
+                "an authenticator app (Google Authenticator, Microsoft Authenticator, …) "
+                "on the page that follows: scan its QR code, enter the 6-digit code it "
+                "shows, then go back to the administration."
             ),
         )
         return HttpResponseRedirect(reverse("mfa_activate_totp"))
@@ -67,15 +67,13 @@ def second_factor_step(request: HttpRequest, next_url: str) -> HttpResponseRedir
     return HttpResponseRedirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': next_url})}")
 
 
-def record_second_factor_on_activation(sender, request, user, authenticator, **kwargs):
-    """allauth's `authenticator_added` signal: whoever just set up TOTP typed a
-    valid code from it in this session, which proves the second factor as
-    much as the login step does; record it the same way allauth's login step
-    does (allauth.mfa's post_authentication), so staff go on to the admin
-    without typing a second code. Recovery codes generated alongside are not
-    a code typed, so they record nothing."""
-    if authenticator.type == Authenticator.Type.TOTP and request is not None:
-        record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type)
+def record_second_factor(request: HttpRequest, authenticator: Authenticator) -> None:
+    """Record in the session that its user just typed a right code from
+    `authenticator`, as allauth's login stage does (allauth.mfa's
+    post_authentication), so that the admin lets them in."""
+    record_authentication(
+        request, authenticator.user, "mfa", id=authenticator.pk, type=authenticator.type
+    )
 
 
 class StaffMFAAdapter(DefaultMFAAdapter):

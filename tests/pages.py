@@ -67,6 +67,20 @@ def log_in_with_second_factor(client: Client, user) -> Client:
     return client
 
 
+def totp_code(secret: str, *, step: int = 0) -> str:
+    """The code an authenticator app shows now for `secret`, computed with
+    allauth's own TOTP functions. A code is accepted once only; `step` -1 or
+    +1 gives the previous or next one, which allauth also accepts
+    (MFA_TOTP_TOLERANCE), for a test that needs a second code."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    counter = int(time.time()) // app_settings.TOTP_PERIOD + step
+    return format_hotp_value(hotp_value(secret, counter))
+
+
 # --- what a page says -----------------------------------------------------------------------
 
 
