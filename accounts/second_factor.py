@@ -36,10 +36,16 @@ def session_passed_second_factor(request: HttpRequest) -> bool:
 def second_factor_passed(request: HttpRequest) -> bool:
     """Nothing more to ask: the user needs no second factor, or has one and
     used it in this session."""
-    user = request.user
-    if not must_use_second_factor(user):
-        return True
-    return has_totp(user) and session_passed_second_factor(request)
+    # Asked by every admin view, the admin's permission check and its page
+    # context: one answer (one query) per request.
+    cached = getattr(request, "_oasis_second_factor_passed", None)
+    if cached is None:
+        user = request.user
+        cached = not must_use_second_factor(user) or (
+            session_passed_second_factor(request) and has_totp(user)
+        )
+        request._oasis_second_factor_passed = cached
+    return cached
 
 
 def second_factor_step(request: HttpRequest, next_url: str) -> HttpResponseRedirect | None:
