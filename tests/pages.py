@@ -46,20 +46,26 @@ def logged_in(user=None, *, csrf_checks: bool = False) -> Client:
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
+def with_authenticator_app(user, secret: str = TEST_TOTP_SECRET):
+    """`user`'s TOTP authenticator, set up with `secret` unless they have one
+    (as if they had scanned its QR code on allauth's set-up page)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    return totp or TOTP.activate(user, secret).instance
+
+
 def log_in_with_second_factor(client: Client, user) -> Client:
     """Log `client` in as `user` as if they had typed their password and then
     the code from their authenticator app: the user gets a TOTP authenticator
     (TEST_TOTP_SECRET) unless they have one, and the session records the
     "mfa" step exactly as allauth's login stage does after a right code."""
     from allauth.account.internal.flows.login import record_authentication
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP
     from django.test import RequestFactory
 
     client.force_login(user)
-    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-    if totp is None:
-        totp = TOTP.activate(user, TEST_TOTP_SECRET).instance
+    totp = with_authenticator_app(user)
     request = RequestFactory().get("/")
     request.session = client.session
     record_authentication(request, user, "mfa", id=totp.pk, type=totp.type)
