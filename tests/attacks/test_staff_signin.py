@@ -125,6 +125,8 @@ def test_staff_without_an_authenticator_are_sent_to_set_one_up_then_get_in(staff
     # The set-up page, as rendered, shows the secret for the app and the message.
     page = client.get("/accounts/2fa/totp/activate/")
     assert page.status_code == 200
+    # The QR code is drawn inline: a data: image would be blocked by the CSP.
+    assert "<svg" in page.content.decode() and 'src="data:' not in page.content.decode()
     secret = re.search(r'value="([A-Z2-7]{32})"', page.content.decode()).group(1)
     fields = form_posting_to(page, "/accounts/2fa/totp/activate/")["fields"]
     client.post("/accounts/2fa/totp/activate/", {**fields, "code": "000000"})
