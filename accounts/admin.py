@@ -1,3 +1,9 @@
+from allauth.account.admin import EmailAddressAdmin
+from allauth.account.models import EmailAddress
+from allauth.mfa.admin import AuthenticatorAdmin
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.admin import SocialAccountAdmin, SocialAppAdmin, SocialTokenAdmin
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -63,6 +69,11 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined", "withdrawn_at"]
     filter_horizontal = ["groups"]
 
+    def has_add_permission(self, request):
+        # Accounts are made by signing up; a staff account, with its first
+        # password, only by a superuser.
+        return request.user.is_superuser and super().has_add_permission(request)
+
     def has_delete_permission(self, request, obj=None):
         # Members leave through account_withdraw, which keeps the public record;
         # a hard delete would take endorsements and counts with it.
@@ -96,4 +107,42 @@ class UserAdmin(DjangoUserAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             fields += ["groups", "is_staff", "is_superuser"]
+            if obj is not None:
+                # The login e-mail is where password resets go: whoever sets
+                # it owns the account. Members change it themselves through
+                # the verified flow at /accounts/email/.
+                fields.append("email")
         return fields
+
+
+class SuperuserWritesOnly:
+    """How someone signs in (their addresses, second factor, social logins)
+    is changed by the member through allauth's own verified flows, or by a
+    superuser; any other staff can at most look, even if a permission was
+    granted by hand: adding, verifying or making primary an address, or
+    attaching a social login, takes the account over."""
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        # allauth's "mark as verified" asks no permission: whoever can see
+        # the list could run it.
+        return super().get_actions(request) if request.user.is_superuser else {}
+
+
+for _model, _allauth_admin in (
+    (EmailAddress, EmailAddressAdmin),
+    (Authenticator, AuthenticatorAdmin),
+    (SocialAccount, SocialAccountAdmin),
+    (SocialToken, SocialTokenAdmin),
+    (SocialApp, SocialAppAdmin),
+):
+    admin.site.unregister(_model)
+    admin.site.register(_model, type(_allauth_admin.__name__, (SuperuserWritesOnly, _allauth_admin), {}))

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -13,3 +14,11 @@ class AccountsConfig(AppConfig):
         # After every migrate (and every test database flush): the Site's
         # domain follows OASIS_SITE_URL (accounts/site.py).
         post_migrate.connect(site_sync, sender=self, dispatch_uid="accounts.site_sync")
+
+
+class StaffAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the site of accounts.admin_site: staff sign in
+    through allauth's rate-limited login and must pass the second factor."""
+
+    default = False  # named in INSTALLED_APPS; "accounts" stays AccountsConfig
+    default_site = "accounts.admin_site.StaffAdminSite"

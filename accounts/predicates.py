@@ -10,7 +10,7 @@ citizen. Every predicate is False for the anonymous user and for None."""
 import rules
 
 from .models import Department
-from .roles import EXPERT_ROLES, Role
+from .roles import EXPERT_ROLES, STAFF_ROLES, Role
 
 
 def _member(user) -> bool:
@@ -72,3 +72,12 @@ def heads_department(user, department_id) -> bool:
 def heads_own_department(user) -> bool:
     """`user` is the head of the department they work in."""
     return _member(user) and heads_department(user, user.department_id)
+
+
+@rules.predicate
+def must_use_second_factor(user) -> bool:
+    """Staff (any role that works in the admin, anyone with the staff flag,
+    superusers) must sign in with a second factor to open the admin."""
+    return _member(user) and (
+        user.is_staff or user.is_superuser or bool(user.role_names & STAFF_ROLES)
+    )

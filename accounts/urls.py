@@ -11,4 +11,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/export/", views.export, name="export"),
     path("profile/delete/", views.delete, name="delete"),
+    # Ahead of allauth's own page at this address (oasis/urls.py includes
+    # these first); reverse("mfa_activate_totp") still gives this URL.
+    path("2fa/totp/activate/", views.activate_authenticator_app, name="activate_totp"),
 ]

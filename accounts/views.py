@@ -2,6 +2,8 @@ import copy
 import json
 
 from allauth.account.views import SignupView as AllauthSignupView
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.views import ActivateTOTPView
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -16,6 +18,7 @@ from . import services
 from .export import member_data
 from .forms import AccountDeleteForm, ProfileForm
 from .models import User
+from .second_factor import record_second_factor
 
 
 # Private pages are never stored by the browser or a cache on the way: not
@@ -84,3 +87,21 @@ class SignupView(AllauthSignupView):
 
 
 signup = SignupView.as_view()
+
+
+class ActivateAuthenticatorAppView(ActivateTOTPView):
+    """allauth's "activate authenticator app" page (same URL, same name).
+    Whoever sets the app up here has just typed a right code from it, which
+    proves the second factor as much as the login step does; the session
+    records it, so staff go on to the admin without a second code."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record_second_factor(
+            self.request,
+            Authenticator.objects.get(user=self.request.user, type=Authenticator.Type.TOTP),
+        )
+        return response
+
+
+activate_authenticator_app = ActivateAuthenticatorAppView.as_view()

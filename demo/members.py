@@ -20,6 +20,10 @@ from .datafiles import read
 # The demo's published password (README, print_demo_logins); seed_demo refuses
 # to load it where a real DJANGO_SECRET_KEY is set unless forced.
 DEMO_PASSWORD = "oasis-demo-2026"  # nosec B105  # published on purpose, demo accounts only
+# The demo staff's authenticator-app secret (TOTP, base32). Published on
+# purpose, like the password, so that anyone can sign in as every staff role:
+# FOR THE DEMO ONLY. `manage.py demo_totp_code` prints the current code.
+DEMO_TOTP_SECRET = "OASISDEMOSEOULSTAFFCODEDEMOONLY2"  # nosec B105  # published, demo only
 DEMO_EMAIL_DOMAIN = "demo.oasis.kr"
 DEMO_SEED = 2026
 GENERATED_MEMBER_COUNT = 80

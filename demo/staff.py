@@ -1,16 +1,22 @@
 """The demo's staff: who answers, moderates, decides and reports."""
 
+import time
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 
 from accounts.models import Department, User
+from accounts.predicates import must_use_second_factor
 from accounts.roles import Role
 from accounts.services import user_set_roles
 
 from .members import (
     CITIZEN_EMAIL,
     DEMO_EMAIL_DOMAIN,
+    DEMO_TOTP_SECRET,
     DEPARTMENT_OFFICIALS,
     EXPERT2_EMAIL,
     EXPERT_EMAIL,
@@ -66,3 +72,32 @@ def staff_gather() -> Staff:
         panel=by_email[PANEL_EMAIL],
         officials=officials,
     )
+
+
+def staff_authenticator_apps() -> int:
+    """Give every demo account that needs a second factor (the staff roles,
+    superusers) an authenticator app set up with the published
+    DEMO_TOTP_SECRET, so `demo_totp_code` signs them in. Idempotent: an
+    account that already has one keeps it. Returns how many were set up."""
+    with_app = set(
+        Authenticator.objects.filter(type=Authenticator.Type.TOTP).values_list("user_id", flat=True)
+    )
+    demo_users = User.objects.filter(email__endswith="@" + DEMO_EMAIL_DOMAIN).exclude(
+        pk__in=with_app
+    )
+    count = 0
+    for user in demo_users.prefetch_related("groups"):
+        if must_use_second_factor(user):
+            totp = TOTP.activate(user, DEMO_TOTP_SECRET).instance
+            # Set up when they joined, like the rest of the demo's story.
+            Authenticator.objects.filter(pk=totp.pk).update(created_at=user.date_joined)
+            count += 1
+    return count
+
+
+def demo_totp_code(now: float | None = None) -> tuple[str, int]:
+    """The current 6-digit code for the demo secret and the seconds it has left."""
+    now = time.time() if now is None else now
+    period = mfa_settings.TOTP_PERIOD
+    code = format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(now) // period))
+    return code, period - int(now) % period

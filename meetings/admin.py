@@ -158,6 +158,14 @@ class WorkingReviewAdmin(admin.ModelAdmin):
             obj is None or meeting_rules.review_is_draft(request.user, obj)
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        # Officials and internal experts open a draft review to record their
+        # decisions (the inline, which needs the change permission); the
+        # review's own fields stay the operators' (meetings.edit_review).
+        if obj is not None and not rules.has_perm("meetings.edit_review", request.user, obj):
+            return self.fields
+        return super().get_readonly_fields(request, obj)
+
     def has_delete_permission(self, request, obj=None):
         return obj is not None and rules.has_perm("meetings.delete_review", request.user, obj)
 

@@ -10,6 +10,7 @@ the same role predicates and decide which buttons and admin rows appear.
 |--------------------------------------|----------|----------|-----------------|-----------------|----------------|
 | record working review decisions      | ✓        | ✓        | ✓               |                 |                |
 | finalise a working review            | ✓        |          |                 |                 |                |
+| edit a draft review's own record     | ✓        |          |                 |                 |                |
 | schedule, invite, edit a meeting     | ✓        |          |                 |                 |                |
 | reorder an agenda until it is held   | ✓        |          |                 |                 |                |
 | delete a draft review / empty meeting| ✓        |          |                 |                 |                |
@@ -167,6 +168,9 @@ def meeting_has_no_agenda(user, meeting):
 # Only a draft review, and a meeting with no agenda yet, may go: anything
 # else is part of the public record.
 rules.add_perm("meetings.delete_review", is_operator & review_is_draft)
+# The review's own record (date, place, attendees, notes, next meeting): the
+# secretariat's. Officials and internal experts only record decisions in it.
+rules.add_perm("meetings.edit_review", is_operator & review_is_draft)
 rules.add_perm("meetings.delete_meeting", is_operator & meeting_has_no_agenda)
 # The agenda's order is the secretariat's until the meeting is held.
 rules.add_perm("meetings.reorder_agenda", is_operator & meeting_is_ahead)

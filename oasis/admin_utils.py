@@ -175,6 +175,38 @@ class OperatorOnlyMixin:
         return self._may_moderate(request)
 
 
+# Lookups that find members by what the public never sees of them.
+MEMBER_IDENTITY_LOOKUPS = ("email", "display_name")
+
+
+class MaskedMemberSearchMixin:
+    """Search by a member's e-mail or real name (`author__email`, …) unmasks
+    them: only for those the `accounts.unmask_members` rule lets (operators).
+    Everyone else's search drops those lookups (and its help text says what
+    is left: `masked_search_help_text`)."""
+
+    masked_search_help_text = None
+
+    def _may_unmask(self, request) -> bool:
+        return rules.has_perm("accounts.unmask_members", request.user)
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if self._may_unmask(request):
+            return fields
+        return [
+            field
+            for field in fields
+            if field.lstrip("^=@").rpartition("__")[2] not in MEMBER_IDENTITY_LOOKUPS
+        ]
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if self.masked_search_help_text and not self._may_unmask(request):
+            changelist.search_help_text = self.masked_search_help_text
+        return changelist
+
+
 class ReadOnlyMixin:
     """Rows citizens wrote or the system recorded (events, arguments,
     ratings): shown, never added, changed or deleted through the admin. For a

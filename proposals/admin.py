@@ -18,7 +18,7 @@ from import_export.admin import ExportActionMixin
 from import_export.formats.base_formats import XLSX
 from rangefilter.filters import DateRangeFilterBuilder
 
-from oasis.admin_utils import OperatorOnlyMixin, ReadOnlyMixin
+from oasis.admin_utils import MaskedMemberSearchMixin, OperatorOnlyMixin, ReadOnlyMixin
 from oasis.exports import ExcelFriendlyCSV
 
 from .models import Category, Comment, PipelineSettings, Proposal, ProposalEvent, Report
@@ -149,7 +149,9 @@ class ProposalEventInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(OperatorOnlyMixin, ReadOnlyMixin, ExportActionMixin, admin.ModelAdmin):
+class ProposalAdmin(
+    MaskedMemberSearchMixin, OperatorOnlyMixin, ReadOnlyMixin, ExportActionMixin, admin.ModelAdmin
+):
     list_display = [
         "id",
         "title",
@@ -177,6 +179,7 @@ class ProposalAdmin(OperatorOnlyMixin, ReadOnlyMixin, ExportActionMixin, admin.M
     ]
     search_fields = ["title", "author__email", "author__display_name", "author__nickname"]
     search_help_text = _("Title, or the author's e-mail, name or nickname.")
+    masked_search_help_text = _("Title, or the author's nickname.")
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["title", "body", "author", "category", "district", "tags"]}),
@@ -211,6 +214,18 @@ class ProposalAdmin(OperatorOnlyMixin, ReadOnlyMixin, ExportActionMixin, admin.M
     export_formats = [ExcelFriendlyCSV, XLSX]
     show_change_form_export = False
 
+    def get_queryset(self, request):
+        # Hidden and trashed proposals are the moderators' (read_content):
+        # other staff see what the public sees.
+        queryset = super().get_queryset(request)
+        return queryset if self._may_moderate(request) else queryset.public()
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        if self._may_moderate(request):
+            return filters
+        return [f for f in filters if f not in ("is_hidden", TrashFilter)]
+
     def get_valid_export_item_pks(self, request):
         # Called by django-import-export 4.4 when exporting the selection of the
         # "export" action; the base version is deprecated and warns.
@@ -225,7 +240,7 @@ class ProposalAdmin(OperatorOnlyMixin, ReadOnlyMixin, ExportActionMixin, admin.M
 
 
 @admin.register(Comment)
-class CommentAdmin(OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
+class CommentAdmin(MaskedMemberSearchMixin, OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "excerpt",
@@ -251,6 +266,7 @@ class CommentAdmin(OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
         "author__nickname",
     ]
     search_help_text = _("Comment text, proposal title, or the author's e-mail, name or nickname.")
+    masked_search_help_text = _("Comment text, proposal title, or the author's nickname.")
     list_per_page = 50
     fields = [
         "proposal",
@@ -264,6 +280,22 @@ class CommentAdmin(OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
         "updated_at",
     ]
     actions = [hide_comments, unhide_comments]
+
+    def get_queryset(self, request):
+        # As for proposals: other staff see the comments the public sees.
+        queryset = super().get_queryset(request)
+        if self._may_moderate(request):
+            return queryset
+        return queryset.filter(
+            is_hidden=False,
+            deleted_at__isnull=True,
+            proposal__is_hidden=False,
+            proposal__deleted_at__isnull=True,
+        )
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        return filters if self._may_moderate(request) else [f for f in filters if f != "is_hidden"]
 
     @admin.display(description=_("comment"))
     def excerpt(self, comment):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.test import Client
 
+from accounts.predicates import must_use_second_factor
 from tests.factories import UserFactory
 
 # --- clients --------------------------------------------------------------------------------
@@ -30,10 +31,60 @@ def english_client(*, csrf_checks: bool = False) -> Client:
 
 def logged_in(user=None, *, csrf_checks: bool = False) -> Client:
     """A client of its own, logged in as `user` (a new member by default),
-    reading English (see english_client for `csrf_checks`)."""
+    reading English (see english_client for `csrf_checks`). Staff are
+    signed in with their second factor, as the admin requires."""
     client = english_client(csrf_checks=csrf_checks)
-    client.force_login(user or UserFactory())
+    user = user or UserFactory()
+    if must_use_second_factor(user):
+        log_in_with_second_factor(client, user)
+    else:
+        client.force_login(user)
     return client
+
+
+# The TOTP secret of staff in tests (the demo's own is in demo/members.py).
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def with_authenticator_app(user, secret: str = TEST_TOTP_SECRET):
+    """`user`'s TOTP authenticator, set up with `secret` unless they have one
+    (as if they had scanned its QR code on allauth's set-up page)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    return totp or TOTP.activate(user, secret).instance
+
+
+def log_in_with_second_factor(client: Client, user) -> Client:
+    """Log `client` in as `user` as if they had typed their password and then
+    the code from their authenticator app: the user gets a TOTP authenticator
+    (TEST_TOTP_SECRET) unless they have one, and the session records the
+    "mfa" step exactly as allauth's login stage does after a right code."""
+    from allauth.account.internal.flows.login import record_authentication
+    from django.test import RequestFactory
+
+    client.force_login(user)
+    totp = with_authenticator_app(user)
+    request = RequestFactory().get("/")
+    request.session = client.session
+    record_authentication(request, user, "mfa", id=totp.pk, type=totp.type)
+    request.session.save()
+    return client
+
+
+def totp_code(secret: str, *, step: int = 0) -> str:
+    """The code an authenticator app shows now for `secret`, computed with
+    allauth's own TOTP functions. A code is accepted once only; `step` -1 or
+    +1 gives the previous or next one, which allauth also accepts
+    (MFA_TOTP_TOLERANCE), for a test that needs a second code."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    counter = int(time.time()) // app_settings.TOTP_PERIOD + step
+    return format_hotp_value(hotp_value(secret, counter))
 
 
 # --- what a page says -----------------------------------------------------------------------
@@ -177,8 +228,14 @@ def form_posting_to(response, action: str) -> dict:
     """The page's form whose action is `action`: {"fields": what it would
     send untouched, "options": each select's option values}. Fails when the
     page has no such form, or more than one."""
-    reader = _FormReader()
-    reader.feed(response.content.decode())
-    found = [form for form in reader.forms if form["action"] == action]
+    found = forms_posting_to(response, action)
     assert len(found) == 1, f"{len(found)} forms post to {action}"
     return found[0]
+
+
+def forms_posting_to(response, action: str) -> list[dict]:
+    """Every form on the page whose action is `action`, in page order, each
+    as form_posting_to gives it (allauth's e-mail page has two)."""
+    reader = _FormReader()
+    reader.feed(response.content.decode())
+    return [form for form in reader.forms if form["action"] == action]

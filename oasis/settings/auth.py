@@ -35,6 +35,15 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",  # nosec B105  # a rate limit, not a password
     "confirm_email": "1/3m/key",
 }
+# The second factor (allauth.mfa): staff must use it to open the admin
+# (accounts.admin_site); any member may turn it on at /accounts/2fa/.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "accounts.second_factor.StaffMFAAdapter"
+MFA_TOTP_ISSUER = "Oasis"
+# One 30-second step either side, for phones whose clocks drift (RFC 6238
+# recommends no more); a code still works once only.
+MFA_TOTP_TOLERANCE = 1
+
 # A social login never attaches itself to an existing account by e-mail: some
 # providers (Naver) report every address as verified, which would let anyone
 # with a matching address take the account over. Members connect providers

@@ -5,7 +5,7 @@ import pytest
 
 from accounts.models import User
 from tests.factories import UserFactory, official, operator
-from tests.pages import logged_in
+from tests.pages import log_in_with_second_factor, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_nobody_deletes_members_in_the_admin(operator_client, client):
     response = operator_client.get(f"/admin/accounts/user/{citizen.pk}/delete/")
     assert response.status_code == 403
     superuser = UserFactory(is_superuser=True, is_staff=True)
-    client.force_login(superuser)
+    log_in_with_second_factor(client, superuser)
     assert client.get(f"/admin/accounts/user/{citizen.pk}/delete/").status_code == 403
     assert User.objects.filter(pk=citizen.pk).exists()
 

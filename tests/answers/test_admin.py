@@ -100,7 +100,7 @@ def test_the_queue_runs_a_fixed_number_of_queries_however_long():
         assert len(shown(response)) == n
         counts.append(len(captured))
     assert counts[0] == counts[1]
-    assert counts[1] <= 8, counts
+    assert counts[1] <= 9, counts  # one of them: the admin checks the second factor
 
 
 def test_a_citizen_has_no_admin(client):

@@ -20,6 +20,7 @@ from django.test import Client
 from debates import services as debate_services
 from tests.debates.helpers import open_debate
 from tests.factories import UserFactory, operator
+from tests.pages import log_in_with_second_factor
 from tests.production import PRODUCTION_HOST, production_settings
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +105,7 @@ def test_inline_script_in_the_admin_runs_only_with_this_responses_nonce():
     # The proposal list's date-range filter (django-admin-rangefilter) brings
     # an inline <script> and <style>; they carry the request's nonce.
     client = Client()
-    client.force_login(operator())
+    log_in_with_second_factor(client, operator())
 
     first = client.get("/admin/proposals/proposal/")
     second = client.get("/admin/proposals/proposal/")
@@ -125,7 +126,7 @@ def test_inline_script_in_the_admin_runs_only_with_this_responses_nonce():
 
 def test_the_admin_allows_style_attributes_but_no_injected_script():
     client = Client()
-    client.force_login(operator())
+    log_in_with_second_factor(client, operator())
     directives = policy(client.get("/admin/"))
     assert directives["style-src-attr"] == ["'unsafe-inline'"]
     assert "'unsafe-inline'" not in directives["script-src"]

@@ -17,6 +17,7 @@ from notifications.models import Notification
 from tests import clock
 from tests.clock import SEOUL
 from tests.factories import DepartmentFactory, image_file, official, operator
+from tests.pages import TEST_TOTP_SECRET, totp_code, with_authenticator_app
 from tests.tracking.helpers import adopted_card
 from tracking import tasks
 from tracking.models import CardEvent, CardStage, ProgressReport, ReportStatus
@@ -50,16 +51,24 @@ def run_beat():
 
 
 class Admin:
-    """One visit to the admin: a fresh browser context, logged in."""
+    """One visit to the admin: a fresh browser context, signed in as staff
+    are: the admin's login sends to the site's, then the password, then the
+    code from the authenticator app (computed from the test secret)."""
 
     def __init__(self, browser, live_server, user):
         self.url = live_server.url
         self.context = browser.new_context(locale="ko-KR")
         self.page = self.context.new_page()
+        with_authenticator_app(user)
         self.page.goto(f"{self.url}/admin/login/?next=/admin/")
+        expect(self.page).to_have_url(f"{self.url}/accounts/login/?next=%2Fadmin%2F")
         self.page.get_by_label("이메일").fill(user.email)
-        self.page.get_by_label("비밀번호").fill(PASSWORD)
+        self.page.get_by_label("비밀번호:", exact=True).fill(PASSWORD)
         self.page.get_by_role("button", name="로그인").click()
+        expect(self.page.get_by_role("heading", name="2단계 인증")).to_be_visible()
+        self.page.get_by_placeholder("코드").fill(totp_code(TEST_TOTP_SECRET))
+        self.page.get_by_role("button", name="로그인").click()
+        expect(self.page).to_have_url(f"{self.url}/admin/")
         expect(self.page.get_by_role("button", name="로그아웃")).to_be_attached()
 
     def __enter__(self):

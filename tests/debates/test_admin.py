@@ -9,7 +9,7 @@ from debates import services
 from debates.models import Argument, DebateStatus
 from proposals.models import EventKind, ProposalStatus
 from tests.factories import UserFactory, official
-from tests.pages import messages_sent
+from tests.pages import log_in_with_second_factor, messages_sent
 
 from .helpers import closed_debate, open_debate
 
@@ -48,7 +48,7 @@ def test_operators_see_debates_with_status_ends_and_counts(
 
 
 def test_officials_and_citizens_do_not_run_debates(client):
-    client.force_login(official())
+    log_in_with_second_factor(client, official())
     assert client.get(DEBATES).status_code == 403
     client.force_login(UserFactory())
     assert client.get(DEBATES).status_code == 302  # to the admin login

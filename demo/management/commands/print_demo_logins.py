@@ -10,6 +10,7 @@ from django.db import DatabaseError
 
 from accounts.models import User
 from demo import members
+from demo.staff import demo_totp_code
 
 
 def display_width(text: str) -> int:
@@ -62,6 +63,15 @@ class Command(BaseCommand):
             "with the same password."
         )
         out.write("  Log in at http://127.0.0.1:8000/accounts/login/ · staff roles also at /admin/")
+        code, seconds_left = demo_totp_code()
+        out.write(
+            "  Staff roles (all but the citizens and the panel) then give a second code "
+            f"from an authenticator app: now {code} ({seconds_left} s left);"
+        )
+        out.write(
+            "  `python manage.py demo_totp_code` prints the current one, or add the "
+            f"demo-only secret {members.DEMO_TOTP_SECRET} to your authenticator app."
+        )
         missing = self._missing_logins()
         if missing:
             out.write(

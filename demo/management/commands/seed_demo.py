@@ -18,6 +18,7 @@ from django.utils import timezone
 from demo import plan
 from demo.pipeline import seed_pipeline
 from demo.proposals import DemoSeeder
+from demo.staff import staff_authenticator_apps
 from notifications.services import notices_without_email
 from proposals.models import Proposal
 
@@ -59,6 +60,9 @@ class Command(BaseCommand):
                 "The demo accounts have a published password; add --force to load them anyway."
             )
         if if_empty and Proposal.objects.exists():
+            # A demo database from before staff needed a second factor gets
+            # the demo's authenticator app all the same.
+            staff_authenticator_apps()
             self.stdout.write(
                 "Proposals already exist, so the demo data was not loaded (--if-empty)."
             )
@@ -73,6 +77,7 @@ class Command(BaseCommand):
             # The pipeline's steps run after the proposals are committed, as
             # the promotion tasks do in real life.
             stages = seed_pipeline()
+        staff_authenticator_apps()
         seconds = monotonic() - started
         if stages.any():
             self.stdout.write(

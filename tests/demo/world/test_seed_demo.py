@@ -20,6 +20,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from accounts.models import Department, User
+from accounts.predicates import must_use_second_factor
 from accounts.roles import Role
 from answers.models import Answer
 from debates.models import Argument, Debate, Stance
@@ -338,15 +339,34 @@ def test_demo_logins_have_their_roles(world):
 
 
 def test_every_demo_login_can_log_in(world, client):
+    staff_roles = 0
     for login in members.DEMO_LOGINS:
         response = client.post(
-            "/accounts/login/", {"login": login.email, "password": members.DEMO_PASSWORD}
+            "/accounts/login/?next=/admin/",
+            {"login": login.email, "password": members.DEMO_PASSWORD},
         )
         assert response.status_code == 302, login.email
-        assert client.session.get("_auth_user_id") == str(User.objects.get(email=login.email).pk), (
-            login.email
-        )
+        user = User.objects.get(email=login.email)
+        if must_use_second_factor(user):
+            # Staff give the code `demo_totp_code` prints, then the admin opens.
+            staff_roles += 1
+            assert response["Location"].startswith("/accounts/2fa/authenticate/"), login.email
+            code = io.StringIO()
+            call_command("demo_totp_code", "--quiet", stdout=code)
+            response = client.post("/accounts/2fa/authenticate/", {"code": code.getvalue().strip()})
+            assert response["Location"] == "/admin/", login.email
+            assert client.get("/admin/").status_code == 200, login.email
+        assert client.session.get("_auth_user_id") == str(user.pk), login.email
         client.logout()
+    assert staff_roles == 6  # two officials, the operator, two experts, the mayor's office
+    # Every demo account that works in the admin has the demo's authenticator app.
+    staff = [
+        u
+        for u in User.objects.filter(email__endswith=members.DEMO_EMAIL_DOMAIN)
+        if must_use_second_factor(u)
+    ]
+    assert len(staff) > 6
+    assert all(u.authenticator_set.filter(type="totp").exists() for u in staff)
     member = members.generated_members()[0]
     assert client.login(email=member.email, password=members.DEMO_PASSWORD)
 
@@ -362,6 +382,7 @@ def test_print_demo_logins_lists_every_login_with_the_password(world):
         assert login.role_ko in line and login.role_en in line
         assert members.DEMO_PASSWORD in line
     assert "not in the database" not in text
+    assert "demo_totp_code" in text and members.DEMO_TOTP_SECRET in text
 
 
 def check_adopted_items(now):

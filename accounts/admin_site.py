@@ -1,0 +1,77 @@
+"""The admin site every app registers with (`admin.site`, made the default
+by accounts.apps.StaffAdminConfig).
+
+- It has no login form of its own: /admin/login/ sends to allauth's login,
+  whose rate limits (oasis/settings/auth.py) then hold for staff too; a
+  password posted to /admin/login/ is never checked.
+- Every admin page (`admin_view` wraps them all, the apps' own screens
+  included) first sends staff without their second factor to set it up or to
+  enter its code (accounts.second_factor); `has_permission` says no to them
+  as well, so nothing that asks the site lets them through.
+"""
+
+from functools import wraps
+
+from allauth.account.adapter import get_adapter
+from django.conf import settings
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import resolve_url
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.cache import never_cache
+
+from .second_factor import second_factor_passed, second_factor_step
+
+
+class StaffAdminSite(admin.AdminSite):
+    def has_permission(self, request):
+        return super().has_permission(request) and second_factor_passed(request)
+
+    def admin_view(self, view, cacheable=False):
+        checked = super().admin_view(view, cacheable)
+
+        @wraps(checked)
+        def inner(request, *args, **kwargs):
+            if request.user.is_active and request.user.is_staff:
+                step = second_factor_step(request, request.get_full_path())
+                if step is not None:
+                    return step
+            return checked(request, *args, **kwargs)
+
+        return inner
+
+    def _safe_next(self, request) -> str:
+        next_url = request.GET.get("next", "")
+        if next_url and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return next_url
+        return reverse("admin:index", current_app=self.name)
+
+    @method_decorator(never_cache)
+    def login(self, request, extra_context=None):
+        """Staff sign in where everyone does; `next` is kept if it stays on
+        this site. A signed-in member is sent on (or through the second
+        factor); one who may not use the admin is refused rather than sent
+        back and forth between the two logins."""
+        next_url = self._safe_next(request)
+        user = request.user
+        if not user.is_authenticated:
+            return HttpResponseRedirect(
+                f"{reverse('account_login')}?{urlencode({'next': next_url})}"
+            )
+        if not (user.is_active and user.is_staff):
+            raise PermissionDenied
+        return second_factor_step(request, next_url) or HttpResponseRedirect(next_url)
+
+    def logout(self, request, extra_context=None):
+        """The admin's "log out" button posts here: sign out as the site does
+        and go to the front page. A plain visit asks first, on the site's
+        own sign-out page."""
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("account_logout"))
+        get_adapter(request).logout(request)
+        return HttpResponseRedirect(resolve_url(settings.ACCOUNT_LOGOUT_REDIRECT_URL))
