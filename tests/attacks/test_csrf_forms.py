@@ -38,13 +38,14 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import User
 from answers.models import AnswerRating
 from debates.models import Argument, Stance
 from notifications.models import Notification
 from proposals.models import Comment, Endorsement, Follow, Proposal, Report
+from tests.attacks.routes import fill as fill_route
+from tests.attacks.routes import routes
 from tests.attacks.world import World, refreshed
 from tests.pages import english_client, form_posting_to, logged_in
 
@@ -394,24 +395,6 @@ def test_the_form_as_rendered_works_and_a_forged_one_is_refused(world, row):
 # --- every URL refuses a POST without the token ---------------------------------------------
 
 
-def _routes(resolver=None, prefix=""):
-    for pattern in (resolver or get_resolver()).url_patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _routes(pattern, prefix + str(pattern.pattern))
-        elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern), pattern
-
-
-def _concrete(route: str, pk: int) -> str | None:
-    """The route with every parameter filled (an existing id where one is
-    asked), or None for a regular-expression route."""
-    if route.startswith("^") or "(?P" in route:
-        return None
-    filled = re.sub(r"<(?:int|path|str|slug):(\w+)>", lambda m: "thumb" if m[1] == "size" else str(pk), route)
-    filled = re.sub(r"<(\w+)>", str(pk), filled)
-    return "/" + filled
-
-
 # Views that take a POST from no page of ours; none so far.
 CSRF_EXEMPT: set[str] = set()
 
@@ -422,9 +405,9 @@ def test_every_url_refuses_a_post_without_the_token(world):
     browser.get("/")  # has the CSRF cookie, as after any page
     pk = world.proposal_b.pk
     accepted = []
-    for route, _pattern in _routes():
-        url = _concrete(route, pk)
-        if url is None or url in CSRF_EXEMPT:
+    for route, _pattern in routes():
+        url = fill_route(route, pk)
+        if url in CSRF_EXEMPT:
             continue
         # when another site posts to it in their name
         response = browser.post(url, {"action": "hide", "reason": "x"})
