@@ -57,7 +57,9 @@ def build_world(text: str) -> World:
     dept_x = DepartmentFactory(code="dept-x", name=f"도로과 {text}"[:50])
     dept_y = DepartmentFactory(code="dept-y", name="공원과")
     o.update(dept_x=dept_x, dept_y=dept_y)
-    o["category_x"] = CategoryFactory(code="roads", name="도로", default_department=dept_x)
+    o["category_x"] = CategoryFactory(
+        code="roads", name=f"도로 {text}"[:50], default_department=dept_x
+    )
     people = world.people
     people.citizen_a = UserFactory(email="a@example.com", display_name="김시민", nickname=text[:30])
     people.citizen_b = UserFactory(email="b@example.com", display_name="박시민")
