@@ -163,7 +163,7 @@ REFLECTING = [
     f"/notifications/?page={QUOTED}",
     f"/accounts/login/?next={QUOTED}",
     f"/accounts/signup/?next={QUOTED}",
-    f"/accounts/login/?next=javascript:alert(1)",
+    "/accounts/login/?next=javascript:alert(1)",
     f"/?{QUOTED}={QUOTED}",
     f"/admin/proposals/proposal/?q={QUOTED}",
     f"/admin/proposals/proposal/?o={QUOTED}&status__exact={QUOTED}",
