@@ -112,7 +112,9 @@ def build_world(text: str) -> World:
     o["assignment_x"] = assigned(dept_x, author=a, title=f"답변 받은 제안 {text}"[:100])
     o["answer_x"] = published(o["assignment_x"], values, by=people.operator)
     o["assignment_y"] = assigned(dept_y, author=b, title=f"Y 부서 제안 {text}"[:100])
-    o["answer_y"] = drafted(o["assignment_y"], values, by=people.official_y)
+    o["answer_y"] = drafted(
+        o["assignment_y"], {**values, "summary": f"Y 부서의 초안 {text}"}, by=people.official_y
+    )
 
     # An open debate with an argument of A's and one of B's.
     o["debate"] = open_debate(author=b, title=f"토론 중인 제안 {text}"[:100])
