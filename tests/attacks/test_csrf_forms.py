@@ -152,9 +152,9 @@ FORMS = [
         page=detail("proposal_b"),
         action=lambda w: f"/proposals/{w.proposal_b.pk}/endorse/",
         fill=with_fields(action="withdraw"),
-        stored=lambda w, browser: not Endorsement.objects.filter(
-            proposal=w.proposal_b, user=w.people.citizen_a
-        ).exists(),
+        stored=lambda w, browser: (
+            not Endorsement.objects.filter(proposal=w.proposal_b, user=w.people.citizen_a).exists()
+        ),
     ),
     PageForm(
         "follow",
@@ -302,9 +302,11 @@ FORMS = [
         "citizen_a",
         page=lambda w: "/notifications/",
         action=lambda w: "/notifications/read-all/",
-        stored=lambda w, browser: not Notification.objects.filter(
-            recipient=w.people.citizen_a, read_at__isnull=True
-        ).exists(),
+        stored=lambda w, browser: (
+            not Notification.objects.filter(
+                recipient=w.people.citizen_a, read_at__isnull=True
+            ).exists()
+        ),
     ),
     PageForm(
         "edit one's profile",

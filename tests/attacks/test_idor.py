@@ -151,7 +151,9 @@ PUBLIC = [
     Attack(
         "open another member's notice",
         EVERYONE_BUT_A,
-        lambda w: f"/notifications/{Notification.objects.filter(recipient=w.people.citizen_a).first().pk}/",
+        lambda w: (
+            f"/notifications/{Notification.objects.filter(recipient=w.people.citizen_a).first().pk}/"
+        ),
         unchanged=lambda w: Notification.objects.filter(recipient=w.people.citizen_a).first(),
     ),
     Attack(
@@ -259,7 +261,9 @@ ADMIN = [
     Attack(
         "decide a meeting's item without being an operator",
         ("citizen_a", "official_x", "expert", "expert_external"),
-        lambda w: f"/admin/meetings/realizationmeeting/{w.meeting.pk}/decide/{w.card_y.agenda_item_id}/",
+        lambda w: (
+            f"/admin/meetings/realizationmeeting/{w.meeting.pk}/decide/{w.card_y.agenda_item_id}/"
+        ),
         {"decision": "not_adopted", "reason": "x"},
         unchanged=lambda w: w.card_y.agenda_item,
     ),
@@ -302,15 +306,29 @@ def test_no_role_reaches_what_is_not_theirs(world, attack, role):
 RIGHTFUL = [
     ("citizen_a", lambda w: f"/proposals/{w.proposal_a.pk}/edit/", lambda w: w.proposal_a.title),
     ("operator", lambda w: w.proposal_hidden.get_absolute_url(), lambda w: w.proposal_hidden.body),
-    ("official_y", admin_change("answers/assignment", "assignment_y"), lambda w: w.answer_y.summary),
+    (
+        "official_y",
+        admin_change("answers/assignment", "assignment_y"),
+        lambda w: w.answer_y.summary,
+    ),
     ("operator", admin_change("answers/assignment", "assignment_y"), lambda w: w.answer_y.summary),
-    ("official_x", admin_change("tracking/managementcard", "card_x"), lambda w: w.card_x.proposal.title),
-    ("mayor_office", admin_change("tracking/managementcard", "card_x"), lambda w: w.card_x.proposal.title),
+    (
+        "official_x",
+        admin_change("tracking/managementcard", "card_x"),
+        lambda w: w.card_x.proposal.title,
+    ),
+    (
+        "mayor_office",
+        admin_change("tracking/managementcard", "card_x"),
+        lambda w: w.card_x.proposal.title,
+    ),
     ("official_x", admin_change("tracking/progressreport", "report_x"), lambda w: w.report_x.done),
 ]
 
 
-@pytest.mark.parametrize(("role", "url", "text"), RIGHTFUL, ids=[f"{i}-{r[0]}" for i, r in enumerate(RIGHTFUL)])
+@pytest.mark.parametrize(
+    ("role", "url", "text"), RIGHTFUL, ids=[f"{i}-{r[0]}" for i, r in enumerate(RIGHTFUL)]
+)
 def test_the_rightful_role_does_reach_it(world, role, url, text):
     response = logged_in(world.user(role)).get(url(world), follow=True)
     assert response.status_code == 200
