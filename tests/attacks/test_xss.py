@@ -199,3 +199,24 @@ def test_a_hidden_proposal_reason_and_a_report_are_escaped_for_operators(world):
     operator = logged_in(world.people.operator)
     assert_escaped(operator.get(world.proposal_hidden.get_absolute_url()))
     assert_escaped(operator.get(reverse("admin:proposals_report_changelist")))
+
+
+def test_stored_payloads_are_escaped_in_notice_emails(world):
+    """A notice's e-mail carries the proposal's title and the names in it;
+    its HTML part shows them escaped."""
+    from django.core import mail
+
+    from notifications.models import Notification
+    from notifications.tasks import send_notification_email
+
+    for notice in Notification.objects.filter(emailed_at__isnull=True):
+        send_notification_email(notice.pk)
+    htmls = [
+        content
+        for message in mail.outbox
+        for content, mimetype in getattr(message, "alternatives", [])
+        if mimetype == "text/html"
+    ]
+    assert htmls, "no notice e-mail was sent"
+    assert any(ESCAPED in html for html in htmls)
+    assert [needle for html in htmls for needle in RAW if needle in html] == []
