@@ -1,5 +1,5 @@
 """Middleware of the whole site: the health check's early answer, the
-Content Security Policy, and the admin's refusal of NUL bytes."""
+Content Security Policy, and the admin's refusal of malformed input."""
 
 import base64
 import hashlib
@@ -62,20 +62,39 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         return parts
 
 
-def refuse_null_bytes_in_admin_queries(get_response):
-    """Refuse an admin URL whose query string carries a NUL byte, with 400
-    (the friendly "could not be handled" page). The admin takes its search
-    and filter parameters (`q`, `status__exact`…) to the database as they
-    come, and PostgreSQL cannot hold a NUL in text: the query would fail
-    with a 500. No browser sends one from what a person types. The public
-    lists need no such guard: their filters are forms, whose fields refuse
-    NUL with a message of their own."""
+# The largest id a BigAutoField holds; every model in the admin has an
+# integer primary key (AutoField or BigAutoField).
+MAX_ID = 2**63 - 1
+
+
+def _is_id(value: str) -> bool:
+    return value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID
+
+
+def refuse_malformed_admin_input(get_response):
+    """Refuse with 400 (the friendly "could not be handled" page) two kinds
+    of admin request no browser sends, which would otherwise reach the
+    database and fail there with a 500:
+
+    - a query string carrying a NUL byte: the admin takes its search and
+      filter parameters (`q`, `status__exact`…) to the database as they
+      come, and PostgreSQL cannot hold a NUL in text. (The public lists need
+      no such guard: their filters are forms, whose fields refuse NUL with a
+      message of their own.)
+    - an action on selected rows (`_selected_action`) naming something other
+      than a row id: the admin filters `pk__in` with it, which raises for
+      "abc" and overflows for an id beyond the database's integers."""
 
     def middleware(request):
-        if request.path.startswith(reverse("admin:index")) and any(
-            "\x00" in text for key, values in request.GET.lists() for text in (key, *values)
-        ):
-            raise BadRequest("NUL byte in the admin's query string")
+        if request.path.startswith(reverse("admin:index")):
+            if any(
+                "\x00" in text for key, values in request.GET.lists() for text in (key, *values)
+            ):
+                raise BadRequest("NUL byte in the admin's query string")
+            if request.method == "POST" and not all(
+                _is_id(value) for value in request.POST.getlist("_selected_action")
+            ):
+                raise BadRequest("An admin action on something other than row ids")
         return get_response(request)
 
     return middleware
