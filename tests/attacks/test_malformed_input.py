@@ -18,18 +18,6 @@ pytestmark = pytest.mark.django_db
 
 BAD_IDS = ["abc", "-1", "9" * 30, "%00%FF"]
 
-# Known, fixed on another branch (issue 9, item 5): the tracking and meetings
-# admin's own object lookups take a non-numeric id to the database.
-# Their history and delete pages go through the same get_object.
-FIXED_ELSEWHERE = {
-    "admin/meetings/realizationmeeting/<path:object_id>/decide/<int:item_id>/",
-    *(
-        f"admin/tracking/{model}/<path:object_id>/{page}/"
-        for model in ("managementcard", "progressreport")
-        for page in ("change", "history", "delete")
-    ),
-}
-
 
 def _never_raising(client: Client) -> Client:
     """A 500 is seen as the visitor sees it (the error page), not raised
@@ -38,20 +26,11 @@ def _never_raising(client: Client) -> Client:
     return client
 
 
-def _case(route):
-    if route in FIXED_ELSEWHERE:
-        return pytest.param(
-            route,
-            marks=pytest.mark.xfail(strict=True, reason="fixed on branch uploads-forms"),
-        )
-    return route
-
-
 def _status(client, url):
     return client.get(url).status_code
 
 
-@pytest.mark.parametrize("route", [_case(route) for route in routes_with_ids()])
+@pytest.mark.parametrize("route", routes_with_ids())
 def test_bad_ids_in_every_url_are_never_a_500(world, route):
     # given an operator (who sees the admin) and a visitor
     operator = _never_raising(logged_in(world.people.operator))
