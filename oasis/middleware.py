@@ -1,11 +1,12 @@
-"""Middleware of the whole site: the health check's early answer and the
-Content Security Policy."""
+"""Middleware of the whole site: the health check's early answer, the
+Content Security Policy, and the admin's refusal of malformed input."""
 
 import base64
 import hashlib
 
 from csp.constants import UNSAFE_HASHES, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
+from django.core.exceptions import BadRequest
 from django.urls import reverse
 
 from . import views
@@ -59,3 +60,41 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if request.path_info.startswith(reverse("admin:index")):
             parts.update = {**(parts.update or {}), **self.admin_update}
         return parts
+
+
+# The largest id a BigAutoField holds; every model in the admin has an
+# integer primary key (AutoField or BigAutoField).
+MAX_ID = 2**63 - 1
+
+
+def _is_id(value: str) -> bool:
+    return value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID
+
+
+def refuse_malformed_admin_input(get_response):
+    """Refuse with 400 (the friendly "could not be handled" page) two kinds
+    of admin request no browser sends, which would otherwise reach the
+    database and fail there with a 500:
+
+    - a query string carrying a NUL byte: the admin takes its search and
+      filter parameters (`q`, `status__exact`…) to the database as they
+      come, and PostgreSQL cannot hold a NUL in text. (The public lists need
+      no such guard: their filters are forms, whose fields refuse NUL with a
+      message of their own.)
+    - an action on selected rows (`_selected_action`) naming something other
+      than a row id: the admin filters `pk__in` with it, which raises for
+      "abc" and overflows for an id beyond the database's integers."""
+
+    def middleware(request):
+        if request.path.startswith(reverse("admin:index")):
+            if any(
+                "\x00" in text for key, values in request.GET.lists() for text in (key, *values)
+            ):
+                raise BadRequest("NUL byte in the admin's query string")
+            if request.method == "POST" and not all(
+                _is_id(value) for value in request.POST.getlist("_selected_action")
+            ):
+                raise BadRequest("An admin action on something other than row ids")
+        return get_response(request)
+
+    return middleware

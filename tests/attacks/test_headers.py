@@ -262,7 +262,11 @@ def test_a_proxy_that_overwrites_the_scheme_would_break_every_form(production):
     page = browser.get("/accounts/login/")
     response = browser.post(
         "/accounts/login/",
-        {"login": "x@example.com", "password": "x", "csrfmiddlewaretoken": page.context["csrf_token"]},
+        {
+            "login": "x@example.com",
+            "password": "x",
+            "csrfmiddlewaretoken": page.context["csrf_token"],
+        },
         headers={"origin": f"https://{PRODUCTION_HOST}"},
     )
     assert response.status_code == 403
@@ -282,9 +286,7 @@ def test_nginx_passes_on_the_https_a_trusted_proxy_reports():
     # The variable it sends is mapped: the upstream proxy's header when a
     # trusted proxy sent one, nginx's own scheme otherwise.
     (variable,) = set(forwarded)
-    mapping = re.search(
-        r"map\s+(\S+)\s+" + re.escape(variable) + r"\s*\{(.*?)\}", conf, flags=re.S
-    )
+    mapping = re.search(r"map\s+(\S+)\s+" + re.escape(variable) + r"\s*\{(.*?)\}", conf, flags=re.S)
     assert mapping, f"{variable} comes from a map"
     source, body = mapping.group(1), mapping.group(2)
     assert "$http_x_forwarded_proto" in source

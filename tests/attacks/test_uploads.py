@@ -89,7 +89,9 @@ def png_html_polyglot() -> bytes:
     ],
     ids=["gif-js", "png-html", "png-named-html"],
 )
-def test_a_polyglot_is_stored_as_a_clean_picture_and_served_as_one(name, data, stored_type, settings):
+def test_a_polyglot_is_stored_as_a_clean_picture_and_served_as_one(
+    name, data, stored_type, settings
+):
     # Given an attacker who uploads a picture that is also a script or a page
     attacker = logged_in()
     response = attacker.post(CREATE, _form(photos=[upload(name, data(), "text/html")]))
@@ -218,9 +220,7 @@ def test_a_jpeg_comment_and_exif_do_not_survive(settings):
     buf = io.BytesIO()
     exif = gps_exif()
     exif[0x010E] = MARKER.decode()  # ImageDescription
-    Image.new("RGB", (64, 48), (200, 80, 40)).save(
-        buf, format="JPEG", comment=MARKER, exif=exif
-    )
+    Image.new("RGB", (64, 48), (200, 80, 40)).save(buf, format="JPEG", comment=MARKER, exif=exif)
     data = buf.getvalue()
     assert data.count(MARKER) == 2 and b"\xff\xfe" in data  # COM and EXIF both hold it
     # When it is published

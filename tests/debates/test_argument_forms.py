@@ -1,63 +1,17 @@
-"""The forms on an argument (delete one's own, hide one as an operator),
-loaded from the proposal's page and sent as a browser sends them, with the
-page's CSRF token enforced: the argument is a component included `with …
-only`, which drops the token unless it is passed."""
+"""The argument form sent twice or sent back corrected, as a browser sends
+it from the proposal's page (CSRF enforced). Every argument form as rendered
+(give, delete one's own, hide as an operator) with its CSRF token, and
+forged without it, is a row of tests/attacks/test_csrf_forms.py."""
 
 import pytest
 
-from debates import services
 from debates.models import Argument
-from tests.factories import UserFactory, operator
+from tests.factories import UserFactory
 from tests.pages import flash, form_posting_to, logged_in
 
 from .helpers import open_debate
 
 pytestmark = pytest.mark.django_db
-
-
-def test_the_author_deletes_their_argument_with_the_pages_form():
-    # given a member's argument in an open debate
-    debate = open_debate()
-    author = UserFactory()
-    argument = services.argument_create(
-        debate=debate, author=author, side="for", body="보행로가 넓어지면 좋겠습니다."
-    )
-    browser = logged_in(author, csrf_checks=True)
-    page = browser.get(debate.proposal.get_absolute_url())
-
-    # when they send the delete form the page shows them
-    action = f"/debates/arguments/{argument.pk}/delete/"
-    sent = browser.post(action, form_posting_to(page, action)["fields"], follow=True)
-
-    # then it is deleted, and the page says so
-    assert sent.status_code == 200
-    assert Argument.objects.get(pk=argument.pk).deleted_at is not None
-    assert "Your argument is deleted." in flash(sent)
-
-
-def test_an_operator_hides_an_argument_with_the_pages_form():
-    # given someone's argument and an operator on the proposal's page
-    debate = open_debate()
-    argument = services.argument_create(
-        debate=debate, author=UserFactory(), side="against", body="광고성 글입니다."
-    )
-    browser = logged_in(operator(), csrf_checks=True)
-    page = browser.get(debate.proposal.get_absolute_url())
-
-    # when they fill in the reason and press "Hide"
-    action = f"/debates/arguments/{argument.pk}/moderate/"
-    fields = {
-        **form_posting_to(page, action)["fields"],
-        "reason": "운영원칙 위반",
-        "action": "hide",
-    }
-    sent = browser.post(action, fields, follow=True)
-
-    # then it is hidden, with the reason kept
-    assert sent.status_code == 200
-    argument.refresh_from_db()
-    assert argument.is_hidden and argument.hidden_reason == "운영원칙 위반"
-    assert "Hidden." in flash(sent)
 
 
 def test_an_argument_form_sent_twice_posts_once():
