@@ -490,9 +490,13 @@ def comment_set_hidden(*, comment: Comment, user, reason: str, hidden: bool) -> 
 def report_create(
     *, reporter, reason: str, detail: str = "", proposal=None, comment=None
 ) -> Report:
-    """Anyone logged in reports a proposal or a comment, once each."""
+    """Anyone logged in reports a proposal or a comment, once each: only what
+    is still on the page (hidden content has already been dealt with, and a
+    member who cannot read it has nothing to report)."""
     if not reporter.is_authenticated:
         raise PermissionDenied
+    if (proposal or comment.proposal).is_hidden or (comment is not None and comment.is_hidden):
+        raise ServiceError(_("This has already been hidden by the operators."))
     try:
         with transaction.atomic():
             return Report.objects.create(

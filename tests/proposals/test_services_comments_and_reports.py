@@ -2,11 +2,13 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from oasis.errors import PermissionDenied, ServiceError
 from proposals import services
 from proposals.models import Comment, EventKind, ProposalEvent, Report
 from tests.factories import CommentFactory, ProposalFactory, UserFactory, official, operator
+from tests.pages import logged_in, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +97,24 @@ def test_a_member_reports_a_proposal_and_a_comment_once_each():
     with pytest.raises(ServiceError, match="already reported"):
         services.report_create(reporter=member, reason="other", comment=comment)
     assert Report.objects.count() == 2
+
+
+def test_what_the_operators_hid_cannot_be_reported_through_its_id():
+    # The page shows no report form for hidden content; a member posting to
+    # its report URL by id (the attacker's way) is refused and nothing stored.
+    member = UserFactory()
+    hidden_proposal = ProposalFactory()
+    services.proposal_hide(proposal=hidden_proposal, user=operator(), reason="광고")
+    hidden_comment = CommentFactory()
+    services.comment_set_hidden(comment=hidden_comment, user=operator(), reason="욕설", hidden=True)
+    browser = logged_in(member, csrf_checks=False)
+    for url in (
+        reverse("proposals:report", args=[hidden_proposal.pk]),
+        reverse("proposals:comment_report", args=[hidden_comment.pk]),
+    ):
+        response = browser.post(url, {"reason": "spam"}, follow=True)
+        assert "already been hidden by the operators" in page_text(response)
+    assert Report.objects.count() == 0
 
 
 def test_a_hidden_comment_cannot_be_rewritten_and_moderation_does_not_mark_it_edited():
