@@ -88,8 +88,8 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is not None and not request.user.is_superuser:
-            # Passwords are the member's own; operators use the reset e-mail.
+        if obj is not None and not may_set_sign_in(request.user, obj):
+            # Passwords are the member's own; they reset it by e-mail.
             fieldsets = [
                 (name, {**opts, "fields": [f for f in opts["fields"] if f != "password"]})
                 for name, opts in fieldsets
@@ -97,7 +97,8 @@ class UserAdmin(DjangoUserAdmin):
         return fieldsets
 
     def user_change_password(self, request, id, form_url=""):
-        if not request.user.is_superuser:
+        target = self.get_object(request, id)
+        if target is None or not may_set_sign_in(request.user, target):
             raise PermissionDenied
         return super().user_change_password(request, id, form_url)
 
@@ -107,12 +108,20 @@ class UserAdmin(DjangoUserAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             fields += ["groups", "is_staff", "is_superuser"]
-            if obj is not None:
-                # The login e-mail is where password resets go: whoever sets
-                # it owns the account. Members change it themselves through
-                # the verified flow at /accounts/email/.
-                fields.append("email")
+        if obj is not None and not may_set_sign_in(request.user, obj):
+            # The login e-mail is where password resets go: whoever sets it
+            # owns the account. Members change it themselves through the
+            # verified flow at /accounts/email/.
+            fields.append("email")
         return fields
+
+
+def may_set_sign_in(staff, account) -> bool:
+    """Whether `staff` may set `account`'s login e-mail or password in the
+    admin: never a member's, whoever asks, superusers included (the demo's
+    operator once was one, and took a citizen's account over in two clicks);
+    a superuser may for a staff account, whose addresses the city issues."""
+    return staff.is_superuser and (account.is_staff or account.is_superuser)
 
 
 class SuperuserWritesOnly:
@@ -137,12 +146,40 @@ class SuperuserWritesOnly:
         return super().get_actions(request) if request.user.is_superuser else {}
 
 
-for _model, _allauth_admin in (
-    (EmailAddress, EmailAddressAdmin),
-    (Authenticator, AuthenticatorAdmin),
-    (SocialAccount, SocialAccountAdmin),
-    (SocialToken, SocialTokenAdmin),
-    (SocialApp, SocialAppAdmin),
+class StaffSignInRowsOnly(SuperuserWritesOnly):
+    """Rows that sign an account in (an address, a social login and its
+    token): a member's are never written in the admin, not even by a
+    superuser (see may_set_sign_in); a superuser may fix a staff account's.
+    Nothing is added here, since the add form may pick any account, and the
+    bulk actions (e.g. "mark as verified") are off because they reach
+    members' rows."""
+
+    def _may_write(self, request, obj) -> bool:
+        return obj is None or may_set_sign_in(request.user, self.account_of(obj))
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_write(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_write(request, obj)
+
+    def get_actions(self, request):
+        return {}
+
+    @staticmethod
+    def account_of(obj):
+        return obj.account.user if isinstance(obj, SocialToken) else obj.user
+
+
+for _model, _allauth_admin, _guard in (
+    (EmailAddress, EmailAddressAdmin, StaffSignInRowsOnly),
+    (Authenticator, AuthenticatorAdmin, SuperuserWritesOnly),
+    (SocialAccount, SocialAccountAdmin, StaffSignInRowsOnly),
+    (SocialToken, SocialTokenAdmin, StaffSignInRowsOnly),
+    (SocialApp, SocialAppAdmin, SuperuserWritesOnly),
 ):
     admin.site.unregister(_model)
-    admin.site.register(_model, type(_allauth_admin.__name__, (SuperuserWritesOnly, _allauth_admin), {}))
+    admin.site.register(_model, type(_allauth_admin.__name__, (_guard, _allauth_admin), {}))

@@ -131,8 +131,10 @@ class DemoSeeder:
             if spec.heads_department and department is not None:
                 Department.objects.filter(pk=department.pk, head__isnull=True).update(head=user)
             if spec.is_superuser:
-                user.is_superuser = True
-                user.save(update_fields=["is_superuser"])
+                # The system administrator, who hands out roles: not the
+                # operator, whom the admin's guards must hold like a real one.
+                user.is_superuser = user.is_staff = True
+                user.save(update_fields=["is_superuser", "is_staff"])
             users[spec.email] = user
             self.created.members += 1
         return users

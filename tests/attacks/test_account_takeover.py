@@ -176,3 +176,46 @@ def test_a_member_changes_their_email_only_by_verifying_the_new_address(victim):
     send(LIST, email="new@example.com", action_primary="")
     victim.refresh_from_db()
     assert victim.email == "new@example.com"
+
+
+@pytest.fixture
+def superuser():
+    return logged_in(UserFactory(is_superuser=True, is_staff=True), csrf_checks=True)
+
+
+def test_not_even_a_superuser_points_a_members_sign_in_elsewhere(superuser, victim):
+    # The demo's operator once was a superuser and took a citizen's account
+    # over through the address admin in two clicks.
+    address, _ = EmailAddress.objects.get_or_create(
+        user=victim, email=victim.email, defaults={"verified": True, "primary": True}
+    )
+    page = superuser.get(f"/admin/accounts/user/{victim.pk}/change/")
+    assert 'name="email"' not in page.content.decode()
+    superuser.post(
+        f"/admin/accounts/user/{victim.pk}/change/", {**form_fields(page), "email": ATTACKER_EMAIL}
+    )
+    assert superuser.get(f"/admin/accounts/user/{victim.pk}/password/").status_code == 403
+    url = f"/admin/account/emailaddress/{address.pk}/change/"
+    page = superuser.get(url)
+    assert page.status_code == 200  # readable, not writable
+    assert 'name="email"' not in page.content.decode()
+    superuser.post(
+        url, {"user": victim.pk, "email": ATTACKER_EMAIL, "verified": "on", "primary": "on"}
+    )
+    assert superuser.get("/admin/account/emailaddress/add/").status_code == 403
+    victim.refresh_from_db()
+    address.refresh_from_db()
+    assert (victim.email, address.email) == ("victim@example.com", "victim@example.com")
+    assert victim.check_password("pass-word-123")
+
+
+def test_a_superuser_still_fixes_a_staff_accounts_address(superuser):
+    official = operator(email="old@seoul.example")
+    url = f"/admin/accounts/user/{official.pk}/change/"
+    page = superuser.get(url)
+    fields = form_fields(page)
+    assert "email" in fields
+    response = superuser.post(url, {**fields, "email": "new@seoul.example"})
+    assert response.status_code == 302
+    official.refresh_from_db()
+    assert official.email == "new@seoul.example"

@@ -326,7 +326,8 @@ def test_demo_logins_have_their_roles(world):
     assert colleague.department == official.department and colleague.has_role(Role.OFFICIAL)
     assert user(members.OFFICIAL2_EMAIL).department.code == "climate-environment-policy"
     operator = user(members.OPERATOR_EMAIL)
-    assert operator.has_role(Role.OPERATOR) and operator.is_staff and operator.is_superuser
+    # A real operator, not a superuser: the admin's guards hold them as they would.
+    assert operator.has_role(Role.OPERATOR) and operator.is_staff and not operator.is_superuser
     assert operator.department.name == "창의담당관"
     assert user(members.PANEL_EMAIL).has_role(Role.PANEL)
     assert user(members.EXPERT_EMAIL).has_role(Role.EXPERT_INTERNAL)
@@ -335,7 +336,10 @@ def test_demo_logins_have_their_roles(world):
     citizen = user(members.CITIZEN_EMAIL)
     assert citizen.display_name == "김서울" and not citizen.is_staff
     assert user(members.CITIZEN2_EMAIL).nickname
-    assert not User.objects.filter(is_superuser=True).exclude(email=members.OPERATOR_EMAIL).exists()
+    assert list(User.objects.filter(is_superuser=True).values_list("email", flat=True)) == [
+        members.ADMIN_EMAIL
+    ]
+    assert user(members.ADMIN_EMAIL).is_staff
 
 
 def test_every_demo_login_can_log_in(world, client):
@@ -358,7 +362,8 @@ def test_every_demo_login_can_log_in(world, client):
             assert client.get("/admin/").status_code == 200, login.email
         assert client.session.get("_auth_user_id") == str(user.pk), login.email
         client.logout()
-    assert staff_roles == 6  # two officials, the operator, two experts, the mayor's office
+    # two officials, the operator, the system administrator, two experts, the mayor's office
+    assert staff_roles == 7
     # Every demo account that works in the admin has the demo's authenticator app.
     staff = [
         u
