@@ -49,7 +49,5 @@ class AccessRecordedAdminMixin:
         response = super().change_view(request, object_id, form_url, extra_context)
         original = (getattr(response, "context_data", None) or {}).get("original")
         if response.status_code == 200 and original is not None:
-            access_record_write(
-                request=request, action=AccessAction.VIEW, member_ids=[original.pk]
-            )
+            access_record_write(request=request, action=AccessAction.VIEW, member_ids=[original.pk])
         return response

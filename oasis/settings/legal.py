@@ -10,10 +10,13 @@ from .env import env_int, env_str
 OASIS_PRIVACY_OFFICER = {
     "name": env_str("OASIS_PRIVACY_OFFICER_NAME", "서울특별시 창의정책담당관"),
     "name_en": env_str(
-        "OASIS_PRIVACY_OFFICER_NAME_EN", "Director, Creative Policy Office, Seoul Metropolitan Government"
+        "OASIS_PRIVACY_OFFICER_NAME_EN",
+        "Director, Creative Policy Office, Seoul Metropolitan Government",
     ),
     "department": env_str("OASIS_PRIVACY_OFFICE", "창의정책담당관 시민제안팀"),
-    "department_en": env_str("OASIS_PRIVACY_OFFICE_EN", "Citizen Proposals Team, Creative Policy Office"),
+    "department_en": env_str(
+        "OASIS_PRIVACY_OFFICE_EN", "Citizen Proposals Team, Creative Policy Office"
+    ),
     "phone": env_str("OASIS_PRIVACY_PHONE", "02-2133-0000"),
     "email": env_str("OASIS_PRIVACY_EMAIL", "privacy@oasis.seoul.example"),
 }
