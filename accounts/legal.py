@@ -149,14 +149,21 @@ def required_version(kind: str, today: date | None = None) -> DocumentVersion:
     return material[-1] if material else current(kind, today)
 
 
-def consent_is_current(terms_version: str, privacy_version: str, today=None) -> bool:
-    """Whether a consent to these versions still covers what the portal does."""
+def outdated(terms_version: str, privacy_version: str, today=None) -> list[DocumentVersion]:
+    """The versions in force that a consent to these versions does not cover
+    (a material version came after it, or the version is unknown)."""
+    missing = []
     for kind, agreed in ((Kind.TERMS, terms_version), (Kind.PRIVACY, privacy_version)):
         needed = required_version(kind, today)
         agreed_version = version(kind, agreed)
         if agreed_version is None or agreed_version.effective < needed.effective:
-            return False
-    return True
+            missing.append(needed)
+    return missing
+
+
+def consent_is_current(terms_version: str, privacy_version: str, today=None) -> bool:
+    """Whether a consent to these versions still covers what the portal does."""
+    return not outdated(terms_version, privacy_version, today)
 
 
 def consent_signature(today=None) -> str:

@@ -77,14 +77,11 @@ def consent(request):
         request.session[legal.CONSENT_SESSION_KEY] = legal.consent_signature()
         messages.success(request, _("Thank you. Your consent is recorded."))
         return redirect(_safe_next(request))
-    changed = [
-        legal.required_version(kind)
-        for kind in legal.KINDS
-        if record is None
-        or legal.version(kind, getattr(record, f"{kind}_version")) is None
-        or legal.version(kind, getattr(record, f"{kind}_version")).effective
-        < legal.required_version(kind).effective
-    ]
+    changed = (
+        legal.outdated(record.terms_version, record.privacy_version)
+        if record
+        else [legal.required_version(kind) for kind in legal.KINDS]
+    )
     return render(
         request,
         "legal/consent.html",

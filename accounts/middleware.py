@@ -31,6 +31,20 @@ EXEMPT_VIEWS = {
 }
 
 
+def consent_is_on_record(user) -> bool:
+    record = latest_consent(user)
+    return bool(record) and legal.consent_is_current(record.terms_version, record.privacy_version)
+
+
+def remember_current_consent(sender, request, user, **kwargs):
+    """On login (Django's user_logged_in, connected in AccountsConfig.ready),
+    note in the new session whether the member's consent is current: the
+    session is being written anyway, and the pages after it need not ask."""
+    session = getattr(request, "session", None)
+    if session is not None and consent_is_on_record(user):
+        session[legal.CONSENT_SESSION_KEY] = legal.consent_signature()
+
+
 class ConsentRequiredMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -48,8 +62,9 @@ class ConsentRequiredMiddleware:
         signature = legal.consent_signature()
         if request.session.get(legal.CONSENT_SESSION_KEY) == signature:
             return None
-        record = latest_consent(user)
-        if record and legal.consent_is_current(record.terms_version, record.privacy_version):
+        if consent_is_on_record(user):
+            # Only after a new material version took effect, or for a
+            # session from before consents were recorded.
             request.session[legal.CONSENT_SESSION_KEY] = signature
             return None
         target = reverse("legal:consent")

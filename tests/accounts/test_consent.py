@@ -244,3 +244,42 @@ def test_the_consent_page_refuses_without_the_required_boxes_and_never_redirects
         {"next": "https://evil.example/", "agree_terms": "on", "agree_privacy": "on"},
     )
     assert response["Location"] == "/"
+
+
+def test_social_sign_up_asks_the_same_consents_and_records_where_they_were_given():
+    from allauth.socialaccount.forms import SignupForm as SocialSignupForm
+    from allauth.socialaccount.models import SocialAccount, SocialLogin
+
+    def social_form(data=None):
+        login = SocialLogin(
+            user=User(email="kakao@example.com"),
+            account=SocialAccount(provider="kakao", uid="kakao-1"),
+        )
+        return SocialSignupForm(data, sociallogin=login)
+
+    # The form Kakao, Naver or Google members finish signing up with has the
+    # same required consents, optional items and their boxes
+    form = social_form()
+    for name in ("agree_terms", "agree_privacy", "display_name", "district", "consent_district"):
+        assert name in form.fields, name
+    refused = social_form({"email": "kakao@example.com", "display_name": "홍길동"})
+    assert not refused.is_valid()
+    assert {"agree_terms", "agree_privacy"} <= set(refused.errors)
+    # Agreed, the consent is recorded as given on the social sign-up
+    form = social_form(
+        {
+            "email": "kakao@example.com",
+            "display_name": "홍길동",
+            "birth_year": "1990",
+            "consent_birth_year": "on",
+            "agree_terms": "on",
+            "agree_privacy": "on",
+        }
+    )
+    assert form.is_valid(), form.errors
+    user = User.objects.create_user(email="kakao@example.com")
+    form.custom_signup(None, user)
+    record = ConsentRecord.objects.get(user=user)
+    assert (record.via, record.optional_items) == (ConsentVia.SOCIAL_SIGNUP, {"birth_year"})
+    user.refresh_from_db()
+    assert (user.display_name, user.birth_year) == ("홍길동", 1990)
