@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from .access_records import AccessRecordedAdminMixin
-from .legal_admin import AccessRecordAdmin, ConsentRecordAdmin
+from .legal_admin import AccessRecordAdmin, ConsentGovernedFieldsMixin, ConsentRecordAdmin
 from .models import AccessRecord, ConsentRecord, Department, User
 from .selectors import department_officials
 
@@ -44,9 +44,10 @@ class DepartmentAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
 
 
-# Viewing and listing members leaves a personal-data access record (PIPA).
+# Viewing and listing members leaves a personal-data access record (PIPA);
+# the optional items are the member's own, given with their consent.
 @admin.register(User)
-class UserAdmin(AccessRecordedAdminMixin, DjangoUserAdmin):
+class UserAdmin(AccessRecordedAdminMixin, ConsentGovernedFieldsMixin, DjangoUserAdmin):
     ordering = ["-date_joined"]
     list_display = [
         "email",

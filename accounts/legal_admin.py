@@ -7,6 +7,19 @@ import rules
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from .legal import OPTIONAL_FIELDS
+
+
+class ConsentGovernedFieldsMixin:
+    """For the members' ModelAdmin: the optional items (district, birth year,
+    gender) are the member's to give or withdraw, with their consent, on their
+    profile page. Staff may see them, never set them: a value typed in by
+    staff would be collected without the member's consent."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + [field for field in OPTIONAL_FIELDS if field not in fields]
+
 
 class ReadOnlyRecordAdmin(admin.ModelAdmin):
     """Shown to those `view_permission` allows; never added, changed or deleted."""

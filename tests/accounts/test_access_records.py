@@ -7,7 +7,7 @@ import pytest
 
 from accounts.models import AccessAction, AccessRecord
 from tests.factories import UserFactory, official, operator
-from tests.pages import logged_in
+from tests.pages import form_fields, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +102,20 @@ def test_the_model_refuses_to_change_a_saved_record():
     record.staff_email = "rewritten@example.com"
     with pytest.raises(ValueError):
         record.save()
+
+
+def test_staff_cannot_set_a_members_optional_items_without_their_consent():
+    # An optional item is collected only with the member's consent, on
+    # their own profile page; an operator editing the member sees it only.
+    citizen = UserFactory(display_name="김시민", consented=False)
+    client = logged_in(operator())
+    page = client.get(f"/admin/accounts/user/{citizen.pk}/change/")
+    html = page.content.decode()
+    assert 'name="display_name"' in html
+    for field in ("district", "birth_year", "gender"):
+        assert f'name="{field}"' not in html
+    fields = form_fields(page)
+    fields.update(district="mapo", birth_year="1980", gender="male")
+    client.post(f"/admin/accounts/user/{citizen.pk}/change/", fields)
+    citizen.refresh_from_db()
+    assert (citizen.district, citizen.birth_year, citizen.gender) == ("", None, "")
