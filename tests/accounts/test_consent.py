@@ -283,3 +283,12 @@ def test_social_sign_up_asks_the_same_consents_and_records_where_they_were_given
     assert (record.via, record.optional_items) == (ConsentVia.SOCIAL_SIGNUP, {"birth_year"})
     user.refresh_from_db()
     assert (user.display_name, user.birth_year) == ("홍길동", 1990)
+
+
+def test_a_members_data_export_includes_what_they_agreed_to():
+    member = UserFactory(district="mapo")
+    data = logged_in(member).get("/accounts/profile/export/").json()
+    [consent] = data["consents"]
+    assert consent["privacy_version"] == legal.current(legal.Kind.PRIVACY).version
+    assert consent["optional_items"] == ["district"]
+    assert consent["via"] == "signup" and consent["given"]
