@@ -12,7 +12,13 @@ effective date, and say whether it is `material` — whether it changes what
 members agreed to (a new item collected, a new purpose, a longer retention, a
 new processor abroad). Members whose consent is to an older version are asked
 to agree again after a material version takes effect; a non-material one
-(a typo, a new contact number) is only announced."""
+(a typo, a new contact number) is only announced.
+
+The privacy policy's templates draw the items, periods, officer and
+processors from today's code and settings. When a version is superseded,
+write the values it had into its templates in place of the variables, so the
+old text keeps saying what it said. `summary` (what changed) is a
+gettext_lazy text, shown on the re-consent page."""
 
 from dataclasses import dataclass
 from datetime import date
