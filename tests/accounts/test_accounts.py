@@ -144,7 +144,9 @@ def test_two_people_taking_one_nickname_at_once_get_one_account_and_a_form_error
         email="second@example.com",
         password1=NEW_PASSWORD,
         password2=NEW_PASSWORD,
+        display_name="김새봄",
         nickname="한강러버",
+        **AGREED,
     )
 
     # and someone else who takes the same nickname between the form's check
