@@ -10,7 +10,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from .models import Department, User
+from .access_records import AccessRecordedAdminMixin
+from .legal_admin import AccessRecordAdmin, ConsentGovernedFieldsMixin, ConsentRecordAdmin
+from .models import AccessRecord, ConsentRecord, Department, User
 from .selectors import department_officials
 
 
@@ -42,8 +44,10 @@ class DepartmentAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
 
 
+# Viewing and listing members leaves a personal-data access record (PIPA);
+# the optional items are the member's own, given with their consent.
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AccessRecordedAdminMixin, ConsentGovernedFieldsMixin, DjangoUserAdmin):
     ordering = ["-date_joined"]
     list_display = [
         "email",
@@ -183,3 +187,7 @@ for _model, _allauth_admin, _guard in (
 ):
     admin.site.unregister(_model)
     admin.site.register(_model, type(_allauth_admin.__name__, (_guard, _allauth_admin), {}))
+
+
+admin.site.register(AccessRecord, AccessRecordAdmin)
+admin.site.register(ConsentRecord, ConsentRecordAdmin)

@@ -9,11 +9,16 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Members and departments")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import remember_current_consent
         from .site import site_sync
 
         # After every migrate (and every test database flush): the Site's
         # domain follows OASIS_SITE_URL (accounts/site.py).
         post_migrate.connect(site_sync, sender=self, dispatch_uid="accounts.site_sync")
+        # The consent check of accounts.middleware, done once at login.
+        user_logged_in.connect(remember_current_consent, dispatch_uid="remember_current_consent")
 
 
 class StaffAdminConfig(admin_apps.AdminConfig):

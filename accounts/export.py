@@ -41,6 +41,17 @@ def member_data(user) -> dict:
             "roles": sorted(user.role_names),
             "department": user.department.name if user.department_id else None,
         },
+        # What the member agreed to, and when (newest first).
+        "consents": [
+            {
+                "terms_version": c.terms_version,
+                "privacy_version": c.privacy_version,
+                "optional_items": sorted(c.optional_items),
+                "via": c.via,
+                "given": iso(c.created_at),
+            }
+            for c in user.consents.all()
+        ],
         "notifications": [
             {"kind": n.kind, "title": n.title, "created": iso(n.created_at), "read": iso(n.read_at)}
             for n in user.notifications.all()

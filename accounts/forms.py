@@ -2,9 +2,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import legal
 from .districts import District
-from .models import Gender, User
-from .services import profile_update
+from .models import ConsentVia, Gender, User
+from .selectors import consented_items
+from .services import consent_record, profile_update
 
 
 def _birth_year_choices():
@@ -65,27 +67,130 @@ class ProfileFieldsMixin(forms.Form):
         return nickname
 
 
-class SignupProfileForm(ProfileFieldsMixin):
-    """Extra fields on allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS)."""
+class ConsentFieldsMixin(forms.Form):
+    """A consent box for each optional data item (accounts.legal.OPTIONAL_ITEMS),
+    next to the item's own field when the form has one.
+
+    A value typed for an item whose box is not ticked is refused with a
+    message on the field rather than silently dropped: the member evidently
+    meant to give it, and should decide (tick, or leave it empty) knowing it
+    is not stored otherwise. Unticking the box of a value already stored is
+    withdrawing the consent: the value is erased (by consent_record)."""
+
+    def __init__(self, *args, consented: set[str] = frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in legal.OPTIONAL_ITEMS:
+            self.fields[f"consent_{item.field}"] = forms.BooleanField(
+                label=_("I agree to the collection and use of my %(item)s (optional)")
+                % {"item": str(item.label).lower()},
+                required=False,
+                initial=item.field in consented,
+            )
+
+    @property
+    def optional_rows(self) -> list[dict]:
+        """Each optional item with its consent box and its field (or None)."""
+        return [
+            {
+                "item": item,
+                "consent": self[f"consent_{item.field}"],
+                "field": self[item.field] if item.field in self.fields else None,
+            }
+            for item in legal.OPTIONAL_ITEMS
+        ]
+
+    @property
+    def consent_field_names(self) -> set[str]:
+        names = {f"consent_{f}" for f in legal.OPTIONAL_FIELDS} | set(legal.OPTIONAL_FIELDS)
+        return names | {"agree_terms", "agree_privacy"}
+
+    def optional_items(self) -> set[str]:
+        """The optional items the member allows, as ticked."""
+        return {f for f in legal.OPTIONAL_FIELDS if self.cleaned_data.get(f"consent_{f}")}
+
+    def _stored(self, field):
+        instance = getattr(self, "instance", None)
+        return getattr(instance, field) if instance is not None and instance.pk else None
+
+    def clean(self):
+        cleaned = super().clean()
+        for item in legal.OPTIONAL_ITEMS:
+            if item.field not in self.fields:
+                continue
+            value = cleaned.get(item.field)
+            if value in ("", None) or cleaned.get(f"consent_{item.field}"):
+                continue
+            if value == self._stored(item.field):
+                cleaned[item.field] = None if item.field == "birth_year" else ""
+            else:
+                self.add_error(
+                    item.field,
+                    _(
+                        "You gave your %(item)s but did not agree to its collection. Tick the box to agree, or leave it empty."
+                    )
+                    % {"item": str(item.label).lower()},
+                )
+        return cleaned
+
+
+class RequiredConsentMixin(forms.Form):
+    """The two consents nobody can use the portal without."""
+
+    required_items = legal.REQUIRED_ITEMS
+
+    agree_terms = forms.BooleanField(
+        label=_("I agree to the terms of use (required)"),
+        error_messages={"required": _("Please agree to the terms of use to continue.")},
+    )
+    agree_privacy = forms.BooleanField(
+        label=_("I agree to the collection and use of my e-mail address and name (required)"),
+        error_messages={
+            "required": _(
+                "Please agree to the collection of your e-mail address and name to continue."
+            )
+        },
+    )
+
+
+class SignupProfileForm(RequiredConsentMixin, ConsentFieldsMixin, ProfileFieldsMixin):
+    """Extra fields on allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS),
+    also used by its social sign-up form: the name, the consents item by
+    item, and the optional items, each stored only with its consent."""
 
     district = forms.ChoiceField(label=_("District"), required=False)
+    birth_year = forms.TypedChoiceField(
+        label=_("Birth year"), required=False, coerce=int, empty_value=None
+    )
+    gender = forms.ChoiceField(label=_("Gender"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-
+        # A name is one of the two required items (it is shown masked).
+        self.fields["display_name"].required = True
         self.fields["district"].choices = [("", _("None / outside Seoul"))] + list(District.choices)
+        self.fields["birth_year"].choices = _birth_year_choices()
+        self.fields["gender"].choices = [("", _("Prefer not to say"))] + list(Gender.choices)
 
     def signup(self, request, user):
-        profile_update(
+        optional = self.optional_items()
+        social = getattr(self, "sociallogin", None) is not None
+        consent_record(
             user=user,
-            **{
-                field: self.cleaned_data.get(field, "")
-                for field in ("display_name", "nickname", "district")
-            },
+            optional_items=optional,
+            via=ConsentVia.SOCIAL_SIGNUP if social else ConsentVia.SIGNUP,
         )
+        fields = {"display_name": self.cleaned_data.get("display_name", "")}
+        fields["nickname"] = self.cleaned_data.get("nickname", "")
+        fields.update({f: self.cleaned_data.get(f) for f in optional})
+        profile_update(user=user, **fields)
 
 
-class ProfileForm(forms.ModelForm):
+class ConsentForm(RequiredConsentMixin, ConsentFieldsMixin):
+    """Agreeing to the documents in force, for a member whose consent is to
+    an older material version (or who has none: a social sign-up)."""
+
+
+class ProfileForm(ConsentFieldsMixin, forms.ModelForm):
     birth_year = forms.TypedChoiceField(
         label=_("Birth year"), required=False, coerce=int, empty_value=None
     )
@@ -99,6 +204,8 @@ class ProfileForm(forms.ModelForm):
         }
 
     def __init__(self, *args, **kwargs):
+        instance = kwargs.get("instance")
+        kwargs.setdefault("consented", consented_items(instance) if instance else set())
         super().__init__(*args, **kwargs)
         self.fields["birth_year"].choices = _birth_year_choices()
         self.fields["birth_year"].help_text = _(

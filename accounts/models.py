@@ -1,12 +1,14 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from oasis.i18n import in_page_language
 
 from .districts import District
+from .legal import OPTIONAL_FIELDS
 from .names import public_name_for
 from .roles import Role
 
@@ -180,3 +182,93 @@ class SubmittedForm(models.Model):
 
     def __str__(self):
         return f"{self.user_id}:{self.token}"
+
+
+class ConsentVia(models.TextChoices):
+    SIGNUP = "signup", _("Sign-up")
+    SOCIAL_SIGNUP = "social_signup", _("Sign-up with another service")
+    RECONSENT = "reconsent", _("Agreeing to a new version")
+    PROFILE = "profile", _("Profile page")
+
+
+class ConsentRecord(models.Model):
+    """One consent as the member gave it: the versions of the terms and the
+    privacy policy they agreed to, which optional items they allowed, when
+    and where. Never changed: a later decision (a new version, an optional
+    item given or withdrawn on the profile page) adds a row, so the history
+    shows what the member agreed to at any time. The newest row is in force."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("member"), on_delete=models.CASCADE, related_name="consents"
+    )
+    terms_version = models.CharField(_("terms version"), max_length=20)
+    privacy_version = models.CharField(_("privacy policy version"), max_length=20)
+    district = models.BooleanField(_("district"), default=False)
+    birth_year = models.BooleanField(_("birth year"), default=False)
+    gender = models.BooleanField(_("gender"), default=False)
+    via = models.CharField(_("given on"), max_length=20, choices=ConsentVia.choices)
+    created_at = models.DateTimeField(_("given at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        indexes = [models.Index(fields=["user", "-created_at"], name="consent_user_latest")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.terms_version}/{self.privacy_version}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("A consent record is never changed; record a new one.")
+        super().save(*args, **kwargs)
+
+    @property
+    def optional_items(self) -> set[str]:
+        return {field for field in OPTIONAL_FIELDS if getattr(self, field)}
+
+
+class AccessAction(models.TextChoices):
+    LIST = "list", _("Listed members")
+    SEARCH = "search", _("Searched members")
+    VIEW = "view", _("Viewed a member")
+    EXPORT = "export", _("Exported member data")
+
+
+class AccessRecord(models.Model):
+    """개인정보 접속기록: who among the staff saw or took members' personal
+    data in the admin, when, from where, what they did and whose data it was
+    (PIPA safety-measures standard, art. 8). Written by
+    `access_records.access_record_write`, read-only for everyone, deleted
+    only by the purge once OASIS_ACCESS_RECORD_RETENTION_DAYS have passed."""
+
+    staff = models.ForeignKey(
+        User,
+        verbose_name=_("staff member"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    # As it was at the time, should the account later change or close.
+    staff_email = models.CharField(_("staff e-mail"), max_length=254)
+    action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
+    # The members whose data was shown or taken (ids), and the search or
+    # filters that chose them.
+    member_ids = models.JSONField(_("members"), default=list, blank=True)
+    query = models.CharField(_("search and filters"), max_length=500, blank=True)
+    path = models.CharField(_("address"), max_length=500)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("personal data access record")
+        verbose_name_plural = _("personal data access records")
+
+    def __str__(self):
+        return f"{self.staff_email} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("An access record is never changed.")
+        super().save(*args, **kwargs)

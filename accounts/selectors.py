@@ -1,7 +1,7 @@
 """Reads about members: who holds a role (the role tests themselves are the
 predicates in accounts/predicates.py; public names are accounts/names.py)."""
 
-from .models import Department, User
+from .models import ConsentRecord, Department, User
 from .roles import Role
 
 
@@ -25,3 +25,16 @@ def department_names(ids: set) -> dict[int, str]:
         return {}
     departments = Department.objects.filter(pk__in=wanted).only("pk", "name", "name_en")
     return {department.pk: department.label for department in departments}
+
+
+def latest_consent(user) -> "ConsentRecord | None":
+    """The consent in force for `user`: their newest record, or None."""
+    if not (user and user.pk):
+        return None
+    return ConsentRecord.objects.filter(user=user).order_by("-created_at", "-id").first()
+
+
+def consented_items(user) -> set[str]:
+    """The optional data items `user` currently allows (accounts.legal.OPTIONAL_FIELDS)."""
+    record = latest_consent(user)
+    return record.optional_items if record else set()

@@ -17,8 +17,9 @@ from django.views.decorators.cache import never_cache
 from . import services
 from .export import member_data
 from .forms import AccountDeleteForm, ProfileForm
-from .models import User
+from .models import ConsentVia, User
 from .second_factor import record_second_factor
+from .selectors import consented_items
 
 
 # Private pages are never stored by the browser or a cache on the way: not
@@ -31,7 +32,17 @@ def profile(request):
     # showing what is saved.
     form = ProfileForm(request.POST or None, instance=copy.copy(request.user))
     if request.method == "POST" and form.is_valid():
-        services.profile_update(user=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields})
+        items = form.optional_items()
+        with transaction.atomic():
+            # The consent first: an item is stored only once it is allowed,
+            # and erased as soon as it no longer is.
+            if items != consented_items(request.user):
+                services.consent_record(
+                    user=request.user, optional_items=items, via=ConsentVia.PROFILE
+                )
+            services.profile_update(
+                user=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields}
+            )
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})

@@ -3,12 +3,13 @@
 its own moment, in office hours for staff, so each timeline reads true."""
 
 import random
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db.models import Max, Min, OuterRef, Subquery
 from django.utils import timezone
 
-from accounts.models import User
+from accounts import legal
+from accounts.models import ConsentRecord, User
 from answers.models import Answer, AnswerRating, Assignment, deadline_for
 from answers.notices import AnswerNotice, due_date
 from debates.models import Argument, Debate, Stance
@@ -92,6 +93,15 @@ def date_the_rest(now: datetime) -> None:
         # Staff and early members first, the rest over the weeks before.
         member.date_joined = first_day - timedelta(days=90 - n % 60, hours=n % 24)
     User.objects.bulk_update(members, ["date_joined"], batch_size=500)
+    # Each agreed to the legal documents when they joined, or when the
+    # version they agreed to took effect, if that came later.
+    agreed_from = [
+        timezone.make_aware(datetime.combine(legal.current(kind).effective, time(9)))
+        for kind in legal.KINDS
+    ]
+    for member in members:
+        moment = min(max(member.date_joined, *agreed_from), now - timedelta(hours=1))
+        ConsentRecord.objects.filter(user=member).update(created_at=moment)
     latest_step = ProposalEvent.objects.filter(proposal=OuterRef("pk")).order_by("-created_at")
     Proposal.objects.filter(author__in=demo_members).update(
         updated_at=Subquery(latest_step.values("created_at")[:1])

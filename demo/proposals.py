@@ -34,6 +34,7 @@ from proposals.models import (
 from proposals.services import comment_create, proposal_create, proposal_endorse, proposal_withdraw
 
 from . import members, plan
+from .consents import consent_as_signed_up
 
 
 @dataclass
@@ -137,6 +138,7 @@ class DemoSeeder:
                 user.save(update_fields=["is_superuser", "is_staff"])
             users[spec.email] = user
             self.created.members += 1
+        consent_as_signed_up(list(users.values()))
         return users
 
     # --- proposals ------------------------------------------------------------------

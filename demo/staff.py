@@ -13,6 +13,7 @@ from accounts.predicates import must_use_second_factor
 from accounts.roles import Role
 from accounts.services import user_set_roles
 
+from .consents import consent_as_signed_up
 from .members import (
     CITIZEN_EMAIL,
     DEMO_EMAIL_DOMAIN,
@@ -63,6 +64,7 @@ def staff_gather() -> Staff:
             user=colleague, email=email, defaults={"verified": True, "primary": True}
         )
         user_set_roles(user=colleague, roles={Role.OFFICIAL}, department=department)
+        consent_as_signed_up([colleague])
         officials[department.pk] = official or colleague
     return Staff(
         operator=by_email[OPERATOR_EMAIL],

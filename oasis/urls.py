@@ -20,6 +20,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("legal/", include("accounts.legal_urls")),
     path("proposals/", include("proposals.urls")),
     path("proposals/", include("pipeline.urls")),
     path("answers/", include("answers.urls")),

@@ -16,3 +16,11 @@ class ProposalsConfig(AppConfig):
         register_section("endorsements", export.member_endorsements)
         register_section("comments", export.member_comments)
         register_section("reports", export.member_reports)
+
+        from accounts.retention import register_residue
+
+        from .models import Follow
+
+        # Follows are a withdrawn member's own; their proposals, comments,
+        # endorsements and reports are the public record and stay.
+        register_residue("follows", lambda user: Follow.objects.filter(user=user).delete()[0])

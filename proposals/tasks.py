@@ -1,6 +1,7 @@
 """Periodic upkeep for the proposal room (scheduled in CELERY_BEAT_SCHEDULE)."""
 
 from celery import shared_task
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
@@ -9,8 +10,9 @@ from . import services
 
 @shared_task(acks_late=True)
 def purge_view_marks() -> int:
-    """Delete per-visitor view marks older than two days; idempotent."""
-    return services.view_marks_purge(older_than_days=2)
+    """Delete per-visitor view marks older than OASIS_VIEW_MARK_RETENTION_DAYS
+    (two by default); idempotent."""
+    return services.view_marks_purge(older_than_days=settings.OASIS_VIEW_MARK_RETENTION_DAYS)
 
 
 @shared_task(acks_late=True)

@@ -7,7 +7,8 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from accounts.models import Department, User
+from accounts import legal
+from accounts.models import ConsentRecord, ConsentVia, Department, User
 from accounts.roles import Role
 from proposals.models import Category, Comment, Proposal
 from proposals.text import compact
@@ -42,6 +43,20 @@ class UserFactory(factory.django.DjangoModelFactory):
                 user=obj, email=obj.email, defaults={"verified": True, "primary": True}
             )
             obj.save()
+
+    @factory.post_generation
+    def consented(obj, create, extracted, **kwargs):
+        """Members have agreed to the legal documents in force at sign-up (or
+        every page sends them to agree first); `consented=False` makes one
+        who has not. The optional items they hold are the ones they allowed."""
+        if create and extracted is not False:
+            ConsentRecord.objects.create(
+                user=obj,
+                terms_version=legal.current(legal.Kind.TERMS).version,
+                privacy_version=legal.current(legal.Kind.PRIVACY).version,
+                via=ConsentVia.SIGNUP,
+                **{f: getattr(obj, f) not in ("", None) for f in legal.OPTIONAL_FIELDS},
+            )
 
     @factory.post_generation
     def roles(obj, create, extracted, **kwargs):

@@ -7,3 +7,4 @@ from .base import *  # noqa: F401,F403
 from .infrastructure import *  # noqa: F401,F403
 from .auth import *  # noqa: F401,F403
 from .security import *  # noqa: F401,F403
+from .legal import *  # noqa: F401,F403

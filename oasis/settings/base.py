@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "oasis.middleware.refuse_malformed_admin_input",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After login: members agree again to a materially changed legal document.
+    "accounts.middleware.ConsentRequiredMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 

@@ -74,6 +74,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.tasks.purge_view_marks",
         "schedule": crontab(hour=4, minute=10),
     },
+    # Personal data past its retention period (oasis/settings/legal.py).
+    "purge-withdrawn-residue": {
+        "task": "accounts.tasks.purge_withdrawn_residue",
+        "schedule": crontab(hour=4, minute=30),
+    },
+    "purge-access-records": {
+        "task": "accounts.tasks.purge_access_records",
+        "schedule": crontab(hour=4, minute=40),
+    },
     "clear-expired-sessions": {
         "task": "proposals.tasks.clear_expired_sessions",
         "schedule": crontab(hour=4, minute=20),

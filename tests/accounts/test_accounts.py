@@ -21,6 +21,9 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "pass-word-123"  # what UserFactory sets
 NEW_PASSWORD = "Seongsu-bridge-2025"
+# The two consents sign-up requires, ticked (tests/accounts/test_consent.py
+# fills the rendered form instead).
+AGREED = {"agree_terms": "on", "agree_privacy": "on"}
 
 
 @pytest.fixture
@@ -59,6 +62,8 @@ def test_sign_up_sends_a_verification_mail_whose_link_verifies_and_logs_in(clien
             "password2": NEW_PASSWORD,
             "display_name": "홍길동",
             "district": "mapo",
+            "consent_district": "on",
+            **AGREED,
         },
     )
     # Then they are told to check their mail, and are not logged in yet
@@ -89,7 +94,13 @@ def test_sign_up_sends_a_verification_mail_whose_link_verifies_and_logs_in(clien
 def test_an_unverified_member_cannot_log_in_yet(client):
     client.post(
         "/accounts/signup/",
-        {"email": "new@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {
+            "email": "new@example.com",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            "display_name": "김새봄",
+            **AGREED,
+        },
     )
     other = Client()
     response = log_in(other, "new@example.com", NEW_PASSWORD)
@@ -105,14 +116,22 @@ def test_sign_up_refuses_a_taken_email_or_nickname(client):
             "email": "someone@example.com",
             "password1": NEW_PASSWORD,
             "password2": NEW_PASSWORD,
+            "display_name": "김새봄",
             "nickname": "한강러버",
+            **AGREED,
         },
     )
     assert response.status_code == 200
     assert "This nickname is already taken." in page_html(response)
     client.post(
         "/accounts/signup/",
-        {"email": "taken@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {
+            "email": "taken@example.com",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            "display_name": "김새봄",
+            **AGREED,
+        },
     )
     assert User.objects.count() == 1
 
@@ -125,7 +144,9 @@ def test_two_people_taking_one_nickname_at_once_get_one_account_and_a_form_error
         email="second@example.com",
         password1=NEW_PASSWORD,
         password2=NEW_PASSWORD,
+        display_name="김새봄",
         nickname="한강러버",
+        **AGREED,
     )
 
     # and someone else who takes the same nickname between the form's check
@@ -251,6 +272,10 @@ def test_a_member_edits_their_profile(client):
             "district": "gangnam",
             "birth_year": "1990",
             "gender": "female",
+            # Optional items are stored with their consent (test_consent.py)
+            "consent_district": "on",
+            "consent_birth_year": "on",
+            "consent_gender": "on",
         },
         follow=True,
     )
@@ -423,7 +448,13 @@ def test_the_address_of_a_member_who_left_can_sign_up_again(client):
     client.post("/accounts/profile/delete/", {"password": PASSWORD, "confirm": "on"})
     response = client.post(
         "/accounts/signup/",
-        {"email": "again@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {
+            "email": "again@example.com",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+            "display_name": "홍길동",
+            **AGREED,
+        },
     )
     assert response.status_code == 302
     assert User.objects.filter(email="again@example.com").exclude(pk=member.pk).exists()

@@ -22,7 +22,9 @@ test fails for a `<form method="post">` in templates/ that no row covers):
   templates/notifications/list.html   mark all notices read
   templates/accounts/profile.html     edit one's profile
   templates/accounts/delete.html      close one's account
-  allauth's own pages                 log in; sign up; ask a password reset
+  templates/legal/consent.html        agree to the documents in force; log out
+  templates/account/signup.html       sign up (and socialaccount/signup.html)
+  allauth's own pages                 log in; ask a password reset
 
 Not rows: the staff screens under templates/admin/ and */admin/ (the admin's
 forms; the admin is covered by the every-URL test below and by the admin
@@ -39,7 +41,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
-from accounts.models import User
+from accounts.models import ConsentRecord, ConsentVia, User
 from answers.models import AnswerRating
 from debates.models import Argument, Stance
 from notifications.models import Notification
@@ -92,7 +94,8 @@ class PageForm:
 FORMS = [
     PageForm(
         "log out",
-        (("base.html", "account_logout"),),
+        # The consent page offers the same log-out button (one may refuse).
+        (("base.html", "account_logout"), ("legal/consent.html", "account_logout")),
         "citizen_a",
         page=lambda w: "/me/",
         action=lambda w: "/accounts/logout/",
@@ -337,7 +340,14 @@ FORMS = [
     ),
     PageForm(
         "sign up (allauth)",
-        (),
+        # The social sign-up page shows the same fields and consents
+        # (legal/signup_fields.html) but only with a provider's login pending,
+        # which this world has none of; tests/accounts/test_consent.py sends
+        # its form.
+        (
+            ("account/signup.html", "account_signup"),
+            ("socialaccount/signup.html", "socialaccount_signup"),
+        ),
         "anonymous",
         page=lambda w: "/accounts/signup/",
         action=lambda w: "/accounts/signup/",
@@ -346,8 +356,21 @@ FORMS = [
             password1="long-pass-word-456",
             password2="long-pass-word-456",
             display_name="새시민",
+            agree_terms="on",
+            agree_privacy="on",
         ),
         stored=lambda w, browser: User.objects.filter(email="newcomer@example.com").exists(),
+    ),
+    PageForm(
+        "agree to the legal documents in force",
+        (("legal/consent.html", "legal:consent"),),
+        "citizen_a",
+        page=lambda w: "/legal/consent/",
+        action=lambda w: "/legal/consent/",
+        fill=with_fields(agree_terms="on", agree_privacy="on"),
+        stored=lambda w, browser: ConsentRecord.objects.filter(
+            user=w.people.citizen_a, via=ConsentVia.RECONSENT
+        ).exists(),
     ),
     PageForm(
         "ask a password reset (allauth)",

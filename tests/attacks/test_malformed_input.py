@@ -46,6 +46,9 @@ def test_bad_ids_in_every_url_are_never_a_500(world, route):
                 "object_id": world.meeting.pk,
                 "item_id": world.card_x.agenda_item_id,
                 "content_type_id": ContentType.objects.get_for_model(Proposal).pk,
+                # /legal/<kind>/<version>/
+                "kind": "privacy",
+                "version": "2026-12-01",
             }
             for name in names:
                 others = {other: real[other] for other in names if other != name}

@@ -89,6 +89,8 @@ def test_signup_does_not_send_the_newcomer_elsewhere(world, target):
             "password1": "long-pass-word-456",
             "password2": "long-pass-word-456",
             "display_name": "새시민",
+            "agree_terms": "on",
+            "agree_privacy": "on",
             "next": target,
         },
     )

@@ -20,10 +20,13 @@ def test_sign_up_propose_with_photo_and_be_endorsed(browser, live_server, tmp_pa
     # A new citizen signs up with e-mail and verifies the address.
     page = browser.new_page(locale="ko-KR")
     page.goto(f"{live_server.url}/accounts/signup/")
-    page.get_by_label("이메일").fill("newcitizen@example.com")
+    page.get_by_label("이메일:", exact=True).fill("newcitizen@example.com")
     page.get_by_label("비밀번호:", exact=True).fill("hangang-bridge-2026")
     page.get_by_label("비밀번호 (확인):").fill("hangang-bridge-2026")
-    page.get_by_label("이름").fill("한강걷기")
+    page.get_by_label("이름:", exact=True).fill("한강걷기")
+    # The two required consents; the optional items are left alone.
+    page.get_by_label("이메일 주소와 이름 수집·이용에 동의합니다 (필수)").check()
+    page.get_by_label("이용약관에 동의합니다 (필수)").check()
     page.get_by_role("button", name="회원가입").click()
     assert len(mail.outbox) == 1
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.models import Department, User
 from accounts.predicates import must_use_second_factor
 from accounts.roles import Role
+from accounts.selectors import latest_consent
 from answers.models import Answer
 from debates.models import Argument, Debate, Stance
 from debates.notices import DebateNotice
@@ -374,6 +375,19 @@ def test_every_demo_login_can_log_in(world, client):
     assert all(u.authenticator_set.filter(type="totp").exists() for u in staff)
     member = members.generated_members()[0]
     assert client.login(email=member.email, password=members.DEMO_PASSWORD)
+
+
+def test_demo_members_have_agreed_so_nobody_is_sent_to_agree_first(world, client):
+    # Every demo account has a consent to the documents in force, with the
+    # optional items it holds; logging in leads to the page, not to consent.
+    demo = User.objects.filter(email__endswith="@" + members.DEMO_EMAIL_DOMAIN)
+    assert not demo.filter(consents__isnull=True).exists()
+    for user in demo.filter(district__gt=""):
+        assert "district" in latest_consent(user).optional_items
+    client.post(
+        "/accounts/login/", {"login": members.CITIZEN_EMAIL, "password": members.DEMO_PASSWORD}
+    )
+    assert client.get("/proposals/").status_code == 200
 
 
 def test_print_demo_logins_lists_every_login_with_the_password(world):
