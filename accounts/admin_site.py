@@ -14,13 +14,14 @@ from functools import wraps
 
 from allauth.account.adapter import get_adapter
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from .second_factor import second_factor_passed, second_factor_step
@@ -74,4 +75,5 @@ class StaffAdminSite(admin.AdminSite):
         if request.method != "POST":
             return HttpResponseRedirect(reverse("account_logout"))
         get_adapter(request).logout(request)
+        messages.success(request, _("You have signed out."))
         return HttpResponseRedirect(resolve_url(settings.ACCOUNT_LOGOUT_REDIRECT_URL))

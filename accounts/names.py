@@ -28,3 +28,10 @@ def public_name_for(user) -> str:
     if user.display_name.strip():
         return mask_name(user.display_name)
     return mask_name(user.email.split("@")[0])
+
+
+def own_name(user) -> str:
+    """The name allauth uses when it speaks to the member about themselves
+    ("signed in as …", "confirm that … is your address"): their own name in
+    full, never the mask others see."""
+    return user.get_full_name()

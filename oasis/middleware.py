@@ -8,6 +8,7 @@ from csp.constants import UNSAFE_HASHES, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.core.exceptions import BadRequest
 from django.urls import reverse
+from django.views.defaults import bad_request
 
 from . import views
 
@@ -85,16 +86,20 @@ def refuse_malformed_admin_input(get_response):
       than a row id: the admin filters `pk__in` with it, which raises for
       "abc" and overflows for an id beyond the database's integers."""
 
+    # The 400 page itself, not an exception: with DEBUG on (`make run`) an
+    # exception would show Django's technical page, paths and all.
     def middleware(request):
         if request.path.startswith(reverse("admin:index")):
             if any(
                 "\x00" in text for key, values in request.GET.lists() for text in (key, *values)
             ):
-                raise BadRequest("NUL byte in the admin's query string")
+                return bad_request(request, BadRequest("NUL byte in the admin's query string"))
             if request.method == "POST" and not all(
                 _is_id(value) for value in request.POST.getlist("_selected_action")
             ):
-                raise BadRequest("An admin action on something other than row ids")
+                return bad_request(
+                    request, BadRequest("An admin action on something other than row ids")
+                )
         return get_response(request)
 
     return middleware

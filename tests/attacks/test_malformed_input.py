@@ -249,3 +249,14 @@ def test_an_admin_action_on_rows_that_are_not_ids_is_a_bad_request(world, url, a
     for bad in ["abc", "9" * 30, "1.5", "\x00"]:
         response = operator.post(url, {"action": action, "_selected_action": [bad], "index": "0"})
         assert response.status_code in (400, 403), (bad, response.status_code)
+
+
+def test_under_make_run_the_refusal_is_the_sites_page_not_a_traceback(world, settings):
+    # `make run` serves with DEBUG on; a raised BadRequest would show Django's
+    # technical page (paths, settings, the Python version) to whoever sent it.
+    settings.DEBUG = True
+    response = english(Client()).get("/admin/proposals/proposal/?q=%00")
+    assert response.status_code == 400
+    assert b"The request could not be handled" in response.content
+    assert b"BadRequest at" not in response.content
+    assert b"Traceback" not in response.content
