@@ -89,3 +89,49 @@ class StaffMFAAdapter(DefaultMFAAdapter):
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         return not must_use_second_factor(authenticator.user)
+
+
+# What a staff member whose session has not given the code may still open:
+# the steps that give it (or set the app up, after the password again), the
+# legal pages and consent (the consent middleware may send them there first),
+# leaving, and changing the language. Not the recovery-code pages: with the
+# password alone they would show codes that open everything.
+OPEN_BEFORE_SECOND_FACTOR = {
+    "mfa_authenticate",
+    "mfa_reauthenticate",
+    "mfa_activate_totp",
+    "accounts:activate_totp",  # our page at allauth's address
+    "account_reauthenticate",
+    "account_logout",
+    "admin:logout",
+    "set_language",
+    "legal:document",
+    "legal:version",
+    "legal:consent",
+    "healthz",
+    "django.views.static.serve",
+}
+
+
+class SecondFactorRequiredMiddleware:
+    """Staff powers need the second factor everywhere, not only in the admin:
+    the public site has staff actions too (hiding a proposal or an argument,
+    promoting by hand, reading hidden content). A staff session without the
+    code (one from before the rule, or a password-only login before the app
+    is set up) is sent to give it, or to set the app up, before any page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if not (user and user.is_authenticated) or second_factor_passed(request):
+            return None
+        match = request.resolver_match
+        if match is None or match.view_name in OPEN_BEFORE_SECOND_FACTOR:
+            return None
+        next_url = request.get_full_path() if request.method == "GET" else "/"
+        return second_factor_step(request, next_url)

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # After login: members agree again to a materially changed legal document.
     "accounts.middleware.ConsentRequiredMiddleware",
+    # Then: staff give their second factor before any page, not only the admin's.
+    "accounts.second_factor.SecondFactorRequiredMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 

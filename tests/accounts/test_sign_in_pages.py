@@ -72,3 +72,18 @@ def test_the_admin_log_out_says_so(staff):
     page = client.get("/admin/")
     response = client.post("/admin/logout/", form_fields(page, "logout-form"), follow=True)
     assert "로그아웃했어요." in flash(response)
+
+
+def test_cancelling_the_code_step_signs_out_with_the_pages_token(staff):
+    client = korean_client()
+    page = client.get("/accounts/login/")
+    step = client.post(
+        "/accounts/login/",
+        {**form_fields(page), "login": staff.email, "password": "pass-word-123"},
+        follow=True,
+    )
+    assert client.post("/accounts/logout/", {"next": "/accounts/login/"}).status_code == 403
+    response = client.post("/accounts/logout/", form_fields(step, "logout-from-stage"))
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 302
+    assert "_auth_user_id" not in client.session

@@ -23,6 +23,7 @@ test fails for a `<form method="post">` in templates/ that no row covers):
   templates/accounts/profile.html     edit one's profile
   templates/accounts/delete.html      close one's account
   templates/legal/consent.html        agree to the documents in force; log out
+  templates/mfa/authenticate.html     the sign-in code step's "cancel and sign out"
   templates/account/signup.html       sign up (and socialaccount/signup.html)
   allauth's own pages                 log in; ask a password reset
 
@@ -94,8 +95,14 @@ class PageForm:
 FORMS = [
     PageForm(
         "log out",
-        # The consent page offers the same log-out button (one may refuse).
-        (("base.html", "account_logout"), ("legal/consent.html", "account_logout")),
+        # The consent page offers the same log-out button (one may refuse),
+        # and so does the sign-in code step ("cancel and sign out"; its own
+        # CSRF is checked in tests/accounts/test_sign_in_pages.py).
+        (
+            ("base.html", "account_logout"),
+            ("legal/consent.html", "account_logout"),
+            ("mfa/authenticate.html", "account_logout"),
+        ),
         "citizen_a",
         page=lambda w: "/me/",
         action=lambda w: "/accounts/logout/",

@@ -211,3 +211,50 @@ def test_the_admin_logout_signs_out_as_the_site_does(staff):
     response = client.post("/admin/logout/", form_fields(page, "logout-form"))
     assert response.status_code == 302 and response["Location"] == "/"
     assert "_auth_user_id" not in client.session
+
+
+# --- staff powers outside the admin ------------------------------------------------------------
+
+
+def test_a_session_without_the_code_uses_no_staff_power_on_the_public_site(staff):
+    # Hiding a proposal is an operator's power on the public page itself; a
+    # session that never gave the code (from before the rule) must give it
+    # first, there as in the admin.
+    from proposals.models import Proposal
+    from tests.factories import ProposalFactory
+
+    proposal = ProposalFactory()
+    client = english_client()
+    client.force_login(with_totp(staff))
+    response = client.post(f"/proposals/{proposal.pk}/moderate/", {"action": "hide", "reason": "x"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/reauthenticate/")
+    assert Proposal.objects.get(pk=proposal.pk).is_hidden is False
+    assert client.get("/")["Location"] == "/accounts/2fa/reauthenticate/?next=%2F"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/2fa/recovery-codes/",
+        "/accounts/2fa/recovery-codes/generate/",
+        "/accounts/2fa/recovery-codes/download/",
+    ],
+)
+def test_the_password_alone_shows_no_recovery_codes(staff, path):
+    # Recovery codes open the admin like the app's code: shown to a session
+    # that gave only the password, they would be a way past the app.
+    client = english_client()
+    client.force_login(with_totp(staff))
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/reauthenticate/")
+
+
+def test_staff_without_the_app_set_it_up_before_any_page(staff):
+    client = english_client()
+    password_step(client, staff.email, PASSWORD)
+    response = client.get("/proposals/")
+    assert response["Location"] == "/accounts/2fa/totp/activate/"
+    # Leaving and reading the legal pages stay open.
+    assert client.get("/legal/privacy/").status_code == 200

@@ -65,7 +65,7 @@ class Admin:
         self.page.get_by_label("이메일").fill(user.email)
         self.page.get_by_label("비밀번호:", exact=True).fill(PASSWORD)
         self.page.get_by_role("button", name="로그인").click()
-        expect(self.page.get_by_role("heading", name="2단계 인증")).to_be_visible()
+        expect(self.page.get_by_role("heading", name="로그인 코드를 입력해 주세요")).to_be_visible()
         self.page.get_by_placeholder("코드").fill(totp_code(TEST_TOTP_SECRET))
         self.page.get_by_role("button", name="로그인").click()
         expect(self.page).to_have_url(f"{self.url}/admin/")
