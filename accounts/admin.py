@@ -46,6 +46,18 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 # Viewing and listing members leaves a personal-data access record (PIPA);
 # the optional items are the member's own, given with their consent.
+SIGN_IN_IS_THEIR_OWN = (
+    # Nobody sets an account's login e-mail or password in the admin, whoever
+    # asks: whoever sets them owns the account. Not a member's (an operator,
+    # and the demo's operator when it was a superuser, took a citizen's
+    # account over that way), and not a staff account's either: a superuser
+    # can make any account staff for a moment, so "staff accounts only" would
+    # be no rule. Everyone changes their own address through the verified
+    # flow at /accounts/email/ and their password by the reset e-mail.
+    "An account's login e-mail and password are changed only by its owner."
+)
+
+
 @admin.register(User)
 class UserAdmin(AccessRecordedAdminMixin, ConsentGovernedFieldsMixin, DjangoUserAdmin):
     ordering = ["-date_joined"]
@@ -92,8 +104,8 @@ class UserAdmin(AccessRecordedAdminMixin, ConsentGovernedFieldsMixin, DjangoUser
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is not None and not may_set_sign_in(request.user, obj):
-            # Passwords are the member's own; they reset it by e-mail.
+        if obj is not None:
+            # See SIGN_IN_IS_THEIR_OWN: passwords are reset by e-mail.
             fieldsets = [
                 (name, {**opts, "fields": [f for f in opts["fields"] if f != "password"]})
                 for name, opts in fieldsets
@@ -101,10 +113,7 @@ class UserAdmin(AccessRecordedAdminMixin, ConsentGovernedFieldsMixin, DjangoUser
         return fieldsets
 
     def user_change_password(self, request, id, form_url=""):
-        target = self.get_object(request, id)
-        if target is None or not may_set_sign_in(request.user, target):
-            raise PermissionDenied
-        return super().user_change_password(request, id, form_url)
+        raise PermissionDenied(SIGN_IN_IS_THEIR_OWN)
 
     def get_readonly_fields(self, request, obj=None):
         # Operators manage members, but only a superuser may hand out roles or
@@ -112,20 +121,10 @@ class UserAdmin(AccessRecordedAdminMixin, ConsentGovernedFieldsMixin, DjangoUser
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             fields += ["groups", "is_staff", "is_superuser"]
-        if obj is not None and not may_set_sign_in(request.user, obj):
-            # The login e-mail is where password resets go: whoever sets it
-            # owns the account. Members change it themselves through the
-            # verified flow at /accounts/email/.
+        if obj is not None:
+            # The login e-mail is where password resets go (SIGN_IN_IS_THEIR_OWN).
             fields.append("email")
         return fields
-
-
-def may_set_sign_in(staff, account) -> bool:
-    """Whether `staff` may set `account`'s login e-mail or password in the
-    admin: never a member's, whoever asks, superusers included (the demo's
-    operator once was one, and took a citizen's account over in two clicks);
-    a superuser may for a staff account, whose addresses the city issues."""
-    return staff.is_superuser and (account.is_staff or account.is_superuser)
 
 
 class SuperuserWritesOnly:
@@ -152,41 +151,43 @@ class SuperuserWritesOnly:
 
 class StaffSignInRowsOnly(SuperuserWritesOnly):
     """Rows that sign an account in (an address, a social login and its
-    token): a member's are never written in the admin, not even by a
-    superuser (see may_set_sign_in); a superuser may fix a staff account's.
-    Nothing is added here, since the add form may pick any account, and the
-    bulk actions (e.g. "mark as verified") are off because they reach
-    members' rows."""
-
-    def _may_write(self, request, obj) -> bool:
-        return obj is None or may_set_sign_in(request.user, self.account_of(obj))
+    token) are never written in the admin, not even by a superuser (see
+    SIGN_IN_IS_THEIR_OWN): a row moved to another account, or an address changed,
+    takes that account over. They can be read, and a superuser may delete
+    one (that locks nobody in, and takes nothing over). Nothing is added
+    here, and the bulk actions (e.g. "mark as verified") are off."""
 
     def has_add_permission(self, request, *args):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._may_write(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._may_write(request, obj)
+        return False
 
     def get_actions(self, request):
         return {}
 
-    @staticmethod
-    def account_of(obj):
-        return obj.account.user if isinstance(obj, SocialToken) else obj.user
 
-
-for _model, _allauth_admin, _guard in (
-    (EmailAddress, EmailAddressAdmin, StaffSignInRowsOnly),
-    (Authenticator, AuthenticatorAdmin, SuperuserWritesOnly),
-    (SocialAccount, SocialAccountAdmin, StaffSignInRowsOnly),
-    (SocialToken, SocialTokenAdmin, StaffSignInRowsOnly),
-    (SocialApp, SocialAppAdmin, SuperuserWritesOnly),
+for _model, _allauth_admin, _guard, _member in (
+    (EmailAddress, EmailAddressAdmin, StaffSignInRowsOnly, "user_id"),
+    (Authenticator, AuthenticatorAdmin, SuperuserWritesOnly, "user_id"),
+    (SocialAccount, SocialAccountAdmin, StaffSignInRowsOnly, "user_id"),
+    (SocialToken, SocialTokenAdmin, StaffSignInRowsOnly, "account.user_id"),
+    (SocialApp, SocialAppAdmin, SuperuserWritesOnly, None),
 ):
     admin.site.unregister(_model)
-    admin.site.register(_model, type(_allauth_admin.__name__, (_guard, _allauth_admin), {}))
+    # Members' addresses and social logins are their personal data: reading
+    # them leaves an access record, as the members' own list does.
+    _bases = (
+        (_guard, _allauth_admin)
+        if _member is None
+        else (
+            AccessRecordedAdminMixin,
+            _guard,
+            _allauth_admin,
+        )
+    )
+    _attrs = {} if _member is None else {"access_member": _member}
+    admin.site.register(_model, type(_allauth_admin.__name__, _bases, _attrs))
 
 
 admin.site.register(AccessRecord, AccessRecordAdmin)

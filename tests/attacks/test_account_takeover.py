@@ -209,13 +209,24 @@ def test_not_even_a_superuser_points_a_members_sign_in_elsewhere(superuser, vict
     assert victim.check_password("pass-word-123")
 
 
-def test_a_superuser_still_fixes_a_staff_accounts_address(superuser):
-    official = operator(email="old@seoul.example")
-    url = f"/admin/accounts/user/{official.pk}/change/"
-    page = superuser.get(url)
-    fields = form_fields(page)
-    assert "email" in fields
-    response = superuser.post(url, {**fields, "email": "new@seoul.example"})
-    assert response.status_code == 302
-    official.refresh_from_db()
-    assert official.email == "new@seoul.example"
+def test_making_the_member_staff_for_a_moment_opens_nothing(superuser, victim):
+    # A rule of "staff accounts only" would fall to a superuser ticking
+    # is_staff, setting the password or address, and unticking it.
+    victim.is_staff = True
+    victim.save(update_fields=["is_staff"])
+    page = superuser.get(f"/admin/accounts/user/{victim.pk}/change/")
+    assert 'name="email"' not in page.content.decode()
+    assert superuser.get(f"/admin/accounts/user/{victim.pk}/password/").status_code == 403
+
+
+def test_an_address_row_cannot_be_moved_to_another_account(superuser, victim):
+    # The row of a staff account, its owner changed to the member and its
+    # address to the attacker's, would send the member's reset to them.
+    staff_address = EmailAddress.objects.get(user=operator(email="staff@seoul.example"))
+    url = f"/admin/account/emailaddress/{staff_address.pk}/change/"
+    superuser.post(
+        url, {"user": victim.pk, "email": ATTACKER_EMAIL, "verified": "on", "primary": "on"}
+    )
+    staff_address.refresh_from_db()
+    assert (staff_address.user_id, staff_address.email) != (victim.pk, ATTACKER_EMAIL)
+    assert not EmailAddress.objects.filter(email=ATTACKER_EMAIL).exists()
