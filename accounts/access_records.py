@@ -6,6 +6,7 @@ data to staff calls `access_record_write`."""
 
 from django.template.response import TemplateResponse
 
+from oasis.admin_utils import MaskedMemberSearchMixin
 from oasis.http import client_ip
 
 from .models import AccessAction, AccessRecord
@@ -27,10 +28,20 @@ def access_record_write(*, request, action: str, member_ids, query: str = "") ->
     )
 
 
+def _member_id(obj, path: str):
+    for name in path.split("."):
+        obj = getattr(obj, name)
+    return obj
+
+
 class AccessRecordedAdminMixin:
-    """For the members' ModelAdmin: a list (with or without a search) and a
-    member's page each leave an access record naming the members shown.
-    Only successful pages are recorded: a refused one showed nothing."""
+    """For a ModelAdmin whose rows are members' data (the members, their
+    addresses, social logins, consents): a list (with or without a search)
+    and a row's page each leave an access record naming the members shown,
+    found through `access_member` (a dotted attribute path to the member's
+    id). Only successful pages are recorded: a refused one showed nothing."""
+
+    access_member = "pk"
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
@@ -40,7 +51,7 @@ class AccessRecordedAdminMixin:
             access_record_write(
                 request=request,
                 action=AccessAction.SEARCH if changelist.query else AccessAction.LIST,
-                member_ids=[member.pk for member in changelist.result_list],
+                member_ids=[_member_id(row, self.access_member) for row in changelist.result_list],
                 query=query,
             )
         return response
@@ -49,5 +60,36 @@ class AccessRecordedAdminMixin:
         response = super().change_view(request, object_id, form_url, extra_context)
         original = (getattr(response, "context_data", None) or {}).get("original")
         if response.status_code == 200 and original is not None:
-            access_record_write(request=request, action=AccessAction.VIEW, member_ids=[original.pk])
+            access_record_write(
+                request=request,
+                action=AccessAction.VIEW,
+                member_ids=[_member_id(original, self.access_member)],
+            )
+        return response
+
+
+class RecordedMemberSearchMixin(MaskedMemberSearchMixin):
+    """For lists of what members wrote (proposals, comments, arguments),
+    whose search reaches the author's e-mail or real name for those allowed
+    to unmask: such a search is a look-up of members' personal data, so it
+    leaves an access record naming the authors it found (`access_member`,
+    the path to the author's id)."""
+
+    access_member = "author_id"
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        changelist = context.get("cl")
+        if changelist is not None and changelist.query and self._may_unmask(request):
+            access_record_write(
+                request=request,
+                action=AccessAction.SEARCH,
+                member_ids=[
+                    member
+                    for row in changelist.result_list
+                    if (member := _member_id(row, self.access_member)) is not None
+                ],
+                query=request.GET.urlencode(),
+            )
         return response

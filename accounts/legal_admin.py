@@ -7,6 +7,7 @@ import rules
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from .access_records import AccessRecordedAdminMixin
 from .legal import OPTIONAL_FIELDS
 
 
@@ -58,7 +59,8 @@ class AccessRecordAdmin(ReadOnlyRecordAdmin):
         return f"{shown} (+{len(ids) - 10})" if len(ids) > 10 else shown
 
 
-class ConsentRecordAdmin(ReadOnlyRecordAdmin):
+class ConsentRecordAdmin(AccessRecordedAdminMixin, ReadOnlyRecordAdmin):
+    access_member = "user_id"
     view_permission = "accounts.view_consent_records"
     list_display = [
         "created_at",

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 
+from accounts.access_records import RecordedMemberSearchMixin
 from oasis.admin_utils import OperatorOnlyMixin, ReadOnlyMixin, moderation_action
 
 from . import services
@@ -158,7 +159,7 @@ class DebateAdmin(OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Argument)
-class ArgumentAdmin(OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
+class ArgumentAdmin(RecordedMemberSearchMixin, OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "excerpt",

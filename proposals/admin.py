@@ -18,7 +18,8 @@ from import_export.admin import ExportActionMixin
 from import_export.formats.base_formats import XLSX
 from rangefilter.filters import DateRangeFilterBuilder
 
-from oasis.admin_utils import MaskedMemberSearchMixin, OperatorOnlyMixin, ReadOnlyMixin
+from accounts.access_records import RecordedMemberSearchMixin
+from oasis.admin_utils import OperatorOnlyMixin, ReadOnlyMixin
 from oasis.exports import ExcelFriendlyCSV
 
 from .models import Category, Comment, PipelineSettings, Proposal, ProposalEvent, Report
@@ -150,7 +151,7 @@ class ProposalEventInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(Proposal)
 class ProposalAdmin(
-    MaskedMemberSearchMixin, OperatorOnlyMixin, ReadOnlyMixin, ExportActionMixin, admin.ModelAdmin
+    RecordedMemberSearchMixin, OperatorOnlyMixin, ReadOnlyMixin, ExportActionMixin, admin.ModelAdmin
 ):
     list_display = [
         "id",
@@ -240,7 +241,7 @@ class ProposalAdmin(
 
 
 @admin.register(Comment)
-class CommentAdmin(MaskedMemberSearchMixin, OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
+class CommentAdmin(RecordedMemberSearchMixin, OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "excerpt",

@@ -119,3 +119,34 @@ def test_staff_cannot_set_a_members_optional_items_without_their_consent():
     client.post(f"/admin/accounts/user/{citizen.pk}/change/", fields)
     citizen.refresh_from_db()
     assert (citizen.district, citizen.birth_year, citizen.gender) == ("", None, "")
+
+
+def test_searching_what_members_wrote_by_their_email_is_recorded():
+    # A search of proposals, comments or arguments reaches the authors'
+    # e-mail and real name for operators: a look-up of members all the same.
+    from tests.factories import CommentFactory, ProposalFactory
+
+    author = UserFactory(email="someone@example.com")
+    ProposalFactory(author=author)
+    CommentFactory(author=author)
+    client = logged_in(operator())
+    for path in ("/admin/proposals/proposal/", "/admin/proposals/comment/"):
+        assert client.get(path).status_code == 200  # a plain list: no one looked up
+        assert not AccessRecord.objects.exists()
+        assert client.get(path, {"q": "someone@example.com"}).status_code == 200
+        record = AccessRecord.objects.get()
+        assert (record.action, record.member_ids) == (AccessAction.SEARCH, [author.pk])
+        assert "someone%40example.com" in record.query
+        AccessRecord.objects.all().delete()  # (test only: the admin never can)
+
+
+def test_reading_members_addresses_and_consents_is_recorded():
+    from allauth.account.models import EmailAddress
+
+    member = UserFactory()
+    boss = logged_in(UserFactory(is_superuser=True, is_staff=True))
+    address = EmailAddress.objects.get(user=member)
+    assert boss.get(f"/admin/account/emailaddress/{address.pk}/change/").status_code == 200
+    assert AccessRecord.objects.get().member_ids == [member.pk]
+    assert boss.get("/admin/accounts/consentrecord/").status_code == 200
+    assert AccessRecord.objects.filter(action=AccessAction.LIST).exists()
