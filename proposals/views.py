@@ -170,24 +170,28 @@ PHOTO_ALLOWANCES = (("user", "30/h"), ("ip", "100/h"))
 
 def _photo_allowance(request, photos) -> None:
     """Count `photos` against the hourly allowances before any is decoded;
-    refuse them (a message on the form, the text kept) when they would go
-    over one."""
+    refuse them (a message on the form, the text kept) when they go over
+    one. Counted first and compared after, each count one atomic increment
+    in the cache, so requests arriving together cannot all pass a check
+    made before any of them counted; photos refused still count, as tries."""
     if not photos:
         return
-    for key, rate in PHOTO_ALLOWANCES:
-        usage = get_usage(request, group=f"proposals.photos.{key}", key=key, rate=rate)
-        if usage is not None and usage["count"] + len(photos) > usage["limit"]:
-            raise ValidationError(
-                {
-                    "photos": _(
-                        "You have sent many photos in the last hour. Please wait a little "
-                        "and add them later; your text is kept."
-                    )
-                }
-            )
+    over = False
     for key, rate in PHOTO_ALLOWANCES:
         for _photo in photos:
-            get_usage(request, group=f"proposals.photos.{key}", key=key, rate=rate, increment=True)
+            usage = get_usage(
+                request, group=f"proposals.photos.{key}", key=key, rate=rate, increment=True
+            )
+            over = over or (usage is not None and usage["count"] > usage["limit"])
+    if over:
+        raise ValidationError(
+            {
+                "photos": _(
+                    "You have sent many photos in the last hour. Please wait a little "
+                    "and add them later; your text is kept."
+                )
+            }
+        )
 
 
 def _already_sent(request, done: AlreadySubmitted):
