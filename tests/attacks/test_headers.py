@@ -301,3 +301,17 @@ def test_nginx_keeps_overwriting_the_visitors_address():
     conf = _nginx_conf()
     assert re.search(r"proxy_set_header\s+X-Real-IP\s+\$remote_addr\s*;", conf)
     assert not re.search(r"proxy_set_header\s+X-Real-IP\s+\$http_", conf)
+
+
+def test_nginx_believes_only_the_proxy_named_in_the_environment():
+    # Whole private networks were trusted: behind Docker's userland proxy
+    # every visitor seemed to come from the bridge's gateway, and could then
+    # claim any address (past per-address limits) or HTTPS.
+    conf = _nginx_conf()
+    trusted = re.search(r"geo\s+\$realip_remote_addr\s+\$\w+\s*\{(.*?)\n\}", conf, flags=re.S)
+    peers = re.findall(r"^\s*(\S+)\s+1\s*;", trusted.group(1), flags=re.M)
+    assert peers == ["${OASIS_TRUSTED_PROXY}"]
+    assert re.findall(r"set_real_ip_from\s+(\S+)\s*;", conf) == ["${OASIS_TRUSTED_PROXY}"]
+    compose = (BASE_DIR / "docker-compose.yml").read_text()
+    assert "./deploy/nginx.conf:/etc/nginx/templates/default.conf.template:ro" in compose
+    assert "OASIS_TRUSTED_PROXY: ${OASIS_TRUSTED_PROXY:-127.0.0.1/32}" in compose
