@@ -12,7 +12,7 @@ from django.utils import timezone
 from meetings import selectors, services
 from meetings.models import RealizationMeeting
 from tests.factories import ProposalFactory, UserFactory, operator
-from tests.pages import english_client, page_text
+from tests.pages import english_client, log_in_with_second_factor, page_text
 
 from .helpers import external_expert, internal_expert, meeting, on_agenda, review
 
@@ -344,7 +344,7 @@ def test_the_proposal_page_says_why_it_was_not_put_to_the_meeting():
 def test_experts_are_offered_to_write_an_opinion_on_the_proposal_page():
     proposal = ProposalFactory(status="review")
     client = english_client()
-    client.force_login(internal_expert())
+    log_in_with_second_factor(client, internal_expert())
 
     response = client.get(proposal.get_absolute_url())
 

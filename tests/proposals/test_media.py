@@ -4,6 +4,7 @@ import pytest
 
 from proposals import services
 from tests.factories import CategoryFactory, UserFactory, image_file, operator, pdf_file
+from tests.pages import log_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def test_media_of_a_hidden_proposal_is_gone_for_the_public_but_not_for_operators
     services.proposal_hide(proposal=proposal, user=operator(), reason="개인정보 노출")
     for url in _urls(proposal):
         assert client.get(url).status_code == 404
-    client.force_login(operator())
+    log_in_with_second_factor(client, operator())
     for url in _urls(proposal):
         assert client.get(url).status_code == 200
 
