@@ -24,6 +24,11 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 # allauth speaks to members about themselves by their own name, not the
 # masked one the public sees (str(user)).
 ACCOUNT_USER_DISPLAY = "accounts.names.own_name"
+# Security notices by e-mail (allauth): a password changed or reset, an
+# address added or removed, an authenticator app set up or recovery codes
+# made. A staff member's first app is set up with the password alone; this
+# tells them at once if someone else did it.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupProfileForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[오아시스] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env_str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http")

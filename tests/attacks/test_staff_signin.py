@@ -102,7 +102,9 @@ def test_guessing_an_operators_password_is_cut_off_whichever_login_is_used(staff
 # --- the second factor ------------------------------------------------------------------------
 
 
-def test_staff_without_an_authenticator_are_sent_to_set_one_up_then_get_in(staff):
+def test_staff_without_an_authenticator_are_sent_to_set_one_up_then_get_in(
+    staff, django_capture_on_commit_callbacks
+):
     client = english_client()
     response = password_step(client, staff.email, PASSWORD)
     assert response["Location"] == "/admin/"  # no code asked yet: none is set up
@@ -131,10 +133,17 @@ def test_staff_without_an_authenticator_are_sent_to_set_one_up_then_get_in(staff
     fields = form_posting_to(page, "/accounts/2fa/totp/activate/")["fields"]
     client.post("/accounts/2fa/totp/activate/", {**fields, "code": "000000"})
     assert not Authenticator.objects.filter(user=staff, type="totp").exists()
-    client.post("/accounts/2fa/totp/activate/", {**fields, "code": totp_code(secret)})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/2fa/totp/activate/", {**fields, "code": totp_code(secret)})
     assert Authenticator.objects.filter(user=staff, type="totp").exists()
     # Typing the app's code proved the second factor: the admin opens.
     assert client.get("/admin/").status_code == 200
+    # The first app is set up with the password alone: the staff member is
+    # told at once by e-mail, so a set-up by someone else does not go unseen.
+    from django.core import mail
+
+    notice = [m for m in mail.outbox if m.to == [staff.email] and "Authenticator" in m.subject]
+    assert len(notice) == 1
 
 
 def test_staff_with_an_authenticator_give_the_code_at_login(staff):
