@@ -17,6 +17,7 @@ from celery.signals import after_task_publish
 from django.conf import settings
 from django.core.cache import cache
 
+from oasis import cache as fail_safe_cache
 from oasis.celery import app
 from tests.brokers import TEST_QUEUE_PREFIX, cache_shares_broker_database, remove_test_queue
 
@@ -72,8 +73,10 @@ def _fresh_cache():
             "drop the broker's tasks. Set REDIS_CACHE_DB to a database of its own.",
             returncode=pytest.ExitCode.USAGE_ERROR,
         )
+    fail_safe_cache.reset()
     cache.clear()
     yield
+    fail_safe_cache.reset()
     cache.clear()
 
 

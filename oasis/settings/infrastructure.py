@@ -38,7 +38,8 @@ def _redis_db(url: str, db: int) -> str:
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, falling back to local memory while it is down (oasis/cache.py).
+            "BACKEND": "oasis.cache.FailSafeRedisCache",
             "LOCATION": env_str("REDIS_CACHE_URL")
             or _redis_db(REDIS_URL, env_int("REDIS_CACHE_DB", 1)),
             "KEY_PREFIX": "oasis",
