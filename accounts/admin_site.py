@@ -4,13 +4,11 @@ by accounts.apps.StaffAdminConfig).
 - It has no login form of its own: /admin/login/ sends to allauth's login,
   whose rate limits (oasis/settings/auth.py) then hold for staff too; a
   password posted to /admin/login/ is never checked.
-- Every admin page (`admin_view` wraps them all, the apps' own screens
-  included) first sends staff without their second factor to set it up or to
-  enter its code (accounts.second_factor); `has_permission` says no to them
-  as well, so nothing that asks the site lets them through.
+- Staff without their second factor are sent to set it up or to enter its
+  code before any page, the admin's among them, by
+  accounts.second_factor.SecondFactorRequiredMiddleware; `has_permission`
+  says no to them as well, so nothing that asks the site lets them through.
 """
-
-from functools import wraps
 
 from allauth.account.adapter import get_adapter
 from django.conf import settings
@@ -30,19 +28,6 @@ from .second_factor import second_factor_passed, second_factor_step
 class StaffAdminSite(admin.AdminSite):
     def has_permission(self, request):
         return super().has_permission(request) and second_factor_passed(request)
-
-    def admin_view(self, view, cacheable=False):
-        checked = super().admin_view(view, cacheable)
-
-        @wraps(checked)
-        def inner(request, *args, **kwargs):
-            if request.user.is_active and request.user.is_staff:
-                step = second_factor_step(request, request.get_full_path())
-                if step is not None:
-                    return step
-            return checked(request, *args, **kwargs)
-
-        return inner
 
     def _safe_next(self, request) -> str:
         next_url = request.GET.get("next", "")

@@ -75,13 +75,4 @@ class ConsentRecordAdmin(AccessRecordedAdminMixin, ReadOnlyRecordAdmin):
     list_filter = ["via", "terms_version", "privacy_version"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
-    fields = [
-        "created_at",
-        "user",
-        "terms_version",
-        "privacy_version",
-        "district",
-        "birth_year",
-        "gender",
-        "via",
-    ]
+    fields = list_display

@@ -6,15 +6,14 @@ through the factories and services in a transaction that is rolled back when
 the module ends. Each test runs in its own savepoint on top of it
 (pytest-django's `db`), so what one test stores never reaches the next, and
 a parametrised table of a hundred cases seeds once instead of a hundred
-times (the pattern of tests/demo/world/conftest.py, at module scope so the
+times (tests/worlds.py, as the demo world uses it, at module scope so the
 other attack modules, some of which need a transactional database, never
 run inside it)."""
 
 import pytest
-from django.db import transaction
-from django.test import TestCase, override_settings
 
 from tests.attacks.world import build_world
+from tests.worlds import seeded_world
 
 
 @pytest.fixture(scope="module")
@@ -22,22 +21,7 @@ def world(request, django_db_setup, django_db_blocker, tmp_path_factory):
     """The module's world. A module sets WORLD_TEXT to put its own words
     (an XSS payload, a formula) into every field a member or official writes."""
     text = getattr(request.module, "WORLD_TEXT", "한강 다리를 걷고 싶게")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(
-            MEDIA_ROOT=tmp_path_factory.mktemp("attack-media"),
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        ),
-    ):
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            # Tasks queued after commit would never run inside this
-            # transaction; capture them so none is left behind half-queued.
-            with TestCase.captureOnCommitCallbacks():
-                result = build_world(text)
-            yield result
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with seeded_world(django_db_blocker, tmp_path_factory.mktemp("attack-media")) as seeding:
+        with seeding():
+            result = build_world(text)
+        yield result

@@ -7,34 +7,19 @@ unchanged. Tests that need an empty database (tests/demo/test_seed_runs.py)
 live outside this folder, so they never run while the world is loaded."""
 
 import pytest
-from django.db import transaction
-from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from tests.demo.helpers import World, seed
+from tests.worlds import seeded_world
 
 
 @pytest.fixture(scope="package")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The full demo, seeded once (the test suite's settings: photos in a
-    temporary folder, mail to the outbox, fast password hashing)."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(
-            MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        ),
-    ):
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            result = World()
-            result.started = timezone.now()
-            with TestCase.captureOnCommitCallbacks() as callbacks:
-                result.output = seed()
-            result.on_commit = callbacks
-            yield result
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    """The full demo, seeded once."""
+    with seeded_world(django_db_blocker, tmp_path_factory.mktemp("demo-media")) as seeding:
+        result = World()
+        result.started = timezone.now()
+        with seeding() as callbacks:
+            result.output = seed()
+        result.on_commit = callbacks
+        yield result
