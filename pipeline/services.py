@@ -76,8 +76,10 @@ def due_filter(settings_row: PipelineSettings) -> Q:
 def endorsement_bars() -> set[int]:
     """The endorsement counts at which a proposal may become due (read from
     due_bars): the pipeline core wakes the conductor when an endorsement
-    reaches one (registered in apps.py)."""
-    return {bar["endorsement_count"] for bar in due_bars(PipelineSettings.load()).values()}
+    reaches one (registered in apps.py). Read from the cached settings, as
+    it is asked on the endorsement path: a wake-up only, promote_if_due
+    decides on the stored settings and the sweep catches any missed one."""
+    return {bar["endorsement_count"] for bar in due_bars(PipelineSettings.cached()).values()}
 
 
 def _endorsed_reason(proposal: Proposal):

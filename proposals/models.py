@@ -1,7 +1,8 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,10 @@ class Category(models.Model):
     @property
     def label(self) -> str:
         return in_page_language(self.name, self.name_en)
+
+
+PIPELINE_SETTINGS_CACHE_KEY = "proposals:pipeline-settings:v1"
+PIPELINE_SETTINGS_CACHE_SECONDS = 60
 
 
 class PipelineSettings(models.Model):
@@ -87,6 +92,15 @@ class PipelineSettings(models.Model):
     def __str__(self):
         return str(self._meta.verbose_name)
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.forget_cached()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.forget_cached()
+        return result
+
     def clean(self):
         """Say which field is wrong, in words, before the database refuses it."""
         errors = {}
@@ -108,8 +122,28 @@ class PipelineSettings(models.Model):
 
     @classmethod
     def load(cls) -> "PipelineSettings":
+        """The record as stored now (one query): what decisions are made on."""
         settings_row, _created = cls.objects.get_or_create(pk=1)
         return settings_row
+
+    @classmethod
+    def cached(cls) -> "PipelineSettings":
+        """The record from the cache, for hot paths that only need a hint
+        (an endorsement asking whether it may have passed a bar): no query
+        per endorsement. Saving the record forgets it at once and again
+        after commit, so a reader never keeps an old copy past the commit;
+        the timeout bounds a copy written back by a reader that loaded it
+        just before. Decisions (promote_if_due, the sweep) still use load()."""
+        settings_row = cache.get(PIPELINE_SETTINGS_CACHE_KEY)
+        if settings_row is None:
+            settings_row = cls.load()
+            cache.set(PIPELINE_SETTINGS_CACHE_KEY, settings_row, PIPELINE_SETTINGS_CACHE_SECONDS)
+        return settings_row
+
+    @staticmethod
+    def forget_cached() -> None:
+        cache.delete(PIPELINE_SETTINGS_CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(PIPELINE_SETTINGS_CACHE_KEY))
 
 
 class Tag(models.Model):
@@ -227,7 +261,9 @@ class Proposal(models.Model):
         help_text=_("The department that answers it, once assigned."),
     )
     # Denormalised counters, always changed in the same transaction as the rows
-    # they count (services.py), so the number shown is exact.
+    # they count (services.py), so the number shown is exact. The endorsement
+    # count alone trails its rows by the few milliseconds between an
+    # endorsement's insert and its reconcile (Endorsement.pending).
     endorsement_count = models.PositiveIntegerField(_("number of endorsements"), default=0)
     comment_count = models.PositiveIntegerField(_("number of comments"), default=0)
     view_count = models.PositiveIntegerField(_("number of views"), default=0)
@@ -346,6 +382,13 @@ class Endorsement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="endorsements"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Stored but not yet in proposal.endorsement_count. The endorse request
+    # inserts its row pending; the single-flight reconcile
+    # (services.endorsement_count_reconcile) flips it to False in the same
+    # statement that adds it to the count, exactly once. False by default in
+    # the database too, so rows written by bulk loaders that set the count
+    # themselves (the demo, bench_fill) are never counted again.
+    pending = models.BooleanField(default=False, db_default=False, editable=False)
 
     class Meta:
         verbose_name = _("endorsement")
@@ -353,6 +396,13 @@ class Endorsement(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["proposal", "user"], name="endorsement_once_per_member"
+            ),
+        ]
+        indexes = [
+            # The reconcile and its sweep look for the few rows still pending;
+            # the index holds only those.
+            models.Index(
+                fields=["proposal"], condition=Q(pending=True), name="endorsement_pending"
             ),
         ]
 

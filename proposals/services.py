@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import rules
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.predicates import is_active_member, is_official
 from oasis.errors import PermissionDenied, ServiceError, require_reason
 from oasis.files import delete_files_on_commit, files_removed_on_error
+from oasis.tasks import enqueue_on_commit
 
 from . import rules as proposal_rules
 from . import uploads
@@ -207,6 +208,12 @@ def proposal_update(
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if refusal := proposal_rules.edit_refusal(locked):
             raise ServiceError(refusal)
+        # An endorsement stored but not yet counted (Endorsement.pending)
+        # ends editing too: its insert holds a lock this one waits for.
+        if locked.endorsements.exists():
+            raise ServiceError(
+                _("This proposal has already been endorsed, so it can no longer be edited.")
+            )
         removed_photos = list(locked.photos.filter(pk__in=remove_photo_ids))
         removed_files = list(locked.attachments.filter(pk__in=remove_file_ids))
         for item in removed_photos:
@@ -329,14 +336,194 @@ def _set_hidden(*, proposal, user, reason, hidden):
 # --- endorsements -----------------------------------------------------------
 
 
+# How an endorsement is stored and counted, designed for a proposal going
+# viral (hundreds of members a second endorsing one proposal):
+#
+# 1. The durable record is ONE statement: `_endorsement_insert` inserts the
+#    member's row, guarded in the same statement (the proposal must still be
+#    gathering endorsements, read under a KEY SHARE lock so a withdrawal, a
+#    hiding or a close committing at that moment either comes wholly before
+#    or wholly after) and deduplicated by the unique constraint
+#    (ON CONFLICT DO NOTHING: no exception, no savepoint). It commits at once
+#    and is marked `pending`: stored, not yet in the count.
+# 2. The count shown (`Proposal.endorsement_count`) is moved only by
+#    `endorsement_count_reconcile`, single-flight per proposal: whoever gets
+#    the proposal's advisory lock flips every pending row to counted AND adds
+#    their number to the count in one statement (one transaction). A row
+#    flips once: a second reconciler waits on its row lock and then finds it
+#    no longer pending. So the count never counts a row twice, and never
+#    counts a row that is not stored. Requests that find the lock taken skip
+#    at once (no queue on the hot proposal row); the holder looks again after
+#    releasing it, so the last endorsement of a burst is never left out.
+# 3. Taking an endorsement back deletes the row; only a row already counted
+#    takes one off the count (a pending one was never added).
+# 4. Anything left pending (a process killed between its insert and the
+#    reconcile) is folded in by the periodic sweep
+#    (`endorsement_counts_reconcile_all`, Celery beat every minute).
+# 5. The conductor is woken once for each bar the count passes: each
+#    reconcile moves the count from a to b under the proposal's row lock, so
+#    the ranges (a, b] never overlap.
+#
+# SQLite (the embedded default) and callers already inside a transaction
+# take the simple path instead: the row is inserted counted and the count
+# moves by one in the same transaction, under the proposal's row lock
+# (SQLite has one writer at a time anyway).
+
+# The advisory-lock namespace of the endorsement reconcile (the first of
+# pg_try_advisory_xact_lock's two int4 keys; the second is the proposal id).
+ENDORSEMENT_RECONCILE_LOCK = 0x0E_D0_25E
+# After this many rounds of folding rows that kept arriving, the holder hands
+# what is left to a task instead of holding its member's request longer.
+RECONCILE_ROUNDS = 4
+RECONCILE_TASK = "proposals.tasks.reconcile_endorsement_count"
+
+
+def _single_flight() -> bool:
+    """The insert-then-reconcile path needs PostgreSQL (advisory locks, KEY
+    SHARE) and its own commits: it is not taken inside a caller's
+    transaction, whose commit would come after our reconcile."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def _endorsable_sql(alias: str) -> tuple[str, list]:
+    """ENDORSABLE_STATUSES and proposal_rules.is_gathering_endorsements, in
+    SQL, for the statement that writes the row."""
+    statuses = sorted(ENDORSABLE_STATUSES)
+    marks = ", ".join(["%s"] * len(statuses))
+    sql = (
+        f"{alias}.status IN ({marks}) AND {alias}.deleted_at IS NULL AND NOT {alias}.is_hidden"
+        f" AND ({alias}.endorsement_deadline IS NULL OR {alias}.endorsement_deadline > now())"
+    )
+    return sql, statuses
+
+
+def _endorsement_insert(*, proposal_id: int, user_id: int) -> bool:
+    """Insert the member's endorsement, pending, if the proposal is still
+    gathering endorsements and the member has not endorsed it yet; one
+    statement, committed on return (autocommit). Returns whether a row was
+    written."""
+    guard, params = _endorsable_sql("p")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {Endorsement._meta.db_table} (proposal_id, user_id, created_at, pending)
+            SELECT p.id, %s, now(), true FROM {Proposal._meta.db_table} p
+            WHERE p.id = %s AND {guard}
+            FOR KEY SHARE
+            ON CONFLICT (proposal_id, user_id) DO NOTHING
+            RETURNING id
+            """,  # nosec B608 - table names from the models, values as parameters
+            [user_id, proposal_id, *params],
+        )
+        return cursor.fetchone() is not None
+
+
+def _endorsement_fold(proposal_id: int) -> tuple[bool, int, int]:
+    """One reconcile round, one statement (and so one transaction): take the
+    proposal's advisory lock if free; if taken, flip its pending rows to
+    counted and add their number to the count. Returns (lock taken, the
+    count after, rows folded). The lock is released when the statement
+    commits."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH lock AS (
+                SELECT pg_try_advisory_xact_lock(%s, %s) AS taken
+            ), folded AS (
+                UPDATE {Endorsement._meta.db_table} SET pending = false
+                WHERE proposal_id = %s AND pending AND (SELECT taken FROM lock)
+                RETURNING 1
+            ), counted AS (
+                UPDATE {Proposal._meta.db_table}
+                SET endorsement_count = endorsement_count + (SELECT count(*) FROM folded),
+                    first_endorsed_at = COALESCE(first_endorsed_at, now())
+                WHERE id = %s AND EXISTS (SELECT 1 FROM folded)
+                RETURNING endorsement_count
+            )
+            SELECT (SELECT taken FROM lock), (SELECT endorsement_count FROM counted),
+                   (SELECT count(*) FROM folded)
+            """,  # nosec B608 - table names from the models, values as parameters
+            [ENDORSEMENT_RECONCILE_LOCK, proposal_id, proposal_id, proposal_id],
+        )
+        taken, count, folded = cursor.fetchone()
+    return bool(taken), count or 0, folded
+
+
+def _wake_conductor_if_crossed(proposal_id: int, before: int, after: int) -> None:
+    """Queue the conductor's promotion check if the count moved past one of
+    its bars: once per move, and moves never overlap (see above)."""
+    if any(before < bar <= after for bar in crossing_counts()):
+        queue_promotion_check(proposal_id)
+
+
+def endorsement_count_reconcile(*, proposal_id: int) -> int | None:
+    """Fold a proposal's pending endorsements into its count, single-flight.
+
+    Requires PostgreSQL and no open transaction. Returns the count after
+    this call's folds, or None when another request holds the reconcile (it
+    looks again after releasing, so the rows this caller saw are counted by
+    it). Triggers the conductor's promotion check when a bar is passed.
+    Running it any number of times, at once or again, counts each row once."""
+    count = None
+    for _round in range(RECONCILE_ROUNDS):
+        taken, after, folded = _endorsement_fold(proposal_id)
+        if not taken:
+            return count
+        if folded:
+            count = after
+            _wake_conductor_if_crossed(proposal_id, after - folded, after)
+        # Looked at after the lock is released: a row committed by a request
+        # that found the lock taken is seen here, or by the next holder.
+        if not Endorsement.objects.filter(proposal_id=proposal_id, pending=True).exists():
+            return count
+    # Rows kept arriving for the whole of our rounds: a task carries on (and
+    # the minute's sweep after it, should the broker be down).
+    enqueue_on_commit(RECONCILE_TASK, proposal_id)
+    return count
+
+
+def endorsement_counts_reconcile_all() -> int:
+    """The sweep: reconcile every proposal that still has pending rows (a
+    process killed between its insert and its reconcile). Returns how many
+    proposals it looked at. Idempotent; PostgreSQL only (elsewhere no row is
+    ever left pending)."""
+    if not _single_flight():
+        return 0
+    ids = list(
+        Endorsement.objects.filter(pending=True).values_list("proposal_id", flat=True).distinct()
+    )
+    for proposal_id in ids:
+        endorsement_count_reconcile(proposal_id=proposal_id)
+    return len(ids)
+
+
 def proposal_endorse(*, proposal: Proposal, user) -> Proposal:
-    """A member endorses once. The row insert and the counter update share one
-    transaction, and the counter moves with an SQL expression, so the count
-    equals the number of rows under any concurrency."""
+    """A member endorses once. Requires a member allowed to endorse and a
+    proposal still gathering endorsements (checked again in the statement
+    that writes). Writes one Endorsement row, then reconciles the count
+    (see the design above); wakes the conductor when a bar is passed. The
+    returned proposal's count is the one this request saw, which may trail
+    by rows that another request is counting at that moment."""
     if not rules.has_perm("proposals.endorse_proposal", user):
         raise PermissionDenied
     if refusal := proposal_rules.endorse_refusal(user, proposal):
         raise ServiceError(refusal)
+    if not _single_flight():
+        return _proposal_endorse_in_one_transaction(proposal=proposal, user=user)
+    if not _endorsement_insert(proposal_id=proposal.pk, user_id=user.pk):
+        if Endorsement.objects.filter(proposal=proposal, user=user).exists():
+            raise ServiceError(_("You have already endorsed this proposal."))
+        raise ServiceError(_("This proposal is no longer gathering endorsements."))
+    count = endorsement_count_reconcile(proposal_id=proposal.pk)
+    if count is not None:
+        proposal.endorsement_count = count
+    return proposal
+
+
+def _proposal_endorse_in_one_transaction(*, proposal: Proposal, user) -> Proposal:
+    """The simple path (SQLite, or a caller's open transaction): the row,
+    counted, and the count move together in one transaction, under the
+    proposal's row lock."""
     try:
         with transaction.atomic():
             Endorsement.objects.create(proposal=proposal, user=user)
@@ -358,27 +545,37 @@ def proposal_endorse(*, proposal: Proposal, user) -> Proposal:
             if not updated:
                 raise ServiceError(_("This proposal is no longer gathering endorsements."))
             count = Proposal.objects.values_list("endorsement_count", flat=True).get(pk=proposal.pk)
-            if count in crossing_counts():
-                # A bar was just crossed: the conductor's task re-reads the
-                # counts and moves the proposal exactly once, after commit.
-                queue_promotion_check(proposal.pk)
+            _wake_conductor_if_crossed(proposal.pk, count - 1, count)
     except IntegrityError:
         raise ServiceError(_("You have already endorsed this proposal.")) from None
-    proposal.refresh_from_db(fields=["endorsement_count"])
+    proposal.endorsement_count = count
     return proposal
 
 
 def proposal_unendorse(*, proposal: Proposal, user) -> Proposal:
-    """A member takes their endorsement back while the proposal is open."""
+    """A member takes their endorsement back while the proposal is open.
+    Deletes the row; the count loses one only if the row was already
+    counted (a pending row never was), in the same transaction. A reconcile
+    racing with it either counted the row first (then it is taken off) or
+    finds it gone."""
     if not user.is_authenticated:
         raise PermissionDenied
     if not proposal_rules.is_gathering_endorsements(proposal):
         raise ServiceError(_("Endorsements can only be taken back while the proposal is open."))
-    with transaction.atomic():
-        deleted, _rows = Endorsement.objects.filter(proposal=proposal, user=user).delete()
-        if not deleted:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {Endorsement._meta.db_table} WHERE proposal_id = %s AND user_id = %s"
+            " RETURNING pending",  # nosec B608 - table name from the model
+            [proposal.pk, user.pk],
+        )
+        deleted = cursor.fetchone()
+        if deleted is None:
             raise ServiceError(_("You have not endorsed this proposal."))
-        Proposal.objects.filter(pk=proposal.pk).update(endorsement_count=F("endorsement_count") - 1)
+        (was_pending,) = deleted
+        if not was_pending:
+            Proposal.objects.filter(pk=proposal.pk).update(
+                endorsement_count=F("endorsement_count") - 1
+            )
     proposal.refresh_from_db(fields=["endorsement_count"])
     return proposal
 

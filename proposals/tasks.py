@@ -20,3 +20,17 @@ def clear_expired_sessions() -> int:
     """Delete expired sessions (anonymous visitors' included); idempotent."""
     deleted, _rows = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@shared_task(acks_late=True)
+def reconcile_endorsement_count(proposal_id: int) -> int | None:
+    """Fold one proposal's pending endorsements into its count (queued when a
+    request's reconcile kept finding new rows); idempotent, single-flight."""
+    return services.endorsement_count_reconcile(proposal_id=proposal_id)
+
+
+@shared_task(acks_late=True)
+def reconcile_endorsement_counts() -> int:
+    """The minute's sweep: count endorsements left pending by a process that
+    stopped between storing one and counting it; idempotent."""
+    return services.endorsement_counts_reconcile_all()

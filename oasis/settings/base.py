@@ -146,4 +146,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Messages ("You endorsed this proposal.") ride in a signed cookie to the next
+# page, and only one too large for a cookie goes to the session: showing a
+# message no longer costs a session write (an UPDATE on every endorsement).
+# A page cache must not serve a response to a request carrying the
+# `messages` cookie (the message belongs to that member's next page).
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"

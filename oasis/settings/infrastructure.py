@@ -92,6 +92,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.purge_submitted_forms",
         "schedule": crontab(hour=4, minute=25),
     },
+    # Endorsements stored but not yet counted (a web process stopped between
+    # the two; proposals/services.py explains the design).
+    "reconcile-endorsement-counts": {
+        "task": "proposals.tasks.reconcile_endorsement_counts",
+        "schedule": 60.0,
+    },
     # The pipeline's catch-up: promotions missed while the broker was down,
     # endorsement windows that closed.
     "sweep-pipeline": {"task": "pipeline.tasks.sweep_pipeline", "schedule": 300.0},

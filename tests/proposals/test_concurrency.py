@@ -3,13 +3,23 @@
 import threading
 
 import pytest
+from celery.signals import task_prerun
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import translation
 
 from accounts.once import AlreadySubmitted, create_once
 from oasis.errors import ServiceError
-from proposals import services, uploads
-from proposals.models import Comment, Endorsement, Proposal
+from proposals import services, tasks, uploads
+from proposals.models import (
+    Comment,
+    Endorsement,
+    PipelineSettings,
+    Proposal,
+    ProposalEvent,
+    ProposalStatus,
+)
+from proposals.timeline import PROMOTION_CHECK_TASK
 from tests.factories import CategoryFactory, ProposalFactory, UserFactory, image_file
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -24,7 +34,8 @@ def _run_at_once(callables):
     def worker(i, fn):
         try:
             barrier.wait()
-            results[i] = fn()
+            with translation.override("en"):
+                results[i] = fn()
         except Exception as exc:  # noqa: BLE001 - recorded for the assertions
             results[i] = exc
         finally:
@@ -48,11 +59,13 @@ def test_many_members_endorsing_at_once_are_all_counted():
         [lambda m=m: services.proposal_endorse(proposal=proposal, user=m) for m in members]
     )
 
-    # Then every endorsement is stored once and the count shown equals the rows
+    # Then every endorsement is stored once and the count shown equals the
+    # rows as soon as the last request has answered: none is left uncounted
     assert [r for r in results if isinstance(r, Exception)] == []
     proposal.refresh_from_db()
     assert Endorsement.objects.filter(proposal=proposal).count() == 40
     assert proposal.endorsement_count == 40
+    assert not Endorsement.objects.filter(pending=True).exists()
 
 
 def test_one_member_endorsing_many_times_at_once_counts_once():
@@ -91,6 +104,113 @@ def test_endorse_and_take_back_racing_keeps_count_exact():
     assert [r for r in results if isinstance(r, Exception)] == []
     proposal.refresh_from_db()
     assert proposal.endorsement_count == 20 == Endorsement.objects.filter(proposal=proposal).count()
+
+
+def test_a_bar_crossed_by_members_endorsing_at_once_wakes_the_conductor_once():
+    # Given an answer bar of 10, a proposal whose department can take it, and 30 members
+    bars = PipelineSettings.load()
+    bars.answer_threshold, bars.debate_threshold = 10, 1000
+    bars.save()
+    proposal = ProposalFactory(category=CategoryFactory())
+    members = [UserFactory() for _ in range(30)]
+    woken = []
+
+    def count_wakeups(sender=None, **kwargs):
+        if sender.name == PROMOTION_CHECK_TASK:
+            woken.append(list(kwargs["args"]))
+
+    task_prerun.connect(count_wakeups, weak=False)
+    try:
+        # When all 30 endorse at the same moment
+        results = _run_at_once(
+            [lambda m=m: services.proposal_endorse(proposal=proposal, user=m) for m in members]
+        )
+    finally:
+        task_prerun.disconnect(count_wakeups)
+
+    # Then all are counted, the conductor was told once, and it moved once
+    assert [r for r in results if isinstance(r, Exception)] == []
+    proposal.refresh_from_db()
+    assert proposal.endorsement_count == 30 == proposal.endorsements.count()
+    assert woken == [[proposal.pk]]
+    assert proposal.status == ProposalStatus.ASSIGNED
+    moves = ProposalEvent.objects.filter(proposal=proposal, to_status=ProposalStatus.ASSIGNED)
+    assert moves.count() == 1
+
+
+def test_a_closed_proposal_is_not_endorsed():
+    # Given a proposal its author withdrew
+    proposal = ProposalFactory()
+    services.proposal_withdraw(proposal=proposal, user=proposal.author)
+
+    # When ten members try to endorse it at once
+    results = _run_at_once(
+        [
+            lambda m=m: services.proposal_endorse(proposal=proposal, user=m)
+            for m in [UserFactory() for _ in range(10)]
+        ]
+    )
+
+    # Then each is told it no longer gathers endorsements and nothing is stored
+    assert all(isinstance(r, ServiceError) for r in results)
+    assert {r.message for r in results} == {"This proposal is no longer gathering endorsements."}
+    assert not Endorsement.objects.exists()
+
+
+def test_endorsing_while_the_author_withdraws_stores_only_what_members_were_told():
+    # Given 20 members about to endorse a proposal whose author is withdrawing it
+    proposal = ProposalFactory()
+    members = [UserFactory() for _ in range(20)]
+
+    # When the withdrawal and the endorsements arrive together
+    calls = [lambda m=m: services.proposal_endorse(proposal=proposal, user=m) for m in members]
+    calls.append(lambda: services.proposal_withdraw(proposal=proposal, user=proposal.author))
+    results = _run_at_once(calls)
+
+    # Then exactly the members told "endorsed" are stored and counted, and
+    # none was stored after the withdrawal
+    told = sum(isinstance(r, Proposal) for r in results[:-1])
+    refused = [r for r in results[:-1] if isinstance(r, ServiceError)]
+    assert told + len(refused) == 20
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.WITHDRAWN
+    assert proposal.endorsement_count == told == proposal.endorsements.count()
+    withdrawn = ProposalEvent.objects.get(proposal=proposal, to_status=ProposalStatus.WITHDRAWN)
+    assert not proposal.endorsements.filter(created_at__gt=withdrawn.created_at).exists()
+
+
+def test_endorsements_left_uncounted_by_a_stopped_process_are_counted_once_by_the_sweep():
+    # Given three endorsements stored by requests that stopped before counting them
+    proposal = ProposalFactory()
+    for member in [UserFactory() for _ in range(3)]:
+        assert services._endorsement_insert(proposal_id=proposal.pk, user_id=member.pk)
+    proposal.refresh_from_db()
+    assert proposal.endorsement_count == 0
+
+    # When the sweep runs, four times at once and then again
+    _run_at_once([tasks.reconcile_endorsement_counts for _ in range(4)])
+    tasks.reconcile_endorsement_counts()
+
+    # Then each is counted exactly once
+    proposal.refresh_from_db()
+    assert proposal.endorsement_count == 3 == proposal.endorsements.count()
+    assert not proposal.endorsements.filter(pending=True).exists()
+
+
+def test_taking_back_an_endorsement_not_yet_counted_leaves_the_count_exact():
+    # Given one endorsement counted and one stored but not yet counted
+    proposal = ProposalFactory()
+    counted, uncounted = UserFactory(), UserFactory()
+    services.proposal_endorse(proposal=proposal, user=counted)
+    assert services._endorsement_insert(proposal_id=proposal.pk, user_id=uncounted.pk)
+
+    # When the second member takes theirs back and the sweep runs
+    services.proposal_unendorse(proposal=proposal, user=uncounted)
+    tasks.reconcile_endorsement_counts()
+
+    # Then the count is the one endorsement left
+    proposal.refresh_from_db()
+    assert proposal.endorsement_count == 1 == proposal.endorsements.count()
 
 
 def test_edits_sent_at_once_never_store_more_photos_than_the_limit():
