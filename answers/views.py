@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from oasis.errors import ServiceError
+from oasis.ratelimits import rate_limited
 
 from . import services
 from .forms import RatingForm
@@ -18,7 +18,7 @@ from .models import Answer
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="30/h", method="POST", block=True)
+@rate_limited("answer_rate")
 def answer_rate(request, pk):
     """The proposer rates the published answer, from the proposal page."""
     answer = get_object_or_404(

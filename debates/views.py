@@ -11,10 +11,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_ratelimit.decorators import ratelimit
 
 from accounts.once import AlreadySubmitted, create_once
 from oasis.errors import ServiceError
+from oasis.ratelimits import rate_limited
 
 from . import rules as debate_rules
 from . import selectors, services
@@ -62,7 +62,7 @@ def debate_detail(request, pk):
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="60/h", method="POST", block=True)
+@rate_limited("debate_stance")
 def stance_set(request, pk):
     debate = _visible_debate_or_404(pk)
     form = StanceForm(request.POST)
@@ -86,8 +86,7 @@ def stance_set(request, pk):
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="20/h", method="POST", block=True)
-@ratelimit(key="ip", rate="60/h", method="POST", block=True)
+@rate_limited("debate_argument")
 def argument_create(request, pk):
     debate = _visible_debate_or_404(pk)
     form = ArgumentForm(request.POST)

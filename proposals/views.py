@@ -16,8 +16,6 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import get_usage
-from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
 from accounts.once import AlreadySubmitted, create_once
@@ -25,6 +23,7 @@ from oasis.errors import ServiceError
 from oasis.files import serve_media
 from oasis.forms import add_service_errors
 from oasis.http import client_ip
+from oasis.ratelimits import count_and_check, rate_limited
 
 from . import rules as proposal_rules
 from . import selectors, services
@@ -165,7 +164,7 @@ def proposal_attachment(request, pk):
 # and photos one address may send (several accounts): each costs the web
 # worker a decode (proposals/uploads.py bounds one request; this bounds a
 # member), so that no member holds more than a small share of the workers.
-PHOTO_ALLOWANCES = (("user", "30/h"), ("ip", "100/h"))
+# The allowances are OASIS_RATE_LIMITS["photos"] (oasis/settings/limits.py).
 
 
 def _photo_allowance(request, photos) -> None:
@@ -176,14 +175,7 @@ def _photo_allowance(request, photos) -> None:
     made before any of them counted; photos refused still count, as tries."""
     if not photos:
         return
-    over = False
-    for key, rate in PHOTO_ALLOWANCES:
-        for _photo in photos:
-            usage = get_usage(
-                request, group=f"proposals.photos.{key}", key=key, rate=rate, increment=True
-            )
-            over = over or (usage is not None and usage["count"] > usage["limit"])
-    if over:
+    if count_and_check(request, "photos", times=len(photos)):
         raise ValidationError(
             {
                 "photos": _(
@@ -202,8 +194,7 @@ def _already_sent(request, done: AlreadySubmitted):
 
 
 @login_required
-@ratelimit(key="user", rate="10/h", method="POST", block=True)
-@ratelimit(key="ip", rate="30/h", method="POST", block=True)
+@rate_limited("propose")
 def proposal_create(request):
     form = ProposalForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -247,8 +238,7 @@ def _own_proposal(request, pk) -> Proposal:
 
 
 @login_required
-@ratelimit(key="user", rate="30/h", method="POST", block=True)
-@ratelimit(key="ip", rate="100/h", method="POST", block=True)
+@rate_limited("edit_proposal")
 def proposal_edit(request, pk):
     proposal = _own_proposal(request, pk)
     if refusal := proposal_rules.edit_refusal(proposal):
@@ -331,8 +321,7 @@ def proposal_trash(request, pk):
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="120/h", method="POST", block=True)
-@ratelimit(key="ip", rate="300/h", method="POST", block=True)
+@rate_limited("endorse")
 def proposal_endorse(request, pk):
     proposal = get_object_or_404(Proposal.objects.not_deleted(), pk=pk)
     if request.POST.get("action") == "withdraw":
@@ -369,8 +358,7 @@ def proposal_follow(request, pk):
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="30/h", method="POST", block=True)
-@ratelimit(key="ip", rate="100/h", method="POST", block=True)
+@rate_limited("comment")
 def comment_create(request, pk):
     proposal = get_object_or_404(Proposal.objects.not_deleted(), pk=pk)
     form = CommentForm(request.POST)
@@ -443,7 +431,7 @@ def comment_delete(request, pk):
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate="30/h", method="POST", block=True)
+@rate_limited("report")
 def report(request, target, pk):
     if target == "proposal":
         proposal = get_object_or_404(Proposal.objects.not_deleted(), pk=pk)

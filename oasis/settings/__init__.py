@@ -5,6 +5,7 @@ tasks, console e-mail, media on local disk)."""
 
 from .base import *  # noqa: F401,F403
 from .infrastructure import *  # noqa: F401,F403
+from .limits import *  # noqa: F401,F403
 from .auth import *  # noqa: F401,F403
 from .security import *  # noqa: F401,F403
 from .legal import *  # noqa: F401,F403

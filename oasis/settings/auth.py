@@ -3,6 +3,7 @@ and Google appear only when their keys are in the environment."""
 
 from .base import INSTALLED_APPS
 from .env import env_str
+from .limits import allauth_rate
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
@@ -32,16 +33,11 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupProfileForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[오아시스] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env_str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http")
-# Per IP and per key (e-mail) limits on the account endpoints.
+# Per account (key: the e-mail typed in) and per address limits on the
+# account endpoints, from the one table in limits.py (README, "Rate limits").
 ACCOUNT_RATE_LIMITS = {
-    "signup": "20/h/ip",
-    "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
-    # bandit reads the key as a password (B105); the nosec covers the whole
-    # dict, so bandit also warns "nosec encountered … no failed test" for its
-    # other lines.
-    "reset_password": "20/m/ip,5/m/key",  # nosec B105  # a rate limit, not a password
-    "confirm_email": "1/3m/key",
+    action: allauth_rate(action)
+    for action in ("signup", "login", "login_failed", "reset_password", "confirm_email")
 }
 # The second factor (allauth.mfa): staff must use it to open the admin
 # (accounts.admin_site); any member may turn it on at /accounts/2fa/.
