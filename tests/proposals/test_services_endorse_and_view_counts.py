@@ -102,3 +102,23 @@ def test_old_view_marks_are_purged_and_counts_stay():
     assert list(ProposalView.objects.values_list("date", flat=True)) == [today]
     proposal.refresh_from_db()
     assert proposal.view_count == 2
+
+
+def test_the_bars_an_endorsement_checks_follow_a_saved_change_at_once(
+    django_capture_on_commit_callbacks,
+):
+    # Given the pipeline's settings read once (and so cached) by an endorsement
+    from proposals.models import PipelineSettings
+
+    assert PipelineSettings.cached().answer_threshold == 50
+    # When an operator saves a new answer bar of 2
+    row = PipelineSettings.load()
+    row.answer_threshold = 2
+    row.save()
+    # Then the next endorsements ask about the new bar: the second wakes the conductor
+    assert PipelineSettings.cached().answer_threshold == 2
+    proposal = ProposalFactory()
+    services.proposal_endorse(proposal=proposal, user=UserFactory())
+    with django_capture_on_commit_callbacks() as wakeups:
+        services.proposal_endorse(proposal=proposal, user=UserFactory())
+    assert len(wakeups) == 1

@@ -2,9 +2,12 @@
 message when it is refused."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from proposals import services
 from proposals.models import Endorsement
 from tests.factories import ProposalFactory, UserFactory
 from tests.pages import flash, logged_in, page_html
@@ -98,3 +101,49 @@ def test_endorsing_without_a_csrf_token_is_refused():
     browser.force_login(UserFactory())
     assert browser.post(f"/proposals/{proposal.pk}/endorse/").status_code == 403
     assert not Endorsement.objects.exists()
+
+
+# --- cost of one endorsement (issue 10: the spike) ----------------------------------
+
+
+def _endorse_capturing_queries(proposal, member):
+    browser = logged_in(member)
+    with CaptureQueriesContext(connection) as queries:
+        response = browser.post(f"/proposals/{proposal.pk}/endorse/")
+    assert response.status_code == 302
+    return browser, [q["sql"] for q in queries.captured_queries]
+
+
+def test_an_endorsement_writes_no_session_and_reads_no_settings_row():
+    # Given a proposal someone endorsed already (the bars are cached by now)
+    proposal = ProposalFactory()
+    services.proposal_endorse(proposal=proposal, user=UserFactory())
+
+    # When a member endorses it
+    browser, queries = _endorse_capturing_queries(proposal, UserFactory())
+
+    # Then the message waits in a cookie, not in a session write, the
+    # pipeline's settings come from the cache, and the next page shows it
+    assert not [q for q in queries if q.startswith("UPDATE") and "django_session" in q]
+    assert not [q for q in queries if "proposals_pipelinesettings" in q]
+    page = browser.get(proposal.get_absolute_url())
+    assert flash(page) == ["You endorsed this proposal."]
+    assert endorsement_count(page) == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_endorsement_costs_seven_queries_on_postgresql():
+    # Given a proposal on PostgreSQL, where requests commit as they go
+    proposal = ProposalFactory()
+    services.proposal_endorse(proposal=proposal, user=UserFactory())
+
+    # When a member endorses it
+    browser, queries = _endorse_capturing_queries(proposal, UserFactory())
+
+    # Then it costs the session, the member and their roles, the proposal,
+    # the insert, the reconcile and its look for rows left (was 14)
+    assert len(queries) <= 7, "\n".join(queries)
+    page = browser.get(proposal.get_absolute_url())
+    assert flash(page) == ["You endorsed this proposal."]
+    assert endorsement_count(page) == 2
