@@ -260,3 +260,22 @@ def test_one_comment_form_sent_from_three_requests_at_once_comments_once():
     assert [r.url for r in others] == [f"#comment-{comment.pk}"] * 2
     proposal.refresh_from_db()
     assert proposal.comment_count == 1
+
+
+def test_an_endorsement_stored_but_not_yet_counted_already_ends_editing():
+    # Given a proposal with one endorsement stored, its count not yet moved
+    proposal = ProposalFactory(category=CategoryFactory())
+    assert services._endorsement_insert(proposal_id=proposal.pk, user_id=UserFactory().pk)
+
+    # When its author tries to edit it
+    with pytest.raises(ServiceError, match="already been endorsed"):
+        services.proposal_update(
+            proposal=proposal,
+            user=proposal.author,
+            title="고친 제목",
+            body="추천받은 뒤에 고친 본문입니다.",
+            category=proposal.category,
+        )
+
+    # Then the text people endorsed stays as it was
+    assert Proposal.objects.get(pk=proposal.pk).title == proposal.title
