@@ -75,6 +75,7 @@ def home(request):
     )
 
 
+
 def proposal_list(request):
     queryset = selectors.with_endorsed_flag(selectors.proposal_list(), request.user)
     filterset = ProposalFilter(request.GET, queryset=queryset)
@@ -107,9 +108,7 @@ def _visitor_key(request) -> str:
     except ValueError:
         network = address
     else:
-        network = (
-            str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
-        )
+        network = str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
     return "a" + salted_hmac("proposals.view-count", network).hexdigest()[:40]
 
 
@@ -263,9 +262,7 @@ def proposal_edit(request, pk):
         "district": proposal.district,
         "tags": ", ".join(t.name for t in proposal.tags.all()),
     }
-    form = ProposalEditForm(
-        request.POST or None, request.FILES or None, initial=initial, proposal=proposal
-    )
+    form = ProposalEditForm(request.POST or None, request.FILES or None, initial=initial, proposal=proposal)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -291,9 +288,7 @@ def proposal_edit(request, pk):
         else:
             messages.success(request, _("Your changes are saved."))
             return redirect(proposal)
-    return render(
-        request, "proposals/form.html", {"form": form, "editing": True, "proposal": proposal}
-    )
+    return render(request, "proposals/form.html", {"form": form, "editing": True, "proposal": proposal})
 
 
 def _run(request, action, success_message):
@@ -406,9 +401,7 @@ def comment_create(request, pk):
 
 def _own_comment(request, pk) -> Comment:
     comment = get_object_or_404(
-        Comment.objects.not_deleted()
-        .filter(proposal__deleted_at__isnull=True)
-        .select_related("proposal"),
+        Comment.objects.not_deleted().filter(proposal__deleted_at__isnull=True).select_related("proposal"),
         pk=pk,
     )
     if not proposal_rules.is_comment_author(request.user, comment):
@@ -425,9 +418,7 @@ def comment_edit(request, pk):
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:
-            services.comment_update(
-                comment=comment, user=request.user, body=form.cleaned_data["body"]
-            )
+            services.comment_update(comment=comment, user=request.user, body=form.cleaned_data["body"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         except ServiceError as exc:
