@@ -8,7 +8,7 @@ from accounts.districts import District
 
 from .forms import CategoryChoiceField
 from .models import Category, Proposal, ProposalStatus
-from .text import compact
+from .search import search_proposals
 
 CITY_WIDE = "citywide"
 
@@ -53,8 +53,8 @@ class ProposalFilter(django_filters.FilterSet):
         fields = ["q", "status", "category", "district", "tag"]
 
     def filter_text(self, queryset, name, value):
-        needle = compact(value)[:100]
-        return queryset.filter(search_text__contains=needle) if needle else queryset
+        # Every word must occur, anywhere (proposals/text.py says how).
+        return search_proposals(queryset, value)
 
     def filter_tag(self, queryset, name, value):
         # Tags are shown as #한강; typing them that way finds them too.

@@ -227,6 +227,10 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(deleted_at__isnull=False)
 
 
+# ProposalQuerySet.public() as an index condition.
+PUBLIC = Q(deleted_at__isnull=True, is_hidden=False)
+
+
 class Proposal(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -268,7 +272,8 @@ class Proposal(models.Model):
     comment_count = models.PositiveIntegerField(_("number of comments"), default=0)
     view_count = models.PositiveIntegerField(_("number of views"), default=0)
     # Title, body and tags lower-cased with all whitespace removed, so that
-    # "한강다리" finds "한강 다리를 걷고…". Indexed with pg_trgm on PostgreSQL.
+    # "한강다리" finds "한강 다리를 걷고…"; text.search_text_of writes it, and
+    # proposals/text.py says how PostgreSQL indexes it.
     search_text = models.TextField(editable=False, default="")
 
     is_hidden = models.BooleanField(_("hidden"), default=False)
@@ -291,11 +296,30 @@ class Proposal(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
+        # One index per public list sort, over public rows only (what the
+        # list, the home page and the filters read), each ending in the
+        # sort's tie-breaker so PostgreSQL reads a page straight off it. The
+        # admin (which sees hidden rows too) sorts by created_at's own index.
         indexes = [
-            models.Index(fields=["status", "-created_at"], name="proposal_status_created"),
-            models.Index(fields=["-endorsement_count", "-id"], name="proposal_endorsements"),
-            models.Index(fields=["-comment_count", "-id"], name="proposal_comments"),
-            models.Index(fields=["-view_count", "-id"], name="proposal_views"),
+            models.Index(
+                fields=["-created_at", "-id"], name="proposal_public_new", condition=PUBLIC
+            ),
+            models.Index(
+                fields=["status", "-created_at", "-id"],
+                name="proposal_public_status_new",
+                condition=PUBLIC,
+            ),
+            models.Index(
+                fields=["-endorsement_count", "-id"],
+                name="proposal_public_endorsed",
+                condition=PUBLIC,
+            ),
+            models.Index(
+                fields=["-comment_count", "-id"], name="proposal_public_commented", condition=PUBLIC
+            ),
+            models.Index(
+                fields=["-view_count", "-id"], name="proposal_public_viewed", condition=PUBLIC
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -41,7 +41,7 @@ from .models import (
     Report,
     Tag,
 )
-from .text import compact
+from .text import search_text_of
 from .timeline import crossing_counts, event_record, proposal_transition, queue_promotion_check
 
 MAX_TAGS = 10
@@ -133,7 +133,7 @@ def _set_tags(proposal, tag_names: Sequence[str]):
 
 
 def _search_text(proposal, tag_names) -> str:
-    return compact(" ".join([proposal.title, proposal.body, *tag_names]))
+    return search_text_of(proposal.title, proposal.body, tag_names)
 
 
 def proposal_create(
@@ -163,7 +163,7 @@ def proposal_create(
             body=body,
             category=category,
             district=district or "",
-            search_text=compact(" ".join([title, body, *tag_names])),
+            search_text=search_text_of(title, body, tag_names),
             endorsement_deadline=timezone.now()
             + timedelta(days=PipelineSettings.load().endorsement_window_days),
         )

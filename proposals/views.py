@@ -7,8 +7,6 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
 from accounts.once import AlreadySubmitted, create_once
 from oasis.errors import ServiceError
 from oasis.files import serve_media
 from oasis.forms import add_service_errors
 from oasis.http import client_ip
+from oasis.pagination import CappedPaginator
 from oasis.ratelimits import count_and_check, rate_limited
 
 from . import rules as proposal_rules
@@ -54,14 +52,7 @@ ENDORSE_READS = (
 
 def home(request):
     """The front page: latest and most endorsed proposals, and the headline
-    counts."""
-    public = Proposal.objects.public()
-    counts = public.aggregate(
-        total=Count("id"),
-        open=Count("id", filter=Q(status=ProposalStatus.OPEN)),
-        adopted=Count("id", filter=Q(status=ProposalStatus.ADOPTED)),
-    )
-    counts["members"] = User.objects.filter(is_active=True).count()
+    counts as of the minute they were counted (selectors.headline_counts)."""
     return render(
         request,
         "home.html",
@@ -70,7 +61,7 @@ def home(request):
             "popular": selectors.proposal_list()
             .filter(status=ProposalStatus.OPEN)
             .order_by("-endorsement_count", "-id")[:6],
-            "counts": counts,
+            "counts": selectors.headline_counts(),
         },
     )
 
@@ -79,7 +70,7 @@ def home(request):
 def proposal_list(request):
     queryset = selectors.with_endorsed_flag(selectors.proposal_list(), request.user)
     filterset = ProposalFilter(request.GET, queryset=queryset)
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    paginator = CappedPaginator(filterset.qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

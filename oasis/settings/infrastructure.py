@@ -139,3 +139,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# How old the home page's headline counts may be, in seconds (proposals/
+# selectors.py: counting every proposal is a scan that grows with the data;
+# the page says when they were counted).
+HEADLINE_COUNTS_SECONDS = env_int("OASIS_HEADLINE_COUNTS_SECONDS", 60)
+
+# Lists count the rows they match up to this many and then say "more than"
+# (oasis/pagination.py): an exact count grows with the data.
+LIST_COUNT_CAP = env_int("OASIS_LIST_COUNT_CAP", 10_000)

@@ -1,0 +1,46 @@
+"""Proposal search as a queryset filter, shared by the public list and the
+admin. What is indexed and why is told once, in proposals/text.py."""
+
+from django.contrib.postgres.search import SearchQueryField, SearchVectorField
+from django.db import connection
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models.functions import Cast
+
+from .text import needs_confirmation, search_words, word_lexemes
+
+
+class _Bigrams(Func):
+    """proposal_bigrams(search_text): the very expression the GIN index holds,
+    so PostgreSQL can answer `@@` from the index."""
+
+    function = "proposal_bigrams"
+    output_field = SearchVectorField()
+
+
+class _Matches(Func):
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+def search_proposals(queryset: QuerySet, query: str) -> QuerySet:
+    """The proposals of `queryset` whose text contains every word of `query`
+    (whitespace-separated, spacing inside a word ignored, any order, anywhere).
+    An empty query leaves the queryset as it is."""
+    words = search_words(query)
+    if not words:
+        return queryset
+    condition = Q()
+    for word in words:
+        if connection.vendor == "postgresql":
+            condition &= Q(
+                _Matches(
+                    _Bigrams(F("search_text")),
+                    Cast(Value(word_lexemes(word)), output_field=SearchQueryField()),
+                )
+            )
+            if needs_confirmation(word):
+                condition &= Q(search_text__contains=word)
+        else:
+            condition &= Q(search_text__contains=word)
+    return queryset.filter(condition)
