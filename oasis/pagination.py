@@ -13,6 +13,7 @@ the size of the table."""
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 
@@ -26,6 +27,19 @@ class CappedPage(Page):
 
     def has_next(self):
         return self._has_more
+
+    @property
+    def total(self):
+        """The exact number of rows, when this page shows the last of them."""
+        if self._has_more or (not self.object_list and self.number > 1):
+            return None
+        return (self.number - 1) * self.paginator.per_page + len(self.object_list)
+
+    @property
+    def more_than(self) -> int:
+        """What is known when the total is not: more rows than the cap, and
+        more than this page and those before it show."""
+        return max(self.paginator.cap, self.number * self.paginator.per_page)
 
     def has_other_pages(self):
         return self.has_previous() or self.has_next()
@@ -44,19 +58,34 @@ class CappedPaginator(Paginator):
         super().__init__(object_list, per_page, orphans, allow_empty_first_page)
         # settings.LIST_COUNT_CAP: 10,000 rows (500 pages of 20) by default;
         # counting them is an index scan of a few milliseconds.
-        self.cap = cap or settings.LIST_COUNT_CAP
+        # cap=0 never counts: a search's count would read every match.
+        self.cap = settings.LIST_COUNT_CAP if cap is None else cap
 
     @cached_property
     def count(self):
-        counted = getattr(self.object_list, "count", None)
-        if callable(counted):
-            # A sliced queryset counts through a subquery with LIMIT.
-            return self.object_list[: self.cap + 1].count()
+        if self.cap == 0:
+            return 1  # never counted: every page knows its neighbours alone
+        if isinstance(self.object_list, QuerySet):
+            # A sliced queryset counts through a subquery with LIMIT; without
+            # its ordering, so the planner may count along any index.
+            return self.object_list.order_by()[: self.cap + 1].count()
         return min(len(self.object_list), self.cap + 1)
+
+    def _rows(self, bottom, top) -> list:
+        """Rows bottom..top in order. A queryset is paged by its ids first and
+        its rows (with their joins and prefetches) fetched for those ids
+        only: an OFFSET over a query with joins makes PostgreSQL join every
+        skipped row (100 ms for page 500), while the ids come straight off
+        the sort's index."""
+        if not isinstance(self.object_list, QuerySet):
+            return list(self.object_list[bottom:top])
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        found = {row.pk: row for row in self.object_list.filter(pk__in=ids).order_by()}
+        return [found[pk] for pk in ids if pk in found]
 
     @property
     def is_capped(self) -> bool:
-        return self.count > self.cap
+        return self.cap == 0 or self.count > self.cap
 
     def validate_number(self, number):
         if not self.is_capped:
@@ -70,11 +99,14 @@ class CappedPaginator(Paginator):
         return number
 
     def page(self, number):
-        if not self.is_capped:
-            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not self.is_capped:
+            top = bottom + self.per_page
+            if top + self.orphans >= self.count:
+                top = self.count
+            return self._get_page(self._rows(bottom, top), number, self)
+        rows = self._rows(bottom, bottom + self.per_page + 1)
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         return CappedPage(

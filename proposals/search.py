@@ -30,17 +30,12 @@ def search_proposals(queryset: QuerySet, query: str) -> QuerySet:
     words = search_words(query)
     if not words:
         return queryset
-    condition = Q()
-    for word in words:
-        if connection.vendor == "postgresql":
-            condition &= Q(
-                _Matches(
-                    _Bigrams(F("search_text")),
-                    Cast(Value(word_lexemes(word)), output_field=SearchQueryField()),
-                )
-            )
-            if needs_confirmation(word):
-                condition &= Q(search_text__contains=word)
-        else:
-            condition &= Q(search_text__contains=word)
-    return queryset.filter(condition)
+    if connection.vendor != "postgresql":
+        return queryset.filter(*(Q(search_text__contains=word) for word in words))
+    # One tsquery for all the words: one index probe, and the function computed
+    # at most once a row when the planner walks a sort index instead.
+    lexemes = " & ".join(word_lexemes(word) for word in words)
+    return queryset.filter(
+        _Matches(_Bigrams(F("search_text")), Cast(Value(lexemes), output_field=SearchQueryField())),
+        *(Q(search_text__contains=word) for word in words if needs_confirmation(word)),
+    )

@@ -70,7 +70,10 @@ def home(request):
 def proposal_list(request):
     queryset = selectors.with_endorsed_flag(selectors.proposal_list(), request.user)
     filterset = ProposalFilter(request.GET, queryset=queryset)
-    paginator = CappedPaginator(filterset.qs, PAGE_SIZE)
+    # A search is not counted: a common word matches most proposals, and
+    # counting them reads every match. Its pages say "more than" until the last.
+    searching = bool(filterset.form.is_valid() and filterset.form.cleaned_data.get("q"))
+    paginator = CappedPaginator(filterset.qs, PAGE_SIZE, cap=0 if searching else None)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

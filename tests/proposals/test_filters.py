@@ -6,6 +6,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from proposals.models import Tag
@@ -206,9 +207,11 @@ def test_pagination_shows_twenty_a_page_and_keeps_the_filters(client, db):
     query = {"q": "한강", "tag": "한강", "category": "transport", "sort": "new"}
     # When the first page is shown
     first = client.get(URL, query)
-    # Then it lists 20, counts all 45, and its "next" link keeps every filter
+    # Then it lists 20, says there are more (a search is not counted: a
+    # common word would make that count read most of the table), and its
+    # "next" link keeps every filter
     assert len(_titles(first)) == 20
-    assert '<p role="status">45 ' in first.content.decode()
+    assert '<p role="status">More than 20 ' in first.content.decode()
     (next_link,) = _links(first, "next")
     params = parse_qs(urlsplit(next_link).query)
     assert params == {
@@ -225,6 +228,8 @@ def test_pagination_shows_twenty_a_page_and_keeps_the_filters(client, db):
     assert _links(third, "next") == []
     (back,) = _links(third, "prev")
     assert parse_qs(urlsplit(back).query)["page"] == ["2"]
+    # And the last page, knowing the rest, counts them all
+    assert '<p role="status">45 ' in third.content.decode()
     seen = _titles(first) + _titles(second) + _titles(third)
     assert len(seen) == len(set(seen)) == 45
     assert seen[0] == "한강 제안 44" and seen[-1] == "한강 제안 00"
@@ -258,6 +263,7 @@ def _populate(n):
 
 def _queries(django_assert_max_num_queries, client, url, n, limit):
     _populate(n)
+    cache.clear()  # the home page counts its headlines again: measured too
     with django_assert_max_num_queries(limit) as captured:
         response = client.get(url)
     assert response.status_code == 200
