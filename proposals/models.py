@@ -227,8 +227,8 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(deleted_at__isnull=False)
 
 
-# ProposalQuerySet.public() as an index condition.
-PUBLIC = Q(deleted_at__isnull=True, is_hidden=False)
+# ProposalQuerySet.not_deleted() as an index condition.
+NOT_DELETED = Q(deleted_at__isnull=True)
 
 
 class Proposal(models.Model):
@@ -296,29 +296,41 @@ class Proposal(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
-        # One index per public list sort, over public rows only (what the
-        # list, the home page and the filters read), each ending in the
-        # sort's tie-breaker so PostgreSQL reads a page straight off it. The
-        # admin (which sees hidden rows too) sorts by created_at's own index.
+        # One index per list sort, over the rows not in the trash (what the
+        # public list, the home page and the admin read), each ending in the
+        # sort's tie-breaker so PostgreSQL reads a page straight off it, and
+        # carrying is_hidden so the public list (which leaves out hidden
+        # rows) counts from the index alone.
         indexes = [
             models.Index(
-                fields=["-created_at", "-id"], name="proposal_public_new", condition=PUBLIC
+                fields=["-created_at", "-id"],
+                name="proposal_new",
+                condition=NOT_DELETED,
+                include=["is_hidden"],
             ),
             models.Index(
                 fields=["status", "-created_at", "-id"],
-                name="proposal_public_status_new",
-                condition=PUBLIC,
+                name="proposal_status_new",
+                condition=NOT_DELETED,
+                include=["is_hidden"],
             ),
             models.Index(
                 fields=["-endorsement_count", "-id"],
-                name="proposal_public_endorsed",
-                condition=PUBLIC,
+                name="proposal_endorsed",
+                condition=NOT_DELETED,
+                include=["is_hidden"],
             ),
             models.Index(
-                fields=["-comment_count", "-id"], name="proposal_public_commented", condition=PUBLIC
+                fields=["-comment_count", "-id"],
+                name="proposal_commented",
+                condition=NOT_DELETED,
+                include=["is_hidden"],
             ),
             models.Index(
-                fields=["-view_count", "-id"], name="proposal_public_viewed", condition=PUBLIC
+                fields=["-view_count", "-id"],
+                name="proposal_viewed",
+                condition=NOT_DELETED,
+                include=["is_hidden"],
             ),
         ]
         constraints = [

@@ -23,19 +23,29 @@ class _Matches(Func):
     output_field = BooleanField()
 
 
-def search_proposals(queryset: QuerySet, query: str) -> QuerySet:
-    """The proposals of `queryset` whose text contains every word of `query`
-    (whitespace-separated, spacing inside a word ignored, any order, anywhere).
-    An empty query leaves the queryset as it is."""
+def search_condition(query: str) -> Q | None:
+    """The condition "the proposal's text contains every word of `query`"
+    (whitespace-separated, spacing inside a word ignored, any order,
+    anywhere), or None for a query without words."""
     words = search_words(query)
     if not words:
-        return queryset
+        return None
     if connection.vendor != "postgresql":
-        return queryset.filter(*(Q(search_text__contains=word) for word in words))
+        return Q.create([("search_text__contains", word) for word in words])
     # One tsquery for all the words: one index probe, and the function computed
     # at most once a row when the planner walks a sort index instead.
     lexemes = " & ".join(word_lexemes(word) for word in words)
-    return queryset.filter(
-        _Matches(_Bigrams(F("search_text")), Cast(Value(lexemes), output_field=SearchQueryField())),
-        *(Q(search_text__contains=word) for word in words if needs_confirmation(word)),
+    condition = Q(
+        _Matches(_Bigrams(F("search_text")), Cast(Value(lexemes), output_field=SearchQueryField()))
     )
+    for word in words:
+        if needs_confirmation(word):
+            condition &= Q(search_text__contains=word)
+    return condition
+
+
+def search_proposals(queryset: QuerySet, query: str) -> QuerySet:
+    """The proposals of `queryset` whose text contains every word of `query`;
+    an empty query leaves the queryset as it is."""
+    condition = search_condition(query)
+    return queryset if condition is None else queryset.filter(condition)

@@ -7,8 +7,9 @@ function here is the database half of it). `search_text` keeps its meaning
 (compacted title, body and tags), so existing rows need no rewrite: the index
 is built from them. The trigram index goes: nothing queries it any more.
 
-The sort indexes cover public rows only (not hidden, not in the trash),
-which is what every public list and the home page read."""
+The sort indexes cover the rows not in the trash (what the public list,
+the home page and the admin read) and carry is_hidden, so the public list
+counts from the index alone."""
 
 from django.db import migrations, models
 
@@ -83,22 +84,22 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='proposal',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True), ('is_hidden', False)), fields=['-created_at', '-id'], name='proposal_public_new'),
+            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['-created_at', '-id'], include=('is_hidden',), name='proposal_new'),
         ),
         migrations.AddIndex(
             model_name='proposal',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True), ('is_hidden', False)), fields=['status', '-created_at', '-id'], name='proposal_public_status_new'),
+            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['status', '-created_at', '-id'], include=('is_hidden',), name='proposal_status_new'),
         ),
         migrations.AddIndex(
             model_name='proposal',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True), ('is_hidden', False)), fields=['-endorsement_count', '-id'], name='proposal_public_endorsed'),
+            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['-endorsement_count', '-id'], include=('is_hidden',), name='proposal_endorsed'),
         ),
         migrations.AddIndex(
             model_name='proposal',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True), ('is_hidden', False)), fields=['-comment_count', '-id'], name='proposal_public_commented'),
+            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['-comment_count', '-id'], include=('is_hidden',), name='proposal_commented'),
         ),
         migrations.AddIndex(
             model_name='proposal',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True), ('is_hidden', False)), fields=['-view_count', '-id'], name='proposal_public_viewed'),
+            index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['-view_count', '-id'], include=('is_hidden',), name='proposal_viewed'),
         ),
     ]
