@@ -61,7 +61,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('proposals', '0007_event_card_report'),
+        ('proposals', '0008_endorsement_pending'),
     ]
 
     operations = [
