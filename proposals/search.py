@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.db.models.functions import Cast
 
-from .text import needs_confirmation, search_words, word_lexemes
+from .text import search_words, word_lexemes
 
 
 class _Bigrams(Func):
@@ -35,13 +35,14 @@ def search_condition(query: str) -> Q | None:
     # One tsquery for all the words: one index probe, and the function computed
     # at most once a row when the planner walks a sort index instead.
     lexemes = " & ".join(word_lexemes(word) for word in words)
-    condition = Q(
+    # Every word is also checked with LIKE. It proves a word longer than two
+    # characters is there in one piece (its bigrams do not), and it is cheap:
+    # when the planner walks a sort index instead of the search index (a
+    # common word), PostgreSQL evaluates the cheap LIKEs first and computes
+    # the costly bigrams only for rows that passed them.
+    return Q(
         _Matches(_Bigrams(F("search_text")), Cast(Value(lexemes), output_field=SearchQueryField()))
-    )
-    for word in words:
-        if needs_confirmation(word):
-            condition &= Q(search_text__contains=word)
-    return condition
+    ) & Q.create([("search_text__contains", word) for word in words])
 
 
 def search_proposals(queryset: QuerySet, query: str) -> QuerySet:

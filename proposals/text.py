@@ -15,8 +15,9 @@ Search, stated once:
   contains every word (`search_words`). Each word becomes lexemes
   (`word_lexemes`): its bigrams must all be present, or, for a one-character
   word, some bigram must start with it. For words of one or two characters
-  that is exactly "the word occurs"; a longer word is then confirmed with
-  LIKE on the rows the index found. Trigrams (pg_trgm) could not serve a
+  that is exactly "the word occurs"; every word is also checked with LIKE,
+  which proves a longer word is there in one piece and lets the planner
+  skip the costly bigrams on rows that fail it (proposals/search.py). Trigrams (pg_trgm) could not serve a
   two-syllable word such as 한강, which is most Korean nouns.
 - SQLite (the embedded default) scans with LIKE per word."""
 
@@ -68,12 +69,6 @@ def word_lexemes(word: str) -> str:
     if len(word) == 1:
         return _quoted(word) + ":*"
     return " & ".join(_quoted(b) for b in bigrams(word))
-
-
-def needs_confirmation(word: str) -> bool:
-    """Whether the index's answer for `word` must be confirmed with LIKE:
-    bigrams present do not prove a longer word is there in one piece."""
-    return len(word) > 2
 
 
 def normalise_tags(raw: str) -> list[str]:
