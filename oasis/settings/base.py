@@ -52,7 +52,9 @@ INSTALLED_APPS = [
     "mileage",
     # The conductor sits above every stage app it moves proposals between.
     "pipeline",
-    "demo",  # the top floor: imports every app, imported by none
+    "demo",
+    # The top floor: the benchmark world and harness, imported by none.
+    "bench",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ FLOORS = [
     "mileage",
     "pipeline",  # the conductor
     "demo",
+    "bench",
 ]
 
 
