@@ -153,8 +153,6 @@ def spike_invariants(before: dict, *, tag: str) -> dict:
         "spike_rows": spike_rows.count(),
         "bars_crossed": crossed,
         "promotions": promotions,
-        "notices": Notification.objects.filter(
-            Q(id__gt=before["last_notification"])
-        ).count(),
+        "notices": Notification.objects.filter(Q(id__gt=before["last_notification"])).count(),
         "notices_doubled": doubled_notices,
     }

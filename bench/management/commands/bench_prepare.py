@@ -12,7 +12,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("what", choices=["pages", "spike-members", "spike-state", "spike-check"])
+        parser.add_argument(
+            "what", choices=["pages", "spike-members", "spike-state", "spike-check"]
+        )
         parser.add_argument("--out", required=True, help="JSON file to write.")
         parser.add_argument("--count", type=int, default=0)
         parser.add_argument("--target", choices=["hot", "fresh"], default="hot")

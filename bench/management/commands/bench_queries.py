@@ -1,4 +1,5 @@
 import json
+import re
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -35,6 +36,10 @@ class Command(BaseCommand):
                 "status": response.status_code,
                 "queries_first": counts[0],
                 "queries": counts[1],
+                # Proposals the page links to: a search that finds nothing has none.
+                "results_linked": len(
+                    set(re.findall(rb'href="/proposals/(\d+)/"', response.content))
+                ),
             }
         with open(out, "w", encoding="utf-8") as handle:
             json.dump(result, handle, indent=2)
