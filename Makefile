@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo lint security audit bandit lock messages compose-check clean
+.PHONY: run test install migrate demo lint security audit bandit lock messages compose-check clean bench
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)."; exit 1; }
@@ -29,6 +29,18 @@ run: demo
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The benchmark of issue 10 (bench/harness.py, README "Benchmark"): fills
+# PostgreSQL at full and 10 % scale, serves it with gunicorn, Redis and a
+# Celery worker, drives it with wrk, writes var/bench/latest.{json,md}.
+# Starts PostgreSQL and Redis first if they are not running. Options through
+# BENCH_ARGS, e.g. make bench BENCH_ARGS="--reuse --duration 10".
+BENCH_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://oasis:oasis@127.0.0.1:5432/oasis)
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
+bench: install
+	bash .ci/servers
+	@command -v wrk >/dev/null 2>&1 || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+	$(PY) -m bench.harness --database-url $(BENCH_DATABASE_URL) --redis-url $(BENCH_REDIS_URL) $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

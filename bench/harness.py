@@ -126,7 +126,8 @@ class Harness:
             DJANGO_SECRET_KEY=self.secret,
             DJANGO_SECURE_COOKIES="0",
             DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-            DJANGO_STATIC_ROOT=str(self.out_dir / "static"),
+            # Shared by every run: collectstatic is slow and its output the same.
+            DJANGO_STATIC_ROOT=str(ROOT / "var" / "bench" / "static"),
             CELERY_TASK_ALWAYS_EAGER="0",
             OASIS_SITE_URL=f"http://127.0.0.1:{self.port}",
         )
@@ -202,7 +203,7 @@ class Harness:
     def collectstatic(self, db_url: str):
         """DEBUG off serves static files through whitenoise's manifest, which
         collectstatic writes (and pages cannot render without)."""
-        if not (self.out_dir / "static" / "staticfiles.json").exists():
+        if not (ROOT / "var" / "bench" / "static" / "staticfiles.json").exists():
             log("collectstatic")
             self.manage(db_url, "collectstatic", "--noinput", "-v0", quiet=True)
 
@@ -315,13 +316,14 @@ class Harness:
 
     def alone(self, path: str, cookie: str) -> dict:
         """The median time of one request with nothing else running, on one
-        kept-alive connection, after two to warm up."""
+        kept-alive connection, after two to warm up (one for a short run)."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         times, statuses = [], set()
-        for i in range(self.args.alone + 2):
+        warm = 2 if self.args.alone >= 5 else 1
+        for i in range(self.args.alone + warm):
             status, body, ms = self.get(path, cookie, connection)
             statuses.add(status)
-            if i >= 2:
+            if i >= warm:
                 times.append(ms)
         connection.close()
         return {

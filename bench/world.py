@@ -446,16 +446,20 @@ class World:
         created = [self.start + span * (i + 0.5) / n for i in range(n)]
         # The hot proposal went viral twelve days ago: assigned to its
         # department, still gathering endorsements. The fresh one was
-        # posted an hour ago, for a spike that crosses the answer bar.
+        # posted an hour ago and is just below the answer bar, for a spike
+        # that crosses it.
         hot = min(range(n), key=lambda i: abs((self.now - created[i]).days - 12))
         fresh = n - 1 if hot != n - 1 else n - 2
         created[fresh] = self.now - timedelta(hours=1)
         self.hot, self.fresh = hot, fresh
         endorsements = [0] * n
         endorsements[hot] = sizes["hot_endorsements"]
+        # Five short of the answer bar: any spike on it crosses the bar, and
+        # the conductor must promote it exactly once.
+        endorsements[fresh] = min(members, max(0, self.settings.answer_threshold - 5))
         others = [i for i in range(n) if i not in (hot, fresh)]
         rng.shuffle(others)
-        total = max(0, sizes["endorsements"] - sizes["hot_endorsements"])
+        total = max(0, sizes["endorsements"] - sizes["hot_endorsements"] - endorsements[fresh])
         weights = [1.0 / (rank + 10) for rank in range(len(others))]
         weight_sum = sum(weights)
         for rank, index in enumerate(others):
@@ -605,6 +609,10 @@ class World:
     def pid(self, index: int) -> int:
         return self.proposal_base + index
 
+    def first_endorsed(self, index: int):
+        created = self.created[index]
+        return created + min(timedelta(hours=3), (self.now - created) / 2)
+
     def _write_proposals(self):
         rng = self.rng
         texts = self.texts.proposals
@@ -654,7 +662,7 @@ class World:
                     "광고성 글로 신고되어 가립니다." if hidden else "",
                     steps.get("withdrawn"),
                     steps.get("deadline"),
-                    steps["created"] + timedelta(hours=3) if e else None,
+                    self.first_endorsed(index) if e else None,
                     steps["created"],
                     min(self.now, last),
                 )
@@ -704,7 +712,7 @@ class World:
                 pid = self.pid(index)
                 start = rng.randrange(members)
                 stride = rng.choice(strides)
-                first = self.created[index] + timedelta(hours=3)
+                first = self.first_endorsed(index)
                 room = max(60.0, min(window, (self.now - first).total_seconds()))
                 step = room / count
                 for k in range(count):
