@@ -479,14 +479,14 @@ class Harness:
             f"spike: {self.args.connections} members endorse {path} for {self.args.spike_duration} s "
             f"while {self.args.spike_readers} readers reload it"
         )
-        duration = max(2, round(self.args.spike_duration))
-        # POSTs stop this long before wrk does, so none is in flight when it
-        # stops (spike.lua): every endorsement sent is answered and counted.
-        grace = min(duration - 1, max(3, round(duration * 0.1)))
-        post_seconds = duration - grace
+        duration = max(1, round(self.args.spike_duration))
+        # POSTs stop after `duration`, and wrk --spike-grace seconds later, so
+        # none is in flight when it stops (spike.lua): every endorsement sent
+        # is answered and counted.
+        post_seconds = duration
         writers = self.wrk(
             path,  # the script writes each request itself (BENCH_PATH)
-            duration=duration,
+            duration=duration + max(1, round(self.args.spike_grace)),
             script="spike.lua",
             extra_env={
                 "BENCH_SESSIONS": str(keys),
@@ -834,6 +834,12 @@ def parse_args(argv=None):
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers.")
     parser.add_argument("--spike-duration", type=float, default=60, help="0 skips the spike.")
     parser.add_argument("--spike-readers", type=int, default=200)
+    parser.add_argument(
+        "--spike-grace",
+        type=float,
+        default=10,
+        help="Seconds the endorsers wait for answers after the spike (longer than any answer).",
+    )
     parser.add_argument(
         "--spike-members", type=int, default=0, help="Default: 450 per second of spike."
     )

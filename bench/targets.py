@@ -77,7 +77,8 @@ def pages() -> list[dict]:
     for sort in ProposalFilter.ORDERINGS:
         found.append((f"list_sort_{sort}", f"{listing}?{urlencode({'sort': sort})}", "anon"))
     found += [
-        (f"list_page_{min(500, last_page)}", f"{listing}?page={min(500, last_page)}", "anon"),
+        # Page 500, or the last page of a smaller world (the path says which).
+        ("list_page_500", f"{listing}?page={min(500, last_page)}", "anon"),
         ("search_hangang", f"{listing}?{urlencode({'q': '한강'})}", "anon"),
         ("search_library_weekend", f"{listing}?{urlencode({'q': '도서관 주말'})}", "anon"),
         ("hot_proposal", hot.get_absolute_url(), "anon"),

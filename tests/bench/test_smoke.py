@@ -47,6 +47,8 @@ def test_the_harness_measures_every_page_and_the_spike_keeps_its_invariants(tmp_
         "8",
         "--spike-members",
         "300",
+        "--spike-grace",
+        "5",
         "--spike-target",
         "fresh",
         "--db-prefix",
