@@ -469,17 +469,23 @@ class World:
             if endorsements[index] < members:
                 endorsements[index] += 1
         self.endorsements = endorsements
-        # Comments follow attention too, plus a little for everyone.
+        # Comments follow attention too, less steeply, plus a little for
+        # everyone; the hot proposal's thread stays the longest.
         comments = [0] * n
         comments[hot] = min(sizes["hot_comments"], sizes["comments"])
         total_c = max(0, sizes["comments"] - comments[hot])
-        cw = [endorsements[i] + 2 for i in others]
+        # Below the hot thread, unless the world is too small to hold them so.
+        cap = max(comments[hot] - 1, math.ceil(total_c / max(1, len(others))) + 1)
+        cw = [endorsements[i] ** 0.75 + 1 for i in others]
         cw_sum = sum(cw)
         for index, weight in zip(others, cw, strict=True):
-            comments[index] = int(total_c * weight / cw_sum)
+            comments[index] = min(cap, int(total_c * weight / cw_sum))
         short = total_c - sum(comments[i] for i in others)
-        for index in rng.sample(others, k=min(len(others), max(0, short))):
-            comments[index] += 1
+        while short > 0:
+            for index in rng.sample(others, k=min(len(others), short)):
+                if comments[index] < cap:
+                    comments[index] += 1
+                    short -= 1
         self.comments = comments
 
         answer_bar = self.settings.answer_threshold
