@@ -164,11 +164,11 @@ class Harness:
                 conn.execute(f'CREATE DATABASE "{name}"')
         marker = self.work / f"fill-{name}.json"
         filled = False
-        if self.args.reuse and marker.exists():
-            previous = json.loads(marker.read_text())
-            filled = previous.get("sizes", {}) and previous.get("scale") == scale
+        if self.args.reuse:
+            filled = self.filled_at(url, scale)
             if filled:
-                self.results["fill"][str(scale)] = {**previous, "reused": True}
+                previous = json.loads(marker.read_text()) if marker.exists() else {}
+                self.results["fill"][str(scale)] = {**previous, "scale": scale, "reused": True}
                 log(f"reusing {name} (filled at scale {scale})")
         if not filled:
             log(f"migrating {name}")
@@ -191,6 +191,20 @@ class Harness:
                 "shared_buffers": conn.execute("SHOW shared_buffers").fetchone()[0],
             }
         return url
+
+    @staticmethod
+    def filled_at(url: str, scale: float) -> bool:
+        """The database holds a world of this scale (its number of proposals
+        is the generator's, bench.world.scaled)."""
+        import psycopg
+
+        expected = max(100, round(170_000 * scale))
+        try:
+            with psycopg.connect(url) as conn:
+                (count,) = conn.execute("SELECT count(*) FROM proposals_proposal").fetchone()
+        except psycopg.Error:
+            return False
+        return count == expected
 
     # --- serving --------------------------------------------------------------------
 
@@ -492,6 +506,7 @@ class Harness:
                 "BENCH_SESSIONS": str(keys),
                 "BENCH_CSRF": csrf,
                 "BENCH_PATH": path.rstrip("/") + "/endorse/",
+                "BENCH_PROPOSAL_PATH": path,
                 "BENCH_POST_SECONDS": str(post_seconds),
             },
         )
@@ -717,7 +732,7 @@ def markdown(results: dict) -> str:
     head = "| page | req/s | p50 / p95 / p99 ms | alone " + full
     if small:
         head += f" | alone {small} | ratio"
-    head += " | queries | errors |"
+    head += " | queries" + (f" ({full} / {small})" if small else "") + " | errors |"
     lines += [head, "|" + "---|" * (head.count("|") - 1)]
     for name, entry in results["pages"].items():
         load = entry.get("load") or {}
@@ -731,7 +746,8 @@ def markdown(results: dict) -> str:
         if small:
             b = entry["alone_ms"].get(small)
             row += [f"{b} ms" if b is not None else "–", f"{a / b:.2f}" if a and b else "–"]
-        row += [str(entry["queries"].get(full, "–")), str(load.get("errors", "–"))]
+        queries = [str(entry["queries"].get(s, "–")) for s in (full, small) if s]
+        row += [" / ".join(queries), str(load.get("errors", "–"))]
         lines.append("| " + " | ".join(row) + " |")
     rss = results.get("worker_rss_mib") or {}
     if rss:

@@ -21,7 +21,9 @@ Rows carry explicit ids (so rows can point at each other without asking the
 database) and the sequences are moved past them at the end. While copying,
 the plain indexes of the big tables are dropped and rebuilt after (one sort
 instead of millions of inserts), and foreign-key triggers are off
-(session_replication_role = replica); bench.check looks for orphans."""
+(session_replication_role = replica); bench.check looks for orphans. Every
+value is stated here, so a column that the database would derive with a
+trigger must be derived here too (a GeneratedField needs nothing)."""
 
 import math
 import random
@@ -147,7 +149,15 @@ def copy_rows(model, names: list[str], rows, *, now) -> int:
     `model`'s table; every other column gets its constant default."""
     meta = model._meta
     given = set(names)
-    tail_fields = [f for f in meta.concrete_fields if f.attname not in given]
+    # Columns the database computes (GeneratedField) or defaults itself
+    # (db_default) are left to it.
+    tail_fields = [
+        f
+        for f in meta.concrete_fields
+        if f.attname not in given
+        and not getattr(f, "generated", False)
+        and (f.has_default() or not f.has_db_default())
+    ]
     tail = tuple(_constant_for(f, now) for f in tail_fields)
     columns = [meta.get_field(n).column for n in names] + [f.column for f in tail_fields]
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)

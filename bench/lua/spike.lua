@@ -3,8 +3,8 @@
 -- thread i of n takes lines i, i+n, ...). CSRF: the cookie and the form
 -- carry the same 32-character secret (BENCH_CSRF), which Django accepts.
 -- A member is used once; when a thread runs out it asks /healthz instead,
--- counted apart. Success is the redirect back to the proposal (#endorse);
--- a redirect anywhere else (the login page) is not.
+-- counted apart. Success is the redirect back to the proposal's page
+-- (BENCH_PROPOSAL_PATH); a redirect anywhere else (the login page) is not.
 -- POSTs stop BENCH_POST_SECONDS after the start, a few seconds before wrk
 -- does (it asks /healthz meanwhile), so that every endorsement sent is
 -- answered and counted: wrk drops what is in flight when it stops, and
@@ -38,6 +38,7 @@ function init(args)
   next_key = 1
   csrf = os.getenv("BENCH_CSRF")
   path = os.getenv("BENCH_PATH")
+  proposal_path = os.getenv("BENCH_PROPOSAL_PATH")
   body = "csrfmiddlewaretoken=" .. csrf
 end
 
@@ -64,7 +65,7 @@ function response(status, headers, body)
     bad = bad + 1
   elseif status >= 300 then
     local location = headers["Location"] or headers["location"] or ""
-    if string.find(location, "#endorse", 1, true) then
+    if string.find(location, proposal_path, 1, true) then
       told = told + 1
     else
       other_redirects = other_redirects + 1
