@@ -634,6 +634,7 @@ class World:
         texts = self.texts.proposals
         pool_compact = [compact(" ".join([t, b, *tags])) for _c, _d, t, b, tags in texts]
         dept_of_category = {code: c.default_department_id for code, c in self.categories.items()}
+        window = timedelta(days=self.settings.endorsement_window_days)
         self.department_of = {}
         tag_rows = []
         through_base = _next_id(Proposal.tags.through)
@@ -677,7 +678,8 @@ class World:
                     hidden,
                     "광고성 글로 신고되어 가립니다." if hidden else "",
                     steps.get("withdrawn"),
-                    steps.get("deadline"),
+                    # The endorsement window (not an assignment's answer deadline).
+                    steps["created"] + window,
                     self.first_endorsed(index) if e else None,
                     steps["created"],
                     min(self.now, last),
