@@ -355,6 +355,7 @@ class Harness:
         connections=None,
         script="page.lua",
         extra_env=None,
+        timeout=10,
     ):
         env = dict(os.environ, BENCH_COOKIE=cookie, BENCH_THREADS=str(self.args.threads))
         env.update(extra_env or {})
@@ -364,7 +365,7 @@ class Harness:
             f"-c{connections or self.args.connections}",
             f"-d{max(1, round(duration or self.args.duration))}s",
             "--timeout",
-            "10s",
+            f"{max(1, round(timeout))}s",
             "-s",
             str(LUA / script),
             f"http://127.0.0.1:{self.port}{path}",
@@ -430,6 +431,8 @@ class Harness:
                 log(f"  {self.results['ceiling']['req_s']} req/s")
             for page in spec["pages"]:
                 name = page["name"]
+                if self.args.pages and name not in self.args.pages:
+                    continue
                 entry = self.results["pages"].setdefault(
                     name, {"path": page["path"], "who": page["who"], "alone_ms": {}, "queries": {}}
                 )
@@ -498,9 +501,13 @@ class Harness:
         # none is in flight when it stops (spike.lua): every endorsement sent
         # is answered and counted.
         post_seconds = duration
+        grace = max(1, round(self.args.spike_grace))
         writers = self.wrk(
             path,  # the script writes each request itself (BENCH_PATH)
-            duration=duration + max(1, round(self.args.spike_grace)),
+            duration=duration + grace,
+            # An endorsement queued behind the readers is still answered:
+            # wrk must not give up on it before the end.
+            timeout=duration + grace,
             script="spike.lua",
             extra_env={
                 "BENCH_SESSIONS": str(keys),
@@ -766,7 +773,8 @@ def markdown(results: dict) -> str:
             f"{results['settings']['spike_duration_s']} s, each once, while "
             f"{results['settings']['spike_readers']} readers reload it.",
             "",
-            f'- accepted: **{spike["accepted_per_s"]} endorsements/s** ({spike["told"]} told "endorsed"), '
+            f'- accepted: **{spike["accepted_per_s"]} endorsements/s** ({spike["told"]} told "endorsed" '
+            f"of at most {w['raw']['sent']} sent), "
             f"p50 {w['p50_ms']} / p95 {w['p95_ms']} / p99 {w['p99_ms']} ms, errors {w['errors']}"
             f" (other redirects {w['raw']['other_redirects']}, members run out {w['raw']['exhausted']})",
             f"- readers: {r['req_s']} req/s, p99 {r['p99_ms']} ms, errors {r['errors']}",
@@ -843,6 +851,12 @@ def parse_args(argv=None):
     )
     parser.add_argument("--duration", type=float, default=20, help="Seconds of load per page.")
     parser.add_argument(
+        "--pages",
+        type=lambda s: [x for x in s.split(",") if x],
+        default=[],
+        help="Only these pages (names as in the results, comma-separated); default all.",
+    )
+    parser.add_argument(
         "--alone", type=int, default=20, help="Sequential requests for 'one request alone'."
     )
     parser.add_argument("--connections", type=int, default=64)
@@ -853,8 +867,9 @@ def parse_args(argv=None):
     parser.add_argument(
         "--spike-grace",
         type=float,
-        default=10,
-        help="Seconds the endorsers wait for answers after the spike (longer than any answer).",
+        default=30,
+        help="Seconds the endorsers wait for answers after the spike: longer than the "
+        "readers' backlog takes to clear, or endorsements stored go uncounted.",
     )
     parser.add_argument(
         "--spike-members", type=int, default=0, help="Default: 450 per second of spike."
