@@ -167,6 +167,8 @@ class Harness:
         if self.args.reuse:
             filled = self.filled_at(url, scale)
             if filled:
+                # The code may have moved on since it was filled.
+                self.manage(url, "migrate", "--noinput", "-v0")
                 previous = json.loads(marker.read_text()) if marker.exists() else {}
                 self.results["fill"][str(scale)] = {**previous, "scale": scale, "reused": True}
                 log(f"reusing {name} (filled at scale {scale})")
