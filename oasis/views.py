@@ -1,16 +1,20 @@
-"""Project-wide pages that belong to no app: the health check, the favicon
-and the rate-limit refusal."""
+"""Project-wide pages that belong to no app: the health check, the favicon,
+the rate-limit refusal and the server-error page (a calm 503 while the
+database is down)."""
 
 import logging
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import redis
 from django.conf import settings
-from django.db import connection
-from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 from .celery import app
 
@@ -115,6 +119,25 @@ def healthz(request):
             "e-mails and promotions: queued by the periodic sweeps once the broker is back"
         )
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+# Seconds a visitor (or a crawler) is asked to wait while the database is down.
+DATABASE_DOWN_RETRY_AFTER = 30
+
+
+def server_error(request):
+    """handler500: an error the database raised because it cannot be reached
+    (stopped, restarting, out of connections) is an outage, not a bug: the
+    calm 503 page with Retry-After, rendered without touching the database.
+    Anything else is the ordinary 500 page. Django calls this inside its
+    exception handler, so the error is sys.exc_info()'s, and it is logged
+    (django.request) either way."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = str(DATABASE_DOWN_RETRY_AFTER)
+        return response
+    return defaults.server_error(request)
 
 
 def favicon(request):
