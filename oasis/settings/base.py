@@ -124,7 +124,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
 OASIS_MEDIA_ACCEL_PREFIX = env_str("OASIS_MEDIA_ACCEL_PREFIX")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The file system, leaving no partial file when the disk refuses a write.
+    "default": {"BACKEND": "oasis.files.MediaStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
