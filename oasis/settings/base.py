@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Inside the messages: its note reaches the member's next page.
+    "oasis.middleware.tell_when_follow_up_is_delayed",
     # After the session, user and messages: its 400 page is the site's own.
     "oasis.middleware.refuse_malformed_admin_input",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
