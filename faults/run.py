@@ -645,8 +645,18 @@ def main():
 
     fault("mail handed off, worker killed mid-send", mail_then_kill, lambda: None)
 
-    # 6. PostgreSQL restarted.
-    fault("PostgreSQL restarted", lambda: (pg_ctl("restart"), time.sleep(hold))[1], lambda: None)
+    # 6. PostgreSQL restarted: while it restarts pages answer the calm 503;
+    # afterwards every gunicorn worker holds a stale connection, which must
+    # be replaced quietly (no 500) on its next request.
+    def pg_restarted():
+        load.phase = "PostgreSQL restarting"
+        pg_ctl("restart")
+        wait_until(pg_up, 30)
+        load.phase = "PostgreSQL restarted"
+        time.sleep(hold)
+        return {"answers_while_restarting": dict(load.statuses.get("PostgreSQL restarting", {}))}
+
+    fault("PostgreSQL restarted", pg_restarted, lambda: None)
 
     # 7. PostgreSQL stopped.
     def pg_stopped():
