@@ -21,8 +21,10 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
-# Seconds to leave the broker alone after it failed.
-BROKER_RETRY_AFTER = 5.0
+# Seconds to leave the broker alone after it failed: nothing queued meanwhile
+# is lost (the sweeps catch up), while every attempt on a frozen Redis holds
+# a web worker for the broker's socket timeout.
+BROKER_RETRY_AFTER = 15.0
 _broker_down_until = 0.0
 # Whether a task of the current request (or task, or command) was left to
 # the sweeps; a new value per request (see `watch_for_delays`).

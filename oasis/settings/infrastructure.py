@@ -89,7 +89,10 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # web request or the worker for ever: every command waits at most this long;
 # keepalive notices a peer that vanished without closing the connection.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_timeout": env_int("CELERY_BROKER_SOCKET_TIMEOUT", 3),
+    # Redis answers in milliseconds; a second without an answer is a frozen
+    # server, and every web worker waiting longer on it is one that cannot
+    # answer anyone else (the health check included).
+    "socket_timeout": env_int("CELERY_BROKER_SOCKET_TIMEOUT", 1),
     "socket_connect_timeout": 2,
     "socket_keepalive": True,
     "retry_on_timeout": True,
