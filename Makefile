@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo lint security audit bandit lock messages compose-check clean bench
+.PHONY: run test install migrate demo lint security audit bandit lock messages compose-check clean bench faults
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)."; exit 1; }
@@ -41,6 +41,14 @@ bench: install
 	bash .ci/servers
 	@command -v wrk >/dev/null 2>&1 || { echo "wrk is needed: apt-get install wrk"; exit 1; }
 	$(PY) -m bench.harness --database-url $(BENCH_DATABASE_URL) --redis-url $(BENCH_REDIS_URL) $(BENCH_ARGS)
+
+# Faults under load (README, "Faults survived"): its own Redis (6380) and
+# PostgreSQL cluster (15/faults on 5433), gunicorn, a worker, beat and a mail
+# sink; each fault injected in turn; results in var/faults/. Needs root (it
+# creates the cluster and mounts a small tmpfs as the media disk). About
+# 8-10 minutes; FAULTS_ARGS=--quick for a shorter run.
+faults: install
+	$(PY) faults/run.py $(FAULTS_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

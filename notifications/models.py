@@ -23,6 +23,15 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # The e-mail's hand-off to the mail server, for sending it once (see
+    # tasks.send_notification_email): committed before the hand-off, so a
+    # worker killed in the middle leaves a row that says "maybe sent"
+    # instead of one that says "not sent" and is sent again at once.
+    email_sending_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    # The same Message-ID on every attempt, so that a resend after an
+    # uncertain hand-off is recognised as the same message by mail clients.
+    email_message_id = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -33,7 +42,16 @@ class Notification(models.Model):
                 fields=["recipient", "key"], name="notification_once_per_event"
             ),
         ]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            # The e-mail sweep runs every minute: it reads only the few rows
+            # still waiting for their e-mail, never the whole table.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(emailed_at__isnull=True),
+                name="notification_email_pending",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.kind} → {self.recipient_id}"

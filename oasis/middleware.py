@@ -1,16 +1,20 @@
 """Middleware of the whole site: the health check's early answer, the
-Content Security Policy, and the admin's refusal of malformed input."""
+Content Security Policy, the admin's refusal of malformed input, and the
+note that follow-up work (notices, e-mails) is delayed while the broker is
+away."""
 
 import base64
 import hashlib
 
 from csp.constants import UNSAFE_HASHES, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
+from django.contrib import messages
 from django.core.exceptions import BadRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.defaults import bad_request
 
-from . import views
+from . import tasks, views
 
 HEALTHZ_PATH = "/healthz"
 
@@ -101,5 +105,30 @@ def refuse_malformed_admin_input(get_response):
                     request, BadRequest("An admin action on something other than row ids")
                 )
         return get_response(request)
+
+    return middleware
+
+
+def tell_when_follow_up_is_delayed(get_response):
+    """When the broker could not take a task this request queued (Redis
+    down), what the member did is saved, but what follows from it (notices,
+    e-mails, a promotion) waits for the periodic sweeps: say so plainly, on
+    the next page they see. Costs nothing while the broker answers."""
+
+    def middleware(request):
+        token = tasks.watch_for_delays()
+        try:
+            response = get_response(request)
+            if tasks.work_was_delayed() and hasattr(request, "_messages"):
+                messages.info(
+                    request,
+                    _(
+                        "Saved. Notices and e-mails about it may arrive a few minutes late "
+                        "while part of our system catches up."
+                    ),
+                )
+            return response
+        finally:
+            tasks.stop_watching(token)
 
     return middleware

@@ -3,14 +3,56 @@
 Tasks are queued only after the surrounding transaction commits (a worker
 must never read data from before the commit), and a broker that cannot be
 reached never undoes or fails what was already saved: the periodic sweeps
-catch up on anything that could not be queued."""
+catch up on anything that could not be queued (promotions every five
+minutes, notice e-mails every minute, and both as soon as a worker starts).
+
+After a failure the broker is left alone for a few seconds, as the cache
+does (oasis/cache.py): with Redis down or frozen, each request would
+otherwise wait for its own connection timeout before answering. A request
+whose task could not be queued is told so (`work_was_delayed`), so the page
+can say plainly that notices about it may arrive late."""
 
 import logging
+import time
+from contextvars import ContextVar
 
 from celery import current_app
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
+
+# Seconds to leave the broker alone after it failed: nothing queued meanwhile
+# is lost (the sweeps catch up), while every attempt on a frozen Redis holds
+# a web worker for the broker's socket timeout.
+BROKER_RETRY_AFTER = 15.0
+_broker_down_until = 0.0
+# Whether a task of the current request (or task, or command) was left to
+# the sweeps; a new value per request (see `watch_for_delays`).
+_delayed: ContextVar[bool] = ContextVar("oasis_work_delayed", default=False)
+
+
+def reset() -> None:
+    """Try the broker again at once (tests start each case from here)."""
+    global _broker_down_until
+    _broker_down_until = 0.0
+
+
+def broker_is_resting() -> bool:
+    return time.monotonic() < _broker_down_until
+
+
+def watch_for_delays():
+    """Start counting delayed work afresh; returns the token to `reset` with."""
+    return _delayed.set(False)
+
+
+def stop_watching(token) -> None:
+    _delayed.reset(token)
+
+
+def work_was_delayed() -> bool:
+    """Whether a task queued since `watch_for_delays` was left to the sweeps."""
+    return _delayed.get()
 
 
 def enqueue_on_commit(task, *args, **kwargs) -> None:
@@ -23,13 +65,25 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
     module is imported at start-up, see oasis/celery.py)."""
 
     def send():
+        global _broker_down_until
         name = task if isinstance(task, str) else task.name
+        if broker_is_resting():
+            _delayed.set(True)
+            logger.info("Broker resting: %s%r left to the periodic sweep.", name, args)
+            return
         try:
             found = current_app.tasks[task] if isinstance(task, str) else task
             found.delay(*args, **kwargs)
         except Exception:  # noqa: BLE001 - any broker failure; the sweep retries
+            _delayed.set(True)
+            _broker_down_until = time.monotonic() + BROKER_RETRY_AFTER
             logger.warning(
-                "Could not queue %s%r; the periodic sweep will catch up.", name, args, exc_info=True
+                "Could not queue %s%r; the periodic sweep will catch up. The broker is left "
+                "alone for %ss.",
+                name,
+                args,
+                BROKER_RETRY_AFTER,
+                exc_info=True,
             )
 
     transaction.on_commit(send)

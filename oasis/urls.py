@@ -11,6 +11,8 @@ admin.site.index_title = _("Work")
 # allauth answers its own rate limits (sign-up, log-in, password reset) with
 # this view, so they get the same page of the site as every other limit.
 handler429 = views.ratelimited
+# A database that cannot be reached answers the calm 503 page, not a 500.
+handler500 = views.server_error
 
 urlpatterns = [
     path("", include("proposals.site_urls")),

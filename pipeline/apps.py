@@ -13,6 +13,8 @@ class PipelineConfig(AppConfig):
     def ready(self):
         # Imported here, not at the top: apps.py is loaded before any model
         # is, and these modules import models.
+        from celery.signals import worker_ready
+
         from meetings.signals import item_adopted
         from proposals.timeline import register_endorsement_bars
 
@@ -29,3 +31,10 @@ class PipelineConfig(AppConfig):
         # meetings sends `item_adopted`, tracking opens the management card.
         item_adopted.connect(open_card_for_adopted_item, dispatch_uid="pipeline.open_card")
         register(notices.MESSAGES)
+        # A worker that starts catches up at once on promotions that could
+        # not be queued while it (or the broker) was away.
+        worker_ready.connect(
+            lambda **kwargs: tasks.sweep_pipeline.delay(),
+            weak=False,
+            dispatch_uid="pipeline.sweep_on_worker_ready",
+        )

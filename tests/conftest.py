@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from oasis import cache as fail_safe_cache
+from oasis import tasks as queueing
 from oasis.celery import app
 from tests.brokers import TEST_QUEUE_PREFIX, cache_shares_broker_database, remove_test_queue
 
@@ -107,6 +108,8 @@ def _celery_inline(settings):
     does is asserted right after the request. The one test with a real worker
     (`celery_worker_process`) switches this off for itself."""
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    # One test's unreachable broker must not rest the next test's.
+    queueing.reset()
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True

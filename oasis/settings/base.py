@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Inside the messages: its note reaches the member's next page.
+    "oasis.middleware.tell_when_follow_up_is_delayed",
     # After the session, user and messages: its 400 page is the site's own.
     "oasis.middleware.refuse_malformed_admin_input",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -126,7 +128,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
 OASIS_MEDIA_ACCEL_PREFIX = env_str("OASIS_MEDIA_ACCEL_PREFIX")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The file system, leaving no partial file when the disk refuses a write.
+    "default": {"BACKEND": "oasis.files.MediaStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -13,7 +13,14 @@ from .env import env_bool, env_int, env_str
 DATABASE_URL = env_str("DATABASE_URL")
 DATABASES = {
     "default": (
-        dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
+        # Connections are kept for a minute and checked before each request
+        # reuses one: after a PostgreSQL restart a worker's stale connection
+        # is replaced quietly instead of failing the next request with 500.
+        dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
         if DATABASE_URL
         else {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "oasis.sqlite3"}
     )
@@ -70,6 +77,27 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # fast (the data is already committed) and let the periodic sweeps catch up.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# The worker outlives a broker outage of any length: it keeps reconnecting
+# (celery's default gives up after 100 attempts, about an hour and a half)
+# and lets a task that was running when the connection dropped finish; the
+# task's message goes back to the queue after Redis's visibility timeout and
+# runs again, harmlessly (tasks are idempotent). See also oasis/celery.py.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# A frozen Redis (the process stopped, the network silent) must not hold a
+# web request or the worker for ever: every command waits at most this long;
+# keepalive notices a peer that vanished without closing the connection.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Redis answers in milliseconds; a second without an answer is a frozen
+    # server, and every web worker waiting longer on it is one that cannot
+    # answer anyone else (the health check included).
+    "socket_timeout": env_int("CELERY_BROKER_SOCKET_TIMEOUT", 1),
+    "socket_connect_timeout": 2,
+    "socket_keepalive": True,
+    "retry_on_timeout": True,
+    "health_check_interval": 10,
+}
 CELERY_BEAT_SCHEDULE = {
     "purge-view-marks": {
         "task": "proposals.tasks.purge_view_marks",
@@ -101,7 +129,15 @@ CELERY_BEAT_SCHEDULE = {
     # The pipeline's catch-up: promotions missed while the broker was down,
     # endorsement windows that closed.
     "sweep-pipeline": {"task": "pipeline.tasks.sweep_pipeline", "schedule": 300.0},
-    "send-pending-emails": {"task": "notifications.tasks.send_pending_emails", "schedule": 600.0},
+    # Every minute: notices whose e-mail could not be queued go out within a
+    # minute of the broker's return (a partial index keeps it cheap). A sweep
+    # that waited in the queue while no worker read it expires instead of
+    # running many times over when the worker comes back.
+    "send-pending-emails": {
+        "task": "notifications.tasks.send_pending_emails",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "close-due-debates": {"task": "debates.tasks.close_due_debates", "schedule": 300.0},
     "answer-deadlines": {
         "task": "answers.tasks.sweep_answer_deadlines",
@@ -129,6 +165,14 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Seconds one conversation with the mail server may stall before it fails
+# (Django's default waits for ever, and a worker held there holds its notices).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# Notice e-mails are sent once (notifications/tasks.py): a hand-off to the
+# mail server that never reported back (the worker was killed in it) is
+# tried once more, with the same Message-ID, after this many seconds; one
+# still uncertain after that is left for an operator (logged as an error).
+OASIS_EMAIL_UNCERTAIN_AFTER = env_int("OASIS_EMAIL_UNCERTAIN_AFTER", 600)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "오아시스 <no-reply@oasis.seoul.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

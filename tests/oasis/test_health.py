@@ -1,9 +1,11 @@
 import os
+import time
 from contextlib import ExitStack
 
 import pytest
 
 from tests.brokers import broker_at, cache_shares_broker_database
+from tests.servers import PrivateRedis, needs_redis_server
 
 
 @pytest.fixture
@@ -23,7 +25,12 @@ def test_healthz_reports_database_and_inline_broker(client, settings):
     response = client.get("/healthz")
     # Then the database is reachable and there is no broker to reach
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "inline"}
+    assert response.json() | {"cache": "-"} == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "inline",
+        "cache": "-",
+    }
 
 
 @pytest.mark.redis
@@ -40,7 +47,13 @@ def test_healthz_reports_an_unreachable_broker_with_503(client, broker):
     broker("redis://127.0.0.1:1/0")
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "fail", "database": "ok", "broker": "fail"}
+    body = response.json()
+    assert {key: body[key] for key in ("status", "database", "broker")} == {
+        "status": "fail",
+        "database": "ok",
+        "broker": "fail",
+    }
+    assert "e-mails" in body["delayed"]
 
 
 @pytest.mark.redis
@@ -67,3 +80,52 @@ def test_cache_and_broker_use_separate_redis_databases(settings):
 )
 def test_a_cache_on_the_brokers_database_is_recognised(cache, broker, shared):
     assert cache_shares_broker_database(cache, broker) is shared
+
+
+# --- a frozen and a dead Redis: an answer within a second either way ---------
+
+
+@pytest.fixture
+def private_redis():
+    server = PrivateRedis().start()
+    yield server
+    server.stop()
+
+
+def _timed_healthz(client):
+    started = time.monotonic()
+    response = client.get("/healthz")
+    return response, time.monotonic() - started
+
+
+@needs_redis_server
+@pytest.mark.django_db
+def test_healthz_answers_within_a_second_on_a_frozen_redis(client, broker, settings, private_redis):
+    # Given Redis as broker and cache, answering
+    broker(private_redis.url)
+    settings.CACHES = {
+        "default": {"BACKEND": "oasis.cache.FailSafeRedisCache", "LOCATION": private_redis.url}
+    }
+    response, _ = _timed_healthz(client)
+    assert response.status_code == 200
+    assert response.json()["cache"] == "ok"
+
+    # When the Redis process is frozen (SIGSTOP: connections open, no answer)
+    private_redis.freeze()
+    try:
+        response, took = _timed_healthz(client)
+    finally:
+        private_redis.thaw()
+
+    # Then the health check answers 503 within a second, saying what failed
+    assert took < 1.0
+    assert response.status_code == 503
+    assert response.json()["broker"] == "fail"
+    assert response.json()["cache"] == "local memory"
+
+    # And the same when it is dead
+    private_redis.stop()
+    response, took = _timed_healthz(client)
+    assert took < 1.0
+    assert response.status_code == 503
+    assert response.json()["broker"] == "fail"
