@@ -92,10 +92,13 @@ def _answers_in_time(checks: dict) -> dict[str, bool]:
 
 def healthz(request):
     """Database, broker and cache reachability, for load balancers and
-    compose, within a second. 503 names what failed and what is delayed
-    meanwhile: the portal itself keeps answering with Redis down (the cache
-    falls back to memory), but e-mails and promotions wait for the periodic
-    sweeps to catch up once the broker is back."""
+    compose, within a second. Only the database down is a failure (503):
+    without it no page can be served. With Redis down the portal keeps
+    answering (the cache falls back to memory, sessions are in the database),
+    so the answer is 200 "degraded", naming what is delayed meanwhile (e-mails
+    and promotions, caught up by the sweeps once the broker is back): a load
+    balancer that took every web process out of rotation for a Redis outage
+    would turn a delay into an outage."""
     checks = {}
     if not _broker_inline():
         checks["broker"] = _broker_ping
@@ -104,9 +107,9 @@ def healthz(request):
     remote = _answers_in_time(checks) if checks else {}
     database = _database_ok()
     broker = None if _broker_inline() else remote["broker"]
-    healthy = database and broker is not False
+    degraded = broker is False or remote.get("cache") is False
     body = {
-        "status": "ok" if healthy else "fail",
+        "status": "fail" if not database else "degraded" if degraded else "ok",
         "database": "ok" if database else "fail",
         "broker": {None: "inline", True: "ok", False: "fail"}[broker],
     }
@@ -118,7 +121,7 @@ def healthz(request):
         body["delayed"] = (
             "e-mails and promotions: queued by the periodic sweeps once the broker is back"
         )
-    return JsonResponse(body, status=200 if healthy else 503)
+    return JsonResponse(body, status=200 if database else 503)
 
 
 # Seconds a visitor (or a crawler) is asked to wait while the database is down.
