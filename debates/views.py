@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.once import AlreadySubmitted, create_once
 from oasis.errors import ServiceError
+from oasis.page_cache import cached_for_anonymous
 from oasis.ratelimits import rate_limited
 
 from . import rules as debate_rules
@@ -41,6 +42,7 @@ def _errors(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+@cached_for_anonymous
 def debate_list(request):
     """Open and closed debates with their stance counts and dates."""
     status = request.GET.get("status", "")

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.names import public_name_for
+from oasis.page_cache import cached_for_anonymous
 
 from . import selectors
 from .models import RealizationMeeting
@@ -16,6 +17,7 @@ from .models import RealizationMeeting
 PAST_PAGE_SIZE = 12
 
 
+@cached_for_anonymous
 def meeting_list(request):
     """Upcoming meetings, then past ones (latest first) with their outcomes."""
     now = timezone.now()
@@ -24,6 +26,7 @@ def meeting_list(request):
     return render(request, "meetings/list.html", {"upcoming": upcoming, "past": past})
 
 
+@cached_for_anonymous
 def meeting_detail(request, pk):
     try:
         meeting = selectors.meeting_for_detail(pk)
@@ -38,6 +41,7 @@ def meeting_detail(request, pk):
     )
 
 
+@cached_for_anonymous
 def meeting_agenda(request, pk):
     """The printable agenda: a cover page and one page per item (print CSS
     in static/css/agenda.css)."""

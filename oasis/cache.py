@@ -108,3 +108,72 @@ for _name in (
     "clear",
 ):
     setattr(FailSafeRedisCache, _name, _fail_safe(_name))
+
+
+# --- a once-a-key work queue in Redis -----------------------------------------------------
+#
+# The page cache answers a proposal's page without running its view, and so
+# without counting the view (oasis/page_cache.py). The answer notes the
+# visitor here instead, at the cost of one round trip to Redis; a periodic
+# task then counts what was noted. Plain cache calls cannot append to a list,
+# so these few use the cache's Redis client directly, and answer None when
+# there is no Redis to use (local memory in development and tests, or Redis
+# down): the caller then does the work at once.
+
+# SET once_key NX EX ttl; if it was set, RPUSH item onto the queue. One round
+# trip, atomic: a visitor is queued at most once per once_key's lifetime.
+_ADD_AND_ENQUEUE = """
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
+  redis.call('RPUSH', KEYS[2], ARGV[2])
+  return 1
+end
+return 0
+"""
+
+
+def _redis(cache):
+    """The Redis client behind `cache` (a FailSafeRedisCache), or None."""
+    if not isinstance(cache, FailSafeRedisCache) or _redis_is_resting():
+        return None
+    return cache._cache.get_client(write=True)
+
+
+def add_and_enqueue(cache, *, once_key: str, timeout: int, queue: str, item: str) -> bool | None:
+    """Append `item` to the Redis list `queue` unless `once_key` was set in the
+    last `timeout` seconds. True if queued, False if it was a repeat, None if
+    Redis cannot hold the queue now (the caller does the work itself)."""
+    client = _redis(cache)
+    if client is None:
+        return None
+    try:
+        keys = [cache.make_and_validate_key(once_key), cache.make_and_validate_key(queue)]
+        return bool(client.eval(_ADD_AND_ENQUEUE, 2, *keys, timeout, item))
+    except RedisError as error:
+        _note_failure(error)
+        return None
+
+
+def queue_peek(cache, queue: str, count: int) -> list[str]:
+    """The first `count` items of `queue`, left in place (see queue_drop)."""
+    client = _redis(cache)
+    if client is None:
+        return []
+    try:
+        items = client.lrange(cache.make_and_validate_key(queue), 0, count - 1)
+    except RedisError as error:
+        _note_failure(error)
+        return []
+    return [item.decode() if isinstance(item, bytes) else item for item in items]
+
+
+def queue_drop(cache, queue: str, count: int) -> None:
+    """Remove the first `count` items of `queue`, once they are handled: an
+    item is only removed after its work is done, so a crash in between hands
+    it to the next run again (the work must be idempotent)."""
+    client = _redis(cache)
+    if client is None:
+        return
+    try:
+        client.ltrim(cache.make_and_validate_key(queue), count, -1)
+    except RedisError as error:
+        _note_failure(error)

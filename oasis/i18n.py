@@ -1,8 +1,11 @@
-"""Language helpers for data that carries its own English name."""
+"""Language helpers: data that carries its own English name, and the
+language switch."""
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import get_language
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language as django_set_language
 
 
 def in_page_language(korean: str, english: str) -> str:
@@ -19,3 +22,14 @@ def for_the_record(make_text, *args, **kwargs) -> str:
     the record is written once and read by everyone."""
     with translation.override(settings.LANGUAGE_CODE):
         return str(make_text(*args, **kwargs))
+
+
+# The language switch in every page's header (templates/base.html) posts here
+# without a CSRF token. A token in the form would make every page, anonymous
+# ones included, set a csrftoken cookie, and a page that sets a cookie cannot
+# be served from a cache (oasis/page_cache.py) or by a proxy. Skipping the
+# check is safe here: a forged switch from another site can only change the
+# visitor's display language (a cookie they change back with the same form);
+# it reads nothing, writes nothing on the server and never touches the
+# session, and `next` is only followed to this site (url_has_allowed_host_and_scheme).
+set_language = csrf_exempt(django_set_language)

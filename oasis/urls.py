@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .i18n import set_language
 
 admin.site.site_header = _("Oasis administration")
 admin.site.site_title = _("Oasis admin")
@@ -19,7 +20,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Browsers and the admin ask for /favicon.ico whatever the page says.
     path("favicon.ico", views.favicon, name="favicon"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("legal/", include("accounts.legal_urls")),

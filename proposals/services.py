@@ -6,9 +6,10 @@ Views, admin actions, commands and tasks all call these; nothing else assigns
 a status or touches a counter."""
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 
 import rules
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.predicates import is_active_member, is_official
+from oasis.cache import add_and_enqueue, queue_drop, queue_peek
 from oasis.errors import PermissionDenied, ServiceError, require_reason
 from oasis.files import delete_files_on_commit, files_removed_on_error
 from oasis.tasks import enqueue_on_commit
@@ -583,17 +585,84 @@ def proposal_unendorse(*, proposal: Proposal, user) -> Proposal:
 # --- views ------------------------------------------------------------------
 
 
-def proposal_record_view(*, proposal: Proposal, visitor: str) -> bool:
-    """Count a view once per visitor per day (Seoul time). Returns whether it
-    was counted. A duplicate insert is ignored by the unique constraint."""
-    today = timezone.localdate()
+def proposal_record_view(*, proposal: Proposal, visitor: str, on: date | None = None) -> bool:
+    """Count a view once per visitor per day (Seoul time; `on`, a view noted
+    earlier, defaults to today). Returns whether it was counted. A duplicate
+    insert is ignored by the unique constraint, so counting the same visitor
+    and day again, as a replayed queue does, changes nothing."""
+    day = on or timezone.localdate()
     with transaction.atomic():
         _row, created = ProposalView.objects.get_or_create(
-            proposal=proposal, visitor=visitor[:64], date=today
+            proposal=proposal, visitor=visitor[:64], date=day
         )
         if created:
             Proposal.objects.filter(pk=proposal.pk).update(view_count=F("view_count") + 1)
     return created
+
+
+# Views of pages answered from the page cache (oasis/page_cache.py), waiting
+# in Redis to be counted by views_count_noted.
+NOTED_VIEWS_QUEUE = "proposals:noted-views"
+# Items counted per pass of views_count_noted.
+NOTED_VIEWS_BATCH = 500
+_DAY = 24 * 60 * 60
+
+
+def _record_view_if_public(*, proposal_id: int, visitor: str, on: date) -> bool:
+    # Anonymous readers count only on a public proposal, as on the view's own
+    # path (a page hidden since it was cached is not counted).
+    proposal = Proposal.objects.public().filter(pk=proposal_id).only("pk").first()
+    return proposal is not None and proposal_record_view(proposal=proposal, visitor=visitor, on=on)
+
+
+def proposal_note_view(*, proposal_id: int, visitor: str) -> None:
+    """A proposal's page was answered from the page cache, without its view:
+    note the visitor for views_count_noted (one Redis round trip; a visitor
+    already noted today is not queued again). Without Redis (development,
+    tests, or Redis down) the view is counted at once, once per visitor per
+    day and process.
+
+    How exact: as exact as the view's own path. Each noted (visitor, day)
+    becomes a ProposalView row whose unique constraint dedupes it against
+    views counted by the view itself and against a replayed queue, so nothing
+    is counted twice; the count shown lags by up to the counting task's
+    period (a minute). Views noted in Redis are lost only if Redis loses its
+    data before they are counted."""
+    today = timezone.localdate()
+    once_key = f"proposals:viewed:{today.isoformat()}:{proposal_id}:{visitor}"
+    queued = add_and_enqueue(
+        cache,
+        once_key=once_key,
+        timeout=_DAY,
+        queue=NOTED_VIEWS_QUEUE,
+        item=f"{proposal_id} {today.isoformat()} {visitor}",
+    )
+    if queued is None and cache.add(once_key, 1, _DAY):
+        _record_view_if_public(proposal_id=proposal_id, visitor=visitor, on=today)
+
+
+def views_count_noted() -> int:
+    """Count the views noted by proposal_note_view; returns how many were new.
+    Idempotent: items leave the queue only after they are counted, and
+    counting one twice is a no-op (proposal_record_view). One run at a time
+    (a lock in the cache); a run that finds the lock taken does nothing."""
+    lock = "proposals:counting-noted-views"
+    if not cache.add(lock, 1, 300):
+        return 0
+    counted = 0
+    try:
+        while items := queue_peek(cache, NOTED_VIEWS_QUEUE, NOTED_VIEWS_BATCH):
+            for item in items:
+                proposal_id, day, visitor = item.split(" ", 2)
+                counted += _record_view_if_public(
+                    proposal_id=int(proposal_id), visitor=visitor, on=date.fromisoformat(day)
+                )
+            queue_drop(cache, NOTED_VIEWS_QUEUE, len(items))
+            if len(items) < NOTED_VIEWS_BATCH:
+                break
+    finally:
+        cache.delete(lock)
+    return counted
 
 
 # --- comments ---------------------------------------------------------------

@@ -34,3 +34,10 @@ def reconcile_endorsement_counts() -> int:
     """The minute's sweep: count endorsements left pending by a process that
     stopped between storing one and counting it; idempotent."""
     return services.endorsement_counts_reconcile_all()
+
+
+@shared_task(acks_late=True)
+def count_noted_views() -> int:
+    """Count the views of proposal pages answered from the page cache
+    (services.proposal_note_view); idempotent."""
+    return services.views_count_noted()

@@ -20,6 +20,7 @@ from oasis.errors import ServiceError
 from oasis.files import serve_media
 from oasis.forms import add_service_errors
 from oasis.http import client_ip
+from oasis.page_cache import cached_for_anonymous
 from oasis.pagination import CappedPaginator
 from oasis.ratelimits import count_and_check, rate_limited
 
@@ -50,6 +51,7 @@ ENDORSE_READS = (
 )
 
 
+@cached_for_anonymous
 def home(request):
     """The front page: latest and most endorsed proposals, and the headline
     counts as of the minute they were counted (selectors.headline_counts)."""
@@ -67,6 +69,7 @@ def home(request):
 
 
 
+@cached_for_anonymous
 def proposal_list(request):
     queryset = selectors.with_endorsed_flag(selectors.proposal_list(), request.user)
     filterset = ProposalFilter(request.GET, queryset=queryset)
@@ -96,6 +99,11 @@ def _visitor_key(request) -> str:
     brute-forced back from the 2³² IPv4 addresses)."""
     if request.user.is_authenticated:
         return f"u{request.user.pk}"
+    return _address_key(request)
+
+
+def _address_key(request) -> str:
+    """The key of a visitor who is not logged in: their address (see _visitor_key)."""
     address = client_ip(request)
     try:
         ip = ipaddress.ip_address(address)
@@ -106,6 +114,14 @@ def _visitor_key(request) -> str:
     return "a" + salted_hmac("proposals.view-count", network).hexdigest()[:40]
 
 
+def _count_cached_view(request, pk):
+    """A reader who is not logged in was answered from the page cache: the
+    view below did not run, so its view is noted for counting (exactness and
+    delay in services.proposal_note_view)."""
+    services.proposal_note_view(proposal_id=pk, visitor=_address_key(request))
+
+
+@cached_for_anonymous(on_hit=_count_cached_view)
 def proposal_detail(request, pk):
     try:
         proposal = selectors.proposal_for_detail(pk)

@@ -82,6 +82,17 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _page_cache_only_where_tested(request, settings):
+    """The anonymous page cache (oasis/page_cache.py) shows a page up to
+    PAGE_CACHE_SECONDS old by design; a test that changes something and
+    reads the page again at once would read the copy. It is on in the tests
+    marked `page_cache` (tests/oasis/test_page_cache.py and the browser's
+    CSP test), which test it, and off elsewhere."""
+    if not request.node.get_closest_marker("page_cache"):
+        settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _english_outside_requests():
     """Code called outside a request (services, tasks) speaks English in
     tests, whatever ran before: a request's LocaleMiddleware leaves its

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from oasis.files import serve_media
+from oasis.page_cache import cached_for_anonymous
 
 from . import selectors
 from .filters import CardFilter
@@ -14,6 +15,7 @@ from .models import AttachmentKind, CardAttachment, ManagementCard
 PAGE_SIZE = 20
 
 
+@cached_for_anonymous
 def card_list(request):
     """Every adopted item, newest adoption first, filtered by GET parameters."""
     filterset = CardFilter(request.GET, queryset=selectors.public_cards())
@@ -27,6 +29,7 @@ def card_list(request):
     )
 
 
+@cached_for_anonymous
 def card_detail(request, pk):
     try:
         card = selectors.card_for_detail(pk)

@@ -55,6 +55,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Public pages are kept this many seconds for readers who are not logged in
+# (oasis/page_cache.py); 0 turns the page cache off. A count on such a page
+# (endorsements, views) is at most this old for them.
+PAGE_CACHE_SECONDS = env_int("OASIS_PAGE_CACHE_SECONDS", 5)
+
 # Celery: a Redis broker when there is one, otherwise tasks run inline so the
 # embedded default needs no worker.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://")
@@ -99,6 +104,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "health_check_interval": 10,
 }
 CELERY_BEAT_SCHEDULE = {
+    # Views of proposal pages answered from the page cache, noted in Redis.
+    "count-noted-views": {"task": "proposals.tasks.count_noted_views", "schedule": 60.0},
     "purge-view-marks": {
         "task": "proposals.tasks.purge_view_marks",
         "schedule": crontab(hour=4, minute=10),

@@ -14,7 +14,7 @@ from django.core import mail
 
 from accounts.models import User
 from tests.factories import UserFactory, operator
-from tests.pages import english_client, form_fields, forms_posting_to, logged_in
+from tests.pages import english_client, form_fields, form_posting_to, forms_posting_to, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -171,7 +171,7 @@ def test_a_member_changes_their_email_only_by_verifying_the_new_address(victim):
     link = re.search(r"https?://testserver(/\S+/)", mail.outbox[0].body).group(1)
     confirm = client.get(link)
     assert confirm.status_code == 200
-    client.post(link, form_fields(confirm))
+    client.post(link, form_posting_to(confirm, link)["fields"])
     assert EmailAddress.objects.get(email="new@example.com").verified
     send(LIST, email="new@example.com", action_primary="")
     victim.refresh_from_db()

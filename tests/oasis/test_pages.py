@@ -107,22 +107,27 @@ def test_a_missing_page_gets_the_sites_404_page(en):
 
 
 def test_a_form_sent_without_its_csrf_token_is_refused_with_an_explanation():
-    # Given a browser that enforces CSRF, as a real one does
+    # Given a browser that enforces CSRF, as a real one does, and a member
+    member = UserFactory()
     browser = english(Client(enforce_csrf_checks=True))
-    # When a form is posted without the token (e.g. from another site)
-    response = browser.post("/i18n/setlang/", {"language": "ko", "next": "/"})
+    # When the log-in form is posted without the token (e.g. from another site)
+    response = browser.post(
+        "/accounts/login/", {"login": member.email, "password": "pass-word-123"}
+    )
     # Then it is refused with the site's page, and nothing changed
     assert response.status_code == 403
     assert "Your form expired or came from another site" in html.unescape(response.content.decode())
-    assert _lang(browser.get("/")) == "en"
+    assert "_auth_user_id" not in browser.session
 
 
 def test_the_same_form_with_its_token_is_accepted():
+    member = UserFactory()
     browser = Client(enforce_csrf_checks=True)
-    page = browser.get("/").content.decode()
+    page = browser.get("/accounts/login/").content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     response = browser.post(
-        "/i18n/setlang/", {"language": "en", "next": "/", "csrfmiddlewaretoken": token}
+        "/accounts/login/",
+        {"login": member.email, "password": "pass-word-123", "csrfmiddlewaretoken": token},
     )
     assert response.status_code == 302
-    assert _lang(browser.get("/")) == "en"
+    assert browser.session["_auth_user_id"] == str(member.pk)

@@ -1,0 +1,158 @@
+"""The anonymous page cache (oasis/page_cache.py), from the readers' side:
+public pages set no cookie, so they can be kept; a second reader is answered
+without the database; members, and a reader with a message waiting, never get
+the anonymous copy; each answer has its own CSP nonce; the language switch
+still works as the page renders it."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.template import engines
+from django.test import Client
+from django.urls import include, path
+
+from oasis.page_cache import STATUS_HEADER, cached_for_anonymous
+from tests.clock import at
+from tests.factories import CommentFactory, ProposalFactory
+from tests.pages import english_client, form_posting_to, logged_in, page_text
+
+pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
+
+NONCE_PAGE = engines["django"].from_string(
+    '<!DOCTYPE html><html><head><title>waiting</title></head><body><p id="n">{{ request.csp_nonce }}</p>'
+    '<script nonce="{{ request.csp_nonce }}">document.title = "ran";</script></body></html>'
+)
+
+
+@cached_for_anonymous
+def nonce_page(request):
+    """A page with an inline script allowed by its nonce (no public page has
+    one today; the admin's workroom does)."""
+    return HttpResponse(NONCE_PAGE.render({}, request))
+
+
+urlpatterns = [
+    path("nonce/", nonce_page),
+    path("", include("oasis.urls")),
+]
+
+
+@pytest.fixture
+def proposal():
+    proposal = ProposalFactory(title="한강 산책로에 그늘막을")
+    CommentFactory(proposal=proposal)
+    return proposal
+
+
+def public_pages(proposal) -> list[str]:
+    return ["/", "/proposals/", "/proposals/?sort=popular", proposal.get_absolute_url(),
+            "/adopted/", "/meetings/", "/debates/"]
+
+
+def test_public_pages_set_no_cookie_for_a_reader_who_is_not_logged_in(proposal):
+    # given a visitor who has never been here
+    browser = Client()
+    for url in public_pages(proposal):
+        # when they open a public page
+        response = browser.get(url)
+        # then it sets no cookie (no csrftoken, no session) and stays cacheable
+        assert response.status_code == 200, url
+        assert dict(response.cookies) == {}, url
+        assert "Set-Cookie" not in response, url
+    assert not browser.cookies
+
+
+def test_the_language_switch_works_as_rendered_and_needs_no_token(proposal):
+    # given a reader of the English page (their browser checks CSRF)
+    browser = english_client(csrf_checks=True)
+    page = browser.get(proposal.get_absolute_url())
+    form = form_posting_to(page, "/i18n/setlang/")
+    assert "csrfmiddlewaretoken" not in form["fields"]
+
+    # when they choose 한국어 and press the button
+    switched = browser.post("/i18n/setlang/", {**form["fields"], "language": "ko"}, follow=True)
+
+    # then they are back on the same page, in Korean
+    assert switched.redirect_chain[-1][0] == proposal.get_absolute_url()
+    assert browser.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ko"
+    assert '<html lang="ko">' in switched.content.decode()
+
+
+def test_a_second_reader_is_answered_from_the_cache_without_the_database(
+    proposal, django_assert_num_queries
+):
+    first = english_client().get("/proposals/")
+    assert first[STATUS_HEADER] == "miss"
+    with django_assert_num_queries(0):
+        second = english_client().get("/proposals/")
+    assert second[STATUS_HEADER] == "hit"
+    assert second.content == first.content
+    assert proposal.title in page_text(second)
+
+
+def test_each_language_and_each_query_has_its_own_copy(proposal):
+    english = english_client().get("/")
+    korean = Client(HTTP_ACCEPT_LANGUAGE="ko").get("/")
+    assert '<html lang="en">' in english.content.decode()
+    assert '<html lang="ko">' in korean.content.decode()
+    assert korean[STATUS_HEADER] == "miss"
+    assert english_client().get("/?x=1")[STATUS_HEADER] == "miss"
+
+
+def test_a_member_is_never_served_the_anonymous_copy(proposal):
+    # given the proposal's page kept for readers who are not logged in
+    english_client().get(proposal.get_absolute_url())
+    assert english_client().get(proposal.get_absolute_url())[STATUS_HEADER] == "hit"
+
+    # when a member opens it right after logging in
+    member = logged_in()
+    page = member.get(proposal.get_absolute_url())
+
+    # then the view answers them, with their own buttons
+    assert STATUS_HEADER not in page
+    assert "Log out" in page_text(page)
+    assert "Log in to endorse" not in page_text(page)
+
+
+def test_an_expired_copy_is_recomputed_by_one_reader_while_others_get_it(
+    proposal, django_assert_num_queries
+):
+    with at(2026, 5, 1, 12, 0, 0) as clock:
+        english_client().get("/")
+        # when the copy has expired and another worker is recomputing it
+        clock.shift(settings.PAGE_CACHE_SECONDS + 1)
+        key = next(k for k in cache._cache if ":page:" in k)  # noqa: SLF001
+        lock = key.split(":", 2)[2] + ":lock"
+        assert cache.add(lock, 1, 10)
+        # then the others are answered the expired copy, without the database
+        with django_assert_num_queries(0):
+            stale = english_client().get("/")
+        assert stale[STATUS_HEADER] == "stale"
+        # and once the lock is free the next reader recomputes it
+        cache.delete(lock)
+        assert english_client().get("/")[STATUS_HEADER] == "miss"
+        assert english_client().get("/")[STATUS_HEADER] == "hit"
+
+
+def test_a_page_that_sets_a_cookie_is_not_kept(proposal):
+    # A reader with a session (a member, or anyone the site gave one) is
+    # never served from the cache, and what they are shown is never stored.
+    member = logged_in()
+    member.get("/proposals/")
+    assert english_client().get("/proposals/")[STATUS_HEADER] == "miss"
+
+
+@pytest.mark.urls(__name__)
+def test_every_answer_from_the_cache_has_its_own_nonce():
+    answers = [Client().get("/nonce/") for _ in range(3)]
+    assert [answer[STATUS_HEADER] for answer in answers] == ["miss", "hit", "hit"]
+    nonces = []
+    for answer in answers:
+        in_body = re.search(r'<p id="n">([^<]+)</p>', answer.content.decode())[1]
+        assert f"'nonce-{in_body}'" in answer["Content-Security-Policy"]
+        assert answer.content.decode().count(in_body) == 2
+        nonces.append(in_body)
+    assert len(set(nonces)) == 3
