@@ -13,6 +13,7 @@ a 500. Sessions live in the database and never depend on Redis."""
 import logging
 import time
 
+from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
@@ -131,18 +132,20 @@ return 0
 """
 
 
-def _redis(cache):
-    """The Redis client behind `cache` (a FailSafeRedisCache), or None."""
+def _redis():
+    """The default cache and its Redis client, or (cache, None) when it is not
+    a FailSafeRedisCache or Redis is resting after a failure."""
+    cache = caches["default"]
     if not isinstance(cache, FailSafeRedisCache) or _redis_is_resting():
-        return None
-    return cache._cache.get_client(write=True)
+        return cache, None
+    return cache, cache._cache.get_client(write=True)
 
 
-def add_and_enqueue(cache, *, once_key: str, timeout: int, queue: str, item: str) -> bool | None:
+def add_and_enqueue(*, once_key: str, timeout: int, queue: str, item: str) -> bool | None:
     """Append `item` to the Redis list `queue` unless `once_key` was set in the
     last `timeout` seconds. True if queued, False if it was a repeat, None if
     Redis cannot hold the queue now (the caller does the work itself)."""
-    client = _redis(cache)
+    cache, client = _redis()
     if client is None:
         return None
     try:
@@ -153,9 +156,9 @@ def add_and_enqueue(cache, *, once_key: str, timeout: int, queue: str, item: str
         return None
 
 
-def queue_peek(cache, queue: str, count: int) -> list[str]:
+def queue_peek(queue: str, count: int) -> list[str]:
     """The first `count` items of `queue`, left in place (see queue_drop)."""
-    client = _redis(cache)
+    cache, client = _redis()
     if client is None:
         return []
     try:
@@ -166,11 +169,11 @@ def queue_peek(cache, queue: str, count: int) -> list[str]:
     return [item.decode() if isinstance(item, bytes) else item for item in items]
 
 
-def queue_drop(cache, queue: str, count: int) -> None:
+def queue_drop(queue: str, count: int) -> None:
     """Remove the first `count` items of `queue`, once they are handled: an
     item is only removed after its work is done, so a crash in between hands
     it to the next run again (the work must be idempotent)."""
-    client = _redis(cache)
+    cache, client = _redis()
     if client is None:
         return
     try:

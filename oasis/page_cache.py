@@ -99,7 +99,8 @@ def _eligible(request) -> bool:
     )
 
 
-def _cache_key(request) -> str:
+def page_key(request) -> str:
+    """The cache key of the page `request` asks for (its lock: this + ":lock")."""
     language = translation.get_language_from_request(request)
     where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     return f"page:{language}:{hashlib.sha256(where.encode()).hexdigest()}"
@@ -144,7 +145,7 @@ class AnonymousPageCacheMiddleware:
         if not getattr(match.func, "page_cache", False):
             return self.get_response(request)
 
-        key = _cache_key(request)
+        key = page_key(request)
         page = cache.get(key)
         if page is not None and page.fresh_until > time.time():
             return self._answer(request, match, page, "hit")

@@ -631,7 +631,6 @@ def proposal_note_view(*, proposal_id: int, visitor: str) -> None:
     today = timezone.localdate()
     once_key = f"proposals:viewed:{today.isoformat()}:{proposal_id}:{visitor}"
     queued = add_and_enqueue(
-        cache,
         once_key=once_key,
         timeout=_DAY,
         queue=NOTED_VIEWS_QUEUE,
@@ -651,13 +650,13 @@ def views_count_noted() -> int:
         return 0
     counted = 0
     try:
-        while items := queue_peek(cache, NOTED_VIEWS_QUEUE, NOTED_VIEWS_BATCH):
+        while items := queue_peek(NOTED_VIEWS_QUEUE, NOTED_VIEWS_BATCH):
             for item in items:
                 proposal_id, day, visitor = item.split(" ", 2)
                 counted += _record_view_if_public(
                     proposal_id=int(proposal_id), visitor=visitor, on=date.fromisoformat(day)
                 )
-            queue_drop(cache, NOTED_VIEWS_QUEUE, len(items))
+            queue_drop(NOTED_VIEWS_QUEUE, len(items))
             if len(items) < NOTED_VIEWS_BATCH:
                 break
     finally:
