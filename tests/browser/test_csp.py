@@ -133,3 +133,25 @@ def test_an_injected_inline_script_is_refused_and_reported(browser, live_server)
     violations = visitor.page.evaluate("window.__cspViolations")
     assert any(v.startswith("script-src") for v in violations), violations
     visitor.close()
+
+
+@pytest.mark.page_cache
+@pytest.mark.urls("tests.oasis.test_page_cache")
+def test_pages_answered_from_the_page_cache_run_under_the_policy(browser, live_server):
+    # Given a page with an inline script allowed by its nonce, and the public
+    # list, both kept by the page cache after their first reader
+    pages = ["/nonce/", "/proposals/"]
+    first = Visitor(browser, live_server)
+    assert [first.violations_on(path) for path in pages] == [[], []]
+    first.close()
+
+    # When other readers are answered from the cache
+    for _reader in range(2):
+        visitor = Visitor(browser, live_server)
+        response = visitor.page.goto(live_server.url + "/nonce/")
+        # Then the kept copy carries this answer's own nonce: the script runs
+        assert response.headers["x-page-cache"] == "hit"
+        assert visitor.page.title() == "ran"
+        assert visitor.violations_on("/nonce/") == []
+        assert visitor.violations_on("/proposals/") == []
+        visitor.close()
