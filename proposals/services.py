@@ -615,6 +615,22 @@ def _record_view_if_public(*, proposal_id: int, visitor: str, on: date) -> bool:
     return proposal is not None and proposal_record_view(proposal=proposal, visitor=visitor, on=on)
 
 
+def _viewed_key(day: date, proposal_id: int, visitor: str) -> str:
+    return f"proposals:viewed:{day.isoformat()}:{proposal_id}:{visitor}"
+
+
+def proposal_count_view(*, proposal: Proposal, visitor: str) -> bool:
+    """A proposal's page was shown by its view: count the visitor once a day.
+    A visitor already seen today (by this path or proposal_note_view, which
+    share the mark) costs one cache call instead of a database transaction;
+    the database's unique constraint still decides, so a lost or cleared
+    mark never counts anyone twice."""
+    today = timezone.localdate()
+    if not cache.add(_viewed_key(today, proposal.pk, visitor), 1, _DAY):
+        return False
+    return proposal_record_view(proposal=proposal, visitor=visitor, on=today)
+
+
 def proposal_note_view(*, proposal_id: int, visitor: str) -> None:
     """A proposal's page was answered from the page cache, without its view:
     note the visitor for views_count_noted (one Redis round trip; a visitor
@@ -629,7 +645,7 @@ def proposal_note_view(*, proposal_id: int, visitor: str) -> None:
     period (a minute). Views noted in Redis are lost only if Redis loses its
     data before they are counted."""
     today = timezone.localdate()
-    once_key = f"proposals:viewed:{today.isoformat()}:{proposal_id}:{visitor}"
+    once_key = _viewed_key(today, proposal_id, visitor)
     queued = add_and_enqueue(
         once_key=once_key,
         timeout=_DAY,

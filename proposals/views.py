@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.once import AlreadySubmitted, create_once
 from oasis.errors import ServiceError
@@ -129,7 +129,7 @@ def proposal_detail(request, pk):
         raise Http404 from None
     user = request.user
     if not proposal.is_hidden or rules.has_perm("proposals.moderate", user):
-        if services.proposal_record_view(proposal=proposal, visitor=_visitor_key(request)):
+        if services.proposal_count_view(proposal=proposal, visitor=_visitor_key(request)):
             proposal.view_count += 1
     can_moderate = rules.has_perm("proposals.moderate", user)
     is_author = proposal_rules.is_proposal_author(user, proposal)
@@ -142,7 +142,7 @@ def proposal_detail(request, pk):
             "report_reasons": ReportReason.choices,
             "proposal": proposal,
             "timeline": selectors.proposal_timeline(proposal),
-            "comments": selectors.proposal_comments(proposal),
+            "comments": selectors.proposal_comments_page(proposal, request.GET.get("comments")),
             "endorsed": selectors.has_endorsed(proposal, user),
             "following": selectors.is_following(proposal, user),
             "can_promote": rules.has_perm("proposals.promote_by_hand", user, proposal),
@@ -393,7 +393,7 @@ def comment_create(request, pk):
                 create=lambda: services.comment_create(
                     proposal=proposal, author=request.user, body=form.cleaned_data["body"]
                 ),
-                url_of=lambda made: f"{proposal.get_absolute_url()}#comment-{made.pk}",
+                url_of=selectors.comment_url,
             )
         except AlreadySubmitted as done:
             return _already_sent(request, done)
@@ -403,7 +403,7 @@ def comment_create(request, pk):
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Your comment is posted."))
-            return redirect(f"{proposal.get_absolute_url()}#comment-{comment.pk}")
+            return redirect(selectors.comment_url(comment))
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return redirect(f"{proposal.get_absolute_url()}#comments")
@@ -424,7 +424,7 @@ def comment_edit(request, pk):
     comment = _own_comment(request, pk)
     if refusal := proposal_rules.comment_edit_refusal(comment):
         messages.error(request, refusal)
-        return redirect(f"{comment.proposal.get_absolute_url()}#comment-{comment.pk}")
+        return redirect(selectors.comment_url(comment))
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:
@@ -436,8 +436,12 @@ def comment_edit(request, pk):
             return redirect(comment.proposal)
         else:
             messages.success(request, _("Your comment is updated."))
-            return redirect(f"{comment.proposal.get_absolute_url()}#comment-{comment.pk}")
-    return render(request, "proposals/comment_form.html", {"form": form, "comment": comment})
+            return redirect(selectors.comment_url(comment))
+    return render(
+        request,
+        "proposals/comment_form.html",
+        {"form": form, "comment": comment, "comment_url": selectors.comment_url(comment)},
+    )
 
 
 @login_required
@@ -453,16 +457,30 @@ def comment_delete(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @rate_limited("report")
 def report(request, target, pk):
+    """A member reports a proposal or a comment. A comment's report form is
+    a page of its own (GET), linked from each comment: one form per comment
+    on the proposal's page made a long thread megabytes for members."""
     if target == "proposal":
         proposal = get_object_or_404(Proposal.objects.not_deleted(), pk=pk)
         kwargs = {"proposal": proposal}
+        back = proposal.get_absolute_url()
     else:
         comment = get_object_or_404(Comment.objects.not_deleted().select_related("proposal"), pk=pk)
         proposal = comment.proposal
         kwargs = {"comment": comment}
+        back = selectors.comment_url(comment)
+    if request.method == "GET":
+        # Nothing hidden is shown here; the proposal's page offers no report then.
+        if proposal.is_hidden or (target == "comment" and comment.is_hidden):
+            raise Http404
+        return render(
+            request,
+            "proposals/report.html",
+            {"proposal": proposal, "back": back, "report_reasons": ReportReason.choices, **kwargs},
+        )
     form = ReportForm(request.POST)
     if form.is_valid():
         _run(
@@ -477,7 +495,7 @@ def report(request, target, pk):
         )
     else:
         messages.error(request, _("Please choose a reason for the report."))
-    return redirect(proposal)
+    return redirect(back)
 
 
 @login_required

@@ -245,7 +245,9 @@ FORMS = [
         "report a comment",
         (("components/report_form.html", "{{ action }}"),),
         "citizen_b",
-        page=detail("proposal_b"),
+        # Its own page, linked from the comment (one form per comment made
+        # a long thread megabytes).
+        page=lambda w: f"/proposals/comments/{w.comment_a.pk}/report/",
         action=lambda w: f"/proposals/comments/{w.comment_a.pk}/report/",
         fill=first_option("reason"),
         stored=lambda w, browser: Report.objects.filter(
