@@ -132,6 +132,10 @@ return 0
 """
 
 
+# Lua scripts registered with Redis, by their text.
+_scripts = {}
+
+
 def _redis():
     """The default cache and its Redis client, or (cache, None) when it is not
     a FailSafeRedisCache or Redis is resting after a failure."""
@@ -150,7 +154,11 @@ def add_and_enqueue(*, once_key: str, timeout: int, queue: str, item: str) -> bo
         return None
     try:
         keys = [cache.make_and_validate_key(once_key), cache.make_and_validate_key(queue)]
-        return bool(client.eval(_ADD_AND_ENQUEUE, 2, *keys, timeout, item))
+        script = _scripts.get(_ADD_AND_ENQUEUE) or _scripts.setdefault(
+            _ADD_AND_ENQUEUE, client.register_script(_ADD_AND_ENQUEUE)
+        )
+        # EVALSHA: the script's text is sent once, not on every call.
+        return bool(script(keys=keys, args=[timeout, item], client=client))
     except RedisError as error:
         _note_failure(error)
         return None
