@@ -214,14 +214,21 @@ def form_fields(response, form_id: str | None = None) -> dict:
     """What the page's form would send if submitted untouched: its fields by
     name (a list where a name repeats), formsets' management forms included.
     The form with id `form_id`, or else the page's largest form (an admin
-    change page also has the log-out form)."""
+    change page also has the log-out form), the header's language switch
+    aside (it is on every page)."""
     reader = _FormReader()
     reader.feed(response.content.decode())
     forms = reader.forms
     if form_id is not None:
         forms = [form for form in forms if form["id"] == form_id]
+    else:
+        forms = [form for form in forms if form["action"] != LANGUAGE_SWITCH] or forms
     assert forms, f"no form{f' #{form_id}' if form_id else ''} on the page"
     return dict(max(forms, key=lambda form: len(form["fields"]))["fields"])
+
+
+# The header's language switch (templates/base.html), on every page.
+LANGUAGE_SWITCH = "/i18n/setlang/"
 
 
 def form_posting_to(response, action: str) -> dict:
