@@ -16,7 +16,7 @@ from django.urls import include, path
 
 from oasis.page_cache import STATUS_HEADER, cached_for_anonymous, page_key
 from tests.clock import at
-from tests.factories import CommentFactory, ProposalFactory
+from tests.factories import CommentFactory, ProposalFactory, UserFactory
 from tests.pages import english_client, form_posting_to, logged_in, page_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
@@ -107,14 +107,24 @@ def test_a_member_is_never_served_the_anonymous_copy(proposal):
     english_client().get(proposal.get_absolute_url())
     assert english_client().get(proposal.get_absolute_url())[STATUS_HEADER] == "hit"
 
-    # when a member opens it right after logging in
-    member = logged_in()
-    page = member.get(proposal.get_absolute_url())
+    # when a member logs in with the form as rendered, coming back to it
+    member = UserFactory()
+    browser = english_client(csrf_checks=True)
+    login_page = browser.get(f"/accounts/login/?next={proposal.get_absolute_url()}")
+    form = form_posting_to(login_page, "/accounts/login/")
+    page = browser.post(
+        "/accounts/login/",
+        {**form["fields"], "login": member.email, "password": "pass-word-123"},
+        follow=True,
+    )
 
-    # then the view answers them, with their own buttons
+    # then their first page is answered by the view, with their own buttons
+    assert page.redirect_chain[-1][0] == proposal.get_absolute_url()
     assert STATUS_HEADER not in page
     assert "Log out" in page_text(page)
     assert "Log in to endorse" not in page_text(page)
+    # and so is every page after it
+    assert "Log out" in page_text(logged_in(member).get(proposal.get_absolute_url()))
 
 
 def test_an_expired_copy_is_recomputed_by_one_reader_while_others_get_it(
