@@ -17,7 +17,7 @@ from django.urls import include, path
 from oasis.page_cache import STATUS_HEADER, cached_for_anonymous, page_key
 from tests.clock import at
 from tests.factories import CommentFactory, ProposalFactory, UserFactory
-from tests.pages import english_client, form_posting_to, logged_in, page_text
+from tests.pages import english_client, flash, form_posting_to, logged_in, page_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
 
@@ -167,3 +167,20 @@ def test_every_answer_from_the_cache_has_its_own_nonce():
         assert answer.content.decode().count(in_body) == 2
         nonces.append(in_body)
     assert len(set(nonces)) == 3
+
+
+def test_a_reader_with_a_message_waiting_is_answered_by_the_view(proposal):
+    # given the front page kept for readers who are not logged in
+    english_client().get("/")
+    assert english_client().get("/")[STATUS_HEADER] == "hit"
+
+    # when a member logs out (the form as rendered) and lands on it
+    browser = logged_in(csrf_checks=True)
+    page = browser.get("/me/")
+    form = form_posting_to(page, "/accounts/logout/")
+    landed = browser.post("/accounts/logout/", form["fields"], follow=True)
+
+    # then the page they land on is the view's, with their message
+    assert landed.redirect_chain[-1][0] == "/"
+    assert STATUS_HEADER not in landed
+    assert flash(landed) == ["You have signed out."]
