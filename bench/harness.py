@@ -335,14 +335,21 @@ class Harness:
             connection.close()
         return response.status, body, elapsed
 
-    def alone(self, path: str, cookie: str) -> dict:
+    def alone(self, path: str, cookie: str, *, computed: bool = False) -> dict:
         """The median time of one request with nothing else running, on one
-        kept-alive connection, after two to warm up (one for a short run)."""
+        kept-alive connection, after two to warm up (one for a short run).
+        `computed`: every request asks a page the anonymous page cache has
+        not seen (a query parameter no view reads), so it measures the view
+        itself: how a page's own cost grows with the data, which a cache hit
+        would hide."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         times, statuses = [], set()
         warm = 2 if self.args.alone >= 5 else 1
         for i in range(self.args.alone + warm):
-            status, body, ms = self.get(path, cookie, connection)
+            asked = path
+            if computed:
+                asked = f"{path}{'&' if '?' in path else '?'}bench_uncached={time.time_ns()}"
+            status, body, ms = self.get(asked, cookie, connection)
             statuses.add(status)
             if i >= warm:
                 times.append(ms)
@@ -444,8 +451,13 @@ class Harness:
                     name, {"path": page["path"], "who": page["who"], "alone_ms": {}, "queries": {}}
                 )
                 cookie = cookies[page["who"]]
-                alone = self.alone(page["path"], cookie)
+                # "Alone" is the page computed by its view; for readers who
+                # are not logged in, what the page cache answers is beside it.
+                alone = self.alone(page["path"], cookie, computed=page["who"] == "anon")
                 entry["alone_ms"][str(scale)] = alone["median_ms"]
+                if page["who"] == "anon":
+                    cached = self.alone(page["path"], cookie)
+                    entry.setdefault("alone_cached_ms", {})[str(scale)] = cached["median_ms"]
                 entry.setdefault("alone_statuses", {})[str(scale)] = alone["statuses"]
                 entry.setdefault("bytes", {})[str(scale)] = alone["bytes"]
                 entry["queries"][str(scale)] = queries.get(name, {}).get("queries")
@@ -746,8 +758,15 @@ def markdown(results: dict) -> str:
     head = "| page | req/s | p50 / p95 / p99 ms | alone " + full
     if small:
         head += f" | alone {small} | ratio"
-    head += " | queries" + (f" ({full} / {small})" if small else "") + " | errors |"
-    lines += [head, "|" + "---|" * (head.count("|") - 1)]
+    head += " | from the page cache | queries" + (f" ({full} / {small})" if small else "") + " | errors |"
+    lines += [
+        "\"alone\" is one request computed by its view with nothing else running (for "
+        "readers not logged in, a fresh query string each time, so the page cache is "
+        "missed); \"from the page cache\" is the same page as a repeat reader gets it.",
+        "",
+        head,
+        "|" + "---|" * (head.count("|") - 1),
+    ]
     for name, entry in results["pages"].items():
         load = entry.get("load") or {}
         a = entry["alone_ms"].get(full)
@@ -760,6 +779,8 @@ def markdown(results: dict) -> str:
         if small:
             b = entry["alone_ms"].get(small)
             row += [f"{b} ms" if b is not None else "–", f"{a / b:.2f}" if a and b else "–"]
+        hit = (entry.get("alone_cached_ms") or {}).get(full)
+        row.append(f"{hit} ms" if hit is not None else "–")
         queries = [str(entry["queries"].get(s, "–")) for s in (full, small) if s]
         row += [" / ".join(queries), str(load.get("errors", "–"))]
         lines.append("| " + " | ".join(row) + " |")

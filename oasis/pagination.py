@@ -67,8 +67,10 @@ class CappedPaginator(Paginator):
             return 1  # never counted: every page knows its neighbours alone
         if isinstance(self.object_list, QuerySet):
             # A sliced queryset counts through a subquery with LIMIT; without
-            # its ordering, so the planner may count along any index.
-            return self.object_list.order_by()[: self.cap + 1].count()
+            # its ordering, so the planner may count along any index, and of
+            # its ids only, so annotations (a member's "endorsed" flag) are
+            # not computed for every row counted.
+            return self.object_list.order_by().values("pk")[: self.cap + 1].count()
         return min(len(self.object_list), self.cap + 1)
 
     def _rows(self, bottom, top) -> list:
