@@ -32,7 +32,7 @@ import shutil
 import signal
 import socket
 import statistics
-import subprocess
+import subprocess  # nosec B404  # the harness starts our own programs (manage.py, gunicorn, celery, wrk)
 import sys
 import time
 from datetime import UTC, datetime
@@ -195,7 +195,7 @@ class Harness:
         self, db_url: str, *args: str, check=True, quiet=False
     ) -> subprocess.CompletedProcess:
         command = [PYTHON, "manage.py", *args]
-        result = subprocess.run(
+        result = subprocess.run(  # nosec B603  # a fixed argument list of our own programs, no shell, no outside input
             command,
             cwd=ROOT,
             env=self.env(db_url),
@@ -287,7 +287,7 @@ class Harness:
             f"gunicorn ({self.args.workers} sync workers) on 127.0.0.1:{self.port}, a Celery worker"
         )
         gunicorn_log = open(self.logs / "gunicorn.log", "a")  # noqa: SIM115  # closed with the process
-        self.gunicorn = subprocess.Popen(
+        self.gunicorn = subprocess.Popen(  # nosec B603  # a fixed argument list of our own programs, no shell, no outside input
             [
                 PYTHON,
                 "-m",
@@ -309,7 +309,7 @@ class Harness:
         )
         self.processes.append(self.gunicorn)
         worker_log = open(self.logs / "celery.log", "a")  # noqa: SIM115  # closed with the process
-        self.celery = subprocess.Popen(
+        self.celery = subprocess.Popen(  # nosec B603  # a fixed argument list of our own programs, no shell, no outside input
             [
                 PYTHON,
                 "-m",
@@ -436,7 +436,7 @@ class Harness:
             str(LUA / script),
             f"http://127.0.0.1:{self.port}{path}",
         ]
-        return subprocess.Popen(
+        return subprocess.Popen(  # nosec B603  # a fixed argument list of our own programs, no shell, no outside input
             command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
 

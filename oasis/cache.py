@@ -24,6 +24,9 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER = 5.0
 # One state for the whole process (Django makes a cache object per thread).
 _down_until = 0.0
+# The local stores in use, one per cache (by key prefix): the page cache's
+# copies must not push the rate-limit counters out of theirs.
+_FALLBACKS: set[str] = set()
 
 
 def reset() -> None:
@@ -31,7 +34,8 @@ def reset() -> None:
     each case from here, so one case's outage does not leak into the next)."""
     global _down_until
     _down_until = 0.0
-    LocMemCache("oasis-redis-fallback", {}).clear()
+    for name in _FALLBACKS:
+        LocMemCache(name, {}).clear()
 
 
 def _redis_is_resting() -> bool:
@@ -90,7 +94,9 @@ class FailSafeRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = _ReusedClientRedisCacheClient
         # Named, so every thread's cache object shares one local store.
-        self._fallback = LocMemCache("oasis-redis-fallback", {**params, "OPTIONS": {}})
+        name = f"oasis-redis-fallback:{params.get('KEY_PREFIX', '')}"
+        _FALLBACKS.add(name)
+        self._fallback = LocMemCache(name, {**params, "OPTIONS": {}})
 
 
 # Every call the cache API makes on Redis (decr, get_or_set and the rest go

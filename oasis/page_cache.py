@@ -32,18 +32,32 @@ response it was made for. On every hit the nonce is replaced in the body by
 the request's own fresh nonce, which ContentSecurityPolicyMiddleware (before
 this one) puts in the header, so no two readers share a nonce.
 
-The cache is the default one (oasis.cache.FailSafeRedisCache): with Redis
+The cache is CACHES["pages"] (oasis.cache.FailSafeRedisCache on Redis,
+apart from the rate-limit counters so that copies never push them out): with Redis
 down, each process keeps its own copies in memory."""
 
 import hashlib
 import time
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import translation
+
+
+class _PagesCache:
+    """settings.CACHES["pages"], a cache of its own: copies of pages may be
+    evicted freely, rate-limit counters must not be pushed out by them. A
+    configuration without it (a test's own CACHES) uses the default."""
+
+    def __getattr__(self, name):
+        return getattr(caches["pages" if "pages" in settings.CACHES else "default"], name)
+
+
+cache = _PagesCache()
 
 # Django's messages framework keeps its cookie under this name
 # (django.contrib.messages.storage.cookie.CookieStorage.cookie_name).
@@ -99,10 +113,28 @@ def _eligible(request) -> bool:
     )
 
 
+# Parameters that links shared on social media and in campaigns carry, often
+# different for each visitor, and that no view reads: left out of the key, so
+# readers arriving from a share (the viral case the cache is for) share a copy.
+TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "dclid", "msclkid", "igshid", "_ga")
+
+
+def _query_for_key(request) -> str:
+    """The query string without tracking parameters, in the order given."""
+    return urlencode(
+        [
+            (name, value)
+            for name, values in request.GET.lists()
+            if not name.startswith(TRACKING_PARAMETERS)
+            for value in values
+        ]
+    )
+
+
 def page_key(request) -> str:
     """The cache key of the page `request` asks for (its lock: this + ":lock")."""
     language = translation.get_language_from_request(request)
-    where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    where = f"{request.scheme}://{request.get_host()}{request.path}?{_query_for_key(request)}"
     return f"page:{language}:{hashlib.sha256(where.encode()).hexdigest()}"
 
 
@@ -155,6 +187,11 @@ class AnonymousPageCacheMiddleware:
                 response = self.get_response(request)
                 if _storable(request, response):
                     _store(request, key, response)
+                else:
+                    # Say so, so that readers waiting for this page (a 404,
+                    # a trashed proposal) go to the view at once instead of
+                    # sleeping for a copy that will never come.
+                    cache.set(f"{key}:none", 1, settings.PAGE_CACHE_SECONDS)
             finally:
                 cache.delete(f"{key}:lock")
             response[STATUS_HEADER] = "miss"
@@ -162,7 +199,7 @@ class AnonymousPageCacheMiddleware:
         if page is not None:
             return self._answer(request, match, page, "stale")
         deadline = time.monotonic() + COLD_WAIT_SECONDS
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and cache.get(f"{key}:none") is None:
             time.sleep(COLD_POLL_SECONDS)
             page = cache.get(key)
             if page is not None:

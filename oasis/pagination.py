@@ -16,6 +16,10 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
+# No list is this long (10 million rows at 20 a page); a page number above it
+# is a typo or a probe.
+MAX_PAGE = 500_000
+
 
 class CappedPage(Page):
     """A page past the cap, which knows whether a next one exists from the
@@ -98,6 +102,10 @@ class CappedPaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if number > MAX_PAGE:
+            # Past any real list: an offset this large overflows the
+            # database's integers (a 500), so it is simply past the end.
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
     def page(self, number):

@@ -89,7 +89,9 @@ def proposal_comments_page(proposal: Proposal, number) -> CommentPage:
     size = COMMENTS_PER_PAGE
     counted_pages = max(1, ceil(proposal.comment_count / size))
     try:
-        number = max(1, int(number))
+        # Never beyond the last counted page and one: a huge number would
+        # overflow the database's offset (a 500) and means the last page.
+        number = min(max(1, int(number)), counted_pages + 1)
     except (TypeError, ValueError):
         number = 1
 

@@ -15,7 +15,7 @@ import uuid
 import pytest
 from celery.signals import after_task_publish
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from oasis import cache as fail_safe_cache
 from oasis import tasks as queueing
@@ -76,9 +76,13 @@ def _fresh_cache():
         )
     fail_safe_cache.reset()
     cache.clear()
+    if "pages" in settings.CACHES:
+        caches["pages"].clear()
     yield
     fail_safe_cache.reset()
     cache.clear()
+    if "pages" in settings.CACHES:
+        caches["pages"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -33,6 +33,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # never for a page's queries, and it cost a search 130 ms of compiling a
     # 20 ms query whose estimated cost crossed jit_above_cost (make bench).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # A database that cannot be reached fails a request in seconds, not after
+    # the operating system's minutes (the calm 503 page then answers).
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the write lock instead of failing at once when two requests write.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
@@ -55,10 +58,29 @@ if REDIS_URL:
             "LOCATION": env_str("REDIS_CACHE_URL")
             or _redis_db(REDIS_URL, env_int("REDIS_CACHE_DB", 1)),
             "KEY_PREFIX": "oasis",
-        }
+        },
+        # The anonymous page cache (oasis/page_cache.py) apart from the rest:
+        # copies of pages may be evicted freely, rate-limit counters and the
+        # queue of noted views must not be pushed out by them. Its own Redis
+        # (REDIS_PAGE_CACHE_URL, with maxmemory and allkeys-lru) in production;
+        # by default the cache's server under another prefix.
+        "pages": {
+            "BACKEND": "oasis.cache.FailSafeRedisCache",
+            "LOCATION": env_str("REDIS_PAGE_CACHE_URL")
+            or env_str("REDIS_CACHE_URL")
+            or _redis_db(REDIS_URL, env_int("REDIS_CACHE_DB", 1)),
+            "KEY_PREFIX": "oasis-pages",
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "oasis-pages",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+    }
 
 # Public pages are kept this many seconds for readers who are not logged in
 # (oasis/page_cache.py); 0 turns the page cache off. A count on such a page

@@ -20,7 +20,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_str
 
-_RATE = re.compile(r"^\d+/\d*[smhd]$")
+# A count per period: "30/h", "5/5m"; a period of 0 ("5/0m") would divide by zero.
+_RATE = re.compile(r"^\d+/([1-9]\d*)?[smhd]$")
 
 # action: {scope: default}. Scopes: "user" per member, "ip" per address,
 # "key" per account (allauth: the e-mail typed in).

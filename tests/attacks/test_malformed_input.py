@@ -98,6 +98,10 @@ BAD_QUERIES = [
     "unknown=1",
     "page=2&page=abc&status=open&status=zzz",
     "%FF=%FF",
+    # A search is never counted, so its pages are numbered without a total:
+    # a number past any real list must not reach the database as an offset.
+    "q=a&page=99999999999999999999",
+    "q=a&page=9223372036854775807",
 ]
 
 
@@ -110,6 +114,14 @@ def test_bad_query_parameters_on_public_lists_are_never_a_500(world, path):
         if (status := _status(member, f"{path}?{query}")) >= 500
     ]
     assert failures == []
+
+
+def test_an_impossible_comment_page_shows_the_last_one_instead_of_a_500(world):
+    visitor = _never_raising(english(Client()))
+    proposal = Proposal.objects.public().first()
+    for number in ("99999999999999999999", "9223372036854775807", "-5", "x"):
+        response = visitor.get(f"{proposal.get_absolute_url()}?comments={number}")
+        assert response.status_code == 200, number
 
 
 def _changelists():

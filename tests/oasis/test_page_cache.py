@@ -5,16 +5,16 @@ the anonymous copy; each answer has its own CSP nonce; the language switch
 still works as the page renders it."""
 
 import re
+import time
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.template import engines
 from django.test import Client, RequestFactory
 from django.urls import include, path
 
-from oasis.page_cache import STATUS_HEADER, cached_for_anonymous, page_key
+from oasis.page_cache import STATUS_HEADER, cache, cached_for_anonymous, page_key
 from tests.clock import at
 from tests.factories import CommentFactory, ProposalFactory, UserFactory
 from tests.pages import english_client, flash, form_posting_to, logged_in, page_text
@@ -184,3 +184,45 @@ def test_a_reader_with_a_message_waiting_is_answered_by_the_view(proposal):
     assert landed.redirect_chain[-1][0] == "/"
     assert STATUS_HEADER not in landed
     assert flash(landed) == ["You have signed out."]
+
+
+def test_a_page_that_cannot_be_kept_sends_its_waiting_readers_to_the_view(proposal):
+    # given a reader's request for a missing page that another worker is
+    # computing (the lock is taken) and that turned out not to be kept
+    request = RequestFactory().get("/proposals/999999/")
+    request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = "en"
+    key = page_key(request)
+    assert english_client().get("/proposals/999999/").status_code == 404
+    assert cache.add(f"{key}:lock", 1, 10)
+    try:
+        # when another reader asks for it, they are answered at once by the
+        # view, not after waiting seconds for a copy that will never come
+        started = time.monotonic()
+        assert english_client().get("/proposals/999999/").status_code == 404
+        assert time.monotonic() - started < 1.0
+    finally:
+        cache.delete(f"{key}:lock")
+
+
+def test_readers_arriving_from_a_shared_link_share_one_copy(proposal):
+    english_client().get(proposal.get_absolute_url())
+    for tracking in ("utm_source=kakao&utm_medium=share", "fbclid=IwAR0abc", "gclid=x1"):
+        shared = english_client().get(f"{proposal.get_absolute_url()}?{tracking}")
+        assert shared[STATUS_HEADER] == "hit", tracking
+    # parameters the views read still have their own copies
+    assert english_client().get(f"{proposal.get_absolute_url()}?comments=2")[STATUS_HEADER] == "miss"
+
+
+@pytest.mark.urls(__name__)
+def test_copies_of_pages_never_push_a_rate_limit_counter_out(settings):
+    # given a member's rate-limit counter in the cache (local memory here, as
+    # under `make run` and in each process while Redis is down)
+    from django.core.cache import cache as counters
+
+    counters.set("rl:a-members-counter", 5, 300)
+    # when readers ask for many distinct pages (any query string makes one)
+    reader = Client()
+    for number in range(400):
+        assert reader.get(f"/nonce/?n={number}")[STATUS_HEADER] == "miss"
+    # then the counter is still there: copies live in a cache of their own
+    assert counters.get("rl:a-members-counter") == 5

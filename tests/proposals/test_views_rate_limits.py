@@ -132,6 +132,10 @@ def test_every_limit_can_be_set_from_the_environment(monkeypatch):
         monkeypatch.setenv("OASIS_RATE_LIMIT_COMMENT_USER", "lots")
         with pytest.raises(Exception, match="OASIS_RATE_LIMIT_COMMENT_USER"):
             importlib.reload(limits)
+        # as does a period of zero, which would divide by zero on every POST
+        monkeypatch.setenv("OASIS_RATE_LIMIT_COMMENT_USER", "5/0m")
+        with pytest.raises(Exception, match="OASIS_RATE_LIMIT_COMMENT_USER"):
+            importlib.reload(limits)
     finally:
         monkeypatch.undo()
         importlib.reload(limits)

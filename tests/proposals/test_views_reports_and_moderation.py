@@ -3,6 +3,7 @@ pages with a reason."""
 
 import pytest
 
+from proposals import services
 from proposals.models import Report
 from tests.factories import CommentFactory, ProposalFactory, UserFactory, official, operator
 from tests.pages import flash, logged_in, page_html
@@ -114,3 +115,16 @@ def test_an_operator_hides_a_comment_which_shows_as_hidden_with_the_reason(clien
     comment.refresh_from_db()
     assert comment.is_hidden and comment.body == "욕설이 담긴 댓글"
     assert "욕설이 담긴 댓글" in page_html(browser.get(f"/proposals/{comment.proposal_id}/"))
+
+
+def test_a_comment_on_a_trashed_proposal_has_no_report_page():
+    # The report page shows the proposal's title and the comment: gone with
+    # the proposal's own page when its author trashes it.
+    proposal = ProposalFactory()
+    comment = CommentFactory(proposal=proposal)
+    member = logged_in(UserFactory())
+    assert member.get(f"/proposals/comments/{comment.pk}/report/").status_code == 200
+    services.proposal_trash(proposal=proposal, user=proposal.author)
+    assert member.get(proposal.get_absolute_url()).status_code == 404
+    assert member.get(f"/proposals/comments/{comment.pk}/report/").status_code == 404
+    assert member.get(f"/proposals/{proposal.pk}/report/").status_code == 404
