@@ -280,14 +280,23 @@ class Harness:
             log("collectstatic")
             self.manage(db_url, "collectstatic", "--noinput", "-v0", quiet=True)
 
+    def start(self, name: str, argv: list[str], env: dict) -> subprocess.Popen:
+        """One of our own programs in the background, its output in logs/NAME.log."""
+        log_file = open(self.logs / f"{name}.log", "a")  # noqa: SIM115  # closed with the process
+        process = subprocess.Popen(  # nosec B603  # a fixed argument list of our own programs, no shell, no outside input
+            argv, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT
+        )
+        self.processes.append(process)
+        return process
+
     def start_servers(self, db_url: str):
         self.flush_redis()
         env = self.env(db_url)
         log(
             f"gunicorn ({self.args.workers} sync workers) on 127.0.0.1:{self.port}, a Celery worker"
         )
-        gunicorn_log = open(self.logs / "gunicorn.log", "a")  # noqa: SIM115  # closed with the process
-        self.gunicorn = subprocess.Popen(  # nosec B603  # a fixed argument list of our own programs, no shell, no outside input
+        self.gunicorn = self.start(
+            "gunicorn",
             [
                 PYTHON,
                 "-m",
@@ -302,14 +311,10 @@ class Harness:
                 "--timeout",
                 "60",
             ],
-            cwd=ROOT,
-            env=env,
-            stdout=gunicorn_log,
-            stderr=subprocess.STDOUT,
+            env,
         )
-        self.processes.append(self.gunicorn)
-        worker_log = open(self.logs / "celery.log", "a")  # noqa: SIM115  # closed with the process
-        self.celery = subprocess.Popen(  # nosec B603  # a fixed argument list of our own programs, no shell, no outside input
+        self.celery = self.start(
+            "celery",
             [
                 PYTHON,
                 "-m",
@@ -322,12 +327,8 @@ class Harness:
                 "--concurrency",
                 "2",
             ],
-            cwd=ROOT,
-            env=env,
-            stdout=worker_log,
-            stderr=subprocess.STDOUT,
+            env,
         )
-        self.processes.append(self.celery)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:

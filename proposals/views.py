@@ -474,7 +474,7 @@ def report(request, target, pk):
         back = selectors.comment_url(comment)
     if request.method == "GET":
         # Nothing hidden is shown here; the proposal's page offers no report then.
-        if proposal.is_hidden or proposal.deleted_at or (target == "comment" and comment.is_hidden):
+        if not proposal.is_public or (target == "comment" and comment.is_hidden):
             raise Http404
         return render(
             request,

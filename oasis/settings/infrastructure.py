@@ -51,12 +51,12 @@ def _redis_db(url: str, db: int) -> str:
 
 
 if REDIS_URL:
+    _CACHE_URL = env_str("REDIS_CACHE_URL") or _redis_db(REDIS_URL, env_int("REDIS_CACHE_DB", 1))
     CACHES = {
         "default": {
             # Redis, falling back to local memory while it is down (oasis/cache.py).
             "BACKEND": "oasis.cache.FailSafeRedisCache",
-            "LOCATION": env_str("REDIS_CACHE_URL")
-            or _redis_db(REDIS_URL, env_int("REDIS_CACHE_DB", 1)),
+            "LOCATION": _CACHE_URL,
             "KEY_PREFIX": "oasis",
         },
         # The anonymous page cache (oasis/page_cache.py) apart from the rest:
@@ -66,9 +66,7 @@ if REDIS_URL:
         # by default the cache's server under another prefix.
         "pages": {
             "BACKEND": "oasis.cache.FailSafeRedisCache",
-            "LOCATION": env_str("REDIS_PAGE_CACHE_URL")
-            or env_str("REDIS_CACHE_URL")
-            or _redis_db(REDIS_URL, env_int("REDIS_CACHE_DB", 1)),
+            "LOCATION": env_str("REDIS_PAGE_CACHE_URL") or _CACHE_URL,
             "KEY_PREFIX": "oasis-pages",
         },
     }

@@ -20,6 +20,7 @@ from proposals import services
 from proposals.models import EventKind, PipelineSettings, ProposalStatus
 from tests.brokers import broker_at
 from tests.factories import CategoryFactory, UserFactory, official
+from tests.servers import wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -71,7 +72,7 @@ def celery_worker_process(tmp_path, task_queue):
     app.conf.task_always_eager = False
     try:
         with broker_at(os.environ["REDIS_URL"]):
-            _wait_for(lambda: "ready" in (tmp_path / "worker.log").read_text(), 60, "worker start")
+            wait_for(lambda: "ready" in (tmp_path / "worker.log").read_text(), 60, "worker start")
             yield worker
     finally:
         # A warm shutdown: the worker finishes what it holds and puts back
@@ -79,15 +80,6 @@ def celery_worker_process(tmp_path, task_queue):
         worker.terminate()
         worker.wait(timeout=30)
         log.close()
-
-
-def _wait_for(condition, seconds, what):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_concurrent_endorsements_promote_exactly_once(celery_worker_process):
@@ -129,7 +121,7 @@ def test_concurrent_endorsements_promote_exactly_once(celery_worker_process):
         proposal.refresh_from_db()
         return proposal.status == ProposalStatus.ASSIGNED
 
-    _wait_for(assigned, 60, "the promotion")
+    wait_for(assigned, 60, "the promotion")
     time.sleep(3)  # let every queued delivery run
     proposal.refresh_from_db()
     assert proposal.endorsement_count == 24

@@ -38,6 +38,18 @@ def _links(response, rel) -> list[str]:
     return [html.unescape(href) for href in re.findall(rf'<a href="([^"]+)" rel="{rel}">', page)]
 
 
+def _follow_three_pages(client, next_link):
+    """Follow "next" from the first page to the third and last, and check
+    the way back; the second and third pages."""
+    second = client.get(URL + next_link)
+    (third_link,) = _links(second, "next")
+    third = client.get(URL + third_link)
+    assert _links(third, "next") == []
+    (back,) = _links(third, "prev")
+    assert parse_qs(urlsplit(back).query)["page"] == ["2"]
+    return second, third
+
+
 def _tagged(proposal, *names):
     proposal.tags.set([Tag.objects.get_or_create(name=name)[0] for name in names])
     return proposal
@@ -222,12 +234,7 @@ def test_pagination_shows_twenty_a_page_and_keeps_the_filters(client, db):
         "page": ["2"],
     }
     # And following the links leads through all of them, each exactly once
-    second = client.get(URL + next_link)
-    (third_link,) = _links(second, "next")
-    third = client.get(URL + third_link)
-    assert _links(third, "next") == []
-    (back,) = _links(third, "prev")
-    assert parse_qs(urlsplit(back).query)["page"] == ["2"]
+    second, third = _follow_three_pages(client, next_link)
     # And the last page, knowing the rest, counts them all
     assert '<p role="status">45 ' in third.content.decode()
     seen = _titles(first) + _titles(second) + _titles(third)
