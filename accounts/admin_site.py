@@ -23,9 +23,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from .second_factor import second_factor_passed, second_factor_step
+from .staff_home import home_sections
 
 
 class StaffAdminSite(admin.AdminSite):
+    # The index is the staff home, "오늘 할 일" (accounts/staff_home.py),
+    # with the admin's list of screens below it.
+    index_template = "admin/staff_home.html"
+
     def has_permission(self, request):
         return super().has_permission(request) and second_factor_passed(request)
 
@@ -52,6 +57,16 @@ class StaffAdminSite(admin.AdminSite):
         if not (user.is_active and user.is_staff):
             raise PermissionDenied
         return second_factor_step(request, next_url) or HttpResponseRedirect(next_url)
+
+    def index(self, request, extra_context=None):
+        """The staff home: what waits for the member in each of their roles,
+        then the admin's screens."""
+        extra_context = {
+            **(extra_context or {}),
+            "title": _("Today's work"),
+            "home_groups": home_sections(request.user),
+        }
+        return super().index(request, extra_context)
 
     def logout(self, request, extra_context=None):
         """The admin's "log out" button posts here: sign out as the site does

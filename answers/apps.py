@@ -10,6 +10,10 @@ class AnswersConfig(AppConfig):
 
     def ready(self):
         # Local: notices.py reads models, which exist only once apps are ready.
-        from . import notices
+        from accounts.staff_home import register_section
+
+        from . import notices, staff_home
 
         register(notices.MESSAGES)
+        for key, builder, order in staff_home.SECTIONS:
+            register_section(key, builder, order=order)

@@ -15,10 +15,12 @@ class PipelineConfig(AppConfig):
         # is, and these modules import models.
         from celery.signals import worker_ready
 
+        from accounts.staff_home import register_section
+
         from meetings.signals import item_adopted
         from proposals.timeline import register_endorsement_bars
 
-        from . import notices, tasks  # noqa: F401 - tasks registers the conductor's tasks
+        from . import notices, staff_home, tasks  # noqa: F401 - tasks registers the conductor's tasks
         from .services import endorsement_bars, open_card_for_adopted_item
 
         # The promotion task is queued by name from the pipeline core
@@ -31,6 +33,8 @@ class PipelineConfig(AppConfig):
         # meetings sends `item_adopted`, tracking opens the management card.
         item_adopted.connect(open_card_for_adopted_item, dispatch_uid="pipeline.open_card")
         register(notices.MESSAGES)
+        for key, builder, order in staff_home.SECTIONS:
+            register_section(key, builder, order=order)
         # A worker that starts catches up at once on promotions that could
         # not be queued while it (or the broker) was away.
         worker_ready.connect(

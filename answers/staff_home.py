@@ -1,0 +1,209 @@
+"""This app's sections of the staff home (accounts.staff_home), registered
+in apps.py: the department's open assignments and returned answers for its
+officials; answers waiting for approval, overdue answers and reassignment
+requests for the operators. Every row opens the assignment's workroom,
+where the work is done."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.predicates import is_official, is_operator
+from accounts.staff_home import HomeRole, HomeRow, HomeSection, section_from
+
+from .models import Answer, AnswerStatus, Assignment, ReassignmentRequest, ReassignmentStatus
+
+
+def workroom_url(assignment_id: int) -> str:
+    # The same address as workroom.workroom_url, without importing the
+    # admin's screens when the app starts.
+    return reverse("admin:answers_assignment_change", args=[assignment_id])
+
+
+def _due(assignment: Assignment):
+    return timezone.localtime(assignment.deadline).date()
+
+
+def _queue_url(**query) -> str:
+    url = reverse("admin:answers_assignment_changelist")
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def department_assignments(user, now):
+    """Official: what their department must answer, most urgent first."""
+    if not is_official(user):
+        return None
+    queryset = (
+        Assignment.objects.awaiting_answer()
+        .filter(department_id=user.department_id)
+        .select_related("proposal", "answer")
+        .order_by("deadline", "id")
+    )
+
+    def row(assignment):
+        answer = getattr(assignment, "answer", None)
+        return HomeRow(
+            title=assignment.proposal.title,
+            url=workroom_url(assignment.pk),
+            deadline=_due(assignment),
+            note=answer.get_status_display() if answer else gettext("Not started"),
+        )
+
+    rows, count = section_from(queryset, row)
+    return HomeSection(
+        key="answers.assignments",
+        role=HomeRole.OFFICIAL,
+        title=_("Proposals to answer"),
+        empty_text=_("No proposal waits for your department's answer."),
+        rows=rows,
+        count=count,
+        list_url=_queue_url(),
+    )
+
+
+def returned_answers(user, now):
+    """Official: answers of their department the operators sent back for
+    changes (the reason is on the row), while the assignment is still open."""
+    if not is_official(user):
+        return None
+    queryset = (
+        Answer.objects.filter(
+            status=AnswerStatus.DRAFT,
+            returned_at__isnull=False,
+            assignment__in=Assignment.objects.awaiting_answer().filter(
+                department_id=user.department_id
+            ),
+        )
+        .select_related("assignment__proposal")
+        .order_by("assignment__deadline", "id")
+    )
+
+    def row(answer):
+        return HomeRow(
+            title=answer.assignment.proposal.title,
+            url=workroom_url(answer.assignment_id),
+            deadline=_due(answer.assignment),
+            note=answer.return_reason,
+        )
+
+    rows, count = section_from(queryset, row)
+    return HomeSection(
+        key="answers.returned",
+        role=HomeRole.OFFICIAL,
+        title=_("Answers returned for changes"),
+        empty_text=_("No answer was returned to your department."),
+        rows=rows,
+        count=count,
+        list_url=_queue_url(answer=AnswerStatus.DRAFT),
+    )
+
+
+def answers_to_approve(user, now):
+    """Operator: submitted answers waiting to be published or returned,
+    the longest waiting first."""
+    if not is_operator(user):
+        return None
+    queryset = (
+        Answer.objects.filter(
+            status=AnswerStatus.SUBMITTED,
+            assignment__is_current=True,
+            assignment__closed_at__isnull=True,
+        )
+        .select_related("assignment__proposal", "assignment__department")
+        .order_by("submitted_at", "id")
+    )
+
+    def row(answer):
+        return HomeRow(
+            title=answer.assignment.proposal.title,
+            url=workroom_url(answer.assignment_id),
+            deadline=_due(answer.assignment),
+            note=answer.assignment.department.label,
+        )
+
+    rows, count = section_from(queryset, row)
+    return HomeSection(
+        key="answers.to_approve",
+        role=HomeRole.OPERATOR,
+        title=_("Answers waiting for your approval"),
+        empty_text=_("No answer waits for approval."),
+        rows=rows,
+        count=count,
+        list_url=_queue_url(answer=AnswerStatus.SUBMITTED),
+    )
+
+
+def overdue_answers(user, now):
+    """Operator: assignments past their deadline without a published answer."""
+    if not is_operator(user):
+        return None
+    queryset = (
+        Assignment.objects.awaiting_answer()
+        .filter(deadline__lt=now)
+        .select_related("proposal", "department", "answer")
+        .order_by("deadline", "id")
+    )
+
+    def row(assignment):
+        answer = getattr(assignment, "answer", None)
+        status = answer.get_status_display() if answer else gettext("Not started")
+        return HomeRow(
+            title=assignment.proposal.title,
+            url=workroom_url(assignment.pk),
+            deadline=_due(assignment),
+            note=f"{assignment.department.label} · {status}",
+        )
+
+    rows, count = section_from(queryset, row)
+    return HomeSection(
+        key="answers.overdue",
+        role=HomeRole.OPERATOR,
+        title=_("Overdue answers"),
+        empty_text=_("Every department is answering on time."),
+        rows=rows,
+        count=count,
+        list_url=_queue_url(),
+    )
+
+
+def reassignment_requests(user, now):
+    """Operator: departments asking to hand a proposal on, oldest first."""
+    if not is_operator(user):
+        return None
+    queryset = (
+        ReassignmentRequest.objects.filter(status=ReassignmentStatus.PENDING)
+        .select_related("assignment__proposal", "assignment__department")
+        .order_by("created_at", "id")
+    )
+
+    def row(request):
+        return HomeRow(
+            title=request.assignment.proposal.title,
+            url=workroom_url(request.assignment_id),
+            deadline=_due(request.assignment),
+            note=f"{request.assignment.department.label}: {request.reason}",
+        )
+
+    rows, count = section_from(queryset, row)
+    url = reverse("admin:answers_reassignmentrequest_changelist")
+    return HomeSection(
+        key="answers.reassignment_requests",
+        role=HomeRole.OPERATOR,
+        title=_("Reassignment requests"),
+        empty_text=_("No department asks to hand a proposal on."),
+        rows=rows,
+        count=count,
+        list_url=f"{url}?{urlencode({'status': ReassignmentStatus.PENDING})}",
+    )
+
+
+# (key, builder, order) for accounts.staff_home.register_section.
+SECTIONS = [
+    ("answers.assignments", department_assignments, 20),
+    ("answers.returned", returned_answers, 21),
+    ("answers.to_approve", answers_to_approve, 22),
+    ("answers.overdue", overdue_answers, 23),
+    ("answers.reassignment_requests", reassignment_requests, 24),
+]

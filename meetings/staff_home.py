@@ -1,0 +1,238 @@
+"""This app's sections of the staff home (accounts.staff_home), registered
+in apps.py: the next realization meeting (its agenda and preparation) for
+the operators and the mayor's office, the decisions still to record, and
+for experts the agenda items that wait for their opinion."""
+
+import datetime as dt
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.predicates import is_expert, is_mayor_office, is_operator
+from accounts.staff_home import HomeRole, HomeRow, HomeSection, section_from
+from proposals.models import ProposalStatus
+
+from . import rules as meeting_rules
+from .models import (
+    AgendaDecision,
+    AgendaItem,
+    ExpertOpinion,
+    RealizationMeeting,
+    RealizationMeetingStatus,
+)
+from .selectors import with_decision_counts
+
+# The name the internal agenda (real names and contacts, staff only) is
+# registered under by the meetings' admin; the home links to it once it
+# exists and leaves it out otherwise.
+INTERNAL_AGENDA_URL_NAME = "admin:meetings_realizationmeeting_agenda_internal"
+
+
+def _start_of_today(now) -> dt.datetime:
+    today = timezone.localdate(now)
+    return timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+
+
+def next_meeting(now):
+    """The next scheduled meeting (today's counts as next until it is marked
+    held), with its decision counts; None if none is scheduled."""
+    return (
+        with_decision_counts(
+            RealizationMeeting.objects.filter(
+                status=RealizationMeetingStatus.SCHEDULED,
+                scheduled_at__gte=_start_of_today(now),
+            )
+        )
+        .order_by("scheduled_at", "number")
+        .first()
+    )
+
+
+def internal_agenda_url(meeting) -> str:
+    try:
+        return reverse(INTERNAL_AGENDA_URL_NAME, args=[meeting.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _meeting_links(meeting, *, internal: bool) -> list[tuple[str, str]]:
+    links = [
+        (
+            gettext("Meeting page"),
+            reverse("admin:meetings_realizationmeeting_change", args=[meeting.pk]),
+        ),
+        (gettext("Public agenda"), meeting.get_agenda_url()),
+    ]
+    if internal and (url := internal_agenda_url(meeting)):
+        links.append((gettext("Internal agenda (real names)"), url))
+    return links
+
+
+def _meeting_summary(meeting) -> str:
+    return gettext(
+        "%(meeting)s · %(when)s · %(place)s — %(items)d items on the agenda, "
+        "%(pending)d decisions still to record"
+    ) % {
+        "meeting": meeting.title,
+        "when": formats.date_format(timezone.localtime(meeting.scheduled_at), "Y-m-d H:i"),
+        "place": meeting.place,
+        "items": meeting.item_count,
+        "pending": meeting.pending_count,
+    }
+
+
+def decide_url(item) -> str:
+    return reverse("admin:meetings_realizationmeeting_decide", args=[item.meeting_id, item.pk])
+
+
+def _item_row(item, now) -> HomeRow:
+    # Before the meeting day there is nothing to record yet: the row opens
+    # the meeting's page, where the agenda is prepared.
+    if item.is_pending and meeting_rules.decide_refusal(item, now=now) is None:
+        url = decide_url(item)
+    else:
+        url = reverse("admin:meetings_realizationmeeting_change", args=[item.meeting_id])
+    return HomeRow(
+        title=item.proposal.title,
+        url=url,
+        deadline=timezone.localdate(item.meeting.scheduled_at),
+        note=item.get_decision_display(),
+    )
+
+
+def _next_meeting_section(user, now, *, key, role, title) -> HomeSection:
+    meeting = next_meeting(now)
+    if meeting is None:
+        return HomeSection(
+            key=key,
+            role=role,
+            title=title,
+            empty_text=_("No realization meeting is scheduled."),
+            list_url=reverse("admin:meetings_realizationmeeting_changelist"),
+        )
+    items = (
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("meeting", "proposal")
+        .order_by("position", "id")
+    )
+    rows, _count = section_from(items, lambda item: _item_row(item, now))
+    return HomeSection(
+        key=key,
+        role=role,
+        title=title,
+        empty_text=_("Nothing is on its agenda yet."),
+        rows=rows,
+        count=meeting.item_count,
+        summary=_meeting_summary(meeting),
+        links=_meeting_links(meeting, internal=True),
+        list_url=reverse("admin:meetings_realizationmeeting_changelist"),
+    )
+
+
+def operator_meeting(user, now):
+    if not is_operator(user):
+        return None
+    return _next_meeting_section(
+        user,
+        now,
+        key="meetings.preparation",
+        role=HomeRole.OPERATOR,
+        title=_("The next meeting's preparation"),
+    )
+
+
+def mayor_meeting(user, now):
+    if not is_mayor_office(user):
+        return None
+    return _next_meeting_section(
+        user, now, key="meetings.next", role=HomeRole.MAYOR_OFFICE, title=_("The next meeting")
+    )
+
+
+def decisions_to_record(user, now):
+    """Mayor's office: items of meetings whose day has come (and that are
+    not marked held) still without a decision."""
+    if not is_mayor_office(user):
+        return None
+    end_of_today = _start_of_today(now) + dt.timedelta(days=1)
+    queryset = (
+        AgendaItem.objects.filter(
+            decision=AgendaDecision.PENDING,
+            meeting__status=RealizationMeetingStatus.SCHEDULED,
+            meeting__scheduled_at__lt=end_of_today,
+            proposal__status=ProposalStatus.ON_AGENDA,
+        )
+        .select_related("meeting", "proposal")
+        .order_by("meeting__scheduled_at", "position", "id")
+    )
+    rows, count = section_from(
+        queryset,
+        lambda item: HomeRow(
+            title=item.proposal.title,
+            url=decide_url(item),
+            deadline=timezone.localdate(item.meeting.scheduled_at),
+            note=item.meeting.title,
+        ),
+    )
+    url = reverse("admin:meetings_agendaitem_changelist")
+    return HomeSection(
+        key="meetings.decisions",
+        role=HomeRole.MAYOR_OFFICE,
+        title=_("Decisions to record"),
+        empty_text=_("No decision waits to be recorded."),
+        rows=rows,
+        count=count,
+        list_url=f"{url}?{urlencode({'decision': AgendaDecision.PENDING})}",
+    )
+
+
+def opinions_requested(user, now):
+    """Expert: agenda items of meetings to come on which they have not
+    given their opinion yet, the soonest meeting first."""
+    if not is_expert(user):
+        return None
+    queryset = (
+        AgendaItem.objects.filter(
+            decision=AgendaDecision.PENDING,
+            meeting__status=RealizationMeetingStatus.SCHEDULED,
+            meeting__scheduled_at__gte=_start_of_today(now),
+            proposal__deleted_at__isnull=True,
+            proposal__status__in=meeting_rules.OPINION_STATUSES,
+        )
+        .exclude(
+            proposal__in=ExpertOpinion.objects.filter(expert=user).values("proposal_id"),
+        )
+        .select_related("meeting", "proposal")
+        .order_by("meeting__scheduled_at", "position", "id")
+    )
+    add_url = reverse("admin:meetings_expertopinion_add")
+    rows, count = section_from(
+        queryset,
+        lambda item: HomeRow(
+            title=item.proposal.title,
+            url=f"{add_url}?{urlencode({'proposal': item.proposal_id})}",
+            deadline=timezone.localdate(item.meeting.scheduled_at),
+            note=item.meeting.title,
+        ),
+    )
+    return HomeSection(
+        key="meetings.opinions",
+        role=HomeRole.EXPERT,
+        title=_("Opinions requested of you"),
+        empty_text=_("No agenda item waits for your opinion."),
+        rows=rows,
+        count=count,
+        list_url=reverse("admin:meetings_expertopinion_changelist"),
+    )
+
+
+# (key, builder, order) for accounts.staff_home.register_section.
+SECTIONS = [
+    ("meetings.preparation", operator_meeting, 60),
+    ("meetings.next", mayor_meeting, 61),
+    ("meetings.decisions", decisions_to_record, 62),
+    ("meetings.opinions", opinions_requested, 63),
+]

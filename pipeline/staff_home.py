@@ -1,0 +1,75 @@
+"""The conductor's section of the staff home (accounts.staff_home),
+registered in apps.py: proposals that passed the answer bar but could not
+be given to a department (their category has no default department, or an
+inactive one), which the operators must assign by hand."""
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from accounts.predicates import is_operator
+from accounts.staff_home import HomeRole, HomeRow, HomeSection, section_from
+from answers.services import DEPARTMENT_INACTIVE, NO_DEFAULT_DEPARTMENT
+from proposals.models import PipelineSettings, Proposal, ProposalStatus
+
+from .notices import BLOCKED_REASONS
+from .services import due_bars
+
+# Where a blocked proposal is assigned by hand. The operators' assignment
+# screen is being built beside this one; until it is, the proposal's admin
+# page, where its category can be corrected, is the nearest place.
+ASSIGN_URL_NAME = "admin:proposals_proposal_change"
+
+
+def blocked_proposals():
+    """Open, public proposals past the answer bar whose category names no
+    active department: promote_if_due cannot assign them (and told the
+    operators once, pipeline.notices.tell_assignment_blocked)."""
+    bar = due_bars(PipelineSettings.cached())[ProposalStatus.OPEN]
+    return (
+        Proposal.objects.public()
+        .filter(status=ProposalStatus.OPEN, **{f"{f}__gte": n for f, n in bar.items()})
+        .filter(
+            Q(category__default_department__isnull=True)
+            | Q(category__default_department__is_active=False)
+        )
+        .select_related("category", "category__default_department")
+        .order_by("created_at", "id")
+    )
+
+
+def _reason(proposal) -> str:
+    code = (
+        NO_DEFAULT_DEPARTMENT
+        if proposal.category.default_department_id is None
+        else DEPARTMENT_INACTIVE
+    )
+    return f"{proposal.category.label}: {BLOCKED_REASONS[code]}"
+
+
+def blocked_section(user, now):
+    if not is_operator(user):
+        return None
+    rows, count = section_from(
+        blocked_proposals(),
+        lambda proposal: HomeRow(
+            title=proposal.title,
+            url=reverse(ASSIGN_URL_NAME, args=[proposal.pk]),
+            note=_reason(proposal),
+        ),
+    )
+    url = reverse("admin:proposals_proposal_changelist")
+    return HomeSection(
+        key="pipeline.blocked",
+        role=HomeRole.OPERATOR,
+        title=_("Proposals that could not be assigned"),
+        empty_text=_("Every proposal past the answer bar has its department."),
+        rows=rows,
+        count=count,
+        list_url=f"{url}?{urlencode({'status': ProposalStatus.OPEN})}",
+    )
+
+
+# (key, builder, order) for accounts.staff_home.register_section.
+SECTIONS = [("pipeline.blocked", blocked_section, 10)]
