@@ -16,7 +16,6 @@ class PipelineConfig(AppConfig):
         from celery.signals import worker_ready
 
         from accounts.staff_home import register_section
-
         from meetings.signals import item_adopted
         from proposals.timeline import register_endorsement_bars
 
