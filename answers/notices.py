@@ -5,6 +5,7 @@ read or e-mailed (notifications/messages.py)."""
 
 from enum import StrEnum
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -130,6 +131,13 @@ MESSAGES = {
 }
 
 
+def workroom(assignment: Assignment) -> str:
+    """Staff notices open the assignment's workroom, where the answer is
+    written, approved or returned and reassignment decided; not the public
+    page (the proposer's and followers' notices keep that)."""
+    return reverse("admin:answers_assignment_change", args=[assignment.pk])
+
+
 def due_date(deadline) -> str:
     """A deadline as its Seoul date in ISO form, for a notice's parameters."""
     return timezone.localtime(deadline).date().isoformat()
@@ -146,12 +154,18 @@ def tell_assigned(*, assignment: Assignment) -> None:
         "department": assignment.department_id,
         "deadline": due_date(assignment.deadline),
     }
-    for recipients, kind in (
-        (department_officials(assignment.department), AnswerNotice.ASSIGNED_DEPARTMENT),
-        (operators(), AnswerNotice.ASSIGNED_OPERATOR),
-        (proposal_audience(proposal), AnswerNotice.ASSIGNED),
+    for recipients, kind, url in (
+        (
+            department_officials(assignment.department),
+            AnswerNotice.ASSIGNED_DEPARTMENT,
+            workroom(assignment),
+        ),
+        (operators(), AnswerNotice.ASSIGNED_OPERATOR, workroom(assignment)),
+        (proposal_audience(proposal), AnswerNotice.ASSIGNED, ""),
     ):
-        notify(recipients=recipients, kind=kind, key=key, proposal=proposal, params=params)
+        notify(
+            recipients=recipients, kind=kind, key=key, proposal=proposal, params=params, url=url
+        )
 
 
 def tell_reassigned(*, assignment: Assignment) -> None:
@@ -167,6 +181,7 @@ def tell_reassigned(*, assignment: Assignment) -> None:
         key=key,
         proposal=proposal,
         params=params,
+        url=workroom(assignment),
     )
     notify(
         recipients=proposal_audience(proposal),
@@ -185,6 +200,7 @@ def tell_answer_submitted(*, assignment: Assignment, event_id: int) -> None:
         key=f"answer_submitted:{event_id}",
         proposal=assignment.proposal,
         params={"department": assignment.department_id},
+        url=workroom(assignment),
     )
 
 
@@ -196,6 +212,7 @@ def tell_answer_returned(*, assignment: Assignment, event_id: int, reason: str) 
         key=f"answer_returned:{event_id}",
         proposal=assignment.proposal,
         params={"reason": reason, "department": assignment.department_id},
+        url=workroom(assignment),
     )
 
 
@@ -219,6 +236,7 @@ def tell_reassignment_requested(*, request: ReassignmentRequest, reason: str) ->
         key=f"reassignment_requested:{request.pk}",
         proposal=assignment.proposal,
         params={"department": assignment.department_id, "reason": reason},
+        url=workroom(assignment),
     )
 
 
@@ -242,6 +260,7 @@ def tell_reassignment_refused(*, request: ReassignmentRequest, reason: str) -> N
         key=f"reassignment_refused:{request.pk}",
         proposal=assignment.proposal,
         params={"department": assignment.department_id, "reason": reason},
+        url=workroom(assignment),
     )
 
 
@@ -253,6 +272,7 @@ def tell_answer_rated(*, rating: AnswerRating, assignment: Assignment) -> None:
         key=f"answer_rated:{rating.pk}",
         proposal=assignment.proposal,
         params={"score": rating.score, "department": assignment.department_id},
+        url=workroom(assignment),
     )
 
 
@@ -268,6 +288,7 @@ def tell_answer_reminder(*, assignment: Assignment, days_left: int) -> None:
             "department": assignment.department_id,
             "days": days_left,
         },
+        url=workroom(assignment),
     )
 
 
@@ -285,4 +306,5 @@ def tell_answer_overdue(*, assignment: Assignment, waits_for_approval: bool) -> 
         key=f"answer_overdue:{assignment.pk}",
         proposal=assignment.proposal,
         params={"deadline": due_date(assignment.deadline), "department": assignment.department_id},
+        url=workroom(assignment),
     )

@@ -3,6 +3,7 @@ kinds, their words, and the small functions that send them."""
 
 from enum import StrEnum
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import operators
@@ -57,6 +58,9 @@ def tell_assignment_blocked(*, proposal, reason: str) -> None:
         key=f"assignment_blocked:{proposal.pk}",
         proposal=proposal,
         params={"reason": reason},
+        # The proposal's admin page, where its category is corrected, until
+        # the operators' hand-assignment screen (being built) takes over.
+        url=reverse("admin:proposals_proposal_change", args=[proposal.pk]),
     )
 
 

@@ -5,6 +5,7 @@ read or e-mailed (notifications/messages.py)."""
 
 from enum import StrEnum
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import department_names, department_officials, operators
@@ -78,6 +79,17 @@ MESSAGES = {
 }
 
 
+def card_page(card: ManagementCard) -> str:
+    """Staff notices about a card open its page in the admin, where its
+    stage, owner and plan are changed."""
+    return reverse("admin:tracking_managementcard_change", args=[card.pk])
+
+
+def report_page(report: ProgressReport) -> str:
+    """Staff notices about a progress report open its form in the admin."""
+    return reverse("admin:tracking_progressreport_change", args=[report.pk])
+
+
 def _report_params(report: ProgressReport) -> dict:
     return {"period": report.period, "deadline": report.due_date.isoformat()}
 
@@ -90,6 +102,7 @@ def tell_card_opened(*, card: ManagementCard) -> None:
         key=f"card_opened:{card.pk}",
         proposal=card.proposal,
         params={"department": card.department_id},
+        url=card_page(card),
     )
 
 
@@ -115,6 +128,7 @@ def tell_handoff(*, card: ManagementCard, event: CardEvent, previous, to_officia
             "to": str(to_official),
             "note": event.note,
         },
+        url=card_page(card),
     )
 
 
@@ -127,6 +141,7 @@ def tell_report_requested(*, report: ProgressReport, recipients) -> None:
         key=f"report_requested:{report.pk}",
         proposal=report.card.proposal,
         params=_report_params(report),
+        url=report_page(report),
     )
 
 
@@ -138,6 +153,7 @@ def tell_report_reminder(*, report: ProgressReport, recipients) -> None:
         key=f"report_reminder:{report.pk}",
         proposal=report.card.proposal,
         params=_report_params(report),
+        url=report_page(report),
     )
 
 
@@ -151,6 +167,7 @@ def tell_report_overdue(*, report: ProgressReport) -> None:
         key=f"report_overdue:{report.pk}",
         proposal=card.proposal,
         params={**_report_params(report), "department": card.department_id or "-"},
+        url=report_page(report),
     )
 
 

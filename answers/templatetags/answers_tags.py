@@ -2,6 +2,7 @@
 
 import rules
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 
 from proposals.models import ProposalStatus
@@ -33,17 +34,29 @@ def answer_panel(context, proposal):
         and user is not None
         and rules.has_perm("answers.rate_answer", user, answer)
     )
+    waiting = (
+        assignment is not None
+        and answer is None
+        and assignment.is_open
+        and proposal.status == ProposalStatus.ASSIGNED
+    )
+    # The way from the public page to the workroom, for those who work
+    # there: the assigned department's officials and the operators.
+    workroom_url = (
+        reverse("admin:answers_assignment_change", args=[assignment.pk])
+        # is_staff first: a citizen's page asks no role (no query).
+        if waiting
+        and getattr(user, "is_staff", False)
+        and rules.has_perm("answers.see_assignment", user, assignment)
+        else ""
+    )
     return {
         "proposal": proposal,
         "assignment": assignment,
         "answer": answer,
         "rating": getattr(answer, "rating", None) if answer is not None else None,
-        "waiting": (
-            assignment is not None
-            and answer is None
-            and assignment.is_open
-            and proposal.status == ProposalStatus.ASSIGNED
-        ),
+        "waiting": waiting,
+        "workroom_url": workroom_url,
         "days_left": days_left,
         "days_overdue": -days_left if overdue else 0,
         "overdue": overdue,
