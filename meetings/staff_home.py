@@ -37,13 +37,13 @@ def _start_of_today(now) -> dt.datetime:
 
 
 def next_meeting(now):
-    """The next scheduled meeting (today's counts as next until it is marked
-    held), with its decision counts; None if none is scheduled."""
+    """The next scheduled meeting still to come, with its decision counts;
+    None if none is scheduled. (A meeting whose hour has passed is one whose
+    decisions are to record: `decisions_to_record`.)"""
     return (
         with_decision_counts(
             RealizationMeeting.objects.filter(
-                status=RealizationMeetingStatus.SCHEDULED,
-                scheduled_at__gte=_start_of_today(now),
+                status=RealizationMeetingStatus.SCHEDULED, scheduled_at__gt=now
             )
         )
         .order_by("scheduled_at", "number")
@@ -152,11 +152,10 @@ def mayor_meeting(user, now):
     )
 
 
-def decisions_to_record(user, now):
-    """Mayor's office: items of meetings whose day has come (and that are
-    not marked held) still without a decision."""
-    if not is_mayor_office(user):
-        return None
+def _decisions_to_record(user, now, *, key, role):
+    """Items of meetings whose day has come (and that are not marked held)
+    still without a decision: the mayor's office records them, and the
+    operators may."""
     end_of_today = _start_of_today(now) + dt.timedelta(days=1)
     queryset = (
         AgendaItem.objects.filter(
@@ -179,13 +178,27 @@ def decisions_to_record(user, now):
     )
     url = reverse("admin:meetings_agendaitem_changelist")
     return HomeSection(
-        key="meetings.decisions",
-        role=HomeRole.MAYOR_OFFICE,
+        key=key,
+        role=role,
         title=_("Decisions to record"),
         empty_text=_("No decision waits to be recorded."),
         rows=rows,
         count=count,
         list_url=f"{url}?{urlencode({'decision': AgendaDecision.PENDING})}",
+    )
+
+
+def mayor_decisions(user, now):
+    if not is_mayor_office(user):
+        return None
+    return _decisions_to_record(user, now, key="meetings.decisions", role=HomeRole.MAYOR_OFFICE)
+
+
+def operator_decisions(user, now):
+    if not is_operator(user):
+        return None
+    return _decisions_to_record(
+        user, now, key="meetings.operator_decisions", role=HomeRole.OPERATOR
     )
 
 
@@ -198,7 +211,7 @@ def opinions_requested(user, now):
         AgendaItem.objects.filter(
             decision=AgendaDecision.PENDING,
             meeting__status=RealizationMeetingStatus.SCHEDULED,
-            meeting__scheduled_at__gte=_start_of_today(now),
+            meeting__scheduled_at__gt=now,
             proposal__deleted_at__isnull=True,
             proposal__status__in=meeting_rules.OPINION_STATUSES,
         )
@@ -232,7 +245,8 @@ def opinions_requested(user, now):
 # (key, builder, order) for accounts.staff_home.register_section.
 SECTIONS = [
     ("meetings.preparation", operator_meeting, 60),
-    ("meetings.next", mayor_meeting, 61),
-    ("meetings.decisions", decisions_to_record, 62),
-    ("meetings.opinions", opinions_requested, 63),
+    ("meetings.operator_decisions", operator_decisions, 61),
+    ("meetings.next", mayor_meeting, 62),
+    ("meetings.decisions", mayor_decisions, 63),
+    ("meetings.opinions", opinions_requested, 64),
 ]
