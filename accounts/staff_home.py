@@ -116,7 +116,7 @@ class HomeSection:
 
     @property
     def has_more(self) -> bool:
-        return self.count > len(self.rows)
+        return self.count > COUNT_CAP or self.count > len(self.rows)
 
 
 Builder = Callable[[object, datetime], "HomeSection | None"]

@@ -88,7 +88,10 @@ def home_world() -> HomeWorld:
     overdue_b = overdue(assigned(dept_b, title="B의 기한 지난 제안: 장애인 콜택시"))
     request_b = assigned(dept_b, title="B가 넘기려는 제안: 지하철 엘리베이터")
     answer_services.reassignment_request(
-        assignment=request_b, user=official_b, reason="교통 소관입니다.", suggested_department=dept_a
+        assignment=request_b,
+        user=official_b,
+        reason="교통 소관입니다.",
+        suggested_department=dept_a,
     )
     # Past the answer bar, but its category names no department.
     blocked = ProposalFactory(
