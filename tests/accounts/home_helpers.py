@@ -12,6 +12,7 @@ from answers.models import Assignment
 from meetings import services as meeting_services
 from proposals.models import PipelineSettings, ProposalStatus
 from tests.answers.helpers import assigned, submitted
+from tests.debates.helpers import closed_debate
 from tests.factories import CategoryFactory, DepartmentFactory, ProposalFactory, official, operator
 from tests.meetings.helpers import external_expert, mayor_office, meeting, on_agenda
 from tests.tracking.helpers import adopted_card, requested_report
@@ -39,6 +40,7 @@ class HomeWorld:
     overdue_b: object
     request_b: object
     blocked: object
+    debate: object
     # cards and reports
     card_a: object
     report_a: object
@@ -101,6 +103,9 @@ def home_world() -> HomeWorld:
         endorsement_count=PipelineSettings.load().answer_threshold,
     )
 
+    # A debate closed, its results still to write.
+    debate = closed_debate(title="결과를 기다리는 토론: 심야 버스")
+
     # Cards: A's carried by official_a with a report requested, one of A's
     # nobody carries, B's carried by official_b with its report overdue.
     card_a = adopted_card(dept_a, title="A의 카드: 횡단보도 조명")
@@ -146,6 +151,7 @@ def home_world() -> HomeWorld:
         overdue_b=overdue_b,
         request_b=request_b,
         blocked=blocked,
+        debate=debate,
         card_a=card_a,
         report_a=report_a,
         ownerless_a=ownerless_a,
