@@ -105,7 +105,11 @@ def my_reports(user, now):
         HomeRole.OFFICIAL,
         _("Progress reports due on your cards"),
         _("No progress report is due on the cards you carry."),
-        _requested_reports().filter(card__responsible_official=user),
+        # Their own department's cards only: one who moved on no longer
+        # sees a card that still names them (it is ownerless there).
+        _requested_reports().filter(
+            card__responsible_official=user, card__department_id=user.department_id
+        ),
     )
 
 
@@ -118,7 +122,7 @@ def my_cards(user, now):
         _("Adopted items you carry"),
         _("You carry no adopted item."),
         _open_cards()
-        .filter(responsible_official=user)
+        .filter(responsible_official=user, department_id=user.department_id)
         .select_related("proposal")
         .order_by("target_date", "id"),
     )

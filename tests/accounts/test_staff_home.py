@@ -232,6 +232,9 @@ def test_an_official_moved_to_another_department_leaves_the_card_ownerless(world
     assert world.card_a.proposal.title in found["tracking.department_ownerless"]
     found = titles(logged_in(world.operator).get("/admin/"))
     assert world.card_a.proposal.title in found["tracking.ownerless"]
+    # And it leaves their own home: they no longer see it.
+    found = titles(logged_in(world.official_a).get("/admin/"))
+    assert found["tracking.my_cards"] == set() and found["tracking.my_reports"] == set()
 
 
 def test_counts_stop_at_the_cap(world, monkeypatch):
@@ -321,3 +324,22 @@ def test_citizens_still_land_on_the_front_page():
     citizen = UserFactory()
     response = sign_in(english_client(), citizen.email)
     assert response["Location"] == "/"
+
+
+def test_the_internal_agenda_is_linked_once_the_meetings_admin_has_it(world, monkeypatch):
+    from meetings import staff_home as meeting_home
+
+    def agenda_links(who):
+        markup = page_html(logged_in(who).get("/admin/"))
+        section = markup[markup.index('data-section="meetings.next"') :]
+        return page_text(section[: section.index("</section>")])
+
+    # Until the internal agenda's page is registered, the home leaves it out.
+    monkeypatch.setattr(meeting_home, "INTERNAL_AGENDA_URL_NAME", "admin:no_such_page")
+    text = agenda_links(world.mayor)
+    assert "Public agenda" in text and "Internal agenda" not in text
+    # Once it is, the mayor's office finds it beside the public one.
+    monkeypatch.setattr(
+        meeting_home, "INTERNAL_AGENDA_URL_NAME", "admin:meetings_realizationmeeting_change"
+    )
+    assert "Internal agenda (real names)" in agenda_links(world.mayor)
