@@ -7,11 +7,13 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from accounts.second_factor import must_use_second_factor
 from debates import services as debate_services
 from tests.answers.helpers import assigned
 from tests.debates.helpers import open_debate
 from tests.factories import UserFactory
 from tests.meetings.helpers import meeting, on_agenda
+from tests.pages import log_in_with_second_factor
 from tests.tracking.helpers import adopted_card
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,10 +39,14 @@ class Visitor:
         self.context = browser.new_context(locale="ko-KR")
         self.context.add_init_script(RECORD_VIOLATIONS)
         if user is not None:
-            # Logged in as the test client does (force_login), its session
-            # cookie handed to the browser.
+            # Logged in as the test client does, staff with their second
+            # factor (without it every admin path would only show the
+            # factor's set-up page), its session cookie handed to the browser.
             client = Client()
-            client.force_login(user)
+            if must_use_second_factor(user):
+                log_in_with_second_factor(client, user)
+            else:
+                client.force_login(user)
             session = client.cookies[settings.SESSION_COOKIE_NAME].value
             self.context.add_cookies(
                 [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": self.url}]
@@ -57,6 +63,9 @@ class Visitor:
     def violations_on(self, path: str) -> list[str]:
         response = self.page.goto(self.url + path)
         assert response.status < 400, f"{path}: {response.status}"
+        # A page that sent the visitor elsewhere (a log-in, the second
+        # factor) would be a page this test never looked at.
+        assert self.page.url == self.url + path, f"{path} went to {self.page.url}"
         self.page.wait_for_load_state("networkidle")
         found = self.page.evaluate("window.__cspViolations")
         found += self.console
@@ -73,7 +82,10 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
     debate_services.stance_set(debate=debate, user=UserFactory(), position="for")
     debate_services.stance_set(debate=debate, user=UserFactory(), position="against")
     agenda_meeting = meeting(days=7)
-    item = on_agenda(agenda_meeting)[0]
+    on_agenda(agenda_meeting)
+    # Decisions are recorded once the meeting's day has come.
+    met = meeting(days=-1)
+    item = on_agenda(met)[0]
     assignment = assigned()
     card = adopted_card()
     member = UserFactory()
@@ -103,7 +115,7 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
         "/admin/tracking/managementcard/export/",  # django-import-export
         "/admin/tracking/managementcard/import/",
         f"/admin/meetings/realizationmeeting/{agenda_meeting.pk}/change/",
-        f"/admin/meetings/realizationmeeting/{agenda_meeting.pk}/decide/{item.pk}/",
+        f"/admin/meetings/realizationmeeting/{met.pk}/decide/{item.pk}/",
         "/admin/accounts/user/add/",  # related-object popups' widgets
     ]
 
