@@ -20,6 +20,7 @@ is the list twin of `tracking.see_card`.
 | change stage, budget, dates, files       | ✓        | ✓               | ✓        |                |                |        |
 | hand the card to another official        | ✓        |                 | ✓        |                |                |        |
 | submit a requested report (card open)    | ✓        | ✓               | ✓        |                |                |        |
+| write a report before it is requested    | ✓        | ✓ (its owner)   | ✓        |                |                |        |
 | see every department's cards             | ✓        |                 |          |                | ✓              |        |
 | the operators' dashboard                 | ✓        |                 |          |                |                |        |
 | update cards from a spreadsheet (own)    | ✓        | ✓               | ✓        | ✓ (their own)  |                |        |
@@ -60,11 +61,30 @@ def is_card_department_head(user, card):
     return heads_department(user, card.department_id)
 
 
+@rules.predicate
+def is_card_owner(user, card):
+    """The card's responsible official, while still an official of the
+    card's department; without a card, any official (who may own some)."""
+    if card is None:
+        return is_official(user)
+    return (
+        card.responsible_official_id is not None
+        and user.pk == card.responsible_official_id
+        and is_card_official(user, card)
+    )
+
+
 can_change_card = is_operator | is_card_official
 can_see_card_in_admin = can_change_card | is_mayor_office
 # Handing a card over: the operator, or the head of the card's department
 # (rotation and leave are the department's own business first).
 can_hand_off_card = is_operator | is_card_department_head
+
+
+# Filing a report before the schedule asks: whoever answers for the card
+# (its owner, the department's head) or the operator; other officials of
+# the department still submit the reports the schedule requests.
+can_file_report = is_operator | is_card_owner | is_card_department_head
 
 
 def hands_off_some_cards(user) -> bool:
@@ -116,6 +136,13 @@ def handoff_refusal(card, to_official) -> str | None:
     return None
 
 
+def report_filing_refusal(card) -> str | None:
+    """A report may be written for `card` now (before or after a request)."""
+    if card.is_completed:
+        return _("This item is completed; it needs no more progress reports.")
+    return None
+
+
 def report_refusal(report, card) -> str | None:
     """`report` (of `card`) may be submitted now: it is still requested and
     the card is not completed. The stage a report asks for is checked by
@@ -151,3 +178,4 @@ rules.add_perm("tracking.see_dashboard", is_operator)
 # (each row is checked by the services, a department's official on its own cards).
 rules.add_perm("tracking.import_cards", is_operator | is_official)
 rules.add_perm("tracking.submit_report", may_change_reports_card & report_is_submittable)
+rules.add_perm("tracking.file_report", can_file_report)

@@ -21,14 +21,19 @@ from .attachments import (
 )
 from .cards import (
     EDITABLE_FIELDS,
+    OWNER_IS_DEPARTMENT_HEAD,
+    OWNER_WROTE_THE_ANSWER,
     card_change_stage,
     card_handoff,
     card_update,
+    initial_owner,
     management_card_open,
     parse_date,
 )
 from .reports import (
     REPORT_MAX_PHOTOS,
+    open_report_request,
+    report_file,
     report_next_request_at,
     report_photos_check,
     report_request_due,
@@ -39,6 +44,8 @@ from .reports import (
 __all__ = [
     "ATTACHMENT_TITLE_MAX_LENGTH",
     "EDITABLE_FIELDS",
+    "OWNER_IS_DEPARTMENT_HEAD",
+    "OWNER_WROTE_THE_ANSWER",
     "REPORT_MAX_PHOTOS",
     "card_attach",
     "card_attachment_check",
@@ -46,8 +53,11 @@ __all__ = [
     "card_detach",
     "card_handoff",
     "card_update",
+    "initial_owner",
     "management_card_open",
     "parse_date",
+    "open_report_request",
+    "report_file",
     "report_next_request_at",
     "report_photos_check",
     "report_request_due",

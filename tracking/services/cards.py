@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.predicates import heads_department, is_official
+from answers.models import Answer, AnswerStatus
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
 from oasis.i18n import for_the_record
 from proposals.models import EventKind
@@ -37,10 +39,48 @@ def _require_note(note: str) -> str:
     return note
 
 
+# Why a new card's responsible official was chosen, kept as a code on the
+# internal history row that names them (CardEvent.changes["chosen_as"]).
+OWNER_IS_DEPARTMENT_HEAD = "department_head"
+OWNER_WROTE_THE_ANSWER = "answer_author"
+
+
+def initial_owner(*, proposal, department) -> tuple[object | None, str]:
+    """Who carries a new card, and why: the department's head, if they are
+    still one of its active officials; else the official who wrote the
+    proposal's published answer, if still an active official of that
+    department; else nobody (the card is then listed as without owner until
+    the head or the operator hands it over). Transfers between departments
+    are issue 12's; this only looks at the card's department as it is."""
+    if department is None:
+        return None, ""
+    head = department.head
+    if head is not None and heads_department(head, department.pk) and head.is_active:
+        return head, OWNER_IS_DEPARTMENT_HEAD
+    answer = (
+        Answer.objects.filter(assignment__proposal=proposal, status=AnswerStatus.PUBLISHED)
+        .select_related("written_by")
+        .order_by("-published_at", "-id")
+        .first()
+    )
+    author = answer.written_by if answer is not None else None
+    if (
+        author is not None
+        and author.is_active
+        and is_official(author)
+        and author.department_id == department.pk
+    ):
+        return author, OWNER_WROTE_THE_ANSWER
+    return None, ""
+
+
 def management_card_open(*, agenda_item) -> ManagementCard:
     """Open the management card of a proposal the realization meeting has just
     adopted: its department (the proposal's, else its category's default),
-    the meeting's conditions, stage `review`, and an `opened` history row.
+    the meeting's conditions, stage `review`, its responsible official
+    (initial_owner: the head, else the answer's author, else none), an
+    `opened` history row and, when an owner was found, an internal `handoff`
+    row naming them with why (a code).
     Called inside the decision's transaction (meetings.services.agenda_item_decide
     sends `item_adopted`; the conductor connects this, pipeline/apps.py).
     Exactly one card per proposal: calling again returns the existing card
@@ -65,6 +105,19 @@ def management_card_open(*, agenda_item) -> ManagementCard:
                 to_stage=CardStage.REVIEW,
                 note=agenda_item.conditions,
             )
+            owner, chosen_as = initial_owner(proposal=proposal, department=department)
+            if owner is not None:
+                card.responsible_official = owner
+                card.save(update_fields=["responsible_official", "updated_at"])
+                # Internal, like every row that names an official; the actor
+                # is nobody: the rule chose, not a person.
+                CardEvent.objects.create(
+                    card=card,
+                    kind=CardEventKind.HANDOFF,
+                    to_official=owner,
+                    changes={"chosen_as": chosen_as},
+                    is_public=False,
+                )
         if created and department is not None:
             notices.tell_card_opened(card=card)
     return card

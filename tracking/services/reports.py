@@ -318,3 +318,60 @@ def report_submit(
         )
         notices.tell_card_report(card=card, report=report, percent=percent)
     return report
+
+
+def report_file(
+    *,
+    card: ManagementCard,
+    user,
+    done: str,
+    stage: str | None = None,
+    percent,
+    spent_budget=None,
+    next_steps: str = "",
+    photos=(),
+) -> ProgressReport:
+    """Write the card's progress report now, whether or not the schedule has
+    asked for one. Requires the operator, the card's responsible official or
+    its department's head (`tracking.file_report`); refused for a completed
+    card. If a request is open (the oldest, if several), this submits it.
+    Otherwise it opens the next period's report, requested now by the
+    writer and due today, and submits it: it counts as that period's
+    report, and the schedule asks for the next one REPORT_EVERY_MONTHS after
+    it (report_next_request_at), so reports are never more than that apart.
+    Everything else (checks, writes, history and timeline rows, notices) is
+    report_submit's; a refused value leaves nothing behind."""
+    if not rules.has_perm("tracking.file_report", user, card):
+        raise PermissionDenied
+    with transaction.atomic():
+        # Under the card's lock, as report_request_due takes it: the
+        # schedule either sees this report or made its request first.
+        card = ManagementCard.objects.select_for_update(of=("self",)).get(pk=card.pk)
+        if refusal := card_rules.report_filing_refusal(card):
+            raise ServiceError(refusal)
+        report = open_report_request(card)
+        if report is None:
+            now = timezone.now()
+            last_period = card.progress_reports.aggregate(n=Max("period"))["n"] or 0
+            report = ProgressReport.objects.create(
+                card=card,
+                period=last_period + 1,
+                requested_at=now,
+                due_date=timezone.localdate(now),
+            )
+        return report_submit(
+            report=report,
+            user=user,
+            done=done,
+            stage=stage,
+            percent=percent,
+            spent_budget=spent_budget,
+            next_steps=next_steps,
+            photos=photos,
+        )
+
+
+def open_report_request(card: ManagementCard) -> ProgressReport | None:
+    """The card's oldest requested (unsubmitted) report, which a report
+    written now answers; None if the schedule has not asked."""
+    return card.progress_reports.filter(status=ReportStatus.REQUESTED).order_by("period").first()
