@@ -30,6 +30,13 @@ from oasis.admin_utils import ReadOnlyMixin, pk_or_404
 
 from . import rules as card_rules
 from . import selectors, services
+from .card_flags import OPEN_REPORT_DUE, ReportFilter, report_due_html
+from .card_page import (
+    card_page_context,
+    change_owner_view,
+    change_stage_view,
+    write_report_view,
+)
 from .card_screens import (
     CardAttachmentForm,
     change_stage,
@@ -47,6 +54,12 @@ from .spreadsheets import CardImportMixin, ScopedExportMixin
 
 EDITABLE = list(services.EDITABLE_FIELDS)
 
+# Why a new card got its responsible official (services.initial_owner).
+OWNER_CHOSEN_AS = {
+    services.OWNER_IS_DEPARTMENT_HEAD: _("Responsible at opening: the department's head"),
+    services.OWNER_WROTE_THE_ANSWER: _("Responsible at opening: wrote the department's answer"),
+}
+
 
 class CardEventInline(ReadOnlyMixin, admin.TabularInline):
     """Every change to the card, public and internal rows alike."""
@@ -60,7 +73,7 @@ class CardEventInline(ReadOnlyMixin, admin.TabularInline):
         "to_stage",
         "from_name",
         "to_name",
-        "note",
+        "note_text",
         "is_public",
     ]
     readonly_fields = fields
@@ -81,6 +94,14 @@ class CardEventInline(ReadOnlyMixin, admin.TabularInline):
     @admin.display(description=_("to official"))
     def to_name(self, event):
         return official_name(event.to_official) or "—"
+
+    @admin.display(description=_("note"))
+    def note_text(self, event):
+        # A row the system wrote keeps a code, named here in the reader's language.
+        chosen_as = (event.changes or {}).get("chosen_as")
+        if chosen_as in OWNER_CHOSEN_AS:
+            return OWNER_CHOSEN_AS[chosen_as]
+        return event.note or "—"
 
 
 class CardAttachmentInline(admin.StackedInline):
@@ -136,16 +157,19 @@ class ManagementCardAdmin(CardImportMixin, ScopedExportMixin, admin.ModelAdmin):
         "department",
         "owner",
         "stage",
+        "report_due",
         "target_date",
         "meeting",
         "created_at",
     ]
-    list_filter = ["stage", "department"]
+    list_filter = ["stage", ReportFilter, "department"]
     list_select_related = ["proposal", "department", "responsible_official", "agenda_item__meeting"]
     search_fields = ["proposal__title"]
     actions = [change_stage, hand_off]
     inlines = [CardAttachmentInline, CardEventInline]
     change_list_template = "tracking/admin/card_change_list.html"
+    # Django's (import-export's) change form after the card's work: card_page.py.
+    change_form_template = "tracking/admin/card_change_form.html"
     import_export_change_list_template = (
         "admin/tracking/managementcard/change_list_import_export.html"
     )
@@ -171,11 +195,14 @@ class ManagementCardAdmin(CardImportMixin, ScopedExportMixin, admin.ModelAdmin):
     def get_list_filter(self, request):
         # An official sees one department: no department filter to offer.
         if not rules.has_perm("tracking.see_all_cards", request.user):
-            return ["stage"]
+            return ["stage", ReportFilter]
         return self.list_filter
 
     def get_queryset(self, request):
-        queryset = selectors.cards_visible_to(request.user)
+        # The due date of the open report request, for its flag and filter.
+        queryset = selectors.cards_visible_to(request.user).annotate(
+            open_report_due=OPEN_REPORT_DUE
+        )
         if card_rules.hands_off_some_cards(request.user):
             # Cards nobody carries first: the operator (or the department
             # head) must hand them over.
@@ -247,14 +274,39 @@ class ManagementCardAdmin(CardImportMixin, ScopedExportMixin, admin.ModelAdmin):
         return None
 
     def get_urls(self):
+        def view(function):
+            return self.admin_site.admin_view(partial(function, self))
+
         return [
             path(
                 "dashboard/",
-                self.admin_site.admin_view(partial(dashboard_view, self)),
+                view(dashboard_view),
                 name="tracking_managementcard_dashboard",
+            ),
+            # The card page's work (card_page.py), each form on a page of its own.
+            path(
+                "<path:object_id>/stage/",
+                view(change_stage_view),
+                name="tracking_managementcard_stage",
+            ),
+            path(
+                "<path:object_id>/owner/",
+                view(change_owner_view),
+                name="tracking_managementcard_owner",
+            ),
+            path(
+                "<path:object_id>/report/",
+                view(write_report_view),
+                name="tracking_managementcard_report",
             ),
             *super().get_urls(),
         ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        card = self.get_object(request, object_id)
+        if card is not None:
+            extra_context = {**(extra_context or {}), **card_page_context(request, card)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
@@ -276,6 +328,10 @@ class ManagementCardAdmin(CardImportMixin, ScopedExportMixin, admin.ModelAdmin):
             )
         # Staff know their colleagues by name, not by the masked public one.
         return official_name(official)
+
+    @admin.display(description=_("progress report"), ordering="open_report_due")
+    def report_due(self, card):
+        return report_due_html(card.open_report_due, stage=card.stage)
 
     @admin.display(description=_("proposal"))
     def proposal_link(self, card):

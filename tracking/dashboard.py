@@ -1,6 +1,6 @@
 """The operator's dashboard of adopted items: per department, how many
-cards are open, overdue, stalled and completed, and the cards nobody
-carries; and the warning the card list gives about those. Registered in
+cards are open, overdue, stalled and completed, the overdue progress
+reports, and the cards nobody carries; and the warning the card list gives about those. Registered in
 admin.py (ManagementCardAdmin.get_urls, changelist_view)."""
 
 import rules
@@ -28,6 +28,11 @@ def dashboard_view(modeladmin, request):
         "rows": rows,
         "totals": totals,
         "ownerless": selectors.cards_without_owner(),
+        # Flagged in the table and listed: the reports the schedule asked
+        # for and nobody has written past their due date.
+        "overdue": selectors.overdue_reports()
+        .select_related("card__proposal", "card__department", "card__responsible_official")
+        .order_by("due_date", "id"),
     }
     request.current_app = modeladmin.admin_site.name
     return TemplateResponse(request, "tracking/admin/dashboard.html", context)

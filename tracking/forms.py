@@ -1,15 +1,17 @@
-"""Forms the tracking admin asks with its actions: a stage change and a
-handoff, each with the note that goes on the card's history."""
+"""Forms of the tracking admin: a stage change and a handoff, each with the
+note that goes on the card's history (asked by the list's actions and on
+the card's page), and the progress report (a requested one, or one written
+on the card's page before it is asked for)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
-from oasis.forms import MultipleFileField, MultipleFileInput, lazy_format
+from oasis.forms import MultipleFileField, MultipleFileInput, OneTimeTokenMixin, lazy_format
 from proposals import uploads
 
-from .models import NOTE_MAX_LENGTH, CardStage, ProgressReport
+from .models import NOTE_MAX_LENGTH, STAGE_TRANSITIONS, CardStage, ProgressReport
 
 
 class NoteField(forms.CharField):
@@ -69,12 +71,8 @@ class HandoffForm(forms.Form):
             )
 
 
-class ProgressReportForm(forms.ModelForm):
-    """The admin's form for submitting a requested report. The service
-    (report_submit) checks everything again and writes; this form only shows
-    its fields, all required except the budget, the stage and the photos."""
-
-    photos = MultipleFileField(
+def report_photos_field():
+    return MultipleFileField(
         label=_("Photos"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
@@ -87,6 +85,14 @@ class ProgressReportForm(forms.ModelForm):
         ),
     )
 
+
+class ProgressReportForm(forms.ModelForm):
+    """The admin's form for submitting a requested report. The service
+    (report_submit) checks everything again and writes; this form only shows
+    its fields, all required except the budget, the stage and the photos."""
+
+    photos = report_photos_field()
+
     class Meta:
         model = ProgressReport
         fields = ["done", "stage", "percent_complete", "spent_budget", "next_steps"]
@@ -97,3 +103,42 @@ class ProgressReportForm(forms.ModelForm):
             self.fields["done"].required = True
         if "percent_complete" in self.fields:
             self.fields["percent_complete"].required = True
+
+
+class CardReportForm(OneTimeTokenMixin, forms.Form):
+    """A progress report written on the card's page (services.report_file),
+    with the fields of ProgressReportForm; the stage offers the card's own
+    and those it can reach. The service checks everything again."""
+
+    done = forms.CharField(
+        label=_("what was done"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+    )
+    stage = forms.ChoiceField(label=_("stage"), required=False)
+    percent_complete = forms.IntegerField(label=_("percent complete"), min_value=0, max_value=100)
+    spent_budget = forms.IntegerField(
+        label=_("spent budget (won)"),
+        min_value=0,
+        required=False,
+        help_text=_("Empty: unchanged."),
+    )
+    next_steps = forms.CharField(
+        label=_("next steps"),
+        max_length=NOTE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )
+    photos = report_photos_field()
+
+    def __init__(self, *args, card, **kwargs):
+        super().__init__(*args, **kwargs)
+        reachable = STAGE_TRANSITIONS[card.stage]
+        self.fields["stage"].choices = [
+            (value, label)
+            for value, label in CardStage.choices
+            if value == card.stage or value in reachable
+        ]
+        self.initial.setdefault("stage", card.stage)
+        if card.percent_complete is not None:
+            self.initial.setdefault("percent_complete", card.percent_complete)

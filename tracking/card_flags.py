@@ -1,0 +1,86 @@
+"""How the tracking admin marks what needs attention: an overdue progress
+report and a card nobody carries, each in colour *and* with a text label
+(colour alone says nothing to a screen reader or on a grey printout).
+
+A small helper of this app's own: the shared D-day helper of issue 11's
+`look` part (oasis/admin_utils.py) was not on main when this was written;
+once it is, these can lean on it."""
+
+import datetime as dt
+
+from django.contrib import admin
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .models import CardStage, ProgressReport, ReportStatus
+
+# The earliest due date among the card's requested (unsubmitted) reports:
+# one subquery per list, whatever the number of rows.
+OPEN_REPORT_DUE = Subquery(
+    ProgressReport.objects.filter(card=OuterRef("pk"), status=ReportStatus.REQUESTED)
+    .order_by("due_date", "id")
+    .values("due_date")[:1]
+)
+
+
+def flag(text: str):
+    """A warning in the admin's error colour, its meaning in words."""
+    return format_html(
+        '<strong class="errornote card-flag" style="display:inline;padding:2px 6px">⚠ {}</strong>',
+        text,
+    )
+
+
+def is_overdue(due_date: dt.date | None, *, stage: str, today: dt.date | None = None) -> bool:
+    """A requested report is overdue once its due date has passed (it is on
+    time all of the due date, Seoul time) while the card is open; the same
+    rule as selectors.overdue_reports."""
+    if due_date is None or stage == CardStage.COMPLETED:
+        return False
+    return due_date < (today or timezone.localdate())
+
+
+def report_due_html(due_date: dt.date | None, *, stage: str, today: dt.date | None = None):
+    """The card's open report request as a list cell or card line: flagged
+    when overdue, else its due date and D-day; "—" when none is open."""
+    if due_date is None or stage == CardStage.COMPLETED:
+        return "—"
+    today = today or timezone.localdate()
+    days = (due_date - today).days
+    if days < 0:
+        return flag(
+            gettext("Report overdue: due %(date)s, %(days)d days late")
+            % {"date": due_date.isoformat(), "days": -days}
+        )
+    return gettext("Report due %(date)s (D-%(days)d)") % {
+        "date": due_date.isoformat(),
+        "days": days,
+    }
+
+
+class ReportFilter(admin.SimpleListFilter):
+    """Cards by their progress report: overdue, requested (on time) or none
+    asked. Reads the `open_report_due` annotation of the card admin."""
+
+    title = _("progress report")
+    parameter_name = "report"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("Overdue")),
+            ("requested", _("Requested, not yet due")),
+            ("none", _("None requested")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.filter(open_report_due__lt=today).exclude(stage=CardStage.COMPLETED)
+        if self.value() == "requested":
+            return queryset.filter(open_report_due__gte=today)
+        if self.value() == "none":
+            return queryset.filter(open_report_due__isnull=True)
+        return queryset
