@@ -65,6 +65,7 @@ class CardEventInline(ReadOnlyMixin, admin.TabularInline):
     """Every change to the card, public and internal rows alike."""
 
     model = CardEvent
+    template = "tracking/admin/history_inline.html"
     fields = [
         "created_at",
         "kind",

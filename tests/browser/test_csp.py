@@ -112,6 +112,9 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
         "/admin/tracking/managementcard/",
         "/admin/tracking/managementcard/dashboard/",
         f"/admin/tracking/managementcard/{card.pk}/change/",
+        f"/admin/tracking/managementcard/{card.pk}/stage/",  # the card page's work
+        f"/admin/tracking/managementcard/{card.pk}/owner/",
+        f"/admin/tracking/managementcard/{card.pk}/report/",
         "/admin/tracking/managementcard/export/",  # django-import-export
         "/admin/tracking/managementcard/import/",
         f"/admin/meetings/realizationmeeting/{agenda_meeting.pk}/change/",

@@ -5,7 +5,6 @@ flagged on the card, the card list and the dashboard, and a progress
 report written before the schedule asks for one. Officials only ever
 reach their own department's cards: every test that matters has two."""
 
-
 import datetime as dt
 
 import pytest
