@@ -133,7 +133,9 @@ def _story_started(t: dict) -> list[tuple]:
 
 
 def _story_ownerless(t: dict) -> list[tuple]:
-    """Nobody took it on: the department was asked for its first report,
+    """Nobody took it on: the colleague who wrote the answer had moved to
+    another department before the meeting (demo/pipeline.py), so the card
+    opened without owner; the department was asked for its first report,
     reminded, and the operators were told when it ran late."""
     return []
 
@@ -158,7 +160,7 @@ STORIES = {
 }
 
 
-def _story_of(title: str) -> str:
+def story_of(title: str) -> str:
     """The story named for this adopted item in meetings.json, if any."""
     for meeting in read("meetings")["held"]:
         for item in meeting["agenda"]:
@@ -185,7 +187,7 @@ def seed_cards(staff: Staff, now: datetime) -> None:
     )
     steps = []
     for card in cards:
-        story = _story_of(card.proposal.title)
+        story = story_of(card.proposal.title)
         if not story:
             continue  # a partial run's extra card: it waits in review
         for n, step in enumerate(STORIES[story](_texts(story, card.proposal.title))):
@@ -216,7 +218,10 @@ def _do(card, step, staff: Staff):
     if official is None:
         return
     if action == "handoff":
-        card_handoff(card=card, user=staff.operator, to_official=official, note=values["note"])
+        # A card opens with its department's head (or the answer's author)
+        # responsible: the hand-off is only needed if that is someone else.
+        if card.responsible_official_id != official.pk:
+            card_handoff(card=card, user=staff.operator, to_official=official, note=values["note"])
     elif action == "stage":
         card_change_stage(card=card, user=official, to_stage=values["stage"], note=values["note"])
     elif action == "update":

@@ -42,12 +42,12 @@ from proposals.models import (
 )
 
 from . import history
-from .cards import seed_cards
+from .cards import seed_cards, story_of
 from .clock import at
 from .datafiles import read
 from .meetings import seed_meetings
 from .members import DEMO_EMAIL_DOMAIN, generated_members
-from .staff import Staff, staff_gather
+from .staff import Staff, colleague_moved_on, colleague_who_moves_on, staff_gather
 
 # How many proposals each step of the pipeline shows. The meeting ones are
 # the oldest of the MEETING_POOL most endorsed; they go to the meetings named
@@ -215,10 +215,18 @@ def _answer(proposal: Proposal, staff: Staff) -> None:
     values = _answer_texts(proposal)
     values.pop("rating")
     assignment = Assignment.objects.get(proposal=proposal, is_current=True)
-    official = staff.officials[assignment.department_id]
+    # The item whose card nobody carries: answered by a colleague who then
+    # moved on, so its card opens without owner (demo/cards.py).
+    moves_on = story_of(proposal.title) == "ownerless"
+    if moves_on:
+        official = colleague_who_moves_on(assignment.department)
+    else:
+        official = staff.officials[assignment.department_id]
     answer = answer_save(assignment=assignment, user=official, **values)
     answer_submit(answer=answer, user=official)
     answer_publish(answer=answer, user=staff.operator)
+    if moves_on:
+        colleague_moved_on(official)
 
 
 def _rate(proposal: Proposal) -> None:

@@ -103,3 +103,29 @@ def demo_totp_code(now: float | None = None) -> tuple[str, int]:
     period = mfa_settings.TOTP_PERIOD
     code = format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(now) // period))
     return code, period - int(now) % period
+
+
+def colleague_who_moves_on(department: Department) -> User:
+    """A second official of `department` (the demo password, a second
+    factor like every demo staff login) who answers one proposal and then
+    moves to another department (colleague_moved_on), so its adopted item's
+    card opens without owner (tracking.services.initial_owner). Idempotent."""
+    email = demo_email(f"official.{department.code}.former")
+    password = User.objects.get(email=CITIZEN_EMAIL).password  # the demo password's hash
+    colleague, _created = User.objects.get_or_create(
+        email=email,
+        # A personal name, as every demo official has one.
+        defaults={"display_name": "서윤재", "password": password},
+    )
+    EmailAddress.objects.get_or_create(
+        user=colleague, email=email, defaults={"verified": True, "primary": True}
+    )
+    user_set_roles(user=colleague, roles={Role.OFFICIAL}, department=department)
+    consent_as_signed_up([colleague])
+    return colleague
+
+
+def colleague_moved_on(colleague: User) -> None:
+    """`colleague` now works in another department (a personnel rotation)."""
+    elsewhere = Department.objects.exclude(pk=colleague.department_id).order_by("pk").first()
+    user_set_roles(user=colleague, roles={Role.OFFICIAL}, department=elsewhere)
