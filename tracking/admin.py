@@ -19,6 +19,7 @@ from functools import partial
 import rules
 from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, Value, When
 from django.urls import path, reverse
@@ -304,7 +305,7 @@ class ManagementCardAdmin(CardImportMixin, ScopedExportMixin, admin.ModelAdmin):
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        card = self.get_object(request, object_id)
+        card = self.get_object(request, unquote(object_id))
         if card is not None:
             extra_context = {**(extra_context or {}), **card_page_context(request, card)}
         return super().change_view(request, object_id, form_url, extra_context)

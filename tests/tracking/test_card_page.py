@@ -143,6 +143,14 @@ def test_an_official_of_another_department_can_neither_open_nor_change_the_card(
     assert card.stage == CardStage.REVIEW
 
 
+@pytest.mark.parametrize("kind", ["stage", "owner", "report"])
+def test_a_card_that_is_not_there_is_not_found(kind):
+    boss = logged_in(operator())
+    for object_id in ("999999", "abc", "1%00"):
+        url = f"/admin/tracking/managementcard/{object_id}/{kind}/"
+        assert boss.get(url).status_code in {400, 404}, url
+
+
 def test_the_mayors_office_reads_the_card_without_its_forms():
     card = adopted_card()
     reader = logged_in(mayor_office())
