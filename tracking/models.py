@@ -178,7 +178,9 @@ class CardEvent(models.Model):
         blank=True,
         related_name="+",
     )
-    # For `edited`: {"field": [old, new], ...}, values as text.
+    # For `edited` and `report`: {"field": [old, new], ...}, values as text.
+    # For the `handoff` a new card opens with: {"chosen_as": code} (why that
+    # official, services.cards.initial_owner), named when read.
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
     is_public = models.BooleanField(_("public"), default=True)
