@@ -68,8 +68,6 @@ def home_world() -> HomeWorld:
     dept_b = DepartmentFactory(code="welfare", name="복지정책실", name_en="Welfare Policy")
     official_a = official(dept_a, email="kim@seoul.go.kr", display_name="김교통")
     head_a = official(dept_a, email="head-a@seoul.go.kr", display_name="박실장")
-    dept_a.head = head_a
-    dept_a.save()
     official_b = official(dept_b, email="lee@seoul.go.kr", display_name="이복지")
     the_operator = operator(email="operator@seoul.go.kr", display_name="최운영")
     mayor = mayor_office(email="mayor@seoul.go.kr", display_name="정비서")
@@ -122,6 +120,11 @@ def home_world() -> HomeWorld:
     ProgressReport.objects.filter(pk=overdue_report_b.pk).update(
         due_date=timezone.localdate() - dt.timedelta(days=2)
     )
+    # A's head is named once its cards are open: a card opened under a head
+    # starts with the head responsible (tracking.services.initial_owner),
+    # and ownerless_a is to be one nobody carries.
+    dept_a.head = head_a
+    dept_a.save()
 
     # Meetings: the next one with two items (the expert has given an opinion
     # on the first), and one of today still without a decision.
