@@ -29,7 +29,7 @@ OPEN_REPORT_DUE = Subquery(
 def flag(text: str):
     """A warning in the admin's error colour, its meaning in words."""
     return format_html(
-        '<strong class="errornote card-flag" style="display:inline;padding:2px 6px">⚠ {}</strong>',
+        '<strong class="errornote card-flag" style="display:inline-block;padding:2px 6px;margin:2px 0">⚠ {}</strong>',
         text,
     )
 
