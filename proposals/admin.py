@@ -145,9 +145,14 @@ class ProposalEventInline(ReadOnlyMixin, admin.TabularInline):
         "actor",
         "actor_role",
         "actor_department",
-        "reason",
+        "text",
         "is_public",
     ]
+
+    # The system's words in the reader's language, then the person's reason.
+    @admin.display(description=_("reason"))
+    def text(self, event):
+        return event.text
     show_change_link = False
 
     def get_queryset(self, request):

@@ -60,11 +60,16 @@ class CardEventInline(ReadOnlyMixin, admin.TabularInline):
         "to_stage",
         "from_name",
         "to_name",
-        "note",
+        "text",
         "is_public",
     ]
     readonly_fields = fields
     ordering = ["created_at", "id"]
+
+    # The system's words in the reader's language, then the person's note.
+    @admin.display(description=_("note"))
+    def text(self, event):
+        return event.text
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor", "from_official", "to_official")

@@ -127,7 +127,7 @@ def test_an_official_removes_a_photo_and_the_history_keeps_it(
     assert not any(default_storage.exists(name) for name in names)
     event = CardEvent.objects.get(card=card, kind="detached")
     assert (event.actor, event.is_public) == (clerk, True)
-    assert "잘못 올린 사진" in event.note
+    assert "잘못 올린 사진" in event.text
     assert client.get(item.get_absolute_url()).status_code == 404
     assert "잘못 올린 사진" in client.get(f"/adopted/{card.pk}/").content.decode()
 
@@ -183,7 +183,7 @@ def test_each_report_is_a_row_on_the_proposals_timeline(client):
 
     row = ProposalEvent.objects.get(proposal=card.proposal, kind="card_report")
     assert (row.actor, row.actor_department, row.is_public) == (clerk, card.department, True)
-    assert "45%" in row.reason and "가로등 스무 개를 바꿨습니다." in row.reason
+    assert "45%" in row.text and "가로등 스무 개를 바꿨습니다." in row.text
     client.cookies["django_language"] = "en"
     html = client.get(card.proposal.get_absolute_url()).content.decode()
     assert "Progress report on the adopted item" in html

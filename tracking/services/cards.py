@@ -10,11 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
-from oasis.i18n import for_the_record
 from proposals.models import EventKind
 from proposals.timeline import event_record
 
-from .. import notices
+from .. import notices, timeline_texts
 from .. import rules as card_rules
 from ..models import (
     NOTE_MAX_LENGTH,
@@ -70,13 +69,16 @@ def management_card_open(*, agenda_item) -> ManagementCard:
     return card
 
 
-def card_change_stage(*, card: ManagementCard, user, to_stage: str, note: str) -> ManagementCard:
+def card_change_stage(
+    *, card: ManagementCard, user, to_stage: str, note: str, report_period: int | None = None
+) -> ManagementCard:
     """Move the card to `to_stage` along STAGE_TRANSITIONS, with a note
     (for `suspended`, the note is the reason and is kept on the card).
     Requires the operator or an official of the card's department. Writes the
     stage, stage_changed_at (and suspended_reason), a public `stage_changed`
     history row and a `card_stage_changed` row on the proposal's timeline;
-    the proposer and followers are told (`card_stage_changed`) once."""
+    the proposer and followers are told (`card_stage_changed`) once.
+    `report_period` names the progress report that moved the card, if one did."""
     if not rules.has_perm("tracking.change_card", user, card):
         raise PermissionDenied
     note = _require_note(note)
@@ -100,21 +102,21 @@ def card_change_stage(*, card: ManagementCard, user, to_stage: str, note: str) -
             from_stage=from_stage,
             to_stage=to_stage,
             note=note,
+            params=(
+                {"text": timeline_texts.REPORT_STAGE, "period": report_period}
+                if report_period
+                else {}
+            ),
         )
+        stage_params = {"text": timeline_texts.CARD_STAGE, "from": from_stage, "to": to_stage}
+        if report_period:
+            stage_params["period"] = report_period
         event_record(
             proposal=card.proposal,
             kind=EventKind.CARD_STAGE_CHANGED,
             actor=user,
-            reason=for_the_record(
-                lambda: (
-                    _("Adopted item: “%(from)s” → “%(to)s”. %(note)s")
-                    % {
-                        "from": CardStage(from_stage).label,
-                        "to": CardStage(to_stage).label,
-                        "note": note,
-                    }
-                )
-            ),
+            reason=note,
+            params=stage_params,
             department=card.department,
         )
         notices.tell_stage_changed(card=card, event=event)
@@ -243,23 +245,14 @@ def card_update(
         for field in changes:
             setattr(card, field, values[field])
         card.save(update_fields=[*changes, "updated_at"])
-        # Field names inside for_the_record, so they are Korean too.
-        what = for_the_record(
-            lambda: (
-                _("Changed: %(fields)s.")
-                % {
-                    "fields": ", ".join(
-                        str(ManagementCard._meta.get_field(field).verbose_name) for field in changes
-                    )
-                }
-            )
-        )
         CardEvent.objects.create(
             card=card,
             kind=CardEventKind.EDITED,
             actor=user,
             changes=changes,
-            note=f"{what} {note}" if note else what,
+            note=note,
+            # The field names are written when read (timeline_texts.py).
+            params={"text": timeline_texts.CARD_EDITED, "fields": list(changes)},
         )
     return card
 
