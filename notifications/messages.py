@@ -104,6 +104,8 @@ def prepare(notices: Iterable) -> None:
     names = {formatter: formatter(values) for formatter, values in wanted.items()}
     for notice in pending:
         params = dict(notice.params)
+        # A grouped notice's count lives in its own column (models.py).
+        params.setdefault("count", getattr(notice, "count", 1))
         for name, formatter in _text(notice).formats.items():
             known = names.get(formatter, {})
             value = params.get(name)

@@ -366,7 +366,7 @@ class CommentAdmin(RecordedMemberSearchMixin, OperatorOnlyMixin, ReadOnlyMixin, 
 
     @admin.display(description=_("department badge"))
     def department_badge(self, comment):
-        return comment.author_department.name if comment.author_department else ""
+        return comment.author_department.label if comment.author_department else ""
 
     @admin.display(description=_("deleted by the author"), boolean=True)
     def deleted_by_author(self, comment):

@@ -39,8 +39,10 @@ class Category(models.Model):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
 
+    # The name in the page's language: admin filters, choices and lists
+    # print a department or category through str().
     def __str__(self):
-        return self.name
+        return self.label
 
     @property
     def label(self) -> str:
