@@ -17,6 +17,7 @@ from debates.notices import DebateNotice
 from meetings.notices import MeetingNotice
 from notifications.messages import registered_kinds
 from notifications.models import Notification
+from notifications.tasks import send_notification_email
 from pipeline.notices import PipelineNotice
 from proposals.notices import ProposalNotice
 from tests.factories import DepartmentFactory, UserFactory, official
@@ -184,7 +185,7 @@ def _sample_params(department) -> dict:
 def test_every_registered_kind_reads_entirely_in_english_for_an_english_reader(roads):
     # Given a notice of every kind that any app registers, stored with
     # realistic parameters (a blocked assignment stores its refusal's code)
-    reader = UserFactory(language="en")
+    reader = UserFactory(language="en", display_name="Alex Kim", nickname="Alex")
     params = _sample_params(roads)
     for kind in sorted(registered_kinds()):
         Notification.objects.create(
@@ -210,6 +211,18 @@ def test_every_registered_kind_reads_entirely_in_english_for_an_english_reader(r
     for raw in ("2026-03-21", "2026-04-02", "partially_accept", "in_progress", str(roads.pk) + " "):
         assert raw not in english
     assert "Road Planning Division" in english and "March 21, 2026" in english
+
+    listed = notices_page(reader, "en").replace("한국어", "")  # the language switch
+    assert "Road Planning Division" in listed and not HANGUL.search(listed)
+    # … in the site's list and in each e-mail, which follows the reader's own
+    # language whatever language is active
+    mail.outbox.clear()
+    with translation.override("ko"):
+        for notice in notices:
+            assert send_notification_email(notice.pk)
+    for sent in mail.outbox:
+        assert not HANGUL.search(f"{sent.subject}\n{sent.body}"), sent.subject
+    assert len(mail.outbox) == len(notices)
 
     # And in Korean every kind has its words translated
     with translation.override("ko"):
