@@ -188,3 +188,17 @@ def test_each_report_is_a_row_on_the_proposals_timeline(client):
     html = client.get(card.proposal.get_absolute_url()).content.decode()
     assert "Progress report on the adopted item" in html
     assert "가로등 스무 개를 바꿨습니다." in html
+
+
+def test_a_reports_photos_and_its_rows_read_in_english_for_an_english_reader():
+    from tests.pages import english_client, page_text
+
+    card = at_stage(CardStage.IN_PROGRESS)
+    report = requested_report(card)
+    submit(report, clerk_of(card), photos=[image_file("a.jpg")])
+
+    html = english_client().get(f"/adopted/{card.pk}/").content.decode()
+
+    assert f'alt="Progress report {report.period}, photo 1"' in html
+    assert f"Progress report {report.period}: 60% complete." in page_text(html)
+    assert "진행 보고" not in html
