@@ -14,8 +14,15 @@ from answers import services as answer_services
 from pipeline.services import promote_if_due
 from proposals.models import EventKind, PipelineSettings, ProposalEvent, ProposalStatus
 from proposals.timeline import event_record
-from tests.answers.helpers import clerk_of, published
-from tests.factories import CategoryFactory, DepartmentFactory, ProposalFactory
+from tests.answers.helpers import published
+from tests.factories import (
+    CategoryFactory,
+    DepartmentFactory,
+    ProposalFactory,
+    UserFactory,
+    official,
+    operator,
+)
 from tests.pages import english_client, log_in_with_second_factor, page_text
 from tests.tracking.helpers import adopted_card
 from tests.tracking.helpers import clerk_of as clerk_of_card
@@ -50,10 +57,11 @@ def _answered_and_rated(roads):
         status=ProposalStatus.OPEN,
         category=CategoryFactory(default_department=roads, name="교통", name_en="Transport"),
         endorsement_count=bar,
+        author=UserFactory(display_name="Jamie Park", nickname="Jamie"),
     )
     assert promote_if_due(proposal_id=proposal.pk) == ProposalStatus.ASSIGNED
     assignment = proposal.assignments.get()
-    clerk_of(assignment)
+    official(department=roads, display_name="Sam Lee")
     answer = published(assignment)
     answer_services.answer_rate(answer=answer, user=proposal.author, score=4, comment="")
     return proposal, bar
@@ -78,9 +86,9 @@ def test_the_proposal_timeline_reads_in_english_for_an_english_reader(roads):
     assert f"시민 {bar}명이 추천했어요." in korean and "결정: 수용. 기한 안에 답변했어요." in korean
 
 
-def test_the_admin_timeline_and_filters_read_in_english(roads, operator_user):
+def test_the_admin_timeline_and_filters_read_in_english(roads):
     proposal, bar = _answered_and_rated(roads)
-    browser = log_in_with_second_factor(english_client(), operator_user)
+    browser = log_in_with_second_factor(english_client(), operator(display_name="Alex Kim"))
 
     change = browser.get(f"/admin/proposals/proposal/{proposal.pk}/change/")
     text = page_text(change)
@@ -89,6 +97,18 @@ def test_the_admin_timeline_and_filters_read_in_english(roads, operator_user):
     listing = page_text(browser.get("/admin/proposals/proposal/"))
     # The category filter names the category in English
     assert "Transport" in listing and "교통" not in listing
+    # and the admin's lists and filters have no Korean but what people wrote
+    for path in (
+        "/admin/proposals/proposal/",
+        "/admin/answers/assignment/",
+        "/admin/answers/answer/",
+        "/admin/debates/debate/",
+        "/admin/meetings/realizationmeeting/",
+        "/admin/tracking/managementcard/",
+    ):
+        response = browser.get(path)
+        assert response.status_code == 200, path
+        assert not HANGUL.search(page_text(response)), (path, HANGUL.findall(page_text(response)))
 
 
 def test_the_adopted_item_page_and_list_read_in_english(roads):
