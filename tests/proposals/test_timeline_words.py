@@ -134,6 +134,12 @@ def test_the_adopted_item_page_and_list_read_in_english(roads):
     listing = page_text(english_client().get("/adopted/"))
     assert "Road Planning Division" in listing and "도로계획과" not in listing
 
+    # and the card's history in the admin too
+    browser = log_in_with_second_factor(english_client(), operator(display_name="Alex Kim"))
+    change = browser.get(f"/admin/tracking/managementcard/{card.pk}/change/")
+    assert change.status_code == 200
+    assert "Changed: planned budget" in page_text(change) and "바뀐 항목" not in page_text(change)
+
 
 def test_a_reason_typed_by_a_person_stays_as_typed_after_the_systems_words(roads):
     card = adopted_card(roads, title=TITLE)
