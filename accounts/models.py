@@ -41,8 +41,10 @@ class Department(models.Model):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
 
+    # The name in the page's language: admin filters, choices and lists
+    # print a department or category through str().
     def __str__(self):
-        return self.name
+        return self.label
 
     @property
     def label(self) -> str:

@@ -25,6 +25,7 @@ instead of millions of inserts), and foreign-key triggers are off
 value is stated here, so a column that the database would derive with a
 trigger must be derived here too (a GeneratedField needs nothing)."""
 
+import json
 import math
 import random
 import time
@@ -1134,6 +1135,7 @@ class World:
         """Each proposal's timeline: created, then each status it went through."""
         base = _next_id(ProposalEvent)
         operator = self.operator_id
+        endorsed = json.dumps({"text": "endorsed", "count": self.settings.answer_threshold})
 
         def rows():
             next_id = base
@@ -1167,14 +1169,13 @@ class World:
                         )
                     )
                 if "assigned" in steps:
-                    reason = f"{self.settings.answer_threshold}명이 넘는 시민이 공감했습니다."
                     out.append(
                         (
                             EventKind.STATUS_CHANGED,
                             None,
                             S.OPEN,
                             S.ASSIGNED,
-                            reason,
+                            "",
                             steps["assigned"],
                         )
                     )
@@ -1235,7 +1236,10 @@ class World:
                         )
                     )
                 for kind, actor, from_status, to_status, reason, at in out:
-                    yield (next_id, pid, kind, actor, from_status, to_status, reason, at)
+                    # The pipeline's own words are a code and its count,
+                    # written in the reader's language when read.
+                    params = endorsed if to_status == S.ASSIGNED else "{}"
+                    yield (next_id, pid, kind, actor, from_status, to_status, reason, params, at)
                     next_id += 1
 
         self.report.rows["events"] = copy_rows(
@@ -1248,6 +1252,7 @@ class World:
                 "from_status",
                 "to_status",
                 "reason",
+                "params",
                 "created_at",
             ],
             rows(),

@@ -203,7 +203,7 @@ class ArgumentAdmin(RecordedMemberSearchMixin, OperatorOnlyMixin, ReadOnlyMixin,
     @admin.display(description=_("badge"))
     def badge(self, argument):
         if argument.author_department:
-            return argument.author_department.name
+            return argument.author_department.label
         return argument.get_author_role_display() if argument.author_role else ""
 
     @admin.display(description=_("deleted by the author"), boolean=True)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import operators
-from notifications.messages import NoticeText
+from notifications.messages import NoticeText, moments
 from notifications.services import notify, notify_proposal
 
 from .models import Debate
@@ -29,6 +29,7 @@ MESSAGES = {
         _(
             "“%(title)s” is now open for debate until %(ends)s. Take a stance and give your reasons."
         ),
+        formats={"ends": moments},
     ),
     DebateNotice.DEBATE_CLOSED: NoticeText(
         _("The debate closed"),
@@ -50,8 +51,9 @@ MESSAGES = {
 
 
 def _local(moment) -> str:
-    """A date and time as people in Seoul read it (the same in both languages)."""
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    """A date and time as a notice stores it (ISO), written in the reader's
+    language when read (the `moments` formatter)."""
+    return timezone.localtime(moment).isoformat(timespec="minutes")
 
 
 def _counts(debate: Debate) -> dict[str, int]:

@@ -25,11 +25,10 @@ from accounts.predicates import (
 )
 from accounts.roles import Role
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed, require_reason
-from oasis.i18n import for_the_record
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
 from proposals.timeline import event_record, proposal_transition
 
-from . import notices
+from . import notices, timeline_texts
 from . import rules as debate_rules
 from .models import (
     ARGUMENT_MAX_LENGTH,
@@ -66,7 +65,9 @@ def _counts(debate: Debate) -> dict[str, int]:
 # --- opening ------------------------------------------------------------------
 
 
-def debate_open(*, proposal: Proposal, actor=None, reason: str = "") -> Debate:
+def debate_open(
+    *, proposal: Proposal, actor=None, reason: str = "", params: dict | None = None
+) -> Debate:
     """Open the debate on an answered proposal: it starts now and ends after
     the pipeline settings' debate length. Called by the promotion (actor None)
     or by an operator's promotion by hand, usually inside their transaction
@@ -83,7 +84,11 @@ def debate_open(*, proposal: Proposal, actor=None, reason: str = "") -> Debate:
             raise TransitionNotAllowed(_("This proposal already has a debate."))
         # Checks the pipeline (only ANSWERED → DEBATE) and records the event.
         moved = proposal_transition(
-            proposal=locked, to_status=ProposalStatus.DEBATE, actor=actor, reason=reason
+            proposal=locked,
+            to_status=ProposalStatus.DEBATE,
+            actor=actor,
+            reason=reason,
+            params=params,
         )
         now = timezone.now()
         debate = Debate.objects.create(
@@ -230,7 +235,8 @@ def _set_hidden(*, argument: Argument, user, reason: str, hidden: bool) -> Argum
             proposal=locked.debate.proposal,
             kind=EventKind.COMMENT_HIDDEN if hidden else EventKind.COMMENT_UNHIDDEN,
             actor=user,
-            reason=_("Debate argument #%(id)s: %(reason)s") % {"id": locked.pk, "reason": reason},
+            reason=reason,
+            params={"text": timeline_texts.ARGUMENT_MODERATED, "id": locked.pk},
             is_public=False,
         )
     return locked
@@ -277,18 +283,15 @@ def debate_close(*, debate: Debate, actor=None, reason: str = "", now=None) -> D
             fields += ["closed_by", "close_reason"]
         locked.save(update_fields=fields)
         counts = _counts(locked)
-        summary_line = for_the_record(
-            lambda: _("%(for)d for, %(against)d against, %(undecided)d undecided.") % counts
-        )
-        if early and actor is None:
-            why = for_the_record(lambda: _("The proposer withdrew the proposal."))
-        else:
-            why = reason
+        # Closed early without an actor: the proposer withdrew the proposal
+        # (said by the timeline's words); an operator's reason is theirs.
+        withdrawn = early and actor is None
         event_record(
             proposal=locked.proposal,
             kind=EventKind.DEBATE_CLOSED,
             actor=actor,
-            reason=f"{summary_line} {why}".strip(),
+            reason="" if withdrawn else reason,
+            params={"text": timeline_texts.DEBATE_COUNTS, **counts, "withdrawn": withdrawn},
         )
         notices.tell_debate_closed(debate=locked)
         if locked.proposal.status != ProposalStatus.WITHDRAWN:

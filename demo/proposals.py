@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import Department, User
 from accounts.services import user_set_roles
+from notifications.models import Notification
 from proposals.models import (
     Category,
     Comment,
@@ -31,6 +32,7 @@ from proposals.models import (
     ProposalStatus,
     ProposalView,
 )
+from proposals.notices import ProposalNotice
 from proposals.services import comment_create, proposal_create, proposal_endorse, proposal_withdraw
 
 from . import members, plan
@@ -220,6 +222,7 @@ class DemoSeeder:
         ProposalEvent.objects.filter(proposal=proposal, kind=EventKind.CREATED).update(
             created_at=created
         )
+        self._backdate_proposer_notices(proposal, endorsed_at, comments)
         fields = {
             "created_at": created,
             "updated_at": created,
@@ -233,6 +236,25 @@ class DemoSeeder:
                 proposal=proposal, kind=EventKind.STATUS_CHANGED, to_status=ProposalStatus.WITHDRAWN
             ).update(created_at=withdrawn)
         Proposal.objects.filter(pk=proposal.pk).update(**fields)
+
+    def _backdate_proposer_notices(self, proposal, endorsed_at, comments) -> None:
+        """The proposer's notices of this story (proposals/notices.py) date
+        from the step that sent them: the first new comment, the endorsement
+        that reached a milestone. Written as handled then (no mail)."""
+        notices = Notification.objects.filter(proposal=proposal, recipient=proposal.author)
+        by_others = sorted(c.created_at for c in comments if c.author_id != proposal.author_id)
+        if by_others:
+            notices.filter(kind=ProposalNotice.NEW_COMMENTS).update(
+                created_at=by_others[0], emailed_at=by_others[0]
+            )
+        order = sorted(endorsed_at.values())
+        for notice in notices.filter(
+            kind__in=[ProposalNotice.ENDORSEMENTS_REACHED, ProposalNotice.HALFWAY_TO_ANSWER]
+        ):
+            count = notice.params.get("endorsements", 0)
+            if 0 < count <= len(order):
+                moment = order[count - 1]
+                notices.filter(pk=notice.pk).update(created_at=moment, emailed_at=moment)
 
     def _record_views(self, proposal, spec) -> None:
         """A year of daily visits. `proposal_record_view` can only count today,

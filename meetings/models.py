@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -85,10 +85,6 @@ class RealizationMeeting(models.Model):
     @property
     def is_held(self) -> bool:
         return self.status == RealizationMeetingStatus.HELD
-
-    def when_label(self) -> str:
-        """Date and time in a form that reads in either language, for notices."""
-        return formats.date_format(timezone.localtime(self.scheduled_at), "Y-m-d H:i")
 
     def attendee_groups(self, proposers=()) -> list[tuple[str, str]]:
         """(group label, text) for every group with someone in it, in the

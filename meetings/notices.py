@@ -4,9 +4,10 @@ the same in both languages; its place is data (in Korean, like the rest)."""
 
 from enum import StrEnum
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from notifications.messages import NoticeText
+from notifications.messages import NoticeText, moments
 from notifications.services import notify, notify_proposal
 
 from .models import AgendaDecision, AgendaItem, RealizationMeeting
@@ -23,10 +24,20 @@ class MeetingNotice(StrEnum):
     DECISION_NOT_ADOPTED = "decision_not_adopted"
 
 
+# The meeting's date and time are stored in ISO form and written in the
+# reader's language when read.
+WHEN = {"meeting": moments}
+
+
+def _when(meeting: RealizationMeeting) -> str:
+    return timezone.localtime(meeting.scheduled_at).isoformat(timespec="minutes")
+
+
 MESSAGES = {
     MeetingNotice.SELECTED: NoticeText(
         _("Going to the realization meeting"),
         _("The working review put “%(title)s” forward to the realization meeting: %(reason)s"),
+        formats=WHEN,
     ),
     MeetingNotice.NOT_SELECTED: NoticeText(
         _("Not put to the realization meeting"),
@@ -37,18 +48,22 @@ MESSAGES = {
         _(
             "“%(title)s” is on the agenda of the realization meeting on %(meeting)s at %(place)s. You are warmly invited."
         ),
+        formats=WHEN,
     ),
     MeetingNotice.DECISION_ADOPTED: NoticeText(
         _("Adopted!"),
         _("The realization meeting adopted “%(title)s”. %(reason)s"),
+        formats=WHEN,
     ),
     MeetingNotice.DECISION_HELD: NoticeText(
         _("Held over to the next meeting"),
         _("The realization meeting held “%(title)s” over to its next meeting. %(reason)s"),
+        formats=WHEN,
     ),
     MeetingNotice.DECISION_NOT_ADOPTED: NoticeText(
         _("Not adopted"),
         _("The realization meeting did not adopt “%(title)s”. %(reason)s"),
+        formats=WHEN,
     ),
 }
 
@@ -67,7 +82,7 @@ def tell_selected(*, proposal, meeting: RealizationMeeting, reason: str) -> None
         proposal=proposal,
         kind=MeetingNotice.SELECTED,
         key=f"selected:{proposal.pk}",
-        params={"reason": reason, "meeting": meeting.when_label(), "place": meeting.place},
+        params={"reason": reason, "meeting": _when(meeting), "place": meeting.place},
     )
 
 
@@ -90,7 +105,7 @@ def tell_invited(*, meeting: RealizationMeeting, proposal) -> int:
             kind=MeetingNotice.MEETING_INVITATION,
             key=f"meeting_invitation:{meeting.pk}:{proposal.pk}",
             proposal=proposal,
-            params={"meeting": meeting.when_label(), "place": meeting.place},
+            params={"meeting": _when(meeting), "place": meeting.place},
             url=meeting.get_absolute_url(),
         )
     )
@@ -102,5 +117,5 @@ def tell_decided(*, item: AgendaItem, proposal, decision: str, reason: str) -> N
         proposal=proposal,
         kind=DECISION_NOTICES[decision],
         key=f"meeting_decision:{item.pk}",
-        params={"reason": reason, "meeting": item.meeting.when_label()},
+        params={"reason": reason, "meeting": _when(item.meeting)},
     )

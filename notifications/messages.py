@@ -17,7 +17,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 
@@ -67,6 +67,23 @@ def dates(values: set) -> dict[str, str]:
     return result
 
 
+def moments(values: set) -> dict[str, str]:
+    """ISO date-times ("2025-03-21T14:00:00+09:00") as the active language
+    writes them, in Seoul time ("2025년 3월 21일 2:00 오후", "March 21, 2025,
+    2 p.m."). A naive value (notices stored before this formatter, as
+    "2025-03-21 14:00") is read as Seoul time."""
+    result = {}
+    for value in values:
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            continue
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        result[value] = formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return result
+
+
 def numbers(values: set) -> dict[int, str]:
     """Whole numbers with the active language's grouping (1,234)."""
     return {
@@ -104,6 +121,8 @@ def prepare(notices: Iterable) -> None:
     names = {formatter: formatter(values) for formatter, values in wanted.items()}
     for notice in pending:
         params = dict(notice.params)
+        # A grouped notice's count lives in its own column (models.py).
+        params.setdefault("count", getattr(notice, "count", 1))
         for name, formatter in _text(notice).formats.items():
             known = names.get(formatter, {})
             value = params.get(name)

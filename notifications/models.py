@@ -19,6 +19,10 @@ class Notification(models.Model):
         "proposals.Proposal", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     params = models.JSONField(default=dict, blank=True)
+    # How many events a grouped notice stands for ("3 new comments"): moved
+    # with F() by notify_grouped, so concurrent events are all counted.
+    # Shown as the %(count)s parameter when the params have none of their own.
+    count = models.PositiveIntegerField(default=1)
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)

@@ -1,11 +1,13 @@
 """Creating notices. Every notice is a row (the member's in-site list) and,
 by default, an e-mail sent by Celery after the transaction commits."""
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from oasis.tasks import enqueue_on_commit
@@ -39,13 +41,15 @@ def notify(
     params: dict | None = None,
     url: str = "",
     email: bool = True,
+    in_site_only: bool = False,
 ) -> list[Notification]:
     """Notify each recipient once about the event named by `key`. A recipient
     who already has a notice with this key gets nothing new, so calling this
     twice for one event (a retried task, a second sweep) sends nothing twice.
-    Returns the notices created now. Inside `notices_without_email` no
-    e-mail is queued and the notices count as handled."""
-    silent = _without_email.get()
+    Returns the notices created now. Inside `notices_without_email`, and
+    for `in_site_only` notices, no e-mail is queued and the notices count as
+    handled (`email=False` only leaves the e-mail to the minute's sweep)."""
+    silent = _without_email.get() or in_site_only
     params = dict(params or {})
     if proposal is not None:
         params.setdefault("title", proposal.title)
@@ -73,6 +77,53 @@ def notify(
         if email and not silent:
             enqueue_on_commit(send_notification_email, notice.pk)
     return created
+
+
+def notify_grouped(
+    *,
+    recipient,
+    kind: str,
+    proposal,
+    window: dt.timedelta,
+    params: dict | None = None,
+) -> Notification | None:
+    """One in-site notice (no e-mail) of `kind` about `proposal` per `window`
+    for `recipient`, standing for every event in it: an event within the
+    window of the last such notice adds one to its count (F(), so
+    concurrent events are each counted) and makes it unread again, counting
+    afresh if it had been read ("new since you looked"); otherwise a new
+    notice counts 1. Requires the caller to serialise calls for one
+    proposal (hold its row lock in the same transaction), so two events never
+    both open a notice. Returns the notice, or None for an inactive member."""
+    if recipient is None or not recipient.is_active:
+        return None
+    now = timezone.now()
+    latest = (
+        Notification.objects.filter(
+            recipient=recipient, kind=kind, proposal=proposal, created_at__gt=now - window
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if latest is not None:
+        if latest.read_at is None:
+            Notification.objects.filter(pk=latest.pk).update(count=F("count") + 1)
+        else:
+            Notification.objects.filter(pk=latest.pk).update(count=1, read_at=None)
+        latest.refresh_from_db(fields=["count", "read_at"])
+        return latest
+    params = dict(params or {})
+    params.setdefault("title", proposal.title)
+    return Notification.objects.create(
+        recipient=recipient,
+        kind=kind,
+        # Unique per notice: the window, not the key, groups these.
+        key=f"{kind}:{proposal.pk}:{now.isoformat()}",
+        proposal=proposal,
+        params=params,
+        url=proposal.get_absolute_url(),
+        emailed_at=now,  # in-site only: no e-mail is due
+    )
 
 
 def proposal_audience(proposal) -> list:

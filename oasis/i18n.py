@@ -17,9 +17,11 @@ def in_page_language(korean: str, english: str) -> str:
 
 
 def for_the_record(make_text, *args, **kwargs) -> str:
-    """Build a text that goes on the public record (a timeline reason) in the
-    site's own language, whatever language the member acting has chosen:
-    the record is written once and read by everyone."""
+    """Build a text stored as data (the title given to a progress report's
+    photo) in the site's own language, whatever language the member acting
+    has chosen. Not for the timeline or a card's history: their rows store a
+    code and parameters and are written in the reader's language when read
+    (proposals/event_texts.py)."""
     with translation.override(settings.LANGUAGE_CODE):
         return str(make_text(*args, **kwargs))
 

@@ -17,9 +17,10 @@ class PipelineConfig(AppConfig):
 
         from accounts.staff_home import register_section
         from meetings.signals import item_adopted
+        from proposals import event_texts
         from proposals.timeline import register_endorsement_bars
 
-        from . import notices, staff_home, tasks  # noqa: F401 - tasks registers the conductor's tasks
+        from . import notices, staff_home, tasks, timeline_texts  # noqa: F401 - tasks registers the conductor's tasks
         from .services import endorsement_bars, open_card_for_adopted_item
 
         # The promotion task is queued by name from the pipeline core
@@ -34,6 +35,7 @@ class PipelineConfig(AppConfig):
         register(notices.MESSAGES)
         for key, builder, order in staff_home.SECTIONS:
             register_section(key, builder, order=order)
+        event_texts.register(timeline_texts.TEXTS)
         # A worker that starts catches up at once on promotions that could
         # not be queued while it (or the broker) was away.
         worker_ready.connect(

@@ -28,18 +28,16 @@ import rules
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from answers.services import assignment_open
 from debates.services import debate_open
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed, require_reason
-from oasis.i18n import for_the_record
 from proposals import rules as proposal_rules
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
 from proposals.timeline import event_record, proposal_transition
 from tracking.services import management_card_open
 
-from . import notices
+from . import notices, timeline_texts
 
 
 def due_bars(settings_row: PipelineSettings) -> dict[str, dict[str, int]]:
@@ -82,10 +80,8 @@ def endorsement_bars() -> set[int]:
     return {bar["endorsement_count"] for bar in due_bars(PipelineSettings.cached()).values()}
 
 
-def _endorsed_reason(proposal: Proposal):
-    return for_the_record(
-        lambda: _("%(count)d citizens endorsed it.") % {"count": proposal.endorsement_count}
-    )
+def _endorsed_params(proposal: Proposal) -> dict:
+    return {"text": timeline_texts.ENDORSED, "count": proposal.endorsement_count}
 
 
 def promote_if_due(*, proposal_id: int) -> str | None:
@@ -102,11 +98,11 @@ def promote_if_due(*, proposal_id: int) -> str | None:
         if not proposal.is_public or not is_due(proposal, settings_row):
             return None
         if proposal.status == ProposalStatus.ANSWERED:
-            debate_open(proposal=proposal, actor=None, reason=_endorsed_reason(proposal))
+            debate_open(proposal=proposal, actor=None, params=_endorsed_params(proposal))
             return ProposalStatus.DEBATE
         try:
             with transaction.atomic():
-                assignment_open(proposal=proposal, actor=None, reason=_endorsed_reason(proposal))
+                assignment_open(proposal=proposal, actor=None, params=_endorsed_params(proposal))
         except ServiceError as exc:
             notices.tell_assignment_blocked(proposal=proposal, reason=exc.code)
             return None
@@ -132,14 +128,11 @@ def close_if_expired(*, proposal_id: int, now=None) -> bool:
             proposal=proposal,
             to_status=ProposalStatus.NOT_REACHED,
             actor=None,
-            reason=for_the_record(
-                lambda: (
-                    _(
-                        "The endorsement window closed with %(count)d of the %(bar)d endorsements needed."
-                    )
-                    % {"count": proposal.endorsement_count, "bar": settings_row.answer_threshold}
-                )
-            ),
+            params={
+                "text": timeline_texts.WINDOW_CLOSED,
+                "count": proposal.endorsement_count,
+                "bar": settings_row.answer_threshold,
+            },
         )
         notices.tell_not_reached(proposal=proposal)
     return True

@@ -145,9 +145,14 @@ class ProposalEventInline(ReadOnlyMixin, admin.TabularInline):
         "actor",
         "actor_role",
         "actor_department",
-        "reason",
+        "text",
         "is_public",
     ]
+
+    # The system's words in the reader's language, then the person's reason.
+    @admin.display(description=_("reason"))
+    def text(self, event):
+        return event.text
     show_change_link = False
 
     def get_queryset(self, request):
@@ -361,7 +366,7 @@ class CommentAdmin(RecordedMemberSearchMixin, OperatorOnlyMixin, ReadOnlyMixin, 
 
     @admin.display(description=_("department badge"))
     def department_badge(self, comment):
-        return comment.author_department.name if comment.author_department else ""
+        return comment.author_department.label if comment.author_department else ""
 
     @admin.display(description=_("deleted by the author"), boolean=True)
     def deleted_by_author(self, comment):

@@ -9,8 +9,11 @@ class ProposalsConfig(AppConfig):
     def ready(self):
         # Imported here: apps.py loads before the models export reads.
         from accounts.export import register_section
+        from notifications.messages import register
 
-        from . import export
+        from . import export, notices
+
+        register(notices.MESSAGES)
 
         register_section("proposals", export.member_proposals)
         register_section("endorsements", export.member_endorsements)

@@ -1,4 +1,3 @@
-
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -10,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.districts import District
 from oasis.files import unguessable_name
 from oasis.i18n import in_page_language
+
+from . import event_texts
 
 TITLE_MAX_LENGTH = 100
 BODY_MAX_LENGTH = 10_000
@@ -38,8 +39,10 @@ class Category(models.Model):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
 
+    # The name in the page's language: admin filters, choices and lists
+    # print a department or category through str().
     def __str__(self):
-        return self.name
+        return self.label
 
     @property
     def label(self) -> str:
@@ -601,7 +604,11 @@ class ProposalEvent(models.Model):
     )
     from_status = models.CharField(max_length=20, choices=ProposalStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ProposalStatus.choices, blank=True)
+    # A reason typed by a person, as typed. What the system says about the
+    # step is not stored as a sentence but as a code and its parameters
+    # (`params`), written in the reader's language when read (event_texts.py).
     reason = models.TextField(blank=True)
+    params = models.JSONField(default=dict, blank=True)
     is_public = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -612,6 +619,16 @@ class ProposalEvent(models.Model):
 
     def __str__(self):
         return f"{self.proposal_id}: {self.kind}"
+
+    @property
+    def words(self) -> str:
+        """What the system says about this step, in the active language."""
+        return event_texts.words(self)
+
+    @property
+    def text(self) -> str:
+        """The row's whole note: the system's words, then the person's reason."""
+        return " ".join(part for part in (self.words, self.reason) if part)
 
 
 class ProposalView(models.Model):

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from . import event_texts
 from .models import Comment, Endorsement, Proposal, ProposalEvent, ProposalStatus
 
 
@@ -32,8 +33,12 @@ def proposal_for_detail(pk: int) -> Proposal:
     )
 
 
-def proposal_timeline(proposal: Proposal) -> QuerySet[ProposalEvent]:
-    return proposal.events.filter(is_public=True).select_related("actor_department")
+def proposal_timeline(proposal: Proposal) -> list[ProposalEvent]:
+    """The public timeline, oldest first, its system words written in the
+    active language for the whole list at once (event_texts.prepare)."""
+    rows = list(proposal.events.filter(is_public=True).select_related("actor_department"))
+    event_texts.prepare(rows)
+    return rows
 
 
 def proposal_comments(proposal: Proposal) -> QuerySet[Comment]:

@@ -23,8 +23,8 @@ from oasis.errors import PermissionDenied, ServiceError, require_reason
 from oasis.files import delete_files_on_commit, files_removed_on_error
 from oasis.tasks import enqueue_on_commit
 
+from . import notices, uploads
 from . import rules as proposal_rules
-from . import uploads
 from .models import (
     BODY_MAX_LENGTH,
     COMMENT_MAX_LENGTH,
@@ -453,9 +453,11 @@ def _endorsement_fold(proposal_id: int) -> tuple[bool, int, int]:
 
 def _wake_conductor_if_crossed(proposal_id: int, before: int, after: int) -> None:
     """Queue the conductor's promotion check if the count moved past one of
-    its bars: once per move, and moves never overlap (see above)."""
+    its bars, and tell the proposer of a milestone passed: once per move,
+    and moves never overlap (see above)."""
     if any(before < bar <= after for bar in crossing_counts()):
         queue_promotion_check(proposal_id)
+    notices.tell_endorsement_milestones(proposal_id=proposal_id, before=before, after=after)
 
 
 def endorsement_count_reconcile(*, proposal_id: int) -> int | None:
@@ -708,7 +710,10 @@ def comment_create(*, proposal: Proposal, author, body: str) -> Comment:
             body=body,
             author_department_id=author.department_id if is_official(author) else None,
         )
+        # The update locks the proposal's row until commit: comments on one
+        # proposal are told to its proposer one at a time (notify_grouped).
         Proposal.objects.filter(pk=proposal.pk).update(comment_count=F("comment_count") + 1)
+        notices.tell_new_comment(proposal=proposal, comment=comment)
     return comment
 
 

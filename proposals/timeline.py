@@ -71,10 +71,14 @@ def event_record(
     from_status: str = "",
     to_status: str = "",
     reason: str = "",
+    params: dict | None = None,
     is_public: bool = True,
     department=None,
 ) -> ProposalEvent:
     """Write one timeline row. Requires an open transaction in the caller.
+    `reason` is a person's words, as typed; what the system says about the
+    step goes in `params` as a code and its values ({"text": "endorsed",
+    "count": 12}, see event_texts.py), never as a sentence.
     `department` names the department the step concerns (an assignment);
     otherwise an official's own department is recorded."""
     if department is None and actor is not None and is_official(actor):
@@ -88,6 +92,7 @@ def event_record(
         from_status=from_status,
         to_status=to_status,
         reason=reason,
+        params=params or {},
         is_public=is_public,
     )
 
@@ -98,6 +103,7 @@ def proposal_transition(
     to_status: str,
     actor,
     reason: str = "",
+    params: dict | None = None,
     department=None,
     kind: str = EventKind.STATUS_CHANGED,
 ) -> Proposal:
@@ -130,6 +136,7 @@ def proposal_transition(
             from_status=from_status,
             to_status=to_status,
             reason=reason,
+            params=params,
             department=department,
         )
     return locked

@@ -102,7 +102,7 @@ def _english_outside_requests():
     tests, whatever ran before: a request's LocaleMiddleware leaves its
     language active in the thread, so without this a test's messages would
     depend on the tests before it. Pages still follow their cookie or
-    Accept-Language, and texts for the record stay Korean (for_the_record)."""
+    Accept-Language, and timeline rows are written in the reader's language when read."""
     from django.utils import translation
 
     translation.activate("en")

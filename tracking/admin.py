@@ -55,11 +55,6 @@ from .spreadsheets import CardImportMixin, ScopedExportMixin
 
 EDITABLE = list(services.EDITABLE_FIELDS)
 
-# Why a new card got its responsible official (services.initial_owner).
-OWNER_CHOSEN_AS = {
-    services.OWNER_IS_DEPARTMENT_HEAD: _("Responsible at opening: the department's head"),
-    services.OWNER_WROTE_THE_ANSWER: _("Responsible at opening: wrote the department's answer"),
-}
 
 
 class CardEventInline(ReadOnlyMixin, admin.TabularInline):
@@ -75,11 +70,16 @@ class CardEventInline(ReadOnlyMixin, admin.TabularInline):
         "to_stage",
         "from_name",
         "to_name",
-        "note_text",
+        "text",
         "is_public",
     ]
     readonly_fields = fields
     ordering = ["created_at", "id"]
+
+    # The system's words in the reader's language, then the person's note.
+    @admin.display(description=_("note"))
+    def text(self, event):
+        return event.text
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor", "from_official", "to_official")
@@ -97,13 +97,6 @@ class CardEventInline(ReadOnlyMixin, admin.TabularInline):
     def to_name(self, event):
         return official_name(event.to_official) or "—"
 
-    @admin.display(description=_("note"))
-    def note_text(self, event):
-        # A row the system wrote keeps a code, named here in the reader's language.
-        chosen_as = (event.changes or {}).get("chosen_as")
-        if chosen_as in OWNER_CHOSEN_AS:
-            return OWNER_CHOSEN_AS[chosen_as]
-        return event.note or "—"
 
 
 class CardAttachmentInline(admin.StackedInline):

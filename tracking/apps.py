@@ -11,9 +11,11 @@ class TrackingConfig(AppConfig):
     def ready(self):
         # Local: notices.py reads models, which exist only once apps are ready.
         from accounts.staff_home import register_section
+        from proposals import event_texts
 
-        from . import notices, staff_home
+        from . import notices, staff_home, timeline_texts
 
         register(notices.MESSAGES)
+        event_texts.register(timeline_texts.TEXTS)
         for key, builder, order in staff_home.SECTIONS:
             register_section(key, builder, order=order)

@@ -60,7 +60,7 @@ class HandoffForm(forms.Form):
         # Staff choose among colleagues: their names and e-mail, not the
         # masked public name.
         self.fields["to_official"].label_from_instance = lambda user: (
-            f"{user.display_name or user.email} <{user.email}> ({user.department.name})"
+            f"{user.display_name or user.email} <{user.email}> ({user.department.label})"
             if user.department_id
             else user.email
         )

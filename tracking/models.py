@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from oasis.files import unguessable_name
+from proposals import event_texts
 
 NOTE_MAX_LENGTH = 2000
 
@@ -179,10 +180,11 @@ class CardEvent(models.Model):
         related_name="+",
     )
     # For `edited` and `report`: {"field": [old, new], ...}, values as text.
-    # For the `handoff` a new card opens with: {"chosen_as": code} (why that
-    # official, services.cards.initial_owner), named when read.
     changes = models.JSONField(_("changes"), default=dict, blank=True)
+    # A note typed by a person, as typed; what the system says about the
+    # change is a code and its values, written when read (timeline_texts.py).
     note = models.TextField(_("note"), blank=True)
+    params = models.JSONField(default=dict, blank=True)
     is_public = models.BooleanField(_("public"), default=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
@@ -197,6 +199,16 @@ class CardEvent(models.Model):
             if self.created_at
             else self.kind
         )
+
+    @property
+    def words(self) -> str:
+        """What the system says about this change, in the active language."""
+        return event_texts.words(self)
+
+    @property
+    def text(self) -> str:
+        """The row's whole note: the system's words, then the person's note."""
+        return " ".join(part for part in (self.words, self.note) if part)
 
 
 # --- bimonthly progress (2개월 점검) -------------------------------------------

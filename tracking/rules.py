@@ -129,7 +129,7 @@ def handoff_refusal(card, to_official) -> str | None:
     if to_official.department_id != card.department_id:
         return _("%(name)s does not work in %(department)s, which keeps this card.") % {
             "name": str(to_official),
-            "department": card.department.name,
+            "department": card.department.label,
         }
     if to_official.pk == card.responsible_official_id:
         return _("%(name)s is already responsible for this card.") % {"name": str(to_official)}

@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.predicates import is_mayor_office, is_official, is_operator
+from oasis.i18n import in_page_language
 
 from .models import CardEvent, CardStage, ManagementCard, ProgressReport, ReportStatus
 
@@ -108,7 +109,7 @@ def dashboard_by_department(*, now=None) -> list[dict]:
         ManagementCard.objects.annotate(
             last_stage_change=Coalesce("stage_changed_at", "created_at")
         )
-        .values("department_id", "department__name")
+        .values("department_id", "department__name", "department__name_en")
         .annotate(
             open=Count("id", filter=~Q(stage=CardStage.COMPLETED)),
             completed=Count("id", filter=Q(stage=CardStage.COMPLETED)),
@@ -128,7 +129,9 @@ def dashboard_by_department(*, now=None) -> list[dict]:
     return [
         {
             "department_id": row["department_id"],
-            "department": row["department__name"],
+            "department": in_page_language(
+                row["department__name"] or "", row["department__name_en"] or ""
+            ),
             "open": row["open"],
             "overdue": overdue.get(row["department_id"], 0),
             "stalled": row["stalled"],

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 
 from oasis.files import serve_media
 from oasis.page_cache import cached_for_anonymous
+from proposals import event_texts
 
 from . import selectors
 from .filters import CardFilter
@@ -36,6 +37,7 @@ def card_detail(request, pk):
     except ManagementCard.DoesNotExist:
         raise Http404 from None
     history = list(selectors.public_history(card))
+    event_texts.prepare(history)
     reports = list(selectors.submitted_reports(card).prefetch_related("photos"))
     # The card's own photos and documents; a report's photos show with it.
     attachments = list(card.attachments.filter(report__isnull=True))

@@ -8,14 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from oasis.errors import PermissionDenied, ServiceError
-from oasis.i18n import for_the_record
 from proposals.models import EventKind, ProposalStatus
 from proposals.timeline import event_record, proposal_transition, queue_promotion_check
 
-from .. import notices
+from .. import notices, timeline_texts
 from .. import rules as answer_rules
 from ..models import (
     RATING_COMMENT_MAX_LENGTH,
@@ -227,7 +225,7 @@ def answer_publish(*, answer: Answer, user) -> Answer:
             proposal=assignment.proposal,
             to_status=ProposalStatus.ANSWERED,
             actor=user,
-            reason=for_the_record(_publish_reason, locked, assignment, now),
+            params=_publish_params(locked, assignment, now),
             department=assignment.department,
         )
         locked.status = AnswerStatus.PUBLISHED
@@ -245,17 +243,20 @@ def answer_publish(*, answer: Answer, user) -> Answer:
     return locked
 
 
-def _publish_reason(answer: Answer, assignment: Assignment, now: datetime) -> str:
-    decision = AnswerDecision(answer.decision).label
-    if now <= assignment.deadline:
-        return _("Decision: %(decision)s. Answered by the deadline.") % {"decision": decision}
-    late = (timezone.localtime(now).date() - timezone.localtime(assignment.deadline).date()).days
-    late = max(late, 1)
-    return ngettext(
-        "Decision: %(decision)s. Answered %(days)d day after the deadline.",
-        "Decision: %(decision)s. Answered %(days)d days after the deadline.",
-        late,
-    ) % {"decision": decision, "days": late}
+def _publish_params(answer: Answer, assignment: Assignment, now: datetime) -> dict:
+    """The timeline's words for a published answer: its decision and how many
+    days late it came (0: by the deadline), as codes (timeline_texts.py)."""
+    late = 0
+    if now > assignment.deadline:
+        late = (
+            timezone.localtime(now).date() - timezone.localtime(assignment.deadline).date()
+        ).days
+        late = max(late, 1)
+    return {
+        "text": timeline_texts.ANSWER_PUBLISHED,
+        "decision": answer.decision,
+        "late_days": late,
+    }
 
 
 # --- rating ----------------------------------------------------------------------
@@ -301,7 +302,7 @@ def answer_rate(*, answer: Answer, user, score: int, comment: str = "") -> Answe
             proposal=assignment.proposal,
             kind=EventKind.ANSWER_RATED,
             actor=user,
-            reason=for_the_record(lambda: _("%(score)d out of 5") % {"score": score}),
+            params={"text": timeline_texts.ANSWER_RATED, "score": score},
         )
         notices.tell_answer_rated(rating=rating, assignment=assignment)
     return rating

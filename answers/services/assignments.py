@@ -30,7 +30,12 @@ DEPARTMENT_INACTIVE = "department_inactive"
 
 
 def assignment_open(
-    *, proposal: Proposal, actor=None, reason: str = "", department=None
+    *,
+    proposal: Proposal,
+    actor=None,
+    reason: str = "",
+    params: dict | None = None,
+    department=None,
 ) -> Assignment:
     """Give a proposal to a department to answer by the deadline.
 
@@ -69,6 +74,7 @@ def assignment_open(
             to_status=ProposalStatus.ASSIGNED,
             actor=actor,
             reason=reason,
+            params=params,
             department=department,
         )
         now = timezone.now()

@@ -34,7 +34,7 @@ def test_the_proposer_rates_a_published_answer_once():
     )
     assert (rating.score, rating.rater, rating.comment) == (4, proposer, "빠른 답변 감사합니다.")
     event = Proposal.objects.get().events.get(kind=EventKind.ANSWER_RATED)
-    assert (event.reason, event.is_public, event.actor_department) == ("5점 만점에 4점", True, None)
+    assert (event.text, event.is_public, event.actor_department) == ("4 out of 5", True, None)
     assert recipients("answer_rated") == {clerk.pk}
     with pytest.raises(ServiceError, match="already rated"):
         services.answer_rate(answer=answer, user=proposer, score=1)

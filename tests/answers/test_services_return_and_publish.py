@@ -80,7 +80,7 @@ def test_an_operator_publishes_on_time_and_the_proposer_and_followers_are_told(
     assert proposal.status == ProposalStatus.ANSWERED
     event = proposal.events.get(to_status=ProposalStatus.ANSWERED)
     assert event.actor_department == assignment.department and event.is_public
-    assert event.reason == "결정: 수용. 기한 안에 답변했어요."
+    assert event.text == "Decision: Accepted. Answered by the deadline."
     published_notices = notices("answer_published")
     assert {n.recipient_id for n in published_notices} == {proposal.author_id, follower.pk}
     told_follower = Notification.objects.get(kind="answer_published", recipient=follower)
@@ -100,7 +100,7 @@ def test_a_late_answer_is_recorded_as_late():
         answer = services.answer_publish(answer=answer, user=operator())
     assert answer.met_deadline is False
     event = Proposal.objects.get().events.get(to_status=ProposalStatus.ANSWERED)
-    assert event.reason == "결정: 수용. 기한보다 2일 늦게 답변했어요."
+    assert event.text == "Decision: Accepted. Answered 2 days after the deadline."
 
 
 def test_an_answer_published_on_the_due_date_is_on_time():

@@ -147,7 +147,7 @@ def test_an_operator_hides_an_argument_with_a_reason():
     argument.refresh_from_db()
     assert (argument.is_hidden, argument.hidden_reason) == (True, "광고")
     event = debate.proposal.events.get(kind=EventKind.COMMENT_HIDDEN)
-    assert not event.is_public and "광고" in event.reason and str(argument.pk) in event.reason
+    assert not event.is_public and "광고" in event.text and str(argument.pk) in event.text
 
     with pytest.raises(ServiceError):
         services.argument_hide(argument=argument, user=admin, reason="또")

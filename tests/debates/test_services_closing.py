@@ -42,7 +42,7 @@ def test_the_schedule_closes_a_debate_at_its_end_with_the_counts(
     assert debate.closed_by is None and debate.close_reason == ""
     event = debate.proposal.events.get(kind=EventKind.DEBATE_CLOSED)
     assert event.is_public and event.actor is None
-    assert event.reason == "찬성 2, 반대 1, 유보 1."
+    assert event.text == "2 for, 1 against, 1 undecided."
     closed = notices("debate_closed")
     assert [n.recipient_id for n in closed] == [debate.proposal.author_id]
     assert closed[0].params == {
@@ -84,7 +84,7 @@ def test_an_operator_closes_early_only_with_a_reason():
     assert debate.status == DebateStatus.CLOSED
     assert (debate.closed_by, debate.close_reason) == (admin, "제안자가 요청했습니다.")
     event = debate.proposal.events.get(kind=EventKind.DEBATE_CLOSED)
-    assert event.actor == admin and "제안자가 요청했습니다." in event.reason
+    assert event.actor == admin and "제안자가 요청했습니다." in event.text
 
 
 def test_only_operators_close_debates_by_hand():

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from accounts.roles import Role
 from debates import services
@@ -55,7 +55,10 @@ def test_an_answered_proposal_opens_a_debate_for_the_set_length(django_capture_o
     # and the proposer and the follower are told once, with the end date
     opened = notices("debate_opened")
     assert {n.recipient_id for n in opened} == {proposal.author_id, follower.pk}
-    assert opened[0].params["ends"] == timezone.localtime(debate.ends_at).strftime("%Y-%m-%d %H:%M")
+    ends = timezone.localtime(debate.ends_at)
+    assert opened[0].params["ends"] == ends.isoformat(timespec="minutes")
+    # written in the reader's language when read
+    assert formats.date_format(ends, "DATETIME_FORMAT") in opened[0].message
     assert len(mail.outbox) == 2
 
 

@@ -17,7 +17,9 @@ from debates.notices import DebateNotice
 from meetings.notices import MeetingNotice
 from notifications.messages import registered_kinds
 from notifications.models import Notification
+from notifications.tasks import send_notification_email
 from pipeline.notices import PipelineNotice
+from proposals.notices import ProposalNotice
 from tests.factories import DepartmentFactory, UserFactory, official
 from tests.pages import log_in_with_second_factor
 from tests.tracking.helpers import adopted_card, clerk_of
@@ -134,7 +136,95 @@ def test_the_list_names_a_page_of_departments_in_a_fixed_number_of_queries():
 def test_every_kind_an_app_sends_has_its_words_registered():
     kinds = {
         str(kind)
-        for notices in (PipelineNotice, AnswerNotice, DebateNotice, MeetingNotice, CardNotice)
+        for notices in (
+            ProposalNotice,
+            PipelineNotice,
+            AnswerNotice,
+            DebateNotice,
+            MeetingNotice,
+            CardNotice,
+        )
         for kind in notices
     }
     assert registered_kinds() == kinds
+
+
+HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
+
+
+# Realistic stored parameters, by name, as the apps store them: codes, ids,
+# ISO dates. What members and staff type (titles, reasons, notes, names,
+# places) is given in English here, so any Hangul left in an English notice
+# is the system's own words.
+def _sample_params(department) -> dict:
+    return {
+        "title": "A shaded path along the river",
+        "reason": "It helps people walking to school.",
+        "note": "Design work starts in May.",
+        "place": "City Hall, room 3",
+        "from": "Kim Minji",
+        "to": "Lee Junho",
+        "department": department.pk,
+        "deadline": "2026-03-21",
+        "ends": "2026-03-21T18:00+09:00",
+        "meeting": "2026-04-02T14:00+09:00",
+        "decision": "partially_accept",
+        "stage": "in_progress",
+        "count": 1234,
+        "endorsements": 10,
+        "bar": 30,
+        "for": 12,
+        "against": 3,
+        "undecided": 2,
+        "score": 4,
+        "period": 2,
+        "percent": 45,
+    }
+
+
+def test_every_registered_kind_reads_entirely_in_english_for_an_english_reader(roads):
+    # Given a notice of every kind that any app registers, stored with
+    # realistic parameters (a blocked assignment stores its refusal's code)
+    reader = UserFactory(language="en", display_name="Alex Kim", nickname="Alex")
+    params = _sample_params(roads)
+    for kind in sorted(registered_kinds()):
+        Notification.objects.create(
+            recipient=reader,
+            kind=kind,
+            key=f"{kind}:sample",
+            params={**params, "reason": "no_default_department"}
+            if kind == PipelineNotice.ASSIGNMENT_BLOCKED
+            else params,
+        )
+    notices = list(Notification.objects.filter(recipient=reader))
+    assert len(notices) == len(registered_kinds())
+
+    # Then in English each title and message is whole and has no Korean …
+    with translation.override("en"):
+        for notice in notices:
+            for text in (notice.title, notice.message):
+                assert "%(" not in text, (notice.kind, text)
+                assert not HANGUL.search(text), (notice.kind, text)
+    # … and the dates, decisions and stages are written out, not left as codes
+    with translation.override("en"):
+        english = " ".join(n.message for n in notices)
+    for raw in ("2026-03-21", "2026-04-02", "partially_accept", "in_progress", str(roads.pk) + " "):
+        assert raw not in english
+    assert "Road Planning Division" in english and "March 21, 2026" in english
+
+    listed = notices_page(reader, "en").replace("한국어", "")  # the language switch
+    assert "Road Planning Division" in listed and not HANGUL.search(listed)
+    # … in the site's list and in each e-mail, which follows the reader's own
+    # language whatever language is active
+    mail.outbox.clear()
+    with translation.override("ko"):
+        for notice in notices:
+            assert send_notification_email(notice.pk)
+    for sent in mail.outbox:
+        assert not HANGUL.search(f"{sent.subject}\n{sent.body}"), sent.subject
+    assert len(mail.outbox) == len(notices)
+
+    # And in Korean every kind has its words translated
+    with translation.override("ko"):
+        for notice in notices:
+            assert HANGUL.search(notice.title), notice.kind

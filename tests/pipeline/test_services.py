@@ -96,7 +96,7 @@ def test_a_window_that_closes_below_the_bar_ends_as_not_reached(bars):
     assert proposal.status == ProposalStatus.NOT_REACHED
     event = proposal.events.get(to_status=ProposalStatus.NOT_REACHED)
     # the record is written in the site language (Korean), whoever reads it
-    assert "3개 중 2개" in event.reason
+    assert "with 2 of the 3 endorsements" in event.text
     assert Notification.objects.filter(recipient=proposal.author, kind="not_reached").count() == 1
     # and nobody can endorse it any more
     with pytest.raises(ServiceError, match="no longer gathering"):

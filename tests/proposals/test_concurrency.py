@@ -279,3 +279,28 @@ def test_an_endorsement_stored_but_not_yet_counted_already_ends_editing():
 
     # Then the text people endorsed stays as it was
     assert Proposal.objects.get(pk=proposal.pk).title == proposal.title
+
+
+def test_comments_written_at_once_are_all_counted_in_the_proposers_one_notice():
+    # Given a proposal, and six members commenting on it at the same moment
+    from notifications.models import Notification
+    from proposals.notices import ProposalNotice
+
+    proposal = ProposalFactory()
+    members = UserFactory.create_batch(6)
+
+    results = _run_at_once(
+        [
+            lambda m=member: services.comment_create(
+                proposal=proposal, author=m, body="동시에 씁니다"
+            )
+            for member in members
+        ]
+    )
+
+    # Then every comment is made and the proposer has one notice counting six
+    assert all(isinstance(r, Comment) for r in results), results
+    (notice,) = Notification.objects.filter(
+        recipient=proposal.author, kind=ProposalNotice.NEW_COMMENTS
+    )
+    assert notice.count == 6

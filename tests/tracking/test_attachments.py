@@ -42,7 +42,7 @@ def test_an_official_of_the_department_attaches_a_photo_without_exif():
         with Image.open(default_storage.open(field.name)) as image:
             assert dict(image.getexif()) == {}
     event = CardEvent.objects.get(card=card, kind="attached")
-    assert "완공된 다리" in event.note and event.is_public
+    assert "완공된 다리" in event.text and event.is_public
 
 
 def test_the_operator_attaches_a_document():

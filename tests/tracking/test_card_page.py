@@ -265,9 +265,9 @@ def test_a_new_card_is_carried_by_the_department_head():
 
     assert card.responsible_official == head
     opened = CardEvent.objects.get(card=card, kind="handoff")
-    assert (opened.to_official, opened.changes, opened.is_public) == (
+    assert (opened.to_official, opened.params, opened.is_public) == (
         head,
-        {"chosen_as": "department_head"},
+        {"text": "owner_chosen", "chosen_as": "department_head"},
         False,
     )
 
@@ -279,8 +279,9 @@ def test_without_a_head_the_official_who_wrote_the_answer_carries_the_card():
     card = adopted_with_answer_by(author, department)
 
     assert card.responsible_official == author
-    assert CardEvent.objects.get(card=card, kind="handoff").changes == {
-        "chosen_as": "answer_author"
+    assert CardEvent.objects.get(card=card, kind="handoff").params == {
+        "text": "owner_chosen",
+        "chosen_as": "answer_author",
     }
     # The reason is named on the card's history, in the reader's language.
     page = logged_in(operator()).get(page_of(card))

@@ -390,7 +390,7 @@ def test_a_rows_note_explains_a_budget_change_and_the_result_is_reported():
 
     edited = card.events.get(kind=CardEventKind.EDITED)
     # The record is Korean whatever the page's language, then the row's note.
-    assert edited.note == "바뀐 항목: 집행 예산(원). 보관함 20곳 설치 완료"
+    assert edited.text == "Changed: spent budget (won). 보관함 20곳 설치 완료"
     assert "Import finished: 1 card updated." in done.content.decode()
 
 

@@ -127,7 +127,7 @@ def test_an_official_removes_a_photo_and_the_history_keeps_it(
     assert not any(default_storage.exists(name) for name in names)
     event = CardEvent.objects.get(card=card, kind="detached")
     assert (event.actor, event.is_public) == (clerk, True)
-    assert "잘못 올린 사진" in event.note
+    assert "잘못 올린 사진" in event.text
     assert client.get(item.get_absolute_url()).status_code == 404
     assert "잘못 올린 사진" in client.get(f"/adopted/{card.pk}/").content.decode()
 
@@ -183,8 +183,22 @@ def test_each_report_is_a_row_on_the_proposals_timeline(client):
 
     row = ProposalEvent.objects.get(proposal=card.proposal, kind="card_report")
     assert (row.actor, row.actor_department, row.is_public) == (clerk, card.department, True)
-    assert "45%" in row.reason and "가로등 스무 개를 바꿨습니다." in row.reason
+    assert "45%" in row.text and "가로등 스무 개를 바꿨습니다." in row.text
     client.cookies["django_language"] = "en"
     html = client.get(card.proposal.get_absolute_url()).content.decode()
     assert "Progress report on the adopted item" in html
     assert "가로등 스무 개를 바꿨습니다." in html
+
+
+def test_a_reports_photos_and_its_rows_read_in_english_for_an_english_reader():
+    from tests.pages import english_client, page_text
+
+    card = at_stage(CardStage.IN_PROGRESS)
+    report = requested_report(card)
+    submit(report, clerk_of(card), photos=[image_file("a.jpg")])
+
+    html = english_client().get(f"/adopted/{card.pk}/").content.decode()
+
+    assert f'alt="Progress report {report.period}, photo 1"' in html
+    assert f"Progress report {report.period}: 60% complete." in page_text(html)
+    assert "진행 보고" not in html

@@ -156,7 +156,7 @@ def test_a_stage_change_goes_on_the_proposals_timeline_and_tells_proposer_and_fo
     )
 
     timeline = ProposalEvent.objects.filter(proposal=card.proposal, kind="card_stage_changed").get()
-    assert timeline.is_public and "설계 착수" in timeline.reason
+    assert timeline.is_public and "설계 착수" in timeline.text
     notices = Notification.objects.filter(kind="card_stage_changed")
     assert sorted(n.recipient_id for n in notices) == sorted([proposer.pk, follower.pk])
     assert notices.filter(recipient=proposer).count() == 1

@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 
 from oasis.errors import PermissionDenied, ServiceError
 from oasis.files import delete_files_on_commit, files_removed_on_error
-from oasis.i18n import for_the_record
 from proposals import uploads
 
+from .. import timeline_texts
 from ..models import (
     AttachmentKind,
     CardAttachment,
@@ -79,16 +79,7 @@ def card_attach(*, card: ManagementCard, user, title: str, photo=None, document=
             card=card,
             kind=CardEventKind.ATTACHED,
             actor=user,
-            note=for_the_record(
-                lambda: (
-                    (
-                        _("Photo attached: %(title)s")
-                        if item.is_photo
-                        else _("Document attached: %(title)s")
-                    )
-                    % {"title": title}
-                )
-            ),
+            params={"text": timeline_texts.ATTACHED, "photo": item.is_photo, "title": title},
         )
     return item
 
@@ -139,15 +130,6 @@ def card_detach(*, attachment: CardAttachment, user) -> None:
             card=card,
             kind=CardEventKind.DETACHED,
             actor=user,
-            note=for_the_record(
-                lambda: (
-                    (
-                        _("Photo removed: %(title)s")
-                        if is_photo
-                        else _("Document removed: %(title)s")
-                    )
-                    % {"title": title}
-                )
-            ),
+            params={"text": timeline_texts.DETACHED, "photo": is_photo, "title": title},
         )
         delete_files_on_commit(names)

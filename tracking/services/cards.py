@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 from accounts.predicates import heads_department, is_official
 from answers.models import Answer, AnswerStatus
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
-from oasis.i18n import for_the_record
 from proposals.models import EventKind
 from proposals.timeline import event_record
 
-from .. import notices
+from .. import notices, timeline_texts
 from .. import rules as card_rules
 from ..models import (
     NOTE_MAX_LENGTH,
@@ -40,7 +39,8 @@ def _require_note(note: str) -> str:
 
 
 # Why a new card's responsible official was chosen, kept as a code on the
-# internal history row that names them (CardEvent.changes["chosen_as"]).
+# internal history row that names them (its params, named when read:
+# timeline_texts.OWNER_CHOSEN).
 OWNER_IS_DEPARTMENT_HEAD = "department_head"
 OWNER_WROTE_THE_ANSWER = "answer_author"
 
@@ -115,7 +115,7 @@ def management_card_open(*, agenda_item) -> ManagementCard:
                     card=card,
                     kind=CardEventKind.HANDOFF,
                     to_official=owner,
-                    changes={"chosen_as": chosen_as},
+                    params={"text": timeline_texts.OWNER_CHOSEN, "chosen_as": chosen_as},
                     is_public=False,
                 )
         if created and department is not None:
@@ -123,13 +123,16 @@ def management_card_open(*, agenda_item) -> ManagementCard:
     return card
 
 
-def card_change_stage(*, card: ManagementCard, user, to_stage: str, note: str) -> ManagementCard:
+def card_change_stage(
+    *, card: ManagementCard, user, to_stage: str, note: str, report_period: int | None = None
+) -> ManagementCard:
     """Move the card to `to_stage` along STAGE_TRANSITIONS, with a note
     (for `suspended`, the note is the reason and is kept on the card).
     Requires the operator or an official of the card's department. Writes the
     stage, stage_changed_at (and suspended_reason), a public `stage_changed`
     history row and a `card_stage_changed` row on the proposal's timeline;
-    the proposer and followers are told (`card_stage_changed`) once."""
+    the proposer and followers are told (`card_stage_changed`) once.
+    `report_period` names the progress report that moved the card, if one did."""
     if not rules.has_perm("tracking.change_card", user, card):
         raise PermissionDenied
     note = _require_note(note)
@@ -153,21 +156,21 @@ def card_change_stage(*, card: ManagementCard, user, to_stage: str, note: str) -
             from_stage=from_stage,
             to_stage=to_stage,
             note=note,
+            params=(
+                {"text": timeline_texts.REPORT_STAGE, "period": report_period}
+                if report_period
+                else {}
+            ),
         )
+        stage_params = {"text": timeline_texts.CARD_STAGE, "from": from_stage, "to": to_stage}
+        if report_period:
+            stage_params["period"] = report_period
         event_record(
             proposal=card.proposal,
             kind=EventKind.CARD_STAGE_CHANGED,
             actor=user,
-            reason=for_the_record(
-                lambda: (
-                    _("Adopted item: “%(from)s” → “%(to)s”. %(note)s")
-                    % {
-                        "from": CardStage(from_stage).label,
-                        "to": CardStage(to_stage).label,
-                        "note": note,
-                    }
-                )
-            ),
+            reason=note,
+            params=stage_params,
             department=card.department,
         )
         notices.tell_stage_changed(card=card, event=event)
@@ -296,23 +299,14 @@ def card_update(
         for field in changes:
             setattr(card, field, values[field])
         card.save(update_fields=[*changes, "updated_at"])
-        # Field names inside for_the_record, so they are Korean too.
-        what = for_the_record(
-            lambda: (
-                _("Changed: %(fields)s.")
-                % {
-                    "fields": ", ".join(
-                        str(ManagementCard._meta.get_field(field).verbose_name) for field in changes
-                    )
-                }
-            )
-        )
         CardEvent.objects.create(
             card=card,
             kind=CardEventKind.EDITED,
             actor=user,
             changes=changes,
-            note=f"{what} {note}" if note else what,
+            note=note,
+            # The field names are written when read (timeline_texts.py).
+            params={"text": timeline_texts.CARD_EDITED, "fields": list(changes)},
         )
     return card
 

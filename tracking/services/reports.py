@@ -18,7 +18,7 @@ from proposals import uploads
 from proposals.models import EventKind
 from proposals.timeline import event_record
 
-from .. import notices, selectors
+from .. import notices, selectors, timeline_texts
 from .. import rules as card_rules
 from ..models import (
     NOTE_MAX_LENGTH,
@@ -259,12 +259,8 @@ def report_submit(
                 card=card,
                 user=user,
                 to_stage=stage,
-                note=for_the_record(
-                    lambda: (
-                        _("Progress report %(period)d: %(done)s")
-                        % {"period": report.period, "done": done}
-                    )
-                )[:NOTE_MAX_LENGTH],
+                note=done[:NOTE_MAX_LENGTH],
+                report_period=report.period,
             )
         now = timezone.now()
         report.status = ReportStatus.SUBMITTED
@@ -300,20 +296,16 @@ def report_submit(
                 clean_photo=clean_photo,
                 written=written,
             )
-        summary = for_the_record(
-            lambda: (
-                _("Progress report %(period)d: %(percent)d%% complete.")
-                % {"period": report.period, "percent": percent}
-            )
-        )
+        summary = {"text": timeline_texts.CARD_REPORT, "period": report.period, "percent": percent}
         CardEvent.objects.create(
-            card=card, kind=CardEventKind.REPORT, actor=user, changes=changes, note=summary
+            card=card, kind=CardEventKind.REPORT, actor=user, changes=changes, params=summary
         )
         event_record(
             proposal=card.proposal,
             kind=EventKind.CARD_REPORT,
             actor=user,
-            reason=f"{summary} {done}"[:NOTE_MAX_LENGTH],
+            reason=done[:NOTE_MAX_LENGTH],
+            params=summary,
             department=card.department,
         )
         notices.tell_card_report(card=card, report=report, percent=percent)

@@ -1,0 +1,89 @@
+"""Notices the proposals floor sends, and their words (registered from
+apps.py): the proposer hears about their own proposal, in the site only
+(no e-mail), grouped so a busy proposal sends one notice an hour."""
+
+import datetime as dt
+from enum import StrEnum
+from math import ceil
+
+from django.utils.translation import gettext_lazy as _
+
+from notifications.messages import NoticeText
+from notifications.services import notify, notify_grouped
+
+from .models import PipelineSettings, Proposal
+
+# A busy proposal's comments make one notice per this window.
+COMMENTS_WINDOW = dt.timedelta(hours=1)
+# Endorsement counts worth telling the proposer about, besides half of the
+# answer bar (PipelineSettings.answer_threshold).
+ENDORSEMENT_MILESTONES = (10,)
+
+
+class ProposalNotice(StrEnum):
+    NEW_COMMENTS = "proposal_new_comments"
+    ENDORSEMENTS_REACHED = "proposal_endorsements_reached"
+    HALFWAY_TO_ANSWER = "proposal_halfway_to_answer"
+
+
+MESSAGES = {
+    # %(count)s is the notice's own count (notifications/models.py).
+    ProposalNotice.NEW_COMMENTS: NoticeText(
+        title=_("New comments on your proposal"),
+        message=_("“%(title)s” has %(count)s new comment(s) since you last looked."),
+    ),
+    ProposalNotice.ENDORSEMENTS_REACHED: NoticeText(
+        title=_("Your proposal is gathering endorsements"),
+        message=_("“%(title)s” has reached %(endorsements)s endorsements."),
+    ),
+    ProposalNotice.HALFWAY_TO_ANSWER: NoticeText(
+        title=_("Your proposal is halfway to an answer"),
+        message=_(
+            "“%(title)s” has %(endorsements)s endorsements, half of the %(bar)s a "
+            "department answer needs."
+        ),
+    ),
+}
+
+
+def tell_new_comment(*, proposal: Proposal, comment) -> None:
+    """The proposer, unless they wrote the comment: one grouped notice per
+    proposal an hour, its count moved by each comment. Requires the
+    proposal's row lock in the caller's transaction (notify_grouped)."""
+    if proposal.author_id is None or comment.author_id == proposal.author_id:
+        return
+    notify_grouped(
+        recipient=proposal.author,
+        kind=ProposalNotice.NEW_COMMENTS,
+        proposal=proposal,
+        window=COMMENTS_WINDOW,
+    )
+
+
+def tell_endorsement_milestones(*, proposal_id: int, before: int, after: int) -> None:
+    """The proposer, once per milestone the count moved past (before < m <=
+    after): 10 endorsements, and half of the answer bar (said as such when
+    the two meet). In-site only; the notice's key makes it once, even if the
+    count falls back and crosses again."""
+    bar = PipelineSettings.cached().answer_threshold
+    halfway = ceil(bar / 2)
+    crossed = {m for m in (*ENDORSEMENT_MILESTONES, halfway) if before < m <= after and m < bar}
+    if not crossed:
+        return
+    proposal = Proposal.objects.select_related("author").filter(pk=proposal_id).first()
+    if proposal is None or proposal.author is None:
+        return
+    for milestone in sorted(crossed):
+        kind = (
+            ProposalNotice.HALFWAY_TO_ANSWER
+            if milestone == halfway
+            else ProposalNotice.ENDORSEMENTS_REACHED
+        )
+        notify(
+            recipients=[proposal.author],
+            kind=kind,
+            key=f"endorsements:{proposal_id}:{milestone}",
+            proposal=proposal,
+            params={"endorsements": milestone, "bar": bar},
+            in_site_only=True,
+        )
