@@ -19,6 +19,7 @@ class CardNotice(StrEnum):
     """Notification.kind of this app's notices."""
 
     CARD_OPENED = "card_opened"
+    CARD_OPENED_CARRIED = "card_opened_carried"
     CARD_STAGE_CHANGED = "card_stage_changed"
     CARD_HANDOFF = "card_handoff"
     REPORT_REQUESTED = "report_requested"
@@ -39,6 +40,15 @@ MESSAGES = {
         _("An adopted item for your department"),
         _(
             "The realization meeting adopted “%(title)s”. %(department)s keeps its management card: please name the responsible official and plan it."
+        ),
+        NAMES,
+    ),
+    # A card that opened with its responsible official already named
+    # (services.cards.initial_owner): nobody is asked to name one.
+    CardNotice.CARD_OPENED_CARRIED: NoticeText(
+        _("An adopted item for your department"),
+        _(
+            "The realization meeting adopted “%(title)s”. %(department)s keeps its management card, carried by %(to)s: please plan it."
         ),
         NAMES,
     ),
@@ -96,12 +106,14 @@ def _report_params(report: ProgressReport) -> dict:
 
 def tell_card_opened(*, card: ManagementCard) -> None:
     """The officials of the card's department: an adopted item is theirs to plan."""
+    carried_by = card.responsible_official
     notify(
         recipients=department_officials(card.department),
-        kind=CardNotice.CARD_OPENED,
+        kind=CardNotice.CARD_OPENED_CARRIED if carried_by else CardNotice.CARD_OPENED,
         key=f"card_opened:{card.pk}",
         proposal=card.proposal,
-        params={"department": card.department_id},
+        params={"department": card.department_id}
+        | ({"to": str(carried_by)} if carried_by else {}),
         url=card_page(card),
     )
 

@@ -9,11 +9,12 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Department
 from answers.models import Answer, AnswerStatus, Assignment
 from meetings import services as meeting_services
+from notifications.models import Notification
 from proposals.models import ProposalEvent
 from tests.clock import at
 from tests.factories import DepartmentFactory, official, operator
@@ -522,3 +523,18 @@ def test_a_completed_card_takes_no_report():
     assert response.status_code == 200
     assert "This item is completed; it needs no more progress reports." in page_text(response)
     assert not ProgressReport.objects.filter(card=card).exists()
+
+
+def test_the_departments_notice_names_who_carries_a_new_card():
+    # Given a department whose head carries its new cards
+    department = DepartmentFactory()
+    head = head_of(department)
+    clerk = official(department)
+
+    card = adopted_with_answer_by(clerk, department)
+
+    # Then its officials are told who carries it, not asked to name someone
+    notice = Notification.objects.get(recipient=clerk, key=f"card_opened:{card.pk}")
+    with translation.override("en"):
+        assert f"carried by {head}" in notice.message
+        assert "please name the responsible official" not in notice.message
