@@ -11,6 +11,8 @@ from functools import partial
 
 import rules
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.db import models
 from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -66,8 +68,8 @@ class ReviewDecisionInline(admin.TabularInline):
 
     model = ReviewDecision
     form = ReviewDecisionForm
-    # Rows become cards on a phone (the template and admin_meetings.css).
-    template = "admin/meetings/workingreview/decisions_inline.html"
+    # Each cell labelled, rows cards on a phone (the template, admin_meetings.css).
+    template = "admin/meetings/tabular_labelled.html"
     fields = ["position", "proposal", "selected", "reason", "decided_by"]
     readonly_fields = ["decided_by"]
     ordering = ["position", "id"]
@@ -217,6 +219,7 @@ class AgendaItemInline(admin.TabularInline):
 
     model = AgendaItem
     fk_name = "meeting"
+    template = "admin/meetings/tabular_labelled.html"
     fields = ["position", "proposal_link", "decision", "reason", "conditions", "decide_link"]
     readonly_fields = ["proposal_link", "decision", "reason", "conditions", "decide_link"]
     ordering = ["position", "id"]
@@ -269,9 +272,22 @@ def mark_held(modeladmin, request, queryset):
     )
 
 
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """Django's date and time inputs, each named for screen readers: the
+    "Date:" and "Time:" before them are text, not labels."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        labels = (gettext("Date"), gettext("Time"))
+        for subwidget, label in zip(context["widget"]["subwidgets"], labels, strict=True):
+            subwidget["attrs"]["aria-label"] = label
+        return context
+
+
 @admin.register(RealizationMeeting)
 class RealizationMeetingAdmin(admin.ModelAdmin):
     change_form_template = "admin/meetings/realizationmeeting/change_form.html"
+    formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
     list_display = [
         "meeting_title",
         "scheduled_at",
