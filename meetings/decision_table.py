@@ -53,15 +53,17 @@ def _rows(meeting, data=None) -> list[DecisionTableRow]:
     for entry in selectors.agenda_entries(meeting):
         item = entry.item
         prefix = f"item-{item.pk}"
-        refusal = meeting_rules.decide_refusal(item, meeting) if item.is_pending else ""
-        if item.is_pending and not refusal:
+        refusal = meeting_rules.decide_refusal(item, meeting)
+        if not refusal:
             form = DecisionRowForm(data, prefix=prefix)
             rows.append(DecisionTableRow(entry, form=form, editable=True))
         elif _posted_a_decision(data, prefix):
             form = DecisionRowForm(data, prefix=prefix)
             rows.append(DecisionTableRow(entry, form=form, refusal=refusal))
         else:
-            rows.append(DecisionTableRow(entry, refusal=refusal))
+            # A decided item shows its decision; an open one that cannot be
+            # decided yet, why not.
+            rows.append(DecisionTableRow(entry, refusal=refusal if item.is_pending else ""))
     return rows
 
 
@@ -89,6 +91,12 @@ def decision_table_view(modeladmin, request, object_id):
     rows = _rows(meeting, request.POST if posted else None)
     open_rows = [row for row in rows if row.form is not None]
     if posted and open_rows:
+        # A decision posted for an item that can no longer take one is
+        # refused with the rule's reason, as the service would refuse it.
+        for row in open_rows:
+            if not row.editable:
+                row.form.is_valid()
+                row.form.add_error(None, row.refusal)
         # Every row is validated (not stopping at the first), so each shows its errors.
         if all([row.form.is_valid() for row in open_rows]):  # noqa: C419
             chosen = [

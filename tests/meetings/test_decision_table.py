@@ -252,3 +252,20 @@ def test_a_meeting_not_yet_due_is_refused_with_the_reason():
     target.refresh_from_db()
     assert not target.is_held
     assert any("has not taken place yet" in message for message in messages_sent(response))
+
+
+def test_a_decision_posted_for_an_item_decided_meanwhile_is_refused_even_without_a_reason():
+    target = meeting(days=-0.01)
+    first, second = on_agenda(target, 2)
+    client = logged_in(mayor_office())
+    fields = form_posting_to(client.get(table_url(target)), table_url(target))["fields"]
+    services.agenda_item_decide(item=second, decision="adopted", reason="먼저", user=operator())
+
+    fill(fields, first, "adopted", "효과가 큽니다.")
+    fill(fields, second, "not_adopted", "")
+    response = client.post(table_url(target), fields)
+
+    assert response.status_code == 200
+    assert "already decided" in page_text(row_html(response, second))
+    first.refresh_from_db()
+    assert first.is_pending
