@@ -11,6 +11,8 @@ from functools import partial
 
 import rules
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.db import models
 from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -22,8 +24,10 @@ from oasis.errors import ServiceError
 
 from . import rules as meeting_rules
 from . import selectors, services
+from .decision_table import decision_table_view, mark_held_view
 from .decisions import decide_link, decide_view
 from .forms import ExpertOpinionForm, ReviewDecisionForm
+from .internal_agenda import internal_agenda_view
 from .models import (
     AgendaItem,
     ExpertOpinion,
@@ -64,6 +68,8 @@ class ReviewDecisionInline(admin.TabularInline):
 
     model = ReviewDecision
     form = ReviewDecisionForm
+    # Each cell labelled, rows cards on a phone (the template, admin_meetings.css).
+    template = "admin/meetings/tabular_labelled.html"
     fields = ["position", "proposal", "selected", "reason", "decided_by"]
     readonly_fields = ["decided_by"]
     ordering = ["position", "id"]
@@ -126,6 +132,9 @@ class WorkingReviewAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "finalised_at", "finalised_by"]
     inlines = [ReviewDecisionInline]
     actions = [finalise_reviews]
+
+    class Media:
+        css = {"all": ["css/admin_meetings.css"]}
 
     def get_queryset(self, request):
         return (
@@ -210,6 +219,7 @@ class AgendaItemInline(admin.TabularInline):
 
     model = AgendaItem
     fk_name = "meeting"
+    template = "admin/meetings/tabular_labelled.html"
     fields = ["position", "proposal_link", "decision", "reason", "conditions", "decide_link"]
     readonly_fields = ["proposal_link", "decision", "reason", "conditions", "decide_link"]
     ordering = ["position", "id"]
@@ -262,9 +272,22 @@ def mark_held(modeladmin, request, queryset):
     )
 
 
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """Django's date and time inputs, each named for screen readers: the
+    "Date:" and "Time:" before them are text, not labels."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        labels = (gettext("Date"), gettext("Time"))
+        for subwidget, label in zip(context["widget"]["subwidgets"], labels, strict=True):
+            subwidget["attrs"]["aria-label"] = label
+        return context
+
+
 @admin.register(RealizationMeeting)
 class RealizationMeetingAdmin(admin.ModelAdmin):
     change_form_template = "admin/meetings/realizationmeeting/change_form.html"
+    formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
     list_display = [
         "meeting_title",
         "scheduled_at",
@@ -359,12 +382,46 @@ class RealizationMeetingAdmin(admin.ModelAdmin):
             gettext("Open the printable agenda"),
         )
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The meeting's own tools above its form (the change_form template):
+        # the decision table, the internal agenda and "meeting held", each
+        # for those who may use it; "held" says why not while it cannot be.
+        extra_context = extra_context or {}
+        meeting = self.get_object(request, object_id)
+        if meeting is not None:
+            may_record = rules.has_perm("meetings.record_decision", request.user)
+            extra_context["meeting_tools"] = {
+                "may_record": may_record,
+                "may_read_internal": rules.has_perm("meetings.read_internal_agenda", request.user),
+                "held_refusal": (meeting_rules.mark_held_refusal(meeting) if may_record else None),
+                "is_held": meeting.is_held,
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_urls(self):
+        def view(function):
+            return self.admin_site.admin_view(partial(function, self))
+
         return [
             path(
                 "<path:object_id>/decide/<int:item_id>/",
-                self.admin_site.admin_view(partial(decide_view, self)),
+                view(decide_view),
                 name="meetings_realizationmeeting_decide",
+            ),
+            path(
+                "<path:object_id>/decisions/",
+                view(decision_table_view),
+                name="meetings_realizationmeeting_decisions",
+            ),
+            path(
+                "<path:object_id>/held/",
+                view(mark_held_view),
+                name="meetings_realizationmeeting_held",
+            ),
+            path(
+                "<path:object_id>/agenda/internal/",
+                view(internal_agenda_view),
+                name="meetings_realizationmeeting_agenda_internal",
             ),
             *super().get_urls(),
         ]

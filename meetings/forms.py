@@ -70,6 +70,54 @@ class AgendaDecisionForm(forms.Form):
     )
 
 
+# The decision table's "no decision yet" choice. A value of its own, not "":
+# an empty radio value is easy to lose on the way.
+LATER = "later"
+
+
+class DecisionRowForm(forms.Form):
+    """One row of the decision table. Every field may stay empty: a row
+    without a decision is left for later. What a decision needs (a reason,
+    the item still open, the meeting's day) is checked by the service, as on
+    the one-item page, and shown next to the row."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(LATER, _("Later"))]
+        + [c for c in AgendaDecision.choices if c[0] != AgendaDecision.PENDING],
+        widget=forms.RadioSelect,
+        required=False,
+        initial=LATER,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    conditions = forms.CharField(
+        label=_("Conditions"),
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_decision(self):
+        # "Later" (or nothing ticked) is no decision.
+        decision = self.cleaned_data.get("decision")
+        return "" if decision in (LATER, None) else decision
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("decision") and (cleaned.get("reason") or cleaned.get("conditions")):
+            # A reason typed without a decision is a decision forgotten, not
+            # one put off: say so rather than drop what was typed.
+            self.add_error(
+                "decision", _("Choose a decision for this reason, or clear it to decide later.")
+            )
+        return cleaned
+
+
 class ExpertOpinionForm(forms.ModelForm):
     class Meta:
         model = ExpertOpinion

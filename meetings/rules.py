@@ -15,6 +15,7 @@ the same role predicates and decide which buttons and admin rows appear.
 | reorder an agenda until it is held   | ✓        |          |                 |                 |                |
 | delete a draft review / empty meeting| ✓        |          |                 |                 |                |
 | record a meeting decision, mark held | ✓        |          |                 |                 | ✓              |
+| read the internal agenda (real names)| ✓        |          |                 |                 | ✓              |
 | write an expert opinion (own)        |          |          | ✓               | ✓               |                |
 | read meetings and agendas            | everyone (public)                                                          |
 """
@@ -151,6 +152,12 @@ rules.add_perm("meetings.decide_in_review", takes_part_in_review & review_is_dra
 rules.add_perm("meetings.finalise_review", is_operator & review_is_draft)
 rules.add_perm("meetings.run_meeting", is_operator)
 rules.add_perm("meetings.record_decision", records_decisions)
+# The internal agenda prints proposers' real names and e-mail addresses for
+# name cards and seating: the meeting's secretariat (operators) and the
+# mayor's office, who run the meeting, and nobody else. Officials present
+# their department's answer but seat no one, so they do not need proposers'
+# personal data (PIPA: the least that serves the purpose).
+rules.add_perm("meetings.read_internal_agenda", records_decisions)
 rules.add_perm("meetings.write_opinion", is_expert)
 rules.add_perm("meetings.edit_opinion", is_expert & is_opinion_author)
 

@@ -150,12 +150,35 @@ class DebateSummary:
 
 
 @dataclass
+class ProposerContact:
+    """Who to print a name card for: the proposer's real name and how to
+    reach them. Personal data: only on the internal agenda, whose view
+    records the access. Members have no phone number on file, so there is
+    none to print."""
+
+    member_id: int
+    name: str
+    email: str
+
+
+def proposer_contact(user) -> ProposerContact | None:
+    if user is None or user.withdrawn_at is not None:
+        return None
+    return ProposerContact(
+        member_id=user.pk, name=user.display_name.strip() or public_name_for(user), email=user.email
+    )
+
+
+@dataclass
 class AgendaEntry:
     """One item of the agenda with everything its page shows."""
 
     item: AgendaItem
     number: int
     proposer: str
+    # The internal agenda only (agenda_entries(internal=True)): the
+    # proposer's real name and contacts, for name cards and seating.
+    contact: ProposerContact | None = None
     answer: AnswerSummary | None = None
     debate: DebateSummary | None = None
     opinions: list = field(default_factory=list)
@@ -163,6 +186,12 @@ class AgendaEntry:
     @property
     def proposal(self):
         return self.item.proposal
+
+    @property
+    def held_over_from(self) -> AgendaItem | None:
+        """The item of an earlier meeting that held this one over, with its
+        meeting and reason, or None."""
+        return self.item.held_over_from
 
 
 @dataclass
@@ -173,13 +202,20 @@ class OpinionEntry:
     text: str
 
 
-def agenda_entries(meeting: RealizationMeeting) -> list[AgendaEntry]:
+def agenda_entries(meeting: RealizationMeeting, *, internal: bool = False) -> list[AgendaEntry]:
     """The agenda's items in order, each with its proposal, proposer (public,
-    masked name), published answer, debate and expert opinions. A fixed number
-    of queries: one per kind of thing, not per item."""
+    masked name), the earlier meeting's item if it was held over, published
+    answer, debate and expert opinions. With `internal`, each entry also
+    carries the proposer's real name and e-mail (ProposerContact): for the
+    internal agenda only. A fixed number of queries: one per kind of thing,
+    not per item."""
     items = list(
         meeting.items.select_related(
-            "proposal", "proposal__author", "proposal__category", "proposal__department"
+            "proposal",
+            "proposal__author",
+            "proposal__category",
+            "proposal__department",
+            "held_over_from__meeting",
         ).order_by("position", "id")
     )
     proposal_ids = [item.proposal_id for item in items]
@@ -191,6 +227,7 @@ def agenda_entries(meeting: RealizationMeeting) -> list[AgendaEntry]:
             item=item,
             number=number,
             proposer=public_name_for(item.proposal.author),
+            contact=proposer_contact(item.proposal.author) if internal else None,
             answer=answers.get(item.proposal_id),
             debate=debates.get(item.proposal_id),
             opinions=opinions.get(item.proposal_id, []),

@@ -15,6 +15,7 @@ keeps one such meeting always scheduled ahead."""
 
 import calendar
 import datetime as dt
+from dataclasses import dataclass
 
 import rules
 from django.core.exceptions import ValidationError
@@ -393,6 +394,65 @@ def agenda_item_decide(
             )
         notices.tell_decided(item=locked, proposal=proposal, decision=decision, reason=reason)
     return locked
+
+
+@dataclass
+class DecisionRow:
+    """One row of the decision table: the item and what was typed for it."""
+
+    item: AgendaItem
+    decision: str
+    reason: str
+    conditions: str = ""
+
+
+class DecisionTableRefused(Exception):
+    """Some rows of a decision table were refused; nothing of it was saved.
+    `errors` maps each refused item's id to its ValidationError or
+    ServiceError, for the table to show next to the row."""
+
+    def __init__(self, errors: dict[int, Exception]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def meeting_decisions_record(
+    *, meeting: RealizationMeeting, rows: list[DecisionRow], user
+) -> list[AgendaItem]:
+    """Record the meeting's decisions on several agenda items at once (the
+    decision table), all or none: each row goes through agenda_item_decide,
+    with the same checks as the one-item page, for this `meeting`. If any row
+    is refused, every row is still tried so that each error can be shown
+    next to its row, then the whole table is rolled back (no decision, no
+    timeline event, no notice) and DecisionTableRefused is raised. Rows are
+    taken in agenda order so that held-over items join the next meeting in
+    that order."""
+    if not rules.has_perm("meetings.record_decision", user):
+        raise PermissionDenied
+    rows = sorted(rows, key=lambda row: (row.item.position, row.item.pk))
+    errors: dict[int, Exception] = {}
+    decided = []
+    with transaction.atomic():
+        for row in rows:
+            try:
+                decided.append(
+                    agenda_item_decide(
+                        item=row.item,
+                        decision=row.decision,
+                        reason=row.reason,
+                        conditions=row.conditions,
+                        user=user,
+                        meeting=meeting,
+                    )
+                )
+            except (ValidationError, ServiceError) as exc:
+                # agenda_item_decide's own atomic block has undone this row.
+                errors[row.item.pk] = exc
+        if errors:
+            transaction.set_rollback(True)
+    if errors:
+        raise DecisionTableRefused(errors)
+    return decided
 
 
 def meeting_mark_held(*, meeting: RealizationMeeting, user) -> RealizationMeeting:

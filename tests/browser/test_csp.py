@@ -119,6 +119,9 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
         "/admin/tracking/managementcard/import/",
         f"/admin/meetings/realizationmeeting/{agenda_meeting.pk}/change/",
         f"/admin/meetings/realizationmeeting/{met.pk}/decide/{item.pk}/",
+        f"/admin/meetings/realizationmeeting/{met.pk}/decisions/",
+        f"/admin/meetings/realizationmeeting/{agenda_meeting.pk}/agenda/internal/",
+        "/admin/meetings/workingreview/add/",
         "/admin/accounts/user/add/",  # related-object popups' widgets
     ]
 

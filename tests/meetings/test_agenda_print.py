@@ -10,19 +10,25 @@ no Korean font is installed (Hangul then prints as narrow boxes): .ci/run
 installs fonts-nanum."""
 
 import datetime as dt
+import io
 import re
 import shutil
 import subprocess
 
 import pytest
-from django.utils import timezone
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
+from pypdf import PdfReader
 
 from answers.models import Answer, AnswerStatus, Assignment
 from debates.models import Debate, DebateStatus
 from meetings import services
-from tests.factories import DepartmentFactory
+from tests.factories import DepartmentFactory, operator
+from tests.pages import log_in_with_second_factor
 
-from .helpers import external_expert, internal_expert, meeting, on_agenda
+from .helpers import external_expert, internal_expert, mayor_office, meeting, on_agenda
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -110,12 +116,18 @@ def korean_font_installed() -> bool:
     return bool(found.stdout.strip())
 
 
-def realistic_agenda(count: int):
-    """A meeting with `count` items as long as a real meeting's."""
-    target = meeting(days=14, attendees_mayor="서울특별시장", attendees_experts="김교수, 이연구원")
-    items = on_agenda(target, count, title=TITLE, body=BODY)
+HOLD_OVER_REASON = "교통영향 분석 결과를 보고 다음 회의에서 다시 논의하기로 했습니다."
+
+# Longer than any real proposal: on paper it is condensed and, past what the
+# page holds, cut above the decision box; it never adds a page.
+VERY_LONG_BODY = "\n\n".join([BODY] * 3)
+
+
+def add_answer_debate_and_opinions(items, experts) -> None:
+    """Everything a real item holds: a published department answer in all
+    its sections, a closed debate with its published summary, three expert
+    opinions."""
     now = timezone.now()
-    experts = [(make(), recommendation, text) for make, recommendation, text in OPINIONS]
     department = DepartmentFactory(name="도시교통실 보행정책과")
     for item in items:
         proposal = item.proposal
@@ -149,7 +161,65 @@ def realistic_agenda(count: int):
             services.expert_opinion_save(
                 proposal=proposal, expert=expert, text=text, recommendation=recommendation
             )
+
+
+def realistic_agenda(count: int, *, held_over: bool = False, very_long: bool = False):
+    """A meeting with `count` items as long as a real meeting's. With
+    `held_over`, the first was held over from an earlier meeting (with its
+    reason); with `very_long`, the last proposal is three times as long."""
+    target = meeting(days=14, attendees_mayor="서울특별시장", attendees_experts="김교수, 이연구원")
+    experts = [(make(), recommendation, text) for make, recommendation, text in OPINIONS]
+    if held_over:
+        earlier = meeting(days=-60)
+        (first,) = on_agenda(earlier, 1, title=TITLE, body=BODY)
+        services.agenda_item_decide(
+            item=first, decision="held_over", reason=HOLD_OVER_REASON, user=mayor_office()
+        )
+        count -= 1
+    on_agenda(target, count, title=TITLE, body=BODY)
+    items = list(target.items.select_related("proposal").order_by("position", "id"))
+    if very_long:
+        last = items[-1].proposal
+        last.body = VERY_LONG_BODY
+        last.save(update_fields=["body"])
+    add_answer_debate_and_opinions(items, experts)
     return target
+
+
+def staff_browser_context(browser, live_server, user):
+    """A Chromium context signed in as `user`, second factor passed (the
+    admin asks for it), through the session a test client made."""
+    client = log_in_with_second_factor(Client(), user)
+    context = browser.new_context(locale="ko-KR")
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return context
+
+
+def squeezed(text: str) -> str:
+    """Text without its whitespace: a PDF's extracted text breaks lines and
+    spaces where the layout did."""
+    return re.sub(r"\s+", "", text)
+
+
+def printed_pages(page) -> list[str]:
+    """The page printed to A4 by Chromium: each page's text. Every page is A4."""
+    pdf = page.pdf(format="A4", print_background=True)
+    assert pdf.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(pdf))
+    for sheet in reader.pages:
+        width, height = float(sheet.mediabox.width), float(sheet.mediabox.height)
+        assert abs(width - A4_POINTS[0]) < 1.5 and abs(height - A4_POINTS[1]) < 1.5
+    # The raw page objects agree with pypdf's reading of the page tree.
+    assert len(PAGE_OBJECT.findall(pdf)) == len(reader.pages)
+    return [squeezed(sheet.extract_text() or "") for sheet in reader.pages]
 
 
 def test_the_agenda_prints_as_a_cover_and_one_a4_page_per_item(browser, live_server):
@@ -184,3 +254,57 @@ def test_the_agenda_prints_as_a_cover_and_one_a4_page_per_item(browser, live_ser
         width, height = (float(n) for n in box.split()[2:])
         assert abs(width - A4_POINTS[0]) < 1.5 and abs(height - A4_POINTS[1]) < 1.5
     page.close()
+
+
+# What each item's page must show, squeezed: its heading (the title's start)
+# and its decision box (the tick boxes' first choice and the signature line).
+TITLE_START = squeezed(TITLE[:12])
+DECISION_BOX = (squeezed("☐ 채택"), squeezed("의장 서명"))
+
+
+@pytest.mark.parametrize("count", [1, 2, 5])
+@pytest.mark.parametrize("which", ["public", "internal"])
+def test_each_agenda_prints_a_cover_and_exactly_one_page_per_item_with_its_decision_box(
+    browser, live_server, role_groups, count, which
+):
+    assert korean_font_installed(), "needs a Korean font to measure: apt-get install fonts-nanum"
+    # Given a meeting of `count` long items, the first held over from the
+    # last meeting when there are several, the last longer than any real one
+    target = realistic_agenda(count, held_over=count > 1, very_long=True)
+    if which == "public":
+        context = browser.new_context(locale="ko-KR")
+        url = target.get_agenda_url()
+    else:
+        context = staff_browser_context(browser, live_server, operator())
+        url = reverse("admin:meetings_realizationmeeting_agenda_internal", args=[target.pk])
+    page = context.new_page()
+    response = page.goto(live_server.url + url)
+    assert response.status == 200
+    page.wait_for_load_state("networkidle")
+
+    # When it is printed to A4
+    pages = printed_pages(page)
+
+    # Then there is the cover and exactly one page per item
+    assert len(pages) == 1 + count, [text[:60] for text in pages]
+    with translation.override("ko"):
+        assert squeezed(target.title) in pages[0]
+    # and each item's page holds its heading and its decision box: no page
+    # holds a decision box alone, no item's box is left off its page
+    for number, text in enumerate(pages[1:], start=1):
+        assert TITLE_START in text, f"page {number + 1}: {text[:80]}"
+        for part in DECISION_BOX:
+            assert part in text, f"page {number + 1} lacks {part}"
+        # The full text is a printed address away
+        assert "/proposals/" in text
+    if count > 1:
+        # The item held over says so, and why, on its own page
+        assert squeezed("보류") in pages[1]
+        assert squeezed(HOLD_OVER_REASON) in pages[1]
+    if which == "internal":
+        # Real names and addresses: on the internal agenda only
+        author = target.items.order_by("position").first().proposal.author
+        assert author.email in pages[0]
+    else:
+        assert "@" not in "".join(pages)
+    context.close()
