@@ -5,7 +5,7 @@ for experts the agenda items that wait for their opinion."""
 
 import datetime as dt
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext
@@ -28,7 +28,6 @@ from .selectors import with_decision_counts
 # The name the internal agenda (real names and contacts, staff only) is
 # registered under by the meetings' admin; the home links to it once it
 # exists and leaves it out otherwise.
-INTERNAL_AGENDA_URL_NAME = "admin:meetings_realizationmeeting_agenda_internal"
 
 
 def _start_of_today(now) -> dt.datetime:
@@ -52,10 +51,7 @@ def next_meeting(now):
 
 
 def internal_agenda_url(meeting) -> str:
-    try:
-        return reverse(INTERNAL_AGENDA_URL_NAME, args=[meeting.pk])
-    except NoReverseMatch:
-        return ""
+    return reverse("admin:meetings_realizationmeeting_agenda_internal", args=[meeting.pk])
 
 
 def _meeting_links(meeting, *, internal: bool) -> list[tuple[str, str]]:
@@ -66,8 +62,8 @@ def _meeting_links(meeting, *, internal: bool) -> list[tuple[str, str]]:
         ),
         (gettext("Public agenda"), meeting.get_agenda_url()),
     ]
-    if internal and (url := internal_agenda_url(meeting)):
-        links.append((gettext("Internal agenda (real names)"), url))
+    if internal:
+        links.append((gettext("Internal agenda (real names)"), internal_agenda_url(meeting)))
     return links
 
 
@@ -85,7 +81,10 @@ def _meeting_summary(meeting) -> str:
 
 
 def decide_url(item) -> str:
-    return reverse("admin:meetings_realizationmeeting_decide", args=[item.meeting_id, item.pk])
+    """The meeting's decision table, at the item's row: the secretary
+    records all of a meeting's decisions there at once."""
+    table = reverse("admin:meetings_realizationmeeting_decisions", args=[item.meeting_id])
+    return f"{table}#row-{item.pk}"
 
 
 def _item_row(item, now) -> HomeRow:

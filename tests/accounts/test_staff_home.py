@@ -68,7 +68,8 @@ def report_page(report) -> str:
 
 
 def decide_page(item) -> str:
-    return reverse("admin:meetings_realizationmeeting_decide", args=[item.meeting_id, item.pk])
+    table = reverse("admin:meetings_realizationmeeting_decisions", args=[item.meeting_id])
+    return f"{table}#row-{item.pk}"
 
 
 @pytest.fixture
@@ -326,20 +327,12 @@ def test_citizens_still_land_on_the_front_page():
     assert response["Location"] == "/"
 
 
-def test_the_internal_agenda_is_linked_once_the_meetings_admin_has_it(world, monkeypatch):
-    from meetings import staff_home as meeting_home
-
-    def agenda_links(who):
-        markup = page_html(logged_in(who).get("/admin/"))
-        section = markup[markup.index('data-section="meetings.next"') :]
-        return page_text(section[: section.index("</section>")])
-
-    # Until the internal agenda's page is registered, the home leaves it out.
-    monkeypatch.setattr(meeting_home, "INTERNAL_AGENDA_URL_NAME", "admin:no_such_page")
-    text = agenda_links(world.mayor)
-    assert "Public agenda" in text and "Internal agenda" not in text
-    # Once it is, the mayor's office finds it beside the public one.
-    monkeypatch.setattr(
-        meeting_home, "INTERNAL_AGENDA_URL_NAME", "admin:meetings_realizationmeeting_change"
-    )
-    assert "Internal agenda (real names)" in agenda_links(world.mayor)
+def test_the_mayors_office_finds_both_agendas_of_the_next_meeting(world):
+    markup = page_html(logged_in(world.mayor).get("/admin/"))
+    section = markup[markup.index('data-section="meetings.next"') :]
+    section = section[: section.index("</section>")]
+    text = page_text(section)
+    assert "Public agenda" in text and "Internal agenda (real names)" in text
+    internal = re.search(r'href="([^"]*/agenda/internal/[^"]*)"', section)
+    assert internal, section
+    assert logged_in(world.mayor).get(internal.group(1)).status_code == 200
