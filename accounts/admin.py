@@ -11,8 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from .access_records import AccessRecordedAdminMixin
+from .audit_admin import AuditRecordAdmin
 from .legal_admin import AccessRecordAdmin, ConsentGovernedFieldsMixin, ConsentRecordAdmin
-from .models import AccessRecord, ConsentRecord, Department, User
+from .models import AccessRecord, AuditRecord, ConsentRecord, Department, User
 from .selectors import department_officials
 
 
@@ -192,3 +193,4 @@ for _model, _allauth_admin, _guard, _member in (
 
 admin.site.register(AccessRecord, AccessRecordAdmin)
 admin.site.register(ConsentRecord, ConsentRecordAdmin)
+admin.site.register(AuditRecord, AuditRecordAdmin)

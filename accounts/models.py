@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -274,3 +275,70 @@ class AccessRecord(models.Model):
         if not self._state.adding:
             raise ValueError("An access record is never changed.")
         super().save(*args, **kwargs)
+
+
+class AuditRecordQuerySet(models.QuerySet):
+    """Audit rows are only ever added: a bulk delete through the ORM is
+    refused as a programming error, as `save()` of an existing row is. (A bulk
+    update is left to Django, which uses it to empty `actor` should an account
+    ever be deleted; the e-mail at the time stays.)"""
+
+    def delete(self):
+        raise ValueError("Audit records are never deleted.")
+
+
+class AuditRecord(models.Model):
+    """One thing a staff member did that changes how the portal works or who
+    may do what in it: a bar of the pipeline changed, a proposal assigned or
+    moved by hand, a role granted. Written by `accounts.audit.audit_record`
+    in the same transaction as the change; never changed or deleted.
+
+    The row stores a code (`action`) and its parameters (ids, codes, numbers,
+    never a sentence), so it is read in the reader's language
+    (`accounts.audit.describe`)."""
+
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("staff member"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # As it was at the time, should the account later change or close.
+    actor_email = models.CharField(_("staff e-mail"), max_length=254, blank=True)
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    target_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("kind of target"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    # What the target was called at the time: shown if it is later deleted.
+    target_repr = models.CharField(_("target"), max_length=200, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    objects = AuditRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit records")
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target"),
+        ]
+
+    def __str__(self):
+        return f"{self.actor_email} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("An audit record is never changed; record a new one.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("An audit record is never deleted.")

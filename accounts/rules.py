@@ -15,3 +15,7 @@ rules.add_perm("accounts.unmask_members", is_operator)
 # for members' requests about them); officials and experts never see them.
 rules.add_perm("accounts.view_access_records", is_operator)
 rules.add_perm("accounts.view_consent_records", is_operator)
+
+# The audit trail (accounts/audit.py): what staff changed in how the portal
+# works and who may do what. The operators answer for it.
+rules.add_perm("accounts.view_audit_records", is_operator)
