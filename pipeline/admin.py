@@ -1,16 +1,19 @@
-"""The conductor's admin action: operators promote proposals for their
-creativity from the proposals list. It extends the proposals admin, which
-sits on a lower floor and does not know the conductor."""
+"""The conductor's staff screens: operators promote proposals for their
+creativity from the proposals list, and change the pipeline's bars after a
+preview (settings_screen.py). It extends the proposals admin, which sits on
+a lower floor and does not know the conductor."""
 
+import rules
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from oasis.admin_utils import moderation_action
-from proposals.admin import ProposalAdmin
-from proposals.models import Proposal
+from proposals.admin import PipelineSettingsAdmin, ProposalAdmin
+from proposals.models import PipelineSettings, Proposal
 
 from . import services
+from .settings_screen import settings_view
 
 promote_by_hand = moderation_action(
     name="promote_by_hand",
@@ -35,5 +38,20 @@ class PipelineProposalAdmin(ProposalAdmin):
     actions = [*ProposalAdmin.actions, promote_by_hand]
 
 
+class PreviewedPipelineSettingsAdmin(PipelineSettingsAdmin):
+    """The settings form; saving a bar change shows its preview first."""
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and rules.has_perm(
+            "pipeline.change_settings", request.user
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = settings_view(self, request, object_id, form_url, extra_context)
+        return response or super().change_view(request, object_id, form_url, extra_context)
+
+
 admin.site.unregister(Proposal)
 admin.site.register(Proposal, PipelineProposalAdmin)
+admin.site.unregister(PipelineSettings)
+admin.site.register(PipelineSettings, PreviewedPipelineSettingsAdmin)

@@ -15,12 +15,13 @@ class PipelineConfig(AppConfig):
         # is, and these modules import models.
         from celery.signals import worker_ready
 
+        from accounts.audit import register_actions
         from accounts.staff_home import register_section
         from meetings.signals import item_adopted
         from proposals import event_texts
         from proposals.timeline import register_endorsement_bars
 
-        from . import notices, staff_home, tasks, timeline_texts  # noqa: F401 - tasks registers the conductor's tasks
+        from . import audit_words, notices, staff_home, tasks, timeline_texts  # noqa: F401 - tasks registers the conductor's tasks
         from .services import endorsement_bars, open_card_for_adopted_item
 
         # The promotion task is queued by name from the pipeline core
@@ -36,6 +37,7 @@ class PipelineConfig(AppConfig):
         for key, builder, order in staff_home.SECTIONS:
             register_section(key, builder, order=order)
         event_texts.register(timeline_texts.TEXTS)
+        register_actions(audit_words.ACTIONS)
         # A worker that starts catches up at once on promotions that could
         # not be queued while it (or the broker) was away.
         worker_ready.connect(

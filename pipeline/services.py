@@ -21,17 +21,24 @@ tracking opens (`open_card_for_adopted_item`, connected in apps.py).
 Stage apps never import this module: they wake it by queueing its task by
 name (proposals.timeline.queue_promotion_check)."""
 
+import hashlib
+import json
 import operator
+from dataclasses import dataclass, field
 from functools import reduce
 
 import rules
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from answers.services import assignment_open
+from accounts.audit import audit_record
+from accounts.models import Department
+from answers.services import assignment_department, assignment_open
 from debates.services import debate_open
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed, require_reason
+from oasis.tasks import enqueue_on_commit
 from proposals import rules as proposal_rules
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
 from proposals.timeline import event_record, proposal_transition
@@ -185,3 +192,150 @@ def open_card_for_adopted_item(sender, *, agenda_item, **kwargs) -> None:
     management card (tracking.services.management_card_open, once) in the
     decision's own transaction."""
     management_card_open(agenda_item=agenda_item)
+
+
+# --- changing the bars ------------------------------------------------------------------
+
+# The fields of PipelineSettings an operator may change, and among them those
+# that make a proposal due (read by due_bars): changing one of these moves
+# proposals at the next sweep, so it is previewed and confirmed first.
+BAR_FIELDS = ("answer_threshold", "debate_threshold", "debate_min_comments", "debate_min_views")
+PERIOD_FIELDS = (
+    "endorsement_window_days",
+    "answer_deadline_days",
+    "answer_reminder_days",
+    "debate_length_days",
+)
+SETTINGS_CHANGED = "pipeline.settings_changed"
+SWEEP_TASK = "pipeline.tasks.sweep_pipeline"
+
+
+@dataclass(frozen=True)
+class BarsPreview:
+    """What the next sweep would do under a settings row's bars: the ids of
+    the proposals it would give to a department (`to_answer`), open for
+    debate (`to_debate`), fail to assign for want of a department (`blocked`:
+    the operators are told instead) and close as not reached (`to_close`),
+    and the departments whose officials it would notify."""
+
+    to_answer: tuple[int, ...] = ()
+    to_debate: tuple[int, ...] = ()
+    blocked: tuple[int, ...] = ()
+    to_close: tuple[int, ...] = ()
+    departments: tuple[Department, ...] = field(default=())
+
+    @property
+    def promoted(self) -> int:
+        return len(self.to_answer) + len(self.to_debate)
+
+    @property
+    def fingerprint(self) -> str:
+        """Short digest of what the preview says: the confirmation must be of
+        this preview, not of one the world has moved past since."""
+        body = json.dumps(
+            [self.to_answer, self.to_debate, self.blocked, self.to_close], separators=(",", ":")
+        )
+        return hashlib.sha256(body.encode()).hexdigest()[:16]
+
+
+def bars_preview(*, settings_row: PipelineSettings, now=None) -> BarsPreview:
+    """What the sweep would do if it ran now on `settings_row` (saved or not):
+    the same query (due_filter, hence due_bars) and the same choice of
+    department (answers.services.assignment_department) as sweep and
+    promote_if_due. Reads only; a few queries whatever the number of
+    proposals (one for the due ones with their categories' departments, one
+    for the expired windows)."""
+    now = now or timezone.now()
+    live = Proposal.objects.public()
+    due = (
+        live.filter(due_filter(settings_row))
+        .select_related("category__default_department")
+        .only("pk", "status", "category__name", "category__name_en", "category__default_department")
+        .order_by("pk")
+    )
+    to_answer, to_debate, blocked, departments = [], [], [], {}
+    for proposal in due:
+        if proposal.status == ProposalStatus.ANSWERED:
+            to_debate.append(proposal.pk)
+            continue
+        try:
+            department = assignment_department(proposal=proposal)
+        except ServiceError:
+            blocked.append(proposal.pk)
+        else:
+            to_answer.append(proposal.pk)
+            departments[department.pk] = department
+    expired = live.filter(status=ProposalStatus.OPEN, endorsement_deadline__lte=now).exclude(
+        due_filter(settings_row)
+    )
+    return BarsPreview(
+        to_answer=tuple(to_answer),
+        to_debate=tuple(to_debate),
+        blocked=tuple(blocked),
+        to_close=tuple(expired.order_by("pk").values_list("pk", flat=True)),
+        departments=tuple(sorted(departments.values(), key=lambda d: d.label)),
+    )
+
+
+class PreviewOutdated(ServiceError):
+    """The proposals the change would move are no longer those previewed."""
+
+
+def pipeline_settings_change(
+    *, user, values: dict, preview_seen: str | None = None
+) -> tuple[PipelineSettings, BarsPreview | None]:
+    """An operator changes the pipeline's bars and periods.
+
+    Requires: an operator (pipeline.change_settings); `values` holding fields
+    of BAR_FIELDS and PERIOD_FIELDS that pass PipelineSettings.clean(). When
+    a bar changes, `preview_seen` must be the fingerprint of bars_preview for
+    the new values as the operator saw it: if the proposals it would move
+    have changed since, PreviewOutdated is raised and nothing is saved.
+    Writes: the changed fields; an audit row (pipeline.settings_changed) with
+    each changed field's old and new value and, for a bar change, how many
+    proposals the sweep will promote, to which departments.
+    Triggers: after commit, the sweep (pipeline.tasks.sweep_pipeline), so a
+    lowered bar promotes what was previewed now rather than within five
+    minutes. Returns the row and the preview (None when no bar changed)."""
+    if not rules.has_perm("pipeline.change_settings", user):
+        raise PermissionDenied
+    unknown = set(values) - set(BAR_FIELDS) - set(PERIOD_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a pipeline setting: {sorted(unknown)}")
+    PipelineSettings.load()  # the row exists before it is locked
+    with transaction.atomic():
+        row = PipelineSettings.objects.select_for_update().get(pk=1)
+        changes = {
+            name: [getattr(row, name), value]
+            for name, value in values.items()
+            if getattr(row, name) != value
+        }
+        if not changes:
+            return row, None
+        for name, (_old, new) in changes.items():
+            setattr(row, name, new)
+        row.clean()
+        preview = None
+        params = {"changes": changes}
+        if set(changes) & set(BAR_FIELDS):
+            preview = bars_preview(settings_row=row)
+            if preview.fingerprint != preview_seen:
+                raise PreviewOutdated(
+                    _(
+                        "The proposals this change would move have changed since the "
+                        "preview. Please check the new preview and confirm again."
+                    )
+                )
+            params.update(
+                promoted=preview.promoted,
+                to_answer=len(preview.to_answer),
+                to_debate=len(preview.to_debate),
+                blocked=len(preview.blocked),
+                closed=len(preview.to_close),
+                departments=[department.pk for department in preview.departments],
+            )
+        row.save(update_fields=[*changes, "updated_at"])
+        audit_record(actor=user, action=SETTINGS_CHANGED, target=row, params=params)
+        if preview is not None:
+            enqueue_on_commit(SWEEP_TASK)
+    return row, preview

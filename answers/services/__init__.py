@@ -24,6 +24,7 @@ from .answering import (
 from .assignments import (
     DEPARTMENT_INACTIVE,
     NO_DEFAULT_DEPARTMENT,
+    assignment_department,
     assignment_open,
     assignment_reassign,
     reassignment_decide,
@@ -45,6 +46,7 @@ __all__ = [
     "answer_return",
     "answer_save",
     "answer_submit",
+    "assignment_department",
     "assignment_escalate",
     "assignment_open",
     "assignment_reassign",

@@ -51,22 +51,7 @@ def assignment_open(
     (`assigned`), once each (key `assigned:<assignment>`)."""
     if actor is not None and not rules.has_perm("answers.open_assignment", actor):
         raise PermissionDenied
-    department = department or proposal.category.default_department
-    if department is None:
-        raise ServiceError(
-            _(
-                "The category “%(category)s” has no default department. Set one in "
-                "the admin, then assign the proposal."
-            )
-            % {"category": proposal.category.label},
-            code=NO_DEFAULT_DEPARTMENT,
-        )
-    if not department.is_active:
-        raise ServiceError(
-            _("%(department)s is not active and cannot answer proposals.")
-            % {"department": department.label},
-            code=DEPARTMENT_INACTIVE,
-        )
+    department = assignment_department(proposal=proposal, department=department)
     settings_row = PipelineSettings.load()
     with transaction.atomic():
         locked = proposal_transition(
@@ -89,6 +74,31 @@ def assignment_open(
         notices.tell_assigned(assignment=assignment)
     proposal.status, proposal.department = locked.status, department
     return assignment
+
+
+def assignment_department(*, proposal: Proposal, department=None):
+    """The department an assignment of `proposal` goes to: `department` if
+    given, else its category's default; refused (ServiceError with the code
+    NO_DEFAULT_DEPARTMENT or DEPARTMENT_INACTIVE) when there is none or it is
+    not active. Read by assignment_open and by the conductor's preview of a
+    bar change, so the preview names the departments the sweep will notify."""
+    department = department or proposal.category.default_department
+    if department is None:
+        raise ServiceError(
+            _(
+                "The category “%(category)s” has no default department. Set one in "
+                "the admin, then assign the proposal."
+            )
+            % {"category": proposal.category.label},
+            code=NO_DEFAULT_DEPARTMENT,
+        )
+    if not department.is_active:
+        raise ServiceError(
+            _("%(department)s is not active and cannot answer proposals.")
+            % {"department": department.label},
+            code=DEPARTMENT_INACTIVE,
+        )
+    return department
 
 
 def assignment_reassign(*, assignment: Assignment, user, department, reason: str) -> Assignment:
