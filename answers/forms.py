@@ -169,3 +169,29 @@ class RatingForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class HandAssignmentForm(forms.Form):
+    """An operator gives one or many proposals to a department. The category's
+    default department is offered first (`suggested`), any active one may be
+    chosen."""
+
+    department = DepartmentChoiceField(
+        label=_("Department that answers"),
+        queryset=Department.objects.filter(is_active=True),
+        error_messages={"required": _("Choose the department that should answer.")},
+    )
+    reason = PlainTextField(
+        label=_("Reason (shown on each proposal's timeline)"),
+        max_length=REASON_MAX_LENGTH,
+        widget=_textarea(3),
+        error_messages={"required": _("Please give a reason.")},
+    )
+
+    def __init__(self, *args, suggested=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if suggested is not None:
+            self.fields["department"].initial = suggested.pk
+            self.fields["department"].help_text = _(
+                "Suggested: %(department)s, the default department of the category."
+            ) % {"department": suggested.label}

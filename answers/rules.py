@@ -50,6 +50,28 @@ def is_proposer(user, answer):
 
 # --- when ---------------------------------------------------------------------
 
+# What an operator may assign by hand: what the pipeline itself could give to
+# a department (PROPOSAL_TRANSITIONS leads these to ASSIGNED).
+ASSIGNABLE_BY_HAND = frozenset({ProposalStatus.OPEN, ProposalStatus.NOT_REACHED})
+
+
+def hand_assignment_refusal(proposal) -> str | None:
+    """Why an operator cannot give `proposal` to a department now, or None."""
+    if not proposal.is_public:
+        return _("It is hidden or in the trash.")
+    if proposal.status == ProposalStatus.ASSIGNED or proposal.department_id is not None:
+        department = proposal.department
+        return _(
+            "It is already with %(department)s; to move it, reassign it from its workroom."
+        ) % {"department": department.label if department else "—"}
+    if proposal.status not in ASSIGNABLE_BY_HAND:
+        return _(
+            "It is “%(status)s”: only a proposal gathering endorsements, or one that did "
+            "not reach the bar, can be assigned."
+        ) % {"status": ProposalStatus(proposal.status).label}
+    return None
+
+
 
 def _answer_move_refusal(answer, to_status) -> str | None:
     if to_status not in ANSWER_TRANSITIONS[answer.status]:

@@ -1,5 +1,6 @@
 """The conductor's staff screens: operators promote proposals for their
-creativity from the proposals list, and change the pipeline's bars after a
+creativity from the proposals list (and assign them by hand, the answers
+stage's screen), and change the pipeline's bars after a
 preview (settings_screen.py). It extends the proposals admin, which sits on
 a lower floor and does not know the conductor."""
 
@@ -8,6 +9,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from answers.hand_assignment import HandAssignmentAdminMixin, assign_to_department
 from oasis.admin_utils import moderation_action
 from proposals.admin import PipelineSettingsAdmin, ProposalAdmin
 from proposals.models import PipelineSettings, Proposal
@@ -34,8 +36,8 @@ promote_by_hand = moderation_action(
 )
 
 
-class PipelineProposalAdmin(ProposalAdmin):
-    actions = [*ProposalAdmin.actions, promote_by_hand]
+class PipelineProposalAdmin(HandAssignmentAdminMixin, ProposalAdmin):
+    actions = [*ProposalAdmin.actions, promote_by_hand, assign_to_department]
 
 
 class PreviewedPipelineSettingsAdmin(PipelineSettingsAdmin):

@@ -3,10 +3,10 @@ kinds, their words, and the small functions that send them."""
 
 from enum import StrEnum
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import operators
+from answers.hand_assignment import assign_url
 from answers.services import DEPARTMENT_INACTIVE, NO_DEFAULT_DEPARTMENT
 from notifications.messages import NoticeText
 from notifications.services import notify, notify_proposal
@@ -37,7 +37,8 @@ MESSAGES = {
     PipelineNotice.ASSIGNMENT_BLOCKED: NoticeText(
         _("A proposal could not be assigned"),
         _(
-            "“%(title)s” passed the answer bar but could not be assigned: %(reason)s Please assign it in the admin."
+            "“%(title)s” passed the answer bar but could not be assigned: %(reason)s "
+            "Assign it by hand on its “Assign to a department” page."
         ),
         formats={"reason": _blocked_reasons},
     ),
@@ -58,9 +59,8 @@ def tell_assignment_blocked(*, proposal, reason: str) -> None:
         key=f"assignment_blocked:{proposal.pk}",
         proposal=proposal,
         params={"reason": reason},
-        # The proposal's admin page, where its category is corrected, until
-        # the operators' hand-assignment screen (being built) takes over.
-        url=reverse("admin:proposals_proposal_change", args=[proposal.pk]),
+        # The screen where the operators give it to a department by hand.
+        url=assign_url(proposal.pk),
     )
 
 

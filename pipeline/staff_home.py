@@ -16,10 +16,8 @@ from proposals.models import PipelineSettings, Proposal, ProposalStatus
 from .notices import BLOCKED_REASONS
 from .services import due_bars
 
-# Where a blocked proposal is assigned by hand. The operators' assignment
-# screen is being built beside this one; until it is, the proposal's admin
-# page, where its category can be corrected, is the nearest place.
-ASSIGN_URL_NAME = "admin:proposals_proposal_change"
+# Where a blocked proposal is assigned by hand (answers/hand_assignment.py).
+ASSIGN_URL_NAME = "admin:proposals_proposal_assign"
 
 
 def blocked_proposals():

@@ -36,6 +36,7 @@ from .moderation import (
     unhide_comments,
     unhide_proposals,
 )
+from .recategorise import RecategoriseAdminMixin
 from .resources import ProposalResource
 from .search import search_condition
 
@@ -161,7 +162,12 @@ class ProposalEventInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(Proposal)
 class ProposalAdmin(
-    RecordedMemberSearchMixin, OperatorOnlyMixin, ReadOnlyMixin, ExportActionMixin, admin.ModelAdmin
+    RecategoriseAdminMixin,
+    RecordedMemberSearchMixin,
+    OperatorOnlyMixin,
+    ReadOnlyMixin,
+    ExportActionMixin,
+    admin.ModelAdmin,
 ):
     list_display = [
         "id",
@@ -223,6 +229,9 @@ class ProposalAdmin(
         (_("Dates"), {"fields": ["created_at", "updated_at"]}),
     ]
     inlines = [ProposalEventInline]
+    # The operators' buttons (assign, recategorise) beside the history link;
+    # it extends django-import-export's, which ExportActionMixin would set.
+    change_form_template = "admin/proposals/proposal/change_form.html"
     actions = [
         hide_proposals,
         unhide_proposals,

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.districts import District
 from oasis.forms import (
+    MODERATION_REASON_MAX_LENGTH,
     MultipleFileField,
     MultipleFileInput,
     OneTimeTokenMixin,
@@ -124,3 +125,39 @@ class ReportForm(forms.Form):
         choices=[("", _("Choose a reason"))] + list(ReportReason.choices),
     )
     detail = forms.CharField(label=_("Details (optional)"), max_length=500, required=False)
+
+
+class CategoryWithDepartmentField(CategoryChoiceField):
+    """A category with the department that answers it, for the operators."""
+
+    def label_from_instance(self, obj):
+        department = obj.default_department
+        if department is None:
+            return _("%(category)s (no default department)") % {"category": obj.label}
+        return _("%(category)s (answered by %(department)s)") % {
+            "category": obj.label,
+            "department": department.label,
+        }
+
+
+class RecategoriseForm(forms.Form):
+    """An operator moves a wrongly filed proposal to another category."""
+
+    category = CategoryWithDepartmentField(
+        label=_("New category"),
+        queryset=Category.objects.select_related("default_department"),
+        error_messages={"required": _("Choose the category to move it to.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason (shown on the proposal's timeline)"),
+        max_length=MODERATION_REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        error_messages={"required": _("Please give a reason.")},
+    )
+
+    def __init__(self, *args, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if current is not None:
+            self.fields["category"].queryset = self.fields["category"].queryset.exclude(
+                pk=current.pk
+            )

@@ -59,6 +59,17 @@ def withdraw_refusal(proposal) -> str | None:
     return None
 
 
+def recategorise_refusal(proposal, category) -> str | None:
+    """Why `proposal` cannot be moved to `category` now, or None. Any stage
+    may be corrected (a wrongly filed proposal is wrong at every stage); the
+    trash is left as it is until the proposal is restored."""
+    if proposal.deleted_at is not None:
+        return _("A proposal in the trash cannot be moved; restore it first.")
+    if category is not None and proposal.category_id == category.pk:
+        return _("The proposal is already in “%(category)s”.") % {"category": category.label}
+    return None
+
+
 # Where an operator's "promote for creativity" can take a proposal from: open
 # or not reached → a department answers; answered → debate.
 PROMOTABLE_BY_HAND = frozenset(
@@ -165,5 +176,6 @@ rules.add_perm("proposals.moderate", is_operator)
 # Hidden content stays readable for the operators and the author.
 rules.add_perm("proposals.read_content", proposal_is_not_hidden | is_proposal_author | is_operator)
 rules.add_perm("proposals.promote_by_hand", is_operator & proposal_is_promotable)
+rules.add_perm("proposals.recategorise", is_operator)
 rules.add_perm("proposals.edit_comment", is_comment_author & comment_is_editable)
 rules.add_perm("proposals.delete_own_comment", is_comment_author)

@@ -308,6 +308,43 @@ def proposal_unhide(*, proposal: Proposal, user, reason: str) -> Proposal:
     return _set_hidden(proposal=proposal, user=user, reason=reason, hidden=False)
 
 
+def proposal_recategorise(*, proposal: Proposal, user, category, reason: str) -> Proposal:
+    """An operator moves a wrongly filed proposal to another category.
+
+    Requires: an operator (proposals.recategorise); another category; a
+    reason (shown on the timeline as typed); the proposal not in the trash
+    (rules.recategorise_refusal).
+    Writes: the proposal's category; a public RECATEGORISED timeline row
+    with the old and new categories as ids (params), written in the
+    reader's language when read.
+    Triggers: the conductor's promotion check after commit: an open proposal
+    past the answer bar that could not be assigned for want of a department
+    is assigned to the new category's one at once. The department already
+    answering (if any) does not change: that is a reassignment."""
+    if not rules.has_perm("proposals.recategorise", user):
+        raise PermissionDenied
+    if category is None:
+        raise ValidationError({"category": _("Choose the category to move it to.")})
+    reason = require_reason(reason)
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if refusal := proposal_rules.recategorise_refusal(locked, category):
+            raise ServiceError(refusal)
+        old_category_id = locked.category_id
+        locked.category = category
+        locked.save(update_fields=["category", "updated_at"])
+        event_record(
+            proposal=locked,
+            kind=EventKind.RECATEGORISED,
+            actor=user,
+            reason=reason,
+            params={"from_category": old_category_id, "to_category": category.pk},
+        )
+        queue_promotion_check(locked.pk)
+    proposal.category = category
+    return locked
+
+
 def _set_hidden(*, proposal, user, reason, hidden):
     if not rules.has_perm("proposals.moderate", user):
         raise PermissionDenied

@@ -24,9 +24,11 @@ from .answering import (
 from .assignments import (
     DEPARTMENT_INACTIVE,
     NO_DEFAULT_DEPARTMENT,
+    HandAssignmentRefused,
     assignment_department,
     assignment_open,
     assignment_reassign,
+    assignments_open_by_hand,
     reassignment_decide,
     reassignment_request,
 )
@@ -49,6 +51,8 @@ __all__ = [
     "assignment_department",
     "assignment_escalate",
     "assignment_open",
+    "assignments_open_by_hand",
+    "HandAssignmentRefused",
     "assignment_reassign",
     "assignment_remind",
     "deadlines_sweep",

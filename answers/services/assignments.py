@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from oasis.errors import PermissionDenied, ServiceError
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
@@ -99,6 +100,68 @@ def assignment_department(*, proposal: Proposal, department=None):
             code=DEPARTMENT_INACTIVE,
         )
     return department
+
+
+class HandAssignmentRefused(ServiceError):
+    """Some of the proposals of a hand assignment cannot be assigned; none was.
+    `refusals` lists (proposal, reason) for each of them."""
+
+    def __init__(self, refusals):
+        self.refusals = refusals
+        super().__init__(
+            ngettext(
+                "%(count)d proposal cannot be assigned, so none was. Nothing has been changed.",
+                "%(count)d proposals cannot be assigned, so none was. Nothing has been changed.",
+                len(refusals),
+            )
+            % {"count": len(refusals)}
+        )
+
+
+def assignments_open_by_hand(*, proposals, user, department, reason: str) -> list[Assignment]:
+    """An operator gives one or many proposals to `department`, whatever
+    their categories' default departments (the default is only a suggestion).
+
+    All or nothing: the proposals were chosen together, for one department
+    and one reason, so either all are assigned or none is, and every
+    proposal that cannot be is named (HandAssignmentRefused) rather than the
+    operator having to find which half went through.
+    Requires: an operator; an active department; a reason (on each timeline,
+    as typed); each proposal public, not yet with a department, and open or
+    not reached (rules.hand_assignment_refusal).
+    Writes: through assignment_open, for each proposal (in id order, each
+    row locked), an Assignment, status ASSIGNED and the timeline row naming
+    the department with the reason.
+    Triggers: assignment_open's notices (the department's officials, the
+    operators, the proposer and followers), once each."""
+    if not rules.has_perm("answers.open_assignment", user):
+        raise PermissionDenied
+    if department is None:
+        raise ValidationError({"department": _("Choose the department that should answer.")})
+    reason = require_reason(reason)
+    ids = sorted({proposal.pk for proposal in proposals})
+    if not ids:
+        raise ServiceError(_("Choose at least one proposal."))
+    with transaction.atomic():
+        locked = list(
+            Proposal.objects.select_for_update(of=("self",))
+            .select_related("category", "department")
+            .filter(pk__in=ids)
+            .order_by("pk")
+        )
+        refusals = [
+            (proposal, refusal)
+            for proposal in locked
+            if (refusal := answer_rules.hand_assignment_refusal(proposal))
+        ]
+        if refusals:
+            raise HandAssignmentRefused(refusals)
+        # The department's own refusal (inactive) is the same for all: asked once.
+        assignment_department(proposal=locked[0], department=department)
+        return [
+            assignment_open(proposal=proposal, actor=user, reason=reason, department=department)
+            for proposal in locked
+        ]
 
 
 def assignment_reassign(*, assignment: Assignment, user, department, reason: str) -> Assignment:

@@ -126,7 +126,7 @@ def expected_work(w, who: str) -> dict[str, dict[str, dict[str, str]]]:
         },
         "operator": {
             "pipeline.blocked": {
-                w.blocked.title: reverse("admin:proposals_proposal_change", args=[w.blocked.pk])
+                w.blocked.title: reverse("admin:proposals_proposal_assign", args=[w.blocked.pk])
             },
             "answers.to_approve": {w.submitted_b.proposal.title: workroom(w.submitted_b)},
             "answers.overdue": {w.overdue_b.proposal.title: workroom(w.overdue_b)},

@@ -101,7 +101,7 @@ def test_an_overdue_answer_opens_the_workroom_for_the_operators():
     opens_form_with(the_operator, notice.url, "reassign-department")
 
 
-def test_a_blocked_assignment_opens_the_proposal_in_the_admin():
+def test_a_blocked_assignment_opens_the_hand_assignment_screen():
     the_operator = operator()
     proposal = ProposalFactory(
         status=ProposalStatus.OPEN,
@@ -110,10 +110,9 @@ def test_a_blocked_assignment_opens_the_proposal_in_the_admin():
     )
     assert promote_if_due(proposal_id=proposal.pk) is None
     notice = notice_to(the_operator, "assignment_blocked")
-    # The proposal's admin page until the operators' assignment screen
-    # exists: its category (and so its department) is corrected there.
-    assert notice.url == f"/admin/proposals/proposal/{proposal.pk}/change/"
-    assert logged_in(the_operator).get(notice.url).status_code == 200
+    # The operators' screen where it is given to a department by hand.
+    assert notice.url == f"/admin/proposals/proposal/{proposal.pk}/assign/"
+    opens_form_with(the_operator, notice.url, "department", "reason")
 
 
 def test_a_new_card_opens_the_card_page_for_its_department():
