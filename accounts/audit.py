@@ -11,24 +11,33 @@ AppConfig.ready(), and `describe(record)` writes them in the reader's
 language. Like the notices' words (notifications/messages.py), without
 accounts importing any app above it."""
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 
-from .models import AuditRecord
+from .models import AuditRecord, Department
+from .roles import Role
 
 # The words of one action: a translatable string with %(name)s parameters,
-# or a function from the stored parameters to the text in the active
-# language (for parameters that are themselves codes or lists to name).
+# or a function from the shown parameters to the text in the active
+# language (for plurals, or parameters that are lists).
 Words = str | Promise | Callable[[dict], str]
+# Stored values (ids, codes) → their names in the active language, for a
+# whole page of rows at once (one query per kind of name, not per row).
+Formatter = Callable[[set], Mapping[Hashable, str]]
 
 
 @dataclass(frozen=True)
 class AuditAction:
     label: str | Promise  # a short name of the action, for the list's filter
     words: Words  # the whole row, from its parameters
+    # Parameters that are ids or codes, and how to name them. A list
+    # parameter has each of its items named.
+    formats: Mapping[str, Formatter] = field(default_factory=dict)
 
 
 _ACTIONS: dict[str, AuditAction] = {}
@@ -78,19 +87,68 @@ def action_label(code: str) -> str:
     return str(known.label) if known else code
 
 
-def describe(record: AuditRecord) -> str:
-    """What `record` says, in the active language, from its code and
-    parameters. An unknown code, or parameters its words do not fit (a row
-    written before its words changed), shows the code and the raw parameters
-    rather than failing: the trail must always be readable."""
-    known = _ACTIONS.get(record.action)
+def _values(value) -> list:
+    return list(value) if isinstance(value, list) else [value]
+
+
+def prepare(records: Iterable[AuditRecord]) -> None:
+    """Write `records` in the active language, each formatter called once
+    for all of them: the audit list costs one query per kind of name (the
+    departments, say), not one per row. `describe` calls it for one row."""
+    language = get_language()
+    pending = [r for r in records if getattr(r, "_described", (None, ""))[0] != language]
+    wanted: dict[Formatter, set] = defaultdict(set)
+    for record in pending:
+        action = _ACTIONS.get(record.action)
+        for name, formatter in (action.formats if action else {}).items():
+            for value in _values((record.params or {}).get(name)):
+                if isinstance(value, Hashable) and value is not None:
+                    wanted[formatter].add(value)
+    names = {formatter: formatter(values) for formatter, values in wanted.items()}
+    for record in pending:
+        record._described = (language, _render(record, names))
+
+
+def _render(record: AuditRecord, names: dict) -> str:
+    action = _ACTIONS.get(record.action)
     params = dict(record.params or {})
-    if known is not None:
+    if action is not None:
+        for name, formatter in action.formats.items():
+            known = names.get(formatter, {})
+            if isinstance(params.get(name), list):
+                params[name] = [known.get(v, v) for v in params[name]]
+            elif isinstance(params.get(name), Hashable) and params.get(name) in known:
+                params[name] = known[params[name]]
         try:
-            if callable(known.words) and not isinstance(known.words, (str, Promise)):
-                return str(known.words(params))
-            return str(known.words) % params
+            if callable(action.words) and not isinstance(action.words, (str, Promise)):
+                return str(action.words(params))
+            return str(action.words) % params
         except (KeyError, TypeError, ValueError, LookupError):
             pass
-    shown = ", ".join(f"{key}={value}" for key, value in sorted(params.items()))
+    # An unknown code, or parameters its words do not fit (a row written
+    # before its words changed): the code and the raw parameters rather than
+    # a failure, so the trail is always readable.
+    stored = record.params or {}
+    shown = ", ".join(f"{key}={value}" for key, value in sorted(stored.items()))
     return f"{record.action} ({shown})" if shown else record.action
+
+
+def describe(record: AuditRecord) -> str:
+    """What `record` says, in the active language, from its code and
+    parameters (see prepare)."""
+    prepare([record])
+    return record._described[1]
+
+
+# --- formatters shared by the apps ------------------------------------------------
+
+
+def department_names(values: set) -> dict[int, str]:
+    """Department ids → their names in the active language (one query)."""
+    ids = [value for value in values if isinstance(value, int) and not isinstance(value, bool)]
+    return {department.pk: department.label for department in Department.objects.filter(pk__in=ids)}
+
+
+def role_names(values: set) -> dict[str, str]:
+    """Role codes (accounts.roles.Role) → their names in the active language."""
+    return {value: str(Role(value).label) for value in values if value in Role.values}

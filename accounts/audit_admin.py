@@ -5,7 +5,7 @@ superusers included."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .audit import action_label, describe, registered_actions
+from .audit import action_label, describe, prepare, registered_actions
 from .legal_admin import ReadOnlyRecordAdmin
 
 
@@ -40,6 +40,14 @@ class AuditRecordAdmin(ReadOnlyRecordAdmin):
         "params",
     ]
     readonly_fields = fields
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:
+            # The page's rows named in one pass: a query per kind of name.
+            prepare(changelist.result_list)
+        return response
 
     @admin.display(description=_("action"))
     def action_name(self, record):

@@ -4,8 +4,7 @@ row is read, in the reader's language, from the codes and numbers stored."""
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from accounts.audit import AuditAction
-from accounts.models import Department
+from accounts.audit import AuditAction, department_names
 from proposals.models import PipelineSettings
 
 from .services import SETTINGS_CHANGED
@@ -19,17 +18,17 @@ def _field_name(name: str) -> str:
 
 
 def settings_changed(params: dict) -> str:
-    """ "endorsements for a department answer: 50 → 10. Confirmed after the
-    preview: 18 proposals to promote, notifying these departments: …" (one query for the
-    departments' names; bar changes are a few a year)."""
+    """'endorsements for a department answer: 50 → 10. Confirmed after the
+    preview: 18 proposals to promote, notifying these departments: …'."""
     parts = [
         _("%(setting)s: %(old)s → %(new)s") % {"setting": _field_name(name), "old": old, "new": new}
         for name, (old, new) in sorted(params["changes"].items())
     ]
     text = "; ".join(parts) + "."
     if "promoted" in params:
-        departments = Department.objects.filter(pk__in=params.get("departments", []))
-        names = ", ".join(sorted(d.label for d in departments)) or _("none")
+        names = ", ".join(sorted(str(name) for name in params.get("departments", []))) or _(
+            "none"
+        )
         text += " " + ngettext(
             "Confirmed after the preview: %(count)d proposal to promote, notifying these departments: %(departments)s.",
             "Confirmed after the preview: %(count)d proposals to promote, notifying these departments: %(departments)s.",
@@ -40,6 +39,8 @@ def settings_changed(params: dict) -> str:
 
 ACTIONS = {
     SETTINGS_CHANGED: AuditAction(
-        label=gettext_lazy("Pipeline settings changed"), words=settings_changed
+        label=gettext_lazy("Pipeline settings changed"),
+        words=settings_changed,
+        formats={"departments": department_names},
     ),
 }

@@ -91,3 +91,33 @@ def test_nobody_adds_changes_or_deletes_a_row_in_the_admin(who):
     assert client.post(f"/admin/accounts/auditrecord/{record.pk}/delete/").status_code == 403
     client.post(f"/admin/accounts/auditrecord/{record.pk}/change/", {"action": "x"})
     assert AuditRecord.objects.get().action == "test.renamed"
+
+
+def test_the_trail_names_departments_in_one_query_for_a_page():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.audit import department_names
+
+    register_actions(
+        {
+            "test.moved": AuditAction(
+                label=_("Department official"),
+                words="%(to)s",
+                formats={"to": department_names},
+            )
+        }
+    )
+    client = logged_in(operator())
+
+    def rows(count):
+        for n in range(count):
+            department = DepartmentFactory(name_en=f"Department {n}")
+            audit_record(actor=None, action="test.moved", params={"to": department.pk})
+        with CaptureQueriesContext(connection) as queries:
+            listing = client.get("/admin/accounts/auditrecord/")
+        assert f"Department {count - 1}" in page_text(listing)
+        return len(queries)
+
+    # The same number of queries for 2 rows and for 32: not one per row.
+    assert rows(2) == rows(30)
