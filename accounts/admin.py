@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from .access_records import AccessRecordedAdminMixin
 from .audit_admin import AuditRecordAdmin
 from .legal_admin import AccessRecordAdmin, ConsentGovernedFieldsMixin, ConsentRecordAdmin
-from .models import AccessRecord, AuditRecord, ConsentRecord, Department, User
+from .models import AccessRecord, AuditRecord, ConsentRecord, Department, StaffMember, User
 from .selectors import department_officials
+from .staff_admin import StaffAdmin
 
 
 class DepartmentForm(forms.ModelForm):
@@ -194,3 +195,4 @@ for _model, _allauth_admin, _guard, _member in (
 admin.site.register(AccessRecord, AccessRecordAdmin)
 admin.site.register(ConsentRecord, ConsentRecordAdmin)
 admin.site.register(AuditRecord, AuditRecordAdmin)
+admin.site.register(StaffMember, StaffAdmin)

@@ -11,8 +11,12 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from . import audit_words
+        from .audit import register_actions
         from .middleware import remember_current_consent
         from .site import site_sync
+
+        register_actions(audit_words.ACTIONS)
 
         # After every migrate (and every test database flush): the Site's
         # domain follows OASIS_SITE_URL (accounts/site.py).

@@ -342,3 +342,13 @@ class AuditRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("An audit record is never deleted.")
+
+
+class StaffMember(User):
+    """Members as the operators' staff screen (직원 관리, accounts/staff_admin.py)
+    lists and changes them: the same rows, a list and pages of their own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("staff member")
+        verbose_name_plural = _("Staff")

@@ -3,18 +3,22 @@ of what the portal may no longer keep."""
 
 from datetime import timedelta
 
+import rules
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oasis.errors import ServiceError
+from oasis.errors import PermissionDenied, ServiceError
 
 from . import legal
-from .models import AccessRecord, ConsentRecord, ConsentVia, User
+from . import rules as account_rules
+from .audit import audit_record
+from .models import AccessRecord, ConsentRecord, ConsentVia, Department, User
 from .retention import residue_purgers
 from .roles import STAFF_ROLES, Role
 from .selectors import consented_items
@@ -51,6 +55,211 @@ def user_set_roles(*, user: User, roles: set[str], department=None) -> User:
         user.save(update_fields=["department", "is_staff"])
     user.__dict__.pop("role_names", None)
     return user
+
+
+# --- staff administration (the operators' staff screen) --------------------------------
+
+# Audit codes (accounts/audit_words.py says how they read).
+ROLE_GRANTED = "accounts.role_granted"
+ROLE_WITHDRAWN = "accounts.role_withdrawn"
+DEPARTMENT_SET = "accounts.department_set"
+STAFF_DEACTIVATED = "accounts.staff_deactivated"
+STAFF_REACTIVATED = "accounts.staff_reactivated"
+
+
+def _locked_member(*, actor: User, member: User) -> User:
+    """`member` re-read under a row lock, once `actor` is known to be allowed
+    to change them (accounts.rules.staff_change_refusal): the services'
+    shared first step. Call inside a transaction."""
+    if not rules.has_perm("accounts.manage_staff", actor):
+        raise PermissionDenied
+    locked = User.objects.select_for_update().get(pk=member.pk)
+    if refusal := account_rules.staff_change_refusal(actor, locked):
+        raise ServiceError(refusal)
+    return locked
+
+
+def _staff_flag(member: User) -> bool:
+    # As user_set_roles: staff roles open the admin; a superuser keeps it.
+    return member.is_superuser or bool(member.role_names & STAFF_ROLES)
+
+
+def _forget_roles(member: User) -> None:
+    member.__dict__.pop("role_names", None)
+
+
+def _grantable(actor: User, role: str) -> str:
+    if role not in account_rules.grantable_roles(actor):
+        if role == Role.OPERATOR:
+            raise ServiceError(_("Only a superuser may grant or withdraw the operator role."))
+        raise ServiceError(_("This role cannot be granted here."))
+    return role
+
+
+def _active_department(department) -> Department:
+    if department is None:
+        raise ValidationError({"department": _("An official must belong to a department.")})
+    if not department.is_active:
+        raise ValidationError(
+            {"department": _("%(department)s is not active.") % {"department": department.label}}
+        )
+    return department
+
+
+def _leave_headship(member: User) -> list[int]:
+    """A member who stops being an official of a department stops heading it."""
+    headed = list(Department.objects.filter(head=member).values_list("pk", flat=True))
+    if headed:
+        Department.objects.filter(pk__in=headed).update(head=None)
+    return headed
+
+
+def staff_role_grant(*, actor: User, member: User, role: str, department=None) -> User:
+    """An operator gives `member` a staff role.
+
+    Requires: an operator (accounts.manage_staff) allowed to change `member`
+    (not themselves, a superuser or an operator, unless a superuser; not a
+    withdrawn member); a role of accounts.rules.grantable_roles(actor) the
+    member does not hold; for the official role, an active department
+    (`department`, else the member's own).
+    Writes: the role's group; the department for an official; is_staff (a
+    staff role opens the admin, behind the second factor); an audit row
+    (accounts.role_granted: role, department).
+    Triggers nothing: the member finds the admin at their next sign-in."""
+    with transaction.atomic():
+        locked = _locked_member(actor=actor, member=member)
+        role = _grantable(actor, role)
+        if locked.has_role(role):
+            raise ServiceError(
+                _("%(member)s already holds the role “%(role)s”.")
+                % {"member": locked.get_full_name(), "role": Role(role).label}
+            )
+        fields = ["is_staff"]
+        if role == Role.OFFICIAL:
+            locked.department = _active_department(department or locked.department)
+            fields.append("department")
+        group, _created = Group.objects.get_or_create(name=str(role))
+        locked.groups.add(group)
+        _forget_roles(locked)
+        locked.is_staff = _staff_flag(locked)
+        locked.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            target=locked,
+            action=ROLE_GRANTED,
+            params={
+                "role": str(role),
+                "department": locked.department_id if role == Role.OFFICIAL else None,
+            },
+        )
+    _forget_roles(member)
+    return locked
+
+
+def staff_role_withdraw(*, actor: User, member: User, role: str) -> User:
+    """An operator takes a staff role away from `member`.
+
+    Requires: as staff_role_grant, and that the member holds the role.
+    Writes: the group removed; for the official role, the department cleared
+    and any headship of it ended; is_staff recomputed; an audit row
+    (accounts.role_withdrawn: role, department left). The official's open
+    work stays with their department (handing it on is a later issue's)."""
+    with transaction.atomic():
+        locked = _locked_member(actor=actor, member=member)
+        role = _grantable(actor, role)
+        if not locked.has_role(role):
+            raise ServiceError(
+                _("%(member)s does not hold the role “%(role)s”.")
+                % {"member": locked.get_full_name(), "role": Role(role).label}
+            )
+        locked.groups.remove(*Group.objects.filter(name=str(role)))
+        _forget_roles(locked)
+        fields = ["is_staff"]
+        left = None
+        if role == Role.OFFICIAL:
+            left = locked.department_id
+            _leave_headship(locked)
+            locked.department = None
+            fields.append("department")
+        locked.is_staff = _staff_flag(locked)
+        locked.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            target=locked,
+            action=ROLE_WITHDRAWN,
+            params={"role": str(role), "department": left},
+        )
+    _forget_roles(member)
+    return locked
+
+
+def official_department_set(*, actor: User, member: User, department) -> User:
+    """An operator moves an official to another department.
+
+    Requires: as staff_role_grant; the member an official; another, active
+    department. Writes: the department; the headship of the old one ended;
+    an audit row (accounts.department_set: from, to). What the official was
+    working on stays with the old department."""
+    with transaction.atomic():
+        locked = _locked_member(actor=actor, member=member)
+        if not locked.has_role(Role.OFFICIAL):
+            raise ServiceError(_("Only an official belongs to a department."))
+        department = _active_department(department)
+        if department.pk == locked.department_id:
+            raise ServiceError(
+                _("%(member)s is already in %(department)s.")
+                % {"member": locked.get_full_name(), "department": department.label}
+            )
+        old = locked.department_id
+        _leave_headship(locked)
+        locked.department = department
+        locked.save(update_fields=["department"])
+        audit_record(
+            actor=actor,
+            target=locked,
+            action=DEPARTMENT_SET,
+            params={"from": old, "to": department.pk},
+        )
+    member.department = department
+    return locked
+
+
+def _staff_set_active(*, actor: User, member: User, active: bool) -> User:
+    with transaction.atomic():
+        locked = _locked_member(actor=actor, member=member)
+        if not _staff_flag(locked):
+            raise ServiceError(_("Only staff accounts are deactivated and reactivated here."))
+        if locked.is_active == active:
+            raise ServiceError(
+                _("This account is already active.")
+                if active
+                else _("This account is already deactivated.")
+            )
+        locked.is_active = active
+        locked.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor,
+            target=locked,
+            action=STAFF_REACTIVATED if active else STAFF_DEACTIVATED,
+            params={"department": locked.department_id},
+        )
+    member.is_active = active
+    return locked
+
+
+def staff_deactivate(*, actor: User, member: User) -> User:
+    """An operator deactivates a staff account (an official who left, say):
+    it can no longer sign in, and a session it has ends at its next request
+    (Django's backends refuse inactive accounts). Roles and department are
+    kept, so reactivating restores the account as it was. Requires: as
+    staff_role_grant; a staff account that is active. Writes: is_active; an
+    audit row (accounts.staff_deactivated)."""
+    return _staff_set_active(actor=actor, member=member, active=False)
+
+
+def staff_reactivate(*, actor: User, member: User) -> User:
+    """The reverse of staff_deactivate (accounts.staff_reactivated)."""
+    return _staff_set_active(actor=actor, member=member, active=True)
 
 
 def account_withdraw(*, user: User) -> None:
