@@ -11,7 +11,7 @@ from accounts.second_factor import must_use_second_factor
 from debates import services as debate_services
 from tests.answers.helpers import assigned
 from tests.debates.helpers import open_debate
-from tests.factories import UserFactory
+from tests.factories import ProposalFactory, UserFactory
 from tests.meetings.helpers import meeting, on_agenda
 from tests.pages import log_in_with_second_factor
 from tests.tracking.helpers import adopted_card
@@ -89,6 +89,7 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
     assignment = assigned()
     card = adopted_card()
     member = UserFactory()
+    member_proposal = ProposalFactory(author=member)
     staff = UserFactory(is_staff=True, is_superuser=True)
 
     public = [
@@ -123,6 +124,12 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
         f"/admin/meetings/realizationmeeting/{agenda_meeting.pk}/agenda/internal/",
         "/admin/meetings/workingreview/add/",
         "/admin/accounts/user/add/",  # related-object popups' widgets
+        "/admin/accounts/staffmember/",  # the staff screen (직원 관리)
+        f"/admin/accounts/staffmember/{member.pk}/change/",
+        "/admin/accounts/auditrecord/",
+        f"/admin/proposals/proposal/{debate.proposal.pk}/recategorise/",
+        f"/admin/proposals/proposal/{member_proposal.pk}/assign/",
+        "/admin/proposals/pipelinesettings/1/change/",
     ]
 
     found = []
