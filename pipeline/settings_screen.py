@@ -16,7 +16,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 
-from oasis.errors import PermissionDenied, ServiceError
+from oasis.errors import ServiceError
 from proposals.models import PipelineSettings, Proposal
 
 from . import services
@@ -56,8 +56,6 @@ def settings_view(modeladmin, request, object_id, form_url="", extra_context=Non
     except services.PreviewOutdated as exc:
         messages.warning(request, exc.message)
         return _preview_page(modeladmin, request, form, current)
-    except PermissionDenied:
-        raise
     except (ServiceError, ValidationError) as exc:
         text = exc.message if isinstance(exc, ServiceError) else " ".join(exc.messages)
         messages.error(request, text)
