@@ -587,7 +587,8 @@ class EventKind(models.TextChoices):
     REASSIGNMENT_REFUSED = "reassignment_refused", _("Reassignment was refused")
     CARD_STAGE_CHANGED = "card_stage_changed", _("The adopted item changed stage")
     CARD_REPORT = "card_report", _("Progress report on the adopted item")
-    # params: {"from_category": id, "to_category": id}; the operator's reason as typed.
+    # params: {"text": "recategorised", "from_category": id, "to_category": id};
+    # the operator's reason as typed.
     RECATEGORISED = "recategorised", _("Moved to another category")
 
 

@@ -308,6 +308,11 @@ def proposal_unhide(*, proposal: Proposal, user, reason: str) -> Proposal:
     return _set_hidden(proposal=proposal, user=user, reason=reason, hidden=False)
 
 
+# The code of a recategorisation row's words: "Moved from %(from_category)s
+# to %(to_category)s." with both category ids named when read.
+RECATEGORISED_TEXT = "recategorised"
+
+
 def proposal_recategorise(*, proposal: Proposal, user, category, reason: str) -> Proposal:
     """An operator moves a wrongly filed proposal to another category.
 
@@ -338,7 +343,12 @@ def proposal_recategorise(*, proposal: Proposal, user, category, reason: str) ->
             kind=EventKind.RECATEGORISED,
             actor=user,
             reason=reason,
-            params={"from_category": old_category_id, "to_category": category.pk},
+            # "text" names the row's words (the words branch's event_texts).
+            params={
+                "text": RECATEGORISED_TEXT,
+                "from_category": old_category_id,
+                "to_category": category.pk,
+            },
         )
         queue_promotion_check(locked.pk)
     proposal.category = category

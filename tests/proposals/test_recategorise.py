@@ -53,7 +53,11 @@ def test_the_operator_moves_a_proposal_from_its_page_with_a_reason(categories):
     assert proposal.category == parks
     row = ProposalEvent.objects.get(proposal=proposal, kind=EventKind.RECATEGORISED)
     assert (row.actor, row.reason, row.is_public) == (staff, "공원 안의 길", True)
-    assert row.params == {"from_category": roads.pk, "to_category": parks.pk}
+    assert row.params == {
+        "text": "recategorised",
+        "from_category": roads.pk,
+        "to_category": parks.pk,
+    }
     # The public timeline shows the move and the reason
     public = client.get(proposal.get_absolute_url())
     assert "Moved to another category" in page_text(public)
