@@ -11,9 +11,10 @@ class ProposalsConfig(AppConfig):
         from accounts.export import register_section
         from notifications.messages import register
 
-        from . import export, notices
+        from . import event_texts, export, notices, timeline_texts
 
         register(notices.MESSAGES)
+        event_texts.register(timeline_texts.TEXTS)
 
         register_section("proposals", export.member_proposals)
         register_section("endorsements", export.member_endorsements)

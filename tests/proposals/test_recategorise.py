@@ -61,6 +61,7 @@ def test_the_operator_moves_a_proposal_from_its_page_with_a_reason(categories):
     # The public timeline shows the move and the reason
     public = client.get(proposal.get_absolute_url())
     assert "Moved to another category" in page_text(public)
+    assert "Moved from “Transport” to “Parks”." in page_text(public)
     assert "공원 안의 길" in page_text(public)
 
 
