@@ -20,7 +20,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from oasis.admin_utils import ReadOnlyMixin
+from oasis.admin_utils import (
+    ReadOnlyMixin,
+    WaitingFirstFilter,
+    dday_cell,
+    waiting_first_choice_filter,
+)
 
 from . import selectors
 from .admin_actions import approve_suggested, publish_answers, refuse_requests, return_answers
@@ -32,7 +37,7 @@ from .models import (
     ReassignmentRequest,
     ReassignmentStatus,
 )
-from .workroom import days_left_text, open_in_workroom, workroom_view
+from .workroom import open_in_workroom, workroom_view
 
 # --- shared -----------------------------------------------------------------------
 
@@ -54,40 +59,32 @@ class ServiceOnlyMixin:
 # --- filters ------------------------------------------------------------------------
 
 
-class QueueFilter(admin.SimpleListFilter):
+class QueueFilter(WaitingFirstFilter):
     """By default the queue shows what still waits for an answer; answered
     and reassigned ones are one click away."""
 
     title = _("queue")
     parameter_name = "queue"
+    default_label = _("Waiting for an answer")
+    default_note = _(
+        "This list shows the assignments still waiting for an answer, the closest deadline first."
+    )
 
     def lookups(self, request, model_admin):
-        choices = [("answered", _("Answered")), ("all", _("All"))]
+        choices = [("answered", _("Answered"))]
         if rules.has_perm("answers.oversee_answers", request.user):
-            choices.insert(1, ("reassigned", _("Handed to another department")))
+            choices.append(("reassigned", _("Handed to another department")))
         return choices
 
-    def choices(self, changelist):
-        yield {
-            "selected": self.value() is None,
-            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
-            "display": _("Waiting for an answer"),
-        }
-        for lookup, label in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": label,
-            }
-
-    def queryset(self, request, queryset):
-        if self.value() == "all":
-            return queryset
-        if self.value() == "answered":
-            return queryset.filter(is_current=True, closed_at__isnull=False)
-        if self.value() == "reassigned":
-            return queryset.filter(is_current=False)
+    def waiting(self, queryset):
         return queryset.awaiting_answer()
+
+    def narrow(self, queryset, value):
+        if value == "answered":
+            return queryset.filter(is_current=True, closed_at__isnull=False)
+        if value == "reassigned":
+            return queryset.filter(is_current=False)
+        return queryset
 
 
 class AnswerStatusFilter(admin.SimpleListFilter):
@@ -110,15 +107,16 @@ class AnswerStatusFilter(admin.SimpleListFilter):
 
 @admin.register(Assignment)
 class AssignmentAdmin(ServiceOnlyMixin, admin.ModelAdmin):
+    # The title and its deadline first: on a phone they are what is read.
     list_display = [
         "proposal_title",
+        "dday",
+        "deadline_date",
+        "answer_status",
         "department",
         "endorsements",
         "comments",
         "views",
-        "deadline_date",
-        "days_left",
-        "answer_status",
         "public_page",
     ]
     list_display_links = ["proposal_title"]
@@ -178,9 +176,13 @@ class AssignmentAdmin(ServiceOnlyMixin, admin.ModelAdmin):
     def deadline_date(self, assignment):
         return timezone.localtime(assignment.deadline).date()
 
-    @admin.display(description=_("days left"), ordering="deadline")
-    def days_left(self, assignment):
-        return days_left_text(assignment)
+    @admin.display(description=_("D-day"), ordering="deadline")
+    def dday(self, assignment):
+        if not assignment.is_current:
+            return dday_cell(None, finished=gettext("Handed to another department"))
+        if assignment.closed_at is not None:
+            return dday_cell(None, finished=gettext("Answered"))
+        return dday_cell(assignment.deadline)
 
     @admin.display(description=_("answer"))
     def answer_status(self, assignment):
@@ -222,7 +224,17 @@ class AnswerAdmin(ServiceOnlyMixin, admin.ModelAdmin):
         "met_deadline",
     ]
     list_display_links = ["proposal_title"]
-    list_filter = ["status", "decision", "met_deadline"]
+    list_filter = [
+        waiting_first_choice_filter(
+            "status",
+            [AnswerStatus.SUBMITTED],
+            title=_("status"),
+            default_label=_("Waiting for approval"),
+            default_note=_("This list shows the answers waiting for approval."),
+        ),
+        "decision",
+        "met_deadline",
+    ]
     search_fields = ["assignment__proposal__title"]
     list_per_page = 50
     show_full_result_count = False
@@ -263,7 +275,15 @@ class ReassignmentRequestAdmin(ServiceOnlyMixin, admin.ModelAdmin):
         "to_department",
     ]
     list_display_links = ["proposal_title"]
-    list_filter = ["status"]
+    list_filter = [
+        waiting_first_choice_filter(
+            "status",
+            [ReassignmentStatus.PENDING],
+            title=_("status"),
+            default_label=_("Waiting for a decision"),
+            default_note=_("This list shows the requests waiting for a decision."),
+        )
+    ]
     list_per_page = 50
     show_full_result_count = False
     actions = [approve_suggested, refuse_requests]

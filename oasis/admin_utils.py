@@ -1,8 +1,10 @@
 """Pieces every app's admin uses: running a service over selected rows, the
 intermediate page of an action that needs a form, moderation actions that
-ask for a reason, the operators-only mixin and the read-only mixin for
-records nobody edits by hand."""
+ask for a reason, the deadline (D-day) cell of every list with a deadline,
+the operators-only mixin and the read-only mixin for records nobody edits by
+hand."""
 
+import datetime
 from collections.abc import Callable
 
 import rules
@@ -12,7 +14,12 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _lazy
 
 from oasis.errors import ServiceError
 from oasis.forms import ModerationReasonForm
@@ -28,6 +35,55 @@ def pk_or_404(model, object_id):
         return model._meta.pk.to_python(unquote(str(object_id)))
     except ValidationError:
         raise Http404 from None
+
+
+# --- deadlines ----------------------------------------------------------------------
+
+# A deadline this many days away or fewer is marked as close (its own colour).
+DDAY_SOON_DAYS = 3
+
+
+def days_until(deadline, *, now=None) -> tuple[int, bool]:
+    """Whole Seoul calendar days from today to `deadline` (a date or an aware
+    datetime; 0 on the day, negative once past) and whether it is overdue: a
+    date is overdue the day after, a datetime from that moment on."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    if isinstance(deadline, datetime.datetime):
+        return (timezone.localtime(deadline).date() - today).days, now > deadline
+    days = (deadline - today).days
+    return days, days < 0
+
+
+def dday_cell(deadline, *, now=None, finished: str | None = None) -> SafeString:
+    """The D-day cell of every admin list with a deadline: "D-3", "D-day" or,
+    once past, "Overdue · 3 days late" in the overdue colour with the words
+    saying it too (colour alone is not enough to read it). `finished` (e.g.
+    "Answered") replaces the count for work that is done; no deadline is "—".
+
+    The markup is shared with the CSS (static/css/admin.css): `.dday` on every
+    cell, `.dday-soon` within DDAY_SOON_DAYS, `.overdue` with its
+    `.overdue-label` once past (a list row holding it is tinted), `.dday-done`
+    for finished work."""
+    if finished:
+        return format_html('<span class="dday dday-done">{}</span>', finished)
+    if deadline is None:
+        return format_html('<span class="dday dday-none">{}</span>', "—")
+    days, overdue = days_until(deadline, now=now)
+    if overdue:
+        late = (
+            ngettext("%(days)d day late", "%(days)d days late", -days) % {"days": -days}
+            if days < 0
+            else gettext("today")
+        )
+        return format_html(
+            '<span class="dday overdue"><strong class="overdue-label">{}</strong> {}</span>',
+            gettext("Overdue"),
+            late,
+        )
+    text = gettext("D-day") if days == 0 else gettext("D-%(days)d") % {"days": days}
+    soon = " dday-soon" if days <= DDAY_SOON_DAYS else ""
+    return format_html('<span class="dday{}">{}</span>', soon, text)
 
 
 def apply_each(request, objects, *, service, done) -> int:
@@ -158,6 +214,95 @@ def moderation_action(*, name, description, title, intro, submit_label, service,
 
     action.__name__ = name
     return admin.action(description=description, permissions=["moderate"])(action)
+
+
+# --- lists that open on the work waiting ------------------------------------------
+
+
+class WaitingFirstFilter(admin.SimpleListFilter):
+    """A list filter whose first choice, taken when the list is opened
+    without it, is the work still waiting (`default_label`, rows from
+    `waiting`); the other choices (`lookups`, then "All" as ALL) narrow the
+    list as usual. The list says so above the rows (`list_note`, shown by
+    templates/admin/change_list.html) with a link to see everything.
+
+    A subclass sets title, parameter_name, default_label, default_note and
+    writes `waiting(queryset)`, `lookups()` and `narrow(queryset, value)`."""
+
+    ALL = "all"
+    default_label = _lazy("Waiting")
+    default_note = ""  # "This list shows … by default."
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.list_note = self.default_note if self.value() is None else ""
+        # The list as it stands (sorting, search, other filters) with this
+        # filter at "All"; the page number is dropped, the count changes.
+        query = {k: v for k, v in request.GET.items() if k != "p"}
+        query[self.parameter_name] = self.ALL
+        self.show_all_url = "?" + urlencode(query)
+
+    def has_output(self):
+        return True
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": self.default_label,
+        }
+        for lookup, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": label,
+            }
+        yield {
+            "selected": self.value() == self.ALL,
+            "query_string": changelist.get_query_string({self.parameter_name: self.ALL}),
+            "display": gettext("All"),
+        }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return self.waiting(queryset)
+        if value == self.ALL:
+            return queryset
+        return self.narrow(queryset, value)
+
+    def waiting(self, queryset):
+        raise NotImplementedError
+
+    def narrow(self, queryset, value):
+        """Rows for the lookup `value`; an unknown value narrows nothing (as
+        Django's own filters ignore one), never a 500."""
+        return queryset
+
+
+def waiting_first_choice_filter(field, waiting, *, title, default_label, default_note):
+    """A WaitingFirstFilter over a model field with choices (`status`,
+    `stage`): opened on the values in `waiting`, each choice one click
+    away. Its parameter is the field's name (`?status=held`)."""
+
+    class ChoiceFilter(WaitingFirstFilter):
+        parameter_name = field
+
+        def lookups(self, request, model_admin):
+            return model_admin.model._meta.get_field(field).flatchoices
+
+        def waiting(self, queryset):
+            return queryset.filter(**{f"{field}__in": waiting})
+
+        def narrow(self, queryset, value):
+            choices = {str(key) for key, _label in self.lookup_choices}
+            return queryset.filter(**{field: value}) if value in choices else queryset
+
+    ChoiceFilter.title = title
+    ChoiceFilter.default_label = default_label
+    ChoiceFilter.default_note = default_note
+    ChoiceFilter.__name__ = ChoiceFilter.__qualname__ = f"Waiting{field.title()}Filter"
+    return ChoiceFilter
 
 
 class OperatorOnlyMixin:

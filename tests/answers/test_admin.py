@@ -62,7 +62,7 @@ def test_an_official_sees_only_their_departments_queue_most_urgent_first():
     assert shown(response) == [sooner.pk, later.pk]
     text = page_text(response)
     assert "급한 제안" in text and "다른 부서 제안" not in text and "넘긴 제안" not in text
-    assert "11 days left" in text and "15 days left" in text
+    assert "D-11" in text and "D-15" in text
     assert "March 21, 2025" in text
     assert elsewhere.pk not in shown(browser.get(QUEUE + "?queue=all"))
 
