@@ -10,14 +10,20 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 from accounts.access_records import RecordedMemberSearchMixin
-from oasis.admin_utils import OperatorOnlyMixin, ReadOnlyMixin, moderation_action
+from oasis.admin_utils import (
+    OperatorOnlyMixin,
+    ReadOnlyMixin,
+    WaitingFirstFilter,
+    dday_cell,
+    moderation_action,
+)
 
 from . import services
-from .models import Argument, Debate
+from .models import Argument, Debate, DebateStatus
 from .results import publish_summary
 
 close_debates = moderation_action(
@@ -58,17 +64,39 @@ unhide_arguments = moderation_action(
 )
 
 
-class ResultsFilter(admin.SimpleListFilter):
-    title = _("results")
-    parameter_name = "results"
+class DebateStateFilter(WaitingFirstFilter):
+    """Where each debate stands, as one filter: open, closed with results
+    due, results published. It was two (status and results) that combined:
+    after closing a debate from the "open" list, "results due" kept
+    `status=open` and listed nothing until the filters were cleared. Opened
+    on the operators' work: debates still open or waiting for results."""
+
+    title = _("state")
+    parameter_name = "state"
+    default_label = _("Open or results due")
+    default_note = _(
+        "This list shows the debates still open and the closed ones whose results are due."
+    )
 
     def lookups(self, request, model_admin):
-        return [("due", _("Closed, results due")), ("published", _("Published"))]
+        return [
+            ("open", _("Open")),
+            ("due", _("Closed, results due")),
+            ("published", _("Results published")),
+        ]
 
-    def queryset(self, request, queryset):
-        if self.value() == "due":
-            return queryset.filter(status="closed", summary_published_at__isnull=True)
-        if self.value() == "published":
+    def waiting(self, queryset):
+        return queryset.filter(
+            Q(status=DebateStatus.OPEN)
+            | Q(status=DebateStatus.CLOSED, summary_published_at__isnull=True)
+        )
+
+    def narrow(self, queryset, value):
+        if value == "open":
+            return queryset.filter(status=DebateStatus.OPEN)
+        if value == "due":
+            return queryset.filter(status=DebateStatus.CLOSED, summary_published_at__isnull=True)
+        if value == "published":
             return queryset.filter(summary_published_at__isnull=False)
         return queryset
 
@@ -104,6 +132,7 @@ class DebateAdmin(OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
         "id",
         "proposal_title",
         "status",
+        "dday",
         "starts_at",
         "ends_at",
         "for_count",
@@ -114,7 +143,7 @@ class DebateAdmin(OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
     ]
     list_display_links = ["id", "proposal_title"]
     list_select_related = ["proposal"]
-    list_filter = ["status", ResultsFilter]
+    list_filter = [DebateStateFilter]
     search_fields = ["proposal__title"]
     search_help_text = _("The proposal's title.")
     list_per_page = 50
@@ -146,6 +175,13 @@ class DebateAdmin(OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
     @admin.display(description=_("proposal"))
     def proposal_link(self, debate):
         return _proposal_link(debate.proposal)
+
+    @admin.display(description=_("D-day"), ordering="ends_at")
+    def dday(self, debate):
+        # An open debate counts down to its end; a closed one has no deadline.
+        if debate.status != DebateStatus.OPEN:
+            return dday_cell(None, finished=gettext("Closed"))
+        return dday_cell(debate.ends_at)
 
     @admin.display(description=_("arguments"), ordering="live_arguments")
     def argument_count(self, debate):

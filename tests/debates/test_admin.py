@@ -2,6 +2,9 @@
 publishing results through a form, hiding arguments. Every action goes through
 the services, so the refusals are the same as on the pages."""
 
+import html
+import re
+
 import pytest
 
 from accounts.permissions import sync_role_groups
@@ -9,7 +12,7 @@ from debates import services
 from debates.models import Argument, DebateStatus
 from proposals.models import EventKind, ProposalStatus
 from tests.factories import UserFactory, official
-from tests.pages import log_in_with_second_factor, messages_sent
+from tests.pages import form_fields, log_in_with_second_factor, messages_sent, page_text
 
 from .helpers import closed_debate, open_debate
 
@@ -127,8 +130,10 @@ def test_publishing_results_through_the_form(operator_client, operator_user):
     debate.proposal.refresh_from_db()
     assert debate.proposal.status == ProposalStatus.REVIEW
 
-    # a second time is refused before any form is shown
-    response = _act(operator_client, DEBATES, "publish_summary", [debate.pk])
+    # a second time (from the list of all debates: the default one lists
+    # only the open ones and those with results due) is refused before any
+    # form is shown
+    response = _act(operator_client, DEBATES + "?state=all", "publish_summary", [debate.pk])
     assert response.status_code == 302
     assert "The results of this debate are already published." in messages_sent(response)
 
@@ -171,3 +176,36 @@ def test_hiding_arguments_from_the_admin(operator_client):
     assert not Argument.objects.get(pk=argument.pk).is_hidden
     assert operator_client.get(ARGUMENTS).status_code == 200
     assert operator_client.get(f"{ARGUMENTS}{argument.pk}/change/").status_code == 200
+
+
+# --- the list's filters after an action ----------------------------------------------
+
+
+def _filter_link(response, label: str) -> str:
+    """The href of the filter sidebar's link reading `label`, as a browser
+    would follow it (relative to the list)."""
+    sidebar = response.content.decode().split('id="changelist-filter"', 1)[1]
+    found = re.findall(r'<a href="([^"]*)"[^>]*>\s*' + re.escape(label) + r"\s*</a>", sidebar)
+    assert found, f"no filter link {label!r}"
+    return html.unescape(found[0])
+
+
+def test_after_closing_a_debate_the_results_due_filter_finds_it(operator_client):
+    # The operator looks at the open debates, closes one early, and then
+    # wants to publish its results: the "results due" filter must list it
+    # (it used to keep "open" from the previous filter and show 0 rows).
+    debate = open_debate(title="일찍 닫을 토론")
+    listing = operator_client.get(DEBATES)
+    open_url = DEBATES + _filter_link(listing, "Open")
+    listing = operator_client.get(open_url)
+    assert debate in listing.context["cl"].result_list
+
+    page = _act(operator_client, open_url, "close_debates", [debate.pk])
+    fields = form_fields(page)
+    fields["reason"] = "중복 제안입니다."
+    after = operator_client.post(open_url, fields, follow=True)
+    assert "1 debate was closed." in messages_sent(after)
+
+    due = operator_client.get(DEBATES + _filter_link(after, "Closed, results due"))
+    assert list(due.context["cl"].result_list) == [debate]
+    assert "일찍 닫을 토론" in page_text(due)
