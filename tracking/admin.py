@@ -27,7 +27,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from oasis.admin_utils import ReadOnlyMixin, pk_or_404
+from oasis.admin_utils import ReadOnlyMixin, dday_cell, pk_or_404, waiting_first_choice_filter
 
 from . import rules as card_rules
 from . import selectors, services
@@ -49,7 +49,14 @@ from .card_screens import (
 )
 from .dashboard import dashboard_view, warn_of_ownerless_cards
 from .forms import ProgressReportForm
-from .models import CardAttachment, CardEvent, ManagementCard, ProgressReport
+from .models import (
+    CardAttachment,
+    CardEvent,
+    CardStage,
+    ManagementCard,
+    ProgressReport,
+    ReportStatus,
+)
 from .resources import CardResource, ProgressReportResource, official_name
 from .spreadsheets import CardImportMixin, ScopedExportMixin
 
@@ -145,19 +152,40 @@ class CardAttachmentInline(admin.StackedInline):
         return format_html('<a href="{}">{}</a>', item.get_absolute_url(), item.original_name)
 
 
+# The lists open on the work still to do; done work is one click away.
+OpenCardsFilter = waiting_first_choice_filter(
+    "stage",
+    [stage for stage in CardStage.values if stage != CardStage.COMPLETED],
+    title=_("stage"),
+    default_label=_("Not completed"),
+    default_note=_("This list shows the items not completed yet."),
+)
+RequestedReportsFilter = waiting_first_choice_filter(
+    "status",
+    [ReportStatus.REQUESTED],
+    title=_("status"),
+    default_label=_("Requested"),
+    default_note=_(
+        "This list shows the reports requested and not yet submitted, the earliest due first."
+    ),
+)
+
+
 @admin.register(ManagementCard)
 class ManagementCardAdmin(CardImportMixin, ScopedExportMixin, admin.ModelAdmin):
+    # The title and its target date first: on a phone they are what is read.
     list_display = [
         "proposal",
-        "department",
-        "owner",
-        "stage",
-        "report_due",
+        "dday",
         "target_date",
+        "report_due",
+        "stage",
+        "owner",
+        "department",
         "meeting",
         "created_at",
     ]
-    list_filter = ["stage", ReportFilter, "department"]
+    list_filter = [OpenCardsFilter, ReportFilter, "department"]
     list_select_related = ["proposal", "department", "responsible_official", "agenda_item__meeting"]
     search_fields = ["proposal__title"]
     actions = [change_stage, hand_off]
@@ -190,7 +218,7 @@ class ManagementCardAdmin(CardImportMixin, ScopedExportMixin, admin.ModelAdmin):
     def get_list_filter(self, request):
         # An official sees one department: no department filter to offer.
         if not rules.has_perm("tracking.see_all_cards", request.user):
-            return ["stage", ReportFilter]
+            return [OpenCardsFilter, ReportFilter]
         return self.list_filter
 
     def get_queryset(self, request):
@@ -328,6 +356,12 @@ class ManagementCardAdmin(CardImportMixin, ScopedExportMixin, admin.ModelAdmin):
     def report_due(self, card):
         return report_due_html(card.open_report_due, stage=card.stage)
 
+    @admin.display(description=_("D-day"), ordering="target_date")
+    def dday(self, card):
+        if card.stage == CardStage.COMPLETED:
+            return dday_cell(None, finished=card.get_stage_display())
+        return dday_cell(card.target_date)
+
     @admin.display(description=_("proposal"))
     def proposal_link(self, card):
         return format_html(
@@ -354,15 +388,16 @@ class ProgressReportAdmin(ScopedExportMixin, admin.ModelAdmin):
     export_file_stem = "oasis-progress-reports"
     list_display = [
         "report_label",
+        "dday",
+        "due_date",
+        "status",
         "department",
         "period",
-        "status",
         "requested_at",
-        "due_date",
         "submitted_at",
         "percent_complete",
     ]
-    list_filter = ["status", "card__department"]
+    list_filter = [RequestedReportsFilter, "card__department"]
     list_select_related = ["card__proposal", "card__department"]
     search_fields = ["card__proposal__title"]
     ordering = ["due_date", "id"]
@@ -415,8 +450,14 @@ class ProgressReportAdmin(ScopedExportMixin, admin.ModelAdmin):
     def get_list_filter(self, request):
         # An official sees one department: no department filter to offer.
         if not rules.has_perm("tracking.see_all_cards", request.user):
-            return ["status"]
+            return [RequestedReportsFilter]
         return self.list_filter
+
+    @admin.display(description=_("D-day"), ordering="due_date")
+    def dday(self, report):
+        if report.is_submitted:
+            return dday_cell(None, finished=report.get_status_display())
+        return dday_cell(report.due_date)
 
     def response_change(self, request, obj):
         if IS_POPUP_VAR in request.POST or not obj.is_submitted:
