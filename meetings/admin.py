@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from oasis.admin_utils import ReadOnlyMixin
+from oasis.admin_utils import ReadOnlyMixin, dday_cell, waiting_first_choice_filter
 from oasis.errors import ServiceError
 
 from . import rules as meeting_rules
@@ -29,6 +29,7 @@ from .decisions import decide_link, decide_view
 from .forms import ExpertOpinionForm, ReviewDecisionForm
 from .internal_agenda import internal_agenda_view
 from .models import (
+    AgendaDecision,
     AgendaItem,
     ExpertOpinion,
     RealizationMeeting,
@@ -284,12 +285,30 @@ class LabelledSplitDateTime(AdminSplitDateTime):
         return context
 
 
+# The lists open on what is still to come or to decide; the rest one click away.
+ScheduledMeetingsFilter = waiting_first_choice_filter(
+    "status",
+    [RealizationMeetingStatus.SCHEDULED],
+    title=_("status"),
+    default_label=_("Scheduled"),
+    default_note=_("This list shows the meetings not held yet."),
+)
+UndecidedItemsFilter = waiting_first_choice_filter(
+    "decision",
+    [AgendaDecision.PENDING],
+    title=_("decision"),
+    default_label=_("Not decided yet"),
+    default_note=_("This list shows the agenda items waiting for a decision."),
+)
+
+
 @admin.register(RealizationMeeting)
 class RealizationMeetingAdmin(admin.ModelAdmin):
     change_form_template = "admin/meetings/realizationmeeting/change_form.html"
     formfield_overrides = {models.DateTimeField: {"widget": LabelledSplitDateTime}}
     list_display = [
         "meeting_title",
+        "dday",
         "scheduled_at",
         "place",
         "status",
@@ -304,7 +323,7 @@ class RealizationMeetingAdmin(admin.ModelAdmin):
     def meeting_title(self, meeting):
         return meeting.title
 
-    list_filter = ["status"]
+    list_filter = [ScheduledMeetingsFilter]
     ordering = ["-scheduled_at"]
     fieldsets = [
         (None, {"fields": ["number", "scheduled_at", "place", "notes"]}),
@@ -355,6 +374,14 @@ class RealizationMeetingAdmin(admin.ModelAdmin):
 
     def has_record_permission(self, request):
         return rules.has_perm("meetings.record_decision", request.user)
+
+    @admin.display(description=_("D-day"), ordering="scheduled_at")
+    def dday(self, meeting):
+        # Counts down to the meeting; once it has passed without being
+        # marked held, the row says so (the secretariat's work is waiting).
+        if meeting.status == RealizationMeetingStatus.HELD:
+            return dday_cell(None, finished=meeting.get_status_display())
+        return dday_cell(meeting.scheduled_at)
 
     @admin.display(description=_("items"), ordering="item_count")
     def item_count(self, meeting):
@@ -431,9 +458,9 @@ class RealizationMeetingAdmin(admin.ModelAdmin):
 class AgendaItemAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Every agenda item across meetings, to find what waits for a decision."""
 
-    list_display = ["meeting", "position", "proposal", "decision", "decided_at", "decide_link"]
+    list_display = ["proposal", "meeting", "position", "decision", "decided_at", "decide_link"]
     list_display_links = ["proposal"]
-    list_filter = ["decision", "meeting"]
+    list_filter = [UndecidedItemsFilter, "meeting"]
     list_select_related = ["meeting", "proposal"]
     search_fields = ["proposal__title"]
     ordering = ["-meeting__scheduled_at", "position", "id"]
