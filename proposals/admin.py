@@ -22,7 +22,7 @@ from import_export.formats.base_formats import XLSX
 from rangefilter.filters import DateRangeFilterBuilder
 
 from accounts.access_records import RecordedMemberSearchMixin
-from oasis.admin_utils import OperatorOnlyMixin, ReadOnlyMixin
+from oasis.admin_utils import OperatorOnlyMixin, ReadOnlyMixin, WaitingFirstFilter
 from oasis.exports import ExcelFriendlyCSV
 from oasis.pagination import CappedPaginator
 
@@ -114,18 +114,26 @@ class OfficialCommentFilter(admin.SimpleListFilter):
         return queryset
 
 
-class HandledFilter(admin.SimpleListFilter):
+class HandledFilter(WaitingFirstFilter):
+    """Opens on the reports waiting for an operator; handled ones are one
+    click away (`?handled=no`, the old link to the waiting ones, still works)."""
+
     title = _("handled")
     parameter_name = "handled"
+    default_label = _("Waiting")
+    default_note = _("This list shows the reports waiting to be handled.")
 
     def lookups(self, request, model_admin):
-        return [("no", _("Waiting")), ("yes", _("Handled"))]
+        return [("yes", _("Handled"))]
 
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
+    def waiting(self, queryset):
+        return queryset.filter(resolved_at__isnull=True)
+
+    def narrow(self, queryset, value):
+        if value == "yes":
             return queryset.filter(resolved_at__isnull=False)
-        if self.value() == "no":
-            return queryset.filter(resolved_at__isnull=True)
+        if value == "no":
+            return self.waiting(queryset)
         return queryset
 
 
