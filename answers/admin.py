@@ -216,9 +216,10 @@ class AnswerAdmin(ServiceOnlyMixin, admin.ModelAdmin):
 
     list_display = [
         "proposal_title",
+        "dday",
+        "status",
         "department",
         "decision",
-        "status",
         "submitted_at",
         "published_at",
         "met_deadline",
@@ -252,6 +253,13 @@ class AnswerAdmin(ServiceOnlyMixin, admin.ModelAdmin):
     @admin.display(description=_("department"), ordering="assignment__department__name")
     def department(self, answer):
         return answer.assignment.department
+
+    @admin.display(description=_("D-day"), ordering="assignment__deadline")
+    def dday(self, answer):
+        # The answer is due by its assignment's deadline until published.
+        if answer.status == AnswerStatus.PUBLISHED:
+            return dday_cell(None, finished=answer.get_status_display())
+        return dday_cell(answer.assignment.deadline)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         return open_in_workroom(self, request, object_id)

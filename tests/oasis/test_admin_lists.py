@@ -14,7 +14,7 @@ from django.utils import translation
 
 from answers.models import Assignment
 from oasis.admin_utils import days_until, dday_cell
-from tests.answers.helpers import assigned, clerk_of, published
+from tests.answers.helpers import assigned, clerk_of, published, submitted
 from tests.clock import at, seoul
 from tests.debates.helpers import open_debate
 from tests.factories import DepartmentFactory
@@ -100,6 +100,16 @@ def test_the_queue_shows_the_dday_and_flags_an_overdue_row_of_my_department_only
     assert browser.get(QUEUE).context["cl"].result_list.filter(pk=theirs.pk).exists() is False
 
 
+def test_an_answer_waiting_for_approval_shows_its_assignments_dday(operator_user):
+    with at(2026, 3, 1, 9):
+        assignment = assigned(title="승인 기다리는 답변")
+        submitted(assignment)
+    Assignment.objects.filter(pk=assignment.pk).update(deadline=seoul(2026, 3, 5, 18))
+    with at(2026, 3, 10, 9):
+        text = page_text(logged_in(operator_user).get("/admin/answers/answer/"))
+    assert "승인 기다리는 답변 Overdue 5 days late" in text
+
+
 def test_the_queue_opens_on_waiting_work_says_so_and_shows_all_in_one_click():
     waiting = assigned(title="기다리는 제안")
     answered = assigned(waiting.department, title="답변한 제안")
@@ -166,7 +176,20 @@ def test_a_korean_operator_reads_the_debate_state_filter_and_note(operator_user)
     assert "D-" in text
 
 
-@pytest.mark.parametrize("path", [QUEUE, CARDS, MEETINGS, DEBATES, REPORTS, ITEMS])
+WAITING_FIRST = [
+    QUEUE,
+    "/admin/answers/answer/",
+    "/admin/answers/reassignmentrequest/",
+    "/admin/proposals/report/",
+    CARDS,
+    REPORTS,
+    MEETINGS,
+    ITEMS,
+    DEBATES,
+]
+
+
+@pytest.mark.parametrize("path", WAITING_FIRST)
 def test_each_waiting_first_list_loads_for_an_operator_with_its_note(operator_client, path):
     response = english(operator_client).get(path)
     assert response.status_code == 200
