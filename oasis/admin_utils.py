@@ -57,7 +57,7 @@ def days_until(deadline, *, now=None) -> tuple[int, bool]:
 
 def dday_cell(deadline, *, now=None, finished: str | None = None) -> SafeString:
     """The D-day cell of every admin list with a deadline: "D-3", "D-day" or,
-    once past, "Overdue · 3 days late" in the overdue colour with the words
+    once past, "Overdue 3 days late" ("기한 지남 3일 지남") in the overdue colour with the words
     saying it too (colour alone is not enough to read it). `finished` (e.g.
     "Answered") replaces the count for work that is done; no deadline is "—".
 
@@ -237,8 +237,9 @@ class WaitingFirstFilter(admin.SimpleListFilter):
         super().__init__(request, params, model, model_admin)
         self.list_note = self.default_note if self.value() is None else ""
         # The list as it stands (sorting, search, other filters) with this
-        # filter at "All"; the page number is dropped, the count changes.
-        query = {k: v for k, v in request.GET.items() if k != "p"}
+        # filter at "All"; the page number (and the admin's error flag) is
+        # dropped: the count changes.
+        query = {k: v for k, v in request.GET.items() if k not in ("p", "e")}
         query[self.parameter_name] = self.ALL
         self.show_all_url = "?" + urlencode(query)
 

@@ -22,6 +22,18 @@
         if (labels[index]) cell.setAttribute("data-label", labels[index]);
       });
     });
+    /* Shown as blocks on a phone, some browsers stop telling screen readers
+       it is a table; the roles keep it one. */
+    table.setAttribute("role", "table");
+    table.querySelectorAll("thead, tbody").forEach(function (group) {
+      group.setAttribute("role", "rowgroup");
+    });
+    table.querySelectorAll("tr").forEach(function (row) { row.setAttribute("role", "row"); });
+    table.querySelectorAll("thead th").forEach(function (th) {
+      th.setAttribute("role", "columnheader");
+    });
+    table.querySelectorAll("tbody th").forEach(function (th) { th.setAttribute("role", "rowheader"); });
+    table.querySelectorAll("tbody td").forEach(function (td) { td.setAttribute("role", "cell"); });
     table.classList.add("stackable");
   }
 
