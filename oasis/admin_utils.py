@@ -235,6 +235,12 @@ class WaitingFirstFilter(admin.SimpleListFilter):
 
     def __init__(self, request, params, model, model_admin):
         super().__init__(request, params, model, model_admin)
+        # An export (django-import-export's view, reached by the list's
+        # "Export" button with the list's own filters) with no choice made
+        # here takes every row in the user's scope, as before lists opened
+        # on the waiting work: a file of records, not of today's to-do.
+        match = getattr(request, "resolver_match", None)
+        self.exporting = bool(match and (match.url_name or "").endswith("_export"))
         self.list_note = self.default_note if self.value() is None else ""
         # The list as it stands (sorting, search, other filters) with this
         # filter at "All"; the page number (and the admin's error flag) is
@@ -267,7 +273,7 @@ class WaitingFirstFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value is None:
-            return self.waiting(queryset)
+            return queryset if self.exporting else self.waiting(queryset)
         if value == self.ALL:
             return queryset
         return self.narrow(queryset, value)
@@ -289,14 +295,24 @@ def waiting_first_choice_filter(field, waiting, *, title, default_label, default
     class ChoiceFilter(WaitingFirstFilter):
         parameter_name = field
 
+        def _all_choices(self, model):
+            return model._meta.get_field(field).flatchoices
+
         def lookups(self, request, model_admin):
-            return model_admin.model._meta.get_field(field).flatchoices
+            # One waiting value is the default choice already: listed twice
+            # ("Requested" and "Requested") it would read as two things.
+            shown_first = {str(value) for value in waiting} if len(waiting) == 1 else set()
+            return [
+                (key, label)
+                for key, label in self._all_choices(model_admin.model)
+                if str(key) not in shown_first
+            ]
 
         def waiting(self, queryset):
             return queryset.filter(**{f"{field}__in": waiting})
 
         def narrow(self, queryset, value):
-            choices = {str(key) for key, _label in self.lookup_choices}
+            choices = {str(key) for key, _label in self._all_choices(queryset.model)}
             return queryset.filter(**{field: value}) if value in choices else queryset
 
     ChoiceFilter.title = title

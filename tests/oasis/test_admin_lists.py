@@ -226,3 +226,25 @@ def test_the_lists_with_a_dday_cost_the_same_queries_for_two_rows_or_six(
         MAKERS[path]()
     with django_assert_max_num_queries(few):
         assert len(_rows(browser.get(path))) == 6
+
+
+def test_the_export_button_of_a_list_opened_on_waiting_work_exports_every_row(operator_user):
+    # The list opens on the cards not completed, but its "Export" button (no
+    # filter chosen) writes the whole scope, as it did before; a filter the
+    # operator picks still narrows the file.
+    from tests.tracking.test_import_export import CARD_FIELDS, csv_rows, export
+
+    open_card = adopted_card(title="진행 중 과제")
+    done = at_stage(CardStage.COMPLETED, title="끝난 과제")
+    browser = logged_in(operator_user)
+    assert _rows(browser.get(CARDS)) == [open_card]
+    rows = csv_rows(export(browser, "managementcard", "0", CARD_FIELDS, "cardresource"))
+    assert {"진행 중 과제", "끝난 과제"} <= {cell for row in rows for cell in row}
+    assert done.proposal.title == "끝난 과제"
+
+
+def test_a_single_waiting_value_is_offered_once_in_the_filter(operator_client):
+    response = operator_client.get(REPORTS)
+    sidebar = response.content.decode().split('id="changelist-filter"', 1)[1]
+    assert sidebar.count(">Requested</a>") == 1
+    assert ">Submitted</a>" in sidebar and ">All</a>" in sidebar
