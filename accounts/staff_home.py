@@ -17,8 +17,9 @@ from datetime import date, datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from oasis.admin_utils import days_until, dday_cell
 
 # Rows shown per section; the section's list page (`list_url`) has the rest.
 ROW_LIMIT = 10
@@ -56,42 +57,16 @@ class HomeRow:
     url: str
     deadline: date | None = None
     note: str = ""
-    today: date | None = None
-
-    @property
-    def days_left(self) -> int | None:
-        if self.deadline is None:
-            return None
-        return (self.deadline - (self.today or timezone.localdate())).days
 
     @property
     def overdue(self) -> bool:
-        days = self.days_left
-        return days is not None and days < 0
+        return self.deadline is not None and days_until(self.deadline)[1]
 
     @property
-    def d_day(self) -> str:
-        """The count-down Korean offices use: D-3, D-day, D+2 (overdue)."""
-        days = self.days_left
-        if days is None:
-            return ""
-        if days == 0:
-            return "D-day"
-        return f"D-{days}" if days > 0 else f"D+{-days}"
-
-    @property
-    def status(self) -> str:
-        """The same in words, so that no one depends on colour or on D-day."""
-        days = self.days_left
-        if days is None:
-            return ""
-        if days < 0:
-            return ngettext("Overdue by %(days)d day", "Overdue by %(days)d days", -days) % {
-                "days": -days
-            }
-        if days == 0:
-            return gettext("Due today")
-        return ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
+    def dday(self):
+        """The same D-day cell as every admin list: "D-3", "D-day", or
+        "Overdue 3 days late" in colour and in words."""
+        return dday_cell(self.deadline) if self.deadline else ""
 
 
 @dataclass

@@ -344,7 +344,7 @@ class ManagementCardAdmin(CardImportMixin, ScopedExportMixin, admin.ModelAdmin):
         official = card.responsible_official
         if official is None or not official.is_active:
             return format_html(
-                '<strong class="errornote" style="display:inline;padding:2px 6px">⚠ {}</strong>',
+                '<strong class="errornote card-flag">⚠ {}</strong>',
                 gettext("No owner")
                 if official is None
                 else gettext("%(name)s (deactivated)") % {"name": official_name(official)},

@@ -2,9 +2,8 @@
 report and a card nobody carries, each in colour *and* with a text label
 (colour alone says nothing to a screen reader or on a grey printout).
 
-A small helper of this app's own: the shared D-day helper of issue 11's
-`look` part (oasis/admin_utils.py) was not on main when this was written;
-once it is, these can lean on it."""
+Counted as every admin list counts a deadline (oasis.admin_utils:
+days_until, dday_cell)."""
 
 import datetime as dt
 
@@ -14,6 +13,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from oasis.admin_utils import days_until, dday_cell
 
 from .models import CardStage, ProgressReport, ReportStatus
 
@@ -28,10 +29,7 @@ OPEN_REPORT_DUE = Subquery(
 
 def flag(text: str):
     """A warning in the admin's error colour, its meaning in words."""
-    return format_html(
-        '<strong class="errornote card-flag" style="display:inline-block;padding:2px 6px;margin:2px 0">⚠ {}</strong>',
-        text,
-    )
+    return format_html('<strong class="errornote card-flag">⚠ {}</strong>', text)
 
 
 def is_overdue(due_date: dt.date | None, *, stage: str, today: dt.date | None = None) -> bool:
@@ -40,7 +38,9 @@ def is_overdue(due_date: dt.date | None, *, stage: str, today: dt.date | None = 
     rule as selectors.overdue_reports."""
     if due_date is None or stage == CardStage.COMPLETED:
         return False
-    return due_date < (today or timezone.localdate())
+    if today is not None:
+        return due_date < today
+    return days_until(due_date)[1]
 
 
 def report_due_html(due_date: dt.date | None, *, stage: str, today: dt.date | None = None):
@@ -48,17 +48,15 @@ def report_due_html(due_date: dt.date | None, *, stage: str, today: dt.date | No
     when overdue, else its due date and D-day; "—" when none is open."""
     if due_date is None or stage == CardStage.COMPLETED:
         return "—"
-    today = today or timezone.localdate()
-    days = (due_date - today).days
+    days = (due_date - today).days if today else days_until(due_date)[0]
     if days < 0:
         return flag(
             gettext("Report overdue: due %(date)s, %(days)d days late")
             % {"date": due_date.isoformat(), "days": -days}
         )
-    return gettext("Report due %(date)s (D-%(days)d)") % {
-        "date": due_date.isoformat(),
-        "days": days,
-    }
+    return format_html(
+        "{} {}", gettext("Report due %(date)s") % {"date": due_date.isoformat()}, dday_cell(due_date)
+    )
 
 
 class ReportFilter(admin.SimpleListFilter):
