@@ -57,8 +57,9 @@
     });
   }
 
-  /* Django's tabular inlines name their columns in <th class="column-NAME">
-     but label no field in the rows below; name each from its column. */
+  /* Django's tabular inlines and a list's editable columns (list_editable)
+     name their columns in <th class="column-NAME"> but label no field in the
+     rows below; name each from its column. */
   function nameInlineFields(table) {
     table.querySelectorAll("tbody td[class*='field-']").forEach(function (cell) {
       var name = Array.prototype.find.call(cell.classList, function (c) {
@@ -66,7 +67,9 @@
       });
       var th = name && table.querySelector("thead th.column-" + name.slice(6));
       if (!th) return;
-      var text = (th.firstChild && th.firstChild.textContent || th.textContent).trim();
+      var text = th.querySelector(".text") ? headerLabel(th)
+        : (th.firstChild && th.firstChild.textContent || th.textContent).trim();
+      if (!text) return;
       cell.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(function (field) {
         if (field.labels && field.labels.length) return;
         if (field.hasAttribute("aria-label") || field.hasAttribute("aria-labelledby")) return;
@@ -91,7 +94,18 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("#result_list, table.stackable-list").forEach(labelCells);
     document.querySelectorAll("p.datetime").forEach(nameSplitDateTime);
-    document.querySelectorAll(".inline-group .tabular table").forEach(nameInlineFields);
+    document.querySelectorAll(".inline-group .tabular table, #result_list").forEach(nameInlineFields);
     focusableScrollers();
+  });
+
+  /* The two-box selector of many-to-many fields (Django's SelectFilter2,
+     drawn on window load) puts an aria-label on a bare <span> icon, which
+     ARIA does not allow; as an image the label is allowed and read. */
+  window.addEventListener("load", function () {
+    setTimeout(function () {
+      document.querySelectorAll(".help-tooltip[aria-label]:not([role])").forEach(function (icon) {
+        icon.setAttribute("role", "img");
+      });
+    }, 0);
   });
 })();

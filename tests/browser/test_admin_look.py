@@ -82,6 +82,7 @@ def _pages(world):
         "/admin/tracking/managementcard/",
         f"/admin/tracking/managementcard/{world['card'].pk}/change/",
         "/admin/tracking/progressreport/",
+        "/admin/proposals/category/",  # its editable order column
         "/admin/accounts/user/",
         f"/admin/accounts/user/{world['operator'].pk}/change/",
     ]
@@ -97,6 +98,18 @@ def test_axe_finds_nothing_on_the_operators_lists_and_forms(
         response = page.goto(live_server.url + path)
         assert response.status == 200, f"{path}: {response.status}"
         found += [f"{path}: {line}" for line in axe_violations(page)]
+    context.close()
+    assert found == [], "\n".join(found)
+
+
+def test_axe_finds_nothing_on_the_superusers_role_page(browser, live_server, role_groups):
+    # The two-box selector of a group's permissions (Django's SelectFilter2)
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    context, page = _operator_page(browser, live_server, admin, DESKTOP)
+    page.goto(live_server.url + "/admin/auth/group/add/")
+    page.wait_for_load_state("load")
+    page.wait_for_selector(".selector")
+    found = axe_violations(page)
     context.close()
     assert found == [], "\n".join(found)
 
