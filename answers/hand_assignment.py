@@ -43,7 +43,8 @@ def _ids(raw: str) -> list[int]:
     ids = []
     for part in (raw or "").split(","):
         part = part.strip()
-        if part.isdigit() and len(part) < 12:
+        # isascii: str.isdigit() also accepts "²", which int() refuses.
+        if part.isascii() and part.isdigit() and len(part) < 12:
             ids.append(int(part))
     return sorted(set(ids))
 

@@ -231,3 +231,21 @@ def test_the_screen_reads_in_korean(departments):
         "추천: 교통정책과 (정책 분야의 담당 부서)",
     ):
         assert words in text
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        # Characters str.isdigit() accepts but int() refuses (superscripts),
+        # typed or pasted into the address: a 404, not a 500.
+        "/admin/proposals/proposal/²/assign/",
+        "/admin/proposals/proposal/1,²/assign/",
+        "/admin/proposals/proposal/assign/?ids=1,²",
+        "/admin/proposals/proposal/assign/?ids=abc,-1",
+    ],
+)
+def test_an_address_with_odd_ids_is_not_found(address):
+    client = logged_in(operator())
+    assert client.get(address).status_code == 404
+    assert client.post(address, {"department": "1", "reason": "x"}).status_code == 404
+    assert not Assignment.objects.exists()
