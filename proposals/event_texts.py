@@ -61,13 +61,13 @@ def prepare(rows: Iterable) -> None:
     wanted: dict[Formatter, set] = defaultdict(set)
     for row in pending:
         for name, formatter in _text(row).formats.items():
-            value = (row.params or {}).get(name)
+            value = _params(row).get(name)
             if isinstance(value, Hashable) and value is not None:
                 wanted[formatter].add(value)
     names = {formatter: formatter(values) for formatter, values in wanted.items()}
     for row in pending:
         text = _text(row)
-        params = dict(row.params or {})
+        params = dict(_params(row))
         for name, formatter in text.formats.items():
             value = params.get(name)
             if isinstance(value, Hashable) and value in names.get(formatter, {}):
@@ -85,8 +85,16 @@ def words(row) -> str:
 _NO_TEXT = EventText(text="")
 
 
+def _params(row) -> dict:
+    # JSON that is not an object (a row written by hand, or by a script
+    # that got it wrong) has no parameters to read: the row shows its
+    # reason alone instead of breaking the whole timeline.
+    params = row.params
+    return params if isinstance(params, dict) else {}
+
+
 def _text(row) -> EventText:
-    code = (row.params or {}).get(TEXT_KEY)
+    code = _params(row).get(TEXT_KEY)
     return _TEXTS.get(code, _NO_TEXT) if isinstance(code, str) else _NO_TEXT
 
 

@@ -202,3 +202,16 @@ def test_the_data_migration_rewrites_the_korean_rows_it_recognises():
     assert (
         ProposalEvent.objects.get(pk=rows["status_changed"].pk).text == "52 citizens endorsed it."
     )
+
+
+@pytest.mark.parametrize("params", ["x", 5, [["text", "endorsed"]], {"text": "card_stage"}])
+def test_a_row_whose_stored_params_are_odd_shows_its_reason_instead_of_a_500(params):
+    # A row written by hand or by a script that got it wrong (params not a
+    # JSON object, or a code without its parameters) must not break the page.
+    proposal = ProposalFactory(title=TITLE)
+    ProposalEvent.objects.create(
+        proposal=proposal, kind=EventKind.STATUS_CHANGED, reason="typed by hand", params=params
+    )
+    response = english_client().get(proposal.get_absolute_url())
+    assert response.status_code == 200
+    assert "typed by hand" in page_text(response)
