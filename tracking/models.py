@@ -15,6 +15,9 @@ from oasis.files import unguessable_name
 from proposals import event_texts
 
 NOTE_MAX_LENGTH = 2000
+# The largest amount in won a budget field holds (a BigIntegerField): past
+# it the database refuses the row, so the services refuse the amount first.
+MAX_WON = 2**63 - 1
 
 
 class CardStage(models.TextChoices):

@@ -488,6 +488,23 @@ def test_a_report_with_a_bad_percent_is_shown_again_and_nothing_is_stored():
     assert not ProgressReport.objects.filter(card=card).exists()
 
 
+def test_a_report_with_an_amount_past_any_budget_is_shown_again_and_nothing_is_stored():
+    # An amount past the database's integer (a typo of many zeros, or a
+    # forged post) is the form's error, not a 500 from the database.
+    card, head = owned_card()
+    client = logged_in(head, csrf_checks=True)
+
+    response, _fields = write_report(
+        client, card, done="진행", percent_complete="10", spent_budget="9" * 25
+    )
+
+    assert response.status_code == 200
+    assert "spent budget" in page_text(response).lower()
+    assert not ProgressReport.objects.filter(card=card).exists()
+    card.refresh_from_db()
+    assert card.spent_budget is None
+
+
 def test_only_the_owner_the_head_or_the_operator_writes_a_report_early():
     card, _head = owned_card()
     owner = official(card.department)

@@ -18,6 +18,7 @@ from proposals.timeline import event_record
 from .. import notices, timeline_texts
 from .. import rules as card_rules
 from ..models import (
+    MAX_WON,
     NOTE_MAX_LENGTH,
     CardEvent,
     CardEventKind,
@@ -234,6 +235,8 @@ def parse_won(value, field: str) -> int | None:
         ) from None
     if amount < 0:
         raise ValidationError({field: _("An amount cannot be negative.")})
+    if amount > MAX_WON:
+        raise ValidationError({field: _("This amount is too large. Please check it.")})
     return amount
 
 
