@@ -223,6 +223,9 @@ class BarsPreview:
     blocked: tuple[int, ...] = ()
     to_close: tuple[int, ...] = ()
     departments: tuple[Department, ...] = field(default=())
+    # The saved bars and periods the change starts from: a confirmation is
+    # of a change from these, not over another operator's change made since.
+    based_on: tuple[int, ...] = ()
 
     @property
     def promoted(self) -> int:
@@ -233,12 +236,20 @@ class BarsPreview:
         """Short digest of what the preview says: the confirmation must be of
         this preview, not of one the world has moved past since."""
         body = json.dumps(
-            [self.to_answer, self.to_debate, self.blocked, self.to_close], separators=(",", ":")
+            [self.to_answer, self.to_debate, self.blocked, self.to_close, self.based_on],
+            separators=(",", ":"),
         )
         return hashlib.sha256(body.encode()).hexdigest()[:16]
 
 
-def bars_preview(*, settings_row: PipelineSettings, now=None) -> BarsPreview:
+def saved_values(settings_row: PipelineSettings) -> tuple[int, ...]:
+    """The bars and periods of a settings row, in a fixed order."""
+    return tuple(getattr(settings_row, name) for name in (*BAR_FIELDS, *PERIOD_FIELDS))
+
+
+def bars_preview(
+    *, settings_row: PipelineSettings, now=None, based_on: tuple[int, ...] = ()
+) -> BarsPreview:
     """What the sweep would do if it ran now on `settings_row` (saved or not):
     the same query (due_filter, hence due_bars) and the same choice of
     department (answers.services.assignment_department) as sweep and
@@ -274,6 +285,7 @@ def bars_preview(*, settings_row: PipelineSettings, now=None) -> BarsPreview:
         blocked=tuple(blocked),
         to_close=tuple(expired.order_by("pk").values_list("pk", flat=True)),
         departments=tuple(sorted(departments.values(), key=lambda d: d.label)),
+        based_on=tuple(based_on),
     )
 
 
@@ -289,8 +301,9 @@ def pipeline_settings_change(
     Requires: an operator (pipeline.change_settings); `values` holding fields
     of BAR_FIELDS and PERIOD_FIELDS that pass PipelineSettings.clean(). When
     a bar changes, `preview_seen` must be the fingerprint of bars_preview for
-    the new values as the operator saw it: if the proposals it would move
-    have changed since, PreviewOutdated is raised and nothing is saved.
+    the new values as the operator saw it: if the proposals it would move,
+    or the saved settings it starts from (another operator's change), have
+    changed since, PreviewOutdated is raised and nothing is saved.
     Writes: the changed fields; an audit row (pipeline.settings_changed) with
     each changed field's old and new value and, for a bar change, how many
     proposals the sweep will promote, to which departments.
@@ -305,6 +318,7 @@ def pipeline_settings_change(
     PipelineSettings.load()  # the row exists before it is locked
     with transaction.atomic():
         row = PipelineSettings.objects.select_for_update().get(pk=1)
+        based_on = saved_values(row)
         changes = {
             name: [getattr(row, name), value]
             for name, value in values.items()
@@ -318,12 +332,13 @@ def pipeline_settings_change(
         preview = None
         params = {"changes": changes}
         if set(changes) & set(BAR_FIELDS):
-            preview = bars_preview(settings_row=row)
+            preview = bars_preview(settings_row=row, based_on=based_on)
             if preview.fingerprint != preview_seen:
                 raise PreviewOutdated(
                     _(
-                        "The proposals this change would move have changed since the "
-                        "preview. Please check the new preview and confirm again."
+                        "The settings, or the proposals this change would move, have "
+                        "changed since the preview. Please check the new preview and "
+                        "confirm again."
                     )
                 )
             params.update(

@@ -83,7 +83,7 @@ def _titles(ids) -> list[Proposal]:
 
 def _preview_page(modeladmin, request, form, current):
     new = form.instance
-    preview = services.bars_preview(settings_row=new)
+    preview = services.bars_preview(settings_row=new, based_on=services.saved_values(current))
     changes = [
         {
             "label": PipelineSettings._meta.get_field(name).verbose_name,

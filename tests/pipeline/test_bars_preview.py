@@ -159,3 +159,23 @@ def test_the_preview_reads_in_korean(world):
     assert "새로 배정받았다는 알림을 받을 부서:" in text
     assert "제안 1건은 답변 기준을 넘었지만" in text
     assert "확인하고 저장" in page_text(preview.content.decode().replace('value="', ">"))
+
+
+def test_a_preview_of_bars_another_operator_changed_since_is_shown_again_not_saved(world):
+    # The proposals moved are the same, but the bars the preview started
+    # from are not: confirming would overwrite the other operator's change
+    # unseen ("50 → 10" on the preview, "40 → 10" in fact).
+    client = logged_in(operator(), csrf_checks=True)
+    preview = client.post(URL, _changed(client, answer_threshold=10, debate_threshold=20))
+    confirm = form_fields(preview)
+    PipelineSettings.objects.filter(pk=1).update(answer_threshold=40)
+    again = client.post(URL, {**confirm, "_confirm": "yes"})
+    assert again.status_code == 200
+    assert "have changed since the preview" in page_text(again)
+    assert PipelineSettings.objects.get(pk=1).answer_threshold == 40
+    assert not AuditRecord.objects.exists()
+    # The preview shown again starts from the bars as they are now; confirmed, it saves
+    done = client.post(URL, {**form_fields(again), "_confirm": "yes"})
+    assert done.status_code == 302
+    record = AuditRecord.objects.get(action=pipeline.SETTINGS_CHANGED)
+    assert record.params["changes"]["answer_threshold"] == [40, 10]
