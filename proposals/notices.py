@@ -64,7 +64,7 @@ def tell_endorsement_milestones(*, proposal_id: int, before: int, after: int) ->
     """The proposer, once per milestone the count moved past (before < m <=
     after): 10 endorsements, and half of the answer bar (said as such when
     the two meet). In-site only; the notice's key makes it once, even if the
-    count falls back and crosses again."""
+    count falls back and crosses again, or the bar moves."""
     bar = PipelineSettings.cached().answer_threshold
     halfway = ceil(bar / 2)
     crossed = {m for m in (*ENDORSEMENT_MILESTONES, halfway) if before < m <= after and m < bar}
@@ -74,15 +74,16 @@ def tell_endorsement_milestones(*, proposal_id: int, before: int, after: int) ->
     if proposal is None or proposal.author is None:
         return
     for milestone in sorted(crossed):
+        is_halfway = milestone == halfway
         kind = (
-            ProposalNotice.HALFWAY_TO_ANSWER
-            if milestone == halfway
-            else ProposalNotice.ENDORSEMENTS_REACHED
+            ProposalNotice.HALFWAY_TO_ANSWER if is_halfway else ProposalNotice.ENDORSEMENTS_REACHED
         )
         notify(
             recipients=[proposal.author],
             kind=kind,
-            key=f"endorsements:{proposal_id}:{milestone}",
+            # Halfway is said once per proposal: its number moves with the
+            # bar, and a raised bar must not say "halfway" a second time.
+            key=f"endorsements:{proposal_id}:{'halfway' if is_halfway else milestone}",
             proposal=proposal,
             params={"endorsements": milestone, "bar": bar},
             in_site_only=True,

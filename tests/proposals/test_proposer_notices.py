@@ -98,3 +98,26 @@ def test_endorsement_milestones_reach_the_proposer_once_in_site():
     ]
     assert all(n.emailed_at is not None for n in notices)
     assert "half of the 30 a department answer needs" in notices[1].message
+
+
+def test_halfway_reaches_the_proposer_once_even_if_the_bar_moves_after():
+    # Given an answer bar of 30 and a proposal told it is halfway (15)
+    settings_row = PipelineSettings.load()
+    settings_row.answer_threshold = 30
+    settings_row.debate_threshold = max(settings_row.debate_threshold, 60)
+    settings_row.save()
+    proposal = ProposalFactory(category=CategoryFactory())
+    members = UserFactory.create_batch(20)
+    for member in members[:16]:
+        services.proposal_endorse(proposal=proposal, user=member)
+    # When the operators raise the bar to 40 and it passes 20, its new half
+    settings_row = PipelineSettings.load()
+    settings_row.answer_threshold = 40
+    settings_row.save()
+    for member in members[16:]:
+        services.proposal_endorse(proposal=proposal, user=member)
+    # Then "halfway" was said once, not twice
+    halfway = Notification.objects.filter(
+        recipient=proposal.author, kind=ProposalNotice.HALFWAY_TO_ANSWER
+    )
+    assert [n.params["endorsements"] for n in halfway] == [15]
