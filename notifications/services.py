@@ -90,9 +90,10 @@ def notify_grouped(
     """One in-site notice (no e-mail) of `kind` about `proposal` per `window`
     for `recipient`, standing for every event in it: an event within the
     window of the last such notice adds one to its count (F(), so
-    concurrent events are each counted) and makes it unread again, counting
-    afresh if it had been read ("new since you looked"); otherwise a new
-    notice counts 1. Requires the caller to serialise calls for one
+    concurrent events are each counted) or, if it had been read, makes it
+    unread again counting afresh and dated now ("new since you looked",
+    first in the list; its window starts again); otherwise a new notice
+    counts 1. Requires the caller to serialise calls for one
     proposal (hold its row lock in the same transaction), so two events never
     both open a notice. Returns the notice, or None for an inactive member."""
     if recipient is None or not recipient.is_active:
@@ -109,8 +110,10 @@ def notify_grouped(
         if latest.read_at is None:
             Notification.objects.filter(pk=latest.pk).update(count=F("count") + 1)
         else:
-            Notification.objects.filter(pk=latest.pk).update(count=1, read_at=None)
-        latest.refresh_from_db(fields=["count", "read_at"])
+            # New again: listed first and dated by this event, not under the
+            # notices that came while it sat read (the list is newest first).
+            Notification.objects.filter(pk=latest.pk).update(count=1, read_at=None, created_at=now)
+        latest.refresh_from_db(fields=["count", "read_at", "created_at"])
         return latest
     params = dict(params or {})
     params.setdefault("title", proposal.title)

@@ -69,6 +69,28 @@ def test_a_comment_after_the_notice_was_read_counts_afresh_in_the_same_notice():
     assert (notice.count, notice.read_at) == (1, None)
 
 
+def test_a_notice_made_unread_again_comes_first_dated_by_the_new_comment():
+    # Given the proposer read the comments notice, then got another notice
+    proposal = ProposalFactory()
+    start = seoul(2026, 5, 1, 10, 0)
+    with time_machine.travel(start, tick=False):
+        services.comment_create(proposal=proposal, author=UserFactory(), body="첫 댓글")
+    Notification.objects.filter(recipient=proposal.author).update(read_at=start)
+    with time_machine.travel(start + dt.timedelta(minutes=10), tick=False):
+        other = Notification.objects.create(
+            recipient=proposal.author, kind="proposal_endorsements_reached", key="other"
+        )
+    # When a new comment comes within the hour
+    later = start + dt.timedelta(minutes=30)
+    with time_machine.travel(later, tick=False):
+        services.comment_create(proposal=proposal, author=UserFactory(), body="읽은 뒤 댓글")
+    # Then its notice, unread again, is listed first, at the new comment's time
+    first, second = Notification.objects.filter(recipient=proposal.author)
+    assert (first.kind, first.count, first.read_at) == (ProposalNotice.NEW_COMMENTS, 1, None)
+    assert first.created_at == later
+    assert second == other
+
+
 def test_the_proposers_own_comment_does_not_notify_them():
     proposal = ProposalFactory()
     _comment_from_the_page(proposal, proposal.author, "제가 덧붙입니다")
