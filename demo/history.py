@@ -5,7 +5,7 @@ its own moment, in office hours for staff, so each timeline reads true."""
 import random
 from datetime import datetime, time, timedelta
 
-from django.db.models import Max, Min, OuterRef, Subquery
+from django.db.models import Min, OuterRef, Subquery
 from django.utils import timezone
 
 from accounts import legal
@@ -133,17 +133,26 @@ def spread_history(
     ProposalEvent.objects.bulk_update(events, ["created_at"])
     anchors = [(stamped[e.pk], e.created_at) for e in events]
     # An open debate's stances and arguments, written after its last step,
-    # lie between that step and `until`.
-    taking_part = [
-        rows.aggregate(last=Max("created_at"))["last"]
+    # lie between that step and `until`, evenly in the order they were
+    # written: proportional to the seed run's own pace they would bunch
+    # wherever the run happened to be slow, a few hours apart or less.
+    last_step = max(stamped.values())
+    taking_part = sorted(
+        moment
         for rows in (
             Stance.objects.filter(debate__proposal=proposal),
             Argument.objects.filter(debate__proposal=proposal),
         )
-    ]
-    last_part = max([moment for moment in taking_part if moment], default=None)
-    if last_part and last_part > max(stamped.values()):
-        anchors.append((last_part + timedelta(microseconds=1), until))
+        for moment in rows.values_list("created_at", flat=True)
+        if moment > last_step
+    )
+    if taking_part:
+        told_from = max(told for _stamped, told in anchors)
+        gap = (until - told_from) / (len(taking_part) + 1)
+        anchors += [
+            (moment, told_from + gap * (n + 1)) for n, moment in enumerate(taking_part)
+        ]
+        anchors.append((taking_part[-1] + timedelta(microseconds=1), until))
     warp = Warp(anchors)
     told = {e.to_status or e.kind: e.created_at for e in events}
     _move_with_the_steps(proposal, warp, told, start=start, decided_at=decided_at)
