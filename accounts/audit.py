@@ -19,7 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 
-from .models import AuditRecord, Department
+from .models import AuditRecord
 from .roles import Role
 
 # The words of one action: a translatable string with %(name)s parameters,
@@ -141,12 +141,6 @@ def describe(record: AuditRecord) -> str:
 
 
 # --- formatters shared by the apps ------------------------------------------------
-
-
-def department_names(values: set) -> dict[int, str]:
-    """Department ids → their names in the active language (one query)."""
-    ids = [value for value in values if isinstance(value, int) and not isinstance(value, bool)]
-    return {department.pk: department.label for department in Department.objects.filter(pk__in=ids)}
 
 
 def role_names(values: set) -> dict[str, str]:

@@ -4,7 +4,8 @@ read, in the reader's language."""
 
 from django.utils.translation import gettext_lazy as _
 
-from .audit import AuditAction, department_names, role_names
+from .audit import AuditAction, role_names
+from .selectors import department_names
 from .services import (
     DEPARTMENT_SET,
     ROLE_GRANTED,

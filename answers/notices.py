@@ -131,11 +131,16 @@ MESSAGES = {
 }
 
 
+def workroom_url(assignment_id: int) -> str:
+    """The assignment's workroom, where the answer is written, approved or
+    returned and reassignment decided: where staff notices, the staff home
+    and the admin's screens send staff (the proposer's and followers'
+    notices keep the public page)."""
+    return reverse("admin:answers_assignment_change", args=[assignment_id])
+
+
 def workroom(assignment: Assignment) -> str:
-    """Staff notices open the assignment's workroom, where the answer is
-    written, approved or returned and reassignment decided; not the public
-    page (the proposer's and followers' notices keep that)."""
-    return reverse("admin:answers_assignment_change", args=[assignment.pk])
+    return workroom_url(assignment.pk)
 
 
 def due_date(deadline) -> str:

@@ -14,12 +14,7 @@ from accounts.predicates import is_official, is_operator
 from accounts.staff_home import HomeRole, HomeRow, HomeSection, section_from
 
 from .models import Answer, AnswerStatus, Assignment, ReassignmentRequest, ReassignmentStatus
-
-
-def workroom_url(assignment_id: int) -> str:
-    # The same address as workroom.workroom_url, without importing the
-    # admin's screens when the app starts.
-    return reverse("admin:answers_assignment_change", args=[assignment_id])
+from .notices import workroom_url
 
 
 def _due(assignment: Assignment):

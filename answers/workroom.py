@@ -23,10 +23,7 @@ from oasis.forms import add_service_errors
 from . import selectors, services
 from .forms import AnswerForm, ReasonForm, ReassignForm, ReassignmentRequestForm
 from .models import Answer, Assignment
-
-
-def workroom_url(assignment_id: int) -> str:
-    return reverse("admin:answers_assignment_change", args=[assignment_id])
+from .notices import workroom_url
 
 
 def require_answer(answer: Answer | None) -> Answer:

@@ -4,7 +4,8 @@ row is read, in the reader's language, from the codes and numbers stored."""
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from accounts.audit import AuditAction, department_names
+from accounts.audit import AuditAction
+from accounts.selectors import department_names
 from proposals.models import PipelineSettings
 
 from .services import SETTINGS_CHANGED

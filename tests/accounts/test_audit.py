@@ -97,7 +97,7 @@ def test_the_trail_names_departments_in_one_query_for_a_page():
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from accounts.audit import department_names
+    from accounts.selectors import department_names
 
     register_actions(
         {
