@@ -243,6 +243,12 @@ def form_posting_to(response, action: str) -> dict:
 def forms_posting_to(response, action: str) -> list[dict]:
     """Every form on the page whose action is `action`, in page order, each
     as form_posting_to gives it (allauth's e-mail page has two)."""
+    return [form for form in forms_on(response) if form["action"] == action]
+
+
+def forms_on(response) -> list[dict]:
+    """Every form on the page, in page order, each as form_posting_to gives
+    it with its "action" besides."""
     reader = _FormReader()
     reader.feed(response.content.decode())
-    return [form for form in reader.forms if form["action"] == action]
+    return reader.forms
