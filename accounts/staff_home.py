@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from oasis.admin_utils import days_until, dday_cell
@@ -109,6 +111,13 @@ def register_section(key: str, builder: Builder, *, order: int = 100) -> None:
     _BUILDERS[:] = [entry for entry in _BUILDERS if entry[1] != key]
     _BUILDERS.append((order, key, builder))
     _BUILDERS.sort(key=lambda entry: entry[0])
+
+
+def admin_url(name: str, *args, **query) -> str:
+    """The address of the admin page `name` (`args`: its ids), with `query`
+    as its filters: where a section's rows and its "open the list" lead."""
+    url = reverse(name, args=args)
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 def section_from(

@@ -4,14 +4,12 @@ officials; answers waiting for approval, overdue answers and reassignment
 requests for the operators. Every row opens the assignment's workroom,
 where the work is done."""
 
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.predicates import is_official, is_operator
-from accounts.staff_home import HomeRole, HomeRow, HomeSection, section_from
+from accounts.staff_home import HomeRole, HomeRow, HomeSection, admin_url, section_from
 
 from .models import Answer, AnswerStatus, Assignment, ReassignmentRequest, ReassignmentStatus
 from .notices import workroom_url
@@ -19,11 +17,6 @@ from .notices import workroom_url
 
 def _due(assignment: Assignment):
     return timezone.localtime(assignment.deadline).date()
-
-
-def _queue_url(**query) -> str:
-    url = reverse("admin:answers_assignment_changelist")
-    return f"{url}?{urlencode(query)}" if query else url
 
 
 def department_assignments(user, now):
@@ -54,7 +47,7 @@ def department_assignments(user, now):
         empty_text=_("No proposal waits for your department's answer."),
         rows=rows,
         count=count,
-        list_url=_queue_url(),
+        list_url=admin_url("admin:answers_assignment_changelist"),
     )
 
 
@@ -91,7 +84,7 @@ def returned_answers(user, now):
         empty_text=_("No answer was returned to your department."),
         rows=rows,
         count=count,
-        list_url=_queue_url(answer=AnswerStatus.DRAFT),
+        list_url=admin_url("admin:answers_assignment_changelist", answer=AnswerStatus.DRAFT),
     )
 
 
@@ -126,7 +119,7 @@ def answers_to_approve(user, now):
         empty_text=_("No answer waits for approval."),
         rows=rows,
         count=count,
-        list_url=_queue_url(answer=AnswerStatus.SUBMITTED),
+        list_url=admin_url("admin:answers_assignment_changelist", answer=AnswerStatus.SUBMITTED),
     )
 
 
@@ -159,7 +152,7 @@ def overdue_answers(user, now):
         empty_text=_("Every department is answering on time."),
         rows=rows,
         count=count,
-        list_url=_queue_url(),
+        list_url=admin_url("admin:answers_assignment_changelist"),
     )
 
 
@@ -182,7 +175,6 @@ def reassignment_requests(user, now):
         )
 
     rows, count = section_from(queryset, row)
-    url = reverse("admin:answers_reassignmentrequest_changelist")
     return HomeSection(
         key="answers.reassignment_requests",
         role=HomeRole.OPERATOR,
@@ -190,7 +182,9 @@ def reassignment_requests(user, now):
         empty_text=_("No department asks to hand a proposal on."),
         rows=rows,
         count=count,
-        list_url=f"{url}?{urlencode({'status': ReassignmentStatus.PENDING})}",
+        list_url=admin_url(
+            "admin:answers_reassignmentrequest_changelist", status=ReassignmentStatus.PENDING
+        ),
     )
 
 

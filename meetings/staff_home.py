@@ -7,12 +7,11 @@ import datetime as dt
 
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.predicates import is_expert, is_mayor_office, is_operator
-from accounts.staff_home import HomeRole, HomeRow, HomeSection, section_from
+from accounts.staff_home import HomeRole, HomeRow, HomeSection, admin_url, section_from
 from proposals.models import ProposalStatus
 
 from . import rules as meeting_rules
@@ -175,7 +174,6 @@ def _decisions_to_record(user, now, *, key, role):
             note=item.meeting.title,
         ),
     )
-    url = reverse("admin:meetings_agendaitem_changelist")
     return HomeSection(
         key=key,
         role=role,
@@ -183,7 +181,7 @@ def _decisions_to_record(user, now, *, key, role):
         empty_text=_("No decision waits to be recorded."),
         rows=rows,
         count=count,
-        list_url=f"{url}?{urlencode({'decision': AgendaDecision.PENDING})}",
+        list_url=admin_url("admin:meetings_agendaitem_changelist", decision=AgendaDecision.PENDING),
     )
 
 
@@ -220,12 +218,11 @@ def opinions_requested(user, now):
         .select_related("meeting", "proposal")
         .order_by("meeting__scheduled_at", "position", "id")
     )
-    add_url = reverse("admin:meetings_expertopinion_add")
     rows, count = section_from(
         queryset,
         lambda item: HomeRow(
             title=item.proposal.title,
-            url=f"{add_url}?{urlencode({'proposal': item.proposal_id})}",
+            url=admin_url("admin:meetings_expertopinion_add", proposal=item.proposal_id),
             deadline=timezone.localdate(item.meeting.scheduled_at),
             note=item.meeting.title,
         ),

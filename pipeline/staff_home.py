@@ -5,11 +5,10 @@ inactive one), which the operators must assign by hand."""
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from accounts.predicates import is_operator
-from accounts.staff_home import HomeRole, HomeRow, HomeSection, section_from
+from accounts.staff_home import HomeRole, HomeRow, HomeSection, admin_url, section_from
 from answers.services import DEPARTMENT_INACTIVE, NO_DEFAULT_DEPARTMENT
 from proposals.models import PipelineSettings, Proposal, ProposalStatus
 
@@ -57,7 +56,6 @@ def blocked_section(user, now):
             note=_reason(proposal),
         ),
     )
-    url = reverse("admin:proposals_proposal_changelist")
     return HomeSection(
         key="pipeline.blocked",
         role=HomeRole.OPERATOR,
@@ -65,7 +63,7 @@ def blocked_section(user, now):
         empty_text=_("Every proposal past the answer bar has its department."),
         rows=rows,
         count=count,
-        list_url=f"{url}?{urlencode({'status': ProposalStatus.OPEN})}",
+        list_url=admin_url("admin:proposals_proposal_changelist", status=ProposalStatus.OPEN),
     )
 
 

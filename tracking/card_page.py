@@ -139,35 +139,40 @@ def _done(request, card, message):
     return HttpResponseRedirect(card_url(card))
 
 
-def change_stage_view(modeladmin, request, object_id):
-    """Move the card to another stage with a note (services.card_change_stage)."""
+def _card_work_view(modeladmin, request, object_id, *, perm, make_form, call, done, **page):
+    """A card's one-form work page: the form, and once it is valid the
+    service `call(card, cleaned_data)`; a refusal comes back on the form,
+    success goes back to the card with `done(card)` as its message."""
     card = _card(modeladmin, request, object_id)
-    if not rules.has_perm("tracking.change_card", request.user, card):
+    if not rules.has_perm(perm, request.user, card):
         raise PermissionDenied
-    form = stage_form(card, request.POST if request.method == "POST" else None)
+    form = make_form(card, request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
-            card = services.card_change_stage(
-                card=card,
-                user=request.user,
-                to_stage=form.cleaned_data["to_stage"],
-                note=form.cleaned_data["note"],
-            )
+            card = call(card, form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
-            return _done(
-                request,
-                card,
-                gettext("The item is now “%(stage)s”.") % {"stage": card.get_stage_display()},
-            )
-    return _page(
+            return _done(request, card, done(card))
+    return _page(modeladmin, request, card, form=form, **page)
+
+
+def change_stage_view(modeladmin, request, object_id):
+    """Move the card to another stage with a note (services.card_change_stage)."""
+    return _card_work_view(
         modeladmin,
         request,
-        card,
-        form=form,
+        object_id,
+        perm="tracking.change_card",
+        make_form=stage_form,
+        call=lambda card, data: services.card_change_stage(
+            card=card, user=request.user, to_stage=data["to_stage"], note=data["note"]
+        ),
+        done=lambda card: (
+            gettext("The item is now “%(stage)s”.") % {"stage": card.get_stage_display()}
+        ),
         title=gettext("Change the stage"),
         intro=gettext(
             "Stages go review → planning → in progress → completed. Any stage before "
@@ -180,34 +185,19 @@ def change_stage_view(modeladmin, request, object_id):
 
 def change_owner_view(modeladmin, request, object_id):
     """Name the card's responsible official (services.card_handoff)."""
-    card = _card(modeladmin, request, object_id)
-    if not rules.has_perm("tracking.hand_off_card", request.user, card):
-        raise PermissionDenied
-    form = owner_form(card, request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        try:
-            card = services.card_handoff(
-                card=card,
-                user=request.user,
-                to_official=form.cleaned_data["to_official"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            return _done(
-                request,
-                card,
-                gettext("%(name)s is now responsible for this item.")
-                % {"name": official_name(card.responsible_official)},
-            )
-    return _page(
+    return _card_work_view(
         modeladmin,
         request,
-        card,
-        form=form,
+        object_id,
+        perm="tracking.hand_off_card",
+        make_form=owner_form,
+        call=lambda card, data: services.card_handoff(
+            card=card, user=request.user, to_official=data["to_official"], note=data["note"]
+        ),
+        done=lambda card: (
+            gettext("%(name)s is now responsible for this item.")
+            % {"name": official_name(card.responsible_official)}
+        ),
         title=gettext("Responsible official"),
         intro=gettext(
             "The responsible official must be an active official of the card's department. "

@@ -6,12 +6,11 @@ Rows open the card's page or the report's form, where the work is done."""
 
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.predicates import heads_own_department, is_official, is_operator
-from accounts.staff_home import HomeRole, HomeRow, HomeSection, section_from
+from accounts.staff_home import HomeRole, HomeRow, HomeSection, admin_url, section_from
 
 from .models import CardStage, ManagementCard, ProgressReport, ReportStatus
 from .selectors import OWNERLESS, overdue_reports
@@ -27,11 +26,6 @@ def _card_url(card_id: int) -> str:
 
 def _report_url(report_id: int) -> str:
     return reverse("admin:tracking_progressreport_change", args=[report_id])
-
-
-def _list_url(name: str, **query) -> str:
-    url = reverse(name)
-    return f"{url}?{urlencode(query)}" if query else url
 
 
 def _open_cards():
@@ -77,7 +71,7 @@ def _reports_section(key, role, title, empty_text, queryset, **row_kwargs) -> Ho
         empty_text=empty_text,
         rows=rows,
         count=count,
-        list_url=_list_url("admin:tracking_progressreport_changelist", status="requested"),
+        list_url=admin_url("admin:tracking_progressreport_changelist", status="requested"),
     )
 
 
@@ -90,7 +84,7 @@ def _cards_section(key, role, title, empty_text, queryset) -> HomeSection:
         empty_text=empty_text,
         rows=rows,
         count=count,
-        list_url=_list_url("admin:tracking_managementcard_changelist"),
+        list_url=admin_url("admin:tracking_managementcard_changelist"),
     )
 
 
