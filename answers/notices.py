@@ -34,6 +34,10 @@ class AnswerNotice(StrEnum):
     ANSWER_RETURNED = "answer_returned"
     ANSWER_PUBLISHED = "answer_published"
     ANSWER_RATED = "answer_rated"
+    AMENDMENT_SUBMITTED = "amendment_submitted"
+    AMENDMENT_RETURNED = "amendment_returned"
+    ANSWER_AMENDED = "answer_amended"
+    ANSWER_AMENDED_DECISION = "answer_amended_decision"
 
 
 # Every parameter of these notices that is a code, and how to name it.
@@ -42,6 +46,7 @@ NAMES = {
     "deadline": dates,
     "count": numbers,
     "decision": choices(AnswerDecision),
+    "old_decision": choices(AnswerDecision),
 }
 
 MESSAGES = {
@@ -128,6 +133,28 @@ MESSAGES = {
         _("The proposer rated your department's answer to “%(title)s”: %(score)s out of 5."),
         NAMES,
     ),
+    AnswerNotice.AMENDMENT_SUBMITTED: NoticeText(
+        _("An amendment of an answer waits for your approval"),
+        _("%(department)s asks to amend its published answer to “%(title)s”: %(reason)s"),
+        NAMES,
+    ),
+    AnswerNotice.AMENDMENT_RETURNED: NoticeText(
+        _("Your amendment was returned"),
+        _("The operators returned the amendment of the answer to “%(title)s”: %(reason)s"),
+        NAMES,
+    ),
+    AnswerNotice.ANSWER_AMENDED: NoticeText(
+        _("The department amended its answer"),
+        _("%(department)s amended its answer to “%(title)s”: %(reason)s"),
+        NAMES,
+    ),
+    AnswerNotice.ANSWER_AMENDED_DECISION: NoticeText(
+        _("The department changed its decision"),
+        _(
+            "%(department)s changed its decision on “%(title)s” from %(old_decision)s to %(decision)s: %(reason)s"
+        ),
+        NAMES,
+    ),
 }
 
 
@@ -168,9 +195,7 @@ def tell_assigned(*, assignment: Assignment) -> None:
         (operators(), AnswerNotice.ASSIGNED_OPERATOR, workroom(assignment)),
         (proposal_audience(proposal), AnswerNotice.ASSIGNED, ""),
     ):
-        notify(
-            recipients=recipients, kind=kind, key=key, proposal=proposal, params=params, url=url
-        )
+        notify(recipients=recipients, kind=kind, key=key, proposal=proposal, params=params, url=url)
 
 
 def tell_reassigned(*, assignment: Assignment) -> None:
@@ -312,4 +337,51 @@ def tell_answer_overdue(*, assignment: Assignment, waits_for_approval: bool) -> 
         proposal=assignment.proposal,
         params={"deadline": due_date(assignment.deadline), "department": assignment.department_id},
         url=workroom(assignment),
+    )
+
+
+def tell_amendment_submitted(*, assignment: Assignment, event_id: int, reason: str) -> None:
+    """The operators: an amendment of a published answer waits for them."""
+    notify(
+        recipients=operators(),
+        kind=AnswerNotice.AMENDMENT_SUBMITTED,
+        key=f"amendment_submitted:{event_id}",
+        proposal=assignment.proposal,
+        params={"department": assignment.department_id, "reason": reason},
+        url=workroom(assignment),
+    )
+
+
+def tell_amendment_returned(*, assignment: Assignment, amendment) -> None:
+    """The department's officials: their amendment came back, with the reason."""
+    notify(
+        recipients=department_officials(assignment.department),
+        kind=AnswerNotice.AMENDMENT_RETURNED,
+        key=f"amendment_returned:{amendment.pk}",
+        proposal=assignment.proposal,
+        params={"reason": amendment.return_reason, "department": assignment.department_id},
+        url=workroom(assignment),
+    )
+
+
+def tell_answer_amended(*, assignment: Assignment, amendment, old_decision: str) -> None:
+    """The proposer and followers: the published answer now reads
+    differently, why, and whether the decision changed (once per amendment)."""
+    answer = amendment.answer
+    decision_changed = old_decision != answer.decision
+    notify(
+        recipients=proposal_audience(assignment.proposal),
+        kind=(
+            AnswerNotice.ANSWER_AMENDED_DECISION
+            if decision_changed
+            else AnswerNotice.ANSWER_AMENDED
+        ),
+        key=f"answer_amended:{amendment.pk}",
+        proposal=assignment.proposal,
+        params={
+            "department": assignment.department_id,
+            "reason": amendment.reason,
+            "decision": answer.decision,
+            "old_decision": old_decision,
+        },
     )

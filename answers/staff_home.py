@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts.predicates import is_official, is_operator
 from accounts.staff_home import HomeRole, HomeRow, HomeSection, admin_url, section_from
 
-from .models import Answer, AnswerStatus, Assignment, ReassignmentRequest, ReassignmentStatus
+from .models import (
+    AmendmentStatus,
+    Answer,
+    AnswerAmendment,
+    AnswerStatus,
+    Assignment,
+    ReassignmentRequest,
+    ReassignmentStatus,
+)
 from .notices import workroom_url
 
 
@@ -188,6 +196,40 @@ def reassignment_requests(user, now):
     )
 
 
+def amendments_to_approve(user, now):
+    """Operator: amendments of published answers waiting to be approved or
+    returned, the longest waiting first (답변 수정 승인 대기)."""
+    if not is_operator(user):
+        return None
+    queryset = (
+        AnswerAmendment.objects.filter(status=AmendmentStatus.SUBMITTED)
+        .select_related("answer__assignment__proposal", "answer__assignment__department")
+        .order_by("submitted_at", "id")
+    )
+
+    def row(amendment):
+        assignment = amendment.answer.assignment
+        return HomeRow(
+            title=assignment.proposal.title,
+            url=workroom_url(assignment.pk),
+            deadline=None,
+            note=f"{assignment.department.label}: {amendment.reason}",
+        )
+
+    rows, count = section_from(queryset, row)
+    return HomeSection(
+        key="answers.amendments_to_approve",
+        role=HomeRole.OPERATOR,
+        title=_("Answer amendments waiting for your approval"),
+        empty_text=_("No amendment of an answer waits for approval."),
+        rows=rows,
+        count=count,
+        list_url=admin_url(
+            "admin:answers_answeramendment_changelist", status=AmendmentStatus.SUBMITTED
+        ),
+    )
+
+
 # (key, builder, order) for accounts.staff_home.register_section.
 SECTIONS = [
     ("answers.assignments", department_assignments, 20),
@@ -195,4 +237,5 @@ SECTIONS = [
     ("answers.to_approve", answers_to_approve, 22),
     ("answers.overdue", overdue_answers, 23),
     ("answers.reassignment_requests", reassignment_requests, 24),
+    ("answers.amendments_to_approve", amendments_to_approve, 25),
 ]

@@ -590,6 +590,11 @@ class EventKind(models.TextChoices):
     # params: {"text": "recategorised", "from_category": id, "to_category": id};
     # the operator's reason as typed.
     RECATEGORISED = "recategorised", _("Moved to another category")
+    # params: {"text": "answer_amended", "fields": [changed field names],
+    # "decision": code, "old_decision": code}; the department's reason as typed.
+    ANSWER_AMENDED = "answer_amended", _("The department amended its answer")
+    AMENDMENT_SUBMITTED = "amendment_submitted", _("The department submitted an amendment")
+    AMENDMENT_RETURNED = "amendment_returned", _("An amendment was returned to the department")
 
 
 class ProposalEvent(models.Model):
