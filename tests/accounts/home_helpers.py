@@ -11,7 +11,7 @@ from answers import services as answer_services
 from answers.models import Assignment
 from meetings import services as meeting_services
 from proposals.models import PipelineSettings, ProposalStatus
-from tests.answers.helpers import assigned, submitted
+from tests.answers.helpers import COMPLETE, assigned, submitted
 from tests.debates.helpers import closed_debate
 from tests.factories import CategoryFactory, DepartmentFactory, ProposalFactory, official, operator
 from tests.meetings.helpers import external_expert, mayor_office, meeting, on_agenda
@@ -39,6 +39,7 @@ class HomeWorld:
     submitted_b: object
     overdue_b: object
     request_b: object
+    amended_b: object  # a published answer whose amendment waits for approval
     blocked: object
     debate: object
     # cards and reports
@@ -92,6 +93,19 @@ def home_world() -> HomeWorld:
         user=official_b,
         reason="교통 소관입니다.",
         suggested_department=dept_a,
+    )
+    amended_b = assigned(dept_b, title="B의 수정 승인 대기 답변: 노인 무료 급식 확대")
+    answer = answer_services.answer_publish(
+        answer=submitted(amended_b, by=official_b), user=the_operator
+    )
+    answer_services.amendment_submit(
+        amendment=answer_services.amendment_save(
+            answer=answer,
+            user=official_b,
+            reason="예산 변경",
+            **{**COMPLETE, "estimated_budget": 90_000_000},
+        ),
+        user=official_b,
     )
     # Past the answer bar, but its category names no department.
     blocked = ProposalFactory(
@@ -153,6 +167,7 @@ def home_world() -> HomeWorld:
         submitted_b=submitted_b,
         overdue_b=overdue_b,
         request_b=request_b,
+        amended_b=amended_b,
         blocked=blocked,
         debate=debate,
         card_a=card_a,
