@@ -42,6 +42,7 @@ from proposals.models import (
 )
 
 from . import history
+from .amendments import seed_amendments
 from .cards import seed_cards, story_of
 from .clock import at
 from .datafiles import read
@@ -114,6 +115,9 @@ def seed_pipeline(*, now: datetime | None = None) -> PipelineCreated:
         seed_cards(staff, now)
         history.officials_speak_when_assigned(now)
         history.date_the_rest(now)
+        # After the answers' dates are set: amendments come after publication.
+        if plan["answered"]:
+            seed_amendments(plan["answered"][0], staff, now)
         created.stages = {key: len(value) for key, value in plan.items()}
     return created
 
