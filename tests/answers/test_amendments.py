@@ -156,6 +156,9 @@ def test_the_department_amends_the_operator_approves_and_the_public_sees_both(an
     assert event.params["fields"] == ["summary", "estimated_budget"]
     page = page_text(english(Client()).get(proposal.get_absolute_url()))
     assert "Changed: answer in short, estimated budget." in page
+    assert "수정한 부분: 답변 요약, 예상 예산." in page_text(
+        Client().get(proposal.get_absolute_url())
+    )
 
     # The proposer and the follower are told, once.
     told = Notification.objects.filter(kind=AnswerNotice.ANSWER_AMENDED)
