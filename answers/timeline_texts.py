@@ -30,6 +30,23 @@ def part_names() -> dict[str, str]:
         "refusal_basis_kind": _("basis for not accepting"),
         "refusal_basis": _("basis in plain words"),
     }
+# Internal: the official writing the draft can no longer carry it
+# {"reason": "moved" | "deactivated" | "role_withdrawn", "fallback": "head" | "operators"}
+AUTHOR_LEFT = "answer_author_left"
+
+
+def _author_left(params: dict) -> str:
+    why = {
+        "moved": _("The official writing the answer moved to another department."),
+        "deactivated": _("The official writing the answer was deactivated."),
+        "role_withdrawn": _("The official writing the answer no longer holds the official role."),
+    }.get(params.get("reason"), "")
+    falls_to = (
+        _("The answer falls to the department head until another official takes it up.")
+        if params.get("fallback") == "head"
+        else _("The answer falls to the operators until another official takes it up.")
+    )
+    return " ".join(part for part in (why, falls_to) if part)
 
 
 def _published(params: dict) -> str:
@@ -94,4 +111,5 @@ TEXTS = {
         _amended,
         formats={"decision": choices(AnswerDecision), "old_decision": choices(AnswerDecision)},
     ),
+    AUTHOR_LEFT: EventText(_author_left),
 }

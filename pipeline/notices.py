@@ -3,6 +3,7 @@ kinds, their words, and the small functions that send them."""
 
 from enum import StrEnum
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import operators
@@ -17,6 +18,7 @@ class PipelineNotice(StrEnum):
 
     ASSIGNMENT_BLOCKED = "assignment_blocked"
     NOT_REACHED = "not_reached"
+    UNOWNED_WORK = "unowned_work"
 
 
 # Why the assignment failed, stored as answers' refusal code and written in
@@ -41,6 +43,12 @@ MESSAGES = {
             "Assign it by hand on its “Assign to a department” page."
         ),
         formats={"reason": _blocked_reasons},
+    ),
+    PipelineNotice.UNOWNED_WORK: NoticeText(
+        _("Work without an owner or a fallback"),
+        _(
+            "%(count)s piece(s) of open work have neither an official who can carry them nor anyone they fall to. Please name an official (or an operator) today."
+        ),
     ),
     PipelineNotice.NOT_REACHED: NoticeText(
         _("The endorsement period ended"),
@@ -69,4 +77,15 @@ def tell_not_reached(*, proposal) -> None:
     answer bar; once per proposal."""
     notify_proposal(
         proposal=proposal, kind=PipelineNotice.NOT_REACHED, key=f"not_reached:{proposal.pk}"
+    )
+
+
+def tell_unowned_work(*, count: int, day: str) -> None:
+    """The operators: the unowned count is not 0; once a day (`day`, ISO)."""
+    notify(
+        recipients=operators(),
+        kind=PipelineNotice.UNOWNED_WORK,
+        key=f"unowned_work:{day}",
+        params={"count": count},
+        url=reverse("admin:index"),
     )

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.models import Department
+from accounts.ownership import unowned_total
 from answers.services import assignment_department, assignment_open
 from debates.services import debate_open
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed, require_reason
@@ -354,3 +355,14 @@ def pipeline_settings_change(
         if preview is not None:
             enqueue_on_commit(SWEEP_TASK)
     return row, preview
+
+
+def unowned_work_check(*, now=None) -> int:
+    """The beat's check that no piece of open work is without an owner or a
+    named fallback (accounts.ownership: each app's counter). Returns the
+    total; when it is not 0 the operators are told, once a day. Idempotent."""
+    now = now or timezone.now()
+    total = sum(unowned_total().values())
+    if total:
+        notices.tell_unowned_work(count=total, day=timezone.localdate(now).isoformat())
+    return total

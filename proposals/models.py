@@ -595,6 +595,8 @@ class EventKind(models.TextChoices):
     ANSWER_AMENDED = "answer_amended", _("The department amended its answer")
     AMENDMENT_SUBMITTED = "amendment_submitted", _("The department submitted an amendment")
     AMENDMENT_RETURNED = "amendment_returned", _("An amendment was returned to the department")
+    # Internal: {"text": "answer_author_left", "reason", "fallback"} (answers).
+    ANSWER_AUTHOR_LEFT = "answer_author_left", _("The official writing the answer left")
 
 
 class ProposalEvent(models.Model):

@@ -161,6 +161,12 @@ CELERY_BEAT_SCHEDULE = {
     # The pipeline's catch-up: promotions missed while the broker was down,
     # endorsement windows that closed.
     "sweep-pipeline": {"task": "pipeline.tasks.sweep_pipeline", "schedule": 300.0},
+    # No open work without an owner or a fallback (accounts/ownership.py):
+    # hourly, the operators told at most once a day while it is not 0.
+    "check-unowned-work": {
+        "task": "pipeline.tasks.check_unowned_work",
+        "schedule": crontab(minute=15),
+    },
     # Every minute: notices whose e-mail could not be queued go out within a
     # minute of the broker's return (a partial index keeps it cheap). A sweep
     # that waited in the queue while no worker read it expires instead of
