@@ -105,3 +105,8 @@ def departments_without_officials():
         is_active=True, department_id=OuterRef("pk"), groups__name=Role.OFFICIAL
     )
     return Department.objects.filter(is_active=True).exclude(Exists(officials))
+
+
+def superusers():
+    """Active superusers: told when nobody else is left to tell."""
+    return User.objects.filter(is_active=True, is_superuser=True)

@@ -15,7 +15,7 @@ class AnswersConfig(AppConfig):
         from accounts.staff_home import register_section
         from proposals import event_texts
 
-        from . import notices, staff_home, timeline_texts
+        from . import notices, staff_home, tasks, timeline_texts  # noqa: F401 - tasks: queued by name
         from .services import ownership
 
         register(notices.MESSAGES)

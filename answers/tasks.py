@@ -4,7 +4,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from .services import deadlines_sweep
-from .services.ownership import empty_department_mail
+from .services.ownership import empty_department_mail, empty_departments_mail_due
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -19,3 +19,10 @@ def mail_empty_department(assignment_id: int) -> bool:
     """E-mail a department with no active official about its new
     assignment, at its own address; once per assignment."""
     return empty_department_mail(assignment_id=assignment_id)
+
+
+@shared_task(acks_late=True)
+def mail_empty_departments() -> int:
+    """Catch up on the e-mails to empty departments that could not be
+    queued (the broker was away); idempotent."""
+    return empty_departments_mail_due()

@@ -6,7 +6,7 @@ from enum import StrEnum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.selectors import operators
+from accounts.selectors import operators, superusers
 from answers.hand_assignment import assign_url
 from answers.services import DEPARTMENT_INACTIVE, NO_DEFAULT_DEPARTMENT
 from notifications.messages import NoticeText
@@ -81,9 +81,10 @@ def tell_not_reached(*, proposal) -> None:
 
 
 def tell_unowned_work(*, count: int, day: str) -> None:
-    """The operators: the unowned count is not 0; once a day (`day`, ISO)."""
+    """The operators (the superusers when there is none, which is how the
+    count can be above 0): the unowned count is not 0; once a day (`day`)."""
     notify(
-        recipients=operators(),
+        recipients=list(operators()) or list(superusers()),
         kind=PipelineNotice.UNOWNED_WORK,
         key=f"unowned_work:{day}",
         params={"count": count},

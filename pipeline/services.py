@@ -23,6 +23,7 @@ name (proposals.timeline.queue_promotion_check)."""
 
 import hashlib
 import json
+import logging
 import operator
 from dataclasses import dataclass, field
 from functools import reduce
@@ -46,6 +47,8 @@ from proposals.timeline import event_record, proposal_transition
 from tracking.services import management_card_open
 
 from . import notices, timeline_texts
+
+logger = logging.getLogger(__name__)
 
 
 def due_bars(settings_row: PipelineSettings) -> dict[str, dict[str, int]]:
@@ -362,7 +365,9 @@ def unowned_work_check(*, now=None) -> int:
     named fallback (accounts.ownership: each app's counter). Returns the
     total; when it is not 0 the operators are told, once a day. Idempotent."""
     now = now or timezone.now()
-    total = sum(unowned_total().values())
+    counts = unowned_total()
+    total = sum(counts.values())
     if total:
+        logger.warning("Open work without an owner or a fallback: %s", counts)
         notices.tell_unowned_work(count=total, day=timezone.localdate(now).isoformat())
     return total

@@ -30,12 +30,14 @@ def flag_cards_of_leaver(
     head and the operators are told once per department (`cards_owner_left`)."""
     if role and role != Role.OFFICIAL:
         return  # an expert role: experts hold no cards
-    cards = list(
-        ManagementCard.objects.without_usable_owner()
+    cards = [
+        card
+        for card in ManagementCard.objects.without_usable_owner()
         .filter(responsible_official=member)
         .select_related("proposal", "department__head")
         .order_by("department_id", "id")
-    )
+        if not _flagged_already(card, member)
+    ]
     for department_id, group in groupby(cards, key=lambda card: card.department_id):
         group = list(group)
         department = group[0].department
@@ -61,6 +63,17 @@ def flag_cards_of_leaver(
             count=len(group),
             key=f"cards_owner_left:{member.pk}:{stamp}",
         )
+
+
+def _flagged_already(card, member) -> bool:
+    """The card already says `member` left it (the signal sent again, or a
+    second change while they were away): no second row, no second notice."""
+    last_handoff = (
+        card.events.filter(kind=CardEventKind.HANDOFF).order_by("-id").values_list("id", flat=True)
+    ).first() or 0
+    return card.events.filter(
+        kind=CardEventKind.OWNER_LEFT, from_official=member, id__gt=last_handoff
+    ).exists()
 
 
 def unowned_cards() -> int:

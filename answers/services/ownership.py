@@ -48,12 +48,22 @@ def flag_answers_of_leaver(
         assignment = answer.assignment
         if is_usable_official(member, assignment.department_id):
             continue
+        already = assignment.proposal.events.filter(
+            kind=EventKind.ANSWER_AUTHOR_LEFT, params__answer=answer.pk, actor=actor
+        )
+        if already.filter(created_at__gte=answer.updated_at).exists():
+            continue  # the signal sent again: flagged once
         fallback = "head" if usable_head(assignment.department) is not None else "operators"
         event_record(
             proposal=assignment.proposal,
             kind=EventKind.ANSWER_AUTHOR_LEFT,
             actor=actor,
-            params={"text": timeline_texts.AUTHOR_LEFT, "reason": reason, "fallback": fallback},
+            params={
+                "text": timeline_texts.AUTHOR_LEFT,
+                "reason": reason,
+                "fallback": fallback,
+                "answer": answer.pk,
+            },
             is_public=False,
             department=assignment.department,
         )
@@ -121,3 +131,17 @@ def empty_department_mail(*, assignment_id: int, now: datetime | None = None) ->
         assignment.department_mailed_at = now
         assignment.save(update_fields=["department_mailed_at"])
     return True
+
+
+def empty_departments_mail_due(*, now: datetime | None = None) -> int:
+    """The catch-up of empty_department_mail (the periodic task): every open
+    assignment whose department still has no active official and an e-mail
+    address, not yet written to (its task could not be queued, say).
+    Idempotent. Returns how many were sent."""
+    due = (
+        _without_anybody()
+        .filter(department_mailed_at__isnull=True)
+        .exclude(department__email="")
+        .values_list("pk", flat=True)
+    )
+    return sum(empty_department_mail(assignment_id=pk, now=now) for pk in list(due))

@@ -163,6 +163,12 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-pipeline": {"task": "pipeline.tasks.sweep_pipeline", "schedule": 300.0},
     # No open work without an owner or a fallback (accounts/ownership.py):
     # hourly, the operators told at most once a day while it is not 0.
+    # Assignments to a department with no active official, mailed to the
+    # department's own address; the catch-up of the mail queued at once.
+    "mail-empty-departments": {
+        "task": "answers.tasks.mail_empty_departments",
+        "schedule": crontab(minute="*/15"),
+    },
     "check-unowned-work": {
         "task": "pipeline.tasks.check_unowned_work",
         "schedule": crontab(minute=15),
