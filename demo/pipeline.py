@@ -43,7 +43,7 @@ from proposals.models import (
 
 from . import history
 from .amendments import seed_amendments
-from .cards import seed_cards, story_of
+from .cards import seed_cards, seed_rotations, story_of
 from .clock import at
 from .datafiles import read
 from .meetings import seed_meetings
@@ -113,6 +113,7 @@ def seed_pipeline(*, now: datetime | None = None) -> PipelineCreated:
                 )
         _answer_deadlines_beat(now)
         seed_cards(staff, now)
+        seed_rotations(staff, now)
         history.officials_speak_when_assigned(now)
         history.date_the_rest(now)
         # After the answers' dates are set: amendments come after publication.
@@ -146,6 +147,7 @@ BAR_NOTICES = (
     AnswerNotice.ASSIGNED,
     AnswerNotice.ASSIGNED_DEPARTMENT,
     AnswerNotice.ASSIGNED_OPERATOR,
+    AnswerNotice.ASSIGNED_NOBODY,
     PipelineNotice.NOT_REACHED,
 )
 

@@ -24,7 +24,7 @@ from pipeline.services import unowned_work_check
 from proposals.models import EventKind
 from tests.answers.helpers import COMPLETE, assigned
 from tests.factories import DepartmentFactory, UserFactory, official, operator
-from tests.pages import forms_posting_to, logged_in, page_text
+from tests.pages import form_posting_to, forms_posting_to, logged_in, page_text
 from tests.tracking.helpers import adopted_card, requested_report
 from tracking import services as card_services
 from tracking.models import CardEvent, CardEventKind, ManagementCard
@@ -325,3 +325,30 @@ def test_the_blocked_row_of_the_operator_home_opens_the_filtered_proposal_list()
     assert blocked.title in text and other.title not in text
     home = client.get(reverse("admin:index")).content.decode()
     assert "?blocked=yes" in home
+
+
+def test_the_decision_table_names_the_cards_official_among_the_items_department_only(world):
+    from meetings.models import AgendaItem
+    from tests.meetings.helpers import mayor_office, meeting, on_agenda
+
+    Department.objects.filter(pk=world.dept_a.pk).update(head=None)
+    target = meeting(days=-0.01)
+    (item,) = on_agenda(target, department=world.dept_a)
+    url = reverse("admin:meetings_realizationmeeting_decisions", args=[target.pk])
+    client = logged_in(mayor_office(), csrf_checks=True)
+    page = client.get(url)
+    row = page_text(page)
+    # Only department A's officials are offered
+    assert "김주무" in row and "이복지" not in row
+    fields = form_posting_to(page, url)["fields"]
+    fields[f"item-{item.pk}-decision"] = "adopted"
+    fields[f"item-{item.pk}-reason"] = "효과가 큽니다."
+    # A browser could still send B's official: refused, nothing saved
+    fields[f"item-{item.pk}-responsible_official"] = str(world.official_b.pk)
+    refused = client.post(url, fields)
+    assert refused.status_code == 200
+    assert AgendaItem.objects.get(pk=item.pk).is_pending
+    fields[f"item-{item.pk}-responsible_official"] = str(world.clerk.pk)
+    assert client.post(url, fields).status_code == 302
+    card = ManagementCard.objects.get(proposal=item.proposal)
+    assert card.responsible_official == world.clerk
