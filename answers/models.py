@@ -71,9 +71,7 @@ class Assignment(models.Model):
     escalated_at = models.DateTimeField(_("escalated to the operators"), null=True, blank=True)
     # When the department's own address (Department.email) was written to
     # because it had no active official (answers.tasks.mail_empty_department).
-    department_mailed_at = models.DateTimeField(
-        _("department e-mail sent"), null=True, blank=True
-    )
+    department_mailed_at = models.DateTimeField(_("department e-mail sent"), null=True, blank=True)
     # Set when the answer is published or the proposal is reassigned.
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     is_current = models.BooleanField(_("current"), default=True)

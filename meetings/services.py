@@ -370,9 +370,7 @@ def agenda_item_decide(
                 raise ValidationError(
                     {"responsible_official": _("Name a responsible official only when adopting.")}
                 )
-            if not is_usable_official(
-                responsible_official, department.pk if department else None
-            ):
+            if not is_usable_official(responsible_official, department.pk if department else None):
                 raise ValidationError(
                     {
                         "responsible_official": _(

@@ -67,9 +67,7 @@ class CardQuerySet(models.QuerySet):
         department. The name stays on the card (its history says who left
         and when); the work falls to the head, else the operators
         (accounts.selectors.work_fallback), until it is handed on."""
-        return self.open().filter(
-            models.Q(responsible_official__isnull=True) | ~usable_owner_q()
-        )
+        return self.open().filter(models.Q(responsible_official__isnull=True) | ~usable_owner_q())
 
     def with_owner_state(self):
         """Each card annotated with `owner_usable` and `head_usable`, for a

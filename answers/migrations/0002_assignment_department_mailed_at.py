@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('answers', '0001_initial'),
+        ("answers", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assignment',
-            name='department_mailed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='department e-mail sent'),
+            model_name="assignment",
+            name="department_mailed_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="department e-mail sent"
+            ),
         ),
     ]

@@ -122,8 +122,7 @@ def empty_department_mail(*, assignment_id: int, now: datetime | None = None) ->
                 "title": assignment.proposal.title,
                 "department": assignment.department.name,
                 "deadline": timezone.localtime(assignment.deadline).date(),
-                "link": settings.OASIS_SITE_URL.rstrip("/")
-                + notices.workroom_url(assignment.pk),
+                "link": settings.OASIS_SITE_URL.rstrip("/") + notices.workroom_url(assignment.pk),
             }
             subject = render_to_string("answers/email/empty_department_subject.txt", context)
             body = render_to_string("answers/email/empty_department.txt", context)

@@ -161,6 +161,9 @@ def test_the_card_page_the_list_and_the_homes_agree_on_who_it_falls_to(world):
     home = client.get(reverse("admin:index"))
     assert falls in page_text(home)
     assert "Work without an owner or a fallback: 0" in page_text(home)
+    dashboard = client.get(reverse("admin:tracking_managementcard_dashboard"))
+    assert "Work without an owner or a fallback: 0" in page_text(dashboard)
+    assert falls in page_text(dashboard)
     # The head finds it on their home as well
     head_home = logged_in(world.head).get(reverse("admin:index"))
     assert falls in page_text(head_home)

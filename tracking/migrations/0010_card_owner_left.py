@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracking', '0009_system_rows_as_codes'),
+        ("tracking", "0009_system_rows_as_codes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='cardevent',
-            name='kind',
-            field=models.CharField(choices=[('opened', 'Card opened'), ('stage_changed', 'Stage changed'), ('handoff', 'Handed to another official'), ('edited', 'Budget or target date changed'), ('report', 'Progress report'), ('attached', 'Photo or document attached'), ('detached', 'Photo or document removed'), ('owner_left', 'Responsible official left')], max_length=20, verbose_name='what'),
+            model_name="cardevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("opened", "Card opened"),
+                    ("stage_changed", "Stage changed"),
+                    ("handoff", "Handed to another official"),
+                    ("edited", "Budget or target date changed"),
+                    ("report", "Progress report"),
+                    ("attached", "Photo or document attached"),
+                    ("detached", "Photo or document removed"),
+                    ("owner_left", "Responsible official left"),
+                ],
+                max_length=20,
+                verbose_name="what",
+            ),
         ),
     ]
