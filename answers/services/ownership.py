@@ -76,18 +76,14 @@ def flag_answers_of_leaver(
 
 
 def _without_anybody():
+    """Open assignments whose department has no active official: they reach
+    only the department's e-mail and the operators."""
     officials = User.objects.filter(
         is_active=True,
         department_id=OuterRef("department_id"),
         groups__name=Role.OFFICIAL,
     )
     return Assignment.objects.awaiting_answer().exclude(Exists(officials))
-
-
-def assignments_without_anybody():
-    """Open assignments whose department has no active official: they reach
-    only the department's e-mail and the operators."""
-    return _without_anybody()
 
 
 def unowned_assignments() -> int:

@@ -180,6 +180,9 @@ def _sample_params(department) -> dict:
         "score": 4,
         "period": 2,
         "percent": 45,
+        # issue 12: who left their work, and to whom it falls (a code)
+        "name": "Park Jiwoo",
+        "falls_to": "operators",
     }
 
 
