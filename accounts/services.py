@@ -34,7 +34,9 @@ def profile_update(*, user: User, **fields) -> User:
     changed = [name for name in fields if name in allowed]
     given = [name for name in changed if name in legal.OPTIONAL_FIELDS and fields[name]]
     if given and set(given) - consented_items(user):
-        raise ServiceError(_("Please agree to the collection of an optional item before giving it."))
+        raise ServiceError(
+            _("Please agree to the collection of an optional item before giving it.")
+        )
     for name in changed:
         setattr(
             user, name, fields[name] if fields[name] is not None or name == "birth_year" else ""
@@ -121,11 +123,18 @@ LEFT_DEACTIVATED = "deactivated"
 LEFT_ROLE_WITHDRAWN = "role_withdrawn"
 
 
-def _left_post(*, actor, member: User, reason: str, old_department_id, role: str = "") -> None:
+def _left_post(
+    *, actor, member: User, reason: str, old_department_id, role: str = "", headed=None
+) -> None:
     """Tell the apps holding `member`'s work that they can no longer carry
     it. Sent inside the caller's transaction, so the work is flagged (with
     its history rows and notices) together with the change, or not at all;
-    the handlers are connected by the apps above (their AppConfig.ready)."""
+    the handlers are connected by the apps above (their AppConfig.ready).
+    Besides the agreed kwargs, `headed_department_ids`: the departments the
+    member headed and no longer can (the operators are told they are
+    headless); by default those still naming them (a deactivated head)."""
+    if headed is None:
+        headed = list(Department.objects.filter(head=member).values_list("pk", flat=True))
     staff_left_post.send(
         sender=User,
         member=member,
@@ -134,6 +143,7 @@ def _left_post(*, actor, member: User, reason: str, old_department_id, role: str
         old_department_id=old_department_id,
         role=str(role),
         now=timezone.now(),
+        headed_department_ids=list(headed),
     )
 
 
@@ -201,9 +211,10 @@ def staff_role_withdraw(*, actor: User, member: User, role: str) -> User:
         _forget_roles(locked)
         fields = ["is_staff"]
         left = None
+        headed = []
         if role == Role.OFFICIAL:
             left = locked.department_id
-            _leave_headship(locked)
+            headed = _leave_headship(locked)
             locked.department = None
             fields.append("department")
         locked.is_staff = _staff_flag(locked)
@@ -220,6 +231,7 @@ def staff_role_withdraw(*, actor: User, member: User, role: str) -> User:
             reason=LEFT_ROLE_WITHDRAWN,
             old_department_id=left if role == Role.OFFICIAL else locked.department_id,
             role=role,
+            headed=headed,
         )
     _forget_roles(member)
     return locked
@@ -246,7 +258,7 @@ def official_department_set(*, actor: User, member: User, department) -> User:
                 % {"member": locked.get_full_name(), "department": department.label}
             )
         old = locked.department_id
-        _leave_headship(locked)
+        headed = _leave_headship(locked)
         locked.department = department
         locked.save(update_fields=["department"])
         audit_record(
@@ -255,7 +267,9 @@ def official_department_set(*, actor: User, member: User, department) -> User:
             action=DEPARTMENT_SET,
             params={"from": old, "to": department.pk},
         )
-        _left_post(actor=actor, member=locked, reason=LEFT_MOVED, old_department_id=old)
+        _left_post(
+            actor=actor, member=locked, reason=LEFT_MOVED, old_department_id=old, headed=headed
+        )
     member.department = department
     return locked
 
@@ -369,13 +383,18 @@ def member_admin_changed(*, actor: User, member: User, before: dict) -> None:
             params={"department": after["department_id"]},
         )
     # A head stays head only as an official of the department they head.
-    headed = Department.objects.filter(head=member)
+    lost_headship = Department.objects.filter(head=member)
     if Role.OFFICIAL in after["roles"]:
-        headed = headed.exclude(pk=after["department_id"])
-    headed.update(head=None)
+        lost_headship = lost_headship.exclude(pk=after["department_id"])
+    headed = list(lost_headship.values_list("pk", flat=True))
+    lost_headship.update(head=None)
     if before["is_active"] and not after["is_active"]:
         _left_post(
-            actor=actor, member=member, reason=LEFT_DEACTIVATED, old_department_id=old_department
+            actor=actor,
+            member=member,
+            reason=LEFT_DEACTIVATED,
+            old_department_id=old_department,
+            headed=headed or None,
         )
     elif was_official and Role.OFFICIAL in withdrawn:
         _left_post(
@@ -384,9 +403,16 @@ def member_admin_changed(*, actor: User, member: User, before: dict) -> None:
             reason=LEFT_ROLE_WITHDRAWN,
             old_department_id=old_department,
             role=Role.OFFICIAL,
+            headed=headed,
         )
     elif was_official and moved:
-        _left_post(actor=actor, member=member, reason=LEFT_MOVED, old_department_id=old_department)
+        _left_post(
+            actor=actor,
+            member=member,
+            reason=LEFT_MOVED,
+            old_department_id=old_department,
+            headed=headed,
+        )
     for role in withdrawn:
         if role != Role.OFFICIAL:  # an expert's requested opinions (the experts app)
             _left_post(
@@ -395,6 +421,7 @@ def member_admin_changed(*, actor: User, member: User, before: dict) -> None:
                 reason=LEFT_ROLE_WITHDRAWN,
                 old_department_id=old_department,
                 role=role,
+                headed=[],
             )
 
 

@@ -126,6 +126,8 @@ def test_every_kind_of_held_work_is_flagged_at_once_and_falls_to_the_head(world,
     assert world.answer.status == AnswerStatus.DRAFT  # kept as written
     assert _told("answer_author_left") == _operators(world.head)
     assert _told("cards_owner_left") == _operators(world.head)
+    # A clerk who was not head leaves no department headless
+    assert not Notification.objects.filter(kind="department_headless").exists()
     # Department B is untouched, and nothing is without an owner or fallback
     assert not world.card_b.events.filter(kind=CardEventKind.OWNER_LEFT).exists()
     assert sum(unowned_total().values()) == 0
@@ -193,6 +195,7 @@ def test_a_head_who_moves_is_no_longer_head_and_the_work_falls_to_the_operators(
     row = own.events.get(kind=CardEventKind.OWNER_LEFT)
     assert row.params["fallback"] == "operators"
     assert _told("cards_owner_left") == _operators()
+    assert _told("department_headless") == _operators()
     # The department shows headless: the admin list and the operator's home
     departments = client.get(reverse("admin:accounts_department_changelist"))
     assert "No head: falls to the operators" in page_text(departments)
