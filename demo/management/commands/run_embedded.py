@@ -138,7 +138,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"The clock runs: a Celery worker and beat (periodic tasks every "
                 f"{env['OASIS_BEAT_INTERVAL']} s at most); their logs are "
-                f"{log_dir / 'worker.log'} and {log_dir / 'beat.log'}. Ctrl-C stops everything."
+                f"{log_dir / 'worker.log'} and {log_dir / 'beat.log'}. What happens when: the "
+                f'README, "Watch the clock". Ctrl-C stops everything.'
             )
             self.stdout.flush()
             exited = None
