@@ -20,7 +20,7 @@ import ctypes
 import os
 import signal
 import socket
-import subprocess
+import subprocess  # nosec B404  # starts our own programs (runserver, celery) with fixed argv
 import sys
 import time
 from pathlib import Path
