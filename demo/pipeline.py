@@ -41,7 +41,7 @@ from proposals.models import (
     ProposalStatus,
 )
 
-from . import history
+from . import history, live
 from .amendments import seed_amendments
 from .cards import seed_cards, seed_rotations, story_of
 from .clock import at
@@ -102,6 +102,9 @@ def seed_pipeline(*, now: datetime | None = None) -> PipelineCreated:
         # The services ran "now", with the answer deadlines still ahead (so
         # the answers count as on time); now the dates move to the story's.
         _date_the_bar(now)
+        # One answer falls due while the demo runs (demo/live.py).
+        for proposal in plan["waiting"][:1]:
+            live.answer_due_soon(Assignment.objects.get(proposal=proposal, is_current=True), now)
         for name in ("answered", "debate", "review", "meeting"):
             for proposal in plan[name]:
                 moments = times.get(proposal.pk, {})
@@ -119,6 +122,8 @@ def seed_pipeline(*, now: datetime | None = None) -> PipelineCreated:
         # After the answers' dates are set: amendments come after publication.
         if plan["answered"]:
             seed_amendments(plan["answered"][0], staff, now)
+        # What the clock of `make run` will do minutes from now.
+        live.arm(now)
         created.stages = {key: len(value) for key, value in plan.items()}
     return created
 
