@@ -37,6 +37,7 @@ from .models import (
     ReviewDecision,
     WorkingReview,
 )
+from .opinion_requests import opinion_request_withdraw_view, opinion_requests_view
 
 
 def _run_each(request, queryset, service, done: str) -> None:
@@ -422,7 +423,12 @@ class RealizationMeetingAdmin(admin.ModelAdmin):
                 "may_read_internal": rules.has_perm("meetings.read_internal_agenda", request.user),
                 "held_refusal": (meeting_rules.mark_held_refusal(meeting) if may_record else None),
                 "is_held": meeting.is_held,
+                "may_request_opinions": rules.has_perm("meetings.request_opinion", request.user),
             }
+            if extra_context["meeting_tools"]["may_request_opinions"]:
+                extra_context["meeting_tools"]["missing_opinions"] = (
+                    selectors.missing_opinions_count(meeting)
+                )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
@@ -444,6 +450,16 @@ class RealizationMeetingAdmin(admin.ModelAdmin):
                 "<path:object_id>/held/",
                 view(mark_held_view),
                 name="meetings_realizationmeeting_held",
+            ),
+            path(
+                "<path:object_id>/opinions/",
+                view(opinion_requests_view),
+                name="meetings_realizationmeeting_opinions",
+            ),
+            path(
+                "<path:object_id>/opinions/<int:request_id>/withdraw/",
+                view(opinion_request_withdraw_view),
+                name="meetings_realizationmeeting_opinion_withdraw",
             ),
             path(
                 "<path:object_id>/agenda/internal/",

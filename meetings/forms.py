@@ -5,15 +5,18 @@ the form instead of failing on save."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from proposals.models import Proposal, ProposalStatus
 
 from . import rules as meeting_rules
 from .models import (
     REASON_MAX_LENGTH,
     AgendaDecision,
+    AgendaItem,
     ExpertOpinion,
     ReviewDecision,
 )
+from .selectors import available_experts
 
 
 def eligible_for_review():
@@ -181,3 +184,37 @@ class ExpertOpinionForm(forms.ModelForm):
                 _("You have already written an opinion on this proposal; edit that one instead.")
             )
         return cleaned
+
+
+class ExpertChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        # Staff know the experts by name; the address tells two namesakes apart.
+        return f"{obj.display_name.strip() or obj.email} ({obj.email})"
+
+
+class OpinionRequestForm(forms.Form):
+    """Ask one or more experts for an opinion on one of the meeting's
+    undecided items by a due date (services.expert_opinion_request checks
+    the rest)."""
+
+    item = forms.ModelChoiceField(label=_("Agenda item"), queryset=AgendaItem.objects.none())
+    experts = ExpertChoiceField(
+        label=_("Experts"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    due_date = forms.DateField(
+        label=_("Due date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Before the meeting day: the opinions are printed on the agenda."),
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = (
+            meeting.items.filter(decision=AgendaDecision.PENDING)
+            .select_related("proposal")
+            .order_by("position", "id")
+        )
+        self.fields["item"].label_from_instance = lambda item: (
+            f"{item.position}. {item.proposal.title}"
+        )
+        self.fields["experts"].queryset = available_experts()

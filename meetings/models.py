@@ -360,3 +360,98 @@ class ExpertOpinion(models.Model):
 
     def __str__(self):
         return f"{self.proposal_id}: {self.expert_id}"
+
+
+class OpinionRequestStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for the opinion")
+    ANSWERED = "answered", _("Answered")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    # The expert can no longer answer (deactivated, or no longer an expert):
+    # the operators ask someone else or withdraw it.
+    FLAGGED = "flagged", _("Expert no longer available")
+
+
+# Requests still waiting for someone: the expert (open) or the operators (flagged).
+OPINION_REQUEST_WAITING = (OpinionRequestStatus.OPEN, OpinionRequestStatus.FLAGGED)
+
+
+class ExpertOpinionRequest(models.Model):
+    """The operator asks a named expert for an opinion on an agenda item by a
+    due date before the meeting. Writing the opinion answers it
+    (services.expert_opinion_save); beat reminds the expert before the due
+    date and tells the expert and operators once it has passed."""
+
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.PROTECT,
+        related_name="opinion_requests",
+    )
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("expert"),
+        on_delete=models.PROTECT,
+        related_name="opinion_requests",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=OpinionRequestStatus.choices,
+        default=OpinionRequestStatus.OPEN,
+    )
+    opinion = models.ForeignKey(
+        ExpertOpinion,
+        verbose_name=_("opinion"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    overdue_told_at = models.DateTimeField(_("overdue notice sent at"), null=True, blank=True)
+    flagged_at = models.DateTimeField(_("flagged at"), null=True, blank=True)
+    # Why it was flagged: the staff_left_post reason code ("deactivated",
+    # "role_withdrawn"), rendered when read.
+    flag_reason = models.CharField(_("flag reason"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("expert opinion request")
+        verbose_name_plural = _("expert opinion requests")
+        constraints = [
+            # One live request per expert and item; a withdrawn one may be
+            # followed by a new one.
+            models.UniqueConstraint(
+                fields=["agenda_item", "expert"],
+                condition=~Q(status="withdrawn"),
+                name="opinion_request_once_per_item",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="answered") | Q(answered_at__isnull=False),
+                name="opinion_request_answered_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="flagged") | Q(flagged_at__isnull=False),
+                name="opinion_request_flagged_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self):
+        return gettext("Opinion request %(id)s") % {"id": self.pk}
+
+    @property
+    def is_answered(self) -> bool:
+        return self.status == OpinionRequestStatus.ANSWERED

@@ -17,6 +17,8 @@ the same role predicates and decide which buttons and admin rows appear.
 | record a meeting decision, mark held | ✓        |          |                 |                 | ✓              |
 | read the internal agenda (real names)| ✓        |          |                 |                 | ✓              |
 | write an expert opinion (own)        |          |          | ✓               | ✓               |                |
+| ask experts for opinions (requests)  | ✓        |          |                 |                 |                |
+| answer a request (by writing, own)   |          |          | ✓               | ✓               |                |
 | read meetings and agendas            | everyone (public)                                                          |
 """
 
@@ -129,6 +131,34 @@ def mark_held_refusal(meeting, now=None) -> str | None:
     return None
 
 
+def opinion_request_refusal(item) -> str | None:
+    """Why experts cannot be asked for opinions on `item` now: the item
+    must still wait for its decision at a meeting not yet held."""
+    meeting = item.meeting
+    if meeting.status == RealizationMeetingStatus.HELD:
+        return _("%(meeting)s has already been held.") % {"meeting": meeting.title}
+    if item.decision != AgendaDecision.PENDING:
+        return _("%(meeting)s has already decided on “%(title)s”: %(decision)s.") % {
+            "meeting": meeting.title,
+            "title": item.proposal.title,
+            "decision": AgendaDecision(item.decision).label,
+        }
+    return None
+
+
+def opinion_due_date_refusal(item, due_date, today) -> str | None:
+    """Why `due_date` does not fit: it must lie between today and the day
+    before the meeting (the opinions are printed on the agenda)."""
+    meeting_day = timezone.localdate(item.meeting.scheduled_at)
+    if due_date < today:
+        return _("The due date has already passed; choose today or a later day.")
+    if due_date >= meeting_day:
+        return _("The due date must be before the meeting day (%(date)s).") % {
+            "date": meeting_day.isoformat()
+        }
+    return None
+
+
 def opinion_refusal(proposal) -> str | None:
     if proposal.deleted_at or proposal.status not in OPINION_STATUSES:
         return _("Expert opinions are taken from the department answer until the meeting decides.")
@@ -160,6 +190,8 @@ rules.add_perm("meetings.record_decision", records_decisions)
 rules.add_perm("meetings.read_internal_agenda", records_decisions)
 rules.add_perm("meetings.write_opinion", is_expert)
 rules.add_perm("meetings.edit_opinion", is_expert & is_opinion_author)
+# The secretariat asks experts for opinions and follows them up.
+rules.add_perm("meetings.request_opinion", is_operator)
 
 
 @rules.predicate

@@ -12,9 +12,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.names import public_name_for
 from accounts.predicates import is_mayor_office, is_operator
-from accounts.roles import Role
+from accounts.roles import EXPERT_ROLES, Role
 from answers.models import Answer, AnswerStatus
 from debates.models import Debate
 from oasis.errors import ServiceError
@@ -24,6 +25,8 @@ from .models import (
     AgendaDecision,
     AgendaItem,
     ExpertOpinion,
+    ExpertOpinionRequest,
+    OpinionRequestStatus,
     RealizationMeeting,
     RealizationMeetingStatus,
     ReviewDecision,
@@ -182,6 +185,8 @@ class AgendaEntry:
     answer: AnswerSummary | None = None
     debate: DebateSummary | None = None
     opinions: list = field(default_factory=list)
+    # Who was asked for an opinion, and whether they answered (RequestedExpert).
+    requested: list = field(default_factory=list)
 
     @property
     def proposal(self):
@@ -222,6 +227,7 @@ def agenda_entries(meeting: RealizationMeeting, *, internal: bool = False) -> li
     answers = published_answers_for(proposal_ids)
     debates = debates_for(proposal_ids)
     opinions = opinions_for(proposal_ids)
+    requested = requested_experts_for([item.pk for item in items])
     return [
         AgendaEntry(
             item=item,
@@ -231,6 +237,7 @@ def agenda_entries(meeting: RealizationMeeting, *, internal: bool = False) -> li
             answer=answers.get(item.proposal_id),
             debate=debates.get(item.proposal_id),
             opinions=opinions.get(item.proposal_id, []),
+            requested=requested.get(item.pk, []),
         )
         for number, item in enumerate(items, start=1)
     ]
@@ -275,6 +282,88 @@ def opinions_for(proposal_ids) -> dict[int, list[OpinionEntry]]:
             )
         )
     return result
+
+
+@dataclass
+class RequestedExpert:
+    """An expert asked for an opinion on an agenda item, as the agenda
+    prints it: their public name (as on their opinions) and whether they
+    answered."""
+
+    expert: str
+    answered: bool
+
+
+def requested_experts_for(item_ids) -> dict[int, list[RequestedExpert]]:
+    """Who was asked for an opinion on each agenda item (withdrawn requests
+    left out), in the order asked. One query (none without items)."""
+    if not item_ids:
+        return {}
+    rows = (
+        ExpertOpinionRequest.objects.filter(agenda_item_id__in=item_ids)
+        .exclude(status=OpinionRequestStatus.WITHDRAWN)
+        .select_related("expert")
+        .order_by("created_at", "id")
+    )
+    result: dict[int, list[RequestedExpert]] = {}
+    for request in rows:
+        result.setdefault(request.agenda_item_id, []).append(
+            RequestedExpert(expert=public_name_for(request.expert), answered=request.is_answered)
+        )
+    return result
+
+
+@dataclass
+class OpinionPreparationRow:
+    """One agenda item on the meeting's expert opinions page: the requests
+    made (with their experts) and how many still wait."""
+
+    item: AgendaItem
+    number: int
+    requests: list
+
+    @property
+    def missing(self) -> int:
+        return sum(1 for request in self.requests if not request.is_answered)
+
+
+def opinion_preparation(meeting: RealizationMeeting) -> list[OpinionPreparationRow]:
+    """The meeting's items in agenda order, each with its requests not
+    withdrawn (expert, due date, status), the earliest due first. Two
+    queries, however many items and requests."""
+    requests = Prefetch(
+        "opinion_requests",
+        queryset=ExpertOpinionRequest.objects.exclude(status=OpinionRequestStatus.WITHDRAWN)
+        .select_related("expert")
+        .order_by("due_date", "id"),
+        to_attr="request_list",
+    )
+    items = (
+        meeting.items.select_related("proposal")
+        .prefetch_related(requests)
+        .order_by("position", "id")
+    )
+    return [
+        OpinionPreparationRow(item=item, number=number, requests=item.request_list)
+        for number, item in enumerate(items, start=1)
+    ]
+
+
+def missing_opinions_count(meeting: RealizationMeeting) -> int:
+    """Requests of `meeting` still waiting (open or flagged)."""
+    return ExpertOpinionRequest.objects.filter(
+        agenda_item__meeting=meeting,
+        status__in=[OpinionRequestStatus.OPEN, OpinionRequestStatus.FLAGGED],
+    ).count()
+
+
+def available_experts():
+    """Active members with an expert role, whom the operator may ask."""
+    return (
+        User.objects.filter(is_active=True, groups__name__in=EXPERT_ROLES)
+        .distinct()
+        .order_by("display_name", "email")
+    )
 
 
 # --- reads from the answers and debates apps ------------------------------------------

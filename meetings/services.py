@@ -18,26 +18,34 @@ import datetime as dt
 from dataclasses import dataclass
 
 import rules
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import audit_record
+from accounts.names import public_name_for
+from accounts.predicates import is_expert
+from accounts.roles import EXPERT_ROLES
 from accounts.selectors import is_usable_official
 from oasis.errors import PermissionDenied, ServiceError
 from proposals.models import EventKind, Proposal, ProposalStatus
 from proposals.timeline import event_record, proposal_transition
 
-from . import notices
+from . import audit_words, notices
 from . import rules as meeting_rules
 from .models import (
     OPINION_MAX_LENGTH,
+    OPINION_REQUEST_WAITING,
     REASON_MAX_LENGTH,
     AgendaDecision,
     AgendaItem,
     ExpertOpinion,
+    ExpertOpinionRequest,
     ExpertRecommendation,
+    OpinionRequestStatus,
     RealizationMeeting,
     RealizationMeetingStatus,
     ReviewDecision,
@@ -532,4 +540,207 @@ def expert_opinion_save(
             expert=expert,
             defaults={"text": text, "recommendation": recommendation},
         )
+        # Writing the opinion answers whatever was asked of this expert on
+        # the proposal (the agenda and the preparation page read it there).
+        now = timezone.now()
+        ExpertOpinionRequest.objects.filter(
+            expert=expert,
+            agenda_item__proposal=proposal,
+            status=OpinionRequestStatus.OPEN,
+        ).update(
+            status=OpinionRequestStatus.ANSWERED, opinion=opinion, answered_at=now, updated_at=now
+        )
     return opinion
+
+
+# --- expert opinion requests -------------------------------------------------------------
+
+
+def _expert_refusal(item: AgendaItem, expert) -> str | None:
+    name = expert.display_name.strip() or public_name_for(expert)
+    if not expert.is_active or not is_expert(expert):
+        return _("%(name)s is not an expert.") % {"name": name}
+    if (
+        ExpertOpinionRequest.objects.filter(agenda_item=item, expert=expert)
+        .exclude(status=OpinionRequestStatus.WITHDRAWN)
+        .exists()
+    ):
+        return _("%(name)s has already been asked for an opinion on this item.") % {"name": name}
+    if ExpertOpinion.objects.filter(proposal_id=item.proposal_id, expert=expert).exists():
+        return _("%(name)s has already given an opinion on this proposal.") % {"name": name}
+    return None
+
+
+def expert_opinion_request(
+    *, item: AgendaItem, experts, due_date: dt.date, user, now: dt.datetime | None = None
+) -> list[ExpertOpinionRequest]:
+    """The operator asks `experts` (one or more, each with an expert role)
+    for their opinion on agenda `item` by `due_date`, which lies between
+    today and the day before the meeting. All or nothing: a refused expert
+    (not an expert, already asked on this item, already gave an opinion on
+    the proposal) or due date refuses the whole request with the reasons, and
+    nothing is written. Writes one ExpertOpinionRequest per expert and an
+    audit row; each expert is told (notice and e-mail linking to the
+    opinion form, after commit)."""
+    if not rules.has_perm("meetings.request_opinion", user):
+        raise PermissionDenied
+    experts = list(dict.fromkeys(experts))
+    today = timezone.localdate(now or timezone.now())
+    with transaction.atomic():
+        item = (
+            AgendaItem.objects.select_for_update(of=("self",))
+            .select_related("meeting", "proposal")
+            .get(pk=item.pk)
+        )
+        if refusal := meeting_rules.opinion_request_refusal(item):
+            raise ServiceError(refusal)
+        errors = {}
+        if due_date is None:
+            errors["due_date"] = _("Please choose a due date.")
+        elif refusal := meeting_rules.opinion_due_date_refusal(item, due_date, today):
+            errors["due_date"] = refusal
+        if not experts:
+            errors["experts"] = _("Choose at least one expert.")
+        elif refused := [r for e in experts if (r := _expert_refusal(item, e))]:
+            errors["experts"] = refused
+        if errors:
+            raise ValidationError(errors)
+        made = [
+            ExpertOpinionRequest.objects.create(
+                agenda_item=item, expert=expert, requested_by=user, due_date=due_date
+            )
+            for expert in experts
+        ]
+        audit_record(
+            actor=user,
+            action=audit_words.OPINION_REQUESTED,
+            target=item,
+            params={
+                "experts": [expert.pk for expert in experts],
+                "due": due_date.isoformat(),
+                "title": item.proposal.title,
+            },
+        )
+        for request in made:
+            notices.tell_opinion_requested(request=request)
+    return made
+
+
+def expert_opinion_request_withdraw(*, request: ExpertOpinionRequest, user) -> None:
+    """The operator withdraws a request still waiting (open, or flagged
+    because the expert left): the expert is no longer expected to answer,
+    and the expert may be asked again later. Writes the status and an audit row."""
+    if not rules.has_perm("meetings.request_opinion", user):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = (
+            ExpertOpinionRequest.objects.select_for_update(of=("self",))
+            .select_related("agenda_item__proposal")
+            .get(pk=request.pk)
+        )
+        if locked.status not in OPINION_REQUEST_WAITING:
+            raise ServiceError(_("This request is no longer waiting; it cannot be withdrawn."))
+        locked.status = OpinionRequestStatus.WITHDRAWN
+        locked.save(update_fields=["status", "updated_at"])
+        audit_record(
+            actor=user,
+            action=audit_words.OPINION_REQUEST_WITHDRAWN,
+            target=locked,
+            params={"expert": locked.expert_id, "title": locked.agenda_item.proposal.title},
+        )
+
+
+def _waiting_requests():
+    """Open requests whose item still waits for its meeting's decision."""
+    return ExpertOpinionRequest.objects.filter(
+        status=OpinionRequestStatus.OPEN,
+        agenda_item__decision=AgendaDecision.PENDING,
+        agenda_item__meeting__status=RealizationMeetingStatus.SCHEDULED,
+    )
+
+
+def opinion_requests_remind(*, now: dt.datetime | None = None) -> dict:
+    """For open requests of items still to be decided: a reminder to the
+    expert from OPINION_REMIND_DAYS before the due date (`opinion_reminder`),
+    and once the due date has passed a notice to the expert and the operators
+    (`opinion_overdue`, `opinion_missing`). Each at most once per request
+    (reminded_at / overdue_told_at, and the notices' keys): running it again
+    sends nothing twice. Returns the counts."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    counts = {"reminded": 0, "overdue": 0}
+    remind = _waiting_requests().filter(
+        reminded_at__isnull=True,
+        due_date__lte=today + dt.timedelta(days=settings.OPINION_REMIND_DAYS),
+        due_date__gte=today,
+    )
+    for request_id in remind.values_list("id", flat=True):
+        with transaction.atomic():
+            request = _locked_request(request_id)
+            if request.status != OpinionRequestStatus.OPEN or request.reminded_at is not None:
+                continue
+            request.reminded_at = now
+            request.save(update_fields=["reminded_at", "updated_at"])
+            notices.tell_opinion_reminder(request=request)
+            counts["reminded"] += 1
+    overdue = _waiting_requests().filter(overdue_told_at__isnull=True, due_date__lt=today)
+    for request_id in overdue.values_list("id", flat=True):
+        with transaction.atomic():
+            request = _locked_request(request_id)
+            if request.status != OpinionRequestStatus.OPEN or request.overdue_told_at is not None:
+                continue
+            request.overdue_told_at = now
+            request.save(update_fields=["overdue_told_at", "updated_at"])
+            notices.tell_opinion_overdue(request=request)
+            counts["overdue"] += 1
+    return counts
+
+
+def _locked_request(request_id: int) -> ExpertOpinionRequest:
+    return (
+        ExpertOpinionRequest.objects.select_for_update(of=("self",))
+        .select_related("agenda_item__meeting", "agenda_item__proposal", "expert")
+        .get(pk=request_id)
+    )
+
+
+def opinion_requests_flag_for(*, member, actor, reason: str, role: str, now=None) -> int:
+    """`member` can no longer answer opinion requests (deactivated, or the
+    expert role withdrawn with no other expert role left; a department move
+    does not concern experts): each of their open requests becomes flagged
+    with the reason, an audit row each, and the operators are told, who ask
+    someone else or withdraw it. Runs in the caller's transaction
+    (accounts.signals.staff_left_post). Returns how many were flagged."""
+    if reason not in ("deactivated", "role_withdrawn"):
+        return 0
+    if reason == "role_withdrawn":
+        if role not in EXPERT_ROLES:
+            return 0
+        # Asked afresh: the member's cached roles may predate the change.
+        if member.is_active and member.groups.filter(name__in=EXPERT_ROLES).exists():
+            return 0
+    now = now or timezone.now()
+    flagged = 0
+    open_requests = (
+        ExpertOpinionRequest.objects.select_for_update(of=("self",))
+        .filter(expert=member, status=OpinionRequestStatus.OPEN)
+        .select_related("agenda_item__meeting", "agenda_item__proposal", "expert")
+    )
+    for request in open_requests:
+        request.status = OpinionRequestStatus.FLAGGED
+        request.flagged_at = now
+        request.flag_reason = reason
+        request.save(update_fields=["status", "flagged_at", "flag_reason", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=audit_words.OPINION_REQUEST_FLAGGED,
+            target=request,
+            params={
+                "expert": member.pk,
+                "title": request.agenda_item.proposal.title,
+                "reason": reason,
+            },
+        )
+        notices.tell_opinion_request_flagged(request=request)
+        flagged += 1
+    return flagged

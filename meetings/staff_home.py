@@ -16,12 +16,16 @@ from proposals.models import ProposalStatus
 
 from . import rules as meeting_rules
 from .models import (
+    OPINION_REQUEST_WAITING,
     AgendaDecision,
     AgendaItem,
     ExpertOpinion,
+    ExpertOpinionRequest,
+    OpinionRequestStatus,
     RealizationMeeting,
     RealizationMeetingStatus,
 )
+from .notices import meeting_opinions_url, opinion_form_url
 from .selectors import with_decision_counts
 
 # The name the internal agenda (real names and contacts, staff only) is
@@ -199,9 +203,90 @@ def operator_decisions(user, now):
     )
 
 
+def _requests_waiting(now):
+    """Requests still waiting on items of meetings to come."""
+    return ExpertOpinionRequest.objects.filter(
+        agenda_item__decision=AgendaDecision.PENDING,
+        agenda_item__meeting__status=RealizationMeetingStatus.SCHEDULED,
+        agenda_item__meeting__scheduled_at__gt=now,
+    )
+
+
+def opinions_asked_of_you(user, now):
+    """Expert: what the secretariat asked of them by name, the earliest due
+    date first, each row opening the opinion form with the proposal filled in."""
+    if not is_expert(user):
+        return None
+    queryset = (
+        _requests_waiting(now)
+        .filter(expert=user, status=OpinionRequestStatus.OPEN)
+        .select_related("agenda_item__meeting", "agenda_item__proposal")
+        .order_by("due_date", "id")
+    )
+    rows, count = section_from(
+        queryset,
+        lambda request: HomeRow(
+            title=request.agenda_item.proposal.title,
+            url=opinion_form_url(request),
+            deadline=request.due_date,
+            note=request.agenda_item.meeting.title,
+        ),
+    )
+    return HomeSection(
+        key="meetings.opinion_requests",
+        role=HomeRole.EXPERT,
+        title=_("Opinions asked of you by name"),
+        empty_text=_("Nobody has asked you for an opinion."),
+        rows=rows,
+        count=count,
+        list_url=reverse("admin:meetings_expertopinion_changelist"),
+    )
+
+
+def operator_missing_opinions(user, now):
+    """Operator: requested opinions of the next meeting not given yet
+    ("의견 미제출"), the earliest due date first; flagged ones (the expert
+    can no longer answer) wait for the operator."""
+    if not is_operator(user):
+        return None
+    meeting = next_meeting(now)
+    list_url = reverse("admin:meetings_realizationmeeting_changelist")
+    if meeting is not None:
+        list_url = meeting_opinions_url(meeting.pk)
+    queryset = (
+        _requests_waiting(now)
+        .filter(agenda_item__meeting=meeting, status__in=OPINION_REQUEST_WAITING)
+        .select_related("agenda_item__proposal", "expert")
+        .order_by("due_date", "id")
+    )
+
+    def row(request):
+        name = request.expert.display_name.strip() or request.expert.email
+        if request.status == OpinionRequestStatus.FLAGGED:
+            name = f"{name} · {request.get_status_display()}"
+        return HomeRow(
+            title=request.agenda_item.proposal.title,
+            url=list_url,
+            deadline=request.due_date,
+            note=name,
+        )
+
+    rows, count = section_from(queryset, row) if meeting is not None else ([], 0)
+    return HomeSection(
+        key="meetings.missing_opinions",
+        role=HomeRole.OPERATOR,
+        title=_("Opinions not submitted"),
+        empty_text=_("No requested opinion is missing for the next meeting."),
+        rows=rows,
+        count=count,
+        list_url=list_url,
+    )
+
+
 def opinions_requested(user, now):
     """Expert: agenda items of meetings to come on which they have not
-    given their opinion yet, the soonest meeting first."""
+    given their opinion yet, the soonest meeting first. Items asked of them
+    by name are in the section before (opinions_asked_of_you), not here."""
     if not is_expert(user):
         return None
     queryset = (
@@ -214,6 +299,11 @@ def opinions_requested(user, now):
         )
         .exclude(
             proposal__in=ExpertOpinion.objects.filter(expert=user).values("proposal_id"),
+        )
+        .exclude(
+            pk__in=ExpertOpinionRequest.objects.filter(
+                expert=user, status=OpinionRequestStatus.OPEN
+            ).values("agenda_item_id"),
         )
         .select_related("meeting", "proposal")
         .order_by("meeting__scheduled_at", "position", "id")
@@ -244,5 +334,7 @@ SECTIONS = [
     ("meetings.operator_decisions", operator_decisions, 61),
     ("meetings.next", mayor_meeting, 62),
     ("meetings.decisions", mayor_decisions, 63),
-    ("meetings.opinions", opinions_requested, 64),
+    ("meetings.missing_opinions", operator_missing_opinions, 60),
+    ("meetings.opinion_requests", opinions_asked_of_you, 64),
+    ("meetings.opinions", opinions_requested, 65),
 ]

@@ -233,6 +233,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tracking.tasks.remind_progress_reports",
         "schedule": crontab(hour=9, minute=0),
     },
+    # Expert opinion requests: a reminder before the due date, a notice once overdue.
+    "remind-opinion-requests": {
+        "task": "meetings.tasks.remind_opinion_requests",
+        "schedule": crontab(hour=9, minute=10),
+    },
     "schedule-next-meeting": {
         "task": "meetings.tasks.schedule_next_meeting",
         "schedule": crontab(hour=6, minute=5),
@@ -283,6 +288,9 @@ LOGGING = {
 # selectors.py: counting every proposal is a scan that grows with the data;
 # the page says when they were counted).
 HEADLINE_COUNTS_SECONDS = env_int("OASIS_HEADLINE_COUNTS_SECONDS", 60)
+# Days before an expert opinion request's due date that beat reminds the
+# expert (meetings.services.opinion_requests_remind).
+OPINION_REMIND_DAYS = env_int("OASIS_OPINION_REMIND_DAYS", 3)
 
 # Lists count the rows they match up to this many and then say "more than"
 # (oasis/pagination.py): an exact count grows with the data.

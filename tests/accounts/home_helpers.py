@@ -51,6 +51,7 @@ class HomeWorld:
     # meetings
     next_meeting: object
     next_items: list
+    opinion_request: object
     past_item: object
 
 
@@ -140,15 +141,22 @@ def home_world() -> HomeWorld:
     dept_a.head = head_a
     dept_a.save()
 
-    # Meetings: the next one with two items (the expert has given an opinion
-    # on the first), and one of today still without a decision.
+    # Meetings: the next one with three items (the expert has given an
+    # opinion on the first, and the operator asked them by name for one on
+    # the third), and one of today still without a decision.
     next_meeting = meeting(days=14)
-    next_items = on_agenda(next_meeting, 2)
+    next_items = on_agenda(next_meeting, 3)
     meeting_services.expert_opinion_save(
         proposal=next_items[0].proposal,
         expert=expert,
         text="예산 범위 안에서 충분히 실현할 수 있습니다.",
         recommendation="adopt",
+    )
+    (opinion_request,) = meeting_services.expert_opinion_request(
+        item=next_items[2],
+        experts=[expert],
+        due_date=timezone.localdate() + dt.timedelta(days=7),
+        user=the_operator,
     )
     (past_item,) = on_agenda(meeting(days=-0.01), title="결정을 기다리는 안건: 한강 야시장")
 
@@ -177,5 +185,6 @@ def home_world() -> HomeWorld:
         overdue_report_b=overdue_report_b,
         next_meeting=next_meeting,
         next_items=next_items,
+        opinion_request=opinion_request,
         past_item=past_item,
     )

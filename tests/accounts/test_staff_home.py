@@ -139,6 +139,11 @@ def expected_work(w, who: str) -> dict[str, dict[str, dict[str, str]]]:
             "tracking.overdue_reports": {w.card_b.proposal.title: report_page(w.overdue_report_b)},
             "tracking.ownerless": {w.ownerless_a.proposal.title: card_page(w.ownerless_a)},
             "meetings.preparation": next_items,
+            "meetings.missing_opinions": {
+                w.next_items[2].proposal.title: reverse(
+                    "admin:meetings_realizationmeeting_opinions", args=[w.next_meeting.pk]
+                )
+            },
             "meetings.operator_decisions": {w.past_item.proposal.title: decide_page(w.past_item)},
             # Issue 12: nothing is without an owner or a fallback; B has no
             # head (nor the departments the factories made for categories);
@@ -155,7 +160,12 @@ def expected_work(w, who: str) -> dict[str, dict[str, dict[str, str]]]:
             "meetings.decisions": {w.past_item.proposal.title: decide_page(w.past_item)},
         },
         "expert": {
-            # The first item has the expert's opinion already.
+            # Asked by name: first, with its due date.
+            "meetings.opinion_requests": {
+                w.next_items[2].proposal.title: reverse("admin:meetings_expertopinion_add")
+                + f"?proposal={w.next_items[2].proposal_id}"
+            },
+            # The first item has the expert's opinion already; the third is above.
             "meetings.opinions": {
                 w.next_items[1].proposal.title: reverse("admin:meetings_expertopinion_add")
                 + f"?proposal={w.next_items[1].proposal_id}"

@@ -278,18 +278,27 @@ def test_the_agenda_runs_a_fixed_number_of_queries(django_assert_num_queries):
     client = english_client()
     client.get(target.get_agenda_url())
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(target.get_agenda_url())
+    asker = operator()
     for item in on_agenda(target, 3):
         _answer_and_debate(item.proposal)
+        expert = external_expert()
+        services.expert_opinion_request(
+            item=item,
+            experts=[expert, internal_expert()],
+            due_date=timezone.localdate() + dt.timedelta(days=3),
+            user=asker,
+        )
         services.expert_opinion_save(
             proposal=item.proposal,
-            expert=external_expert(),
+            expert=expert,
             text="예산 대비 효과가 큽니다.",
             recommendation="adopt",
         )
-    # meeting, items, answers, debates (with their counts), opinions, experts' roles
-    with django_assert_num_queries(6):
+    # meeting, items, answers, debates (with their counts), opinions, experts'
+    # roles, experts asked for opinions
+    with django_assert_num_queries(7):
         client.get(target.get_agenda_url())
 
 
