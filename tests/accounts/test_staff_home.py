@@ -169,7 +169,7 @@ def expected_work(w, who: str) -> dict[str, dict[str, dict[str, str]]]:
             "meetings.opinions": {
                 w.next_items[1].proposal.title: reverse("admin:meetings_expertopinion_add")
                 + f"?proposal={w.next_items[1].proposal_id}"
-            }
+            },
         },
     }
 
