@@ -3,16 +3,20 @@ admin's own screens is refused: Chromium reports every refusal as a
 `securitypolicyviolation` event (and a console error), and this test fails on
 any. It also shows the policy bites: an injected inline script is refused."""
 
+import datetime as dt
+
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from accounts.second_factor import must_use_second_factor
 from debates import services as debate_services
+from meetings import services as meeting_services
 from tests.answers.helpers import assigned
 from tests.debates.helpers import open_debate
-from tests.factories import ProposalFactory, UserFactory
-from tests.meetings.helpers import meeting, on_agenda
+from tests.factories import ProposalFactory, UserFactory, operator
+from tests.meetings.helpers import external_expert, meeting, on_agenda
 from tests.pages import log_in_with_second_factor
 from tests.tracking.helpers import adopted_card
 
@@ -55,9 +59,11 @@ class Visitor:
         self.console = []
         self.page.on(
             "console",
-            lambda message: self.console.append(message.text)
-            if "Content Security Policy" in message.text
-            else None,
+            lambda message: (
+                self.console.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
         )
 
     def violations_on(self, path: str) -> list[str]:
@@ -82,7 +88,13 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
     debate_services.stance_set(debate=debate, user=UserFactory(), position="for")
     debate_services.stance_set(debate=debate, user=UserFactory(), position="against")
     agenda_meeting = meeting(days=7)
-    on_agenda(agenda_meeting)
+    (agenda_item,) = on_agenda(agenda_meeting)
+    meeting_services.expert_opinion_request(
+        item=agenda_item,
+        experts=[external_expert()],
+        due_date=timezone.localdate() + dt.timedelta(days=3),
+        user=operator(),
+    )
     # Decisions are recorded once the meeting's day has come.
     met = meeting(days=-1)
     item = on_agenda(met)[0]
@@ -122,6 +134,7 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
         f"/admin/meetings/realizationmeeting/{agenda_meeting.pk}/change/",
         f"/admin/meetings/realizationmeeting/{met.pk}/decide/{item.pk}/",
         f"/admin/meetings/realizationmeeting/{met.pk}/decisions/",
+        f"/admin/meetings/realizationmeeting/{agenda_meeting.pk}/opinions/",
         f"/admin/meetings/realizationmeeting/{agenda_meeting.pk}/agenda/internal/",
         "/admin/meetings/workingreview/add/",
         "/admin/accounts/user/add/",  # related-object popups' widgets

@@ -4,14 +4,17 @@ button, the internal agenda and the working review's decisions, each with
 no WCAG 2.1 A/AA violation (axe), nothing pushed off a phone's screen, and
 the secretary's and the review's work done on a phone."""
 
+import datetime as dt
+
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from meetings.models import AgendaDecision
 from tests.browser.axe import axe_violations
 from tests.factories import ProposalFactory, operator
-from tests.meetings.helpers import mayor_office, meeting, on_agenda, review
+from tests.meetings.helpers import external_expert, mayor_office, meeting, on_agenda, review
 from tests.pages import log_in_with_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -71,8 +74,17 @@ def test_the_meetings_staff_screens_pass_axe_at_desktop_and_phone_sizes(
     services.working_review_decide(
         review=draft, proposal=proposal, selected=True, reason="시민 공감", user=operator()
     )
+    later = meeting(days=20)
+    (asked,) = on_agenda(later)
+    services.expert_opinion_request(
+        item=asked,
+        experts=[external_expert(display_name="김전문")],
+        due_date=timezone.localdate() + dt.timedelta(days=5),
+        user=operator(),
+    )
     page = staff_page(browser, live_server, operator(), viewport)
     screens = [
+        f"/admin/meetings/realizationmeeting/{later.pk}/opinions/",
         f"/admin/meetings/realizationmeeting/{today.pk}/decisions/",
         f"/admin/meetings/realizationmeeting/{today.pk}/change/",
         f"/admin/meetings/realizationmeeting/{today.pk}/agenda/internal/",

@@ -125,10 +125,11 @@ VERY_LONG_BODY = "\n\n".join([BODY] * 3)
 
 def add_answer_debate_and_opinions(items, experts) -> None:
     """Everything a real item holds: a published department answer in all
-    its sections, a closed debate with its published summary, three expert
-    opinions."""
+    its sections, a closed debate with its published summary, four experts
+    asked for an opinion and three opinions."""
     now = timezone.now()
     department = DepartmentFactory(name="도시교통실 보행정책과")
+    asker, late_expert = operator(), external_expert(nickname="교통공학연구원")
     for item in items:
         proposal = item.proposal
         assignment = Assignment.objects.create(
@@ -156,6 +157,14 @@ def add_answer_debate_and_opinions(items, experts) -> None:
             undecided_count=57,
             summary=DEBATE_SUMMARY,
             summary_published_at=now - dt.timedelta(days=15),
+        )
+        # Each expert was asked by the secretariat, and one more who has not
+        # answered: the item prints who was asked and who answered.
+        services.expert_opinion_request(
+            item=item,
+            experts=[expert for expert, _r, _t in experts] + [late_expert],
+            due_date=timezone.localdate() + dt.timedelta(days=5),
+            user=asker,
         )
         for expert, recommendation, text in experts:
             services.expert_opinion_save(
@@ -240,6 +249,9 @@ def test_the_agenda_prints_as_a_cover_and_one_a4_page_per_item(browser, live_ser
     assert page.locator("[data-testid=agenda-answer]").count() == 3
     assert page.locator("[data-testid=agenda-debate]").count() == 3
     assert page.locator("[data-testid=agenda-opinions] > li").count() == 9
+    # Who was asked, and the one who has not answered yet.
+    assert page.locator("[data-testid=agenda-requested]").count() == 3
+    assert page.locator("text=교통공학연구원").count() == 3
     assert page.locator(".agenda-choices").count() == 3  # the decision box
 
     pdf = page.pdf(format="A4", print_background=True)
