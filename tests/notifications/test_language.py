@@ -166,6 +166,7 @@ def _sample_params(department) -> dict:
         "to": "Lee Junho",
         "department": department.pk,
         "deadline": "2026-03-21",
+        "due": "2026-03-21",
         "ends": "2026-03-21T18:00+09:00",
         "meeting": "2026-04-02T14:00+09:00",
         "decision": "partially_accept",
@@ -190,7 +191,8 @@ def test_every_registered_kind_reads_entirely_in_english_for_an_english_reader(r
     # Given a notice of every kind that any app registers, stored with
     # realistic parameters (a blocked assignment stores its refusal's code)
     reader = UserFactory(language="en", display_name="Alex Kim", nickname="Alex")
-    params = _sample_params(roads)
+    # An expert opinion request names its expert by member id.
+    params = {**_sample_params(roads), "expert": reader.pk}
     for kind in sorted(registered_kinds()):
         Notification.objects.create(
             recipient=reader,
