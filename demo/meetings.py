@@ -8,15 +8,23 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from meetings.models import AgendaItem, ExpertOpinion, RealizationMeeting, WorkingReview
+from meetings.models import (
+    AgendaItem,
+    ExpertOpinion,
+    ExpertOpinionRequest,
+    RealizationMeeting,
+    WorkingReview,
+)
 from meetings.services import (
     MONTHS_BETWEEN_MEETINGS,
     agenda_item_decide,
+    expert_opinion_request,
     expert_opinion_save,
     meeting_invite,
     meeting_mark_held,
     meeting_schedule_next,
     meeting_time_in,
+    opinion_requests_remind,
     working_review_decide,
     working_review_finalise,
 )
@@ -128,6 +136,7 @@ def seed_meetings(items: list[Proposal], staff: Staff, now: datetime) -> dict[in
         ExpertOpinion.objects.filter(proposal__in=selected).update(
             created_at=finalised + timedelta(days=1), updated_at=finalised + timedelta(days=1)
         )
+        _request_opinions(upcoming, staff, data, finalised + timedelta(hours=1), now)
     invited = min(reviewed + timedelta(days=1), now - timedelta(hours=1))
     with at(invited):
         meeting_invite(meeting=upcoming, user=staff.operator)
@@ -135,6 +144,60 @@ def seed_meetings(items: list[Proposal], staff: Staff, now: datetime) -> dict[in
         invitations_sent_at=invited
     )
     return times
+
+
+def _request_opinions(upcoming, staff: Staff, data: dict, asked: datetime, now: datetime):
+    """The secretariat asked for opinions on the upcoming meeting's items
+    the day its working review sat, each of an expert who had not written
+    on it yet: the first answered the next day, the second is still open
+    (due before the meeting), the third was due yesterday and beat has told
+    the expert and the operators. The operator's home lists the missing
+    ones ("의견 미제출"), the expert's home what is asked of them, and the
+    agenda who was asked and who answered."""
+    meeting_day = timezone.localdate(upcoming.scheduled_at)
+    today = timezone.localdate(now)
+    due_dates = [
+        meeting_day - timedelta(days=1),  # answered
+        max(min(today + timedelta(days=5), meeting_day - timedelta(days=1)), today),  # open
+        today - timedelta(days=1),  # overdue
+    ]
+    pending = AgendaItem.objects.filter(meeting=upcoming, decision="pending").order_by("position")
+    written = set(ExpertOpinion.objects.values_list("proposal_id", "expert_id"))
+    made = []
+    for item, due in zip(pending, due_dates, strict=False):
+        expert = next(
+            (e for e in (staff.expert, staff.expert2) if (item.proposal_id, e.pk) not in written),
+            None,
+        )
+        if expert is None or not timezone.localdate(asked) <= due < meeting_day:
+            continue
+        with at(asked):
+            (request,) = expert_opinion_request(
+                item=item, experts=[expert], due_date=due, user=staff.operator, now=asked
+            )
+        made.append(request.pk)
+        if len(made) == 1:
+            answered = asked + timedelta(days=1)
+            recommendation, text = data["requested_opinion"]
+            with at(answered):
+                opinion = expert_opinion_save(
+                    proposal=item.proposal, expert=expert, text=text, recommendation=recommendation
+                )
+            ExpertOpinion.objects.filter(pk=opinion.pk).update(
+                created_at=answered, updated_at=answered
+            )
+            ExpertOpinionRequest.objects.filter(pk=request.pk).update(answered_at=answered)
+    ExpertOpinionRequest.objects.filter(pk__in=made).update(created_at=asked, updated_at=asked)
+    # Beat's morning round today (or an hour ago, before nine): the reminder
+    # and the overdue notices.
+    morning = min(
+        timezone.make_aware(datetime.combine(today, time(9, 10))), now - timedelta(hours=1)
+    )
+    with at(morning):
+        opinion_requests_remind(now=morning)
+    ExpertOpinionRequest.objects.filter(pk__in=made, updated_at__gt=asked).update(
+        updated_at=morning
+    )
 
 
 def _held_meeting(number: int, when: datetime, agenda: list, staff: Staff, data: dict) -> None:

@@ -28,7 +28,7 @@ from answers.models import Answer
 from debates.models import Argument, Debate, Stance
 from debates.notices import DebateNotice
 from demo import members, plan
-from meetings.models import AgendaItem, RealizationMeeting
+from meetings.models import AgendaItem, ExpertOpinionRequest, RealizationMeeting
 from meetings.services import meeting_time_in
 from notifications.models import Notification
 from notifications.tasks import send_notification_email, send_pending_emails
@@ -175,6 +175,27 @@ def test_realization_meetings_every_two_months_the_first_most_of_a_year_ago(worl
     }
     held_over = AgendaItem.objects.get(decision="held_over")
     assert upcoming.items.filter(proposal=held_over.proposal, held_over_from=held_over).exists()
+
+
+def test_the_upcoming_meeting_has_opinion_requests_answered_open_and_overdue(world):
+    upcoming = RealizationMeeting.objects.get(status="scheduled")
+    today = timezone.localdate()
+    requests = list(
+        ExpertOpinionRequest.objects.filter(agenda_item__meeting=upcoming).order_by("id")
+    )
+    answered = [r for r in requests if r.status == "answered"]
+    waiting = [r for r in requests if r.status == "open"]
+    assert len(answered) == 1 and answered[0].opinion.expert == answered[0].expert
+    overdue = [r for r in waiting if r.due_date < today]
+    assert len(overdue) == 1 and overdue[0].overdue_told_at is not None
+    # Beat told the expert and the operators of the overdue one.
+    assert Notification.objects.filter(kind="opinion_overdue").count() == 1
+    assert Notification.objects.filter(kind="opinion_missing").exists()
+    if timezone.localdate(upcoming.scheduled_at) > today:
+        assert [r for r in waiting if r.due_date >= today], "one still open, due ahead"
+    for request in requests:
+        assert request.due_date < timezone.localdate(upcoming.scheduled_at)
+        assert request.created_at < world.started
 
 
 def test_adopted_items_cards_show_every_stage_and_case(world):
