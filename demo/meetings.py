@@ -6,8 +6,10 @@ last, with its agenda and invitations. The agendas and decisions are data
 
 from datetime import datetime, time, timedelta
 
+from django.db.models import Max
 from django.utils import timezone
 
+from accounts.models import AuditRecord
 from meetings.models import (
     AgendaItem,
     ExpertOpinion,
@@ -163,6 +165,7 @@ def _request_opinions(upcoming, staff: Staff, data: dict, asked: datetime, now: 
     ]
     pending = AgendaItem.objects.filter(meeting=upcoming, decision="pending").order_by("position")
     written = set(ExpertOpinion.objects.values_list("proposal_id", "expert_id"))
+    audited = AuditRecord.objects.aggregate(n=Max("pk"))["n"] or 0
     made = []
     for item, due in zip(pending, due_dates, strict=False):
         expert = next(
@@ -188,6 +191,8 @@ def _request_opinions(upcoming, staff: Staff, data: dict, asked: datetime, now: 
             )
             ExpertOpinionRequest.objects.filter(pk=request.pk).update(answered_at=answered)
     ExpertOpinionRequest.objects.filter(pk__in=made).update(created_at=asked, updated_at=asked)
+    # The operator's requests, in the audit trail when they were made.
+    AuditRecord.objects.filter(pk__gt=audited).update(created_at=asked)
     # Beat's morning round today (or an hour ago, before nine): the reminder
     # and the overdue notices.
     morning = min(

@@ -719,7 +719,14 @@ def opinion_requests_flag_for(*, member, actor, reason: str, role: str, now=None
         # Asked afresh: the member's cached roles may predate the change.
         if member.is_active and member.groups.filter(name__in=EXPERT_ROLES).exists():
             return 0
-    now = now or timezone.now()
+    # The sender's transaction, normally; atomic() makes the lock safe if not.
+    with transaction.atomic():
+        return _flag_open_requests(
+            member=member, actor=actor, reason=reason, now=now or timezone.now()
+        )
+
+
+def _flag_open_requests(*, member, actor, reason: str, now) -> int:
     flagged = 0
     open_requests = (
         ExpertOpinionRequest.objects.select_for_update(of=("self",))
