@@ -5,6 +5,7 @@ for experts the agenda items that wait for their opinion."""
 
 import datetime as dt
 
+from django.db.models import Subquery
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
@@ -246,16 +247,20 @@ def opinions_asked_of_you(user, now):
 def operator_missing_opinions(user, now):
     """Operator: requested opinions of the next meeting not given yet
     ("의견 미제출"), the earliest due date first; flagged ones (the expert
-    can no longer answer) wait for the operator."""
+    can no longer answer) wait for the operator. The next meeting is a
+    subquery, so the section costs its two queries and no more."""
     if not is_operator(user):
         return None
-    meeting = next_meeting(now)
-    list_url = reverse("admin:meetings_realizationmeeting_changelist")
-    if meeting is not None:
-        list_url = meeting_opinions_url(meeting.pk)
+    upcoming = (
+        RealizationMeeting.objects.filter(
+            status=RealizationMeetingStatus.SCHEDULED, scheduled_at__gt=now
+        )
+        .order_by("scheduled_at", "number")
+        .values("pk")[:1]
+    )
     queryset = (
         _requests_waiting(now)
-        .filter(agenda_item__meeting=meeting, status__in=OPINION_REQUEST_WAITING)
+        .filter(agenda_item__meeting=Subquery(upcoming), status__in=OPINION_REQUEST_WAITING)
         .select_related("agenda_item__proposal", "expert")
         .order_by("due_date", "id")
     )
@@ -266,12 +271,13 @@ def operator_missing_opinions(user, now):
             name = f"{name} · {request.get_status_display()}"
         return HomeRow(
             title=request.agenda_item.proposal.title,
-            url=list_url,
+            url=meeting_opinions_url(request.agenda_item.meeting_id),
             deadline=request.due_date,
             note=name,
         )
 
-    rows, count = section_from(queryset, row) if meeting is not None else ([], 0)
+    rows, count = section_from(queryset, row)
+    list_url = rows[0].url if rows else reverse("admin:meetings_realizationmeeting_changelist")
     return HomeSection(
         key="meetings.missing_opinions",
         role=HomeRole.OPERATOR,
