@@ -45,6 +45,8 @@ def test_bad_ids_in_every_url_are_never_a_500(world, route):
             real = {
                 "object_id": world.meeting.pk,
                 "item_id": world.card_x.agenda_item_id,
+                # A meeting's opinion request (none needs to exist to be refused).
+                "request_id": 1,
                 "content_type_id": ContentType.objects.get_for_model(Proposal).pk,
                 # /legal/<kind>/<version>/
                 "kind": "privacy",

@@ -426,3 +426,12 @@ def test_losing_one_expert_role_while_keeping_another_or_another_role_flags_noth
     kim.groups.clear()
     _left(kim, "role_withdrawn", role="expert_external")
     assert ExpertOpinionRequest.objects.get().status == "flagged"
+
+
+@pytest.mark.parametrize("request_id", ["999999", "9" * 30])
+def test_withdrawing_a_request_that_does_not_exist_is_a_404(request_id):
+    target = meeting(days=21)
+    client = logged_in(operator())
+    client.raise_request_exception = False
+    url = f"{ADMIN}/{target.pk}/opinions/{request_id}/withdraw/"
+    assert client.post(url).status_code == 404
