@@ -16,8 +16,8 @@ class PipelineConfig(AppConfig):
         from celery.signals import worker_ready
 
         from accounts.audit import register_actions
-        from answers.signals import answer_published
         from accounts.staff_home import register_section
+        from answers.signals import answer_published
         from meetings.signals import item_adopted
         from proposals import event_texts
         from proposals.timeline import register_endorsement_bars
