@@ -221,6 +221,26 @@ class ManagementCard(models.Model):
     def is_promise(self) -> bool:
         return self.kind == CardKind.PROMISE
 
+    @property
+    def began_as_promise(self) -> bool:
+        """An adopted card that the department's answer had opened first."""
+        return self.kind == CardKind.ADOPTED and self.answer_id is not None
+
+    @property
+    def origin(self) -> str:
+        """Where the card came from, in the active language: the department's
+        accepting answer, or the meeting that adopted it. Reads `answer` or
+        `agenda_item.meeting` (select them with the card)."""
+        if self.kind == CardKind.PROMISE:
+            if self.answer_id and self.answer.decision == "partially_accept":
+                return gettext("A promise from the department's answer (partially accepted)")
+            return gettext("A promise from the department's answer (accepted)")
+        if self.agenda_item_id is None:
+            return ""
+        return gettext("Adopted at realization meeting no. %(number)d") % {
+            "number": self.agenda_item.meeting.number
+        }
+
 
 class CardEventKind(models.TextChoices):
     OPENED = "opened", _("Card opened")
