@@ -8,7 +8,6 @@ from django.core import mail
 from django.test import Client
 from django.utils import translation
 
-from answers.models import AnswerDecision
 from meetings import services as meeting_services
 from meetings.models import AgendaItem
 from notifications.models import Notification
