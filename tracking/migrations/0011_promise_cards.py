@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         ('answers', '0001_initial'),
         ('meetings', '0001_initial'),
         ('proposals', '0011_recategorised_event'),
-        ('tracking', '0009_system_rows_as_codes'),
+        ('tracking', '0010_card_owner_left'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='cardevent',
             name='kind',
-            field=models.CharField(choices=[('opened', 'Card opened'), ('stage_changed', 'Stage changed'), ('handoff', 'Handed to another official'), ('edited', 'Budget or target date changed'), ('report', 'Progress report'), ('attached', 'Photo or document attached'), ('detached', 'Photo or document removed'), ('adopted', 'Adopted by the realization meeting')], max_length=20, verbose_name='what'),
+            field=models.CharField(choices=[('opened', 'Card opened'), ('stage_changed', 'Stage changed'), ('handoff', 'Handed to another official'), ('edited', 'Budget or target date changed'), ('report', 'Progress report'), ('attached', 'Photo or document attached'), ('detached', 'Photo or document removed'), ('owner_left', 'Responsible official left'), ('adopted', 'Adopted by the realization meeting')], max_length=20, verbose_name='what'),
         ),
         migrations.AlterField(
             model_name='managementcard',
