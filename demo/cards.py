@@ -9,6 +9,7 @@ demo/data/meetings.json); the stories are code, their texts are data
 
 from datetime import datetime, time, timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from tracking.models import (
@@ -349,7 +350,13 @@ def seed_rotations(staff: Staff, now: datetime) -> None:
         ManagementCard.objects.open()
         .exclude(department__isnull=True)
         .select_related("department", "proposal")
-        .order_by("agenda_item__meeting__number", "agenda_item__position")
+        # The adopted items first, in meeting order; the department
+        # promises (no meeting) after them.
+        .order_by(
+            F("agenda_item__meeting__number").asc(nulls_last=True),
+            "agenda_item__position",
+            "pk",
+        )
     )
     carried = [card for card in open_cards if story_of(card.proposal.title) != "ownerless"]
     if len(carried) < 2:
