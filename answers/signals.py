@@ -3,6 +3,14 @@ their AppConfig.ready; answers never imports them)."""
 
 from django.dispatch import Signal
 
+# Sent by `answers.services.answer_publish` inside its transaction, once per
+# published answer. kwargs: answer (the Answer, with its assignment and the
+# proposal as the publication left it, ANSWERED). The conductor
+# (pipeline/apps.py) connects tracking's promise card to it: an answer of
+# 수용 or 일부 수용 below the debate bar is tracked in the same transaction
+# as its publication.
+answer_published = Signal()
+
 # Sent inside the transaction of `answers.services.amendment_approve`, for
 # every approved amendment of a published answer, once the answer reads as
 # amended. kwargs: answer (the Answer, amended), amendment (the approved

@@ -9,11 +9,13 @@ demo/data/meetings.json); the stories are code, their texts are data
 
 from datetime import datetime, time, timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from tracking.models import (
     REPORT_EVERY_MONTHS,
     REPORT_REMIND_DAYS,
+    CardKind,
     CardStage,
     ManagementCard,
     ProgressReport,
@@ -176,23 +178,43 @@ def _texts(story: str, title: str) -> dict:
     return {**texts["stories"][story], **texts["by_title"].get(title, {})}
 
 
+# The stories of the oldest department promises (cards opened by an
+# accepting answer below the debate bar), oldest first: kept like adopted
+# items, with their reports; the other promises wait in review and are asked
+# for reports by the beat like any card.
+PROMISE_STORIES = ("under_way", "started", "review")
+
+
+def _promise_stories() -> dict[int, str]:
+    """Card id → story for the oldest promise cards (PROMISE_STORIES)."""
+    # Of the proposals that stayed answered: one that went on to a meeting
+    # has timeline rows written before the card's steps run here.
+    promises = ManagementCard.objects.filter(
+        kind=CardKind.PROMISE, proposal__status="answered"
+    ).order_by("created_at", "pk")
+    return dict(zip(promises.values_list("pk", flat=True), PROMISE_STORIES, strict=False))
+
+
 def seed_cards(staff: Staff, now: datetime) -> None:
-    """Every adopted item's management card, worked on as staff would. The
+    """Every adopted item's management card, and the oldest department
+    promises', worked on as staff would. The
     steps run in order of their (past) time, each through the services, with
     the daily beat's report requests, reminders and escalations between
     them; the dates the services wrote are then moved to that time (`at`).
-    Requires the meetings' adopted items and their cards."""
+    Requires the meetings' adopted items and their cards, and the promise
+    cards dated at their answers (demo/history.py)."""
     cards = ManagementCard.objects.select_related("agenda_item__meeting", "proposal").order_by(
-        "agenda_item__meeting__number", "agenda_item__position"
+        "created_at", "pk"
     )
+    promise_stories = _promise_stories()
     steps = []
     for card in cards:
-        story = story_of(card.proposal.title)
+        story = story_of(card.proposal.title) or promise_stories.get(card.pk, "")
         if not story:
             continue  # a partial run's extra card: it waits in review
         for n, step in enumerate(STORIES[story](_texts(story, card.proposal.title))):
             moment = _step_time(card, step)
-            if moment < now - timedelta(hours=1):
+            if moment < now - timedelta(hours=1) and not _before_adoption(card, moment):
                 steps.append((moment, card.pk, n, card, step))
     steps.sort(key=lambda row: row[:3])
     for moment, _pk, _n, card, step in steps:
@@ -204,10 +226,23 @@ def seed_cards(staff: Staff, now: datetime) -> None:
 
 def _step_time(card, step):
     _action, period, days, _values = step
-    moment = card.agenda_item.meeting.scheduled_at
+    # A report follows its request, two months on from the card's opening;
+    # anything else is counted from the meeting's adoption (also of a
+    # promise it took over), else from the promise's answer.
+    if period:
+        moment = card.created_at
+    else:
+        moment = card.agenda_item.decided_at if card.agenda_item_id else card.created_at
     for _ in range(period):
         moment = months_later(moment, REPORT_EVERY_MONTHS)
     return moment + timedelta(days=days, hours=2 if period else 0)
+
+
+def _before_adoption(card, moment) -> bool:
+    """A step of a taken-over promise's story that would come before the
+    meeting adopted it: left out, so the proposal's timeline reads in order
+    (its report request then waits, overdue, like any other)."""
+    return card.agenda_item_id is not None and moment < card.agenda_item.decided_at
 
 
 def _do(card, step, staff: Staff):
@@ -225,7 +260,9 @@ def _do(card, step, staff: Staff):
     elif action == "stage":
         card_change_stage(card=card, user=official, to_stage=values["stage"], note=values["note"])
     elif action == "update":
-        meeting_day = timezone.localdate(card.agenda_item.meeting.scheduled_at)
+        meeting_day = timezone.localdate(
+            card.agenda_item.decided_at if card.agenda_item_id else card.created_at
+        )
         card_update(
             card=card,
             user=official,
@@ -313,7 +350,13 @@ def seed_rotations(staff: Staff, now: datetime) -> None:
         ManagementCard.objects.open()
         .exclude(department__isnull=True)
         .select_related("department", "proposal")
-        .order_by("agenda_item__meeting__number", "agenda_item__position")
+        # The adopted items first, in meeting order; the department
+        # promises (no meeting) after them.
+        .order_by(
+            F("agenda_item__meeting__number").asc(nulls_last=True),
+            "agenda_item__position",
+            "pk",
+        )
     )
     carried = [card for card in open_cards if story_of(card.proposal.title) != "ownerless"]
     if len(carried) < 2:

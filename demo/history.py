@@ -24,7 +24,7 @@ from proposals.models import (
     ProposalEvent,
     ProposalStatus,
 )
-from tracking.models import CardEvent, ManagementCard
+from tracking.models import CardEvent, CardEventKind, ManagementCard
 
 from .clock import Warp
 from .members import DEMO_EMAIL_DOMAIN
@@ -245,10 +245,22 @@ def _move_with_the_steps(proposal, warp: Warp, told: dict, *, start, decided_at)
         AgendaItem.objects.filter(proposal=proposal).exclude(decision="pending").update(
             decided_at=decided_at
         )
-        ManagementCard.objects.filter(proposal=proposal).update(
+        ManagementCard.objects.filter(proposal=proposal, answer__isnull=True).update(
             created_at=decided_at, stage_changed_at=decided_at, updated_at=decided_at
         )
-        CardEvent.objects.filter(card__proposal=proposal).update(created_at=decided_at)
+        CardEvent.objects.filter(card__proposal=proposal, card__answer__isnull=True).update(
+            created_at=decided_at
+        )
+    # A department promise (its accepting answer opened the card) opened
+    # with the answer; a meeting that adopted it later took it over then.
+    promised = told.get(EventKind.PROMISE_OPENED)
+    if promised:
+        ManagementCard.objects.filter(proposal=proposal, answer__isnull=False).update(
+            created_at=promised, stage_changed_at=promised, updated_at=decided_at or promised
+        )
+        events = CardEvent.objects.filter(card__proposal=proposal)
+        events.exclude(kind=CardEventKind.ADOPTED).update(created_at=promised)
+        events.filter(kind=CardEventKind.ADOPTED).update(created_at=decided_at or promised)
     # The answer was submitted, published (closing the assignment) and rated
     # at the timeline's own steps, so the page and the timeline agree.
     submitted = told.get(EventKind.ANSWER_SUBMITTED)

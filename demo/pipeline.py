@@ -60,6 +60,13 @@ MEETING_POOL = 20
 # the proposals it debates, by none of those it leaves answered (views keep
 # the recent, less read ones below it). test_seed_demo checks both.
 DEBATE_BAR = {"debate_threshold": 59, "debate_min_views": 250}
+# Meeting proposals whose department accepted them before they reached the
+# debate bar (demo/data/meetings.json): one adopted (its promise card carries
+# on as the adopted item), one not adopted (the promise stands).
+PROMISED_BEFORE_THE_DEBATE = (
+    "관광지 안내판에 다국어 QR 안내를 붙여 주세요",
+    "한강 위에 떠다니는 섬을 만들어 주세요",
+)
 
 
 @dataclass
@@ -86,12 +93,19 @@ def seed_pipeline(*, now: datetime | None = None) -> PipelineCreated:
             )
         )
         plan = _plan(assigned)
+        # Answered while still below the debate bar: the department's
+        # acceptance opens a promise card, which the meeting's adoption
+        # later takes over (or which stands when the meeting says no).
+        promised_first = [p for p in plan["meeting"] if p.title in PROMISED_BEFORE_THE_DEBATE]
+        for proposal in promised_first:
+            _answer(proposal, staff)
         _set_the_debate_bar()
         for proposal in plan["answered"]:
             _answer(proposal, staff)
             _rate(proposal)
         for proposal in plan["debate"] + plan["review"] + plan["meeting"]:
-            _answer(proposal, staff)
+            if proposal not in promised_first:
+                _answer(proposal, staff)
             # Past the debate bar, the debate opens as soon as the answer is
             # out (the conductor); the proposer rates the answer meanwhile.
             _open_debate(proposal, staff)

@@ -17,12 +17,17 @@ class PipelineConfig(AppConfig):
 
         from accounts.audit import register_actions
         from accounts.staff_home import register_section
+        from answers.signals import answer_published
         from meetings.signals import item_adopted
         from proposals import event_texts
         from proposals.timeline import register_endorsement_bars
 
         from . import audit_words, notices, staff_home, tasks, timeline_texts  # noqa: F401 - tasks registers the conductor's tasks
-        from .services import endorsement_bars, open_card_for_adopted_item
+        from .services import (
+            endorsement_bars,
+            open_card_for_adopted_item,
+            open_promise_for_accepting_answer,
+        )
 
         # The promotion task is queued by name from the pipeline core
         # (proposals.timeline.PROMOTION_CHECK_TASK), so `tasks` above must be
@@ -39,6 +44,11 @@ class PipelineConfig(AppConfig):
 
         staff_left_post.connect(
             notices.tell_departments_headless, dispatch_uid="pipeline.departments_headless"
+        )
+        # An accepting answer below the debate bar is a promise to track, in
+        # the publication's own transaction.
+        answer_published.connect(
+            open_promise_for_accepting_answer, dispatch_uid="pipeline.open_promise"
         )
         register(notices.MESSAGES)
         for key, builder, order in staff_home.SECTIONS:

@@ -16,7 +16,9 @@ Operators may also move a proposal one step below the bar, for its creativity
 themselves (the debate's published results put it in working review; the
 working review puts it on a meeting's agenda; the meeting decides); the
 conductor only wires the meeting's adoption to the management card that
-tracking opens (`open_card_for_adopted_item`, connected in apps.py).
+tracking opens (`open_card_for_adopted_item`, connected in apps.py), and an
+accepting answer below the debate bar to the promise card tracking opens
+(`open_promise_for_accepting_answer`).
 
 Stage apps never import this module: they wake it by queueing its task by
 name (proposals.timeline.queue_promotion_check)."""
@@ -44,7 +46,7 @@ from oasis.tasks import enqueue_on_commit
 from proposals import rules as proposal_rules
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
 from proposals.timeline import event_record, proposal_transition
-from tracking.services import management_card_open
+from tracking.services import management_card_open, promise_card_open
 
 from . import notices, timeline_texts
 
@@ -196,6 +198,23 @@ def open_card_for_adopted_item(sender, *, agenda_item, **kwargs) -> None:
     management card (tracking.services.management_card_open, once) in the
     decision's own transaction."""
     management_card_open(agenda_item=agenda_item)
+
+
+def open_promise_for_accepting_answer(sender, *, answer, **kwargs) -> None:
+    """Receiver of answers.signals.answer_published, in the publication's
+    transaction: an answer of 수용 or 일부 수용 becomes a promise card
+    (tracking.services.promise_card_open), unless the proposal has already
+    passed the debate bar. Such a proposal goes on to debate (the promotion
+    check queued by the publication moves it), and a meeting's adoption will
+    open its card; a promise card beside it would be the same work twice.
+    A proposal that reaches the debate bar later keeps its promise card,
+    which an adoption then takes over (management_card_open)."""
+    proposal = answer.assignment.proposal
+    if proposal.status != ProposalStatus.ANSWERED:
+        return
+    if is_due(proposal, PipelineSettings.load()):
+        return
+    promise_card_open(answer=answer)
 
 
 # --- changing the bars ------------------------------------------------------------------

@@ -587,6 +587,12 @@ class EventKind(models.TextChoices):
     REASSIGNMENT_REFUSED = "reassignment_refused", _("Reassignment was refused")
     CARD_STAGE_CHANGED = "card_stage_changed", _("The adopted item changed stage")
     CARD_REPORT = "card_report", _("Progress report on the adopted item")
+    # The department's accepting answer became a promise card on the tracker
+    # (params {"text": "promise_opened", "decision": AnswerDecision code}).
+    PROMISE_OPENED = "promise_opened", _("The department's promise is tracked")
+    # A meeting adopted a proposal whose promise card was open: the same
+    # card carries on as an adopted item ({"text": "promise_adopted"}).
+    PROMISE_ADOPTED = "promise_adopted", _("The promise became an adopted item")
     # params: {"text": "recategorised", "from_category": id, "to_category": id};
     # the operator's reason as typed.
     RECATEGORISED = "recategorised", _("Moved to another category")

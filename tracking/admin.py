@@ -187,10 +187,11 @@ class ManagementCardAdmin(CardImportMixin, ScopedExportMixin, admin.ModelAdmin):
         "stage",
         "owner",
         "department",
+        "kind",
         "meeting",
         "created_at",
     ]
-    list_filter = [OpenCardsFilter, ReportFilter, "department"]
+    list_filter = [OpenCardsFilter, ReportFilter, "kind", "department"]
     list_select_related = [
         "proposal",
         "department__head",
@@ -212,7 +213,9 @@ class ManagementCardAdmin(CardImportMixin, ScopedExportMixin, admin.ModelAdmin):
     export_file_stem = "oasis-adopted-items"
     fields = [
         "proposal_link",
+        "kind",
         "meeting",
+        "answer_link",
         "department",
         "owner",
         "stage",
@@ -228,7 +231,7 @@ class ManagementCardAdmin(CardImportMixin, ScopedExportMixin, admin.ModelAdmin):
     def get_list_filter(self, request):
         # An official sees one department: no department filter to offer.
         if not rules.has_perm("tracking.see_all_cards", request.user):
-            return [OpenCardsFilter, ReportFilter]
+            return [OpenCardsFilter, ReportFilter, "kind"]
         return self.list_filter
 
     def get_queryset(self, request):
@@ -379,7 +382,22 @@ class ManagementCardAdmin(CardImportMixin, ScopedExportMixin, admin.ModelAdmin):
 
     @admin.display(description=_("meeting"), ordering="agenda_item__meeting__scheduled_at")
     def meeting(self, card):
+        # A department promise no meeting has adopted (yet) has none.
+        if card.agenda_item_id is None:
+            return "—"
         return card.agenda_item.meeting.title
+
+    @admin.display(description=_("department's answer"))
+    def answer_link(self, card):
+        """The answer that opened a promise card (kept once a meeting adopts it)."""
+        if card.answer_id is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{} · {}</a>',
+            reverse("admin:answers_answer_change", args=[card.answer_id]),
+            card.answer.get_decision_display(),
+            card.answer.published_at.date() if card.answer.published_at else "",
+        )
 
 
 @admin.register(ProgressReport)

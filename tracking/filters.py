@@ -10,7 +10,7 @@ from accounts.models import Department
 from proposals.filters import CITY_WIDE, CategoryFilter
 from proposals.models import Category
 
-from .models import CardStage, ManagementCard
+from .models import CardKind, CardStage, ManagementCard
 
 FIRST_YEAR = 2025
 
@@ -20,12 +20,18 @@ def adoption_years():
 
 
 class CardFilter(django_filters.FilterSet):
+    # Adopted by a meeting, or promised by the department's answer; the
+    # values are the English codes (?kind=promise), the labels translated.
+    kind = django_filters.ChoiceFilter(
+        label=_("Origin"), choices=CardKind.choices, empty_label=_("All origins")
+    )
     stage = django_filters.ChoiceFilter(
         label=_("Stage"), choices=CardStage.choices, empty_label=_("All stages")
     )
-    # The card is opened the moment the meeting adopts the proposal.
+    # The card is opened the moment the meeting adopts the proposal (or
+    # the department's accepting answer is published).
     year = django_filters.ChoiceFilter(
-        label=_("Year adopted"),
+        label=_("Year opened"),
         choices=adoption_years,
         empty_label=_("All years"),
         field_name="created_at",
@@ -52,7 +58,7 @@ class CardFilter(django_filters.FilterSet):
 
     class Meta:
         model = ManagementCard
-        fields = ["stage", "year", "category", "department", "district"]
+        fields = ["kind", "stage", "year", "category", "department", "district"]
 
     def filter_district(self, queryset, name, value):
         return queryset.filter(proposal__district="" if value == CITY_WIDE else value)

@@ -89,9 +89,21 @@ class CardQuerySet(models.QuerySet):
         )
 
 
+class CardKind(models.TextChoices):
+    """Where a card came from. An `adopted` card is opened by the realization
+    meeting's adoption; a `promise` by a department's published answer of
+    수용 or 일부 수용 that did not go on to debate (the department's word,
+    kept like an adopted item). A later adoption turns the promise card
+    into an adopted one (services.cards.management_card_open)."""
+
+    ADOPTED = "adopted", _("Adopted item")
+    PROMISE = "promise", _("Department promise")
+
+
 class ManagementCard(models.Model):
-    """The record that keeps an adopted item from being lost: which decision
-    it came from, who carries it out and how far it has got."""
+    """The record that keeps an adopted item (or a department's promise) from
+    being lost: which decision it came from, who carries it out and how far
+    it has got."""
 
     proposal = models.OneToOneField(
         "proposals.Proposal",
@@ -99,10 +111,26 @@ class ManagementCard(models.Model):
         on_delete=models.PROTECT,
         related_name="management_card",
     )
+    kind = models.CharField(
+        _("origin"), max_length=10, choices=CardKind.choices, default=CardKind.ADOPTED
+    )
+    # The meeting's adoption; empty for a promise no meeting has adopted.
     agenda_item = models.ForeignKey(
         "meetings.AgendaItem",
         verbose_name=_("meeting decision"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="management_cards",
+    )
+    # The published answer that opened a promise card (kept when a meeting
+    # later adopts it: the card's history starts there).
+    answer = models.ForeignKey(
+        "answers.Answer",
+        verbose_name=_("department's answer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="management_cards",
     )
     # The proposal's department when the card was opened. Empty only if the
@@ -154,6 +182,12 @@ class ManagementCard(models.Model):
         verbose_name = _("management card")
         verbose_name_plural = _("management cards")
         constraints = [
+            # An adopted card names the meeting's decision; a promise, the answer.
+            models.CheckConstraint(
+                condition=(models.Q(kind="adopted") & models.Q(agenda_item__isnull=False))
+                | (models.Q(kind="promise") & models.Q(answer__isnull=False)),
+                name="tracking_card_origin_named",
+            ),
             models.CheckConstraint(
                 condition=models.Q(planned_budget__isnull=True) | models.Q(planned_budget__gte=0),
                 name="tracking_card_planned_budget_not_negative",
@@ -183,6 +217,30 @@ class ManagementCard(models.Model):
     def is_completed(self) -> bool:
         return self.stage == CardStage.COMPLETED
 
+    @property
+    def is_promise(self) -> bool:
+        return self.kind == CardKind.PROMISE
+
+    @property
+    def began_as_promise(self) -> bool:
+        """An adopted card that the department's answer had opened first."""
+        return self.kind == CardKind.ADOPTED and self.answer_id is not None
+
+    @property
+    def origin(self) -> str:
+        """Where the card came from, in the active language: the department's
+        accepting answer, or the meeting that adopted it. Reads `answer` or
+        `agenda_item.meeting` (select them with the card)."""
+        if self.kind == CardKind.PROMISE:
+            if self.answer_id and self.answer.decision == "partially_accept":
+                return gettext("A promise from the department's answer (partially accepted)")
+            return gettext("A promise from the department's answer (accepted)")
+        if self.agenda_item_id is None:
+            return ""
+        return gettext("Adopted at realization meeting no. %(number)d") % {
+            "number": self.agenda_item.meeting.number
+        }
+
 
 class CardEventKind(models.TextChoices):
     OPENED = "opened", _("Card opened")
@@ -197,6 +255,9 @@ class CardEventKind(models.TextChoices):
     # {"text": OWNER_LEFT, "reason": the signal's reason, "fallback":
     # "head" or "operators"}.
     OWNER_LEFT = "owner_left", _("Responsible official left")
+    # A promise card the realization meeting adopted: it carries on as an
+    # adopted item, with its history, reports and owner.
+    ADOPTED = "adopted", _("Adopted by the realization meeting")
 
 
 class CardEvent(models.Model):
@@ -325,6 +386,10 @@ class ProgressReport(models.Model):
         _("spent budget (won)"), null=True, blank=True, validators=[MinValueValidator(0)]
     )
     next_steps = models.TextField(_("next steps"), blank=True)
+    # Written before the schedule asked (services.reports.report_file): it
+    # counts toward the current period and does not move the schedule,
+    # which keeps asking two months after its last regular request.
+    filed_early = models.BooleanField(_("filed early"), default=False)
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
 

@@ -28,6 +28,9 @@ class CardNotice(StrEnum):
     CARD_REPORT = "card_report"
     CARDS_OWNER_LEFT = "cards_owner_left"
     UNOWNED_WORK = "unowned_work"
+    PROMISE_OPENED = "promise_opened"
+    PROMISE_OPENED_CARRIED = "promise_opened_carried"
+    PROMISE_ADOPTED = "promise_adopted"
 
 
 # Every parameter of these notices that is a code, and how to name it.
@@ -73,6 +76,29 @@ MESSAGES = {
         _("An adopted item for your department"),
         _(
             "The realization meeting adopted “%(title)s”. %(department)s keeps its management card, carried by %(to)s: please plan it."
+        ),
+        NAMES,
+    ),
+    # A promise card (the department's accepting answer): kept like an
+    # adopted item, so the same words ask for the same work.
+    CardNotice.PROMISE_OPENED: NoticeText(
+        _("Your department's promise is tracked"),
+        _(
+            "Your answer to “%(title)s” accepted it, so %(department)s keeps a management card for it like an adopted item: please name the responsible official and plan it."
+        ),
+        NAMES,
+    ),
+    CardNotice.PROMISE_OPENED_CARRIED: NoticeText(
+        _("Your department's promise is tracked"),
+        _(
+            "Your answer to “%(title)s” accepted it, so %(department)s keeps a management card for it like an adopted item, carried by %(to)s: please plan it."
+        ),
+        NAMES,
+    ),
+    CardNotice.PROMISE_ADOPTED: NoticeText(
+        _("Your department's promise was adopted"),
+        _(
+            "The realization meeting adopted “%(title)s”. Its management card carries on as an adopted item, with its history and reports: please check the meeting's conditions."
         ),
         NAMES,
     ),
@@ -129,15 +155,33 @@ def _report_params(report: ProgressReport) -> dict:
 
 
 def tell_card_opened(*, card: ManagementCard) -> None:
-    """The officials of the card's department: an adopted item is theirs to plan."""
+    """The officials of the card's department: an adopted item (or their
+    own promise) is theirs to plan."""
     carried_by = card.responsible_official
+    if card.is_promise:
+        kind = CardNotice.PROMISE_OPENED_CARRIED if carried_by else CardNotice.PROMISE_OPENED
+    else:
+        kind = CardNotice.CARD_OPENED_CARRIED if carried_by else CardNotice.CARD_OPENED
     notify(
         recipients=department_officials(card.department),
-        kind=CardNotice.CARD_OPENED_CARRIED if carried_by else CardNotice.CARD_OPENED,
+        kind=kind,
         key=f"card_opened:{card.pk}",
         proposal=card.proposal,
         params={"department": card.department_id}
         | ({"to": str(carried_by)} if carried_by else {}),
+        url=card_page(card),
+    )
+
+
+def tell_promise_adopted(*, card: ManagementCard) -> None:
+    """The officials of the card's department: the meeting adopted the
+    proposal they had promised; its card carries on (once per card)."""
+    notify(
+        recipients=department_officials(card.department),
+        kind=CardNotice.PROMISE_ADOPTED,
+        key=f"promise_adopted:{card.pk}",
+        proposal=card.proposal,
+        params={"department": card.department_id},
         url=card_page(card),
     )
 

@@ -50,12 +50,15 @@ PUBLIC = Q(proposal__deleted_at__isnull=True, proposal__is_hidden=False)
 
 
 def public_cards() -> QuerySet[ManagementCard]:
-    """Every card, for the public tracker, with what its list row shows.
+    """Every card (adopted items and department promises), for the public
+    tracker, with what its list row shows, its origin included.
     A card whose proposal the operators hid or trashed is left out, like the
     proposal itself."""
     return (
         ManagementCard.objects.filter(PUBLIC)
-        .select_related("proposal", "proposal__category", "department", "agenda_item__meeting")
+        .select_related(
+            "proposal", "proposal__category", "department", "agenda_item__meeting", "answer"
+        )
         .annotate(last_report_at=LAST_REPORT_AT)
         .order_by("-created_at", "-id")
     )

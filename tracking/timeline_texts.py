@@ -6,6 +6,7 @@ the reader's language. A note typed by a person is stored as typed."""
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
+from answers.models import AnswerDecision
 from notifications.messages import choices
 from proposals.event_texts import EventText
 
@@ -30,6 +31,12 @@ OWNER_CHOSEN = "owner_chosen"
 # {"reason": "moved" | "deactivated" | "role_withdrawn", "fallback": "head" |
 # "operators"}; from_official names them (internal row).
 OWNER_LEFT = "owner_left"
+# Timeline and card history: a promise card opened from the department's
+# published answer {"decision": AnswerDecision code (accept, partially_accept)}
+PROMISE_OPENED = "promise_opened"
+# Timeline and card history: the meeting adopted a promised proposal, whose
+# card carries on as an adopted item {}
+PROMISE_ADOPTED = "promise_adopted"
 
 
 def _report_prefix(params: dict) -> str:
@@ -91,6 +98,20 @@ def _owner_left(params: dict) -> str:
     return " ".join(part for part in (why, falls_to) if part)
 
 
+def _promise_opened(params: dict) -> str:
+    if params.get("decision") == AnswerDecision.PARTIALLY_ACCEPT:
+        return _(
+            "Opened from the department's answer (partially accepted): the department's promise is kept here like an adopted item."
+        )
+    return _(
+        "Opened from the department's answer (accepted): the department's promise is kept here like an adopted item."
+    )
+
+
+def _promise_adopted(params: dict) -> str:
+    return _("Adopted by the realization meeting: the promise carries on as an adopted item.")
+
+
 _stages = choices(CardStage)
 
 TEXTS = {
@@ -102,4 +123,6 @@ TEXTS = {
     DETACHED: EventText(_detached),
     OWNER_CHOSEN: EventText(_owner_chosen),
     OWNER_LEFT: EventText(_owner_left),
+    PROMISE_OPENED: EventText(_promise_opened),
+    PROMISE_ADOPTED: EventText(_promise_adopted),
 }

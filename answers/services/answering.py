@@ -13,7 +13,7 @@ from oasis.errors import PermissionDenied, ServiceError
 from proposals.models import EventKind, ProposalStatus
 from proposals.timeline import event_record, proposal_transition, queue_promotion_check
 
-from .. import notices, timeline_texts
+from .. import notices, signals, timeline_texts
 from .. import rules as answer_rules
 from ..models import (
     RATING_COMMENT_MAX_LENGTH,
@@ -209,8 +209,10 @@ def answer_publish(*, answer: Answer, user) -> Answer:
     Writes: status PUBLISHED, `approved_by`, `published_at`, `met_deadline`
     (published by the deadline or not); the assignment closed; the proposal
     ANSWERED with a public timeline row naming the department.
-    Triggers: `answer_published` to the proposer and followers; a promotion
-    check after commit, so a proposal already past the debate bar moves on."""
+    Triggers: `answer_published` to the proposer and followers; the
+    `answers.signals.answer_published` signal (an accepting answer becomes a
+    promise card, pipeline/apps.py); a promotion check after commit, so a
+    proposal already past the debate bar moves on."""
     if not rules.has_perm("answers.review_answer", user):
         raise PermissionDenied
     with transaction.atomic():
@@ -239,6 +241,9 @@ def answer_publish(*, answer: Answer, user) -> Answer:
         assignment.save(update_fields=["closed_at"])
         assignment.proposal = proposal
         notices.tell_answer_published(assignment=assignment, answer=locked)
+        # Before the promotion check: the conductor decides here, from the
+        # counts as they are now, whether the answer is a promise to track.
+        signals.answer_published.send(sender=Answer, answer=locked)
         queue_promotion_check(proposal.pk)
     return locked
 

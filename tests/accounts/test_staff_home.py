@@ -34,6 +34,7 @@ from tests.pages import (
     page_text,
     totp_code,
 )
+from tracking.models import ManagementCard
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +81,7 @@ def world():
 
 def expected_work(w, who: str) -> dict[str, dict[str, dict[str, str]]]:
     """What each member must find, by section: {title: link}."""
+    promise_b = ManagementCard.objects.get(proposal=w.amended_b.proposal)
     official_a = {
         "answers.assignments": {
             w.to_answer_a.proposal.title: workroom(w.to_answer_a),
@@ -122,8 +124,16 @@ def expected_work(w, who: str) -> dict[str, dict[str, dict[str, str]]]:
                 for a in (w.to_answer_b, w.submitted_b, w.overdue_b, w.request_b)
             },
             "answers.returned": {},
-            "tracking.my_reports": {w.card_b.proposal.title: report_page(w.overdue_report_b)},
-            "tracking.my_cards": {w.card_b.proposal.title: card_page(w.card_b)},
+            # B's accepted answer is also B's promise card (carried by its
+            # author), asked for its report with the others.
+            "tracking.my_reports": {
+                w.card_b.proposal.title: report_page(w.overdue_report_b),
+                w.amended_b.proposal.title: report_page(promise_b.progress_reports.get()),
+            },
+            "tracking.my_cards": {
+                w.card_b.proposal.title: card_page(w.card_b),
+                w.amended_b.proposal.title: card_page(promise_b),
+            },
         },
         "operator": {
             "pipeline.blocked": {

@@ -261,7 +261,7 @@ def test_an_official_keeps_a_card_up_to_date_for_a_year(
         page.get_by_role("button", name="보기").click()
         item = page.get_by_test_id("card-item")
         expect(item).to_have_count(1)
-        expect(page.get_by_role("status")).to_have_text("채택 과제 1건")
+        expect(page.get_by_role("status")).to_have_text("관리카드 1건")
         expect(item.get_by_role("link")).to_have_text(TITLE)
         expect(item).to_contain_text("완료")
         expect(item).to_contain_text("보행정책과")

@@ -426,7 +426,7 @@ def write_report(client, card, **values):
     return client.post(report_url(card), fields), fields
 
 
-def test_the_owner_writes_a_report_before_the_schedule_asks_and_it_counts_for_the_period():
+def test_the_owner_writes_a_report_before_the_schedule_asks_and_the_schedule_keeps_its_rhythm():
     with at(2025, 1, 10, 10, 0):
         card, head = owned_card()
     with at(2025, 2, 20, 10, 0):
@@ -446,20 +446,48 @@ def test_the_owner_writes_a_report_before_the_schedule_asks_and_it_counts_for_th
         head,
         15,
     )
+    assert report.filed_early
     card.refresh_from_db()
     assert (card.stage, card.percent_complete) == (CardStage.PLANNING, 15)
     assert CardEvent.objects.filter(card=card, kind="report").count() == 1
     assert ProposalEvent.objects.filter(proposal=card.proposal, kind="card_report").count() == 1
 
-    # The schedule would have asked on 10 March: it does not, that period is reported.
-    with at(2025, 3, 10, 10, 0):
+    # The early report counts toward the current period and moves nothing:
+    # the schedule asks on 10 March, two months after the opening (issue 11
+    # waited until 20 April, two months after the early report).
+    with at(2025, 3, 9, 10, 0):
         assert services.report_request_due() == 0
-    # It asks for the next one two months after the report was written.
-    with at(2025, 4, 20, 10, 0):
+    with at(2025, 3, 10, 10, 0):
         assert services.report_request_due() == 1
-    assert list(card.progress_reports.values_list("period", "status")) == [
-        (1, "submitted"),
-        (2, "requested"),
+    assert list(card.progress_reports.values_list("period", "status", "filed_early")) == [
+        (1, "submitted", True),
+        (2, "requested", False),
+    ]
+
+
+def test_early_reports_never_push_the_next_request_past_two_months_after_the_last_regular_one():
+    with at(2025, 1, 10, 10, 0):
+        card, head = owned_card()
+    with at(2025, 3, 10, 10, 0):
+        assert services.report_request_due() == 1
+    # the regular request answered, then two reports filed before any was asked
+    for day, done in ((12, "설계 중"), (40, "설계 마무리"), (55, "착공 준비")):
+        with at(2025, 3, 10, 10, 0) as traveller:
+            traveller.shift(dt.timedelta(days=day))
+            client = logged_in(head, csrf_checks=True)
+            response, _fields = write_report(client, card, done=done, percent_complete="30")
+            assert response.status_code == 302, page_text(response)
+    # the next regular request still comes on 10 May, and only once
+    with at(2025, 5, 9, 23, 0):
+        assert services.report_request_due() == 0
+    with at(2025, 5, 10, 10, 0):
+        assert services.report_request_due() == 1
+        assert services.report_request_due() == 0
+    assert list(card.progress_reports.values_list("period", "status", "filed_early")) == [
+        (1, "submitted", False),
+        (2, "submitted", True),
+        (3, "submitted", True),
+        (4, "requested", False),
     ]
 
 

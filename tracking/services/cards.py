@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.selectors import is_usable_official, usable_head
-from answers.models import Answer, AnswerStatus
+from answers.models import Answer, AnswerDecision, AnswerStatus
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
 from proposals.models import EventKind
 from proposals.timeline import event_record
@@ -22,6 +22,7 @@ from ..models import (
     NOTE_MAX_LENGTH,
     CardEvent,
     CardEventKind,
+    CardKind,
     CardStage,
     ManagementCard,
     ReportStatus,
@@ -75,30 +76,64 @@ def initial_owner(*, proposal, department, agenda_item=None) -> tuple[object | N
     return None, ""
 
 
+def _card_owner_named(card: ManagementCard, agenda_item=None) -> None:
+    """A new card's responsible official (initial_owner: the head, else the
+    official the meeting named, else the answer's author, else none) and,
+    when one was found, an internal `handoff` row naming them with why (a
+    code)."""
+    owner, chosen_as = initial_owner(
+        proposal=card.proposal, department=card.department, agenda_item=agenda_item
+    )
+    if owner is None:
+        return
+    card.responsible_official = owner
+    card.save(update_fields=["responsible_official", "updated_at"])
+    # Internal, like every row that names an official; the actor is
+    # nobody: the rule chose, not a person.
+    CardEvent.objects.create(
+        card=card,
+        kind=CardEventKind.HANDOFF,
+        to_official=owner,
+        params={"text": timeline_texts.OWNER_CHOSEN, "chosen_as": chosen_as},
+        is_public=False,
+    )
+
+
+def _card_department(proposal):
+    return proposal.department or proposal.category.default_department
+
+
 def management_card_open(*, agenda_item) -> ManagementCard:
     """Open the management card of a proposal the realization meeting has just
     adopted: its department (the proposal's, else its category's default),
     the meeting's conditions, stage `review`, its responsible official
-    (initial_owner: the head, else the official the meeting named, else the
-    answer's author, else none), an
-    `opened` history row and, when an owner was found, an internal `handoff`
-    row naming them with why (a code).
+    (see _card_owner_named), an `opened` history row.
     Called inside the decision's transaction (meetings.services.agenda_item_decide
     sends `item_adopted`; the conductor connects this, pipeline/apps.py).
     Exactly one card per proposal: calling again returns the existing card
-    unchanged. The department's officials are told (`card_opened`)."""
+    unchanged. The department's officials are told (`card_opened`).
+
+    A proposal the department had promised (a `promise` card, opened by its
+    accepting answer) keeps that card: it becomes `adopted`, names the
+    meeting's decision and conditions, and keeps its stage, history, reports
+    and owner; an `adopted` history row and a public timeline row say so,
+    and the department is told (`promise_adopted`). The operator then has
+    one record of the work, not two that drift apart."""
     proposal = agenda_item.proposal
-    department = proposal.department or proposal.category.default_department
+    department = _card_department(proposal)
     with transaction.atomic():
-        card, created = ManagementCard.objects.get_or_create(
+        card, created = ManagementCard.objects.select_for_update(of=("self",)).get_or_create(
             proposal=proposal,
             defaults={
+                "kind": CardKind.ADOPTED,
                 "agenda_item": agenda_item,
                 "department": department,
                 "conditions": agenda_item.conditions,
                 "stage_changed_at": timezone.now(),
             },
         )
+        if not created and card.kind == CardKind.PROMISE:
+            return _promise_adopted(card, agenda_item)
         if created:
             CardEvent.objects.create(
                 card=card,
@@ -107,22 +142,87 @@ def management_card_open(*, agenda_item) -> ManagementCard:
                 to_stage=CardStage.REVIEW,
                 note=agenda_item.conditions,
             )
-            owner, chosen_as = initial_owner(
-                proposal=proposal, department=department, agenda_item=agenda_item
-            )
-            if owner is not None:
-                card.responsible_official = owner
-                card.save(update_fields=["responsible_official", "updated_at"])
-                # Internal, like every row that names an official; the actor
-                # is nobody: the rule chose, not a person.
-                CardEvent.objects.create(
-                    card=card,
-                    kind=CardEventKind.HANDOFF,
-                    to_official=owner,
-                    params={"text": timeline_texts.OWNER_CHOSEN, "chosen_as": chosen_as},
-                    is_public=False,
-                )
+            _card_owner_named(card, agenda_item)
         if created and department is not None:
+            notices.tell_card_opened(card=card)
+    return card
+
+
+def _promise_adopted(card: ManagementCard, agenda_item) -> ManagementCard:
+    """The meeting adopted a proposal whose promise card is open: the same
+    card carries on as an adopted item (see management_card_open)."""
+    card.kind = CardKind.ADOPTED
+    card.agenda_item = agenda_item
+    card.conditions = agenda_item.conditions
+    card.save(update_fields=["kind", "agenda_item", "conditions", "updated_at"])
+    CardEvent.objects.create(
+        card=card,
+        kind=CardEventKind.ADOPTED,
+        actor=agenda_item.decided_by,
+        note=agenda_item.conditions,
+        params={"text": timeline_texts.PROMISE_ADOPTED},
+    )
+    event_record(
+        proposal=card.proposal,
+        kind=EventKind.PROMISE_ADOPTED,
+        actor=agenda_item.decided_by,
+        params={"text": timeline_texts.PROMISE_ADOPTED},
+        department=card.department,
+    )
+    if card.department_id is not None:
+        notices.tell_promise_adopted(card=card)
+    return card
+
+
+# The answers that the department's word makes a promise (수용, 일부 수용).
+PROMISE_DECISIONS = frozenset({AnswerDecision.ACCEPT, AnswerDecision.PARTIALLY_ACCEPT})
+
+
+def promise_card_open(*, answer) -> ManagementCard | None:
+    """Open a `promise` card for a published answer of 수용 or 일부 수용:
+    the answering department (else the proposal's), stage `review`, its
+    responsible official (see _card_owner_named), a public `opened` history
+    row ("opened from the department's answer"), a PROMISE_OPENED row on the
+    proposal's timeline; the department's officials are told
+    (`promise_opened`). From then on it is kept like any card: stages,
+    reports every two months, handoffs.
+    Called inside the answer's publication (answers.signals.answer_published;
+    the conductor connects it, pipeline/apps.py, and leaves out a proposal
+    that goes on to debate). Any other decision, or a proposal that already
+    has a card, opens nothing and returns None."""
+    if answer.decision not in PROMISE_DECISIONS:
+        return None
+    assignment = answer.assignment
+    proposal = assignment.proposal
+    department = assignment.department or _card_department(proposal)
+    with transaction.atomic():
+        card, created = ManagementCard.objects.get_or_create(
+            proposal=proposal,
+            defaults={
+                "kind": CardKind.PROMISE,
+                "answer": answer,
+                "department": department,
+                "stage_changed_at": timezone.now(),
+            },
+        )
+        if not created:
+            return None
+        CardEvent.objects.create(
+            card=card,
+            kind=CardEventKind.OPENED,
+            actor=answer.approved_by,
+            to_stage=CardStage.REVIEW,
+            params={"text": timeline_texts.PROMISE_OPENED, "decision": answer.decision},
+        )
+        event_record(
+            proposal=proposal,
+            kind=EventKind.PROMISE_OPENED,
+            actor=None,
+            params={"text": timeline_texts.PROMISE_OPENED, "decision": answer.decision},
+            department=department,
+        )
+        _card_owner_named(card)
+        if department is not None:
             notices.tell_card_opened(card=card)
     return card
 

@@ -49,8 +49,18 @@ def _add_months(moment: dt.datetime, months: int) -> dt.datetime:
 
 def report_next_request_at(card: ManagementCard) -> dt.datetime:
     """When the card's next report is due to be requested: REPORT_EVERY_MONTHS
-    after its last request, or after its opening if it had none."""
-    last = card.progress_reports.order_by("-period").values_list("requested_at", flat=True).first()
+    after its last regular request (one the schedule made), or after its
+    opening if it had none. A report filed early (report_file, no request
+    open) is one more report in the current period: it never moves this
+    date, so the card is asked every two months whatever it filed between
+    (issue 11 moved the date to two months after each early report, so a
+    department that filed early now and then kept pushing its checks back)."""
+    last = (
+        card.progress_reports.filter(filed_early=False)
+        .order_by("-period")
+        .values_list("requested_at", flat=True)
+        .first()
+    )
     return _add_months(last or card.created_at, REPORT_EVERY_MONTHS)
 
 
@@ -327,10 +337,11 @@ def report_file(
     asked for one. Requires the operator, the card's responsible official or
     its department's head (`tracking.file_report`); refused for a completed
     card. If a request is open (the oldest, if several), this submits it.
-    Otherwise it opens the next period's report, requested now by the
-    writer and due today, and submits it: it counts as that period's
-    report, and the schedule asks for the next one REPORT_EVERY_MONTHS after
-    it (report_next_request_at), so reports are never more than that apart.
+    Otherwise it opens the next report, requested now by the writer, due
+    today and marked `filed_early`, and submits it: it counts toward the
+    current period (the one the last regular request began) and leaves the
+    schedule as it was: the next request still comes REPORT_EVERY_MONTHS
+    after the last regular one (report_next_request_at).
     Everything else (checks, writes, history and timeline rows, notices) is
     report_submit's; a refused value leaves nothing behind."""
     if not rules.has_perm("tracking.file_report", user, card):
@@ -350,6 +361,7 @@ def report_file(
                 period=last_period + 1,
                 requested_at=now,
                 due_date=timezone.localdate(now),
+                filed_early=True,
             )
         return report_submit(
             report=report,

@@ -47,6 +47,7 @@ from tests.demo.helpers import seed
 from tracking.models import (
     CardAttachment,
     CardEvent,
+    CardKind,
     CardStage,
     ManagementCard,
     ProgressReport,
@@ -323,7 +324,10 @@ def test_a_larger_run_adds_only_the_missing_proposals(world):
     # Given the world as a smaller run left it: without its last proposals
     specs = plan.proposal_specs()
     for spec in specs[-5:]:
-        Proposal.objects.get(title=spec.title, author__email=spec.author).delete()
+        proposal = Proposal.objects.get(title=spec.title, author__email=spec.author)
+        # (a department promise's card keeps its proposal: it goes first)
+        ManagementCard.objects.filter(proposal=proposal).delete()
+        proposal.delete()
     kept = set(Proposal.objects.values_list("pk", flat=True))
 
     # When the whole demo is loaded
@@ -429,7 +433,17 @@ def test_print_demo_logins_lists_every_login_with_the_password(world):
 def check_adopted_items(now):
     """The adopted items' management cards show every stage and case."""
     cards = ManagementCard.objects.all()
-    assert cards.count() == AgendaItem.objects.filter(decision="adopted").count()
+    adopted = cards.filter(kind=CardKind.ADOPTED)
+    assert adopted.count() == AgendaItem.objects.filter(decision="adopted").count()
+    # department promises (accepting answers below the debate bar), some with
+    # reports, and one taken over by a meeting's adoption
+    promises = cards.filter(kind=CardKind.PROMISE)
+    assert promises.count() >= 3
+    assert ProgressReport.objects.filter(
+        card__kind=CardKind.PROMISE, status=ReportStatus.SUBMITTED
+    ).exists()
+    assert adopted.filter(answer__isnull=False, events__kind="adopted").exists()
+    assert promises.filter(proposal__status="not_adopted").exists()
     # every stage
     assert set(cards.values_list("stage", flat=True)) == set(CardStage.values)
     assert set(public_cards().values_list("stage", flat=True)) == set(CardStage.values)
@@ -483,8 +497,16 @@ def check_adopted_items(now):
         for name in fields:
             assert not model.objects.filter(**{f"{name}__gt": now}).exists(), (model, name)
     for card in cards:
-        opened = card.agenda_item.meeting.scheduled_at
-        assert card.created_at == opened == card.agenda_item.decided_at
+        if card.answer_id is not None:  # a promise: opened with the answer
+            opened = card.answer.published_at
+            assert card.created_at > opened
+            assert card.created_at < opened + timezone.timedelta(hours=1)
+            if card.agenda_item_id is not None:
+                assert card.agenda_item.decided_at > card.created_at
+        else:
+            opened = card.agenda_item.meeting.scheduled_at
+            assert card.created_at == opened == card.agenda_item.decided_at
+        opened = card.created_at
         events = list(card.events.order_by("created_at", "pk"))
         assert events[0].kind == "opened"
         assert all(e.created_at >= opened for e in events)
