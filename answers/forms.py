@@ -3,11 +3,13 @@ answer must contain) are in services.py."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accounts.models import Department
 from oasis.forms import PlainTextField
 
 from .models import (
+    EXTENSION_MAX_DAYS,
     RATING_COMMENT_MAX_LENGTH,
     REASON_MAX_LENGTH,
     SECTION_MAX_LENGTH,
@@ -117,6 +119,60 @@ class ReassignmentRequestForm(forms.Form):
             self.fields["suggested_department"].queryset = Department.objects.filter(
                 is_active=True
             ).exclude(pk=own_department.pk)
+
+
+def _days_field(label, *, most, required=True, help_text=""):
+    # ngettext_lazy with a named number stays lazy after %: the message is
+    # written in the language of the request, not of the import.
+    words = ngettext_lazy(
+        "Enter a whole number of days from 1 to %(most)d.",
+        "Enter a whole number of days from 1 to %(most)d.",
+        "most",
+    ) % {"most": most}
+    return forms.IntegerField(
+        label=label,
+        min_value=1,
+        max_value=most,
+        required=required,
+        help_text=help_text,
+        error_messages={
+            "invalid": words,
+            "min_value": words,
+            "max_value": words,
+            "required": _("How many days?"),
+        },
+    )
+
+
+class ExtensionRequestForm(forms.Form):
+    """The department asks for more days to answer."""
+
+    days = _days_field(
+        _("How many more days?"),
+        most=EXTENSION_MAX_DAYS,
+        help_text=_(
+            "Counted like the deadline (working days unless the operators chose otherwise)."
+        ),
+    )
+    reason = PlainTextField(
+        label=_("Why do you need more time?"),
+        max_length=REASON_MAX_LENGTH,
+        widget=_textarea(3),
+        help_text=_("If the operators grant it, this reason is shown on the proposal's page."),
+    )
+
+
+class ExtensionDecideForm(forms.Form):
+    """An operator grants (as many days as asked, or fewer) or refuses."""
+
+    days = _days_field(_("Days to grant"), most=EXTENSION_MAX_DAYS, required=False)
+    reason = PlainTextField(
+        label=_("Reason"),
+        max_length=REASON_MAX_LENGTH,
+        widget=_textarea(3),
+        required=False,
+        help_text=_("Needed to refuse; shown on the proposal's page."),
+    )
 
 
 class ReassignForm(forms.Form):

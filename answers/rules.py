@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.predicates import is_official, is_operator
 from proposals.models import ProposalStatus
 
-from .models import ANSWER_TRANSITIONS, AnswerStatus, ReassignmentStatus
+from .models import ANSWER_TRANSITIONS, AnswerStatus, ExtensionStatus, ReassignmentStatus
 
 # --- who ----------------------------------------------------------------------
 
@@ -70,7 +70,6 @@ def hand_assignment_refusal(proposal) -> str | None:
             "not reach the bar, can be assigned."
         ) % {"status": ProposalStatus(proposal.status).label}
     return None
-
 
 
 def _answer_move_refusal(answer, to_status) -> str | None:
@@ -141,6 +140,25 @@ def reassignment_decide_refusal(request) -> str | None:
     return assignment_open_refusal(request.assignment)
 
 
+def extension_request_refusal(assignment) -> str | None:
+    """The department may ask for more days while it still writes the answer
+    (not once it is with the operators), one request at a time."""
+    if refusal := assignment_open_refusal(assignment):
+        return refusal
+    answer = getattr(assignment, "answer", None)
+    if answer is not None and answer.status != AnswerStatus.DRAFT:
+        return _("The answer was already submitted; it needs no more time.")
+    if assignment.extensions.filter(status=ExtensionStatus.PENDING).exists():
+        return _("A request for more time is already waiting for a decision.")
+    return None
+
+
+def extension_decide_refusal(extension) -> str | None:
+    if extension.status != ExtensionStatus.PENDING:
+        return _("This request for more time has already been decided.")
+    return assignment_open_refusal(extension.assignment)
+
+
 def answer_rate_refusal(answer) -> str | None:
     if answer.status != AnswerStatus.PUBLISHED:
         return _("Only a published answer can be rated.")
@@ -179,6 +197,16 @@ def assignment_is_reassignable(user, assignment):
 
 
 @rules.predicate
+def extension_is_requestable(user, assignment):
+    return assignment is not None and extension_request_refusal(assignment) is None
+
+
+@rules.predicate
+def extension_is_pending(user, extension):
+    return extension is None or extension_decide_refusal(extension) is None
+
+
+@rules.predicate
 def answer_is_rateable(user, answer):
     return answer is not None and answer_rate_refusal(answer) is None
 
@@ -191,6 +219,8 @@ rules.add_perm("answers.request_reassignment", is_assigned_official & reassignme
 rules.add_perm("answers.decide_reassignment", is_operator & reassignment_is_pending)
 rules.add_perm("answers.reassign", is_operator & assignment_is_reassignable)
 rules.add_perm("answers.rate_answer", is_proposer & answer_is_rateable)
+rules.add_perm("answers.request_extension", is_assigned_official & extension_is_requestable)
+rules.add_perm("answers.decide_extension", is_operator & extension_is_pending)
 # Operators oversee every department's answers: the queue's department filter
 # and handed-on assignments, and the bulk actions of the admin lists (publish,
 # return, decide reassignment requests; each row is still checked by its service).

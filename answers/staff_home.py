@@ -5,13 +5,21 @@ requests for the operators. Every row opens the assignment's workroom,
 where the work is done."""
 
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.predicates import is_official, is_operator
 from accounts.staff_home import HomeRole, HomeRow, HomeSection, admin_url, section_from
 
-from .models import Answer, AnswerStatus, Assignment, ReassignmentRequest, ReassignmentStatus
+from .models import (
+    Answer,
+    AnswerStatus,
+    Assignment,
+    DeadlineExtension,
+    ExtensionStatus,
+    ReassignmentRequest,
+    ReassignmentStatus,
+)
 from .notices import workroom_url
 
 
@@ -188,6 +196,49 @@ def reassignment_requests(user, now):
     )
 
 
+def extension_requests(user, now):
+    """Operator (연장 요청): departments asking for more time, oldest first;
+    each row says how many days and why, and opens the workroom where the
+    request is granted or refused."""
+    if not is_operator(user):
+        return None
+    queryset = (
+        DeadlineExtension.objects.filter(status=ExtensionStatus.PENDING)
+        .select_related("assignment__proposal", "assignment__department")
+        .order_by("created_at", "id")
+    )
+
+    def row(extension):
+        return HomeRow(
+            title=extension.assignment.proposal.title,
+            url=workroom_url(extension.assignment_id),
+            deadline=_due(extension.assignment),
+            note=ngettext(
+                "%(department)s asks for %(days)d more day: %(reason)s",
+                "%(department)s asks for %(days)d more days: %(reason)s",
+                extension.days_requested,
+            )
+            % {
+                "department": extension.assignment.department.label,
+                "days": extension.days_requested,
+                "reason": extension.reason,
+            },
+        )
+
+    rows, count = section_from(queryset, row)
+    return HomeSection(
+        key="answers.extension_requests",
+        role=HomeRole.OPERATOR,
+        title=_("Requests for more time"),
+        empty_text=_("No department asks for more time."),
+        rows=rows,
+        count=count,
+        list_url=admin_url(
+            "admin:answers_deadlineextension_changelist", status=ExtensionStatus.PENDING
+        ),
+    )
+
+
 # (key, builder, order) for accounts.staff_home.register_section.
 SECTIONS = [
     ("answers.assignments", department_assignments, 20),
@@ -195,4 +246,5 @@ SECTIONS = [
     ("answers.to_approve", answers_to_approve, 22),
     ("answers.overdue", overdue_answers, 23),
     ("answers.reassignment_requests", reassignment_requests, 24),
+    ("answers.extension_requests", extension_requests, 25),
 ]

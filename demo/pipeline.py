@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from answers.models import Answer, Assignment, deadline_for
+from answers.models import Answer, Assignment
 from answers.notices import AnswerNotice
 from answers.services import (
     answer_publish,
@@ -175,7 +175,7 @@ def _date_the_bar(now: datetime) -> None:
             continue  # dated already
         if event.to_status == ProposalStatus.ASSIGNED:
             Assignment.objects.filter(proposal=proposal).update(
-                assigned_at=moment, deadline=deadline_for(moment, bar.answer_deadline_days)
+                assigned_at=moment, deadline=bar.answer_due(moment)
             )
         ProposalEvent.objects.filter(pk=event.pk).update(created_at=moment)
         Notification.objects.filter(proposal=proposal, kind__in=BAR_NOTICES).update(

@@ -18,7 +18,9 @@ def answer_panel(context, proposal):
     """The department answer section: who answers and by when while it is
     assigned; the published answer, whether it met its deadline, and the
     proposer's rating once published. Empty before the proposal is assigned.
-    At most one query: the assignment with its department, answer and rating."""
+    One query: the assignment with its department, answer and rating; one
+    more, while it waits, for an assignment whose deadline was extended
+    (the extension and its reason are shown)."""
     user = context.get("user")
     # Assigning sets the proposal's department, so without one there is no
     # assignment to look up (most proposals): no query at all.
@@ -40,6 +42,7 @@ def answer_panel(context, proposal):
         and assignment.is_open
         and proposal.status == ProposalStatus.ASSIGNED
     )
+    extension = selectors.last_granted_extension(assignment) if waiting else None
     # The way from the public page to the workroom, for those who work
     # there: the assigned department's officials and the operators.
     workroom_url = (
@@ -56,6 +59,7 @@ def answer_panel(context, proposal):
         "answer": answer,
         "rating": getattr(answer, "rating", None) if answer is not None else None,
         "waiting": waiting,
+        "extension": extension,
         "workroom_url": workroom_url,
         "days_left": days_left,
         "days_overdue": -days_left if overdue else 0,
