@@ -2,8 +2,8 @@
 answer must contain) are in services.py."""
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 
 from accounts.models import Department
 from oasis.forms import PlainTextField
@@ -122,29 +122,32 @@ class ReassignmentRequestForm(forms.Form):
 
 
 def _days_field(label, *, most, required=True, help_text=""):
-    # ngettext_lazy with a named number stays lazy after %: the message is
-    # written in the language of the request, not of the import.
-    words = ngettext_lazy(
-        "Enter a whole number of days from 1 to %(most)d.",
-        "Enter a whole number of days from 1 to %(most)d.",
-        "most",
-    ) % {"most": most}
     return forms.IntegerField(
-        label=label,
-        min_value=1,
-        max_value=most,
-        required=required,
-        help_text=help_text,
-        error_messages={
-            "invalid": words,
-            "min_value": words,
-            "max_value": words,
-            "required": _("How many days?"),
-        },
+        label=label, min_value=1, max_value=most, required=required, help_text=help_text
     )
 
 
-class ExtensionRequestForm(forms.Form):
+class _DaysMessages:
+    """The days field's errors in words, written when the form is made (in
+    the request's language): any bad number gets the same plain sentence."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["days"]
+        words = gettext("Enter a whole number of days from 1 to %(most)d.") % {
+            "most": field.max_value
+        }
+        # A new dict: the field's own is shared with the class's base field.
+        field.error_messages = {
+            **field.error_messages,
+            "invalid": words,
+            "min_value": words,
+            "max_value": words,
+            "required": gettext("How many days?"),
+        }
+
+
+class ExtensionRequestForm(_DaysMessages, forms.Form):
     """The department asks for more days to answer."""
 
     days = _days_field(
@@ -162,7 +165,7 @@ class ExtensionRequestForm(forms.Form):
     )
 
 
-class ExtensionDecideForm(forms.Form):
+class ExtensionDecideForm(_DaysMessages, forms.Form):
     """An operator grants (as many days as asked, or fewer) or refuses."""
 
     days = _days_field(_("Days to grant"), most=EXTENSION_MAX_DAYS, required=False)
