@@ -93,6 +93,10 @@ def home_world() -> HomeWorld:
         reason="교통 소관입니다.",
         suggested_department=dept_a,
     )
+    # B asks for more time on another (the operators' 연장 요청).
+    answer_services.extension_request(
+        assignment=to_answer_b, user=official_b, reason="현장 조사가 필요합니다.", days=5
+    )
     # Past the answer bar, but its category names no department.
     blocked = ProposalFactory(
         status=ProposalStatus.OPEN,

@@ -131,6 +131,7 @@ def expected_work(w, who: str) -> dict[str, dict[str, dict[str, str]]]:
             "answers.to_approve": {w.submitted_b.proposal.title: workroom(w.submitted_b)},
             "answers.overdue": {w.overdue_b.proposal.title: workroom(w.overdue_b)},
             "answers.reassignment_requests": {w.request_b.proposal.title: workroom(w.request_b)},
+            "answers.extension_requests": {w.to_answer_b.proposal.title: workroom(w.to_answer_b)},
             "debates.results": {
                 w.debate.proposal.title: reverse("admin:debates_debate_change", args=[w.debate.pk])
             },
