@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from answers.models import Answer, Assignment
+from answers.models import Answer, Assignment, DeadlineExtension
 from answers.notices import AnswerNotice
 from answers.services import (
     answer_publish,
@@ -25,6 +25,8 @@ from answers.services import (
     answer_save,
     answer_submit,
     deadlines_sweep,
+    extension_decide,
+    extension_request,
 )
 from debates.models import Debate
 from debates.services import argument_create, debate_close, debate_publish_summary, stance_set
@@ -53,7 +55,7 @@ from .staff import Staff, colleague_moved_on, colleague_who_moves_on, staff_gath
 # the oldest of the MEETING_POOL most endorsed; they go to the meetings named
 # in meetings.json, the rest to the upcoming one. Every other proposal past
 # the answer bar has its answer, but for the newest ones, still waiting.
-PLAN_SIZES = {"meeting": 13, "review": 1, "debate": 2, "waiting": 2}
+PLAN_SIZES = {"meeting": 13, "review": 1, "debate": 2, "waiting": 6}
 MEETING_POOL = 20
 # The demo's debate bar (PipelineSettings): passed by all but one or two of
 # the proposals it debates, by none of those it leaves answered (views keep
@@ -111,6 +113,7 @@ def seed_pipeline(*, now: datetime | None = None) -> PipelineCreated:
                     decided_at=moments.get("decided"),
                 )
         _answer_deadlines_beat(now)
+        _ask_for_more_time(plan["waiting"], staff, now)
         seed_cards(staff, now)
         history.officials_speak_when_assigned(now)
         history.date_the_rest(now)
@@ -186,19 +189,61 @@ def _date_the_bar(now: datetime) -> None:
 
 def _answer_deadlines_beat(now: datetime) -> None:
     """What the daily beat did for the answers still awaited: remind the
-    department before the deadline and tell the operators the day after,
-    each on its day (09:00 in Seoul)."""
+    department before the deadline, tell it the day after, then its head and
+    then the operators when those steps fell due (answers/services/
+    deadlines.py), each on its day (09:00 in Seoul)."""
     bar = PipelineSettings.load()
+    steps = (bar.escalate_to_head_days, bar.escalate_to_head_days + bar.escalate_to_operators_days)
     moments = set()
     for deadline in Assignment.objects.awaiting_answer().values_list("deadline", flat=True):
         day = timezone.localdate(deadline)
-        for on in (day - timedelta(days=bar.answer_reminder_days), day + timedelta(days=1)):
+        days = [day - timedelta(days=bar.answer_reminder_days), day + timedelta(days=1)]
+        days += [timezone.localdate(bar.answer_due(deadline, n)) + timedelta(days=1) for n in steps]
+        for on in days:
             moment = timezone.make_aware(datetime.combine(on, time(9, 0)))
             if moment < now:
                 moments.add(moment)
     for moment in sorted(moments):
         with at(moment):
             deadlines_sweep(now=moment)
+
+
+def _ask_for_more_time(waiting: list[Proposal], staff: Staff, now: datetime) -> None:
+    """Two departments asked for more time: the one with the latest deadline
+    was granted fewer days than it asked (yesterday), the one that started
+    its draft still waits for the operators' decision (this morning)."""
+    open_ones = [
+        Assignment.objects.select_related("proposal").get(proposal=p, is_current=True)
+        for p in waiting
+    ]
+    if len(open_ones) < 2:
+        return
+    drafted_one = open_ones[0]  # _draft started its answer
+    granted_one = max(open_ones[1:], key=lambda a: a.deadline)
+    texts = read("answers")["extensions"]
+    asked_at = max(granted_one.assigned_at, now - timedelta(days=3))
+    decided_at = max(asked_at + timedelta(hours=20), now - timedelta(days=1))
+    with at(asked_at):
+        extension = extension_request(
+            assignment=granted_one,
+            user=staff.officials[granted_one.department_id],
+            reason=texts["granted"],
+            days=10,
+        )
+    with at(decided_at):
+        extension_decide(extension=extension, user=staff.operator, grant=True, days=7)
+    DeadlineExtension.objects.filter(pk=extension.pk).update(
+        created_at=asked_at, decided_at=decided_at
+    )
+    asked_at = max(drafted_one.assigned_at, now - timedelta(hours=5))
+    with at(asked_at):
+        pending = extension_request(
+            assignment=drafted_one,
+            user=staff.officials[drafted_one.department_id],
+            reason=texts["pending"],
+            days=5,
+        )
+    DeadlineExtension.objects.filter(pk=pending.pk).update(created_at=asked_at)
 
 
 # --- answers and debates ---------------------------------------------------------
