@@ -112,6 +112,7 @@ def seed_pipeline(*, now: datetime | None = None) -> PipelineCreated:
                     reviewed_at=moments.get("reviewed"),
                     decided_at=moments.get("decided"),
                 )
+        _a_head_for_the_longest_overdue(plan["waiting"], staff)
         _answer_deadlines_beat(now)
         _ask_for_more_time(plan["waiting"], staff, now)
         seed_cards(staff, now)
@@ -185,6 +186,22 @@ def _date_the_bar(now: datetime) -> None:
             created_at=moment, emailed_at=moment
         )
         history.notices_name_the_deadline(proposal)
+
+
+def _a_head_for_the_longest_overdue(waiting: list[Proposal], staff: Staff) -> None:
+    """The department that has waited longest to answer has a head (its demo
+    official), so the beat's steps show the whole ladder on one answer:
+    the department, its head, then the operators. Departments without a head
+    go from the department straight to the operators."""
+    oldest = (
+        Assignment.objects.filter(proposal__in=waiting, is_current=True)
+        .select_related("department")
+        .order_by("deadline", "pk")
+        .first()
+    )
+    if oldest is not None and oldest.department.head_id is None:
+        oldest.department.head = staff.officials[oldest.department_id]
+        oldest.department.save(update_fields=["head"])
 
 
 def _answer_deadlines_beat(now: datetime) -> None:

@@ -224,3 +224,25 @@ def test_an_official_comments_only_once_their_department_has_the_proposal(world)
         assert assignment.assigned_at < comment.created_at, comment.proposal_id
         local = timezone.localtime(comment.created_at)
         assert 9 <= local.hour < 18, comment.proposal_id
+
+
+def test_deadlines_show_extensions_and_every_escalation_step(world):
+    from answers.models import DeadlineExtension, ExtensionStatus
+
+    # one department was granted fewer days than it asked, one still waits
+    granted = DeadlineExtension.objects.get(status=ExtensionStatus.GRANTED)
+    assert granted.days_granted < granted.days_requested
+    assert granted.assignment.deadline == granted.new_deadline > timezone.now()
+    assert granted.assignment.proposal.events.filter(kind=EventKind.DEADLINE_EXTENDED).exists()
+    assert DeadlineExtension.objects.filter(status=ExtensionStatus.PENDING).count() == 1
+    waiting = Assignment.objects.awaiting_answer()
+    # the steps the beat took: reminders, the department told, a head, the operators
+    assert waiting.filter(reminded_at__isnull=False).exists()
+    assert waiting.filter(overdue_told_at__isnull=False, escalated_at__isnull=True).exists()
+    assert waiting.filter(head_told_at__isnull=False, escalated_at__isnull=False).exists()
+    # a department without a head went from the department to the operators
+    assert waiting.filter(head_told_at__isnull=True, escalated_at__isnull=False).exists()
+    for assignment in waiting.exclude(escalated_at__isnull=True):
+        assert assignment.overdue_told_at < assignment.escalated_at
+        if assignment.head_told_at:
+            assert assignment.overdue_told_at < assignment.head_told_at < assignment.escalated_at
