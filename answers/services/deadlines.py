@@ -22,13 +22,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.audit import audit_record
 from accounts.predicates import is_official
 from oasis.errors import PermissionDenied, ServiceError
 from proposals.models import EventKind, PipelineSettings
 from proposals.timeline import event_record
 from proposals.workdays import end_of_day
 
-from .. import notices
+from .. import audit_words, notices
 from .. import rules as answer_rules
 from ..models import (
     EXTENSION_MAX_DAYS,
@@ -300,7 +301,7 @@ def extension_decide(
     Writes: the request's decision; granted, the assignment's new deadline,
     its steps' marks cleared and `extensions_granted` counted, and a public
     DEADLINE_EXTENDED row (the department's reason); refused, a public
-    EXTENSION_REFUSED row (the operator's reason).
+    EXTENSION_REFUSED row (the operator's reason); an audit row either way.
     Triggers: `tell_extension_decided`."""
     if not rules.has_perm("answers.decide_extension", user):
         raise PermissionDenied
@@ -370,6 +371,16 @@ def extension_decide(
                 "decided_at",
                 "decision_reason",
             ]
+        )
+        audit_record(
+            actor=user,
+            action=audit_words.EXTENSION_GRANTED if grant else audit_words.EXTENSION_REFUSED,
+            target=locked,
+            params={
+                "asked": locked.days_requested,
+                "days": locked.days_granted or 0,
+                "deadline": notices.due_date(assignment.deadline),
+            },
         )
         notices.tell_extension_decided(extension=locked)
     return locked

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import AuditRecord
 from answers import services
 from answers.models import Assignment, DeadlineExtension, ExtensionStatus
 from notifications.models import Notification
@@ -104,6 +105,8 @@ def test_an_official_asks_and_the_operator_grants_fewer_days(
     event = assignment.proposal.events.get(kind=EventKind.DEADLINE_EXTENDED)
     assert event.is_public and event.reason == "현장 조사가 더 필요합니다."
     assert event.params == {"text": "deadline_extended", "days": 5, "deadline": "2025-03-26"}
+    record = AuditRecord.objects.get(action="answers.extension_granted")
+    assert record.params == {"asked": 10, "days": 5, "deadline": "2025-03-26"}
     assert waiting["clerk"].pk in set(
         Notification.objects.filter(kind="extension_granted").values_list("recipient_id", flat=True)
     )
@@ -132,6 +135,7 @@ def test_the_operator_refuses_with_a_reason(waiting, django_capture_on_commit_ca
     assert due(assignment) == dt.date(2025, 3, 21)
     event = assignment.proposal.events.get(kind=EventKind.EXTENSION_REFUSED)
     assert event.is_public and event.reason == "기한 안에 가능합니다."
+    assert AuditRecord.objects.filter(action="answers.extension_refused").count() == 1
     assert Notification.objects.filter(
         kind="extension_refused", recipient=waiting["clerk"]
     ).exists()
