@@ -16,7 +16,7 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import AuditRecord, User
 from answers.models import Answer, Assignment, DeadlineExtension
 from answers.notices import AnswerNotice
 from answers.services import (
@@ -227,8 +227,9 @@ def _answer_deadlines_beat(now: datetime) -> None:
 
 def _ask_for_more_time(waiting: list[Proposal], staff: Staff, now: datetime) -> None:
     """Two departments asked for more time: the one with the latest deadline
-    was granted fewer days than it asked (yesterday), the one that started
-    its draft still waits for the operators' decision (this morning)."""
+    was granted fewer days than it asked (in the last days), the one that
+    started its draft still waits for the operators' decision (this
+    morning). Each after the last step of its proposal's story."""
     open_ones = [
         Assignment.objects.select_related("proposal").get(proposal=p, is_current=True)
         for p in waiting
@@ -238,8 +239,8 @@ def _ask_for_more_time(waiting: list[Proposal], staff: Staff, now: datetime) -> 
     drafted_one = open_ones[0]  # _draft started its answer
     granted_one = max(open_ones[1:], key=lambda a: a.deadline)
     texts = read("answers")["extensions"]
-    asked_at = max(granted_one.assigned_at, now - timedelta(days=3))
-    decided_at = max(asked_at + timedelta(hours=20), now - timedelta(days=1))
+    asked_at = _after_its_story(granted_one.proposal, now - timedelta(days=3), now)
+    decided_at = min(asked_at + timedelta(hours=20), asked_at + (now - asked_at) / 2)
     with at(asked_at):
         extension = extension_request(
             assignment=granted_one,
@@ -252,7 +253,10 @@ def _ask_for_more_time(waiting: list[Proposal], staff: Staff, now: datetime) -> 
     DeadlineExtension.objects.filter(pk=extension.pk).update(
         created_at=asked_at, decided_at=decided_at
     )
-    asked_at = max(drafted_one.assigned_at, now - timedelta(hours=5))
+    AuditRecord.objects.filter(
+        action__startswith="answers.extension_", target_id=str(extension.pk)
+    ).update(created_at=decided_at)
+    asked_at = _after_its_story(drafted_one.proposal, now - timedelta(hours=5), now)
     with at(asked_at):
         pending = extension_request(
             assignment=drafted_one,
@@ -261,6 +265,15 @@ def _ask_for_more_time(waiting: list[Proposal], staff: Staff, now: datetime) -> 
             days=5,
         )
     DeadlineExtension.objects.filter(pk=pending.pk).update(created_at=asked_at)
+
+
+def _after_its_story(proposal: Proposal, wanted: datetime, now: datetime) -> datetime:
+    """`wanted`, or a little after the proposal's last timeline row if that
+    came later: a step is told after what came before it, and before now."""
+    last = proposal.events.order_by("-created_at").values_list("created_at", flat=True).first()
+    if last is None or last < wanted:
+        return wanted
+    return last + min(timedelta(minutes=10), (now - last) / 3)
 
 
 # --- answers and debates ---------------------------------------------------------

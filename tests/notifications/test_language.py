@@ -179,6 +179,7 @@ def _sample_params(department) -> dict:
         "score": 4,
         "period": 2,
         "percent": 45,
+        "days": 5,
     }
 
 
