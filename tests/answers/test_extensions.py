@@ -105,6 +105,11 @@ def test_an_official_asks_and_the_operator_grants_fewer_days(
     event = assignment.proposal.events.get(kind=EventKind.DEADLINE_EXTENDED)
     assert event.is_public and event.reason == "현장 조사가 더 필요합니다."
     assert event.params == {"text": "deadline_extended", "days": 5, "deadline": "2025-03-26"}
+    # the workroom keeps the history of the requests
+    with at(2025, 3, 19, 11, 0):
+        room = page_text(official_browser.get(workroom(assignment)))
+    assert "5 of 10 days asked, due by 2025-03-26" in room
+    assert "Answer due by 2025-03-26" in room
     record = AuditRecord.objects.get(action="answers.extension_granted")
     assert record.params == {"asked": 10, "days": 5, "deadline": "2025-03-26"}
     assert waiting["clerk"].pk in set(
