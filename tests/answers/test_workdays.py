@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from accounts.audit import describe
 from accounts.models import AuditRecord
 from answers import services
 from answers.models import Assignment
@@ -104,6 +105,10 @@ def test_the_operator_switches_to_calendar_days_on_the_settings_page():
     assert row.answer_days_unit == "calendar" and row.escalate_to_head_days == 2
     record = AuditRecord.objects.get(action="pipeline.settings_changed")
     assert record.params["changes"]["answer_days_unit"] == ["working", "calendar"]
+    assert (
+        "count the department's days in: Working days (no weekends or public holidays)"
+        " → Calendar days" in describe(record)
+    )
     with at(2026, 9, 22, 10, 0):
         assignment = assigned()
     assert due(assignment) == dt.date(2026, 10, 12)  # 20 calendar days
