@@ -23,9 +23,13 @@ migrate: install
 demo: migrate
 	$(PY) manage.py seed_demo --if-empty
 
+# The web server with the portal's clock beside it: a Celery worker and beat
+# (demo/management/commands/run_embedded.py; their logs in var/log/). Ctrl-C
+# stops all three. ADDRPORT=127.0.0.1:8001 for another port.
+ADDRPORT ?= 127.0.0.1:8000
 run: demo
 	$(PY) manage.py print_demo_logins
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py run_embedded $(ADDRPORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

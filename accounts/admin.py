@@ -8,13 +8,17 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Case, Value, When
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .access_records import AccessRecordedAdminMixin
 from .audit_admin import AuditRecordAdmin
 from .legal_admin import AccessRecordAdmin, ConsentGovernedFieldsMixin, ConsentRecordAdmin
 from .models import AccessRecord, AuditRecord, ConsentRecord, Department, StaffMember, User
-from .selectors import department_officials
+from .selectors import department_officials, headless_departments, usable_official_exists
+from .services import member_admin_changed, member_admin_state
 from .staff_admin import StaffAdmin
 
 
@@ -37,13 +41,55 @@ class DepartmentForm(forms.ModelForm):
             )
 
 
+class HeadlessFilter(admin.SimpleListFilter):
+    """Departments without a usable head (selectors.headless_departments):
+    the operator home's "departments without a head" opens this."""
+
+    title = _("head")
+    parameter_name = "headless"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Without a head"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=headless_departments().values("pk"))
+        return queryset
+
+
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
     form = DepartmentForm
-    list_display = ["name", "code", "head", "email", "is_active"]
-    list_filter = ["is_active"]
+    list_display = ["name", "code", "head_state", "email", "is_active"]
+    list_filter = ["is_active", HeadlessFilter]
     list_select_related = ["head"]
     search_fields = ["name", "code"]
+
+    def get_queryset(self, request):
+        # Whether the named head can still act as one (an active official
+        # of the department), for the column: no query per row.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                head_usable=Case(
+                    When(usable_official_exists(), then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
+            )
+        )
+
+    @admin.display(description=_("department head"), ordering="head")
+    def head_state(self, department):
+        """The head's name, or, for a headless department (none named, or
+        the one named moved, was deactivated or lost the role), a flag in
+        words: its work falls to the operators."""
+        if department.head_usable:
+            return department.head.get_full_name()
+        return format_html(
+            '<strong class="errornote">⚠ {}</strong>', gettext("No head: falls to the operators")
+        )
 
 
 # Viewing and listing members leaves a personal-data access record (PIPA);
@@ -86,6 +132,23 @@ class UserAdmin(AccessRecordedAdminMixin, ConsentGovernedFieldsMixin, DjangoUser
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     readonly_fields = ["last_login", "date_joined", "withdrawn_at"]
     filter_horizontal = ["groups"]
+
+    def save_model(self, request, obj, form, change):
+        # What the member was before this form (groups are saved later, in
+        # save_related): member_admin_changed compares with it.
+        if change:
+            # Kept on the request: the ModelAdmin is shared by every request.
+            request.member_admin_before = member_admin_state(User.objects.get(pk=obj.pk))
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        before = getattr(request, "member_admin_before", None)
+        if change and before is not None:
+            # The superuser's own changes of roles, department or activity
+            # leave the audit rows and flag the member's work as the staff
+            # screen's services do (all in the admin's transaction).
+            member_admin_changed(actor=request.user, member=form.instance, before=before)
 
     def has_add_permission(self, request):
         # Accounts are made by signing up; a staff account, with its first

@@ -37,6 +37,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "answers.answer": ("view", "add", "change"),
         "answers.reassignmentrequest": ("view", "add"),
         "answers.deadlineextension": ("view", "add"),
+        "answers.answeramendment": ("view", "add"),
         "meetings.workingreview": ("view", "change"),
         "meetings.reviewdecision": ("view", "add", "change"),
         "meetings.realizationmeeting": ("view",),

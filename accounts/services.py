@@ -22,6 +22,7 @@ from .models import AccessRecord, ConsentRecord, ConsentVia, Department, User
 from .retention import residue_purgers
 from .roles import STAFF_ROLES, Role
 from .selectors import consented_items
+from .signals import staff_left_post
 
 
 def profile_update(*, user: User, **fields) -> User:
@@ -33,7 +34,9 @@ def profile_update(*, user: User, **fields) -> User:
     changed = [name for name in fields if name in allowed]
     given = [name for name in changed if name in legal.OPTIONAL_FIELDS and fields[name]]
     if given and set(given) - consented_items(user):
-        raise ServiceError(_("Please agree to the collection of an optional item before giving it."))
+        raise ServiceError(
+            _("Please agree to the collection of an optional item before giving it.")
+        )
     for name in changed:
         setattr(
             user, name, fields[name] if fields[name] is not None or name == "birth_year" else ""
@@ -114,6 +117,36 @@ def _leave_headship(member: User) -> list[int]:
     return headed
 
 
+# Why a member can no longer carry their work (accounts.signals.staff_left_post).
+LEFT_MOVED = "moved"
+LEFT_DEACTIVATED = "deactivated"
+LEFT_ROLE_WITHDRAWN = "role_withdrawn"
+
+
+def _left_post(
+    *, actor, member: User, reason: str, old_department_id, role: str = "", headed=None
+) -> None:
+    """Tell the apps holding `member`'s work that they can no longer carry
+    it. Sent inside the caller's transaction, so the work is flagged (with
+    its history rows and notices) together with the change, or not at all;
+    the handlers are connected by the apps above (their AppConfig.ready).
+    Besides the agreed kwargs, `headed_department_ids`: the departments the
+    member headed and no longer can (the operators are told they are
+    headless); by default those still naming them (a deactivated head)."""
+    if headed is None:
+        headed = list(Department.objects.filter(head=member).values_list("pk", flat=True))
+    staff_left_post.send(
+        sender=User,
+        member=member,
+        actor=actor,
+        reason=reason,
+        old_department_id=old_department_id,
+        role=str(role),
+        now=timezone.now(),
+        headed_department_ids=list(headed),
+    )
+
+
 def staff_role_grant(*, actor: User, member: User, role: str, department=None) -> User:
     """An operator gives `member` a staff role.
 
@@ -162,8 +195,10 @@ def staff_role_withdraw(*, actor: User, member: User, role: str) -> User:
     Requires: as staff_role_grant, and that the member holds the role.
     Writes: the group removed; for the official role, the department cleared
     and any headship of it ended; is_staff recomputed; an audit row
-    (accounts.role_withdrawn: role, department left). The official's open
-    work stays with their department (handing it on is a later issue's)."""
+    (accounts.role_withdrawn: role, department left).
+    Triggers: staff_left_post (reason "role_withdrawn", the role), in the
+    same transaction: the apps flag the work the member held, which falls
+    to the department's head (or the operators) until it is handed on."""
     with transaction.atomic():
         locked = _locked_member(actor=actor, member=member)
         role = _grantable(actor, role)
@@ -176,9 +211,10 @@ def staff_role_withdraw(*, actor: User, member: User, role: str) -> User:
         _forget_roles(locked)
         fields = ["is_staff"]
         left = None
+        headed = []
         if role == Role.OFFICIAL:
             left = locked.department_id
-            _leave_headship(locked)
+            headed = _leave_headship(locked)
             locked.department = None
             fields.append("department")
         locked.is_staff = _staff_flag(locked)
@@ -189,6 +225,14 @@ def staff_role_withdraw(*, actor: User, member: User, role: str) -> User:
             action=ROLE_WITHDRAWN,
             params={"role": str(role), "department": left},
         )
+        _left_post(
+            actor=actor,
+            member=locked,
+            reason=LEFT_ROLE_WITHDRAWN,
+            old_department_id=left if role == Role.OFFICIAL else locked.department_id,
+            role=role,
+            headed=headed,
+        )
     _forget_roles(member)
     return locked
 
@@ -198,8 +242,11 @@ def official_department_set(*, actor: User, member: User, department) -> User:
 
     Requires: as staff_role_grant; the member an official; another, active
     department. Writes: the department; the headship of the old one ended;
-    an audit row (accounts.department_set: from, to). What the official was
-    working on stays with the old department."""
+    an audit row (accounts.department_set: from, to).
+    Triggers: staff_left_post (reason "moved", the old department), in the
+    same transaction: the apps flag what the official held in the old
+    department; it falls to that department's head (or the operators)
+    until it is handed on."""
     with transaction.atomic():
         locked = _locked_member(actor=actor, member=member)
         if not locked.has_role(Role.OFFICIAL):
@@ -211,7 +258,7 @@ def official_department_set(*, actor: User, member: User, department) -> User:
                 % {"member": locked.get_full_name(), "department": department.label}
             )
         old = locked.department_id
-        _leave_headship(locked)
+        headed = _leave_headship(locked)
         locked.department = department
         locked.save(update_fields=["department"])
         audit_record(
@@ -219,6 +266,9 @@ def official_department_set(*, actor: User, member: User, department) -> User:
             target=locked,
             action=DEPARTMENT_SET,
             params={"from": old, "to": department.pk},
+        )
+        _left_post(
+            actor=actor, member=locked, reason=LEFT_MOVED, old_department_id=old, headed=headed
         )
     member.department = department
     return locked
@@ -243,6 +293,13 @@ def _staff_set_active(*, actor: User, member: User, active: bool) -> User:
             action=STAFF_REACTIVATED if active else STAFF_DEACTIVATED,
             params={"department": locked.department_id},
         )
+        if not active:
+            _left_post(
+                actor=actor,
+                member=locked,
+                reason=LEFT_DEACTIVATED,
+                old_department_id=locked.department_id,
+            )
     member.is_active = active
     return locked
 
@@ -253,13 +310,119 @@ def staff_deactivate(*, actor: User, member: User) -> User:
     (Django's backends refuse inactive accounts). Roles and department are
     kept, so reactivating restores the account as it was. Requires: as
     staff_role_grant; a staff account that is active. Writes: is_active; an
-    audit row (accounts.staff_deactivated)."""
+    audit row (accounts.staff_deactivated). Triggers: staff_left_post
+    (reason "deactivated"), in the same transaction: the member's open work
+    is flagged and falls to the head (or the operators). Headship is kept,
+    as roles are: a deactivated head is not a usable one, and
+    reactivating restores them (the rules check is_active)."""
     return _staff_set_active(actor=actor, member=member, active=False)
 
 
 def staff_reactivate(*, actor: User, member: User) -> User:
     """The reverse of staff_deactivate (accounts.staff_reactivated)."""
     return _staff_set_active(actor=actor, member=member, active=True)
+
+
+def member_admin_state(member: User) -> dict:
+    """What member_admin_changed compares: read before the superuser's form
+    on the member admin is saved."""
+    return {
+        "roles": set(member.role_names),
+        "department_id": member.department_id,
+        "is_active": member.is_active,
+    }
+
+
+def member_admin_changed(*, actor: User, member: User, before: dict) -> None:
+    """A superuser changed a member's groups, department or activity on the
+    member admin (accounts.admin.UserAdmin), which bypasses the staff
+    screen's services. Called in the admin's transaction once the form and
+    its groups are saved: writes the same audit rows the services write
+    (a role granted or withdrawn, a department set, deactivated or
+    reactivated), ends a headship the member can no longer hold, and sends
+    staff_left_post as the services do when the member can no longer carry
+    their work. Nothing when nothing of that changed."""
+    _forget_roles(member)
+    after = member_admin_state(member)
+    old_department = before["department_id"]
+    was_official = Role.OFFICIAL in before["roles"]
+    for role in sorted(after["roles"] - before["roles"]):
+        audit_record(
+            actor=actor,
+            target=member,
+            action=ROLE_GRANTED,
+            params={
+                "role": role,
+                "department": after["department_id"] if role == Role.OFFICIAL else None,
+            },
+        )
+    withdrawn = sorted(before["roles"] - after["roles"])
+    for role in withdrawn:
+        audit_record(
+            actor=actor,
+            target=member,
+            action=ROLE_WITHDRAWN,
+            params={
+                "role": role,
+                "department": old_department if role == Role.OFFICIAL else None,
+            },
+        )
+    moved = after["department_id"] != old_department
+    if moved:
+        audit_record(
+            actor=actor,
+            target=member,
+            action=DEPARTMENT_SET,
+            params={"from": old_department, "to": after["department_id"]},
+        )
+    if after["is_active"] != before["is_active"]:
+        audit_record(
+            actor=actor,
+            target=member,
+            action=STAFF_REACTIVATED if after["is_active"] else STAFF_DEACTIVATED,
+            params={"department": after["department_id"]},
+        )
+    # A head stays head only as an official of the department they head.
+    lost_headship = Department.objects.filter(head=member)
+    if Role.OFFICIAL in after["roles"]:
+        lost_headship = lost_headship.exclude(pk=after["department_id"])
+    headed = list(lost_headship.values_list("pk", flat=True))
+    lost_headship.update(head=None)
+    if before["is_active"] and not after["is_active"]:
+        _left_post(
+            actor=actor,
+            member=member,
+            reason=LEFT_DEACTIVATED,
+            old_department_id=old_department,
+            headed=headed or None,
+        )
+    elif was_official and Role.OFFICIAL in withdrawn:
+        _left_post(
+            actor=actor,
+            member=member,
+            reason=LEFT_ROLE_WITHDRAWN,
+            old_department_id=old_department,
+            role=Role.OFFICIAL,
+            headed=headed,
+        )
+    elif was_official and moved:
+        _left_post(
+            actor=actor,
+            member=member,
+            reason=LEFT_MOVED,
+            old_department_id=old_department,
+            headed=headed,
+        )
+    for role in withdrawn:
+        if role != Role.OFFICIAL:  # an expert's requested opinions (the experts app)
+            _left_post(
+                actor=actor,
+                member=member,
+                reason=LEFT_ROLE_WITHDRAWN,
+                old_department_id=old_department,
+                role=role,
+                headed=[],
+            )
 
 
 def account_withdraw(*, user: User) -> None:

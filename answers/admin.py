@@ -14,7 +14,9 @@ official never sees, opens or changes another department's work."""
 
 import rules
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -30,7 +32,9 @@ from oasis.admin_utils import (
 from . import selectors
 from .admin_actions import approve_suggested, publish_answers, refuse_requests, return_answers
 from .models import (
+    AmendmentStatus,
     Answer,
+    AnswerAmendment,
     AnswerRating,
     AnswerStatus,
     Assignment,
@@ -39,6 +43,7 @@ from .models import (
     ReassignmentRequest,
     ReassignmentStatus,
 )
+from .notices import workroom_url
 from .workroom import open_in_workroom, workroom_view
 
 # --- shared -----------------------------------------------------------------------
@@ -316,6 +321,57 @@ class ReassignmentRequestAdmin(ServiceOnlyMixin, admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         return open_in_workroom(self, request, object_id)
+
+
+# --- amendments of published answers -------------------------------------------------------
+
+
+@admin.register(AnswerAmendment)
+class AnswerAmendmentAdmin(ServiceOnlyMixin, admin.ModelAdmin):
+    """Amendments of published answers; the operators' list of those waiting
+    for approval. Opening one goes to its answer's workroom, where it is
+    written, approved or returned."""
+
+    list_display = [
+        "proposal_title",
+        "status",
+        "department",
+        "reason",
+        "submitted_at",
+        "decided_at",
+    ]
+    list_display_links = ["proposal_title"]
+    list_filter = [
+        waiting_first_choice_filter(
+            "status",
+            [AmendmentStatus.SUBMITTED],
+            title=_("status"),
+            default_label=_("Waiting for approval"),
+            default_note=_("This list shows the amendments waiting for approval."),
+        )
+    ]
+    search_fields = ["answer__assignment__proposal__title"]
+    list_per_page = 50
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return selectors.amendments_visible_to(request.user).select_related(
+            "answer__assignment__proposal", "answer__assignment__department"
+        )
+
+    @admin.display(description=_("proposal"), ordering="answer__assignment__proposal__title")
+    def proposal_title(self, obj):
+        return obj.answer.assignment.proposal.title
+
+    @admin.display(description=_("department"), ordering="answer__assignment__department__name")
+    def department(self, obj):
+        return obj.answer.assignment.department
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        return HttpResponseRedirect(workroom_url(obj.answer.assignment_id))
 
 
 # --- deadline extensions ------------------------------------------------------------------

@@ -96,6 +96,36 @@ class AnswerForm(forms.Form):
         return {name: getattr(answer, name) for name in cls.base_fields}
 
 
+class AmendmentForm(AnswerForm):
+    """The published answer as it should now read (starting from its current
+    text) and why it changes. The reason is public."""
+
+    reason = PlainTextField(
+        label=_("Reason for the amendment"),
+        max_length=REASON_MAX_LENGTH,
+        widget=_textarea(2),
+        error_messages={"required": _("Please give a reason.")},
+        help_text=_(
+            "Shown publicly beside the answer, for example “오타 수정” or “예산 변경”. "
+            "Changing the decision is serious: say plainly why. The proposer's "
+            "rating stays as it was given."
+        ),
+    )
+
+    field_order = ["reason", *AnswerForm.base_fields]
+
+    @classmethod
+    def initial_from(cls, source) -> dict:
+        """The form filled from an answer (its current text) or an
+        amendment (a draft, or a returned one written again)."""
+        if source is None:
+            return {}
+        initial = {name: getattr(source, name) for name in AnswerForm.base_fields}
+        if hasattr(source, "reason"):
+            initial["reason"] = source.reason
+        return initial
+
+
 class ReasonForm(forms.Form):
     reason = PlainTextField(label=_("Reason"), max_length=REASON_MAX_LENGTH, widget=_textarea(3))
 

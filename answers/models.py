@@ -73,6 +73,9 @@ class Assignment(models.Model):
     # How many extensions were granted: the notices of a moved deadline's
     # steps carry it in their once-keys, so each deadline has its own steps.
     extensions_granted = models.PositiveSmallIntegerField(_("extensions granted"), default=0)
+    # When the department's own address (Department.email) was written to
+    # because it had no active official (answers.tasks.mail_empty_department).
+    department_mailed_at = models.DateTimeField(_("department e-mail sent"), null=True, blank=True)
     # Set when the answer is published or the proposal is reassigned.
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     is_current = models.BooleanField(_("current"), default=True)
@@ -295,6 +298,10 @@ class Answer(models.Model):
         related_name="+",
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # When the last approved amendment changed the published text (None: as
+    # first published). Kept on the answer so the public panel asks for the
+    # history only when there is one.
+    amended_at = models.DateTimeField(_("last amended"), null=True, blank=True)
     # Whether it was published by the assignment's deadline (set when published).
     met_deadline = models.BooleanField(_("answered on time"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -326,6 +333,127 @@ class Answer(models.Model):
 
     def __str__(self):
         return str(self.assignment.proposal)
+
+
+class AmendmentStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+
+
+# A returned amendment is closed (kept, with the operators' reason); the
+# department writes a new one, which starts from the returned text.
+AMENDMENT_TRANSITIONS: dict[str, set[str]] = {
+    AmendmentStatus.DRAFT: {AmendmentStatus.SUBMITTED},
+    AmendmentStatus.SUBMITTED: {AmendmentStatus.APPROVED, AmendmentStatus.RETURNED},
+    AmendmentStatus.APPROVED: set(),
+    AmendmentStatus.RETURNED: set(),
+}
+OPEN_AMENDMENT_STATUSES = (AmendmentStatus.DRAFT, AmendmentStatus.SUBMITTED)
+# The parts of a published answer an amendment may change, in the order the
+# panel shows them.
+AMENDABLE_FIELDS = (
+    "decision",
+    "summary",
+    "necessity",
+    "effectiveness",
+    "feasibility",
+    "estimated_budget",
+    "refusal_basis_kind",
+    "refusal_basis",
+)
+
+
+class AnswerAmendment(models.Model):
+    """A change to a published answer: the department writes the answer as it
+    should now read, with a reason ("오타 수정", "예산 변경"); an operator
+    approves it (the answer then reads so, and `previous` keeps what it said
+    before) or returns it with a reason. At most one open (draft or
+    submitted) amendment per answer."""
+
+    answer = models.ForeignKey(
+        Answer, verbose_name=_("answer"), on_delete=models.CASCADE, related_name="amendments"
+    )
+    # The answer as amended, in full (the form starts from the current text).
+    summary = models.TextField(_("answer in short"), max_length=SUMMARY_MAX_LENGTH, blank=True)
+    necessity = models.TextField(_("necessity"), max_length=SECTION_MAX_LENGTH, blank=True)
+    effectiveness = models.TextField(_("effectiveness"), max_length=SECTION_MAX_LENGTH, blank=True)
+    feasibility = models.TextField(_("feasibility"), max_length=SECTION_MAX_LENGTH, blank=True)
+    estimated_budget = models.PositiveBigIntegerField(
+        _("estimated budget (won)"), null=True, blank=True
+    )
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=AnswerDecision.choices, blank=True
+    )
+    refusal_basis_kind = models.CharField(
+        _("basis for not accepting"), max_length=20, choices=RefusalBasisKind.choices, blank=True
+    )
+    refusal_basis = models.TextField(
+        _("basis in plain words"), max_length=SECTION_MAX_LENGTH, blank=True
+    )
+    # Typed by the department, shown publicly with the amendment.
+    reason = models.TextField(_("reason for the amendment"), max_length=REASON_MAX_LENGTH)
+    status = models.CharField(
+        _("status"), max_length=20, choices=AmendmentStatus.choices, default=AmendmentStatus.DRAFT
+    )
+    # Set on approval: the answer's values before (field → value) and the
+    # names of the fields that changed, so the history reads without
+    # comparing rows.
+    previous = models.JSONField(_("text before"), default=dict, blank=True)
+    changed = models.JSONField(_("changed parts"), default=list, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    return_reason = models.TextField(
+        _("why it was returned"), max_length=REASON_MAX_LENGTH, blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("answer amendment")
+        verbose_name_plural = _("answer amendments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["answer"],
+                condition=Q(status__in=["draft", "submitted"]),
+                name="amendment_one_open_per_answer",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="amendment_has_reason"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted"], decided_at__isnull=True)
+                | (Q(status__in=["approved", "returned"]) & Q(decided_at__isnull=False)),
+                name="amendment_decided_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""),
+                name="amendment_returned_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.answer)
+
+    @property
+    def decision_changed(self) -> bool:
+        return "decision" in (self.changed or [])
 
 
 class ReassignmentStatus(models.TextChoices):

@@ -9,9 +9,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.selectors import department_names, department_officials, operators
+from accounts.selectors import (
+    answering_officials,
+    department_names,
+    department_officials,
+    operators,
+    usable_head,
+)
 from notifications.messages import NoticeText, choices, dates, numbers
 from notifications.services import notify, proposal_audience
+from oasis.tasks import enqueue_on_commit
 
 from .models import (
     AnswerDecision,
@@ -46,6 +53,12 @@ class AnswerNotice(StrEnum):
     EXTENSION_GRANTED = "extension_granted"
     EXTENSION_REFUSED = "extension_refused"
     DEADLINE_EXTENDED = "deadline_extended"
+    AMENDMENT_SUBMITTED = "amendment_submitted"
+    AMENDMENT_RETURNED = "amendment_returned"
+    ANSWER_AMENDED = "answer_amended"
+    ANSWER_AMENDED_DECISION = "answer_amended_decision"
+    ASSIGNED_NOBODY = "assigned_nobody"
+    ANSWER_AUTHOR_LEFT = "answer_author_left"
 
 
 # Every parameter of these notices that is a code, and how to name it.
@@ -55,9 +68,39 @@ NAMES = {
     "count": numbers,
     "days": numbers,
     "decision": choices(AnswerDecision),
+    "old_decision": choices(AnswerDecision),
 }
 
+def _left_reasons(values: set) -> dict:
+    words = {
+        "moved": _("moved to another department"),
+        "deactivated": _("was deactivated"),
+        "role_withdrawn": _("no longer holds the official role"),
+    }
+    return {value: str(words[value]) for value in values if value in words}
+
+
+def _falls_to(values: set) -> dict:
+    # A head's name is stored as it is (a colleague's name, not a code).
+    return {"operators": str(_("the operators"))} if "operators" in values else {}
+
+
 MESSAGES = {
+    # To the operators instead of the copy, when the department has nobody.
+    AnswerNotice.ASSIGNED_NOBODY: NoticeText(
+        _("A proposal went to a department with no official"),
+        _(
+            "“%(title)s” was assigned to %(department)s, to answer by %(deadline)s, but the department has no active official. It was sent to the department's e-mail; please give the department an official or reassign the proposal."
+        ),
+        NAMES,
+    ),
+    AnswerNotice.ANSWER_AUTHOR_LEFT: NoticeText(
+        _("A draft answer lost its writer"),
+        _(
+            "%(name)s, who was writing the answer of %(department)s to “%(title)s”, %(reason)s. The answer falls to %(falls_to)s until another official takes it up."
+        ),
+        {**NAMES, "reason": _left_reasons, "falls_to": _falls_to},
+    ),
     AnswerNotice.ASSIGNED_DEPARTMENT: NoticeText(
         _("New proposal for your department to answer"),
         _(
@@ -175,6 +218,28 @@ MESSAGES = {
         _("%(department)s will answer “%(title)s” by %(deadline)s: %(reason)s"),
         NAMES,
     ),
+    AnswerNotice.AMENDMENT_SUBMITTED: NoticeText(
+        _("An amendment of an answer waits for your approval"),
+        _("%(department)s asks to amend its published answer to “%(title)s”: %(reason)s"),
+        NAMES,
+    ),
+    AnswerNotice.AMENDMENT_RETURNED: NoticeText(
+        _("Your amendment was returned"),
+        _("The operators returned the amendment of the answer to “%(title)s”: %(reason)s"),
+        NAMES,
+    ),
+    AnswerNotice.ANSWER_AMENDED: NoticeText(
+        _("The department amended its answer"),
+        _("%(department)s amended its answer to “%(title)s”: %(reason)s"),
+        NAMES,
+    ),
+    AnswerNotice.ANSWER_AMENDED_DECISION: NoticeText(
+        _("The department changed its decision"),
+        _(
+            "%(department)s changed its decision on “%(title)s” from %(old_decision)s to %(decision)s: %(reason)s"
+        ),
+        NAMES,
+    ),
 }
 
 
@@ -208,7 +273,10 @@ def step_key(step: str, assignment: Assignment) -> str:
 def tell_assigned(*, assignment: Assignment) -> None:
     """A new assignment: the department's officials (`assigned_department`),
     the operators (`assigned_operator`), the proposer and followers
-    (`assigned`), once each under the key `assigned:<assignment>`."""
+    (`assigned`), once each under the key `assigned:<assignment>`. A
+    department with no active official cannot be silent: its e-mail
+    (Department.email) is written to and the operators get
+    `assigned_nobody` instead of the copy."""
     proposal = assignment.proposal
     key = f"assigned:{assignment.pk}"
     params = {
@@ -216,13 +284,16 @@ def tell_assigned(*, assignment: Assignment) -> None:
         "department": assignment.department_id,
         "deadline": due_date(assignment.deadline),
     }
+    officials = list(department_officials(assignment.department))
+    if not officials:
+        mail_empty_department(assignment)
     for recipients, kind, url in (
+        (officials, AnswerNotice.ASSIGNED_DEPARTMENT, workroom(assignment)),
         (
-            department_officials(assignment.department),
-            AnswerNotice.ASSIGNED_DEPARTMENT,
+            operators(),
+            AnswerNotice.ASSIGNED_OPERATOR if officials else AnswerNotice.ASSIGNED_NOBODY,
             workroom(assignment),
         ),
-        (operators(), AnswerNotice.ASSIGNED_OPERATOR, workroom(assignment)),
         (proposal_audience(proposal), AnswerNotice.ASSIGNED, ""),
     ):
         notify(recipients=recipients, kind=kind, key=key, proposal=proposal, params=params, url=url)
@@ -235,8 +306,19 @@ def tell_reassigned(*, assignment: Assignment) -> None:
     proposal = assignment.proposal
     key = f"reassigned:{assignment.pk}"
     params = {"department": assignment.department_id, "deadline": due_date(assignment.deadline)}
+    officials = list(department_officials(assignment.department))
+    if not officials:
+        mail_empty_department(assignment)
+        notify(
+            recipients=operators(),
+            kind=AnswerNotice.ASSIGNED_NOBODY,
+            key=key,
+            proposal=proposal,
+            params=params,
+            url=workroom(assignment),
+        )
     notify(
-        recipients=department_officials(assignment.department),
+        recipients=officials,
         kind=AnswerNotice.REASSIGNED,
         key=key,
         proposal=proposal,
@@ -337,9 +419,11 @@ def tell_answer_rated(*, rating: AnswerRating, assignment: Assignment) -> None:
 
 
 def tell_answer_reminder(*, assignment: Assignment, days_left: int) -> None:
-    """The department's officials: their answer is due soon (once per assignment)."""
+    """The department's officials, else the operators (a department with
+    nobody is never reminded in vain): their answer is due soon (once per
+    assignment)."""
     notify(
-        recipients=department_officials(assignment.department),
+        recipients=answering_officials(assignment.department),
         kind=AnswerNotice.ANSWER_REMINDER,
         key=step_key("answer_reminder", assignment),
         proposal=assignment.proposal,
@@ -446,3 +530,75 @@ def tell_extension_decided(*, extension: DeadlineExtension) -> None:
             params={**params, "reason": extension.decision_reason},
             url=workroom(assignment),
         )
+def tell_amendment_submitted(*, assignment: Assignment, event_id: int, reason: str) -> None:
+    """The operators: an amendment of a published answer waits for them."""
+    notify(
+        recipients=operators(),
+        kind=AnswerNotice.AMENDMENT_SUBMITTED,
+        key=f"amendment_submitted:{event_id}",
+        proposal=assignment.proposal,
+        params={"department": assignment.department_id, "reason": reason},
+        url=workroom(assignment),
+    )
+
+
+def tell_amendment_returned(*, assignment: Assignment, amendment) -> None:
+    """The department's officials: their amendment came back, with the reason."""
+    notify(
+        recipients=department_officials(assignment.department),
+        kind=AnswerNotice.AMENDMENT_RETURNED,
+        key=f"amendment_returned:{amendment.pk}",
+        proposal=assignment.proposal,
+        params={"reason": amendment.return_reason, "department": assignment.department_id},
+        url=workroom(assignment),
+    )
+
+
+def tell_answer_amended(*, assignment: Assignment, amendment, old_decision: str) -> None:
+    """The proposer and followers: the published answer now reads
+    differently, why, and whether the decision changed (once per amendment)."""
+    answer = amendment.answer
+    decision_changed = old_decision != answer.decision
+    notify(
+        recipients=proposal_audience(assignment.proposal),
+        kind=(
+            AnswerNotice.ANSWER_AMENDED_DECISION
+            if decision_changed
+            else AnswerNotice.ANSWER_AMENDED
+        ),
+        key=f"answer_amended:{amendment.pk}",
+        proposal=assignment.proposal,
+        params={
+            "department": assignment.department_id,
+            "reason": amendment.reason,
+            "decision": answer.decision,
+            "old_decision": old_decision,
+        },
+    )
+
+
+def mail_empty_department(assignment: Assignment) -> None:
+    """Queue the e-mail to the department's own address (Department.email)
+    about an assignment nobody there can see: once per assignment
+    (answers.tasks.mail_empty_department marks it sent)."""
+    if assignment.department.email:
+        enqueue_on_commit("answers.tasks.mail_empty_department", assignment.pk)
+
+
+def tell_answer_author_left(*, assignment: Assignment, member, reason: str, key: str) -> None:
+    """The department's usable head and the operators: the official writing
+    the answer can no longer, and it falls to the head (or the operators)."""
+    head = usable_head(assignment.department)
+    notify(
+        recipients=[*([head] if head else []), *operators()],
+        kind=AnswerNotice.ANSWER_AUTHOR_LEFT,
+        key=key,
+        proposal=assignment.proposal,
+        params={
+            "name": member.get_full_name(),
+            "reason": reason,
+            "department": assignment.department_id,
+            "falls_to": head.get_full_name() if head else "operators",
+        },
+        url=workroom(assignment),
+    )

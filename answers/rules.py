@@ -17,7 +17,14 @@ from django.utils.translation import gettext as _
 from accounts.predicates import is_official, is_operator
 from proposals.models import ProposalStatus
 
-from .models import ANSWER_TRANSITIONS, AnswerStatus, ExtensionStatus, ReassignmentStatus
+from .models import (
+    AMENDMENT_TRANSITIONS,
+    ANSWER_TRANSITIONS,
+    AmendmentStatus,
+    AnswerStatus,
+    ExtensionStatus,
+    ReassignmentStatus,
+)
 
 # --- who ----------------------------------------------------------------------
 
@@ -167,6 +174,53 @@ def answer_rate_refusal(answer) -> str | None:
     return None
 
 
+def answer_amendable_refusal(answer) -> str | None:
+    """Whether the answer can be amended at all (published, proposal not
+    in the trash)."""
+    if answer.status != AnswerStatus.PUBLISHED:
+        return _("Only a published answer can be amended.")
+    if answer.assignment.proposal.deleted_at is not None:
+        return _("The proposal is in the trash.")
+    return None
+
+
+def amendment_write_refusal(answer, open_amendment=None) -> str | None:
+    """Writing an amendment: `open_amendment` is the answer's draft or
+    submitted one, if any (a draft is changed, a submitted one blocks)."""
+    if refusal := answer_amendable_refusal(answer):
+        return refusal
+    if open_amendment is not None and open_amendment.status != AmendmentStatus.DRAFT:
+        return _(
+            "An amendment of this answer already waits for the operators' approval; "
+            "wait for their decision before writing another."
+        )
+    return None
+
+
+def _amendment_move_refusal(amendment, to_status) -> str | None:
+    if to_status not in AMENDMENT_TRANSITIONS[amendment.status]:
+        return _("An amendment that is “%(from)s” cannot become “%(to)s”.") % {
+            "from": AmendmentStatus(amendment.status).label,
+            "to": AmendmentStatus(to_status).label,
+        }
+    return None
+
+
+def amendment_submit_refusal(amendment) -> str | None:
+    if refusal := answer_amendable_refusal(amendment.answer):
+        return refusal
+    return _amendment_move_refusal(amendment, AmendmentStatus.SUBMITTED)
+
+
+def amendment_review_refusal(amendment, to_status) -> str | None:
+    """Approving (to_status=APPROVED) or returning (RETURNED) a submitted one."""
+    if refusal := _amendment_move_refusal(amendment, to_status):
+        return refusal
+    if to_status == AmendmentStatus.APPROVED:
+        return answer_amendable_refusal(amendment.answer)
+    return None
+
+
 # --- permissions -----------------------------------------------------------------
 
 
@@ -211,6 +265,24 @@ def answer_is_rateable(user, answer):
     return answer is not None and answer_rate_refusal(answer) is None
 
 
+@rules.predicate
+def is_answer_official(user, answer):
+    """An official of the department whose (current) assignment the answer is."""
+    return answer is not None and is_assigned_official(user, answer.assignment)
+
+
+@rules.predicate
+def answer_is_amendable(user, answer):
+    return answer is not None and answer_amendable_refusal(answer) is None
+
+
+@rules.predicate
+def amendment_is_reviewable(user, amendment):
+    return (
+        amendment is None or amendment_review_refusal(amendment, AmendmentStatus.APPROVED) is None
+    )
+
+
 rules.add_perm("answers.open_assignment", is_operator)
 rules.add_perm("answers.see_assignment", can_see_assignment)
 rules.add_perm("answers.write_answer", is_assigned_official & answer_is_editable)
@@ -221,6 +293,8 @@ rules.add_perm("answers.reassign", is_operator & assignment_is_reassignable)
 rules.add_perm("answers.rate_answer", is_proposer & answer_is_rateable)
 rules.add_perm("answers.request_extension", is_assigned_official & extension_is_requestable)
 rules.add_perm("answers.decide_extension", is_operator & extension_is_pending)
+rules.add_perm("answers.amend_answer", is_answer_official & answer_is_amendable)
+rules.add_perm("answers.review_amendment", is_operator & amendment_is_reviewable)
 # Operators oversee every department's answers: the queue's department filter
 # and handed-on assignments, and the bulk actions of the admin lists (publish,
 # return, decide reassignment requests; each row is still checked by its service).

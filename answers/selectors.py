@@ -10,7 +10,10 @@ from accounts.predicates import is_official, is_operator
 from proposals.models import Comment
 
 from .models import (
+    OPEN_AMENDMENT_STATUSES,
+    AmendmentStatus,
     Answer,
+    AnswerAmendment,
     AnswerStatus,
     Assignment,
     DeadlineExtension,
@@ -52,6 +55,13 @@ def answers_visible_to(user) -> QuerySet[Answer]:
     if scope is None:
         return Answer.objects.none()
     return Answer.objects.filter(scope)
+
+
+def amendments_visible_to(user) -> QuerySet[AnswerAmendment]:
+    scope = _assignment_scope(user, prefix="answer__assignment__")
+    if scope is None:
+        return AnswerAmendment.objects.none()
+    return AnswerAmendment.objects.filter(scope)
 
 
 def reassignment_requests_visible_to(user) -> QuerySet[ReassignmentRequest]:
@@ -132,3 +142,26 @@ def extension_requests_visible_to(user) -> QuerySet[DeadlineExtension]:
 def assignment_history(proposal) -> QuerySet[Assignment]:
     """Every department the proposal was given to, oldest first."""
     return proposal.assignments.select_related("department").order_by("assigned_at", "id")
+
+
+def answer_amendments(answer: Answer) -> list[AnswerAmendment]:
+    """Every amendment of `answer`, newest first, with who wrote and decided
+    it (one query): the workroom's history."""
+    return list(
+        answer.amendments.select_related("written_by", "decided_by").order_by("-created_at", "-id")
+    )
+
+
+def approved_amendments(answer: Answer) -> list[AnswerAmendment]:
+    """The approved amendments of `answer`, oldest first (one query): the
+    public history."""
+    return list(
+        answer.amendments.filter(status=AmendmentStatus.APPROVED).order_by("decided_at", "id")
+    )
+
+
+def open_amendment(answer: Answer | None) -> AnswerAmendment | None:
+    """The answer's draft or submitted amendment, if any."""
+    if answer is None:
+        return None
+    return answer.amendments.filter(status__in=OPEN_AMENDMENT_STATUSES).first()

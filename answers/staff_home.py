@@ -4,15 +4,21 @@ officials; answers waiting for approval, overdue answers and reassignment
 requests for the operators. Every row opens the assignment's workroom,
 where the work is done."""
 
+from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.predicates import is_official, is_operator
+from accounts.selectors import departments_without_officials
 from accounts.staff_home import HomeRole, HomeRow, HomeSection, admin_url, section_from
+from proposals.models import ProposalStatus
 
 from .models import (
+    AmendmentStatus,
     Answer,
+    AnswerAmendment,
     AnswerStatus,
     Assignment,
     DeadlineExtension,
@@ -196,6 +202,80 @@ def reassignment_requests(user, now):
     )
 
 
+def amendments_to_approve(user, now):
+    """Operator: amendments of published answers waiting to be approved or
+    returned, the longest waiting first (답변 수정 승인 대기)."""
+    if not is_operator(user):
+        return None
+    queryset = (
+        AnswerAmendment.objects.filter(status=AmendmentStatus.SUBMITTED)
+        .select_related("answer__assignment__proposal", "answer__assignment__department")
+        .order_by("submitted_at", "id")
+    )
+
+    def row(amendment):
+        assignment = amendment.answer.assignment
+        return HomeRow(
+            title=assignment.proposal.title,
+            url=workroom_url(assignment.pk),
+            deadline=None,
+            note=f"{assignment.department.label}: {amendment.reason}",
+        )
+
+    rows, count = section_from(queryset, row)
+    return HomeSection(
+        key="answers.amendments_to_approve",
+        role=HomeRole.OPERATOR,
+        title=_("Answer amendments waiting for your approval"),
+        empty_text=_("No amendment of an answer waits for approval."),
+        rows=rows,
+        count=count,
+        list_url=admin_url(
+            "admin:answers_answeramendment_changelist", status=AmendmentStatus.SUBMITTED
+        ),
+    )
+def silent_departments(user, now):
+    """Operator: departments with proposals to answer and no active
+    official: the assignments reached only their e-mail and the operators
+    (notices.tell_assigned). Listed until the department has someone."""
+    if not is_operator(user):
+        return None
+    waiting = Q(
+        assignments__is_current=True,
+        assignments__closed_at__isnull=True,
+        assignments__proposal__status=ProposalStatus.ASSIGNED,
+        assignments__proposal__deleted_at__isnull=True,
+    )
+    queryset = (
+        departments_without_officials()
+        .annotate(waiting=Count("assignments", filter=waiting))
+        .filter(waiting__gt=0)
+        .order_by("name", "id")
+    )
+    rows, count = section_from(
+        queryset,
+        lambda department: HomeRow(
+            title=department.label,
+            url=reverse("admin:accounts_department_change", args=[department.pk]),
+            note=ngettext(
+                "%(count)d proposal waits for its answer",
+                "%(count)d proposals wait for their answer",
+                department.waiting,
+            )
+            % {"count": department.waiting},
+        ),
+    )
+    return HomeSection(
+        key="answers.silent_departments",
+        role=HomeRole.OPERATOR,
+        title=_("A department has no official"),
+        empty_text=_("Every department with proposals to answer has an official."),
+        rows=rows,
+        count=count,
+        list_url=admin_url("admin:accounts_staffmember_changelist"),
+    )
+
+
 def extension_requests(user, now):
     """Operator (연장 요청): departments asking for more time, oldest first;
     each row says how many days and why, and opens the workroom where the
@@ -241,10 +321,12 @@ def extension_requests(user, now):
 
 # (key, builder, order) for accounts.staff_home.register_section.
 SECTIONS = [
+    ("answers.silent_departments", silent_departments, 19),
     ("answers.assignments", department_assignments, 20),
     ("answers.returned", returned_answers, 21),
     ("answers.to_approve", answers_to_approve, 22),
     ("answers.overdue", overdue_answers, 23),
     ("answers.reassignment_requests", reassignment_requests, 24),
-    ("answers.extension_requests", extension_requests, 25),
+    ("answers.amendments_to_approve", amendments_to_approve, 25),
+    ("answers.extension_requests", extension_requests, 26),
 ]

@@ -22,6 +22,7 @@ from oasis.forms import add_service_errors
 
 from . import selectors, services
 from .forms import (
+    AmendmentForm,
     AnswerForm,
     ExtensionDecideForm,
     ExtensionRequestForm,
@@ -29,8 +30,17 @@ from .forms import (
     ReassignForm,
     ReassignmentRequestForm,
 )
-from .models import Answer, Assignment
+from .models import (
+    AMENDABLE_FIELDS,
+    OPEN_AMENDMENT_STATUSES,
+    AmendmentStatus,
+    Answer,
+    AnswerAmendment,
+    AnswerStatus,
+    Assignment,
+)
 from .notices import workroom_url
+from .timeline_texts import amendment_changes_shown
 
 
 def require_answer(answer: Answer | None) -> Answer:
@@ -88,7 +98,8 @@ class Workroom:
     was pressed (each button is a named submit: _save_draft, _submit,
     _request_reassignment, _publish, _return, _approve_reassignment,
     _refuse_reassignment, _reassign, _request_extension, _grant_extension,
-    _refuse_extension); `render` shows the page with the forms
+    _refuse_extension, and for a published answer's amendment
+    _save_amendment, _submit_amendment, _approve_amendment, _return_amendment); `render` shows the page with the forms
     the user may use, or the invalid ones given."""
 
     def __init__(self, modeladmin, request, assignment: Assignment):
@@ -101,6 +112,29 @@ class Workroom:
         post = request.POST
         if "_save_draft" in post or "_submit" in post:
             return self._save_answer(submit="_submit" in post)
+        if "_save_amendment" in post or "_submit_amendment" in post:
+            return self._save_amendment(submit="_submit_amendment" in post)
+        if "_approve_amendment" in post:
+            return self._run(
+                lambda: services.amendment_approve(
+                    amendment=self._submitted_amendment(), user=request.user
+                ),
+                gettext("The amendment is approved: the answer now reads as amended."),
+            )
+        if "_return_amendment" in post:
+            form = ReasonForm(post, prefix="amendment_return")
+            if form.is_valid():
+                return self._run(
+                    lambda: services.amendment_return(
+                        amendment=self._submitted_amendment(),
+                        user=request.user,
+                        reason=form.cleaned_data["reason"],
+                    ),
+                    gettext("The amendment is returned to the department."),
+                    form=form,
+                    form_name="amendment_return_form",
+                )
+            return self.render(amendment_return_form=form, status=400)
         if "_request_reassignment" in post:
             form = ReassignmentRequestForm(
                 post, prefix="reassignment", own_department=assignment.department
@@ -208,6 +242,56 @@ class Workroom:
         messages.success(request, gettext("The answer is submitted to the operators for approval."))
         return HttpResponseRedirect(request.path)
 
+    def _submitted_amendment(self) -> AnswerAmendment:
+        amendment = selectors.open_amendment(getattr(self.assignment, "answer", None))
+        if amendment is None or amendment.status != AmendmentStatus.SUBMITTED:
+            raise ServiceError(gettext("No amendment waits for approval."))
+        return amendment
+
+    def _save_amendment(self, *, submit: bool) -> HttpResponse:
+        """Save the department's amendment, and with `submit` send it on;
+        as `_save_answer` does for the answer itself."""
+        request, assignment = self.request, self.assignment
+        answer = getattr(assignment, "answer", None)
+        form = AmendmentForm(request.POST, prefix="amend")
+        if answer is None:
+            messages.error(request, gettext("No answer has been written yet."))
+            return HttpResponseRedirect(request.path)
+        if not form.is_valid():
+            return self.render(amendment_form=form, status=400)
+        try:
+            amendment = services.amendment_save(
+                answer=answer, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.render(amendment_form=form, status=400)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(request.path)
+        if not submit:
+            messages.success(request, gettext("The amendment is saved as a draft."))
+            return HttpResponseRedirect(request.path)
+        try:
+            services.amendment_submit(amendment=amendment, user=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            messages.warning(
+                request,
+                gettext(
+                    "The amendment is saved as a draft, but it cannot be submitted yet. "
+                    "Please complete it."
+                ),
+            )
+            return self.render(amendment_form=form, status=400)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(request.path)
+        messages.success(
+            request, gettext("The amendment is submitted to the operators for approval.")
+        )
+        return HttpResponseRedirect(request.path)
+
     def _decide(self, *, approve: bool) -> HttpResponse:
         request, assignment = self.request, self.assignment
         pending = selectors.pending_request(assignment)
@@ -306,6 +390,58 @@ class Workroom:
             return HttpResponseRedirect(reverse("admin:answers_assignment_changelist"))
         return HttpResponseRedirect(workroom_url(current.pk))
 
+    def _amendment_context(self, answer: Answer | None, forms: dict) -> dict:
+        """The amendments part of the page, for a published answer only: the
+        approved ones (history), the one waiting (with what it changes and
+        the operators' buttons), the returned ones and the department's form."""
+        user = self.request.user
+        if answer is None or answer.status != AnswerStatus.PUBLISHED:
+            return {}
+        amendments = selectors.answer_amendments(answer)
+        open_one = next((a for a in amendments if a.status in OPEN_AMENDMENT_STATUSES), None)
+        submitted = (
+            open_one
+            if open_one is not None and open_one.status == AmendmentStatus.SUBMITTED
+            else None
+        )
+        can_amend = submitted is None and rules.has_perm("answers.amend_answer", user, answer)
+        can_review = submitted is not None and rules.has_perm(
+            "answers.review_amendment", user, submitted
+        )
+        latest = amendments[0] if amendments else None
+        # A draft is carried on; a returned amendment is written again from
+        # its own text; otherwise the form starts from the answer as it reads.
+        if open_one is not None:
+            start = open_one
+        elif latest is not None and latest.status == AmendmentStatus.RETURNED:
+            start = latest
+        else:
+            start = answer
+        current = {field: getattr(answer, field) for field in AMENDABLE_FIELDS}
+        for amendment in amendments:
+            amendment.shown_changes = amendment_changes_shown(
+                amendment,
+                amendment.previous if amendment.status == AmendmentStatus.APPROVED else current,
+            )
+        return {
+            "amendments": amendments,
+            "open_amendment": open_one,
+            "submitted_amendment": submitted,
+            "returned_amendment": latest
+            if latest is not None and latest.status == AmendmentStatus.RETURNED
+            else None,
+            "can_amend": can_amend,
+            "can_review_amendment": can_review,
+            "amendment_form": forms.get("amendment_form")
+            or (
+                AmendmentForm(prefix="amend", initial=AmendmentForm.initial_from(start))
+                if can_amend
+                else None
+            ),
+            "amendment_return_form": forms.get("amendment_return_form")
+            or (ReasonForm(prefix="amendment_return") if can_review else None),
+        }
+
     def render(self, *, status=200, **forms) -> HttpResponse:
         request, assignment = self.request, self.assignment
         user = request.user
@@ -326,6 +462,7 @@ class Workroom:
         )
         now = timezone.now()
         context = {
+            **self._amendment_context(answer, forms),
             **self.modeladmin.admin_site.each_context(request),
             "title": gettext("Answer: %(title)s") % {"title": proposal.title},
             "subtitle": None,

@@ -289,3 +289,69 @@ def _next_beat():
             timezone.make_aware(datetime.combine(day, time(9, 0)), timezone.get_default_timezone())
         )
     return min(moments, default=None)
+
+
+# --- personnel rotation (issue 12): work that follows people -----------------------
+
+
+def seed_rotations(staff: Staff, now: datetime) -> None:
+    """Two personnel changes made on the 직원 관리 screen's services, a few
+    days ago, so the operator's home and the card pages show what happens
+    to the work people leave: an official who retired (deactivated) with a
+    card they carried, which now falls to their department's head or the
+    operators; and a department head who moved to another department,
+    leaving the department headless and their card to the operators. The
+    unowned count stays 0 (the operators are there to fall back on).
+    Requires the cards; idempotent (a second run finds both already gone)."""
+    from accounts.models import Department
+    from accounts.services import official_department_set, staff_deactivate
+
+    from .staff import demo_colleague
+
+    moment = now - timedelta(days=3)
+    open_cards = (
+        ManagementCard.objects.open()
+        .exclude(department__isnull=True)
+        .select_related("department", "proposal")
+        .order_by("agenda_item__meeting__number", "agenda_item__position")
+    )
+    carried = [card for card in open_cards if story_of(card.proposal.title) != "ownerless"]
+    if len(carried) < 2:
+        return
+    retiring_card = carried[0]
+    retiree = demo_colleague(retiring_card.department, "retired", "최정년")
+    if retiree.is_active:
+        with at(moment - timedelta(days=30)):
+            if retiring_card.responsible_official_id != retiree.pk:
+                card_handoff(
+                    card=retiring_card,
+                    user=staff.operator,
+                    to_official=retiree,
+                    note="현장 경험이 많은 최정년 주무관이 맡습니다.",
+                )
+        with at(moment):
+            staff_deactivate(actor=staff.operator, member=retiree)
+    moving_card = next(
+        (card for card in carried[1:] if card.department_id != retiring_card.department_id),
+        None,
+    )
+    if moving_card is None:
+        return
+    department = moving_card.department
+    head = demo_colleague(department, "head", "한부서장")
+    if head.department_id != department.pk:
+        return  # moved already (a second run)
+    with at(moment - timedelta(days=30)):
+        Department.objects.filter(pk=department.pk).update(head=head)
+        if moving_card.responsible_official_id != head.pk:
+            card_handoff(
+                card=moving_card,
+                user=staff.operator,
+                to_official=head,
+                note="부서장이 직접 챙깁니다.",
+            )
+    elsewhere = (
+        Department.objects.filter(is_active=True).exclude(pk=department.pk).order_by("pk").first()
+    )
+    with at(moment + timedelta(hours=2)):
+        official_department_set(actor=staff.operator, member=head, department=elsewhere)

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.models import AuditRecord
 from notifications.models import Notification
 from proposals.models import ProposalEvent
 from tracking.models import CardAttachment, CardEvent, ManagementCard, ProgressReport
@@ -23,7 +24,7 @@ def at(moment: datetime) -> Iterator[None]:
     """Run services as if at `moment`: the rows they add (card history,
     proposal timeline, notices, attachments) and the stamps they set (stage
     changed, submitted, updated, handled) are moved to `moment` afterwards."""
-    added = (CardEvent, ProposalEvent, Notification, CardAttachment)
+    added = (CardEvent, ProposalEvent, Notification, CardAttachment, AuditRecord)
     marks = {model: model.objects.aggregate(n=Max("pk"))["n"] or 0 for model in added}
     started = timezone.now()
     yield

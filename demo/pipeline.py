@@ -43,8 +43,9 @@ from proposals.models import (
     ProposalStatus,
 )
 
-from . import history
-from .cards import seed_cards, story_of
+from . import history, live
+from .amendments import seed_amendments
+from .cards import seed_cards, seed_rotations, story_of
 from .clock import at
 from .datafiles import read
 from .meetings import seed_meetings
@@ -103,6 +104,9 @@ def seed_pipeline(*, now: datetime | None = None) -> PipelineCreated:
         # The services ran "now", with the answer deadlines still ahead (so
         # the answers count as on time); now the dates move to the story's.
         _date_the_bar(now)
+        # One answer falls due while the demo runs (demo/live.py).
+        for proposal in plan["waiting"][:1]:
+            live.answer_due_soon(Assignment.objects.get(proposal=proposal, is_current=True), now)
         for name in ("answered", "debate", "review", "meeting"):
             for proposal in plan[name]:
                 moments = times.get(proposal.pk, {})
@@ -116,8 +120,14 @@ def seed_pipeline(*, now: datetime | None = None) -> PipelineCreated:
         _answer_deadlines_beat(now)
         _ask_for_more_time(plan["waiting"], staff, now)
         seed_cards(staff, now)
+        seed_rotations(staff, now)
         history.officials_speak_when_assigned(now)
         history.date_the_rest(now)
+        # After the answers' dates are set: amendments come after publication.
+        if plan["answered"]:
+            seed_amendments(plan["answered"][0], staff, now)
+        # What the clock of `make run` will do minutes from now.
+        live.arm(now)
         created.stages = {key: len(value) for key, value in plan.items()}
     return created
 
@@ -146,6 +156,7 @@ BAR_NOTICES = (
     AnswerNotice.ASSIGNED,
     AnswerNotice.ASSIGNED_DEPARTMENT,
     AnswerNotice.ASSIGNED_OPERATOR,
+    AnswerNotice.ASSIGNED_NOBODY,
     PipelineNotice.NOT_REACHED,
 )
 

@@ -129,3 +129,21 @@ def colleague_moved_on(colleague: User) -> None:
     """`colleague` now works in another department (a personnel rotation)."""
     elsewhere = Department.objects.exclude(pk=colleague.department_id).order_by("pk").first()
     user_set_roles(user=colleague, roles={Role.OFFICIAL}, department=elsewhere)
+
+
+def demo_colleague(department: Department, role: str, name: str) -> User:
+    """Another official of `department` (the demo password, a personal
+    name) for the personnel changes of demo/cards.py (seed_rotations):
+    made once, then found again as it was left. Idempotent."""
+    email = demo_email(f"official.{department.code}.{role}")
+    password = User.objects.get(email=CITIZEN_EMAIL).password  # the demo password's hash
+    colleague, created = User.objects.get_or_create(
+        email=email, defaults={"display_name": name, "password": password}
+    )
+    if created:
+        EmailAddress.objects.get_or_create(
+            user=colleague, email=email, defaults={"verified": True, "primary": True}
+        )
+        user_set_roles(user=colleague, roles={Role.OFFICIAL}, department=department)
+        consent_as_signed_up([colleague])
+    return colleague

@@ -15,6 +15,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
+from accounts.models import User
+from accounts.roles import Role
 from oasis.admin_utils import pk_or_404
 from oasis.errors import ServiceError
 from oasis.forms import add_service_errors
@@ -48,17 +50,40 @@ def _posted_a_decision(data, prefix: str) -> bool:
     return data is not None and data.get(f"{prefix}-decision", LATER) != LATER
 
 
+def _department_id(item) -> int | None:
+    # The department the adopted item's card will go to (as management_card_open).
+    return item.proposal.department_id or item.proposal.category.default_department_id
+
+
+def _officials_by_department(entries) -> dict[int, list]:
+    """The active officials of every item's department, in one query: whom
+    the meeting may name to carry an adopted item."""
+    ids = {_department_id(entry.item) for entry in entries} - {None}
+    officials = (
+        User.objects.filter(is_active=True, department_id__in=ids, groups__name=Role.OFFICIAL)
+        .distinct()
+        .order_by("display_name", "id")
+    )
+    by_department: dict[int, list] = {}
+    for official in officials:
+        by_department.setdefault(official.department_id, []).append(official)
+    return by_department
+
+
 def _rows(meeting, data=None) -> list[DecisionTableRow]:
     rows = []
-    for entry in selectors.agenda_entries(meeting):
+    entries = selectors.agenda_entries(meeting)
+    officials = _officials_by_department(entries)
+    for entry in entries:
         item = entry.item
         prefix = f"item-{item.pk}"
         refusal = meeting_rules.decide_refusal(item, meeting)
+        named = officials.get(_department_id(item), [])
         if not refusal:
-            form = DecisionRowForm(data, prefix=prefix)
+            form = DecisionRowForm(data, prefix=prefix, officials=named)
             rows.append(DecisionTableRow(entry, form=form, editable=True))
         elif _posted_a_decision(data, prefix):
-            form = DecisionRowForm(data, prefix=prefix)
+            form = DecisionRowForm(data, prefix=prefix, officials=named)
             rows.append(DecisionTableRow(entry, form=form, refusal=refusal))
         else:
             # A decided item shows its decision; an open one that cannot be

@@ -101,6 +101,30 @@ class DecisionRowForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # Who carries the item if adopted, when the department has no head to
+    # take it (issue 12). Only the item's department's active officials are
+    # offered; the service checks again.
+    # (Choices, not a queryset: the table reads every department's officials
+    # in one query, decision_table._officials_by_department.)
+    responsible_official = forms.ChoiceField(
+        label=_("Responsible official (if adopted)"),
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "The responsible official must be an active official of the item's department."
+            )
+        },
+    )
+
+    def __init__(self, *args, officials=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self._officials = {str(user.pk): user for user in officials}
+        self.fields["responsible_official"].choices = [("", _("Not named (the head)"))] + [
+            (pk, user.get_full_name()) for pk, user in self._officials.items()
+        ]
+
+    def clean_responsible_official(self):
+        return self._officials.get(self.cleaned_data.get("responsible_official") or "")
 
     def clean_decision(self):
         # "Later" (or nothing ticked) is no decision.

@@ -248,6 +248,18 @@ class AgendaItem(models.Model):
     )
     reason = models.TextField(_("reason"), max_length=REASON_MAX_LENGTH, blank=True)
     conditions = models.TextField(_("conditions"), max_length=REASON_MAX_LENGTH, blank=True)
+    # The official the meeting named to carry an adopted item (optional): the
+    # new card's owner when the department has no usable head
+    # (tracking.services.cards.initial_owner). A usable official of the
+    # item's department when it was named (services.agenda_item_decide).
+    responsible_official = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible official named by the meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

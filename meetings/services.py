@@ -24,6 +24,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.selectors import is_usable_official
 from oasis.errors import PermissionDenied, ServiceError
 from proposals.models import EventKind, Proposal, ProposalStatus
 from proposals.timeline import event_record, proposal_transition
@@ -331,6 +332,7 @@ def agenda_item_decide(
     conditions: str = "",
     user,
     meeting: RealizationMeeting | None = None,
+    responsible_official=None,
 ) -> AgendaItem:
     """Record the realization meeting's decision on one agenda item. Requires
     the mayor's office or an operator, the day of the meeting or later, and a
@@ -343,7 +345,10 @@ def agenda_item_decide(
     - held over: the proposal stays ON_AGENDA, a new item joins the end of the
       next meeting's agenda (scheduled if need be) and the timeline records
       HELD_OVER.
-    The proposer and followers are told with the matching `decision_*` notice."""
+    The proposer and followers are told with the matching `decision_*` notice.
+    `responsible_official` (adopted only): who the meeting names to carry
+    the item, a usable official of the item's department; the new card's
+    owner when the department has no usable head."""
     if not rules.has_perm("meetings.record_decision", user):
         raise PermissionDenied
     if decision not in DECISIONS:
@@ -359,12 +364,36 @@ def agenda_item_decide(
         if refusal := meeting_rules.decide_refusal(locked, meeting):
             raise ServiceError(refusal)
         proposal = locked.proposal
+        if responsible_official is not None:
+            department = proposal.department or proposal.category.default_department
+            if decision != AgendaDecision.ADOPTED:
+                raise ValidationError(
+                    {"responsible_official": _("Name a responsible official only when adopting.")}
+                )
+            if not is_usable_official(responsible_official, department.pk if department else None):
+                raise ValidationError(
+                    {
+                        "responsible_official": _(
+                            "The responsible official must be an active official of the item's department."
+                        )
+                    }
+                )
         locked.decision = decision
         locked.reason = reason
         locked.conditions = conditions
+        locked.responsible_official = responsible_official
         locked.decided_at = timezone.now()
         locked.decided_by = user
-        locked.save(update_fields=["decision", "reason", "conditions", "decided_at", "decided_by"])
+        locked.save(
+            update_fields=[
+                "decision",
+                "reason",
+                "conditions",
+                "responsible_official",
+                "decided_at",
+                "decided_by",
+            ]
+        )
         if decision == AgendaDecision.ADOPTED:
             proposal_transition(
                 proposal=proposal, to_status=ProposalStatus.ADOPTED, actor=user, reason=reason
@@ -404,6 +433,7 @@ class DecisionRow:
     decision: str
     reason: str
     conditions: str = ""
+    responsible_official: object = None
 
 
 class DecisionTableRefused(Exception):
@@ -441,6 +471,7 @@ def meeting_decisions_record(
                         decision=row.decision,
                         reason=row.reason,
                         conditions=row.conditions,
+                        responsible_official=row.responsible_official,
                         user=user,
                         meeting=meeting,
                     )

@@ -16,6 +16,7 @@ from proposals.models import PipelineSettings, Proposal
 
 from . import services
 from .settings_screen import settings_view
+from .staff_home import blocked_proposals
 
 promote_by_hand = moderation_action(
     name="promote_by_hand",
@@ -36,8 +37,26 @@ promote_by_hand = moderation_action(
 )
 
 
+class BlockedFromAssignmentFilter(admin.SimpleListFilter):
+    """Proposals past the answer bar that no department could be given
+    (staff_home.blocked_proposals): the operator home's "could not be
+    assigned" row opens the list with this filter."""
+
+    title = _("assignment")
+    parameter_name = "blocked"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Blocked from assignment"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=blocked_proposals().values("pk"))
+        return queryset
+
+
 class PipelineProposalAdmin(HandAssignmentAdminMixin, ProposalAdmin):
     actions = [*ProposalAdmin.actions, promote_by_hand, assign_to_department]
+    list_filter = [*ProposalAdmin.list_filter, BlockedFromAssignmentFilter]
 
 
 class PreviewedPipelineSettingsAdmin(PipelineSettingsAdmin):

@@ -33,6 +33,13 @@ class PipelineConfig(AppConfig):
         # Adoption opens the next stage in the meeting's own transaction:
         # meetings sends `item_adopted`, tracking opens the management card.
         item_adopted.connect(open_card_for_adopted_item, dispatch_uid="pipeline.open_card")
+        # A head who moves, is deactivated or loses the role: the operators
+        # learn the department is headless (issue 12).
+        from accounts.signals import staff_left_post
+
+        staff_left_post.connect(
+            notices.tell_departments_headless, dispatch_uid="pipeline.departments_headless"
+        )
         register(notices.MESSAGES)
         for key, builder, order in staff_home.SECTIONS:
             register_section(key, builder, order=order)

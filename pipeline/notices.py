@@ -3,9 +3,11 @@ kinds, their words, and the small functions that send them."""
 
 from enum import StrEnum
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.selectors import operators
+from accounts.models import Department
+from accounts.selectors import department_names, operators, superusers, usable_head
 from answers.hand_assignment import assign_url
 from answers.services import DEPARTMENT_INACTIVE, NO_DEFAULT_DEPARTMENT
 from notifications.messages import NoticeText
@@ -17,6 +19,8 @@ class PipelineNotice(StrEnum):
 
     ASSIGNMENT_BLOCKED = "assignment_blocked"
     NOT_REACHED = "not_reached"
+    UNOWNED_WORK = "unowned_work"
+    DEPARTMENT_HEADLESS = "department_headless"
 
 
 # Why the assignment failed, stored as answers' refusal code and written in
@@ -41,6 +45,19 @@ MESSAGES = {
             "Assign it by hand on its “Assign to a department” page."
         ),
         formats={"reason": _blocked_reasons},
+    ),
+    PipelineNotice.DEPARTMENT_HEADLESS: NoticeText(
+        _("A department has no head"),
+        _(
+            "%(name)s no longer heads %(department)s. Until a new head is named, the department's work without an owner falls to the operators."
+        ),
+        {"department": department_names},
+    ),
+    PipelineNotice.UNOWNED_WORK: NoticeText(
+        _("Work without an owner or a fallback"),
+        _(
+            "%(count)s piece(s) of open work have neither an official who can carry them nor anyone they fall to. Please name an official (or an operator) today."
+        ),
     ),
     PipelineNotice.NOT_REACHED: NoticeText(
         _("The endorsement period ended"),
@@ -70,3 +87,33 @@ def tell_not_reached(*, proposal) -> None:
     notify_proposal(
         proposal=proposal, kind=PipelineNotice.NOT_REACHED, key=f"not_reached:{proposal.pk}"
     )
+
+
+def tell_unowned_work(*, count: int, day: str) -> None:
+    """The operators (the superusers when there is none, which is how the
+    count can be above 0): the unowned count is not 0; once a day (`day`)."""
+    notify(
+        recipients=list(operators()) or list(superusers()),
+        kind=PipelineNotice.UNOWNED_WORK,
+        key=f"unowned_work:{day}",
+        params={"count": count},
+        url=reverse("admin:index"),
+    )
+
+
+def tell_departments_headless(
+    sender, *, member, headed_department_ids=(), now=None, **kwargs
+) -> None:
+    """staff_left_post's receiver (apps.py): the operators, once per
+    departure, that each department `member` headed is headless now."""
+    stamp = now.isoformat() if now else ""
+    for department in Department.objects.filter(pk__in=list(headed_department_ids)):
+        if usable_head(department) is not None:
+            continue
+        notify(
+            recipients=operators(),
+            kind=PipelineNotice.DEPARTMENT_HEADLESS,
+            key=f"department_headless:{department.pk}:{member.pk}:{stamp}",
+            params={"name": member.get_full_name(), "department": department.pk},
+            url=reverse("admin:accounts_department_change", args=[department.pk]),
+        )

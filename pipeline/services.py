@@ -23,6 +23,7 @@ name (proposals.timeline.queue_promotion_check)."""
 
 import hashlib
 import json
+import logging
 import operator
 from dataclasses import dataclass, field
 from functools import reduce
@@ -35,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.models import Department
+from accounts.ownership import unowned_total
 from answers.services import assignment_department, assignment_open
 from debates.services import debate_open
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed, require_reason
@@ -45,6 +47,8 @@ from proposals.timeline import event_record, proposal_transition
 from tracking.services import management_card_open
 
 from . import notices, timeline_texts
+
+logger = logging.getLogger(__name__)
 
 
 def due_bars(settings_row: PipelineSettings) -> dict[str, dict[str, int]]:
@@ -357,3 +361,16 @@ def pipeline_settings_change(
         if preview is not None:
             enqueue_on_commit(SWEEP_TASK)
     return row, preview
+
+
+def unowned_work_check(*, now=None) -> int:
+    """The beat's check that no piece of open work is without an owner or a
+    named fallback (accounts.ownership: each app's counter). Returns the
+    total; when it is not 0 the operators are told, once a day. Idempotent."""
+    now = now or timezone.now()
+    counts = unowned_total()
+    total = sum(counts.values())
+    if total:
+        logger.warning("Open work without an owner or a fallback: %s", counts)
+        notices.tell_unowned_work(count=total, day=timezone.localdate(now).isoformat())
+    return total

@@ -19,3 +19,10 @@ def promote_if_due(proposal_id: int) -> str | None:
 def sweep_pipeline() -> dict:
     """Periodic catch-up of promotions and closing of endorsement windows."""
     return services.sweep()
+
+
+@shared_task(acks_late=True)
+def check_unowned_work() -> int:
+    """Count open work with neither an owner nor a fallback; tell the
+    operators (once a day) when it is not 0."""
+    return services.unowned_work_check()

@@ -634,6 +634,13 @@ class EventKind(models.TextChoices):
     EXTENSION_REQUESTED = "extension_requested", _("The department asked for more time")
     DEADLINE_EXTENDED = "deadline_extended", _("The answer deadline was extended")
     EXTENSION_REFUSED = "extension_refused", _("More time was refused")
+    # params: {"text": "answer_amended", "fields": [changed field names],
+    # "decision": code, "old_decision": code}; the department's reason as typed.
+    ANSWER_AMENDED = "answer_amended", _("The department amended its answer")
+    AMENDMENT_SUBMITTED = "amendment_submitted", _("The department submitted an amendment")
+    AMENDMENT_RETURNED = "amendment_returned", _("An amendment was returned to the department")
+    # Internal: {"text": "answer_author_left", "reason", "fallback"} (answers).
+    ANSWER_AUTHOR_LEFT = "answer_author_left", _("The official writing the answer left")
 
 
 class ProposalEvent(models.Model):

@@ -21,7 +21,6 @@ from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Case, Value, When
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
@@ -31,7 +30,13 @@ from oasis.admin_utils import ReadOnlyMixin, dday_cell, pk_or_404, waiting_first
 
 from . import rules as card_rules
 from . import selectors, services
-from .card_flags import OPEN_REPORT_DUE, ReportFilter, report_due_html
+from .card_flags import (
+    OPEN_REPORT_DUE,
+    ReportFilter,
+    falls_to_text,
+    owner_left_text,
+    report_due_html,
+)
 from .card_page import (
     card_page_context,
     change_owner_view,
@@ -186,7 +191,12 @@ class ManagementCardAdmin(CardImportMixin, ScopedExportMixin, admin.ModelAdmin):
         "created_at",
     ]
     list_filter = [OpenCardsFilter, ReportFilter, "department"]
-    list_select_related = ["proposal", "department", "responsible_official", "agenda_item__meeting"]
+    list_select_related = [
+        "proposal",
+        "department__head",
+        "responsible_official",
+        "agenda_item__meeting",
+    ]
     search_fields = ["proposal__title"]
     actions = [change_stage, hand_off]
     inlines = [CardAttachmentInline, CardEventInline]
@@ -226,21 +236,15 @@ class ManagementCardAdmin(CardImportMixin, ScopedExportMixin, admin.ModelAdmin):
         queryset = selectors.cards_visible_to(request.user).annotate(
             open_report_due=OPEN_REPORT_DUE
         )
-        if card_rules.hands_off_some_cards(request.user):
-            # Cards nobody carries first: the operator (or the department
-            # head) must hand them over.
-            queryset = queryset.annotate(
-                is_ownerless=Case(
-                    When(selectors.OWNERLESS, then=Value(True)),
-                    default=Value(False),
-                    output_field=BooleanField(),
-                )
-            )
-        return queryset
+        # Whether each row's owner can carry it and, if not, whether it falls
+        # to a usable head (the "owner" column), in the list's one query.
+        return queryset.with_owner_state()
 
     def get_ordering(self, request):
         if card_rules.hands_off_some_cards(request.user):
-            return ["-is_ownerless", "-created_at", "-id"]
+            # Cards nobody carries first: the operator (or the department
+            # head) must hand them over.
+            return ["owner_usable", "-created_at", "-id"]
         return super().get_ordering(request)
 
     def get_readonly_fields(self, request, obj=None):
@@ -342,12 +346,14 @@ class ManagementCardAdmin(CardImportMixin, ScopedExportMixin, admin.ModelAdmin):
     @admin.display(description=_("responsible official"), ordering="responsible_official")
     def owner(self, card):
         official = card.responsible_official
-        if official is None or not official.is_active:
+        usable = getattr(card, "owner_usable", None)
+        if usable is None:  # the change page: no list annotation
+            usable = not ManagementCard.objects.without_usable_owner().filter(pk=card.pk).exists()
+        if not usable:
             return format_html(
-                '<strong class="errornote card-flag">⚠ {}</strong>',
-                gettext("No owner")
-                if official is None
-                else gettext("%(name)s (deactivated)") % {"name": official_name(official)},
+                '<strong class="errornote card-flag">⚠ {} · {}</strong>',
+                gettext("No owner") if official is None else owner_left_text(card),
+                falls_to_text(card),
             )
         # Staff know their colleagues by name, not by the masked public one.
         return official_name(official)

@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import usable_head
 from oasis.admin_utils import days_until, dday_cell
 
 from .models import CardStage, ProgressReport, ReportStatus
@@ -82,3 +83,39 @@ class ReportFilter(admin.SimpleListFilter):
         if self.value() == "none":
             return queryset.filter(open_report_due__isnull=True)
         return queryset
+
+
+def _staff_name(user) -> str:
+    # Staff know their colleagues by name, not by the masked public one.
+    return user.display_name or user.get_username()
+
+
+def falls_to_text(card) -> str:
+    """"Without owner — falls to <head>/the operators": the one sentence the
+    card page, the card list and the staff homes say about a card nobody
+    can carry (ManagementCard.objects.without_usable_owner()). Reads the
+    `head_usable` annotation when the list has it (with_owner_state), so
+    a list costs no query per row."""
+    head_usable = getattr(card, "head_usable", None)
+    head = card.department.head if card.department_id else None
+    if head_usable is None:
+        head = usable_head(card.department) if card.department_id else None
+    elif not head_usable:
+        head = None
+    if head is not None:
+        return gettext("Without owner — falls to %(name)s (head) until handed on") % {
+            "name": _staff_name(head)
+        }
+    return gettext("Without owner — falls to the operators until handed on")
+
+
+def owner_left_text(card) -> str:
+    """Why the named official cannot carry the card any more."""
+    owner = card.responsible_official
+    if owner is None:
+        return gettext("No responsible official")
+    if not owner.is_active:
+        return gettext("%(name)s (deactivated)") % {"name": _staff_name(owner)}
+    if owner.department_id != card.department_id:
+        return gettext("%(name)s (moved to another department)") % {"name": _staff_name(owner)}
+    return gettext("%(name)s (no longer an official)") % {"name": _staff_name(owner)}

@@ -23,7 +23,7 @@ from oasis.forms import add_service_errors
 
 from . import rules as card_rules
 from . import services
-from .card_flags import flag, report_due_html
+from .card_flags import falls_to_text, flag, owner_left_text, report_due_html
 from .forms import CardReportForm, HandoffForm, StageChangeForm
 from .models import STAGE_TRANSITIONS, ManagementCard
 from .resources import official_name
@@ -79,19 +79,14 @@ def card_page_context(request, card) -> dict:
     active owner, the open report request and whether it is overdue) and
     the forms this user may use on this card."""
     user = request.user
-    owner = card.responsible_official
     request_open = services.open_report_request(card)
+    # The same definition as the card list and the homes (issue 11 counted
+    # a moved owner as ownerless on the homes but not here).
+    ownerless = ManagementCard.objects.without_usable_owner().filter(pk=card.pk).exists()
     return {
-        "card_flags": [
-            text
-            for text in (
-                flag(gettext("No responsible official")) if owner is None else None,
-                flag(gettext("The responsible official has been deactivated"))
-                if owner is not None and not owner.is_active
-                else None,
-            )
-            if text
-        ],
+        "card_flags": (
+            [flag(f"{owner_left_text(card)} · {falls_to_text(card)}")] if ownerless else []
+        ),
         "card_report_request": request_open,
         "card_report_due": report_due_html(
             request_open.due_date if request_open else None, stage=card.stage

@@ -9,8 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 
+from accounts.ownership import unowned_total
+
 from . import rules as card_rules
 from . import selectors
+from .card_flags import falls_to_text, owner_left_text
 
 
 def dashboard_view(modeladmin, request):
@@ -27,7 +30,13 @@ def dashboard_view(modeladmin, request):
         "opts": modeladmin.model._meta,
         "rows": rows,
         "totals": totals,
-        "ownerless": selectors.cards_without_owner(),
+        "ownerless": [
+            (card, f"{owner_left_text(card)} · {falls_to_text(card)}")
+            for card in selectors.cards_without_owner()
+        ],
+        # The one number of accounts.ownership: work with neither an owner
+        # nor a named fallback. Must be 0.
+        "unowned_total": sum(unowned_total().values()),
         # Flagged in the table and listed: the reports the schedule asked
         # for and nobody has written past their due date.
         "overdue": selectors.overdue_reports()
@@ -40,7 +49,7 @@ def dashboard_view(modeladmin, request):
 
 def warn_of_ownerless_cards(request) -> None:
     """On the card list, tell who may hand cards over how many of the cards
-    they see have no active responsible official."""
+    they see nobody can carry (without_usable_owner)."""
     if card_rules.hands_off_some_cards(request.user) and request.method == "GET":
         ownerless = (
             selectors.cards_without_owner()
@@ -51,8 +60,8 @@ def warn_of_ownerless_cards(request) -> None:
             messages.warning(
                 request,
                 ngettext(
-                    "%(count)d open card has no active responsible official. Please hand it over.",
-                    "%(count)d open cards have no active responsible official. Please hand them over.",
+                    "%(count)d open card has no responsible official who can carry it. Please hand it over.",
+                    "%(count)d open cards have no responsible official who can carry them. Please hand them over.",
                     ownerless,
                 )
                 % {"count": ownerless},

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import usable_official_exists
 from oasis.files import unguessable_name
 from proposals import event_texts
 
@@ -40,6 +41,52 @@ STAGE_TRANSITIONS: dict[str, frozenset[str]] = {
     CardStage.COMPLETED: frozenset(),
     CardStage.SUSPENDED: frozenset({CardStage.PLANNING}),
 }
+
+
+def usable_owner_q() -> models.Q:
+    """The card's responsible official can carry it: active, holding the
+    official role, in the card's department (accounts.selectors'
+    "usable"). The one definition behind the card page, the card list, the
+    staff homes, the reports' recipients and the unowned count."""
+    return usable_official_exists("responsible_official", "department_id")
+
+
+def usable_head_q() -> models.Q:
+    """The card's department has a usable head (its fallback)."""
+    return usable_official_exists("department__head", "department_id")
+
+
+class CardQuerySet(models.QuerySet):
+    def open(self):
+        """Cards not completed: the ones somebody must still carry."""
+        return self.exclude(stage=CardStage.COMPLETED)
+
+    def without_usable_owner(self):
+        """Open cards nobody can carry: no responsible official, or one who
+        was deactivated, lost the official role or moved to another
+        department. The name stays on the card (its history says who left
+        and when); the work falls to the head, else the operators
+        (accounts.selectors.work_fallback), until it is handed on."""
+        return self.open().filter(models.Q(responsible_official__isnull=True) | ~usable_owner_q())
+
+    def with_owner_state(self):
+        """Each card annotated with `owner_usable` and `head_usable`, for a
+        list that says who carries each row (a constant number of queries)."""
+        return self.annotate(
+            # A completed card needs no owner: never flagged.
+            owner_usable=models.Case(
+                models.When(
+                    models.Q(stage=CardStage.COMPLETED) | usable_owner_q(), then=models.Value(True)
+                ),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            ),
+            head_usable=models.Case(
+                models.When(usable_head_q(), then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            ),
+        )
 
 
 class ManagementCard(models.Model):
@@ -100,6 +147,8 @@ class ManagementCard(models.Model):
     created_at = models.DateTimeField(_("opened"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = CardQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("management card")
@@ -143,6 +192,11 @@ class CardEventKind(models.TextChoices):
     REPORT = "report", _("Progress report")
     ATTACHED = "attached", _("Photo or document attached")
     DETACHED = "detached", _("Photo or document removed")
+    # The responsible official moved, was deactivated or lost the role
+    # (accounts.signals.staff_left_post): internal, names them, params
+    # {"text": OWNER_LEFT, "reason": the signal's reason, "fallback":
+    # "head" or "operators"}.
+    OWNER_LEFT = "owner_left", _("Responsible official left")
 
 
 class CardEvent(models.Model):

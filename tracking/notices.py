@@ -8,7 +8,7 @@ from enum import StrEnum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.selectors import department_names, department_officials, operators
+from accounts.selectors import department_names, department_officials, operators, usable_head
 from notifications.messages import NoticeText, choices, dates
 from notifications.services import notify, notify_proposal, proposal_audience
 
@@ -26,6 +26,8 @@ class CardNotice(StrEnum):
     REPORT_REMINDER = "report_reminder"
     REPORT_OVERDUE = "report_overdue"
     CARD_REPORT = "card_report"
+    CARDS_OWNER_LEFT = "cards_owner_left"
+    UNOWNED_WORK = "unowned_work"
 
 
 # Every parameter of these notices that is a code, and how to name it.
@@ -35,7 +37,29 @@ NAMES = {
     "deadline": dates,
 }
 
+def _left_reasons(values: set) -> dict:
+    words = {
+        "moved": _("moved to another department"),
+        "deactivated": _("was deactivated"),
+        "role_withdrawn": _("no longer holds the official role"),
+    }
+    return {value: str(words[value]) for value in values if value in words}
+
+
+def _falls_to(values: set) -> dict:
+    # A head's name is stored as it is (a colleague's name, not a code).
+    return {"operators": str(_("the operators"))} if "operators" in values else {}
+
+
 MESSAGES = {
+    # To the department's usable head (else nobody there) and the operators.
+    CardNotice.CARDS_OWNER_LEFT: NoticeText(
+        _("Adopted items without an owner"),
+        _(
+            "%(name)s %(reason)s. %(count)s adopted item(s) of %(department)s they carried now have no owner and fall to %(falls_to)s until you hand them to another official."
+        ),
+        {**NAMES, "reason": _left_reasons, "falls_to": _falls_to},
+    ),
     CardNotice.CARD_OPENED: NoticeText(
         _("An adopted item for your department"),
         _(
@@ -192,4 +216,31 @@ def tell_card_report(*, card: ManagementCard, report: ProgressReport, percent: i
         proposal=card.proposal,
         url=card.get_absolute_url(),
         params={"period": report.period, "percent": percent},
+    )
+
+
+def cards_list_url(department_id) -> str:
+    """The card list of a department, cards without owner first (the
+    operator's and the head's order)."""
+    url = reverse("admin:tracking_managementcard_changelist")
+    return f"{url}?department__id__exact={department_id}" if department_id else url
+
+
+def tell_cards_owner_left(*, department, member, reason: str, count: int, key: str) -> None:
+    """The department's usable head and the operators: `count` cards that
+    `member` carried in `department` are without owner and fall to the head
+    (or the operators); once per departure (`key`)."""
+    head = usable_head(department)
+    notify(
+        recipients=[*([head] if head else []), *operators()],
+        kind=CardNotice.CARDS_OWNER_LEFT,
+        key=key,
+        params={
+            "name": member.get_full_name(),
+            "reason": reason,
+            "count": count,
+            "department": department.pk if department else "-",
+            "falls_to": head.get_full_name() if head else "operators",
+        },
+        url=cards_list_url(department.pk if department else None),
     )

@@ -25,17 +25,15 @@ def cards_visible_to(user) -> QuerySet[ManagementCard]:
     return queryset.none()
 
 
-OWNERLESS = Q(responsible_official__isnull=True) | Q(responsible_official__is_active=False)
-
-
 def cards_without_owner() -> QuerySet[ManagementCard]:
-    """Open cards (not completed) whose responsible official is missing or
-    deactivated: nobody carries them, so the operator must hand them over.
-    Oldest first."""
+    """Open cards nobody can carry (ManagementCard.objects
+    .without_usable_owner(): no responsible official, or one deactivated,
+    moved or without the role), each with `head_usable` (whether it falls
+    to its head or the operators). Oldest first."""
     return (
-        ManagementCard.objects.filter(OWNERLESS)
-        .exclude(stage="completed")
-        .select_related("proposal", "department", "responsible_official")
+        ManagementCard.objects.without_usable_owner()
+        .with_owner_state()
+        .select_related("proposal", "department__head", "responsible_official")
         .order_by("created_at", "id")
     )
 

@@ -4,7 +4,6 @@ for a department head, the same for the whole department and its cards
 nobody carries; for the operators, overdue reports and ownerless cards.
 Rows open the card's page or the report's form, where the work is done."""
 
-from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -12,12 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.predicates import heads_own_department, is_official, is_operator
 from accounts.staff_home import HomeRole, HomeRow, HomeSection, admin_url, section_from
 
+from .card_flags import falls_to_text
 from .models import CardStage, ManagementCard, ProgressReport, ReportStatus
-from .selectors import OWNERLESS, overdue_reports
-
-# Nobody carries the card: no responsible official, a deactivated one, or
-# one who has moved to another department (who no longer sees the card).
-OWNER_GONE = OWNERLESS | ~Q(responsible_official__department_id=F("department_id"))
+from .selectors import overdue_reports
 
 
 def _card_url(card_id: int) -> str:
@@ -62,6 +58,15 @@ def _card_row(card) -> HomeRow:
     )
 
 
+def _ownerless_row(card) -> HomeRow:
+    return HomeRow(
+        title=card.proposal.title,
+        url=_card_url(card.pk),
+        deadline=card.target_date,
+        note=falls_to_text(card),
+    )
+
+
 def _reports_section(key, role, title, empty_text, queryset, **row_kwargs) -> HomeSection:
     rows, count = section_from(queryset, lambda report: _report_row(report, **row_kwargs))
     return HomeSection(
@@ -75,8 +80,8 @@ def _reports_section(key, role, title, empty_text, queryset, **row_kwargs) -> Ho
     )
 
 
-def _cards_section(key, role, title, empty_text, queryset) -> HomeSection:
-    rows, count = section_from(queryset, _card_row)
+def _cards_section(key, role, title, empty_text, queryset, row=_card_row) -> HomeSection:
+    rows, count = section_from(queryset, row)
     return HomeSection(
         key=key,
         role=role,
@@ -160,10 +165,13 @@ def department_ownerless_cards(user, now):
         HomeRole.HEAD,
         _("Adopted items nobody in your department carries"),
         _("Every adopted item of your department has its official."),
-        _open_cards()
-        .filter(OWNER_GONE, department_id=user.department_id)
-        .select_related("proposal")
+        # One definition with the card page and the list: no usable owner.
+        ManagementCard.objects.without_usable_owner()
+        .with_owner_state()
+        .filter(department_id=user.department_id)
+        .select_related("proposal", "department__head")
         .order_by("created_at", "id"),
+        row=_ownerless_row,
     )
 
 
@@ -193,10 +201,11 @@ def ownerless_cards(user, now):
         HomeRole.OPERATOR,
         _("Adopted items nobody carries"),
         _("Every adopted item has its official."),
-        _open_cards()
-        .filter(OWNER_GONE)
-        .select_related("proposal", "department")
+        ManagementCard.objects.without_usable_owner()
+        .with_owner_state()
+        .select_related("proposal", "department__head")
         .order_by("created_at", "id"),
+        row=_ownerless_row,
     )
 
 

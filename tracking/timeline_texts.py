@@ -26,6 +26,10 @@ DETACHED = "detached"
 # Card history: why a new card's responsible official was chosen
 # {"chosen_as": services.cards.OWNER_* code}
 OWNER_CHOSEN = "owner_chosen"
+# Card history: the responsible official can no longer carry the card
+# {"reason": "moved" | "deactivated" | "role_withdrawn", "fallback": "head" |
+# "operators"}; from_official names them (internal row).
+OWNER_LEFT = "owner_left"
 
 
 def _report_prefix(params: dict) -> str:
@@ -69,7 +73,22 @@ def _owner_chosen(params: dict) -> str:
     return {
         "department_head": _("Responsible at opening: the department's head"),
         "answer_author": _("Responsible at opening: wrote the department's answer"),
+        "meeting_named": _("Responsible at opening: named by the meeting"),
     }.get(params.get("chosen_as"), "")
+
+
+def _owner_left(params: dict) -> str:
+    why = {
+        "moved": _("The responsible official moved to another department."),
+        "deactivated": _("The responsible official's account was deactivated."),
+        "role_withdrawn": _("The responsible official no longer holds the official role."),
+    }.get(params.get("reason"), "")
+    falls_to = (
+        _("Without owner: it falls to the department head until it is handed on.")
+        if params.get("fallback") == "head"
+        else _("Without owner: it falls to the operators until it is handed on.")
+    )
+    return " ".join(part for part in (why, falls_to) if part)
 
 
 _stages = choices(CardStage)
@@ -82,4 +101,5 @@ TEXTS = {
     ATTACHED: EventText(_attached),
     DETACHED: EventText(_detached),
     OWNER_CHOSEN: EventText(_owner_chosen),
+    OWNER_LEFT: EventText(_owner_left),
 }

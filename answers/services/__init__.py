@@ -1,6 +1,7 @@
-"""Every change to assignments, answers, reassignment requests and ratings,
-one module a thing: assignments.py (assigning, reassigning, requests to be
-reassigned), answering.py (the answer and its rating) and deadlines.py.
+"""Every change to assignments, answers, reassignment requests, ratings and
+amendments, one module a thing: assignments.py (assigning, reassigning,
+requests to be reassigned), answering.py (the answer and its rating),
+amending.py (amending a published answer) and deadlines.py.
 
 One function per state change, keyword-only. Each checks who may act
 (rules.py), checks the move is allowed now, writes with `update_fields`,
@@ -12,6 +13,13 @@ form's field errors) and changes nothing.
 
 This package is the app's `services`: import from `answers.services`."""
 
+from .amending import (
+    amendment_approve,
+    amendment_changes,
+    amendment_return,
+    amendment_save,
+    amendment_submit,
+)
 from .answering import (
     ANSWER_REQUIRED_FIELDS,
     ANSWER_TEXT_FIELDS,
@@ -43,6 +51,11 @@ from .deadlines import (
 )
 
 __all__ = [
+    "amendment_approve",
+    "amendment_changes",
+    "amendment_return",
+    "amendment_save",
+    "amendment_submit",
     "DEPARTMENT_INACTIVE",
     "NO_DEFAULT_DEPARTMENT",
     "ANSWER_REQUIRED_FIELDS",

@@ -2,13 +2,14 @@
 
 import rules
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 
 from proposals.models import ProposalStatus
 
 from .. import selectors
 from ..forms import RatingForm
+from ..notices import workroom_url as workroom_address
+from ..timeline_texts import amendment_changes_shown
 
 register = template.Library()
 
@@ -18,9 +19,12 @@ def answer_panel(context, proposal):
     """The department answer section: who answers and by when while it is
     assigned; the published answer, whether it met its deadline, and the
     proposer's rating once published. Empty before the proposal is assigned.
-    One query: the assignment with its department, answer and rating; one
-    more, while it waits, for an assignment whose deadline was extended
-    (the extension and its reason are shown)."""
+    Once amended: the current text with the last amendment's date and reason,
+    and the history of approved amendments (what each changed, from what).
+    One query (the assignment with its department, answer and rating), and
+    one more for the history of an amended answer, however many amendments,
+    or, while it waits, for the extension of an extended deadline (shown
+    with its reason)."""
     user = context.get("user")
     # Assigning sets the proposal's department, so without one there is no
     # assignment to look up (most proposals): no query at all.
@@ -46,15 +50,28 @@ def answer_panel(context, proposal):
     # The way from the public page to the workroom, for those who work
     # there: the assigned department's officials and the operators.
     workroom_url = (
-        reverse("admin:answers_assignment_change", args=[assignment.pk])
+        workroom_address(assignment.pk)
         # is_staff first: a citizen's page asks no role (no query).
         if waiting
         and getattr(user, "is_staff", False)
         and rules.has_perm("answers.see_assignment", user, assignment)
         else ""
     )
+    # amended_at is set by the first approved amendment: an answer never
+    # amended (most) costs no query for its history.
+    amendments = (
+        selectors.approved_amendments(answer)
+        if answer is not None and answer.amended_at is not None
+        else []
+    )
+    for amendment in amendments:
+        amendment.shown_changes = amendment_changes_shown(amendment, amendment.previous)
+    decision_changes = [a for a in amendments if a.decision_changed]
     return {
         "proposal": proposal,
+        "amendments": amendments[::-1],
+        "last_amendment": amendments[-1] if amendments else None,
+        "decision_change": decision_changes[-1] if decision_changes else None,
         "assignment": assignment,
         "answer": answer,
         "rating": getattr(answer, "rating", None) if answer is not None else None,

@@ -37,8 +37,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # the operating system's minutes (the calm 503 page then answers).
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for the write lock instead of failing at once when two requests write.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    DATABASES["default"]["OPTIONS"] = {
+        # Wait for the write lock instead of failing at once when two
+        # processes write (the web server and, under `make run`, the worker).
+        "timeout": 20,
+        # Readers never wait for a writer, nor a writer for readers: the
+        # worker's sweeps and the pages run side by side (a no-op on the
+        # tests' in-memory database).
+        "init_command": "PRAGMA journal_mode=WAL;",
+        # Take the write lock when a transaction begins: a transaction that
+        # read first and then wrote could not wait for the lock (SQLite
+        # answers "database is locked" at once, since its snapshot is stale).
+        "transaction_mode": "IMMEDIATE",
+    }
 
 REDIS_URL = env_str("REDIS_URL")
 
@@ -85,11 +96,19 @@ else:
 # (endorsements, views) is at most this old for them.
 PAGE_CACHE_SECONDS = env_int("OASIS_PAGE_CACHE_SECONDS", 5)
 
-# Celery: a Redis broker when there is one, otherwise tasks run inline so the
-# embedded default needs no worker.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://")
+# Celery: a Redis broker when there is one. Without Redis, `make run`
+# (manage.py run_embedded, which sets OASIS_EMBEDDED_CLOCK) runs a worker and
+# beat beside the web server on kombu's filesystem transport, a queue of files
+# under var/celery/; anything else without Redis (the tests, a bare
+# `manage.py runserver` or shell) runs tasks inline and has no clock.
+EMBEDDED_CLOCK = not REDIS_URL and env_bool("OASIS_EMBEDDED_CLOCK")
+CELERY_BROKER_URL = env_str(
+    "CELERY_BROKER_URL", REDIS_URL or ("filesystem://" if EMBEDDED_CLOCK else "memory://")
+)
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = env_bool(
+    "CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL and not EMBEDDED_CLOCK
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -128,6 +147,24 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "retry_on_timeout": True,
     "health_check_interval": 10,
 }
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # One folder is both ends of the queue (the web server and beat write a
+    # file per task, the worker takes it and deletes it); exchanges are
+    # recorded in the control folder. Absolute paths: the transport's
+    # defaults are relative to whatever directory a process started in.
+    _QUEUE_DIR = VAR_DIR / "celery" / "queue"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_QUEUE_DIR),
+        "data_folder_out": str(_QUEUE_DIR),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
+        "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "store_processed": False,
+        # The worker looks for new files this often (kombu's default, a
+        # second, lets a backlog drain at two tasks a second).
+        "polling_interval": 0.2,
+    }
+    for _folder in ("queue", "control", "processed"):
+        (VAR_DIR / "celery" / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_BEAT_SCHEDULE = {
     # Views of proposal pages answered from the page cache, noted in Redis.
     "count-noted-views": {"task": "proposals.tasks.count_noted_views", "schedule": 60.0},
@@ -161,6 +198,18 @@ CELERY_BEAT_SCHEDULE = {
     # The pipeline's catch-up: promotions missed while the broker was down,
     # endorsement windows that closed.
     "sweep-pipeline": {"task": "pipeline.tasks.sweep_pipeline", "schedule": 300.0},
+    # No open work without an owner or a fallback (accounts/ownership.py):
+    # hourly, the operators told at most once a day while it is not 0.
+    # Assignments to a department with no active official, mailed to the
+    # department's own address; the catch-up of the mail queued at once.
+    "mail-empty-departments": {
+        "task": "answers.tasks.mail_empty_departments",
+        "schedule": crontab(minute="*/15"),
+    },
+    "check-unowned-work": {
+        "task": "pipeline.tasks.check_unowned_work",
+        "schedule": crontab(minute=15),
+    },
     # Every minute: notices whose e-mail could not be queued go out within a
     # minute of the broker's return (a partial index keeps it cheap). A sweep
     # that waited in the queue while no worker read it expires instead of
@@ -189,6 +238,20 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=5),
     },
 }
+# Seconds: when set, every periodic task runs at least this often (those
+# already more frequent keep their pace). For a demo, where windows, deadlines
+# and report dates a few minutes away should be seen to pass; `make run` sets
+# 60. Unset (0) in production: the schedule above.
+BEAT_INTERVAL = env_int("OASIS_BEAT_INTERVAL", 0)
+if BEAT_INTERVAL > 0:
+    for _entry in CELERY_BEAT_SCHEDULE.values():
+        _every = _entry["schedule"]
+        if not isinstance(_every, int | float) or _every > BEAT_INTERVAL:
+            _entry["schedule"] = float(BEAT_INTERVAL)
+            # A sweep that waited longer than its own interval in the queue
+            # is superseded by the next one.
+            if "expires" in _entry.get("options", {}):
+                _entry["options"] = {**_entry["options"], "expires": BEAT_INTERVAL}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -11,7 +11,7 @@ from answers import services as answer_services
 from answers.models import Assignment
 from meetings import services as meeting_services
 from proposals.models import PipelineSettings, ProposalStatus
-from tests.answers.helpers import assigned, submitted
+from tests.answers.helpers import COMPLETE, assigned, submitted
 from tests.debates.helpers import closed_debate
 from tests.factories import CategoryFactory, DepartmentFactory, ProposalFactory, official, operator
 from tests.meetings.helpers import external_expert, mayor_office, meeting, on_agenda
@@ -39,6 +39,7 @@ class HomeWorld:
     submitted_b: object
     overdue_b: object
     request_b: object
+    amended_b: object  # a published answer whose amendment waits for approval
     blocked: object
     debate: object
     # cards and reports
@@ -96,6 +97,19 @@ def home_world() -> HomeWorld:
     # B asks for more time on another (the operators' 연장 요청).
     answer_services.extension_request(
         assignment=to_answer_b, user=official_b, reason="현장 조사가 필요합니다.", days=5
+    )
+    amended_b = assigned(dept_b, title="B의 수정 승인 대기 답변: 노인 무료 급식 확대")
+    answer = answer_services.answer_publish(
+        answer=submitted(amended_b, by=official_b), user=the_operator
+    )
+    answer_services.amendment_submit(
+        amendment=answer_services.amendment_save(
+            answer=answer,
+            user=official_b,
+            reason="예산 변경",
+            **{**COMPLETE, "estimated_budget": 90_000_000},
+        ),
+        user=official_b,
     )
     # Past the answer bar, but its category names no department.
     blocked = ProposalFactory(
@@ -157,6 +171,7 @@ def home_world() -> HomeWorld:
         submitted_b=submitted_b,
         overdue_b=overdue_b,
         request_b=request_b,
+        amended_b=amended_b,
         blocked=blocked,
         debate=debate,
         card_a=card_a,

@@ -169,6 +169,7 @@ def _sample_params(department) -> dict:
         "ends": "2026-03-21T18:00+09:00",
         "meeting": "2026-04-02T14:00+09:00",
         "decision": "partially_accept",
+        "old_decision": "not_accept",
         "stage": "in_progress",
         "count": 1234,
         "endorsements": 10,
@@ -180,6 +181,9 @@ def _sample_params(department) -> dict:
         "period": 2,
         "percent": 45,
         "days": 5,
+        # issue 12: who left their work, and to whom it falls (a code)
+        "name": "Park Jiwoo",
+        "falls_to": "operators",
     }
 
 
@@ -209,7 +213,14 @@ def test_every_registered_kind_reads_entirely_in_english_for_an_english_reader(r
     # … and the dates, decisions and stages are written out, not left as codes
     with translation.override("en"):
         english = " ".join(n.message for n in notices)
-    for raw in ("2026-03-21", "2026-04-02", "partially_accept", "in_progress", str(roads.pk) + " "):
+    for raw in (
+        "2026-03-21",
+        "2026-04-02",
+        "partially_accept",
+        "not_accept",
+        "in_progress",
+        str(roads.pk) + " ",
+    ):
         assert raw not in english
     assert "Road Planning Division" in english and "March 21, 2026" in english
 

@@ -204,7 +204,9 @@ def test_ownerless_cards_come_first_with_a_warning_for_the_operator():
     response = logged_in(boss).get(LIST)
 
     assert shown(response) == [unowned.pk, owned.pk]
-    assert any("no active responsible official" in message for message in messages_sent(response))
+    assert any(
+        "no responsible official who can carry" in message for message in messages_sent(response)
+    )
     assert "No owner" in response.content.decode()
 
 

@@ -88,20 +88,36 @@ def test_a_report_that_changes_no_number_still_marks_the_card_updated(opened):
     assert card.updated_at == dt.datetime(2025, 3, 12, 15, 0, tzinfo=SEOUL)
 
 
-def test_without_a_responsible_official_the_departments_officials_are_asked(opened):
+def _asked(card) -> set[int]:
+    return set(
+        Notification.objects.filter(
+            kind="report_requested", key__endswith=str(card.progress_reports.get().pk)
+        ).values_list("recipient_id", flat=True)
+    )
+
+
+def test_without_a_responsible_official_the_operators_are_asked_when_there_is_no_head(opened):
+    # Issue 12: the work falls to the head, else the operators (issue 11
+    # asked every official of the department, so nobody in particular).
     with at(2025, 1, 10, 10, 0):
         card = adopted_card()
-    clerks = {clerk_of(card).pk, official(card.department).pk}
+    clerk_of(card), official(card.department)
     with at(2025, 3, 11, 10, 0):
         services.report_request_due()
-    assert (
-        set(
-            Notification.objects.filter(
-                kind="report_requested", key__endswith=str(card.progress_reports.get().pk)
-            ).values_list("recipient_id", flat=True)
-        )
-        == clerks
-    )
+    assert _asked(card) == set(operators().values_list("pk", flat=True))
+    assert opened["operator"].pk in _asked(card)
+
+
+def test_without_a_responsible_official_the_head_is_asked(opened):
+    with at(2025, 1, 10, 10, 0):
+        card = adopted_card()
+    head = official(card.department)
+    official(card.department)
+    card.department.head = head
+    card.department.save(update_fields=["head"])
+    with at(2025, 3, 11, 10, 0):
+        services.report_request_due()
+    assert _asked(card) == {head.pk}
 
 
 def test_a_completed_card_is_never_asked_for_a_report():

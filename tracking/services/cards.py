@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.predicates import heads_department, is_official
+from accounts.selectors import is_usable_official, usable_head
 from answers.models import Answer, AnswerStatus
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
 from proposals.models import EventKind
@@ -43,21 +43,26 @@ def _require_note(note: str) -> str:
 # internal history row that names them (its params, named when read:
 # timeline_texts.OWNER_CHOSEN).
 OWNER_IS_DEPARTMENT_HEAD = "department_head"
+OWNER_NAMED_BY_MEETING = "meeting_named"
 OWNER_WROTE_THE_ANSWER = "answer_author"
 
 
-def initial_owner(*, proposal, department) -> tuple[object | None, str]:
-    """Who carries a new card, and why: the department's head, if they are
-    still one of its active officials; else the official who wrote the
-    proposal's published answer, if still an active official of that
-    department; else nobody (the card is then listed as without owner until
-    the head or the operator hands it over). Transfers between departments
-    are issue 12's; this only looks at the card's department as it is."""
+def initial_owner(*, proposal, department, agenda_item=None) -> tuple[object | None, str]:
+    """Who carries a new card, and why, in this order: the department's
+    head, if usable (an active official of it); else the official the
+    meeting named on the decision (`agenda_item.responsible_official`), if
+    still usable; else the official who wrote the proposal's published
+    answer, if still usable; else nobody: the card is then without owner
+    and falls to the head or the operators (flagged, never lost) until it
+    is handed over."""
     if department is None:
         return None, ""
-    head = department.head
-    if head is not None and heads_department(head, department.pk) and head.is_active:
+    head = usable_head(department)
+    if head is not None:
         return head, OWNER_IS_DEPARTMENT_HEAD
+    named = agenda_item.responsible_official if agenda_item is not None else None
+    if is_usable_official(named, department.pk):
+        return named, OWNER_NAMED_BY_MEETING
     answer = (
         Answer.objects.filter(assignment__proposal=proposal, status=AnswerStatus.PUBLISHED)
         .select_related("written_by")
@@ -65,12 +70,7 @@ def initial_owner(*, proposal, department) -> tuple[object | None, str]:
         .first()
     )
     author = answer.written_by if answer is not None else None
-    if (
-        author is not None
-        and author.is_active
-        and is_official(author)
-        and author.department_id == department.pk
-    ):
+    if is_usable_official(author, department.pk):
         return author, OWNER_WROTE_THE_ANSWER
     return None, ""
 
@@ -79,7 +79,8 @@ def management_card_open(*, agenda_item) -> ManagementCard:
     """Open the management card of a proposal the realization meeting has just
     adopted: its department (the proposal's, else its category's default),
     the meeting's conditions, stage `review`, its responsible official
-    (initial_owner: the head, else the answer's author, else none), an
+    (initial_owner: the head, else the official the meeting named, else the
+    answer's author, else none), an
     `opened` history row and, when an owner was found, an internal `handoff`
     row naming them with why (a code).
     Called inside the decision's transaction (meetings.services.agenda_item_decide
@@ -106,7 +107,9 @@ def management_card_open(*, agenda_item) -> ManagementCard:
                 to_stage=CardStage.REVIEW,
                 note=agenda_item.conditions,
             )
-            owner, chosen_as = initial_owner(proposal=proposal, department=department)
+            owner, chosen_as = initial_owner(
+                proposal=proposal, department=department, agenda_item=agenda_item
+            )
             if owner is not None:
                 card.responsible_official = owner
                 card.save(update_fields=["responsible_official", "updated_at"])

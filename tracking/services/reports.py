@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import department_officials
+from accounts.selectors import is_usable_official, work_fallback
 from oasis.errors import PermissionDenied, ServiceError
 from oasis.files import files_removed_on_error
 from oasis.i18n import for_the_record
@@ -55,14 +55,14 @@ def report_next_request_at(card: ManagementCard) -> dt.datetime:
 
 
 def _report_officials(card: ManagementCard) -> list:
-    """Who is asked for a card's report: its responsible official if active,
-    else every official of its department."""
+    """Who is asked for (and reminded of) a card's report: its responsible
+    official if usable (active, an official of the card's department); else
+    the card's fallback until a new owner is named: the department's usable
+    head, else the operators (tracking/ownership.py)."""
     official = card.responsible_official
-    if official is not None and official.is_active:
+    if is_usable_official(official, card.department_id):
         return [official]
-    if card.department_id is None:
-        return []
-    return list(department_officials(card.department))
+    return work_fallback(card.department)
 
 
 def report_request_due(*, now: dt.datetime | None = None) -> int:

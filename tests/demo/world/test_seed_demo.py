@@ -20,9 +20,10 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from accounts.models import Department, User
+from accounts.ownership import unowned_total
 from accounts.predicates import must_use_second_factor
 from accounts.roles import Role
-from accounts.selectors import latest_consent
+from accounts.selectors import headless_departments, latest_consent
 from answers.models import Answer
 from debates.models import Argument, Debate, Stance
 from debates.notices import DebateNotice
@@ -436,7 +437,18 @@ def check_adopted_items(now):
     assert overdue.exists()
     assert not overdue.filter(escalated_at__isnull=True).exists()
     ownerless = list(cards_without_owner())
-    assert ownerless and ownerless[0].progress_reports.filter(escalated_at__isnull=False).exists()
+    assert any(
+        card.progress_reports.filter(escalated_at__isnull=False).exists() for card in ownerless
+    )
+    # issue 12: an official who retired and a head who moved left cards that
+    # are flagged (with who left, and why), nothing is without a fallback,
+    # and the department the head left shows headless
+    left = CardEvent.objects.filter(kind="owner_left")
+    assert set(left.values_list("params__reason", flat=True)) == {"deactivated", "moved"}
+    assert {event.card_id for event in left} <= {card.pk for card in ownerless}
+    moved = left.get(params__reason="moved")
+    assert moved.card.department in headless_departments()
+    assert sum(unowned_total().values()) == 0
     # the dashboard counts them all, one stalled card among them
     rows = dashboard_by_department(now=now)
     for column in ("open", "overdue", "stalled", "completed"):

@@ -1,0 +1,101 @@
+"""Cards that follow people (issue 12): when a responsible official moves,
+is deactivated or loses the official role (accounts.signals.staff_left_post,
+connected in apps.py), their open cards are flagged at once, in the same
+transaction.
+
+We keep `responsible_official` and flag rather than clear it: the card page
+and its history keep saying who carried the card and when they left (an
+internal `owner_left` row naming them), and "without owner" is one
+definition read from the state itself (ManagementCard.objects
+.without_usable_owner()), so nothing can drift out of step with a flag
+column. Until someone is named the work falls to the department's usable
+head, else the operators (accounts.selectors.work_fallback): they get the
+open report requests and the reminders (services/reports.py)."""
+
+from itertools import groupby
+
+from accounts.roles import Role
+from accounts.selectors import operators, usable_head, work_fallback
+
+from . import notices, timeline_texts
+from .models import CardEvent, CardEventKind, ManagementCard, ProgressReport, ReportStatus
+
+
+def flag_cards_of_leaver(
+    sender, *, member, actor, reason, old_department_id, role="", now=None, **kwargs
+) -> None:
+    """staff_left_post's receiver: every open card `member` carries and can
+    no longer carry gets an internal `owner_left` history row; its open
+    report requests go to the fallback (same notice key: once each); the
+    head and the operators are told once per department (`cards_owner_left`)."""
+    if role and role != Role.OFFICIAL:
+        return  # an expert role: experts hold no cards
+    cards = [
+        card
+        for card in ManagementCard.objects.without_usable_owner()
+        .filter(responsible_official=member)
+        .select_related("proposal", "department__head")
+        .order_by("department_id", "id")
+        if not _flagged_already(card, member)
+    ]
+    for department_id, group in groupby(cards, key=lambda card: card.department_id):
+        group = list(group)
+        department = group[0].department
+        fallback = work_fallback(department)
+        code = "head" if usable_head(department) is not None else "operators"
+        for card in group:
+            CardEvent.objects.create(
+                card=card,
+                kind=CardEventKind.OWNER_LEFT,
+                actor=actor,
+                from_official=member,
+                params={"text": timeline_texts.OWNER_LEFT, "reason": reason, "fallback": code},
+                is_public=False,
+            )
+            for report in ProgressReport.objects.filter(card=card, status=ReportStatus.REQUESTED):
+                report.card = card
+                notices.tell_report_requested(report=report, recipients=fallback)
+        stamp = (now.isoformat() if now else "") + f":{department_id}"
+        notices.tell_cards_owner_left(
+            department=department,
+            member=member,
+            reason=reason,
+            count=len(group),
+            key=f"cards_owner_left:{member.pk}:{stamp}",
+        )
+
+
+def _flagged_already(card, member) -> bool:
+    """The card already says `member` left it (the signal sent again, or a
+    second change while they were away): no second row, no second notice."""
+    last_handoff = (
+        card.events.filter(kind=CardEventKind.HANDOFF).order_by("-id").values_list("id", flat=True)
+    ).first() or 0
+    return card.events.filter(
+        kind=CardEventKind.OWNER_LEFT, from_official=member, id__gt=last_handoff
+    ).exists()
+
+
+def unowned_cards() -> int:
+    """Open cards with neither a usable owner nor a named fallback (a
+    usable head, else an active operator): must be 0."""
+    if operators().exists():
+        return 0
+    return _without_owner_or_head().count()
+
+
+def _without_owner_or_head():
+    return (
+        ManagementCard.objects.with_owner_state()
+        .filter(pk__in=ManagementCard.objects.without_usable_owner().values("pk"))
+        .filter(head_usable=False)
+    )
+
+
+def unowned_reports() -> int:
+    """Requested reports of such cards (they reach nobody)."""
+    if operators().exists():
+        return 0
+    return ProgressReport.objects.filter(
+        status=ReportStatus.REQUESTED, card__in=_without_owner_or_head().values("pk")
+    ).count()
