@@ -36,6 +36,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "answers.assignment": ("view", "change"),
         "answers.answer": ("view", "add", "change"),
         "answers.reassignmentrequest": ("view", "add"),
+        "answers.deadlineextension": ("view", "add"),
         "answers.answeramendment": ("view", "add"),
         "meetings.workingreview": ("view", "change"),
         "meetings.reviewdecision": ("view", "add", "change"),

@@ -38,6 +38,8 @@ from .models import (
     AnswerRating,
     AnswerStatus,
     Assignment,
+    DeadlineExtension,
+    ExtensionStatus,
     ReassignmentRequest,
     ReassignmentStatus,
 )
@@ -370,6 +372,54 @@ class AnswerAmendmentAdmin(ServiceOnlyMixin, admin.ModelAdmin):
         if obj is None:
             raise Http404
         return HttpResponseRedirect(workroom_url(obj.answer.assignment_id))
+
+
+# --- deadline extensions ------------------------------------------------------------------
+
+
+@admin.register(DeadlineExtension)
+class DeadlineExtensionAdmin(ServiceOnlyMixin, admin.ModelAdmin):
+    """Departments' requests for more time. Opening one goes to its
+    assignment's workroom, where the department asks and the operator
+    grants or refuses."""
+
+    list_display = [
+        "proposal_title",
+        "from_department",
+        "days_requested",
+        "reason",
+        "status",
+        "days_granted",
+        "created_at",
+    ]
+    list_display_links = ["proposal_title"]
+    list_filter = [
+        waiting_first_choice_filter(
+            "status",
+            [ExtensionStatus.PENDING],
+            title=_("status"),
+            default_label=_("Waiting for a decision"),
+            default_note=_("This list shows the requests waiting for a decision."),
+        )
+    ]
+    list_per_page = 50
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return selectors.extension_requests_visible_to(request.user).select_related(
+            "assignment__proposal", "assignment__department"
+        )
+
+    @admin.display(description=_("proposal"), ordering="assignment__proposal__title")
+    def proposal_title(self, obj):
+        return obj.assignment.proposal.title
+
+    @admin.display(description=_("from"), ordering="assignment__department__name")
+    def from_department(self, obj):
+        return obj.assignment.department
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return open_in_workroom(self, request, object_id)
 
 
 # --- ratings ---------------------------------------------------------------------------------

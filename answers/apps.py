@@ -10,16 +10,18 @@ class AnswersConfig(AppConfig):
 
     def ready(self):
         # Local: notices.py reads models, which exist only once apps are ready.
+        from accounts.audit import register_actions
         from accounts.ownership import register_unowned_count
         from accounts.signals import staff_left_post
         from accounts.staff_home import register_section
         from proposals import event_texts
 
-        from . import notices, staff_home, tasks, timeline_texts  # noqa: F401 - tasks: queued by name
+        from . import audit_words, notices, staff_home, tasks, timeline_texts  # noqa: F401 - tasks: queued by name
         from .services import ownership
 
         register(notices.MESSAGES)
         event_texts.register(timeline_texts.TEXTS)
+        register_actions(audit_words.ACTIONS)
         for key, builder, order in staff_home.SECTIONS:
             register_section(key, builder, order=order)
         # Drafts follow people (issue 12): flagged when their writer leaves.

@@ -2,12 +2,14 @@
 answer must contain) are in services.py."""
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from oasis.forms import PlainTextField
 
 from .models import (
+    EXTENSION_MAX_DAYS,
     RATING_COMMENT_MAX_LENGTH,
     REASON_MAX_LENGTH,
     SECTION_MAX_LENGTH,
@@ -147,6 +149,63 @@ class ReassignmentRequestForm(forms.Form):
             self.fields["suggested_department"].queryset = Department.objects.filter(
                 is_active=True
             ).exclude(pk=own_department.pk)
+
+
+def _days_field(label, *, most, required=True, help_text=""):
+    return forms.IntegerField(
+        label=label, min_value=1, max_value=most, required=required, help_text=help_text
+    )
+
+
+class _DaysMessages:
+    """The days field's errors in words, written when the form is made (in
+    the request's language): any bad number gets the same plain sentence."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["days"]
+        words = gettext("Enter a whole number of days from 1 to %(most)d.") % {
+            "most": field.max_value
+        }
+        # A new dict: the field's own is shared with the class's base field.
+        field.error_messages = {
+            **field.error_messages,
+            "invalid": words,
+            "min_value": words,
+            "max_value": words,
+            "required": gettext("How many days?"),
+        }
+
+
+class ExtensionRequestForm(_DaysMessages, forms.Form):
+    """The department asks for more days to answer."""
+
+    days = _days_field(
+        _("How many more days?"),
+        most=EXTENSION_MAX_DAYS,
+        help_text=_(
+            "Counted like the deadline (working days unless the operators chose otherwise)."
+        ),
+    )
+    reason = PlainTextField(
+        label=_("Why do you need more time?"),
+        max_length=REASON_MAX_LENGTH,
+        widget=_textarea(3),
+        help_text=_("If the operators grant it, this reason is shown on the proposal's page."),
+    )
+
+
+class ExtensionDecideForm(_DaysMessages, forms.Form):
+    """An operator grants (as many days as asked, or fewer) or refuses."""
+
+    days = _days_field(_("Days to grant"), most=EXTENSION_MAX_DAYS, required=False)
+    reason = PlainTextField(
+        label=_("Reason"),
+        max_length=REASON_MAX_LENGTH,
+        widget=_textarea(3),
+        required=False,
+        help_text=_("Needed to refuse; shown on the proposal's page."),
+    )
 
 
 class ReassignForm(forms.Form):

@@ -10,8 +10,6 @@ have the proposal reassigned. The proposer rates the published answer once
 Statuses change only in services.py; the allowed moves are in the tables
 below, and the database backs every rule that can be stated there."""
 
-from datetime import datetime, time, timedelta
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -24,13 +22,6 @@ SUMMARY_MAX_LENGTH = 2_000
 SECTION_MAX_LENGTH = 5_000
 REASON_MAX_LENGTH = 1_000
 RATING_COMMENT_MAX_LENGTH = 1_000
-
-
-def deadline_for(assigned_at: datetime, days: int) -> datetime:
-    """The end of the Seoul day `days` days after the assignment: an answer is
-    due "by" a date, so any time on that date is on time."""
-    due_day = timezone.localtime(assigned_at).date() + timedelta(days=days)
-    return timezone.make_aware(datetime.combine(due_day, time.max))
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -67,8 +58,21 @@ class Assignment(models.Model):
     )
     assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
     deadline = models.DateTimeField(_("answer due by"), db_index=True)
+    # The steps of a deadline (answers/services/deadlines.py), each taken
+    # once and marked here under the row lock: a reminder before it, the
+    # officials told when it passed, the department head some days later,
+    # the operators some days after that. A granted extension clears them.
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    overdue_told_at = models.DateTimeField(
+        _("department told the deadline passed"), null=True, blank=True
+    )
+    head_told_at = models.DateTimeField(
+        _("escalated to the department head"), null=True, blank=True
+    )
     escalated_at = models.DateTimeField(_("escalated to the operators"), null=True, blank=True)
+    # How many extensions were granted: the notices of a moved deadline's
+    # steps carry it in their once-keys, so each deadline has its own steps.
+    extensions_granted = models.PositiveSmallIntegerField(_("extensions granted"), default=0)
     # When the department's own address (Department.email) was written to
     # because it had no active official (answers.tasks.mail_empty_department).
     department_mailed_at = models.DateTimeField(_("department e-mail sent"), null=True, blank=True)
@@ -117,6 +121,98 @@ class Assignment(models.Model):
         negative once it has passed."""
         today = timezone.localtime(now or timezone.now()).date()
         return (timezone.localtime(self.deadline).date() - today).days
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+
+
+# The most days a department may ask for at once.
+EXTENSION_MAX_DAYS = 20
+
+
+class DeadlineExtension(models.Model):
+    """A department asks, with a reason, for more days to answer; an operator
+    grants them (as many or fewer) or refuses with a reason. One request
+    waits at a time per assignment. Granted, the assignment's deadline moves
+    to `new_deadline`, and the proposal's page says so with the reason."""
+
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("assignment"),
+        on_delete=models.CASCADE,
+        related_name="extensions",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), max_length=REASON_MAX_LENGTH)
+    days_requested = models.PositiveSmallIntegerField(_("days asked for"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ExtensionStatus.choices,
+        default=ExtensionStatus.PENDING,
+    )
+    days_granted = models.PositiveSmallIntegerField(_("days granted"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.TextField(
+        _("reason for the decision"), max_length=REASON_MAX_LENGTH, blank=True
+    )
+    old_deadline = models.DateTimeField(_("deadline before"))
+    new_deadline = models.DateTimeField(_("new deadline"), null=True, blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("deadline extension request")
+        verbose_name_plural = _("deadline extension requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(status="pending"),
+                name="extension_one_pending_per_assignment",
+            ),
+            models.CheckConstraint(
+                condition=Q(days_requested__gte=1, days_requested__lte=EXTENSION_MAX_DAYS),
+                name="extension_days_requested_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="extension_decided_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="granted")
+                | Q(
+                    days_granted__gte=1,
+                    days_granted__lte=models.F("days_requested"),
+                    new_deadline__gt=models.F("old_deadline"),
+                ),
+                name="extension_granted_moves_deadline",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(decision_reason=""),
+                name="extension_refused_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.assignment)
 
 
 class AnswerDecision(models.TextChoices):

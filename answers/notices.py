@@ -20,7 +20,13 @@ from notifications.messages import NoticeText, choices, dates, numbers
 from notifications.services import notify, proposal_audience
 from oasis.tasks import enqueue_on_commit
 
-from .models import AnswerDecision, AnswerRating, Assignment, ReassignmentRequest
+from .models import (
+    AnswerDecision,
+    AnswerRating,
+    Assignment,
+    DeadlineExtension,
+    ReassignmentRequest,
+)
 
 
 class AnswerNotice(StrEnum):
@@ -41,6 +47,12 @@ class AnswerNotice(StrEnum):
     ANSWER_RETURNED = "answer_returned"
     ANSWER_PUBLISHED = "answer_published"
     ANSWER_RATED = "answer_rated"
+    ANSWER_OVERDUE_DEPARTMENT = "answer_overdue_department"
+    ANSWER_OVERDUE_HEAD = "answer_overdue_head"
+    EXTENSION_REQUESTED = "extension_requested"
+    EXTENSION_GRANTED = "extension_granted"
+    EXTENSION_REFUSED = "extension_refused"
+    DEADLINE_EXTENDED = "deadline_extended"
     AMENDMENT_SUBMITTED = "amendment_submitted"
     AMENDMENT_RETURNED = "amendment_returned"
     ANSWER_AMENDED = "answer_amended"
@@ -54,6 +66,7 @@ NAMES = {
     "department": department_names,
     "deadline": dates,
     "count": numbers,
+    "days": numbers,
     "decision": choices(AnswerDecision),
     "old_decision": choices(AnswerDecision),
 }
@@ -171,6 +184,40 @@ MESSAGES = {
         _("The proposer rated your department's answer to “%(title)s”: %(score)s out of 5."),
         NAMES,
     ),
+    AnswerNotice.ANSWER_OVERDUE_DEPARTMENT: NoticeText(
+        _("The answer deadline has passed"),
+        _(
+            "The answer to “%(title)s” was due on %(deadline)s. Please submit it as soon as you can, or ask the operators for more time."
+        ),
+        NAMES,
+    ),
+    AnswerNotice.ANSWER_OVERDUE_HEAD: NoticeText(
+        _("An answer of your department is overdue"),
+        _(
+            "%(department)s has not answered “%(title)s”, due on %(deadline)s. As the head of the department, please see that it is answered."
+        ),
+        NAMES,
+    ),
+    AnswerNotice.EXTENSION_REQUESTED: NoticeText(
+        _("A department asks for more time"),
+        _("%(department)s asks for %(days)s more days to answer “%(title)s”: %(reason)s"),
+        NAMES,
+    ),
+    AnswerNotice.EXTENSION_GRANTED: NoticeText(
+        _("More time to answer was granted"),
+        _("The answer to “%(title)s” is now due on %(deadline)s."),
+        NAMES,
+    ),
+    AnswerNotice.EXTENSION_REFUSED: NoticeText(
+        _("More time to answer was refused"),
+        _("The answer to “%(title)s” stays due on %(deadline)s: %(reason)s"),
+        NAMES,
+    ),
+    AnswerNotice.DEADLINE_EXTENDED: NoticeText(
+        _("The department has more time to answer"),
+        _("%(department)s will answer “%(title)s” by %(deadline)s: %(reason)s"),
+        NAMES,
+    ),
     AnswerNotice.AMENDMENT_SUBMITTED: NoticeText(
         _("An amendment of an answer waits for your approval"),
         _("%(department)s asks to amend its published answer to “%(title)s”: %(reason)s"),
@@ -211,6 +258,16 @@ def workroom(assignment: Assignment) -> str:
 def due_date(deadline) -> str:
     """A deadline as its Seoul date in ISO form, for a notice's parameters."""
     return timezone.localtime(deadline).date().isoformat()
+
+
+def step_key(step: str, assignment: Assignment) -> str:
+    """The once-key of a deadline step: `<step>:<assignment>`, and after a
+    granted extension `<step>:<assignment>:<extensions granted>`, so that
+    the moved deadline has its own reminder and escalations, once each."""
+    key = f"{step}:{assignment.pk}"
+    if assignment.extensions_granted:
+        key += f":{assignment.extensions_granted}"
+    return key
 
 
 def tell_assigned(*, assignment: Assignment) -> None:
@@ -368,7 +425,7 @@ def tell_answer_reminder(*, assignment: Assignment, days_left: int) -> None:
     notify(
         recipients=answering_officials(assignment.department),
         kind=AnswerNotice.ANSWER_REMINDER,
-        key=f"answer_reminder:{assignment.pk}",
+        key=step_key("answer_reminder", assignment),
         proposal=assignment.proposal,
         params={
             "deadline": due_date(assignment.deadline),
@@ -390,13 +447,89 @@ def tell_answer_overdue(*, assignment: Assignment, waits_for_approval: bool) -> 
             if waits_for_approval
             else AnswerNotice.ANSWER_OVERDUE
         ),
-        key=f"answer_overdue:{assignment.pk}",
+        key=step_key("answer_overdue", assignment),
         proposal=assignment.proposal,
         params={"deadline": due_date(assignment.deadline), "department": assignment.department_id},
         url=workroom(assignment),
     )
 
 
+def tell_answer_overdue_department(*, assignment: Assignment) -> None:
+    """The department's officials: their deadline passed (first step of the
+    escalation; once per deadline)."""
+    notify(
+        recipients=department_officials(assignment.department),
+        kind=AnswerNotice.ANSWER_OVERDUE_DEPARTMENT,
+        key=step_key("answer_overdue_department", assignment),
+        proposal=assignment.proposal,
+        params={"deadline": due_date(assignment.deadline), "department": assignment.department_id},
+        url=workroom(assignment),
+    )
+
+
+def tell_answer_overdue_head(*, assignment: Assignment, head) -> None:
+    """The department head: the answer is still missing some days after the
+    deadline (second step; once per deadline)."""
+    notify(
+        recipients=[head],
+        kind=AnswerNotice.ANSWER_OVERDUE_HEAD,
+        key=step_key("answer_overdue_head", assignment),
+        proposal=assignment.proposal,
+        params={"deadline": due_date(assignment.deadline), "department": assignment.department_id},
+        url=workroom(assignment),
+    )
+
+
+def tell_extension_requested(*, extension: DeadlineExtension) -> None:
+    """The operators: a department asks for more days, with its reason."""
+    assignment = extension.assignment
+    notify(
+        recipients=operators(),
+        kind=AnswerNotice.EXTENSION_REQUESTED,
+        key=f"extension_requested:{extension.pk}",
+        proposal=assignment.proposal,
+        params={
+            "department": assignment.department_id,
+            "days": extension.days_requested,
+            "reason": extension.reason,
+        },
+        url=workroom(assignment),
+    )
+
+
+def tell_extension_decided(*, extension: DeadlineExtension) -> None:
+    """Granted: the department's officials (`extension_granted`) and the
+    proposer and followers (`deadline_extended`, with the department's
+    reason, as the page shows it). Refused: the department's officials
+    (`extension_refused`, with the operator's reason). Once per request."""
+    assignment = extension.assignment
+    key = f"extension_decided:{extension.pk}"
+    params = {"deadline": due_date(assignment.deadline), "department": assignment.department_id}
+    if extension.status == "granted":
+        notify(
+            recipients=department_officials(assignment.department),
+            kind=AnswerNotice.EXTENSION_GRANTED,
+            key=key,
+            proposal=assignment.proposal,
+            params=params,
+            url=workroom(assignment),
+        )
+        notify(
+            recipients=proposal_audience(assignment.proposal),
+            kind=AnswerNotice.DEADLINE_EXTENDED,
+            key=key,
+            proposal=assignment.proposal,
+            params={**params, "reason": extension.reason},
+        )
+    else:
+        notify(
+            recipients=department_officials(assignment.department),
+            kind=AnswerNotice.EXTENSION_REFUSED,
+            key=key,
+            proposal=assignment.proposal,
+            params={**params, "reason": extension.decision_reason},
+            url=workroom(assignment),
+        )
 def tell_amendment_submitted(*, assignment: Assignment, event_id: int, reason: str) -> None:
     """The operators: an amendment of a published answer waits for them."""
     notify(

@@ -22,6 +22,7 @@ from .models import (
     ANSWER_TRANSITIONS,
     AmendmentStatus,
     AnswerStatus,
+    ExtensionStatus,
     ReassignmentStatus,
 )
 
@@ -146,6 +147,25 @@ def reassignment_decide_refusal(request) -> str | None:
     return assignment_open_refusal(request.assignment)
 
 
+def extension_request_refusal(assignment) -> str | None:
+    """The department may ask for more days while it still writes the answer
+    (not once it is with the operators), one request at a time."""
+    if refusal := assignment_open_refusal(assignment):
+        return refusal
+    answer = getattr(assignment, "answer", None)
+    if answer is not None and answer.status != AnswerStatus.DRAFT:
+        return _("The answer was already submitted; it needs no more time.")
+    if assignment.extensions.filter(status=ExtensionStatus.PENDING).exists():
+        return _("A request for more time is already waiting for a decision.")
+    return None
+
+
+def extension_decide_refusal(extension) -> str | None:
+    if extension.status != ExtensionStatus.PENDING:
+        return _("This request for more time has already been decided.")
+    return assignment_open_refusal(extension.assignment)
+
+
 def answer_rate_refusal(answer) -> str | None:
     if answer.status != AnswerStatus.PUBLISHED:
         return _("Only a published answer can be rated.")
@@ -231,6 +251,16 @@ def assignment_is_reassignable(user, assignment):
 
 
 @rules.predicate
+def extension_is_requestable(user, assignment):
+    return assignment is not None and extension_request_refusal(assignment) is None
+
+
+@rules.predicate
+def extension_is_pending(user, extension):
+    return extension is None or extension_decide_refusal(extension) is None
+
+
+@rules.predicate
 def answer_is_rateable(user, answer):
     return answer is not None and answer_rate_refusal(answer) is None
 
@@ -261,6 +291,8 @@ rules.add_perm("answers.request_reassignment", is_assigned_official & reassignme
 rules.add_perm("answers.decide_reassignment", is_operator & reassignment_is_pending)
 rules.add_perm("answers.reassign", is_operator & assignment_is_reassignable)
 rules.add_perm("answers.rate_answer", is_proposer & answer_is_rateable)
+rules.add_perm("answers.request_extension", is_assigned_official & extension_is_requestable)
+rules.add_perm("answers.decide_extension", is_operator & extension_is_pending)
 rules.add_perm("answers.amend_answer", is_answer_official & answer_is_amendable)
 rules.add_perm("answers.review_amendment", is_operator & amendment_is_reviewable)
 # Operators oversee every department's answers: the queue's department filter

@@ -16,6 +16,8 @@ from .models import (
     AnswerAmendment,
     AnswerStatus,
     Assignment,
+    DeadlineExtension,
+    ExtensionStatus,
     ReassignmentRequest,
     ReassignmentStatus,
 )
@@ -103,6 +105,38 @@ def pending_request(assignment: Assignment) -> ReassignmentRequest | None:
         .select_related("requested_by", "suggested_department")
         .first()
     )
+
+
+def pending_extension(assignment: Assignment) -> DeadlineExtension | None:
+    return (
+        assignment.extensions.filter(status=ExtensionStatus.PENDING)
+        .select_related("requested_by")
+        .first()
+    )
+
+
+def extensions_of(assignment: Assignment) -> list[DeadlineExtension]:
+    """The assignment's requests for more time, newest first (the workroom)."""
+    return list(assignment.extensions.select_related("requested_by", "decided_by"))
+
+
+def last_granted_extension(assignment: Assignment | None) -> DeadlineExtension | None:
+    """The extension that set the assignment's deadline, for the public page.
+    No query for an assignment that was never extended (most of them)."""
+    if assignment is None or not assignment.extensions_granted:
+        return None
+    return (
+        assignment.extensions.filter(status=ExtensionStatus.GRANTED)
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+
+
+def extension_requests_visible_to(user) -> QuerySet[DeadlineExtension]:
+    scope = _assignment_scope(user, prefix="assignment__")
+    if scope is None:
+        return DeadlineExtension.objects.none()
+    return DeadlineExtension.objects.filter(scope)
 
 
 def assignment_history(proposal) -> QuerySet[Assignment]:

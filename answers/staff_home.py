@@ -21,6 +21,8 @@ from .models import (
     AnswerAmendment,
     AnswerStatus,
     Assignment,
+    DeadlineExtension,
+    ExtensionStatus,
     ReassignmentRequest,
     ReassignmentStatus,
 )
@@ -274,6 +276,49 @@ def silent_departments(user, now):
     )
 
 
+def extension_requests(user, now):
+    """Operator (연장 요청): departments asking for more time, oldest first;
+    each row says how many days and why, and opens the workroom where the
+    request is granted or refused."""
+    if not is_operator(user):
+        return None
+    queryset = (
+        DeadlineExtension.objects.filter(status=ExtensionStatus.PENDING)
+        .select_related("assignment__proposal", "assignment__department")
+        .order_by("created_at", "id")
+    )
+
+    def row(extension):
+        return HomeRow(
+            title=extension.assignment.proposal.title,
+            url=workroom_url(extension.assignment_id),
+            deadline=_due(extension.assignment),
+            note=ngettext(
+                "%(department)s asks for %(days)d more day: %(reason)s",
+                "%(department)s asks for %(days)d more days: %(reason)s",
+                extension.days_requested,
+            )
+            % {
+                "department": extension.assignment.department.label,
+                "days": extension.days_requested,
+                "reason": extension.reason,
+            },
+        )
+
+    rows, count = section_from(queryset, row)
+    return HomeSection(
+        key="answers.extension_requests",
+        role=HomeRole.OPERATOR,
+        title=_("Requests for more time"),
+        empty_text=_("No department asks for more time."),
+        rows=rows,
+        count=count,
+        list_url=admin_url(
+            "admin:answers_deadlineextension_changelist", status=ExtensionStatus.PENDING
+        ),
+    )
+
+
 # (key, builder, order) for accounts.staff_home.register_section.
 SECTIONS = [
     ("answers.silent_departments", silent_departments, 19),
@@ -283,4 +328,5 @@ SECTIONS = [
     ("answers.overdue", overdue_answers, 23),
     ("answers.reassignment_requests", reassignment_requests, 24),
     ("answers.amendments_to_approve", amendments_to_approve, 25),
+    ("answers.extension_requests", extension_requests, 26),
 ]

@@ -5,7 +5,7 @@ are written when a row is read, in the reader's language."""
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from notifications.messages import choices
+from notifications.messages import choices, dates
 from proposals.event_texts import EventText
 
 from .models import AnswerDecision, RefusalBasisKind
@@ -13,6 +13,8 @@ from .models import AnswerDecision, RefusalBasisKind
 # {"decision": AnswerDecision code, "late_days": whole days after the deadline, 0 if on time}
 ANSWER_PUBLISHED = "answer_published"
 ANSWER_RATED = "answer_rated"  # {"score": 1..5}
+# {"days": days granted, "deadline": the new due date, ISO}; the department's reason as typed
+DEADLINE_EXTENDED = "deadline_extended"
 # {"fields": [changed field names], "decision": code, "old_decision": code}
 ANSWER_AMENDED = "answer_amended"
 
@@ -60,6 +62,12 @@ def _published(params: dict) -> str:
     ) % {"decision": params["decision"], "days": late}
 
 
+def _extended(params: dict) -> str:
+    return ngettext(
+        "%(days)d more day was granted: the answer is now due by %(deadline)s.",
+        "%(days)d more days were granted: the answer is now due by %(deadline)s.",
+        params["days"],
+    ) % {"days": params["days"], "deadline": params["deadline"]}
 def part_value(field: str, value) -> str:
     """An answer part's value as a reader sees it (labels, won)."""
     if field == "decision":
@@ -107,6 +115,7 @@ def _amended(params: dict) -> str:
 TEXTS = {
     ANSWER_PUBLISHED: EventText(_published, formats={"decision": choices(AnswerDecision)}),
     ANSWER_RATED: EventText(gettext_lazy("%(score)d out of 5")),
+    DEADLINE_EXTENDED: EventText(_extended, formats={"deadline": dates}),
     ANSWER_AMENDED: EventText(
         _amended,
         formats={"decision": choices(AnswerDecision), "old_decision": choices(AnswerDecision)},

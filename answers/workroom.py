@@ -21,7 +21,15 @@ from oasis.errors import ServiceError
 from oasis.forms import add_service_errors
 
 from . import selectors, services
-from .forms import AmendmentForm, AnswerForm, ReasonForm, ReassignForm, ReassignmentRequestForm
+from .forms import (
+    AmendmentForm,
+    AnswerForm,
+    ExtensionDecideForm,
+    ExtensionRequestForm,
+    ReasonForm,
+    ReassignForm,
+    ReassignmentRequestForm,
+)
 from .models import (
     AMENDABLE_FIELDS,
     OPEN_AMENDMENT_STATUSES,
@@ -89,7 +97,8 @@ class Workroom:
     """One request to one assignment's workroom: `post` runs the button that
     was pressed (each button is a named submit: _save_draft, _submit,
     _request_reassignment, _publish, _return, _approve_reassignment,
-    _refuse_reassignment, _reassign, and for a published answer's amendment
+    _refuse_reassignment, _reassign, _request_extension, _grant_extension,
+    _refuse_extension, and for a published answer's amendment
     _save_amendment, _submit_amendment, _approve_amendment, _return_amendment); `render` shows the page with the forms
     the user may use, or the invalid ones given."""
 
@@ -143,6 +152,23 @@ class Workroom:
                     form_name="request_form",
                 )
             return self.render(request_form=form, status=400)
+        if "_request_extension" in post:
+            form = ExtensionRequestForm(post, prefix="extension")
+            if form.is_valid():
+                return self._run(
+                    lambda: services.extension_request(
+                        assignment=assignment,
+                        user=request.user,
+                        reason=form.cleaned_data["reason"],
+                        days=form.cleaned_data["days"],
+                    ),
+                    gettext("Your request for more time is sent to the operators."),
+                    form=form,
+                    form_name="extension_form",
+                )
+            return self.render(extension_form=form, status=400)
+        if "_grant_extension" in post or "_refuse_extension" in post:
+            return self._decide_extension(grant="_grant_extension" in post)
         if "_publish" in post:
             return self._run(
                 lambda: services.answer_publish(answer=_answer_of(assignment), user=request.user),
@@ -299,6 +325,48 @@ class Workroom:
             form_name="decide_form",
         )
 
+    def _decide_extension(self, *, grant: bool) -> HttpResponse:
+        request, assignment = self.request, self.assignment
+        pending = selectors.pending_extension(assignment)
+        if pending is None:
+            messages.error(
+                request, gettext("There is no request for more time waiting for a decision.")
+            )
+            return HttpResponseRedirect(request.path)
+        form = ExtensionDecideForm(request.POST, prefix="extension_decide")
+        if form.is_valid():
+            days = form.cleaned_data["days"]
+            if grant and days is None:
+                form.add_error("days", gettext("How many days?"))
+            elif grant and days > pending.days_requested:
+                form.add_error(
+                    "days",
+                    ngettext(
+                        "The department asked for %(days)d day; grant at most that.",
+                        "The department asked for %(days)d days; grant at most that many.",
+                        pending.days_requested,
+                    )
+                    % {"days": pending.days_requested},
+                )
+            if not grant and not form.cleaned_data["reason"]:
+                form.add_error("reason", gettext("Please give a reason."))
+        if not form.is_valid():
+            return self.render(extension_decide_form=form, status=400)
+        return self._run(
+            lambda: services.extension_decide(
+                extension=pending,
+                user=request.user,
+                grant=grant,
+                days=form.cleaned_data["days"],
+                reason=form.cleaned_data["reason"],
+            ),
+            gettext("More time is granted; the deadline has moved.")
+            if grant
+            else gettext("The request for more time is refused."),
+            form=form,
+            form_name="extension_decide_form",
+        )
+
     def _run(self, action, success, *, form=None, form_name=None) -> HttpResponse:
         """Call a service; a refusal becomes a message (or the form's errors)."""
         request, assignment = self.request, self.assignment
@@ -387,6 +455,11 @@ class Workroom:
             "answers.decide_reassignment", user, pending
         )
         can_reassign = pending is None and rules.has_perm("answers.reassign", user, assignment)
+        pending_extension = selectors.pending_extension(assignment)
+        can_request_extension = rules.has_perm("answers.request_extension", user, assignment)
+        can_decide_extension = pending_extension is not None and rules.has_perm(
+            "answers.decide_extension", user, pending_extension
+        )
         now = timezone.now()
         context = {
             **self._amendment_context(answer, forms),
@@ -408,6 +481,18 @@ class Workroom:
             "can_review": can_review,
             "can_decide": can_decide,
             "can_reassign": can_reassign,
+            "pending_extension": pending_extension,
+            "extensions": selectors.extensions_of(assignment),
+            "extension_form": forms.get("extension_form")
+            or (ExtensionRequestForm(prefix="extension") if can_request_extension else None),
+            "extension_decide_form": forms.get("extension_decide_form")
+            or (
+                ExtensionDecideForm(
+                    prefix="extension_decide", initial={"days": pending_extension.days_requested}
+                )
+                if can_decide_extension
+                else None
+            ),
             "answer_form": forms.get("answer_form")
             or (AnswerForm(initial=AnswerForm.initial_from(answer)) if can_write else None),
             "request_form": forms.get("request_form")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts import legal
 from accounts.models import ConsentRecord, User
-from answers.models import Answer, AnswerRating, Assignment, deadline_for
+from answers.models import Answer, AnswerRating, Assignment
 from answers.notices import AnswerNotice, due_date
 from debates.models import Argument, Debate, Stance
 from debates.notices import DebateNotice
@@ -268,7 +268,7 @@ def _move_with_the_steps(proposal, warp: Warp, told: dict, *, start, decided_at)
     for assignment in Assignment.objects.filter(proposal=proposal, is_current=True):
         Assignment.objects.filter(pk=assignment.pk).update(
             assigned_at=start,
-            deadline=deadline_for(start, bar.answer_deadline_days),
+            deadline=bar.answer_due(start),
             closed_at=published if assignment.closed_at else None,
         )
     notices_name_the_deadline(proposal)

@@ -16,8 +16,8 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
-from answers.models import Answer, Assignment, deadline_for
+from accounts.models import AuditRecord, User
+from answers.models import Answer, Assignment, DeadlineExtension
 from answers.notices import AnswerNotice
 from answers.services import (
     answer_publish,
@@ -25,6 +25,8 @@ from answers.services import (
     answer_save,
     answer_submit,
     deadlines_sweep,
+    extension_decide,
+    extension_request,
 )
 from debates.models import Debate
 from debates.services import argument_create, debate_close, debate_publish_summary, stance_set
@@ -54,7 +56,7 @@ from .staff import Staff, colleague_moved_on, colleague_who_moves_on, staff_gath
 # the oldest of the MEETING_POOL most endorsed; they go to the meetings named
 # in meetings.json, the rest to the upcoming one. Every other proposal past
 # the answer bar has its answer, but for the newest ones, still waiting.
-PLAN_SIZES = {"meeting": 13, "review": 1, "debate": 2, "waiting": 2}
+PLAN_SIZES = {"meeting": 13, "review": 1, "debate": 2, "waiting": 6}
 MEETING_POOL = 20
 # The demo's debate bar (PipelineSettings): passed by all but one or two of
 # the proposals it debates, by none of those it leaves answered (views keep
@@ -128,7 +130,9 @@ def seed_pipeline(*, now: datetime | None = None) -> PipelineCreated:
                     reviewed_at=moments.get("reviewed"),
                     decided_at=moments.get("decided"),
                 )
+        _a_head_for_the_longest_overdue(plan["waiting"], staff)
         _answer_deadlines_beat(now)
+        _ask_for_more_time(plan["waiting"], staff, now)
         seed_cards(staff, now)
         seed_rotations(staff, now)
         history.officials_speak_when_assigned(now)
@@ -200,7 +204,7 @@ def _date_the_bar(now: datetime) -> None:
             continue  # dated already
         if event.to_status == ProposalStatus.ASSIGNED:
             Assignment.objects.filter(proposal=proposal).update(
-                assigned_at=moment, deadline=deadline_for(moment, bar.answer_deadline_days)
+                assigned_at=moment, deadline=bar.answer_due(moment)
             )
         ProposalEvent.objects.filter(pk=event.pk).update(created_at=moment)
         Notification.objects.filter(proposal=proposal, kind__in=BAR_NOTICES).update(
@@ -209,21 +213,92 @@ def _date_the_bar(now: datetime) -> None:
         history.notices_name_the_deadline(proposal)
 
 
+def _a_head_for_the_longest_overdue(waiting: list[Proposal], staff: Staff) -> None:
+    """The department that has waited longest to answer has a head (its demo
+    official), so the beat's steps show the whole ladder on one answer:
+    the department, its head, then the operators. Departments without a head
+    go from the department straight to the operators."""
+    oldest = (
+        Assignment.objects.filter(proposal__in=waiting, is_current=True)
+        .select_related("department")
+        .order_by("deadline", "pk")
+        .first()
+    )
+    if oldest is not None and oldest.department.head_id is None:
+        oldest.department.head = staff.officials[oldest.department_id]
+        oldest.department.save(update_fields=["head"])
+
+
 def _answer_deadlines_beat(now: datetime) -> None:
     """What the daily beat did for the answers still awaited: remind the
-    department before the deadline and tell the operators the day after,
-    each on its day (09:00 in Seoul)."""
+    department before the deadline, tell it the day after, then its head and
+    then the operators when those steps fell due (answers/services/
+    deadlines.py), each on its day (09:00 in Seoul)."""
     bar = PipelineSettings.load()
+    steps = (bar.escalate_to_head_days, bar.escalate_to_head_days + bar.escalate_to_operators_days)
     moments = set()
     for deadline in Assignment.objects.awaiting_answer().values_list("deadline", flat=True):
         day = timezone.localdate(deadline)
-        for on in (day - timedelta(days=bar.answer_reminder_days), day + timedelta(days=1)):
+        days = [day - timedelta(days=bar.answer_reminder_days), day + timedelta(days=1)]
+        days += [timezone.localdate(bar.answer_due(deadline, n)) + timedelta(days=1) for n in steps]
+        for on in days:
             moment = timezone.make_aware(datetime.combine(on, time(9, 0)))
             if moment < now:
                 moments.add(moment)
     for moment in sorted(moments):
         with at(moment):
             deadlines_sweep(now=moment)
+
+
+def _ask_for_more_time(waiting: list[Proposal], staff: Staff, now: datetime) -> None:
+    """Two departments asked for more time: the one with the latest deadline
+    was granted fewer days than it asked (in the last days), the one that
+    started its draft still waits for the operators' decision (this
+    morning). Each after the last step of its proposal's story."""
+    open_ones = [
+        Assignment.objects.select_related("proposal").get(proposal=p, is_current=True)
+        for p in waiting
+    ]
+    if len(open_ones) < 2:
+        return
+    drafted_one = open_ones[0]  # _draft started its answer
+    granted_one = max(open_ones[1:], key=lambda a: a.deadline)
+    texts = read("answers")["extensions"]
+    asked_at = _after_its_story(granted_one.proposal, now - timedelta(days=3), now)
+    decided_at = min(asked_at + timedelta(hours=20), asked_at + (now - asked_at) / 2)
+    with at(asked_at):
+        extension = extension_request(
+            assignment=granted_one,
+            user=staff.officials[granted_one.department_id],
+            reason=texts["granted"],
+            days=10,
+        )
+    with at(decided_at):
+        extension_decide(extension=extension, user=staff.operator, grant=True, days=7)
+    DeadlineExtension.objects.filter(pk=extension.pk).update(
+        created_at=asked_at, decided_at=decided_at
+    )
+    AuditRecord.objects.filter(
+        action__startswith="answers.extension_", target_id=str(extension.pk)
+    ).update(created_at=decided_at)
+    asked_at = _after_its_story(drafted_one.proposal, now - timedelta(hours=5), now)
+    with at(asked_at):
+        pending = extension_request(
+            assignment=drafted_one,
+            user=staff.officials[drafted_one.department_id],
+            reason=texts["pending"],
+            days=5,
+        )
+    DeadlineExtension.objects.filter(pk=pending.pk).update(created_at=asked_at)
+
+
+def _after_its_story(proposal: Proposal, wanted: datetime, now: datetime) -> datetime:
+    """`wanted`, or a little after the proposal's last timeline row if that
+    came later: a step is told after what came before it, and before now."""
+    last = proposal.events.order_by("-created_at").values_list("created_at", flat=True).first()
+    if last is None or last < wanted:
+        return wanted
+    return last + min(timedelta(minutes=10), (now - last) / 3)
 
 
 # --- answers and debates ---------------------------------------------------------

@@ -228,6 +228,9 @@ PERIOD_FIELDS = (
     "answer_deadline_days",
     "answer_reminder_days",
     "debate_length_days",
+    "answer_days_unit",
+    "escalate_to_head_days",
+    "escalate_to_operators_days",
 )
 SETTINGS_CHANGED = "pipeline.settings_changed"
 SWEEP_TASK = "pipeline.tasks.sweep_pipeline"

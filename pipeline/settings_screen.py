@@ -75,6 +75,11 @@ def settings_view(modeladmin, request, object_id, form_url="", extra_context=Non
     return HttpResponseRedirect(request.get_full_path())
 
 
+def _shown(row: PipelineSettings, name: str):
+    field = PipelineSettings._meta.get_field(name)
+    return getattr(row, f"get_{name}_display")() if field.choices else getattr(row, name)
+
+
 def _titles(ids) -> list[Proposal]:
     listed = list(ids)[:PREVIEW_LISTED]
     found = Proposal.objects.filter(pk__in=listed).only("pk", "title", "status").order_by("pk")
@@ -87,8 +92,9 @@ def _preview_page(modeladmin, request, form, current):
     changes = [
         {
             "label": PipelineSettings._meta.get_field(name).verbose_name,
-            "old": getattr(current, name),
-            "new": getattr(new, name),
+            # A choice (the unit days are counted in) by its label.
+            "old": _shown(current, name),
+            "new": _shown(new, name),
         }
         for name in (*services.BAR_FIELDS, *services.PERIOD_FIELDS)
         if getattr(current, name) != getattr(new, name)

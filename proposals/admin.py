@@ -470,6 +470,16 @@ class PipelineSettingsAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            _("Department deadlines"),
+            {
+                "fields": [
+                    "answer_days_unit",
+                    "escalate_to_head_days",
+                    "escalate_to_operators_days",
+                ]
+            },
+        ),
     )
 
     def has_add_permission(self, request):

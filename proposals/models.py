@@ -11,6 +11,7 @@ from oasis.files import unguessable_name
 from oasis.i18n import in_page_language
 
 from . import event_texts
+from .workdays import DayUnit, due_at
 
 TITLE_MAX_LENGTH = 100
 BODY_MAX_LENGTH = 10_000
@@ -72,6 +73,24 @@ class PipelineSettings(models.Model):
     answer_reminder_days = models.PositiveSmallIntegerField(
         _("remind the department this many days before the deadline"), default=3
     )
+    # How the department's days are counted: the answer deadline, an
+    # extension and the escalation steps after a missed deadline
+    # (proposals/workdays.py). Offices count working days.
+    answer_days_unit = models.CharField(
+        _("count the department's days in"),
+        max_length=10,
+        choices=DayUnit.choices,
+        default=DayUnit.WORKING,
+    )
+    escalate_to_head_days = models.PositiveSmallIntegerField(
+        _("tell the department head this many days after a missed deadline"),
+        default=3,
+        help_text=_("A department without a head goes straight to the operators."),
+    )
+    escalate_to_operators_days = models.PositiveSmallIntegerField(
+        _("tell the operators this many days after the department head"),
+        default=5,
+    )
     debate_length_days = models.PositiveSmallIntegerField(_("debate length (days)"), default=30)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -89,6 +108,14 @@ class PipelineSettings(models.Model):
                 & Q(answer_deadline_days__gte=1)
                 & Q(debate_length_days__gte=1),
                 name="pipeline_periods_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(escalate_to_head_days__gte=1) & Q(escalate_to_operators_days__gte=1),
+                name="pipeline_escalation_steps_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(answer_days_unit__in=["working", "calendar"]),
+                name="pipeline_answer_days_unit_valid",
             ),
         ]
 
@@ -113,6 +140,8 @@ class PipelineSettings(models.Model):
             "endorsement_window_days",
             "answer_deadline_days",
             "debate_length_days",
+            "escalate_to_head_days",
+            "escalate_to_operators_days",
         ):
             if (getattr(self, name) or 0) < 1:
                 errors[name] = _("Must be at least 1.")
@@ -122,6 +151,15 @@ class PipelineSettings(models.Model):
             errors["answer_reminder_days"] = _("The reminder must come before the deadline.")
         if errors:
             raise ValidationError(errors)
+
+    def answer_due(self, start, days: int | None = None):
+        """When something given to a department at `start` is due: `days`
+        (by default the answer deadline) counted in this record's unit, to
+        the end of that Seoul day. Assignments, extensions and escalation
+        steps all ask this (proposals/workdays.py)."""
+        if days is None:
+            days = self.answer_deadline_days
+        return due_at(start, days, unit=self.answer_days_unit)
 
     @classmethod
     def load(cls) -> "PipelineSettings":
@@ -596,6 +634,12 @@ class EventKind(models.TextChoices):
     # params: {"text": "recategorised", "from_category": id, "to_category": id};
     # the operator's reason as typed.
     RECATEGORISED = "recategorised", _("Moved to another category")
+    # Deadline extensions (answers): the request is internal; the operator's
+    # grant (params {"text": "deadline_extended", "days", "deadline"}, the
+    # department's reason as typed) and refusal (the operator's reason) are public.
+    EXTENSION_REQUESTED = "extension_requested", _("The department asked for more time")
+    DEADLINE_EXTENDED = "deadline_extended", _("The answer deadline was extended")
+    EXTENSION_REFUSED = "extension_refused", _("More time was refused")
     # params: {"text": "answer_amended", "fields": [changed field names],
     # "decision": code, "old_decision": code}; the department's reason as typed.
     ANSWER_AMENDED = "answer_amended", _("The department amended its answer")

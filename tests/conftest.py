@@ -228,3 +228,16 @@ def operator_client(operator_user):
     from tests.pages import logged_in
 
     return logged_in(operator_user)
+
+
+@pytest.fixture
+def calendar_days(db):
+    """Answer deadlines counted in calendar days, the pipeline setting's other
+    choice (working days are the default): for tests whose dates count
+    calendar days (tests/answers/test_workdays.py tests working days)."""
+    from proposals.models import PipelineSettings
+
+    row = PipelineSettings.load()
+    row.answer_days_unit = "calendar"
+    row.save()
+    return row

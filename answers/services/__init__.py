@@ -42,8 +42,12 @@ from .assignments import (
 )
 from .deadlines import (
     assignment_escalate,
+    assignment_escalate_to_head,
     assignment_remind,
+    assignment_tell_overdue,
     deadlines_sweep,
+    extension_decide,
+    extension_request,
 )
 
 __all__ = [
@@ -63,6 +67,10 @@ __all__ = [
     "answer_submit",
     "assignment_department",
     "assignment_escalate",
+    "assignment_escalate_to_head",
+    "assignment_tell_overdue",
+    "extension_decide",
+    "extension_request",
     "assignment_open",
     "assignments_open_by_hand",
     "HandAssignmentRefused",

@@ -18,7 +18,6 @@ from ..models import (
     Assignment,
     ReassignmentRequest,
     ReassignmentStatus,
-    deadline_for,
 )
 from .shared import locked_assignment, require_reason
 
@@ -44,8 +43,8 @@ def assignment_open(
     moved forward by hand); `actor` is None (the pipeline, which holds the
     proposal's row lock) or an operator; a department, the one given or else
     the category's default, that is active.
-    Writes: an Assignment due `answer_deadline_days` after today (end of that
-    Seoul day); the proposal's department and status ASSIGNED, with one
+    Writes: an Assignment due `answer_deadline_days` after today, in working
+    or calendar days as the settings say (PipelineSettings.answer_due); the proposal's department and status ASSIGNED, with one
     timeline row naming the department.
     Triggers: notices to the department's officials (`assigned_department`),
     the operators (`assigned_operator`) and the proposer and followers
@@ -68,7 +67,7 @@ def assignment_open(
             proposal=locked,
             department=department,
             assigned_at=now,
-            deadline=deadline_for(now, settings_row.answer_deadline_days),
+            deadline=settings_row.answer_due(now),
         )
         locked.department = department
         locked.save(update_fields=["department", "updated_at"])
@@ -219,7 +218,7 @@ def _reassign(*, assignment: Assignment, user, department, reason: str) -> Assig
         proposal=assignment.proposal,
         department=department,
         assigned_at=now,
-        deadline=deadline_for(now, PipelineSettings.load().answer_deadline_days),
+        deadline=PipelineSettings.load().answer_due(now),
     )
     proposal = Proposal.objects.select_for_update().get(pk=assignment.proposal_id)
     proposal.department = department

@@ -22,7 +22,9 @@ def answer_panel(context, proposal):
     Once amended: the current text with the last amendment's date and reason,
     and the history of approved amendments (what each changed, from what).
     One query (the assignment with its department, answer and rating), and
-    one more for the history of an amended answer, however many amendments."""
+    one more for the history of an amended answer, however many amendments,
+    or, while it waits, for the extension of an extended deadline (shown
+    with its reason)."""
     user = context.get("user")
     # Assigning sets the proposal's department, so without one there is no
     # assignment to look up (most proposals): no query at all.
@@ -44,6 +46,7 @@ def answer_panel(context, proposal):
         and assignment.is_open
         and proposal.status == ProposalStatus.ASSIGNED
     )
+    extension = selectors.last_granted_extension(assignment) if waiting else None
     # The way from the public page to the workroom, for those who work
     # there: the assigned department's officials and the operators.
     workroom_url = (
@@ -73,6 +76,7 @@ def answer_panel(context, proposal):
         "answer": answer,
         "rating": getattr(answer, "rating", None) if answer is not None else None,
         "waiting": waiting,
+        "extension": extension,
         "workroom_url": workroom_url,
         "days_left": days_left,
         "days_overdue": -days_left if overdue else 0,

@@ -95,6 +95,10 @@ def home_world() -> HomeWorld:
         reason="교통 소관입니다.",
         suggested_department=dept_a,
     )
+    # B asks for more time on another (the operators' 연장 요청).
+    answer_services.extension_request(
+        assignment=to_answer_b, user=official_b, reason="현장 조사가 필요합니다.", days=5
+    )
     amended_b = assigned(dept_b, title="B의 수정 승인 대기 답변: 노인 무료 급식 확대")
     answer = answer_services.answer_publish(
         answer=submitted(amended_b, by=official_b), user=the_operator

@@ -25,7 +25,8 @@ from tests.pages import logged_in, messages_sent, page_text
 
 from .helpers import COMPLETE, REFUSAL, assigned, clerk_of, drafted, submitted
 
-pytestmark = pytest.mark.django_db
+# Dates here count calendar days (working days: test_workdays.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calendar_days")]
 
 SEOUL = ZoneInfo("Asia/Seoul")
 QUEUE = reverse("admin:answers_assignment_changelist")

@@ -1,6 +1,7 @@
 """The deadline sweep (Celery beat): a reminder to the department before the
-deadline, an escalation to the operators after it, each exactly once however
-often the sweep runs."""
+deadline, then the steps after it (the department, its head, the operators),
+each exactly once however often the sweep runs. Dates here count calendar
+days; working days are in test_workdays.py."""
 
 import pytest
 from django.core import mail
@@ -16,7 +17,9 @@ from tests.factories import DepartmentFactory, official, operator
 
 from .helpers import assigned, clerk_of, drafted, published, submitted
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calendar_days")]
+
+NOTHING = {"reminded": 0, "overdue": 0, "to_head": 0, "escalated": 0}
 
 
 @pytest.fixture
@@ -44,10 +47,7 @@ def told(kind):
 
 
 def test_nothing_is_sent_before_the_reminder_window(waiting, django_capture_on_commit_callbacks):
-    assert sweep((2025, 3, 17, 23, 59), django_capture_on_commit_callbacks) == {
-        "reminded": 0,
-        "escalated": 0,
-    }
+    assert sweep((2025, 3, 17, 23, 59), django_capture_on_commit_callbacks) == NOTHING
     assert not Notification.objects.filter(kind__in=["answer_reminder", "answer_overdue"]).exists()
 
 
@@ -72,36 +72,87 @@ def test_the_department_is_reminded_three_days_before_once(
     assert len(mail.outbox) == 2
 
 
-def test_an_overdue_answer_is_escalated_to_the_operators_once(
+def test_the_steps_go_department_head_operators_each_once(
     waiting, django_capture_on_commit_callbacks
 ):
-    proposal = waiting["assignment"].proposal
+    assignment = waiting["assignment"]
+    proposal = assignment.proposal
+    head = official(assignment.department)
+    assignment.department.head = head
+    assignment.department.save(update_fields=["head"])
     # the due date itself is still on time
-    assert sweep((2025, 3, 21, 23, 59), django_capture_on_commit_callbacks)["escalated"] == 0
+    assert sweep((2025, 3, 21, 23, 59), django_capture_on_commit_callbacks)["overdue"] == 0
     mail.outbox.clear()
-    # the next day it is overdue: the operators are told, the timeline shows it
+    # the next day it is overdue: the department is told, the timeline shows it
     assert sweep((2025, 3, 22, 0, 1), django_capture_on_commit_callbacks) == {
-        "reminded": 0,  # reminded already on the 21st's sweep
+        **NOTHING,
+        "overdue": 1,  # reminded already on the 21st's sweep
+    }
+    assert told("answer_overdue_department") == waiting["clerks"] | {head.pk}
+    notice = Notification.objects.filter(kind="answer_overdue_department").first()
+    with translation.override("ko"):
+        assert notice.title == "답변 기한이 지났습니다"
+    event = proposal.events.get(kind=EventKind.ANSWER_OVERDUE)
+    assert event.is_public and event.actor_department == assignment.department
+    assert not told("answer_overdue_head") and not told("answer_overdue")
+    # three days after the deadline (the 24th ends): the head
+    assert sweep((2025, 3, 24, 23, 59), django_capture_on_commit_callbacks) == NOTHING
+    assert sweep((2025, 3, 25, 0, 1), django_capture_on_commit_callbacks) == {
+        **NOTHING,
+        "to_head": 1,
+    }
+    assert told("answer_overdue_head") == {head.pk}
+    # five days after that (the 29th ends): the operators
+    assert sweep((2025, 3, 29, 23, 59), django_capture_on_commit_callbacks) == NOTHING
+    assert sweep((2025, 3, 30, 0, 1), django_capture_on_commit_callbacks) == {
+        **NOTHING,
         "escalated": 1,
     }
     assert told("answer_overdue") == {waiting["operator"].pk}
-    assert [m.to for m in mail.outbox] == [[waiting["operator"].email]]
-    event = proposal.events.get(kind=EventKind.ANSWER_OVERDUE)
-    assert event.is_public and event.actor_department == waiting["assignment"].department
     # running again (or a week later) sends nothing and records nothing more
-    assert sweep((2025, 3, 22, 0, 2), django_capture_on_commit_callbacks)["escalated"] == 0
-    assert sweep((2025, 3, 29, 0, 0), django_capture_on_commit_callbacks)["escalated"] == 0
+    sent = len(mail.outbox)
+    assert sweep((2025, 3, 30, 0, 2), django_capture_on_commit_callbacks) == NOTHING
+    assert sweep((2025, 4, 6, 0, 0), django_capture_on_commit_callbacks) == NOTHING
     assert proposal.events.filter(kind=EventKind.ANSWER_OVERDUE).count() == 1
-    assert Notification.objects.filter(kind="answer_overdue").count() == 1
-    assert len(mail.outbox) == 1
+    for kind in ("answer_overdue_department", "answer_overdue_head", "answer_overdue"):
+        assert Notification.objects.filter(kind=kind).count() == len(told(kind))
+    assert len(mail.outbox) == sent
+    assignment.refresh_from_db()
+    assert assignment.overdue_told_at and assignment.head_told_at and assignment.escalated_at
 
 
-def test_a_sweep_that_was_down_catches_up_with_both(waiting, django_capture_on_commit_callbacks):
-    # a worker down for the whole reminder window still escalates; the reminder
-    # is no longer useful then and is not sent after the deadline
-    assert sweep((2025, 3, 25, 8, 0), django_capture_on_commit_callbacks) == {
-        "reminded": 0,
+@pytest.mark.parametrize("head", ["none", "inactive", "moved"])
+def test_a_department_without_a_usable_head_goes_to_the_operators(
+    head, waiting, django_capture_on_commit_callbacks
+):
+    department = waiting["assignment"].department
+    if head != "none":
+        member = official(department)
+        department.head = member
+        department.save(update_fields=["head"])
+        if head == "inactive":
+            member.is_active = False
+            member.save(update_fields=["is_active"])
+        else:
+            member.department = DepartmentFactory()
+            member.save(update_fields=["department"])
+    sweep((2025, 3, 22, 0, 1), django_capture_on_commit_callbacks)
+    assert sweep((2025, 3, 25, 0, 1), django_capture_on_commit_callbacks) == {
+        **NOTHING,
         "escalated": 1,
+    }
+    assert not told("answer_overdue_head")
+    assert told("answer_overdue") == {waiting["operator"].pk}
+    assert sweep((2025, 3, 30, 0, 1), django_capture_on_commit_callbacks) == NOTHING
+
+
+def test_a_sweep_that_was_down_catches_up_in_order(waiting, django_capture_on_commit_callbacks):
+    # a worker down for the whole reminder window still takes the steps that
+    # are due; the reminder is no longer useful then and is not sent
+    assert sweep((2025, 3, 25, 8, 0), django_capture_on_commit_callbacks) == {
+        **NOTHING,
+        "overdue": 1,
+        "escalated": 1,  # no head: straight to the operators
     }
     assert not told("answer_reminder")
 
@@ -112,9 +163,14 @@ def test_a_submitted_answer_needs_no_reminder_and_its_escalation_says_it_waits_f
     with at(2025, 3, 2, 9, 0):
         submitted(waiting["assignment"])
     assert sweep((2025, 3, 19, 9, 0), django_capture_on_commit_callbacks)["reminded"] == 0
-    assert sweep((2025, 3, 23, 9, 0), django_capture_on_commit_callbacks)["escalated"] == 1
+    # only the operators can move it now: they are told at the deadline
+    assert sweep((2025, 3, 23, 9, 0), django_capture_on_commit_callbacks) == {
+        **NOTHING,
+        "overdue": 1,
+        "escalated": 1,
+    }
     assert told("answer_overdue_unapproved") == {waiting["operator"].pk}
-    assert not told("answer_overdue")
+    assert not told("answer_overdue") and not told("answer_overdue_department")
 
 
 def test_a_draft_still_gets_the_reminder(waiting, django_capture_on_commit_callbacks):
@@ -143,10 +199,10 @@ def test_an_assignment_that_no_longer_waits_is_left_alone(
     # the old assignment's dates pass: nothing about it is sent (a new
     # department, due on 25 March, gets its own reminder)
     result = sweep((2025, 3, 22, 9, 0), django_capture_on_commit_callbacks)
-    assert result == {"reminded": 1 if how == "reassigned" else 0, "escalated": 0}
+    assert result == {**NOTHING, "reminded": 1 if how == "reassigned" else 0}
     assert not told("answer_reminder") & waiting["clerks"]
     assert not Notification.objects.filter(
-        kind__in=["answer_overdue", "answer_overdue_unapproved"]
+        kind__in=["answer_overdue", "answer_overdue_unapproved", "answer_overdue_department"]
     ).exists()
 
 
@@ -160,7 +216,7 @@ def test_reminders_can_be_switched_off(waiting, django_capture_on_commit_callbac
 def test_the_beat_task_runs_the_sweep(waiting, django_capture_on_commit_callbacks):
     with at(2025, 3, 22, 9, 0), django_capture_on_commit_callbacks(execute=True):
         result = tasks.sweep_answer_deadlines.delay().get()
-    assert result == {"reminded": 0, "escalated": 1}
+    assert result == {**NOTHING, "overdue": 1}
     assert tasks.sweep_answer_deadlines.name == "answers.tasks.sweep_answer_deadlines"
 
 

@@ -18,7 +18,8 @@ from .helpers import (
     submitted,
 )
 
-pytestmark = pytest.mark.django_db
+# Dates here count calendar days (working days: test_workdays.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calendar_days")]
 
 
 def panel(response) -> str:

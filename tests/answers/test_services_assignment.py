@@ -27,7 +27,8 @@ from tests.factories import (
 
 from .helpers import SEOUL, assigned, recipients
 
-pytestmark = pytest.mark.django_db
+# Dates here count calendar days (working days: test_workdays.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calendar_days")]
 
 
 # --- assignment -------------------------------------------------------------------

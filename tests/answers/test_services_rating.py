@@ -18,7 +18,8 @@ from tests.factories import UserFactory, operator
 
 from .helpers import SEOUL, assigned, clerk_of, drafted, published, recipients, submitted
 
-pytestmark = pytest.mark.django_db
+# Dates here count calendar days (working days: test_workdays.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calendar_days")]
 
 
 # --- rating --------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ from tests.factories import DepartmentFactory, UserFactory, official, operator
 
 from .helpers import COMPLETE, SEOUL, assigned, clerk_of, drafted, notices, published, submitted
 
-pytestmark = pytest.mark.django_db
+# Dates here count calendar days (working days: test_workdays.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("calendar_days")]
 
 
 # --- returning and publishing ------------------------------------------------------------

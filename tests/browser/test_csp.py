@@ -122,6 +122,7 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
         "/admin/proposals/proposal/",  # the date-range filter's inline script
         f"/admin/proposals/proposal/{debate.proposal.pk}/change/",
         f"/admin/answers/assignment/{assignment.pk}/change/",  # the answer workroom
+        "/admin/answers/deadlineextension/",  # requests for more time
         "/admin/answers/answeramendment/",  # amendments (their pages: test_amendments.py)
         "/admin/tracking/managementcard/",
         "/admin/tracking/managementcard/dashboard/",

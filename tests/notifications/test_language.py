@@ -181,6 +181,7 @@ def _sample_params(department) -> dict:
         "score": 4,
         "period": 2,
         "percent": 45,
+        "days": 5,
         # issue 12: who left their work, and to whom it falls (a code)
         "name": "Park Jiwoo",
         "falls_to": "operators",

@@ -93,7 +93,8 @@ def test_a_reassignment_request_opens_the_operators_decision_form():
 
 
 def test_an_overdue_answer_opens_the_workroom_for_the_operators():
-    assignment = overdue(assigned())
+    # Past the department's and the head's steps: the operators' turn.
+    assignment = overdue(assigned(), days=20)
     the_operator = operator()
     answer_services.deadlines_sweep()
     notice = notice_to(the_operator, "answer_overdue")

@@ -226,6 +226,8 @@ def test_every_timeline_reads_in_order_and_nothing_lies_ahead(world):
 AHEAD = {
     ("Proposal", "endorsement_deadline"),
     ("Assignment", "deadline"),
+    ("DeadlineExtension", "old_deadline"),
+    ("DeadlineExtension", "new_deadline"),
     ("Debate", "ends_at"),
     ("RealizationMeeting", "scheduled_at"),
     ("PipelineSettings", "updated_at"),

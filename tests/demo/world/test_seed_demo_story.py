@@ -80,7 +80,10 @@ def test_assignment_notices_name_their_own_deadline(world):
     deadlines = set()
     for notice in notices:
         assignment = Assignment.objects.get(proposal=notice.proposal, is_current=True)
-        assert notice.params["deadline"] == due_date(assignment.deadline), notice.proposal_id
+        # An extended deadline moved after the notice: it named the first one.
+        first = assignment.extensions.filter(status="granted").order_by("decided_at").first()
+        deadline = first.old_deadline if first else assignment.deadline
+        assert notice.params["deadline"] == due_date(deadline), notice.proposal_id
         deadlines.add(notice.params["deadline"])
     assert len(deadlines) > 10
 
@@ -224,3 +227,24 @@ def test_an_official_comments_only_once_their_department_has_the_proposal(world)
         assert assignment.assigned_at < comment.created_at, comment.proposal_id
         local = timezone.localtime(comment.created_at)
         assert 9 <= local.hour < 18, comment.proposal_id
+
+
+def test_deadlines_show_extensions_and_every_escalation_step(world):
+    from answers.models import DeadlineExtension, ExtensionStatus
+
+    # one department was granted fewer days than it asked, one still waits
+    granted = DeadlineExtension.objects.get(status=ExtensionStatus.GRANTED)
+    assert granted.days_granted < granted.days_requested
+    assert granted.assignment.deadline == granted.new_deadline > timezone.now()
+    assert granted.assignment.proposal.events.filter(kind=EventKind.DEADLINE_EXTENDED).exists()
+    assert DeadlineExtension.objects.filter(status=ExtensionStatus.PENDING).count() == 1
+    waiting = Assignment.objects.awaiting_answer()
+    # the steps the beat took: reminders, the department told, a head, the operators
+    assert waiting.filter(reminded_at__isnull=False).exists()
+    # (the department's own step, at the deadline, is shown minutes after
+    # loading: tests/demo/world/test_live.py)
+    assert waiting.filter(head_told_at__isnull=False, escalated_at__isnull=False).exists()
+    for assignment in waiting.exclude(escalated_at__isnull=True):
+        assert assignment.overdue_told_at < assignment.escalated_at
+        if assignment.head_told_at:
+            assert assignment.overdue_told_at < assignment.head_told_at < assignment.escalated_at
