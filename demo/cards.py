@@ -34,6 +34,7 @@ from tracking.services import (
 
 from .clock import at, months_later
 from .datafiles import read
+from .members import OFFICIAL2_EMAIL, OFFICIAL_EMAIL
 from .photos import demo_photo
 from .staff import Staff
 
@@ -358,7 +359,15 @@ def seed_rotations(staff: Staff, now: datetime) -> None:
             "pk",
         )
     )
-    carried = [card for card in open_cards if story_of(card.proposal.title) != "ownerless"]
+    # The demo's own logins keep their cards: the README's walks (and the
+    # live report of demo/live.py) follow official@ and official2@.
+    logins = {OFFICIAL_EMAIL, OFFICIAL2_EMAIL}
+    carried = [
+        card
+        for card in open_cards.select_related("responsible_official")
+        if story_of(card.proposal.title) != "ownerless"
+        and getattr(card.responsible_official, "email", None) not in logins
+    ]
     if len(carried) < 2:
         return
     retiring_card = carried[0]

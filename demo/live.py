@@ -96,6 +96,9 @@ def _report_due(moment: datetime) -> None:
         ManagementCard.objects.exclude(stage=CardStage.COMPLETED)
         .filter(responsible_official__email=OFFICIAL2_EMAIL)
         .exclude(progress_reports__status=ReportStatus.REQUESTED)
+        # An early report never moves the schedule (report_next_request_at),
+        # so moving one back would not bring the next request forward.
+        .exclude(progress_reports__filed_early=True)
         .annotate(last=Max("progress_reports__period"))
         .filter(last__isnull=False)
         .order_by("pk")
