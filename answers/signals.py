@@ -18,11 +18,11 @@ answer_published = Signal()
 # old_decision and new_decision (AnswerDecision codes, equal when the
 # decision stayed).
 #
-# What a receiver should do with a decision change (the conductor decides;
-# nothing here acts on it): to 수용/일부 수용 from anything else, the answer
+# What the conductor does with a decision change (pipeline.services.
+# promise_follows_amended_answer; nothing here acts on it): to 수용/일부 수용 from anything else, the answer
 # now promises something, so a "department promise" card is due if the
 # proposal did not go on to debate; from 수용/일부 수용 to 불수용 or 추가 검토,
-# an open promise card no longer stands and should be closed with the
+# an open promise card no longer stands and is suspended with the
 # amendment's reason on its history (not deleted: what was promised stays
 # readable). Between 수용 and 일부 수용 the card stays.
 answer_amended = Signal()

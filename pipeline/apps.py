@@ -17,7 +17,7 @@ class PipelineConfig(AppConfig):
 
         from accounts.audit import register_actions
         from accounts.staff_home import register_section
-        from answers.signals import answer_published
+        from answers.signals import answer_amended, answer_published
         from meetings.signals import item_adopted
         from proposals import event_texts
         from proposals.timeline import register_endorsement_bars
@@ -27,6 +27,7 @@ class PipelineConfig(AppConfig):
             endorsement_bars,
             open_card_for_adopted_item,
             open_promise_for_accepting_answer,
+            promise_follows_amended_answer,
         )
 
         # The promotion task is queued by name from the pipeline core
@@ -49,6 +50,10 @@ class PipelineConfig(AppConfig):
         # the publication's own transaction.
         answer_published.connect(
             open_promise_for_accepting_answer, dispatch_uid="pipeline.open_promise"
+        )
+        # An amended answer: the promise follows the department's new word.
+        answer_amended.connect(
+            promise_follows_amended_answer, dispatch_uid="pipeline.promise_follows_amendment"
         )
         register(notices.MESSAGES)
         for key, builder, order in staff_home.SECTIONS:

@@ -46,7 +46,13 @@ from oasis.tasks import enqueue_on_commit
 from proposals import rules as proposal_rules
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
 from proposals.timeline import event_record, proposal_transition
-from tracking.services import management_card_open, promise_card_open
+from tracking.models import CardKind, CardStage, ManagementCard
+from tracking.services import (
+    PROMISE_DECISIONS,
+    card_change_stage,
+    management_card_open,
+    promise_card_open,
+)
 
 from . import notices, timeline_texts
 
@@ -215,6 +221,41 @@ def open_promise_for_accepting_answer(sender, *, answer, **kwargs) -> None:
     if is_due(proposal, PipelineSettings.load()):
         return
     promise_card_open(answer=answer)
+
+
+def promise_follows_amended_answer(
+    sender, *, answer, amendment, old_decision, new_decision, **kwargs
+) -> None:
+    """Receiver of answers.signals.answer_amended, in the approval's
+    transaction: the department's promise follows its amended word.
+    - Amended to 수용/일부 수용 from a decision that promised nothing: the
+      answer now promises, so it is tracked as a published one would be
+      (open_promise_for_accepting_answer: not when it went on to debate).
+    - Amended from 수용/일부 수용 to a decision that promises nothing: the
+      open promise card is suspended with the amendment's reason (stated by
+      the department, approved by the operator), not closed or deleted:
+      what was promised and why it stopped stay on its public history, and
+      the proposer and followers are told as for any suspension. The
+      approving operator is the actor, since they made the change public.
+    Between 수용 and 일부 수용 the card stays as it is."""
+    was, now = old_decision in PROMISE_DECISIONS, new_decision in PROMISE_DECISIONS
+    if now and not was:
+        open_promise_for_accepting_answer(sender, answer=answer)
+    elif was and not now:
+        card = (
+            ManagementCard.objects.filter(
+                proposal_id=answer.assignment.proposal_id, kind=CardKind.PROMISE
+            )
+            .exclude(stage__in=[CardStage.COMPLETED, CardStage.SUSPENDED])
+            .first()
+        )
+        if card is not None:
+            card_change_stage(
+                card=card,
+                user=amendment.decided_by,
+                to_stage=CardStage.SUSPENDED,
+                note=amendment.reason,
+            )
 
 
 # --- changing the bars ------------------------------------------------------------------

@@ -267,3 +267,43 @@ def test_staff_filter_the_card_list_by_origin():
     response = client.get("/admin/tracking/managementcard/", {"kind__exact": "adopted"})
     assert [card.pk for card in response.context["cl"].result_list] == [adopted.pk]
     assert client.get(f"/admin/tracking/managementcard/{promise.pk}/change/").status_code == 200
+
+
+# --- the promise follows an amended answer ----------------------------------------------
+
+
+def amend_to(answer, values, reason):
+    from answers.services import amendment_approve, amendment_save, amendment_submit
+
+    clerk = official(answer.assignment.department)
+    amendment = amendment_save(answer=answer, user=clerk, reason=reason, **values)
+    amendment_submit(amendment=amendment, user=clerk)
+    return amendment_approve(amendment=amendment, user=operator())
+
+
+def test_an_answer_amended_away_from_accepting_suspends_its_promise_with_the_reason():
+    card = promised()
+    amend_to(card.answer, REFUSAL, "국토부 협의 결과 승인되지 않았습니다.")
+
+    card.refresh_from_db()
+    assert card.kind == CardKind.PROMISE and card.stage == CardStage.SUSPENDED
+    assert card.suspended_reason == "국토부 협의 결과 승인되지 않았습니다."
+    event = card.events.filter(kind=CardEventKind.STAGE_CHANGED).get()
+    assert event.is_public and event.to_stage == CardStage.SUSPENDED
+    assert card.proposal.events.filter(kind=EventKind.CARD_STAGE_CHANGED).count() == 1
+
+
+def test_an_answer_amended_to_accepting_opens_its_promise_and_between_accepts_nothing_moves():
+    answer = published(assigned(), FURTHER_STUDY)
+    proposal_id = answer.assignment.proposal_id
+    assert not ManagementCard.objects.filter(proposal=proposal_id).exists()
+
+    amend_to(answer, PARTIAL, "예산이 확보되어 일부 수용합니다.")
+    card = ManagementCard.objects.get(proposal=proposal_id)
+    assert card.kind == CardKind.PROMISE and card.stage == CardStage.REVIEW
+
+    answer.refresh_from_db()
+    amend_to(answer, COMPLETE, "전부 수용합니다.")
+    card.refresh_from_db()
+    assert card.stage == CardStage.REVIEW
+    assert ManagementCard.objects.filter(proposal=proposal_id).count() == 1
