@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
-from accounts.predicates import is_official
+from accounts.selectors import usable_head
 from oasis.errors import PermissionDenied, ServiceError
 from proposals.models import EventKind, PipelineSettings
 from proposals.timeline import event_record
@@ -154,15 +154,6 @@ def assignment_tell_overdue(*, assignment_id: int, now: datetime | None = None) 
             return "operators"
         notices.tell_answer_overdue_department(assignment=assignment)
     return "department"
-
-
-def usable_head(department):
-    """The department's head if they can act on its work: active and an
-    official of the department; else None."""
-    head = department.head
-    if head is None or not head.is_active or head.department_id != department.pk:
-        return None
-    return head if is_official(head) else None
 
 
 def assignment_escalate_to_head(*, assignment_id: int, now: datetime | None = None) -> str:
