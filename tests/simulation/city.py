@@ -1,0 +1,526 @@
+"""A small city that lives a year in a test (issue 12): departments with heads
+and officials, members proposing and endorsing every day, departments
+answering (some late), debates, the working review and the realization
+meetings adopting items, cards with their bimonthly reports, and staff who
+are transferred, leave, lose the role or stop heading their department at
+random times. Seeded: the same seed makes the same year.
+
+Every change goes through the services staff and members use (or, for the
+department head, the admin's own form); nothing here writes a model to
+change a state. The beat's tasks run at their times (beat.py). Set-up only
+(the members, the categories) is written with the factories, as the demo's
+sign-ups would be."""
+
+import datetime as dt
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+
+import time_machine
+from django.db.models.signals import pre_save
+from django.utils import timezone
+
+from accounts import services as staff_services
+from accounts.admin import DepartmentForm
+from accounts.models import Department, User
+from accounts.roles import Role
+from answers import services as answer_services
+from answers.models import AnswerDecision, AnswerStatus, Assignment
+from debates import services as debate_services
+from debates.models import Debate, DebateStatus
+from meetings import services as meeting_services
+from meetings.models import AgendaDecision, AgendaItem, RealizationMeeting, WorkingReview
+from oasis.errors import ServiceError
+from pipeline import services as conductor
+from proposals import services as proposal_services
+from proposals.models import PipelineSettings, Proposal, ProposalStatus
+from proposals.rules import is_gathering_endorsements
+from tests.clock import SEOUL
+from tests.factories import CategoryFactory, DepartmentFactory, UserFactory, operator
+from tracking import selectors as card_selectors
+from tracking import services as card_services
+from tracking.models import CardStage, ManagementCard, ProgressReport, ReportStatus
+
+from . import invariants
+from .beat import Beat
+
+DEPARTMENTS = [
+    ("transport", "교통정책과", "Transport Policy"),
+    ("parks", "공원녹지과", "Parks and Greenery"),
+    ("welfare", "복지정책과", "Welfare Policy"),
+    ("housing", "주택정책과", "Housing Policy"),
+]
+OFFICIALS_PER_DEPARTMENT = 3
+MEMBERS = 60
+BARS = {"answer_threshold": 8, "debate_threshold": 20}
+PERIODS = {"endorsement_window_days": 30, "debate_length_days": 14}
+
+# The day's ticks (Seoul): members act in the morning, staff in the
+# afternoon; the interval tasks of the beat run at each tick.
+NIGHT, MEMBERS_ACT, STAFF_ACT, EVENING = dt.time(0, 40), dt.time(10), dt.time(15), dt.time(20)
+CHECK = dt.time(23, 30)
+
+ANSWER = {
+    "summary": "검토 결과를 알려 드립니다. 내년 예산에 반영해 추진하겠습니다.",
+    "necessity": "시민 불편이 크고 요청이 꾸준합니다.",
+    "effectiveness": "이용자 안전과 편의가 나아집니다.",
+    "feasibility": "관련 부서와 협의하면 추진할 수 있습니다.",
+    "estimated_budget": 50_000_000,
+}
+REFUSAL = {"refusal_basis_kind": "budget", "refusal_basis": "올해 예산으로는 추진하기 어렵습니다."}
+
+
+@dataclass
+class Figures:
+    days: int = 0
+    proposals: int = 0
+    endorsements: int = 0
+    assigned: int = 0
+    not_reached: int = 0
+    answers_on_time: int = 0
+    answers_late: int = 0
+    answers_extended: int = 0
+    escalated: int = 0
+    accepted: int = 0
+    debates: int = 0
+    debates_closed: int = 0
+    reviews: int = 0
+    meetings_held: int = 0
+    adopted: int = 0
+    cards: int = 0
+    reports_on_time: int = 0
+    reports_late: int = 0
+    reports_escalated: int = 0
+    handoffs: int = 0
+    staff_events: Counter = field(default_factory=Counter)
+    max_unowned: int = 0
+    max_stale: int = 0
+    max_answer_gaps: int = 0
+    max_timeline_gaps: int = 0
+    failures: list = field(default_factory=list)
+
+
+class City:
+    """The city and its year. `churn` names the staff events that may happen
+    ("deactivated", "moved", "role_withdrawn", "head_moved")."""
+
+    def __init__(self, *, seed: int, start: dt.date, churn: set[str]):
+        self.rng = random.Random(seed)
+        self.start = start
+        self.churn = churn
+        self.figures = Figures()
+        self.beat = Beat()
+        self.status_writes: Counter = Counter()
+        self.traveller = self.clock = None
+        # Plans made when something happens, acted on later: pk → day.
+        self.answer_day: dict[int, dt.date] = {}
+        self.publish_day: dict[int, dt.date] = {}
+        self.report_day: dict[int, dt.date] = {}
+        self.summary_day: dict[int, dt.date] = {}
+        self.handoff_day: dict[int, dt.date] = {}
+        self.head_day: dict[int, dt.date] = {}
+        self.popularity: dict[int, float] = {}
+        self.hired = 0
+
+    # --- the clock --------------------------------------------------------------
+
+    def at(self, day: dt.date, time: dt.time) -> dt.datetime:
+        moment = dt.datetime.combine(day, time, SEOUL)
+        self.clock.move_to(moment)
+        return moment
+
+    def _count_status_writes(self, sender, instance, **kwargs):
+        if instance.pk is None:
+            return
+        old = Proposal.objects.filter(pk=instance.pk).values_list("status", flat=True).first()
+        if old is not None and old != instance.status:
+            self.status_writes[instance.pk] += 1
+
+    # --- the year ---------------------------------------------------------------
+
+    def live(self, days: int, *, stop_on_failure: bool = True) -> Figures:
+        pre_save.connect(self._count_status_writes, sender=Proposal, weak=False)
+        self.traveller = time_machine.travel(dt.datetime.combine(self.start, dt.time(9), SEOUL), tick=False)
+        self.clock = self.traveller.start()
+        try:
+            self.at(self.start, dt.time(9))
+            self._found()
+            for n in range(days):
+                day = self.start + dt.timedelta(days=n)
+                self._day(day)
+                self.figures.days = n + 1
+                if stop_on_failure and self.figures.failures:
+                    break
+            self._count()
+        finally:
+            self.traveller.stop()
+            pre_save.disconnect(self._count_status_writes, sender=Proposal)
+        return self.figures
+
+    def _day(self, day: dt.date) -> None:
+        ticks = [(NIGHT, None), (MEMBERS_ACT, self._members), (STAFF_ACT, self._staff), (EVENING, None)]
+        plan = [(moment, "beat", entry) for moment, entry in self.beat.moments(day)]
+        plan += [(dt.datetime.combine(day, t, SEOUL), "tick", act) for t, act in ticks]
+        for moment, what, thing in sorted(plan, key=lambda p: (p[0], p[1] == "tick")):
+            self.clock.move_to(moment)
+            if what == "beat":
+                self.beat.run(thing)
+            else:
+                if thing is not None:
+                    thing(day)
+                self.beat.run_intervals()
+        self._check(day)
+
+    def _check(self, day: dt.date) -> None:
+        now = self.at(day, CHECK)
+        found = {
+            "unowned": invariants.unowned(now),
+            "stale": invariants.stale_cards(now),
+            "answer_gaps": invariants.answer_gaps(now),
+            "timeline_gaps": invariants.timeline_gaps(self.status_writes),
+        }
+        f = self.figures
+        f.max_unowned = max(f.max_unowned, len(found["unowned"]))
+        f.max_stale = max(f.max_stale, len(found["stale"]))
+        f.max_answer_gaps = max(f.max_answer_gaps, len(found["answer_gaps"]))
+        f.max_timeline_gaps = max(f.max_timeline_gaps, len(found["timeline_gaps"]))
+        for name, problems in found.items():
+            for problem in problems:
+                f.failures.append(f"{day} {name}: {problem}")
+
+    # --- founding the city --------------------------------------------------------
+
+    def _found(self) -> None:
+        self.operator = operator(email="operator@city.example")
+        self.mayor = UserFactory(email="mayor@city.example", roles=[Role.MAYOR_OFFICE], is_staff=True)
+        self.departments = []
+        for code, name, name_en in DEPARTMENTS:
+            department = DepartmentFactory(code=code, name=name, name_en=name_en, email=f"{code}@city.example")
+            CategoryFactory(code=code, name=name, default_department=department)
+            for _ in range(OFFICIALS_PER_DEPARTMENT):
+                self._hire(department)
+            self._name_head(department)
+            self.departments.append(department)
+        self.members = [UserFactory(email=f"citizen{n}@city.example") for n in range(MEMBERS)]
+        self.categories = {c.default_department_id: c for c in CategoryFactory._meta.model.objects.all()}
+        values = {**BARS, **PERIODS}
+        row = PipelineSettings.load()
+        for name, value in values.items():
+            setattr(row, name, value)
+        preview = conductor.bars_preview(settings_row=row, based_on=conductor.saved_values(PipelineSettings.load()))
+        conductor.pipeline_settings_change(user=self.operator, values=values, preview_seen=preview.fingerprint)
+
+    def _hire(self, department) -> User:
+        self.hired += 1
+        member = UserFactory(email=f"official{self.hired}@city.example")
+        staff_services.staff_role_grant(
+            actor=self.operator, member=member, role=Role.OFFICIAL, department=department
+        )
+        return User.objects.get(pk=member.pk)
+
+    def officials_of(self, department) -> list[User]:
+        return list(
+            User.objects.filter(
+                groups__name=str(Role.OFFICIAL), department=department, is_active=True
+            ).order_by("pk")
+        )
+
+    def _name_head(self, department) -> None:
+        """The operator names a head in the department's admin form."""
+        department.refresh_from_db()
+        candidates = self.officials_of(department)
+        if not candidates:
+            return
+        head = self.rng.choice(candidates)
+        data = {
+            "code": department.code,
+            "name": department.name,
+            "name_en": department.name_en,
+            "email": department.email,
+            "head": head.pk,
+            "is_active": "on",
+        }
+        form = DepartmentForm(data=data, instance=department)
+        assert form.is_valid(), form.errors
+        form.save()
+
+    # --- members --------------------------------------------------------------------
+
+    def _members(self, day: dt.date) -> None:
+        rng = self.rng
+        if rng.random() < 0.22:
+            author = rng.choice(self.members)
+            department = rng.choice(self.departments)
+            proposal = proposal_services.proposal_create(
+                author=author,
+                title=f"{department.name} 제안 {self.figures.proposals + 1}: 우리 동네를 바꿔요",
+                body="시민의 불편을 줄이기 위해 이런 변화를 제안합니다. 함께 추천해 주세요.",
+                category=self.categories[department.pk],
+            )
+            self.figures.proposals += 1
+            self.popularity[proposal.pk] = rng.choice([0.1, 0.1, 0.2, 0.5, 0.6, 0.8, 1.2, 1.5, 2.0])
+        endorsable = Proposal.objects.filter(
+            status__in=[ProposalStatus.OPEN, ProposalStatus.ASSIGNED, ProposalStatus.ANSWERED]
+        )
+        for proposal in endorsable:
+            if not is_gathering_endorsements(proposal):
+                continue
+            wanted = self.popularity.get(proposal.pk, 0)
+            count = int(wanted) + (rng.random() < wanted - int(wanted))
+            for member in rng.sample(self.members, count):
+                if member.pk == proposal.author_id:
+                    continue
+                try:
+                    proposal_services.proposal_endorse(proposal=proposal, user=member)
+                except ServiceError:
+                    continue  # endorsed it already
+                self.figures.endorsements += 1
+        for debate in Debate.objects.filter(status=DebateStatus.OPEN):
+            if debate.ends_at <= timezone.now():
+                continue
+            for member in rng.sample(self.members, rng.randint(0, 3)):
+                debate_services.stance_set(
+                    debate=debate, user=member, position=rng.choice(["for", "for", "against", "undecided"])
+                )
+
+    # --- staff ------------------------------------------------------------------------
+
+    def _staff(self, day: dt.date) -> None:
+        self._answer(day)
+        self._publish(day)
+        self._debates(day)
+        self._review_and_meetings(day)
+        self._reports(day)
+        self._hand_over(day)
+        self._churn(day)
+
+    def _someone_in(self, department) -> User | None:
+        officials = self.officials_of(department)
+        return self.rng.choice(officials) if officials else None
+
+    def _answer(self, day: dt.date) -> None:
+        rng = self.rng
+        for assignment in Assignment.objects.awaiting_answer().select_related("proposal", "department"):
+            if assignment.pk not in self.answer_day:
+                deadline = timezone.localdate(assignment.deadline)
+                assigned = timezone.localdate(assignment.assigned_at)
+                late = rng.random() < 0.2
+                span = (deadline - assigned).days
+                self.answer_day[assignment.pk] = (
+                    deadline + dt.timedelta(days=rng.randint(1, 12))
+                    if late
+                    else assigned + dt.timedelta(days=rng.randint(3, max(3, span - 2)))
+                )
+            if self.answer_day[assignment.pk] > day:
+                continue
+            answer = getattr(assignment, "answer", None)
+            if answer is not None and answer.status != AnswerStatus.DRAFT:
+                continue
+            writer = self._someone_in(assignment.department)
+            if writer is None:
+                continue
+            decision = rng.choice(
+                [AnswerDecision.ACCEPT, AnswerDecision.ACCEPT, AnswerDecision.PARTIALLY_ACCEPT, AnswerDecision.NOT_ACCEPT]
+            )
+            values = {**ANSWER, "decision": decision}
+            if decision == AnswerDecision.NOT_ACCEPT:
+                values.update(REFUSAL)
+            answer = answer_services.answer_save(assignment=assignment, user=writer, **values)
+            answer_services.answer_submit(answer=answer, user=writer)
+            # The operators approve the same day or the next.
+            self.publish_day[answer.pk] = day + dt.timedelta(days=rng.randint(0, 1))
+
+    def _publish(self, day: dt.date) -> None:
+        from answers.models import Answer
+
+        for answer in Answer.objects.filter(status=AnswerStatus.SUBMITTED, assignment__is_current=True):
+            if self.publish_day.get(answer.pk, day) > day:
+                continue
+            answer_services.answer_publish(answer=answer, user=self.operator)
+            if answer.decision in (AnswerDecision.ACCEPT, AnswerDecision.PARTIALLY_ACCEPT):
+                self.figures.accepted += 1
+
+    def _debates(self, day: dt.date) -> None:
+        for debate in Debate.objects.filter(status=DebateStatus.CLOSED, summary_published_at__isnull=True):
+            when = self.summary_day.setdefault(debate.pk, day + dt.timedelta(days=self.rng.randint(1, 4)))
+            if when <= day:
+                debate_services.debate_publish_summary(
+                    debate=debate, operator=self.operator, summary="찬성이 많았고, 안전 대책을 함께 마련하자는 의견이 있었습니다."
+                )
+
+    def _review_and_meetings(self, day: dt.date) -> None:
+        rng = self.rng
+        for meeting in RealizationMeeting.objects.filter(status="scheduled").order_by("scheduled_at"):
+            meeting_day = timezone.localdate(meeting.scheduled_at)
+            # The working review sits two weeks before the meeting.
+            if day == meeting_day - dt.timedelta(days=14):
+                waiting = list(Proposal.objects.filter(status=ProposalStatus.REVIEW).order_by("pk"))
+                if waiting:
+                    review = WorkingReview.objects.create(held_on=day, next_meeting=meeting)
+                    for proposal in waiting:
+                        meeting_services.working_review_decide(
+                            review=review,
+                            proposal=proposal,
+                            selected=rng.random() < 0.8,
+                            reason="시민 공감과 실현 가능성을 살폈습니다.",
+                            user=self.operator,
+                        )
+                    meeting_services.working_review_finalise(review=review, user=self.operator)
+                    self.figures.reviews += 1
+            if day == meeting_day:
+                items = AgendaItem.objects.filter(meeting=meeting, decision=AgendaDecision.PENDING)
+                for item in items.order_by("position"):
+                    roll = rng.random()
+                    decision = (
+                        AgendaDecision.ADOPTED
+                        if roll < 0.7
+                        else AgendaDecision.NOT_ADOPTED if roll < 0.9 else AgendaDecision.HELD_OVER
+                    )
+                    meeting_services.agenda_item_decide(
+                        item=item, decision=decision, reason="회의에서 논의한 결과입니다.", user=self.mayor
+                    )
+                    self.figures.adopted += decision == AgendaDecision.ADOPTED
+                meeting_services.meeting_mark_held(meeting=meeting, user=self.mayor)
+                self.figures.meetings_held += 1
+
+    def _reports(self, day: dt.date) -> None:
+        rng = self.rng
+        for report in ProgressReport.objects.filter(status=ReportStatus.REQUESTED).select_related(
+            "card__department", "card__responsible_official"
+        ):
+            if report.pk not in self.report_day:
+                late = rng.random() < 0.12
+                self.report_day[report.pk] = report.due_date + (
+                    dt.timedelta(days=rng.randint(1, 10)) if late else -dt.timedelta(days=rng.randint(0, 10))
+                )
+            if self.report_day[report.pk] > day:
+                continue
+            card = report.card
+            if card.is_completed:
+                continue
+            owner = card.responsible_official
+            writer = (
+                owner
+                if owner is not None and owner.is_active and owner.department_id == card.department_id
+                else self._someone_in(card.department)
+            )
+            if writer is None:
+                continue
+            stage = {
+                CardStage.REVIEW: CardStage.PLANNING,
+                CardStage.PLANNING: CardStage.IN_PROGRESS,
+            }.get(card.stage, "")
+            percent = min(100, (card.percent_complete or 0) + rng.randint(10, 35))
+            if card.stage == CardStage.IN_PROGRESS and percent == 100:
+                stage = CardStage.COMPLETED
+            elif percent == 100:
+                percent = 95
+            card_services.report_submit(
+                report=report,
+                user=writer,
+                done="계획대로 진행했습니다.",
+                stage=stage or None,
+                percent=percent,
+                next_steps="다음 단계를 준비합니다.",
+            )
+            if day <= report.due_date:
+                self.figures.reports_on_time += 1
+            else:
+                self.figures.reports_late += 1
+
+    def _hand_over(self, day: dt.date) -> None:
+        """Cards shown without owner: the operator hands each to an official
+        of its department a few days later."""
+        for card in card_selectors.cards_without_owner():
+            when = self.handoff_day.setdefault(card.pk, day + dt.timedelta(days=self.rng.randint(1, 5)))
+            if when > day:
+                continue
+            to = self._someone_in(card.department)
+            if to is None:
+                continue
+            card_services.card_handoff(card=card, user=self.operator, to_official=to, note="담당자가 바뀌어 넘깁니다.")
+            self.handoff_day.pop(card.pk)
+            self.figures.handoffs += 1
+        for department in Department.objects.filter(pk__in=[d.pk for d in self.departments], head__isnull=True):
+            when = self.head_day.setdefault(department.pk, day + dt.timedelta(days=self.rng.randint(2, 10)))
+            if when <= day:
+                self._name_head(department)
+                self.head_day.pop(department.pk)
+
+    def _churn(self, day: dt.date) -> None:
+        """About every ten days, something happens to a member of staff."""
+        rng = self.rng
+        if not self.churn or rng.random() > 0.1:
+            return
+        event = rng.choice(sorted(self.churn))
+        department = rng.choice(self.departments)
+        department.refresh_from_db()
+        officials = self.officials_of(department)
+        if event == "head_moved":
+            if department.head_id is None:
+                return
+            member = department.head
+        else:
+            member = rng.choice(officials)
+        if event in ("moved", "head_moved"):
+            elsewhere = rng.choice([d for d in self.departments if d.pk != department.pk])
+            staff_services.official_department_set(actor=self.operator, member=member, department=elsewhere)
+        elif event == "deactivated":
+            staff_services.staff_deactivate(actor=self.operator, member=member)
+        elif event == "role_withdrawn":
+            staff_services.staff_role_withdraw(actor=self.operator, member=member, role=Role.OFFICIAL)
+        self.figures.staff_events[event] += 1
+        # The department hires when it is down to one official.
+        if len(self.officials_of(department)) < 2:
+            self._hire(department)
+            self.figures.staff_events["hired"] += 1
+
+    # --- the figures ----------------------------------------------------------------
+
+    def _count(self) -> None:
+        from answers.models import Answer
+
+        f = self.figures
+        f.assigned = Assignment.objects.filter(is_current=True).count()
+        f.not_reached = Proposal.objects.filter(status=ProposalStatus.NOT_REACHED).count()
+        published = Answer.objects.filter(status=AnswerStatus.PUBLISHED)
+        f.answers_on_time = published.filter(met_deadline=True).count()
+        f.answers_late = published.filter(met_deadline=False).count()
+        f.escalated = Assignment.objects.filter(escalated_at__isnull=False).count()
+        f.debates = Debate.objects.count()
+        f.debates_closed = Debate.objects.filter(status=DebateStatus.CLOSED).count()
+        f.cards = ManagementCard.objects.count()
+        f.reports_escalated = ProgressReport.objects.filter(escalated_at__isnull=False).count()
+
+
+def table(figures: Figures, beat: Beat) -> str:
+    f = figures
+    rows = [
+        ("days simulated", f.days),
+        ("proposals", f.proposals),
+        ("endorsements", f.endorsements),
+        ("not reached (window closed)", f.not_reached),
+        ("past the answer bar (assigned)", f.assigned),
+        ("answers on time", f.answers_on_time),
+        ("answers late", f.answers_late),
+        ("answers extended", f.answers_extended),
+        ("answers escalated (overdue shown)", f.escalated),
+        ("accepted (수용/일부 수용)", f.accepted),
+        ("debates opened / closed", f"{f.debates} / {f.debates_closed}"),
+        ("working reviews", f.reviews),
+        ("meetings held", f.meetings_held),
+        ("items adopted", f.adopted),
+        ("cards", f.cards),
+        ("reports on time / late", f"{f.reports_on_time} / {f.reports_late}"),
+        ("report requests escalated", f.reports_escalated),
+        ("cards handed over", f.handoffs),
+        *((f"staff: {name}", n) for name, n in sorted(f.staff_events.items())),
+        ("max unowned on a day", f.max_unowned),
+        ("max stale cards on a day", f.max_stale),
+        ("max answer gaps on a day", f.max_answer_gaps),
+        ("max timeline gaps on a day", f.max_timeline_gaps),
+        ("beat runs", sum(beat.runs.values())),
+        ("failures", len(f.failures)),
+    ]
+    width = max(len(name) for name, _ in rows)
+    return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
