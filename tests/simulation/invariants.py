@@ -166,7 +166,9 @@ def answer_gaps(now) -> list[str]:
             "proposal_id", flat=True
         )
     )
-    due = Assignment.objects.filter(is_current=True, deadline__lt=now).select_related("proposal")
+    due = Assignment.objects.filter(is_current=True, deadline__lt=now).select_related(
+        "proposal", "answer"
+    )
     for assignment in due:
         answer = getattr(assignment, "answer", None)
         on_time = (
