@@ -475,7 +475,16 @@ class City:
                 return
             member = department.head
         else:
-            member = rng.choice(officials)
+            # Half the time it is someone who carries a card: the case the
+            # seeds are about (work lost when its carrier rotates).
+            carriers = [
+                o
+                for o in officials
+                if ManagementCard.objects.filter(responsible_official=o)
+                .exclude(stage=CardStage.COMPLETED)
+                .exists()
+            ]
+            member = rng.choice(carriers if carriers and rng.random() < 0.5 else officials)
         if event in ("moved", "head_moved"):
             elsewhere = rng.choice([d for d in self.departments if d.pk != department.pk])
             staff_services.official_department_set(actor=self.operator, member=member, department=elsewhere)
