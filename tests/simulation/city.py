@@ -146,7 +146,9 @@ class City:
         trace_log = logging.getLogger("celery.app.trace")
         trace_level = trace_log.level
         trace_log.setLevel(logging.WARNING)
-        self.traveller = time_machine.travel(dt.datetime.combine(self.start, dt.time(9), SEOUL), tick=False)
+        self.traveller = time_machine.travel(
+            dt.datetime.combine(self.start, dt.time(9), SEOUL), tick=False
+        )
         self.clock = self.traveller.start()
         try:
             self.at(self.start, dt.time(9))
@@ -173,7 +175,9 @@ class City:
             (STAFF_ACT, self._staff, True),
         ]
         plan = [(moment, "beat", (entry, False)) for moment, entry in self.beat.moments(day)]
-        plan += [(dt.datetime.combine(day, t, SEOUL), "tick", (act, beat)) for t, act, beat in ticks]
+        plan += [
+            (dt.datetime.combine(day, t, SEOUL), "tick", (act, beat)) for t, act, beat in ticks
+        ]
         for moment, what, (thing, frequent) in sorted(plan, key=lambda p: (p[0], p[1] == "tick")):
             self.clock.move_to(moment)
             if what == "beat":
@@ -206,23 +210,33 @@ class City:
 
     def _found(self) -> None:
         self.operator = operator(email="operator@city.example")
-        self.mayor = UserFactory(email="mayor@city.example", roles=[Role.MAYOR_OFFICE], is_staff=True)
+        self.mayor = UserFactory(
+            email="mayor@city.example", roles=[Role.MAYOR_OFFICE], is_staff=True
+        )
         self.departments = []
         for code, name, name_en in DEPARTMENTS:
-            department = DepartmentFactory(code=code, name=name, name_en=name_en, email=f"{code}@city.example")
+            department = DepartmentFactory(
+                code=code, name=name, name_en=name_en, email=f"{code}@city.example"
+            )
             CategoryFactory(code=code, name=name, default_department=department)
             for _ in range(OFFICIALS_PER_DEPARTMENT):
                 self._hire(department)
             self._name_head(department)
             self.departments.append(department)
         self.members = [UserFactory(email=f"citizen{n}@city.example") for n in range(MEMBERS)]
-        self.categories = {c.default_department_id: c for c in CategoryFactory._meta.model.objects.all()}
+        self.categories = {
+            c.default_department_id: c for c in CategoryFactory._meta.model.objects.all()
+        }
         values = {**BARS, **PERIODS}
         row = PipelineSettings.load()
         for name, value in values.items():
             setattr(row, name, value)
-        preview = conductor.bars_preview(settings_row=row, based_on=conductor.saved_values(PipelineSettings.load()))
-        conductor.pipeline_settings_change(user=self.operator, values=values, preview_seen=preview.fingerprint)
+        preview = conductor.bars_preview(
+            settings_row=row, based_on=conductor.saved_values(PipelineSettings.load())
+        )
+        conductor.pipeline_settings_change(
+            user=self.operator, values=values, preview_seen=preview.fingerprint
+        )
 
     def _hire(self, department) -> User:
         self.hired += 1
@@ -272,7 +286,9 @@ class City:
                 category=self.categories[department.pk],
             )
             self.figures.proposals += 1
-            self.popularity[proposal.pk] = rng.choice([0.05, 0.1, 0.1, 0.3, 0.3, 0.4, 0.6, 0.8, 1.2])
+            self.popularity[proposal.pk] = rng.choice(
+                [0.05, 0.1, 0.1, 0.3, 0.3, 0.4, 0.6, 0.8, 1.2]
+            )
         endorsable = Proposal.objects.filter(
             status__in=[ProposalStatus.OPEN, ProposalStatus.ASSIGNED, ProposalStatus.ANSWERED]
         )
@@ -294,7 +310,9 @@ class City:
                 continue
             for member in rng.sample(self.members, rng.randint(0, 1)):
                 debate_services.stance_set(
-                    debate=debate, user=member, position=rng.choice(["for", "for", "against", "undecided"])
+                    debate=debate,
+                    user=member,
+                    position=rng.choice(["for", "for", "against", "undecided"]),
                 )
 
     # --- staff ------------------------------------------------------------------------
@@ -314,7 +332,9 @@ class City:
 
     def _answer(self, day: dt.date) -> None:
         rng = self.rng
-        for assignment in Assignment.objects.awaiting_answer().select_related("proposal", "department"):
+        for assignment in Assignment.objects.awaiting_answer().select_related(
+            "proposal", "department"
+        ):
             if assignment.pk not in self.answer_day:
                 deadline = timezone.localdate(assignment.deadline)
                 assigned = timezone.localdate(assignment.assigned_at)
@@ -334,7 +354,12 @@ class City:
             if writer is None:
                 continue
             decision = rng.choice(
-                [AnswerDecision.ACCEPT, AnswerDecision.ACCEPT, AnswerDecision.PARTIALLY_ACCEPT, AnswerDecision.NOT_ACCEPT]
+                [
+                    AnswerDecision.ACCEPT,
+                    AnswerDecision.ACCEPT,
+                    AnswerDecision.PARTIALLY_ACCEPT,
+                    AnswerDecision.NOT_ACCEPT,
+                ]
             )
             values = {**ANSWER, "decision": decision}
             if decision == AnswerDecision.NOT_ACCEPT:
@@ -347,7 +372,9 @@ class City:
     def _publish(self, day: dt.date) -> None:
         from answers.models import Answer
 
-        for answer in Answer.objects.filter(status=AnswerStatus.SUBMITTED, assignment__is_current=True):
+        for answer in Answer.objects.filter(
+            status=AnswerStatus.SUBMITTED, assignment__is_current=True
+        ):
             if self.publish_day.get(answer.pk, day) > day:
                 continue
             answer_services.answer_publish(answer=answer, user=self.operator)
@@ -355,16 +382,24 @@ class City:
                 self.figures.accepted += 1
 
     def _debates(self, day: dt.date) -> None:
-        for debate in Debate.objects.filter(status=DebateStatus.CLOSED, summary_published_at__isnull=True):
-            when = self.summary_day.setdefault(debate.pk, day + dt.timedelta(days=self.rng.randint(1, 4)))
+        for debate in Debate.objects.filter(
+            status=DebateStatus.CLOSED, summary_published_at__isnull=True
+        ):
+            when = self.summary_day.setdefault(
+                debate.pk, day + dt.timedelta(days=self.rng.randint(1, 4))
+            )
             if when <= day:
                 debate_services.debate_publish_summary(
-                    debate=debate, operator=self.operator, summary="찬성이 많았고, 안전 대책을 함께 마련하자는 의견이 있었습니다."
+                    debate=debate,
+                    operator=self.operator,
+                    summary="찬성이 많았고, 안전 대책을 함께 마련하자는 의견이 있었습니다.",
                 )
 
     def _review_and_meetings(self, day: dt.date) -> None:
         rng = self.rng
-        for meeting in RealizationMeeting.objects.filter(status="scheduled").order_by("scheduled_at"):
+        for meeting in RealizationMeeting.objects.filter(status="scheduled").order_by(
+            "scheduled_at"
+        ):
             meeting_day = timezone.localdate(meeting.scheduled_at)
             # The working review sits two weeks before the meeting.
             if day == meeting_day - dt.timedelta(days=14):
@@ -388,10 +423,15 @@ class City:
                     decision = (
                         AgendaDecision.ADOPTED
                         if roll < 0.7
-                        else AgendaDecision.NOT_ADOPTED if roll < 0.9 else AgendaDecision.HELD_OVER
+                        else AgendaDecision.NOT_ADOPTED
+                        if roll < 0.9
+                        else AgendaDecision.HELD_OVER
                     )
                     meeting_services.agenda_item_decide(
-                        item=item, decision=decision, reason="회의에서 논의한 결과입니다.", user=self.mayor
+                        item=item,
+                        decision=decision,
+                        reason="회의에서 논의한 결과입니다.",
+                        user=self.mayor,
                     )
                     self.figures.adopted += decision == AgendaDecision.ADOPTED
                 meeting_services.meeting_mark_held(meeting=meeting, user=self.mayor)
@@ -405,7 +445,9 @@ class City:
             if report.pk not in self.report_day:
                 late = rng.random() < 0.12
                 self.report_day[report.pk] = report.due_date + (
-                    dt.timedelta(days=rng.randint(1, 10)) if late else -dt.timedelta(days=rng.randint(0, 10))
+                    dt.timedelta(days=rng.randint(1, 10))
+                    if late
+                    else -dt.timedelta(days=rng.randint(0, 10))
                 )
             if self.report_day[report.pk] > day:
                 continue
@@ -415,7 +457,9 @@ class City:
             owner = card.responsible_official
             writer = (
                 owner
-                if owner is not None and owner.is_active and owner.department_id == card.department_id
+                if owner is not None
+                and owner.is_active
+                and owner.department_id == card.department_id
                 else self._someone_in(card.department)
             )
             if writer is None:
@@ -446,17 +490,25 @@ class City:
         """Cards shown without owner: the operator hands each to an official
         of its department a few days later."""
         for card in card_selectors.cards_without_owner():
-            when = self.handoff_day.setdefault(card.pk, day + dt.timedelta(days=self.rng.randint(1, 5)))
+            when = self.handoff_day.setdefault(
+                card.pk, day + dt.timedelta(days=self.rng.randint(1, 5))
+            )
             if when > day:
                 continue
             to = self._someone_in(card.department)
             if to is None:
                 continue
-            card_services.card_handoff(card=card, user=self.operator, to_official=to, note="담당자가 바뀌어 넘깁니다.")
+            card_services.card_handoff(
+                card=card, user=self.operator, to_official=to, note="담당자가 바뀌어 넘깁니다."
+            )
             self.handoff_day.pop(card.pk)
             self.figures.handoffs += 1
-        for department in Department.objects.filter(pk__in=[d.pk for d in self.departments], head__isnull=True):
-            when = self.head_day.setdefault(department.pk, day + dt.timedelta(days=self.rng.randint(2, 10)))
+        for department in Department.objects.filter(
+            pk__in=[d.pk for d in self.departments], head__isnull=True
+        ):
+            when = self.head_day.setdefault(
+                department.pk, day + dt.timedelta(days=self.rng.randint(2, 10))
+            )
             if when <= day:
                 self._name_head(department)
                 self.head_day.pop(department.pk)
@@ -487,11 +539,15 @@ class City:
             member = rng.choice(carriers if carriers and rng.random() < 0.5 else officials)
         if event in ("moved", "head_moved"):
             elsewhere = rng.choice([d for d in self.departments if d.pk != department.pk])
-            staff_services.official_department_set(actor=self.operator, member=member, department=elsewhere)
+            staff_services.official_department_set(
+                actor=self.operator, member=member, department=elsewhere
+            )
         elif event == "deactivated":
             staff_services.staff_deactivate(actor=self.operator, member=member)
         elif event == "role_withdrawn":
-            staff_services.staff_role_withdraw(actor=self.operator, member=member, role=Role.OFFICIAL)
+            staff_services.staff_role_withdraw(
+                actor=self.operator, member=member, role=Role.OFFICIAL
+            )
         self.figures.staff_events[event] += 1
         # The department hires when it is down to one official.
         if len(self.officials_of(department)) < 2:

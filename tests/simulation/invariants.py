@@ -42,7 +42,9 @@ def _add_months(moment: dt.datetime, months: int) -> dt.datetime:
     index = local.month - 1 + months
     year, month = local.year + index // 12, index % 12 + 1
     following = dt.date(year + month // 12, month % 12 + 1, 1)
-    return local.replace(year=year, month=month, day=min(local.day, (following - dt.timedelta(days=1)).day))
+    return local.replace(
+        year=year, month=month, day=min(local.day, (following - dt.timedelta(days=1)).day)
+    )
 
 
 class Staff:
@@ -89,9 +91,11 @@ def unowned(now) -> list[str]:
             f"(active={getattr(owner, 'is_active', None)}, "
             f"department={getattr(owner, 'department_id', None)}) and is not flagged"
         )
-    pending = ProgressReport.objects.filter(status="requested").exclude(
-        card__stage=CardStage.COMPLETED
-    ).select_related("card__proposal", "card__responsible_official", "card__department")
+    pending = (
+        ProgressReport.objects.filter(status="requested")
+        .exclude(card__stage=CardStage.COMPLETED)
+        .select_related("card__proposal", "card__responsible_official", "card__department")
+    )
     for report in pending:
         card = report.card
         # Whom the system asks for this report now (its reminders too).
@@ -129,7 +133,9 @@ def stale_cards(now) -> list[str]:
     cards = (
         ManagementCard.objects.exclude(stage=CardStage.COMPLETED)
         .annotate(
-            last_report=Max("progress_reports__submitted_at", filter=Q(progress_reports__status="submitted"))
+            last_report=Max(
+                "progress_reports__submitted_at", filter=Q(progress_reports__status="submitted")
+            )
         )
         .select_related("proposal")
     )
@@ -160,7 +166,9 @@ def answer_gaps(now) -> list[str]:
     for proposal in Proposal.objects.public().filter(
         status=ProposalStatus.OPEN, endorsement_count__gte=bar
     ):
-        problems.append(f"proposal {proposal.pk} has {proposal.endorsement_count} endorsements and is still open")
+        problems.append(
+            f"proposal {proposal.pk} has {proposal.endorsement_count} endorsements and is still open"
+        )
     overdue_rows = set(
         ProposalEvent.objects.filter(kind=EventKind.ANSWER_OVERDUE, is_public=True).values_list(
             "proposal_id", flat=True
@@ -208,10 +216,14 @@ def timeline_gaps(status_writes: dict[int, int]) -> list[str]:
         where = ProposalStatus.OPEN
         for n, (from_status, to_status) in enumerate(chain):
             if n and from_status != where:
-                problems.append(f"proposal {proposal_id}: timeline jumps from {where} to {from_status}")
+                problems.append(
+                    f"proposal {proposal_id}: timeline jumps from {where} to {from_status}"
+                )
             where = to_status
         if where != status:
-            problems.append(f"proposal {proposal_id} is {status}, its public timeline ends at {where}")
+            problems.append(
+                f"proposal {proposal_id} is {status}, its public timeline ends at {where}"
+            )
         moves = len(chain) - 1  # the first row is its creation
         if moves != status_writes.get(proposal_id, 0):
             problems.append(

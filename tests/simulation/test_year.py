@@ -23,14 +23,21 @@ YEAR = 365
 # is shown without owner and handed over); a transfer, a lost role or a head
 # who moves is noticed only once issue 12's ownership part is merged
 # (accounts.ownership), so those are switched on with it.
-CHURN = {"deactivated"} | ({"moved", "role_withdrawn", "head_moved"} if invariants.HAS_OWNERSHIP else set())
+CHURN = {"deactivated"} | (
+    {"moved", "role_withdrawn", "head_moved"} if invariants.HAS_OWNERSHIP else set()
+)
 
 
 def test_a_year_in_the_city(role_groups):
     city = City(seed=SEED, start=START, churn=CHURN)
     figures = city.live(YEAR)
-    print(f"\nA year in the city (seed {SEED}, staff events {sorted(CHURN)}):\n" + table(figures, city.beat))
-    assert not figures.failures, f"seed {SEED}:\n" + "\n".join(figures.failures[:20]) + "\n\n" + table(figures, city.beat)
+    print(
+        f"\nA year in the city (seed {SEED}, staff events {sorted(CHURN)}):\n"
+        + table(figures, city.beat)
+    )
+    assert not figures.failures, (
+        f"seed {SEED}:\n" + "\n".join(figures.failures[:20]) + "\n\n" + table(figures, city.beat)
+    )
     # The year really went through every stage.
     assert figures.days == YEAR
     assert figures.adopted >= 2 and figures.meetings_held >= 2
@@ -49,7 +56,9 @@ def test_transfers_leave_no_work_unowned(role_groups):
     lands, the check finds the card that still names the official who moved
     (the seeds' failure), so this fails (xfail, strict: once ownership is
     merged it must pass, and the mark comes off)."""
-    city = City(seed=SEED, start=START, churn={"moved", "role_withdrawn", "head_moved", "deactivated"})
+    city = City(
+        seed=SEED, start=START, churn={"moved", "role_withdrawn", "head_moved", "deactivated"}
+    )
     figures = city.live(240)
     print("\n" + table(figures, city.beat))
     assert not figures.failures, "\n".join(figures.failures[:20])
