@@ -292,7 +292,7 @@ class City:
         endorsable = Proposal.objects.filter(
             status__in=[ProposalStatus.OPEN, ProposalStatus.ASSIGNED, ProposalStatus.ANSWERED]
         )
-        for proposal in endorsable:
+        for proposal in endorsable.order_by("pk"):
             if not is_gathering_endorsements(proposal):
                 continue
             wanted = self.popularity.get(proposal.pk, 0)
@@ -305,7 +305,7 @@ class City:
                 except ServiceError:
                     continue  # endorsed it already
                 self.figures.endorsements += 1
-        for debate in Debate.objects.filter(status=DebateStatus.OPEN):
+        for debate in Debate.objects.filter(status=DebateStatus.OPEN).order_by("pk"):
             if debate.ends_at <= timezone.now():
                 continue
             for member in rng.sample(self.members, rng.randint(0, 1)):
@@ -332,9 +332,8 @@ class City:
 
     def _answer(self, day: dt.date) -> None:
         rng = self.rng
-        for assignment in Assignment.objects.awaiting_answer().select_related(
-            "proposal", "department"
-        ):
+        waiting = Assignment.objects.awaiting_answer().select_related("proposal", "department")
+        for assignment in waiting.order_by("pk"):
             if assignment.pk not in self.answer_day:
                 deadline = timezone.localdate(assignment.deadline)
                 assigned = timezone.localdate(assignment.assigned_at)
@@ -372,9 +371,10 @@ class City:
     def _publish(self, day: dt.date) -> None:
         from answers.models import Answer
 
-        for answer in Answer.objects.filter(
+        submitted = Answer.objects.filter(
             status=AnswerStatus.SUBMITTED, assignment__is_current=True
-        ):
+        )
+        for answer in submitted.order_by("pk"):
             if self.publish_day.get(answer.pk, day) > day:
                 continue
             answer_services.answer_publish(answer=answer, user=self.operator)
@@ -382,9 +382,10 @@ class City:
                 self.figures.accepted += 1
 
     def _debates(self, day: dt.date) -> None:
-        for debate in Debate.objects.filter(
+        closed = Debate.objects.filter(
             status=DebateStatus.CLOSED, summary_published_at__isnull=True
-        ):
+        )
+        for debate in closed.order_by("pk"):
             when = self.summary_day.setdefault(
                 debate.pk, day + dt.timedelta(days=self.rng.randint(1, 4))
             )
@@ -439,9 +440,10 @@ class City:
 
     def _reports(self, day: dt.date) -> None:
         rng = self.rng
-        for report in ProgressReport.objects.filter(status=ReportStatus.REQUESTED).select_related(
+        requested = ProgressReport.objects.filter(status=ReportStatus.REQUESTED).select_related(
             "card__department", "card__responsible_official"
-        ):
+        )
+        for report in requested.order_by("pk"):
             if report.pk not in self.report_day:
                 late = rng.random() < 0.12
                 self.report_day[report.pk] = report.due_date + (
@@ -489,7 +491,7 @@ class City:
     def _hand_over(self, day: dt.date) -> None:
         """Cards shown without owner: the operator hands each to an official
         of its department a few days later."""
-        for card in card_selectors.cards_without_owner():
+        for card in card_selectors.cards_without_owner().order_by("pk"):
             when = self.handoff_day.setdefault(
                 card.pk, day + dt.timedelta(days=self.rng.randint(1, 5))
             )
@@ -505,7 +507,7 @@ class City:
             self.figures.handoffs += 1
         for department in Department.objects.filter(
             pk__in=[d.pk for d in self.departments], head__isnull=True
-        ):
+        ).order_by("pk"):
             when = self.head_day.setdefault(
                 department.pk, day + dt.timedelta(days=self.rng.randint(2, 10))
             )
