@@ -4,8 +4,11 @@ parts that are meant to keep it true. Each check returns the objects that
 break it, described in words, so a failure names the day and the object.
 
 1. No open piece of work without a usable owner or a named fallback
-   (`unowned`): an open management card, a pending progress report request,
-   an answer a department still owes.
+   (`unowned`): an open management card (its official usable, else listed as
+   without owner with a head or operators to fall to), a pending progress
+   report request (sent, and reminded, to someone who can act on it), an
+   answer a department still owes (someone in the department); and, once
+   the ownership part is merged, its own count (accounts.ownership) is 0.
 2. Every open card has a report no older than two months, or a request out
    that is not yet overdue, or an overdue one escalated (`stale_cards`).
 3. Every proposal past the answer bar was given to a department, and every
@@ -24,6 +27,7 @@ from django.utils import timezone
 from accounts.models import Department, User
 from accounts.roles import Role
 from answers.models import AnswerStatus, Assignment
+from notifications.models import Notification
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalEvent, ProposalStatus
 from tracking import selectors as card_selectors
 from tracking.models import REPORT_EVERY_MONTHS, CardStage, ManagementCard, ProgressReport
@@ -56,9 +60,12 @@ class Staff:
         )
         self.department_of = {pk: dept for pk, active, dept in officials if active}
         self.heads = dict(Department.objects.values_list("pk", "head_id"))
-        self.operators = User.objects.filter(
-            groups__name=str(Role.OPERATOR), is_active=True
-        ).count()
+        self.operator_ids = set(
+            User.objects.filter(groups__name=str(Role.OPERATOR), is_active=True).values_list(
+                "pk", flat=True
+            )
+        )
+        self.operators = len(self.operator_ids)
 
     def usable(self, user_id, department_id) -> bool:
         """Active, holds the official role, in the item's department."""
@@ -96,18 +103,36 @@ def unowned(now) -> list[str]:
         .exclude(card__stage=CardStage.COMPLETED)
         .select_related("card__proposal", "card__responsible_official", "card__department")
     )
+    delivered = defaultdict(set)
+    notices = Notification.objects.filter(
+        kind="report_requested", key__startswith="report_requested:"
+    )
+    for key, recipient_id in notices.values_list("key", "recipient_id"):
+        delivered[int(key.rpartition(":")[2])].add(recipient_id)
     for report in pending:
         card = report.card
-        # Whom the system asks for this report now (its reminders too).
-        asked = report_services._report_officials(card)
-        if any(staff.usable(user.pk, card.department_id) for user in asked):
+        # Who was sent the request, and whom its reminder will go to now:
+        # at least one of each must be able to act on it (an active official
+        # of the card's department, or an active operator as the fallback).
+        sent = delivered.get(report.pk, set())
+        reminded = {user.pk for user in report_services._report_officials(card)}
+        reach = [
+            any(staff.usable(pk, card.department_id) or pk in staff.operator_ids for pk in people)
+            for people in (sent, reminded)
+        ]
+        if all(reach):
             continue
-        if card.pk in flagged and staff.operators:
+        # Before issue 12's ownership part, a departure is handled by the card
+        # being listed as without owner for the operators to hand over.
+        if not HAS_OWNERSHIP and card.pk in flagged and staff.operators:
             continue
+        names = dict(User.objects.filter(pk__in=sent | reminded).values_list("pk", "email"))
         problems.append(
-            f"report {report.pk} (period {report.period}) of card {card.pk} is asked of "
-            f"{[u.email for u in asked]}, none of whom is an active official of "
-            f"department {card.department_id}"
+            f"report {report.pk} (period {report.period}) of card {card.pk}: sent to "
+            f"{sorted(names[pk] for pk in sent)}, reminders to "
+            f"{sorted(names[pk] for pk in reminded)}; "
+            f"{'nobody' if not reach[0] else 'no reminder reaches anyone'} who can act "
+            f"(an active official of department {card.department_id} or an operator)"
         )
     waiting = Assignment.objects.awaiting_answer().select_related("proposal")
     for assignment in waiting:
