@@ -69,6 +69,9 @@ ANSWER = {
     "feasibility": "관련 부서와 협의하면 추진할 수 있습니다.",
     "estimated_budget": 50_000_000,
 }
+# Requests for more time (issue 12's deadlines part), when it is merged.
+EXTENSIONS = hasattr(answer_services, "extension_request")
+
 REFUSAL = {"refusal_basis_kind": "budget", "refusal_basis": "올해 예산으로는 추진하기 어렵습니다."}
 
 
@@ -83,6 +86,7 @@ class Figures:
     answers_late: int = 0
     answers_extended: int = 0
     escalated: int = 0
+    extensions: Counter = field(default_factory=Counter)
     accepted: int = 0
     debates: int = 0
     debates_closed: int = 0
@@ -118,6 +122,7 @@ class City:
         self.answer_day: dict[int, dt.date] = {}
         self.publish_day: dict[int, dt.date] = {}
         self.report_day: dict[int, dt.date] = {}
+        self.extension_day: dict[int, tuple[dt.date, int]] = {}
         self.summary_day: dict[int, dt.date] = {}
         self.handoff_day: dict[int, dt.date] = {}
         self.head_day: dict[int, dt.date] = {}
@@ -318,6 +323,7 @@ class City:
     # --- staff ------------------------------------------------------------------------
 
     def _staff(self, day: dt.date) -> None:
+        self._decide_extensions(day)
         self._answer(day)
         self._publish(day)
         self._debates(day)
@@ -344,6 +350,25 @@ class City:
                     if late
                     else assigned + dt.timedelta(days=rng.randint(3, max(3, span - 2)))
                 )
+                # Most departments that will be late ask for more time first
+                # (once issue 12's deadlines part is merged).
+                if late and EXTENSIONS and rng.random() < 0.6:
+                    late_by = (self.answer_day[assignment.pk] - deadline).days
+                    self.extension_day[assignment.pk] = (
+                        max(day, deadline - dt.timedelta(days=2)),
+                        late_by + 2,
+                    )
+            asks = self.extension_day.get(assignment.pk)
+            if asks is not None and asks[0] <= day:
+                del self.extension_day[assignment.pk]
+                asker = self._someone_in(assignment.department)
+                if asker is not None:
+                    answer_services.extension_request(
+                        assignment=assignment,
+                        user=asker,
+                        reason="현장 조사가 더 필요합니다.",
+                        days=asks[1],
+                    )
             if self.answer_day[assignment.pk] > day:
                 continue
             answer = getattr(assignment, "answer", None)
@@ -367,6 +392,26 @@ class City:
             answer_services.answer_submit(answer=answer, user=writer)
             # The operators approve the same day or the next.
             self.publish_day[answer.pk] = day + dt.timedelta(days=rng.randint(0, 1))
+
+    def _decide_extensions(self, day: dt.date) -> None:
+        """The operators decide requests for more time the next working
+        morning: most are granted as asked, some refused."""
+        if not EXTENSIONS:
+            return
+        from answers.models import DeadlineExtension, ExtensionStatus
+
+        pending = DeadlineExtension.objects.filter(status=ExtensionStatus.PENDING)
+        for extension in pending.order_by("pk"):
+            if timezone.localdate(extension.created_at) >= day:
+                continue
+            grant = self.rng.random() < 0.75
+            answer_services.extension_decide(
+                extension=extension,
+                user=self.operator,
+                grant=grant,
+                days=extension.days_requested if grant else None,
+                reason="" if grant else "기한 안에 답변해 주세요.",
+            )
 
     def _publish(self, day: dt.date) -> None:
         from answers.models import Answer
@@ -568,6 +613,19 @@ class City:
         f.answers_on_time = published.filter(met_deadline=True).count()
         f.answers_late = published.filter(met_deadline=False).count()
         f.escalated = Assignment.objects.filter(escalated_at__isnull=False).count()
+        if EXTENSIONS:
+            from answers.models import DeadlineExtension
+
+            extensions = DeadlineExtension.objects.values_list("status", flat=True)
+            f.extensions = Counter(extensions)
+            f.answers_extended = (
+                Answer.objects.filter(
+                    status=AnswerStatus.PUBLISHED,
+                    assignment__extensions__status="granted",
+                )
+                .distinct()
+                .count()
+            )
         f.debates = Debate.objects.count()
         f.debates_closed = Debate.objects.filter(status=DebateStatus.CLOSED).count()
         f.cards = ManagementCard.objects.count()
@@ -584,7 +642,8 @@ def table(figures: Figures, beat: Beat) -> str:
         ("past the answer bar (assigned)", f.assigned),
         ("answers on time", f.answers_on_time),
         ("answers late", f.answers_late),
-        ("answers extended", f.answers_extended),
+        ("answers after an extension", f.answers_extended),
+        *((f"extension requests {status}", n) for status, n in sorted(f.extensions.items())),
         ("answers escalated (overdue shown)", f.escalated),
         ("accepted (수용/일부 수용)", f.accepted),
         ("debates opened / closed", f"{f.debates} / {f.debates_closed}"),

@@ -13,13 +13,14 @@ break it, described in words, so a failure names the day and the object.
    that is not yet overdue, or an overdue one escalated (`stale_cards`).
 3. Every proposal past the answer bar was given to a department, and every
    answer whose deadline passed was published on time, extended, or shown
-   overdue on the public timeline (`answer_gaps`).
+   overdue on the public timeline (`answer_gaps`); every extension granted
+   is on the public timeline.
 4. Every change of a proposal's status is on its public timeline, in an
    unbroken chain from its creation to its status now (`timeline_gaps`)."""
 
 import datetime as dt
 import importlib.util
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -211,14 +212,42 @@ def answer_gaps(now) -> list[str]:
         )
         if on_time or assignment.proposal.status == ProposalStatus.WITHDRAWN:
             continue
-        if assignment.escalated_at is not None and assignment.proposal_id in overdue_rows:
+        # Shown overdue: the public timeline says so and the step that tells
+        # (the operators on main; the department first, with issue 12's
+        # stepped escalation) was taken for this deadline.
+        told = assignment.escalated_at or getattr(assignment, "overdue_told_at", None)
+        if told is not None and assignment.proposal_id in overdue_rows:
             continue
         problems.append(
             f"assignment {assignment.pk} ({assignment.proposal.title}) was due "
             f"{timezone.localtime(assignment.deadline):%Y-%m-%d %H:%M} and is neither answered "
             "on time nor shown overdue"
         )
+    if hasattr(EventKind, "DEADLINE_EXTENDED"):
+        problems += _extensions_shown()
     return problems
+
+
+def _extensions_shown() -> list[str]:
+    """Every extension granted is on the public timeline (the public clock
+    shows the new deadline)."""
+    from answers.models import DeadlineExtension
+
+    granted = Counter(
+        DeadlineExtension.objects.filter(status="granted").values_list(
+            "assignment__proposal_id", flat=True
+        )
+    )
+    shown = Counter(
+        ProposalEvent.objects.filter(kind=EventKind.DEADLINE_EXTENDED, is_public=True).values_list(
+            "proposal_id", flat=True
+        )
+    )
+    return [
+        f"proposal {pk}: {n} extensions granted, {shown[pk]} on the public timeline"
+        for pk, n in granted.items()
+        if shown[pk] != n
+    ]
 
 
 def timeline_gaps(status_writes: dict[int, int]) -> list[str]:
