@@ -34,7 +34,7 @@ from meetings.models import AgendaDecision, AgendaItem, RealizationMeeting, Work
 from oasis.errors import ServiceError
 from pipeline import services as conductor
 from proposals import services as proposal_services
-from proposals.models import PipelineSettings, Proposal, ProposalStatus
+from proposals.models import EventKind, PipelineSettings, Proposal, ProposalEvent, ProposalStatus
 from proposals.rules import is_gathering_endorsements
 from tests.clock import SEOUL
 from tests.factories import CategoryFactory, DepartmentFactory, UserFactory, operator
@@ -86,6 +86,8 @@ class Figures:
     answers_late: int = 0
     answers_extended: int = 0
     escalated: int = 0
+    escalated_to_head: int = 0
+    escalated_to_operators: int = 0
     extensions: Counter = field(default_factory=Counter)
     accepted: int = 0
     debates: int = 0
@@ -612,7 +614,15 @@ class City:
         published = Answer.objects.filter(status=AnswerStatus.PUBLISHED)
         f.answers_on_time = published.filter(met_deadline=True).count()
         f.answers_late = published.filter(met_deadline=False).count()
-        f.escalated = Assignment.objects.filter(escalated_at__isnull=False).count()
+        f.escalated = (
+            ProposalEvent.objects.filter(kind=EventKind.ANSWER_OVERDUE, is_public=True)
+            .values("proposal_id")
+            .distinct()
+            .count()
+        )
+        f.escalated_to_operators = Assignment.objects.filter(escalated_at__isnull=False).count()
+        if hasattr(Assignment, "head_told_at"):
+            f.escalated_to_head = Assignment.objects.filter(head_told_at__isnull=False).count()
         if EXTENSIONS:
             from answers.models import DeadlineExtension
 
@@ -644,7 +654,9 @@ def table(figures: Figures, beat: Beat) -> str:
         ("answers late", f.answers_late),
         ("answers after an extension", f.answers_extended),
         *((f"extension requests {status}", n) for status, n in sorted(f.extensions.items())),
-        ("answers escalated (overdue shown)", f.escalated),
+        ("answers shown overdue", f.escalated),
+        ("overdue answers told to the head", f.escalated_to_head),
+        ("overdue answers told to the operators", f.escalated_to_operators),
         ("accepted (수용/일부 수용)", f.accepted),
         ("debates opened / closed", f"{f.debates} / {f.debates_closed}"),
         ("working reviews", f.reviews),
