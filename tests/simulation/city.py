@@ -69,6 +69,10 @@ ANSWER = {
     "feasibility": "관련 부서와 협의하면 추진할 수 있습니다.",
     "estimated_budget": 50_000_000,
 }
+# Amendments of published answers (issue 12's amendments part), when merged.
+AMENDMENTS = hasattr(answer_services, "amendment_save")
+ANSWER_FIELDS = (*ANSWER, "decision", "refusal_basis_kind", "refusal_basis")
+
 # Requests for more time (issue 12's deadlines part), when it is merged.
 EXTENSIONS = hasattr(answer_services, "extension_request")
 
@@ -90,6 +94,7 @@ class Figures:
     escalated_to_operators: int = 0
     extensions: Counter = field(default_factory=Counter)
     accepted: int = 0
+    amendments: int = 0
     debates: int = 0
     debates_closed: int = 0
     reviews: int = 0
@@ -328,6 +333,7 @@ class City:
         self._decide_extensions(day)
         self._answer(day)
         self._publish(day)
+        self._amend(day)
         self._debates(day)
         self._review_and_meetings(day)
         self._reports(day)
@@ -414,6 +420,42 @@ class City:
                 days=extension.days_requested if grant else None,
                 reason="" if grant else "기한 안에 답변해 주세요.",
             )
+
+    def _amend(self, day: dt.date) -> None:
+        """Now and then a department corrects a published answer (its budget,
+        sometimes how far it accepts); the operators approve it the next
+        day (issue 12's amendments, when merged)."""
+        if not AMENDMENTS:
+            return
+        from answers.models import AmendmentStatus, Answer, AnswerAmendment
+
+        rng = self.rng
+        waiting = AnswerAmendment.objects.filter(status=AmendmentStatus.SUBMITTED)
+        for amendment in waiting.order_by("pk"):
+            if timezone.localdate(amendment.submitted_at) < day:
+                answer_services.amendment_approve(amendment=amendment, user=self.operator)
+                self.figures.amendments += 1
+        if rng.random() > 0.04:
+            return
+        published = Answer.objects.filter(status=AnswerStatus.PUBLISHED).exclude(
+            amendments__status=AmendmentStatus.SUBMITTED
+        )
+        answer = rng.choice(list(published.select_related("assignment").order_by("pk")) or [None])
+        writer = answer and self._someone_in(answer.assignment.department)
+        if writer is None:
+            return
+        values = {name: getattr(answer, name) for name in ANSWER_FIELDS}
+        values["estimated_budget"] = (answer.estimated_budget or 0) + 10_000_000
+        swap = {
+            AnswerDecision.ACCEPT: AnswerDecision.PARTIALLY_ACCEPT,
+            AnswerDecision.PARTIALLY_ACCEPT: AnswerDecision.ACCEPT,
+        }
+        if answer.decision in swap and rng.random() < 0.5:
+            values["decision"] = swap[answer.decision]
+        amendment = answer_services.amendment_save(
+            answer=answer, user=writer, reason="예산을 다시 산정했습니다.", **values
+        )
+        answer_services.amendment_submit(amendment=amendment, user=writer)
 
     def _publish(self, day: dt.date) -> None:
         from answers.models import Answer
@@ -658,6 +700,7 @@ def table(figures: Figures, beat: Beat) -> str:
         ("overdue answers told to the head", f.escalated_to_head),
         ("overdue answers told to the operators", f.escalated_to_operators),
         ("accepted (수용/일부 수용)", f.accepted),
+        ("answers amended", f.amendments),
         ("debates opened / closed", f"{f.debates} / {f.debates_closed}"),
         ("working reviews", f.reviews),
         ("meetings held", f.meetings_held),

@@ -14,7 +14,7 @@ break it, described in words, so a failure names the day and the object.
 3. Every proposal past the answer bar was given to a department, and every
    answer whose deadline passed was published on time, extended, or shown
    overdue on the public timeline (`answer_gaps`); every extension granted
-   is on the public timeline.
+   and every amendment approved is on the public timeline.
 4. Every change of a proposal's status is on its public timeline, in an
    unbroken chain from its creation to its status now (`timeline_gaps`)."""
 
@@ -223,9 +223,32 @@ def answer_gaps(now) -> list[str]:
             f"{timezone.localtime(assignment.deadline):%Y-%m-%d %H:%M} and is neither answered "
             "on time nor shown overdue"
         )
+    if hasattr(EventKind, "ANSWER_AMENDED"):
+        problems += _amendments_shown()
     if hasattr(EventKind, "DEADLINE_EXTENDED"):
         problems += _extensions_shown()
     return problems
+
+
+def _amendments_shown() -> list[str]:
+    """Every approved amendment is on the public timeline."""
+    from answers.models import AnswerAmendment
+
+    approved = Counter(
+        AnswerAmendment.objects.filter(status="approved").values_list(
+            "answer__assignment__proposal_id", flat=True
+        )
+    )
+    shown = Counter(
+        ProposalEvent.objects.filter(kind=EventKind.ANSWER_AMENDED, is_public=True).values_list(
+            "proposal_id", flat=True
+        )
+    )
+    return [
+        f"proposal {pk}: {n} amendments approved, {shown[pk]} on the public timeline"
+        for pk, n in approved.items()
+        if shown[pk] != n
+    ]
 
 
 def _extensions_shown() -> list[str]:
