@@ -10,7 +10,6 @@ import os
 
 import pytest
 
-from tests.simulation import invariants
 from tests.simulation.city import City, table
 
 pytestmark = [pytest.mark.simulation, pytest.mark.django_db(transaction=True)]
@@ -19,13 +18,12 @@ SEED = int(os.environ.get("OASIS_SIM_SEED", "12"))
 START = dt.date(2027, 1, 4)  # a Monday
 YEAR = 365
 
-# Staff events the year may hold. Deactivation is handled on main (the card
-# is shown without owner and handed over); a transfer, a lost role or a head
-# who moves is noticed only once issue 12's ownership part is merged
-# (accounts.ownership), so those are switched on with it.
-CHURN = {"deactivated"} | (
-    {"moved", "role_withdrawn", "head_moved"} if invariants.HAS_OWNERSHIP else set()
-)
+# Staff events the year holds: officials leave (deactivated), move to another
+# department, lose the official role, and heads move; the departments hire
+# when they are down to one official. (Before issue 12's ownership part was
+# merged, a transfer left its cards with the official who moved: the check
+# failed on the first day a moved official still carried a card.)
+CHURN = {"deactivated", "moved", "role_withdrawn", "head_moved"}
 
 
 def test_a_year_in_the_city(role_groups):
@@ -43,22 +41,4 @@ def test_a_year_in_the_city(role_groups):
     assert figures.adopted >= 2 and figures.meetings_held >= 2
     assert figures.answers_late and figures.escalated and figures.accepted
     assert figures.reports_on_time and figures.cards
-    assert figures.staff_events["deactivated"] and figures.handoffs
-
-
-@pytest.mark.xfail(
-    not invariants.HAS_OWNERSHIP,
-    reason="issue 12's ownership part (accounts.ownership) is not merged: a transfer leaves work unowned",
-    strict=True,
-)
-def test_transfers_leave_no_work_unowned(role_groups):
-    """Officials moved, heads moved, roles withdrawn: until the ownership part
-    lands, the check finds the card that still names the official who moved
-    (the seeds' failure), so this fails (xfail, strict: once ownership is
-    merged it must pass, and the mark comes off)."""
-    city = City(
-        seed=SEED, start=START, churn={"moved", "role_withdrawn", "head_moved", "deactivated"}
-    )
-    figures = city.live(240)
-    print("\n" + table(figures, city.beat))
-    assert not figures.failures, "\n".join(figures.failures[:20])
+    assert all(figures.staff_events[event] for event in CHURN) and figures.handoffs
