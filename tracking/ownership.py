@@ -63,6 +63,32 @@ def flag_cards_of_leaver(
             count=len(group),
             key=f"cards_owner_left:{member.pk}:{stamp}",
         )
+    _resend_what_fell_to_the_head(kwargs.get("headed_department_ids") or ())
+
+
+def _resend_what_fell_to_the_head(department_ids) -> None:
+    """A head who leaves was the fallback of their department's cards
+    without an owner: the open report requests of those cards had gone to
+    them alone. They go to the new fallback (the operators, the department
+    being headless now) at once, not only with the reminder days later.
+    Found by the year simulation (tests/simulation): an official left, the
+    head who took their requests left the next day, and both requests were
+    out to two people who could no longer act."""
+    if not department_ids:
+        return
+    reports = (
+        ProgressReport.objects.filter(
+            status=ReportStatus.REQUESTED,
+            card__department_id__in=department_ids,
+            card__in=ManagementCard.objects.without_usable_owner().values("pk"),
+        )
+        .select_related("card__proposal", "card__department__head")
+        .order_by("card__department_id", "id")
+    )
+    for report in reports:
+        notices.tell_report_requested(
+            report=report, recipients=work_fallback(report.card.department)
+        )
 
 
 def _flagged_already(card, member) -> bool:

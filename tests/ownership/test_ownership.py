@@ -358,3 +358,24 @@ def test_the_decision_table_names_the_cards_official_among_the_items_department_
     assert client.post(url, fields).status_code == 302
     card = ManagementCard.objects.get(proposal=item.proposal)
     assert card.responsible_official == world.clerk
+
+
+@pytest.mark.parametrize("how", LEAVINGS)
+def test_when_the_head_who_took_the_work_leaves_too_it_goes_to_the_operators_at_once(world, how):
+    """Found by the year simulation: an official leaves (their report request
+    falls to the head), then the head leaves. The request must reach the
+    operators now, not only with the reminder days later."""
+    _leave(world, "deactivated")
+    client = logged_in(world.boss, csrf_checks=True)
+    if how == "moved":
+        _do(client, world.head, "department", department=world.dept_b.pk)
+    elif how == "deactivated":
+        _do(client, world.head, "deactivate")
+    else:
+        _do(client, world.head, "withdraw", Role.OFFICIAL)
+
+    asked = Notification.objects.filter(key=f"report_requested:{world.report.pk}")
+    assert sorted(n.recipient_id for n in asked) == sorted(
+        {world.clerk.pk, world.head.pk, *operators().values_list("pk", flat=True)}
+    )
+    assert sum(unowned_total().values()) == 0
