@@ -160,9 +160,13 @@ def extension_request_refusal(assignment) -> str | None:
     return None
 
 
-def extension_decide_refusal(extension) -> str | None:
+def extension_decide_refusal(extension, user=None) -> str | None:
     if extension.status != ExtensionStatus.PENDING:
         return _("This request for more time has already been decided.")
+    # Roles combine (an official may also be an operator): the one who asked
+    # does not decide their own request; another operator does.
+    if user is not None and extension.requested_by_id == user.pk:
+        return _("You asked for this time yourself; another operator decides it.")
     return assignment_open_refusal(extension.assignment)
 
 
@@ -212,10 +216,14 @@ def amendment_submit_refusal(amendment) -> str | None:
     return _amendment_move_refusal(amendment, AmendmentStatus.SUBMITTED)
 
 
-def amendment_review_refusal(amendment, to_status) -> str | None:
-    """Approving (to_status=APPROVED) or returning (RETURNED) a submitted one."""
+def amendment_review_refusal(amendment, to_status, user=None) -> str | None:
+    """Approving (to_status=APPROVED) or returning (RETURNED) a submitted one,
+    by `user` when given: not the one who wrote it (roles combine, and an
+    approval is a second pair of eyes)."""
     if refusal := _amendment_move_refusal(amendment, to_status):
         return refusal
+    if user is not None and amendment.written_by_id == user.pk:
+        return _("You wrote this amendment yourself; another operator reviews it.")
     if to_status == AmendmentStatus.APPROVED:
         return answer_amendable_refusal(amendment.answer)
     return None
@@ -257,7 +265,7 @@ def extension_is_requestable(user, assignment):
 
 @rules.predicate
 def extension_is_pending(user, extension):
-    return extension is None or extension_decide_refusal(extension) is None
+    return extension is None or extension_decide_refusal(extension, user) is None
 
 
 @rules.predicate
@@ -279,7 +287,8 @@ def answer_is_amendable(user, answer):
 @rules.predicate
 def amendment_is_reviewable(user, amendment):
     return (
-        amendment is None or amendment_review_refusal(amendment, AmendmentStatus.APPROVED) is None
+        amendment is None
+        or amendment_review_refusal(amendment, AmendmentStatus.APPROVED, user) is None
     )
 
 

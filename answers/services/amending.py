@@ -162,7 +162,7 @@ def amendment_return(*, amendment: AnswerAmendment, user, reason: str) -> Answer
         answer = _locked_answer(amendment.answer_id)
         locked = AnswerAmendment.objects.select_for_update().get(pk=amendment.pk)
         locked.answer = answer
-        if refusal := answer_rules.amendment_review_refusal(locked, AmendmentStatus.RETURNED):
+        if refusal := answer_rules.amendment_review_refusal(locked, AmendmentStatus.RETURNED, user):
             raise ServiceError(refusal)
         locked.status = AmendmentStatus.RETURNED
         locked.return_reason = reason
@@ -203,7 +203,7 @@ def amendment_approve(*, amendment: AnswerAmendment, user) -> AnswerAmendment:
         answer = _locked_answer(amendment.answer_id)
         locked = AnswerAmendment.objects.select_for_update().get(pk=amendment.pk)
         locked.answer = answer
-        if refusal := answer_rules.amendment_review_refusal(locked, AmendmentStatus.APPROVED):
+        if refusal := answer_rules.amendment_review_refusal(locked, AmendmentStatus.APPROVED, user):
             raise ServiceError(refusal)
         changed = amendment_changes(answer, locked)
         if not changed:

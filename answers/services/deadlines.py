@@ -304,7 +304,7 @@ def extension_decide(
         assignment = locked_assignment(extension.assignment_id)
         locked = DeadlineExtension.objects.select_for_update().get(pk=extension.pk)
         locked.assignment = assignment
-        if refusal := answer_rules.extension_decide_refusal(locked):
+        if refusal := answer_rules.extension_decide_refusal(locked, user):
             raise ServiceError(refusal)
         if grant:
             days = _require_days(days, most=locked.days_requested, field="granted")

@@ -365,3 +365,30 @@ def test_the_proposal_page_does_not_grow_with_amendments(answered):
             assert f"Amendment history ({n} amendment" in panel(response)
             counts.append(len(captured))
     assert counts[0] == counts[1], counts
+
+
+# --- review: nobody approves their own amendment ----------------------------------------------
+
+
+def test_an_official_who_is_also_operator_cannot_approve_their_own_amendment(answered, roads):
+    """Roles combine: a member may be both an official of the department and
+    an operator. The amendment they wrote needs another operator's eyes —
+    no approve button for them, and the service refuses; the answer stays."""
+    from accounts.roles import Role
+
+    both = UserFactory(roles=[Role.OFFICIAL, Role.OPERATOR], department=roads, is_staff=True)
+    browser = logged_in(both, csrf_checks=True)
+    amend(browser, answered, reason="오타 수정", necessity="고친 필요성")
+    amendment = AnswerAmendment.objects.get()
+    assert amendment.status == AmendmentStatus.SUBMITTED
+    page = browser.get(workroom(answered))
+    assert 'id="amendment-approve-form"' not in page.content.decode()
+    with pytest.raises(ServiceError):
+        services.amendment_approve(amendment=amendment, user=both)
+    with pytest.raises(ServiceError):
+        services.amendment_return(amendment=amendment, user=both, reason="스스로 반려")
+    amendment.refresh_from_db()
+    assert amendment.status == AmendmentStatus.SUBMITTED
+    assert answered.answer.__class__.objects.get(pk=answered.answer.pk).necessity != "고친 필요성"
+    # Another operator may.
+    services.amendment_approve(amendment=amendment, user=operator())

@@ -15,7 +15,7 @@ from accounts.models import AuditRecord
 from answers import services
 from answers.models import Assignment, DeadlineExtension, ExtensionStatus
 from notifications.models import Notification
-from oasis.errors import PermissionDenied
+from oasis.errors import PermissionDenied, ServiceError
 from proposals.models import EventKind
 from tests.clock import at
 from tests.factories import DepartmentFactory, official, operator
@@ -225,3 +225,25 @@ def test_a_granted_extension_resets_the_steps_for_the_new_deadline(
         == 2
     )
     assert assignment.proposal.events.filter(kind=EventKind.ANSWER_OVERDUE).count() == 2
+
+
+def test_an_official_who_is_also_operator_cannot_grant_their_own_request(waiting):
+    """Roles combine; the member who asked for more time does not decide it."""
+    from accounts.roles import Role
+    from tests.factories import UserFactory
+
+    assignment = waiting["assignment"]
+    both = UserFactory(
+        roles=[Role.OFFICIAL, Role.OPERATOR], department=assignment.department, is_staff=True
+    )
+    browser = logged_in(both, csrf_checks=True)
+    with at(2025, 3, 3, 10, 0):
+        ask(browser, assignment, days=5, reason="현장 조사가 필요합니다")
+        extension = DeadlineExtension.objects.get()
+        page = browser.get(workroom(assignment))
+        assert "_grant_extension" not in page.content.decode()
+        with pytest.raises(ServiceError):
+            services.extension_decide(extension=extension, user=both, grant=True, days=5)
+    extension.refresh_from_db()
+    assert extension.status == ExtensionStatus.PENDING
+    assert due(assignment) == dt.date(2025, 3, 21)
