@@ -115,6 +115,18 @@ def pending_extension(assignment: Assignment) -> DeadlineExtension | None:
     )
 
 
+def extensions_to_decide() -> QuerySet[DeadlineExtension]:
+    """Pending requests an operator can still grant or refuse: on the
+    proposal's current, open assignment (a reassignment or a published
+    answer leaves a request behind that nobody can decide any more)."""
+    return DeadlineExtension.objects.filter(
+        status=ExtensionStatus.PENDING,
+        assignment__is_current=True,
+        assignment__closed_at__isnull=True,
+        assignment__proposal__deleted_at__isnull=True,
+    )
+
+
 def extensions_of(assignment: Assignment) -> list[DeadlineExtension]:
     """The assignment's requests for more time, newest first (the workroom)."""
     return list(assignment.extensions.select_related("requested_by", "decided_by"))

@@ -15,13 +15,13 @@ from accounts.selectors import departments_without_officials
 from accounts.staff_home import HomeRole, HomeRow, HomeSection, admin_url, section_from
 from proposals.models import ProposalStatus
 
+from . import selectors
 from .models import (
     AmendmentStatus,
     Answer,
     AnswerAmendment,
     AnswerStatus,
     Assignment,
-    DeadlineExtension,
     ExtensionStatus,
     ReassignmentRequest,
     ReassignmentStatus,
@@ -234,6 +234,8 @@ def amendments_to_approve(user, now):
             "admin:answers_answeramendment_changelist", status=AmendmentStatus.SUBMITTED
         ),
     )
+
+
 def silent_departments(user, now):
     """Operator: departments with proposals to answer and no active
     official: the assignments reached only their e-mail and the operators
@@ -283,7 +285,7 @@ def extension_requests(user, now):
     if not is_operator(user):
         return None
     queryset = (
-        DeadlineExtension.objects.filter(status=ExtensionStatus.PENDING)
+        selectors.extensions_to_decide()
         .select_related("assignment__proposal", "assignment__department")
         .order_by("created_at", "id")
     )

@@ -247,3 +247,21 @@ def test_an_official_who_is_also_operator_cannot_grant_their_own_request(waiting
     extension.refresh_from_db()
     assert extension.status == ExtensionStatus.PENDING
     assert due(assignment) == dt.date(2025, 3, 21)
+
+
+def test_a_request_left_behind_by_a_reassignment_does_not_wait_on_the_home_for_ever(waiting):
+    """Once the proposal is reassigned the old request can be neither granted
+    nor refused (the old assignment is closed); the operator's home no longer
+    lists it as waiting for a decision."""
+    assignment = waiting["assignment"]
+    with at(2025, 3, 3, 10, 0):
+        ask(logged_in(waiting["clerk"], csrf_checks=True), assignment, days=5, reason="조사 필요")
+        services.assignment_reassign(
+            assignment=assignment,
+            user=waiting["operator"],
+            department=DepartmentFactory(name="교통정책과", name_en="Transport Policy"),
+            reason="소관 부서가 아닙니다",
+        )
+        home = page_text(logged_in(waiting["operator"]).get(reverse("admin:index")))
+    assert "조사 필요" not in home
+    assert "No department asks for more time." in home
