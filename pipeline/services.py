@@ -237,9 +237,26 @@ def promise_follows_amended_answer(
       what was promised and why it stopped stay on its public history, and
       the proposer and followers are told as for any suspension. The
       approving operator is the actor, since they made the change public.
+    - Amended back to 수용/일부 수용 while its promise card stands suspended
+      (an earlier amendment away): the department promises again, so the
+      same card carries on (planning) with this amendment's reason;
+      otherwise nobody would track the renewed promise.
     Between 수용 and 일부 수용 the card stays as it is."""
     was, now = old_decision in PROMISE_DECISIONS, new_decision in PROMISE_DECISIONS
     if now and not was:
+        suspended = ManagementCard.objects.filter(
+            proposal_id=answer.assignment.proposal_id,
+            kind=CardKind.PROMISE,
+            stage=CardStage.SUSPENDED,
+        ).first()
+        if suspended is not None:
+            card_change_stage(
+                card=suspended,
+                user=amendment.decided_by,
+                to_stage=CardStage.PLANNING,
+                note=amendment.reason,
+            )
+            return
         open_promise_for_accepting_answer(sender, answer=answer)
     elif was and not now:
         card = (

@@ -307,3 +307,20 @@ def test_an_answer_amended_to_accepting_opens_its_promise_and_between_accepts_no
     card.refresh_from_db()
     assert card.stage == CardStage.REVIEW
     assert ManagementCard.objects.filter(proposal=proposal_id).count() == 1
+
+
+def test_an_answer_amended_back_to_accepting_resumes_its_suspended_promise():
+    """수용 → 불수용 suspends the promise; amended back to 수용 the department
+    promises again, so the same card carries on (planning), with the
+    reason on its public history — not left suspended with nobody tracking."""
+    card = promised()
+    amend_to(card.answer, REFUSAL, "국토부 협의 결과 승인되지 않았습니다.")
+    card.answer.refresh_from_db()
+    amend_to(card.answer, COMPLETE, "재협의로 승인되어 다시 수용합니다.")
+
+    card.refresh_from_db()
+    assert card.kind == CardKind.PROMISE and card.stage == CardStage.PLANNING
+    assert card.suspended_reason == ""
+    last = card.events.filter(kind=CardEventKind.STAGE_CHANGED).order_by("-id").first()
+    assert last.to_stage == CardStage.PLANNING and last.note == "재협의로 승인되어 다시 수용합니다."
+    assert ManagementCard.objects.filter(proposal=card.proposal_id).count() == 1
