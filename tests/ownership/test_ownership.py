@@ -379,3 +379,32 @@ def test_when_the_head_who_took_the_work_leaves_too_it_goes_to_the_operators_at_
         {world.clerk.pk, world.head.pk, *operators().values_list("pk", flat=True)}
     )
     assert sum(unowned_total().values()) == 0
+
+
+def test_the_unowned_count_catches_a_leaver_nothing_noticed_even_with_operators_there(world):
+    """Operators are everyone's last fallback, so "no fallback" alone would
+    always read 0. A card whose owner left around the services (here a
+    direct write, no signal) is counted until the leaving is noticed."""
+    assert operators().exists()
+    type(world.clerk).objects.filter(pk=world.clerk.pk).update(department=world.dept_b)
+    counts = unowned_total()
+    assert counts["tracking.cards"] == 1 and counts["tracking.report_requests"] == 1
+
+    world.clerk.refresh_from_db()
+    staff_left_post.send(
+        sender=None,
+        member=world.clerk,
+        actor=world.boss,
+        reason="moved",
+        old_department_id=world.dept_a.pk,
+        role="",
+        now=None,
+    )
+    assert sum(unowned_total().values()) == 0
+    # Handed back to them after they left, and they leave again: counted again
+    card_services.card_handoff(
+        card=world.card, user=world.boss, to_official=world.head, note="부서장이 맡습니다"
+    )
+    Department.objects.filter(pk=world.dept_a.pk).update(head=None)
+    type(world.head).objects.filter(pk=world.head.pk).update(is_active=False)
+    assert unowned_total()["tracking.cards"] == 1
