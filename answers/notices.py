@@ -71,6 +71,7 @@ NAMES = {
     "old_decision": choices(AnswerDecision),
 }
 
+
 def _left_reasons(values: set) -> dict:
     words = {
         "moved": _("moved to another department"),
@@ -530,6 +531,8 @@ def tell_extension_decided(*, extension: DeadlineExtension) -> None:
             params={**params, "reason": extension.decision_reason},
             url=workroom(assignment),
         )
+
+
 def tell_amendment_submitted(*, assignment: Assignment, event_id: int, reason: str) -> None:
     """The operators: an amendment of a published answer waits for them."""
     notify(

@@ -32,6 +32,8 @@ def part_names() -> dict[str, str]:
         "refusal_basis_kind": _("basis for not accepting"),
         "refusal_basis": _("basis in plain words"),
     }
+
+
 # Internal: the official writing the draft can no longer carry it
 # {"reason": "moved" | "deactivated" | "role_withdrawn", "fallback": "head" | "operators"}
 AUTHOR_LEFT = "answer_author_left"
@@ -68,6 +70,8 @@ def _extended(params: dict) -> str:
         "%(days)d more days were granted: the answer is now due by %(deadline)s.",
         params["days"],
     ) % {"days": params["days"], "deadline": params["deadline"]}
+
+
 def part_value(field: str, value) -> str:
     """An answer part's value as a reader sees it (labels, won)."""
     if field == "decision":

@@ -149,9 +149,7 @@ def spread_history(
     if taking_part:
         told_from = max(told for _stamped, told in anchors)
         gap = (until - told_from) / (len(taking_part) + 1)
-        anchors += [
-            (moment, told_from + gap * (n + 1)) for n, moment in enumerate(taking_part)
-        ]
+        anchors += [(moment, told_from + gap * (n + 1)) for n, moment in enumerate(taking_part)]
         anchors.append((taking_part[-1] + timedelta(microseconds=1), until))
     warp = Warp(anchors)
     told = {e.to_status or e.kind: e.created_at for e in events}

@@ -162,6 +162,7 @@ class ProposalEventInline(ReadOnlyMixin, admin.TabularInline):
     @admin.display(description=_("reason"))
     def text(self, event):
         return event.text
+
     show_change_link = False
 
     def get_queryset(self, request):
@@ -206,7 +207,9 @@ class ProposalAdmin(
     # searches title, text and tags as the public list does (every word, the
     # bigram index), or the author.
     search_fields = ["title", "author__email", "author__display_name", "author__nickname"]
-    search_help_text = _("Words in the title, text or tags, or the author's e-mail, name or nickname.")
+    search_help_text = _(
+        "Words in the title, text or tags, or the author's e-mail, name or nickname."
+    )
     masked_search_help_text = _("Words in the title, text or tags, or the author's nickname.")
     list_per_page = 50
     # At ten-year size (170,000 proposals) each exact count of the list cost
@@ -286,7 +289,9 @@ class ProposalAdmin(
             members = get_user_model().objects.all()
             for word in search_term.split()[:5]:
                 members = members.filter(
-                    Q.create([(f"{field}__icontains", word) for field in author_fields], connector=Q.OR)
+                    Q.create(
+                        [(f"{field}__icontains", word) for field in author_fields], connector=Q.OR
+                    )
                 )
             author_ids = list(members.values_list("pk", flat=True)[: self.MAX_SEARCHED_AUTHORS])
         matches = search_condition(search_term) or Q(pk__in=[])

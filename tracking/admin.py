@@ -68,7 +68,6 @@ from .spreadsheets import CardImportMixin, ScopedExportMixin
 EDITABLE = list(services.EDITABLE_FIELDS)
 
 
-
 class CardEventInline(ReadOnlyMixin, admin.TabularInline):
     """Every change to the card, public and internal rows alike."""
 
@@ -108,7 +107,6 @@ class CardEventInline(ReadOnlyMixin, admin.TabularInline):
     @admin.display(description=_("to official"))
     def to_name(self, event):
         return official_name(event.to_official) or "—"
-
 
 
 class CardAttachmentInline(admin.StackedInline):

@@ -56,7 +56,9 @@ def report_due_html(due_date: dt.date | None, *, stage: str, today: dt.date | No
             % {"date": due_date.isoformat(), "days": -days}
         )
     return format_html(
-        "{} {}", gettext("Report due %(date)s") % {"date": due_date.isoformat()}, dday_cell(due_date)
+        "{} {}",
+        gettext("Report due %(date)s") % {"date": due_date.isoformat()},
+        dday_cell(due_date),
     )
 
 
@@ -91,7 +93,7 @@ def _staff_name(user) -> str:
 
 
 def falls_to_text(card) -> str:
-    """"Without owner — falls to <head>/the operators": the one sentence the
+    """ "Without owner — falls to <head>/the operators": the one sentence the
     card page, the card list and the staff homes say about a card nobody
     can carry (ManagementCard.objects.without_usable_owner()). Reads the
     `head_usable` annotation when the list has it (with_owner_state), so

@@ -40,6 +40,7 @@ NAMES = {
     "deadline": dates,
 }
 
+
 def _left_reasons(values: set) -> dict:
     words = {
         "moved": _("moved to another department"),
@@ -167,8 +168,7 @@ def tell_card_opened(*, card: ManagementCard) -> None:
         kind=kind,
         key=f"card_opened:{card.pk}",
         proposal=card.proposal,
-        params={"department": card.department_id}
-        | ({"to": str(carried_by)} if carried_by else {}),
+        params={"department": card.department_id} | ({"to": str(carried_by)} if carried_by else {}),
         url=card_page(card),
     )
 

@@ -6,48 +6,189 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('answers', '0001_initial'),
+        ("answers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='answer',
-            name='amended_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='last amended'),
+            model_name="answer",
+            name="amended_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="last amended"),
         ),
         migrations.CreateModel(
-            name='AnswerAmendment',
+            name="AnswerAmendment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('summary', models.TextField(blank=True, max_length=2000, verbose_name='answer in short')),
-                ('necessity', models.TextField(blank=True, max_length=5000, verbose_name='necessity')),
-                ('effectiveness', models.TextField(blank=True, max_length=5000, verbose_name='effectiveness')),
-                ('feasibility', models.TextField(blank=True, max_length=5000, verbose_name='feasibility')),
-                ('estimated_budget', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='estimated budget (won)')),
-                ('decision', models.CharField(blank=True, choices=[('accept', 'Accepted'), ('partially_accept', 'Partially accepted'), ('not_accept', 'Not accepted'), ('further_study', 'Needs further study')], max_length=20, verbose_name='decision')),
-                ('refusal_basis_kind', models.CharField(blank=True, choices=[('ordinance', 'Ordinance'), ('budget', 'Budget'), ('law', 'Law'), ('other', 'Other')], max_length=20, verbose_name='basis for not accepting')),
-                ('refusal_basis', models.TextField(blank=True, max_length=5000, verbose_name='basis in plain words')),
-                ('reason', models.TextField(max_length=1000, verbose_name='reason for the amendment')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Waiting for approval'), ('approved', 'Approved'), ('returned', 'Returned')], default='draft', max_length=20, verbose_name='status')),
-                ('previous', models.JSONField(blank=True, default=dict, verbose_name='text before')),
-                ('changed', models.JSONField(blank=True, default=list, verbose_name='changed parts')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
-                ('return_reason', models.TextField(blank=True, max_length=1000, verbose_name='why it was returned')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('answer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='amendments', to='answers.answer', verbose_name='answer')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('written_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "summary",
+                    models.TextField(blank=True, max_length=2000, verbose_name="answer in short"),
+                ),
+                (
+                    "necessity",
+                    models.TextField(blank=True, max_length=5000, verbose_name="necessity"),
+                ),
+                (
+                    "effectiveness",
+                    models.TextField(blank=True, max_length=5000, verbose_name="effectiveness"),
+                ),
+                (
+                    "feasibility",
+                    models.TextField(blank=True, max_length=5000, verbose_name="feasibility"),
+                ),
+                (
+                    "estimated_budget",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="estimated budget (won)"
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("accept", "Accepted"),
+                            ("partially_accept", "Partially accepted"),
+                            ("not_accept", "Not accepted"),
+                            ("further_study", "Needs further study"),
+                        ],
+                        max_length=20,
+                        verbose_name="decision",
+                    ),
+                ),
+                (
+                    "refusal_basis_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("ordinance", "Ordinance"),
+                            ("budget", "Budget"),
+                            ("law", "Law"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="basis for not accepting",
+                    ),
+                ),
+                (
+                    "refusal_basis",
+                    models.TextField(
+                        blank=True, max_length=5000, verbose_name="basis in plain words"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.TextField(max_length=1000, verbose_name="reason for the amendment"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Waiting for approval"),
+                            ("approved", "Approved"),
+                            ("returned", "Returned"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "previous",
+                    models.JSONField(blank=True, default=dict, verbose_name="text before"),
+                ),
+                (
+                    "changed",
+                    models.JSONField(blank=True, default=list, verbose_name="changed parts"),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="submitted"),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided")),
+                (
+                    "return_reason",
+                    models.TextField(
+                        blank=True, max_length=1000, verbose_name="why it was returned"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "answer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="amendments",
+                        to="answers.answer",
+                        verbose_name="answer",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="written by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'answer amendment',
-                'verbose_name_plural': 'answer amendments',
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status__in', ['draft', 'submitted'])), fields=('answer',), name='amendment_one_open_per_answer'), models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='amendment_has_reason'), models.CheckConstraint(condition=models.Q(models.Q(('decided_at__isnull', True), ('status__in', ['draft', 'submitted'])), models.Q(('status__in', ['approved', 'returned']), ('decided_at__isnull', False)), _connector='OR'), name='amendment_decided_has_date'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'returned'), _negated=True), models.Q(('return_reason', ''), _negated=True), _connector='OR'), name='amendment_returned_has_reason')],
+                "verbose_name": "answer amendment",
+                "verbose_name_plural": "answer amendments",
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status__in", ["draft", "submitted"])),
+                        fields=("answer",),
+                        name="amendment_one_open_per_answer",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("reason", ""), _negated=True),
+                        name="amendment_has_reason",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("decided_at__isnull", True), ("status__in", ["draft", "submitted"])
+                            ),
+                            models.Q(
+                                ("status__in", ["approved", "returned"]),
+                                ("decided_at__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="amendment_decided_has_date",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "returned"), _negated=True),
+                            models.Q(("return_reason", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="amendment_returned_has_reason",
+                    ),
+                ],
             },
         ),
     ]

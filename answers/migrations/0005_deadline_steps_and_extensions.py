@@ -14,51 +14,152 @@ def sync_roles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0011_staff_member_proxy'),
-        ('answers', '0004_assignment_department_mailed_at'),
+        ("accounts", "0011_staff_member_proxy"),
+        ("answers", "0004_assignment_department_mailed_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assignment',
-            name='extensions_granted',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='extensions granted'),
+            model_name="assignment",
+            name="extensions_granted",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="extensions granted"),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='head_told_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='escalated to the department head'),
+            model_name="assignment",
+            name="head_told_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="escalated to the department head"
+            ),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='overdue_told_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='department told the deadline passed'),
+            model_name="assignment",
+            name="overdue_told_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="department told the deadline passed"
+            ),
         ),
         migrations.CreateModel(
-            name='DeadlineExtension',
+            name="DeadlineExtension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(max_length=1000, verbose_name='reason')),
-                ('days_requested', models.PositiveSmallIntegerField(verbose_name='days asked for')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for a decision'), ('granted', 'Granted'), ('refused', 'Refused')], default='pending', max_length=20, verbose_name='status')),
-                ('days_granted', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='days granted')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
-                ('decision_reason', models.TextField(blank=True, max_length=1000, verbose_name='reason for the decision')),
-                ('old_deadline', models.DateTimeField(verbose_name='deadline before')),
-                ('new_deadline', models.DateTimeField(blank=True, null=True, verbose_name='new deadline')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='requested')),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='extensions', to='answers.assignment', verbose_name='assignment')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField(max_length=1000, verbose_name="reason")),
+                ("days_requested", models.PositiveSmallIntegerField(verbose_name="days asked for")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for a decision"),
+                            ("granted", "Granted"),
+                            ("refused", "Refused"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "days_granted",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="days granted"
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided")),
+                (
+                    "decision_reason",
+                    models.TextField(
+                        blank=True, max_length=1000, verbose_name="reason for the decision"
+                    ),
+                ),
+                ("old_deadline", models.DateTimeField(verbose_name="deadline before")),
+                (
+                    "new_deadline",
+                    models.DateTimeField(blank=True, null=True, verbose_name="new deadline"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="requested")),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="extensions",
+                        to="answers.assignment",
+                        verbose_name="assignment",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deadline extension request',
-                'verbose_name_plural': 'deadline extension requests',
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('assignment',), name='extension_one_pending_per_assignment'), models.CheckConstraint(condition=models.Q(('days_requested__gte', 1), ('days_requested__lte', 20)), name='extension_days_requested_bounded'), models.CheckConstraint(condition=models.Q(models.Q(('decided_at__isnull', True), ('status', 'pending')), models.Q(models.Q(('status', 'pending'), _negated=True), ('decided_at__isnull', False)), _connector='OR'), name='extension_decided_has_date'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'granted'), _negated=True), models.Q(('days_granted__gte', 1), ('days_granted__lte', models.F('days_requested')), ('new_deadline__gt', models.F('old_deadline'))), _connector='OR'), name='extension_granted_moves_deadline'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'refused'), _negated=True), models.Q(('decision_reason', ''), _negated=True), _connector='OR'), name='extension_refused_has_reason')],
+                "verbose_name": "deadline extension request",
+                "verbose_name_plural": "deadline extension requests",
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "pending")),
+                        fields=("assignment",),
+                        name="extension_one_pending_per_assignment",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("days_requested__gte", 1), ("days_requested__lte", 20)),
+                        name="extension_days_requested_bounded",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("decided_at__isnull", True), ("status", "pending")),
+                            models.Q(
+                                models.Q(("status", "pending"), _negated=True),
+                                ("decided_at__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="extension_decided_has_date",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "granted"), _negated=True),
+                            models.Q(
+                                ("days_granted__gte", 1),
+                                ("days_granted__lte", models.F("days_requested")),
+                                ("new_deadline__gt", models.F("old_deadline")),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="extension_granted_moves_deadline",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "refused"), _negated=True),
+                            models.Q(("decision_reason", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="extension_refused_has_reason",
+                    ),
+                ],
             },
         ),
         migrations.RunPython(sync_roles, migrations.RunPython.noop),

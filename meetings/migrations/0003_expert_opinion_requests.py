@@ -6,37 +6,133 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0002_agenda_item_responsible_official'),
+        ("meetings", "0002_agenda_item_responsible_official"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExpertOpinionRequest',
+            name="ExpertOpinionRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due_date', models.DateField(verbose_name='due date')),
-                ('status', models.CharField(choices=[('open', 'Waiting for the opinion'), ('answered', 'Answered'), ('withdrawn', 'Withdrawn'), ('flagged', 'Expert no longer available')], default='open', max_length=20, verbose_name='status')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),
-                ('reminded_at', models.DateTimeField(blank=True, null=True, verbose_name='reminded at')),
-                ('overdue_told_at', models.DateTimeField(blank=True, null=True, verbose_name='overdue notice sent at')),
-                ('flagged_at', models.DateTimeField(blank=True, null=True, verbose_name='flagged at')),
-                ('flag_reason', models.CharField(blank=True, max_length=30, verbose_name='flag reason')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('agenda_item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='opinion_requests', to='meetings.agendaitem', verbose_name='agenda item')),
-                ('expert', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='opinion_requests', to=settings.AUTH_USER_MODEL, verbose_name='expert')),
-                ('opinion', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='requests', to='meetings.expertopinion', verbose_name='opinion')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("due_date", models.DateField(verbose_name="due date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Waiting for the opinion"),
+                            ("answered", "Answered"),
+                            ("withdrawn", "Withdrawn"),
+                            ("flagged", "Expert no longer available"),
+                        ],
+                        default="open",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "answered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="answered at"),
+                ),
+                (
+                    "reminded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="reminded at"),
+                ),
+                (
+                    "overdue_told_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="overdue notice sent at"
+                    ),
+                ),
+                (
+                    "flagged_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="flagged at"),
+                ),
+                (
+                    "flag_reason",
+                    models.CharField(blank=True, max_length=30, verbose_name="flag reason"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "agenda_item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="opinion_requests",
+                        to="meetings.agendaitem",
+                        verbose_name="agenda item",
+                    ),
+                ),
+                (
+                    "expert",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="opinion_requests",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="expert",
+                    ),
+                ),
+                (
+                    "opinion",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="requests",
+                        to="meetings.expertopinion",
+                        verbose_name="opinion",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'expert opinion request',
-                'verbose_name_plural': 'expert opinion requests',
-                'ordering': ['due_date', 'id'],
-                'indexes': [models.Index(fields=['status', 'due_date'], name='meetings_ex_status_c42b0d_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'withdrawn'), _negated=True), fields=('agenda_item', 'expert'), name='opinion_request_once_per_item'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'answered'), _negated=True), ('answered_at__isnull', False), _connector='OR'), name='opinion_request_answered_has_date'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'flagged'), _negated=True), ('flagged_at__isnull', False), _connector='OR'), name='opinion_request_flagged_has_date')],
+                "verbose_name": "expert opinion request",
+                "verbose_name_plural": "expert opinion requests",
+                "ordering": ["due_date", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["status", "due_date"], name="meetings_ex_status_c42b0d_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "withdrawn"), _negated=True),
+                        fields=("agenda_item", "expert"),
+                        name="opinion_request_once_per_item",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "answered"), _negated=True),
+                            ("answered_at__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="opinion_request_answered_has_date",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "flagged"), _negated=True),
+                            ("flagged_at__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="opinion_request_flagged_has_date",
+                    ),
+                ],
             },
         ),
     ]

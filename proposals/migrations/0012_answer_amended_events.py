@@ -4,15 +4,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('proposals', '0011_recategorised_event'),
+        ("proposals", "0011_recategorised_event"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='proposalevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Proposed'), ('edited', 'Edited by the proposer'), ('status_changed', 'Status changed'), ('hidden', 'Hidden by an operator'), ('unhidden', 'Restored by an operator'), ('trashed', 'Moved to the trash'), ('untrashed', 'Restored from the trash'), ('comment_hidden', 'A comment was hidden'), ('comment_unhidden', 'A comment was restored'), ('promoted_by_hand', 'Promoted by the operators for its creativity'), ('reassigned', 'Reassigned to another department'), ('answer_overdue', 'The answer deadline passed'), ('answer_rated', 'The proposer rated the answer'), ('debate_closed', 'The debate closed'), ('debate_summary', 'Debate results published'), ('held_over', 'Held over to the next meeting'), ('answer_submitted', 'The department submitted its answer'), ('answer_returned', 'The answer was returned to the department'), ('reassignment_requested', 'The department asked for reassignment'), ('reassignment_refused', 'Reassignment was refused'), ('card_stage_changed', 'The adopted item changed stage'), ('card_report', 'Progress report on the adopted item'), ('recategorised', 'Moved to another category'), ('answer_amended', 'The department amended its answer'), ('amendment_submitted', 'The department submitted an amendment'), ('amendment_returned', 'An amendment was returned to the department')], max_length=30),
+            model_name="proposalevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Proposed"),
+                    ("edited", "Edited by the proposer"),
+                    ("status_changed", "Status changed"),
+                    ("hidden", "Hidden by an operator"),
+                    ("unhidden", "Restored by an operator"),
+                    ("trashed", "Moved to the trash"),
+                    ("untrashed", "Restored from the trash"),
+                    ("comment_hidden", "A comment was hidden"),
+                    ("comment_unhidden", "A comment was restored"),
+                    ("promoted_by_hand", "Promoted by the operators for its creativity"),
+                    ("reassigned", "Reassigned to another department"),
+                    ("answer_overdue", "The answer deadline passed"),
+                    ("answer_rated", "The proposer rated the answer"),
+                    ("debate_closed", "The debate closed"),
+                    ("debate_summary", "Debate results published"),
+                    ("held_over", "Held over to the next meeting"),
+                    ("answer_submitted", "The department submitted its answer"),
+                    ("answer_returned", "The answer was returned to the department"),
+                    ("reassignment_requested", "The department asked for reassignment"),
+                    ("reassignment_refused", "Reassignment was refused"),
+                    ("card_stage_changed", "The adopted item changed stage"),
+                    ("card_report", "Progress report on the adopted item"),
+                    ("recategorised", "Moved to another category"),
+                    ("answer_amended", "The department amended its answer"),
+                    ("amendment_submitted", "The department submitted an amendment"),
+                    ("amendment_returned", "An amendment was returned to the department"),
+                ],
+                max_length=30,
+            ),
         ),
     ]

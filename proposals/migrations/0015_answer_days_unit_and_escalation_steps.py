@@ -4,38 +4,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('proposals', '0014_promise_timeline_rows'),
+        ("proposals", "0014_promise_timeline_rows"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='pipelinesettings',
-            name='answer_days_unit',
-            field=models.CharField(choices=[('working', 'Working days (no weekends or public holidays)'), ('calendar', 'Calendar days')], default='working', max_length=10, verbose_name="count the department's days in"),
+            model_name="pipelinesettings",
+            name="answer_days_unit",
+            field=models.CharField(
+                choices=[
+                    ("working", "Working days (no weekends or public holidays)"),
+                    ("calendar", "Calendar days"),
+                ],
+                default="working",
+                max_length=10,
+                verbose_name="count the department's days in",
+            ),
         ),
         migrations.AddField(
-            model_name='pipelinesettings',
-            name='escalate_to_head_days',
-            field=models.PositiveSmallIntegerField(default=3, help_text='A department without a head goes straight to the operators.', verbose_name='tell the department head this many days after a missed deadline'),
+            model_name="pipelinesettings",
+            name="escalate_to_head_days",
+            field=models.PositiveSmallIntegerField(
+                default=3,
+                help_text="A department without a head goes straight to the operators.",
+                verbose_name="tell the department head this many days after a missed deadline",
+            ),
         ),
         migrations.AddField(
-            model_name='pipelinesettings',
-            name='escalate_to_operators_days',
-            field=models.PositiveSmallIntegerField(default=5, verbose_name='tell the operators this many days after the department head'),
+            model_name="pipelinesettings",
+            name="escalate_to_operators_days",
+            field=models.PositiveSmallIntegerField(
+                default=5,
+                verbose_name="tell the operators this many days after the department head",
+            ),
         ),
         migrations.AlterField(
-            model_name='proposalevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Proposed'), ('edited', 'Edited by the proposer'), ('status_changed', 'Status changed'), ('hidden', 'Hidden by an operator'), ('unhidden', 'Restored by an operator'), ('trashed', 'Moved to the trash'), ('untrashed', 'Restored from the trash'), ('comment_hidden', 'A comment was hidden'), ('comment_unhidden', 'A comment was restored'), ('promoted_by_hand', 'Promoted by the operators for its creativity'), ('reassigned', 'Reassigned to another department'), ('answer_overdue', 'The answer deadline passed'), ('answer_rated', 'The proposer rated the answer'), ('debate_closed', 'The debate closed'), ('debate_summary', 'Debate results published'), ('held_over', 'Held over to the next meeting'), ('answer_submitted', 'The department submitted its answer'), ('answer_returned', 'The answer was returned to the department'), ('reassignment_requested', 'The department asked for reassignment'), ('reassignment_refused', 'Reassignment was refused'), ('card_stage_changed', 'The adopted item changed stage'), ('card_report', 'Progress report on the adopted item'), ('promise_opened', "The department's promise is tracked"), ('promise_adopted', 'The promise became an adopted item'), ('recategorised', 'Moved to another category'), ('extension_requested', 'The department asked for more time'), ('deadline_extended', 'The answer deadline was extended'), ('extension_refused', 'More time was refused'), ('answer_amended', 'The department amended its answer'), ('amendment_submitted', 'The department submitted an amendment'), ('amendment_returned', 'An amendment was returned to the department'), ('answer_author_left', 'The official writing the answer left')], max_length=30),
+            model_name="proposalevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Proposed"),
+                    ("edited", "Edited by the proposer"),
+                    ("status_changed", "Status changed"),
+                    ("hidden", "Hidden by an operator"),
+                    ("unhidden", "Restored by an operator"),
+                    ("trashed", "Moved to the trash"),
+                    ("untrashed", "Restored from the trash"),
+                    ("comment_hidden", "A comment was hidden"),
+                    ("comment_unhidden", "A comment was restored"),
+                    ("promoted_by_hand", "Promoted by the operators for its creativity"),
+                    ("reassigned", "Reassigned to another department"),
+                    ("answer_overdue", "The answer deadline passed"),
+                    ("answer_rated", "The proposer rated the answer"),
+                    ("debate_closed", "The debate closed"),
+                    ("debate_summary", "Debate results published"),
+                    ("held_over", "Held over to the next meeting"),
+                    ("answer_submitted", "The department submitted its answer"),
+                    ("answer_returned", "The answer was returned to the department"),
+                    ("reassignment_requested", "The department asked for reassignment"),
+                    ("reassignment_refused", "Reassignment was refused"),
+                    ("card_stage_changed", "The adopted item changed stage"),
+                    ("card_report", "Progress report on the adopted item"),
+                    ("promise_opened", "The department's promise is tracked"),
+                    ("promise_adopted", "The promise became an adopted item"),
+                    ("recategorised", "Moved to another category"),
+                    ("extension_requested", "The department asked for more time"),
+                    ("deadline_extended", "The answer deadline was extended"),
+                    ("extension_refused", "More time was refused"),
+                    ("answer_amended", "The department amended its answer"),
+                    ("amendment_submitted", "The department submitted an amendment"),
+                    ("amendment_returned", "An amendment was returned to the department"),
+                    ("answer_author_left", "The official writing the answer left"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pipelinesettings',
-            constraint=models.CheckConstraint(condition=models.Q(('escalate_to_head_days__gte', 1), ('escalate_to_operators_days__gte', 1)), name='pipeline_escalation_steps_positive'),
+            model_name="pipelinesettings",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("escalate_to_head_days__gte", 1), ("escalate_to_operators_days__gte", 1)
+                ),
+                name="pipeline_escalation_steps_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pipelinesettings',
-            constraint=models.CheckConstraint(condition=models.Q(('answer_days_unit__in', ['working', 'calendar'])), name='pipeline_answer_days_unit_valid'),
+            model_name="pipelinesettings",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("answer_days_unit__in", ["working", "calendar"])),
+                name="pipeline_answer_days_unit_valid",
+            ),
         ),
     ]

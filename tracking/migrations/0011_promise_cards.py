@@ -20,45 +20,84 @@ def mark_early_reports(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0011_staff_member_proxy'),
-        ('answers', '0001_initial'),
-        ('meetings', '0001_initial'),
-        ('proposals', '0011_recategorised_event'),
-        ('tracking', '0010_card_owner_left'),
+        ("accounts", "0011_staff_member_proxy"),
+        ("answers", "0001_initial"),
+        ("meetings", "0001_initial"),
+        ("proposals", "0011_recategorised_event"),
+        ("tracking", "0010_card_owner_left"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='managementcard',
-            name='answer',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='management_cards', to='answers.answer', verbose_name="department's answer"),
+            model_name="managementcard",
+            name="answer",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="management_cards",
+                to="answers.answer",
+                verbose_name="department's answer",
+            ),
         ),
         migrations.AddField(
-            model_name='managementcard',
-            name='kind',
-            field=models.CharField(choices=[('adopted', 'Adopted item'), ('promise', 'Department promise')], default='adopted', max_length=10, verbose_name='origin'),
+            model_name="managementcard",
+            name="kind",
+            field=models.CharField(
+                choices=[("adopted", "Adopted item"), ("promise", "Department promise")],
+                default="adopted",
+                max_length=10,
+                verbose_name="origin",
+            ),
         ),
         migrations.AddField(
-            model_name='progressreport',
-            name='filed_early',
-            field=models.BooleanField(default=False, verbose_name='filed early'),
+            model_name="progressreport",
+            name="filed_early",
+            field=models.BooleanField(default=False, verbose_name="filed early"),
         ),
         migrations.AlterField(
-            model_name='cardevent',
-            name='kind',
-            field=models.CharField(choices=[('opened', 'Card opened'), ('stage_changed', 'Stage changed'), ('handoff', 'Handed to another official'), ('edited', 'Budget or target date changed'), ('report', 'Progress report'), ('attached', 'Photo or document attached'), ('detached', 'Photo or document removed'), ('owner_left', 'Responsible official left'), ('adopted', 'Adopted by the realization meeting')], max_length=20, verbose_name='what'),
+            model_name="cardevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("opened", "Card opened"),
+                    ("stage_changed", "Stage changed"),
+                    ("handoff", "Handed to another official"),
+                    ("edited", "Budget or target date changed"),
+                    ("report", "Progress report"),
+                    ("attached", "Photo or document attached"),
+                    ("detached", "Photo or document removed"),
+                    ("owner_left", "Responsible official left"),
+                    ("adopted", "Adopted by the realization meeting"),
+                ],
+                max_length=20,
+                verbose_name="what",
+            ),
         ),
         migrations.AlterField(
-            model_name='managementcard',
-            name='agenda_item',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='management_cards', to='meetings.agendaitem', verbose_name='meeting decision'),
+            model_name="managementcard",
+            name="agenda_item",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="management_cards",
+                to="meetings.agendaitem",
+                verbose_name="meeting decision",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='managementcard',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'adopted'), ('agenda_item__isnull', False)), models.Q(('kind', 'promise'), ('answer__isnull', False)), _connector='OR'), name='tracking_card_origin_named'),
+            model_name="managementcard",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "adopted"), ("agenda_item__isnull", False)),
+                    models.Q(("kind", "promise"), ("answer__isnull", False)),
+                    _connector="OR",
+                ),
+                name="tracking_card_origin_named",
+            ),
         ),
         migrations.RunPython(mark_early_reports, migrations.RunPython.noop),
     ]
