@@ -16,7 +16,7 @@ from accounts.selectors import (
     operators,
     usable_head,
 )
-from notifications.messages import NoticeText, choices, dates, numbers
+from notifications.messages import NoticeText, choices, dates, falls_to, numbers, staff_left_reasons
 from notifications.services import notify, proposal_audience
 from oasis.tasks import enqueue_on_commit
 
@@ -72,20 +72,6 @@ NAMES = {
 }
 
 
-def _left_reasons(values: set) -> dict:
-    words = {
-        "moved": _("moved to another department"),
-        "deactivated": _("was deactivated"),
-        "role_withdrawn": _("no longer holds the official role"),
-    }
-    return {value: str(words[value]) for value in values if value in words}
-
-
-def _falls_to(values: set) -> dict:
-    # A head's name is stored as it is (a colleague's name, not a code).
-    return {"operators": str(_("the operators"))} if "operators" in values else {}
-
-
 MESSAGES = {
     # To the operators instead of the copy, when the department has nobody.
     AnswerNotice.ASSIGNED_NOBODY: NoticeText(
@@ -100,7 +86,7 @@ MESSAGES = {
         _(
             "%(name)s, who was writing the answer of %(department)s to “%(title)s”, %(reason)s. The answer falls to %(falls_to)s until another official takes it up."
         ),
-        {**NAMES, "reason": _left_reasons, "falls_to": _falls_to},
+        {**NAMES, "reason": staff_left_reasons, "falls_to": falls_to},
     ),
     AnswerNotice.ASSIGNED_DEPARTMENT: NoticeText(
         _("New proposal for your department to answer"),

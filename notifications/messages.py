@@ -20,6 +20,7 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 # Stored values → their text in the active language.
 Formatter = Callable[[set], Mapping[Hashable, str]]
@@ -103,6 +104,23 @@ def choices(choice_class: type[models.Choices]) -> Formatter:
 
 
 # --- rendering ------------------------------------------------------------------------
+
+
+def staff_left_reasons(values: set) -> dict[str, str]:
+    """Why a staff member can no longer carry their work (the `reason` of
+    accounts.signals.staff_left_post), as the end of a sentence."""
+    words = {
+        "moved": _("moved to another department"),
+        "deactivated": _("was deactivated"),
+        "role_withdrawn": _("no longer holds the official role"),
+    }
+    return {value: str(words[value]) for value in values if value in words}
+
+
+def falls_to(values: set) -> dict[str, str]:
+    """Who ownerless work falls to: "operators" is a code; a head's name is
+    stored as it is (a colleague's name, not a code) and shown unchanged."""
+    return {"operators": str(_("the operators"))} if "operators" in values else {}
 
 
 def prepare(notices: Iterable) -> None:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import department_names, department_officials, operators, usable_head
-from notifications.messages import NoticeText, choices, dates
+from notifications.messages import NoticeText, choices, dates, falls_to, staff_left_reasons
 from notifications.services import notify, notify_proposal, proposal_audience
 
 from .models import CardEvent, CardStage, ManagementCard, ProgressReport
@@ -41,20 +41,6 @@ NAMES = {
 }
 
 
-def _left_reasons(values: set) -> dict:
-    words = {
-        "moved": _("moved to another department"),
-        "deactivated": _("was deactivated"),
-        "role_withdrawn": _("no longer holds the official role"),
-    }
-    return {value: str(words[value]) for value in values if value in words}
-
-
-def _falls_to(values: set) -> dict:
-    # A head's name is stored as it is (a colleague's name, not a code).
-    return {"operators": str(_("the operators"))} if "operators" in values else {}
-
-
 MESSAGES = {
     # To the department's usable head (else nobody there) and the operators.
     CardNotice.CARDS_OWNER_LEFT: NoticeText(
@@ -62,7 +48,7 @@ MESSAGES = {
         _(
             "%(name)s %(reason)s. %(count)s adopted item(s) of %(department)s they carried now have no owner and fall to %(falls_to)s until you hand them to another official."
         ),
-        {**NAMES, "reason": _left_reasons, "falls_to": _falls_to},
+        {**NAMES, "reason": staff_left_reasons, "falls_to": falls_to},
     ),
     CardNotice.CARD_OPENED: NoticeText(
         _("An adopted item for your department"),
