@@ -120,6 +120,9 @@ class CardAttachmentInline(admin.StackedInline):
     fields = ["title", "photo", "document", "report", "uploaded_by", "created_at"]
     readonly_fields = ["report", "uploaded_by", "created_at"]
     extra = 1
+    # The file itself is linked from its own field; Django's "view on site"
+    # in each heading would be a second link, told apart by colour only.
+    view_on_site = False
 
     def has_view_permission(self, request, obj=None):
         return rules.has_perm("tracking.see_card", request.user, obj) if obj else True

@@ -14,9 +14,10 @@ from playwright.sync_api import expect
 
 from accounts.permissions import sync_role_groups
 from tests.browser.axe import axe_violations
-from tests.factories import official, operator
+from tests.factories import image_file, official, operator
 from tests.pages import log_in_with_second_factor
 from tests.tracking.helpers import adopted_card, requested_report
+from tracking import services
 from tracking.models import CardStage, ProgressReport
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -93,4 +94,27 @@ def test_the_card_page_flags_its_work_and_does_it(browser, live_server, size):
     expect(page).to_have_url(card_url)
     report.refresh_from_db()
     assert (report.status, report.percent_complete) == ("submitted", 15)
+    context.close()
+
+
+def test_the_dashboard_and_a_card_with_an_attachment_have_no_axe_finding(browser, live_server):
+    """Found by the staff walk of issue 12: the dashboard's overdue and
+    ownerless lists, and the "view on site" link in each attachment's
+    heading, were links told apart by colour only."""
+    sync_role_groups()
+    boss = operator()
+    card = adopted_card()
+    services.card_attach(card=card, user=boss, title="현장 사진", photo=image_file())
+    report = requested_report(card)
+    ProgressReport.objects.filter(pk=report.pk).update(
+        due_date=timezone.localdate() - dt.timedelta(days=3)
+    )
+    context, page = staff_page(browser, live_server, boss, "desktop")
+    page.goto(f"{live_server.url}/admin/tracking/managementcard/dashboard/")
+    expect(page.get_by_test_id("overdue")).to_contain_text(card.proposal.title)
+    expect(page.get_by_test_id("ownerless")).to_contain_text(card.proposal.title)
+    assert own_violations(page) == []
+    page.goto(f"{live_server.url}/admin/tracking/managementcard/{card.pk}/change/")
+    expect(page.locator("body")).to_contain_text("현장 사진")
+    assert own_violations(page) == []
     context.close()
