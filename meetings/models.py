@@ -249,8 +249,9 @@ class AgendaItem(models.Model):
     reason = models.TextField(_("reason"), max_length=REASON_MAX_LENGTH, blank=True)
     conditions = models.TextField(_("conditions"), max_length=REASON_MAX_LENGTH, blank=True)
     # The official the meeting named to carry an adopted item (optional): the
-    # new card's owner when the department has no usable head
-    # (tracking.services.cards.initial_owner). A usable official of the
+    # new card's owner, before the department's head (tracking.services.
+    # cards.initial_owner); a promise card the adoption takes over is handed
+    # to them. A usable official of the
     # item's department when it was named (services.agenda_item_decide).
     responsible_official = models.ForeignKey(
         settings.AUTH_USER_MODEL,

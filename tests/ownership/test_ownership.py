@@ -240,13 +240,16 @@ def _owner_of_new_card(department, **decide):
     return ManagementCard.objects.get(proposal=item.proposal)
 
 
-def test_a_new_card_is_owned_by_the_head_else_the_official_the_meeting_named(world):
-    assert _owner_of_new_card(world.dept_a).responsible_official == world.head
-    # Without a head: the official the meeting named
-    Department.objects.filter(pk=world.dept_a.pk).update(head=None)
+def test_a_new_card_is_owned_by_the_official_the_meeting_named_else_the_head(world):
+    # The meeting's explicit choice comes first, even with a head there
     card = _owner_of_new_card(world.dept_a, responsible_official=world.clerk)
     assert card.responsible_official == world.clerk
     assert card.events.get(kind=CardEventKind.HANDOFF).params["chosen_as"] == "meeting_named"
+    # Nobody named: the head
+    card = _owner_of_new_card(world.dept_a)
+    assert card.responsible_official == world.head
+    assert card.events.get(kind=CardEventKind.HANDOFF).params["chosen_as"] == "department_head"
+    Department.objects.filter(pk=world.dept_a.pk).update(head=None)
     # Nobody: flagged (it falls to the operators), never lost
     card = _owner_of_new_card(world.dept_a)
     assert card.responsible_official is None

@@ -34,7 +34,7 @@ def promised(department=None, values=COMPLETE, **proposal_fields) -> ManagementC
     return ManagementCard.objects.get(proposal=answer.assignment.proposal_id)
 
 
-def to_meeting(proposal, decision: str = "adopted") -> AgendaItem:
+def to_meeting(proposal, decision: str = "adopted", **decide) -> AgendaItem:
     """The proposal put on a meeting's agenda by a working review and decided.
     The debate before it is the debates app's (tested there): the proposal
     is moved to `review` as the debate's published results would move it."""
@@ -57,6 +57,7 @@ def to_meeting(proposal, decision: str = "adopted") -> AgendaItem:
         reason="효과가 큽니다." if decision == "adopted" else "더 검토가 필요합니다.",
         conditions="2027년 예산 반영" if decision == "adopted" else "",
         user=staff,
+        **decide,
     )
 
 
@@ -324,3 +325,15 @@ def test_an_answer_amended_back_to_accepting_resumes_its_suspended_promise():
     last = card.events.filter(kind=CardEventKind.STAGE_CHANGED).order_by("-id").first()
     assert last.to_stage == CardStage.PLANNING and last.note == "재협의로 승인되어 다시 수용합니다."
     assert ManagementCard.objects.filter(proposal=card.proposal_id).count() == 1
+
+
+def test_an_adoption_that_names_an_official_hands_the_promise_card_to_them():
+    department = DepartmentFactory()
+    card = promised(department)
+    named = official(department=department, display_name="정지정")
+    to_meeting(card.proposal, responsible_official=named)
+
+    card = ManagementCard.objects.get(pk=card.pk)
+    assert card.kind == CardKind.ADOPTED and card.responsible_official == named
+    row = card.events.filter(kind=CardEventKind.HANDOFF).order_by("-id").first()
+    assert row.to_official == named and row.params["chosen_as"] == "meeting_named"

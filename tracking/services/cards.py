@@ -49,21 +49,21 @@ OWNER_WROTE_THE_ANSWER = "answer_author"
 
 
 def initial_owner(*, proposal, department, agenda_item=None) -> tuple[object | None, str]:
-    """Who carries a new card, and why, in this order: the department's
-    head, if usable (an active official of it); else the official the
+    """Who carries a new card, and why, in this order: the official the
     meeting named on the decision (`agenda_item.responsible_official`), if
-    still usable; else the official who wrote the proposal's published
-    answer, if still usable; else nobody: the card is then without owner
-    and falls to the head or the operators (flagged, never lost) until it
-    is handed over."""
+    still usable (an active official of the department): the meeting's
+    explicit choice comes first; else the department's head, if usable;
+    else the official who wrote the proposal's published answer, if still
+    usable; else nobody: the card is then without owner and falls to the
+    head or the operators (flagged, never lost) until it is handed over."""
     if department is None:
         return None, ""
-    head = usable_head(department)
-    if head is not None:
-        return head, OWNER_IS_DEPARTMENT_HEAD
     named = agenda_item.responsible_official if agenda_item is not None else None
     if is_usable_official(named, department.pk):
         return named, OWNER_NAMED_BY_MEETING
+    head = usable_head(department)
+    if head is not None:
+        return head, OWNER_IS_DEPARTMENT_HEAD
     answer = (
         Answer.objects.filter(assignment__proposal=proposal, status=AnswerStatus.PUBLISHED)
         .select_related("written_by")
@@ -77,8 +77,8 @@ def initial_owner(*, proposal, department, agenda_item=None) -> tuple[object | N
 
 
 def _card_owner_named(card: ManagementCard, agenda_item=None) -> None:
-    """A new card's responsible official (initial_owner: the head, else the
-    official the meeting named, else the answer's author, else none) and,
+    """A new card's responsible official (initial_owner: the official the
+    meeting named, else the head, else the answer's author, else none) and,
     when one was found, an internal `handoff` row naming them with why (a
     code)."""
     owner, chosen_as = initial_owner(
@@ -169,6 +169,11 @@ def _promise_adopted(card: ManagementCard, agenda_item) -> ManagementCard:
         params={"text": timeline_texts.PROMISE_ADOPTED},
         department=card.department,
     )
+    # The promise keeps its owner, unless the meeting named someone else.
+    named = agenda_item.responsible_official
+    if named is not None and named.pk != card.responsible_official_id:
+        if is_usable_official(named, card.department_id):
+            _card_owner_named(card, agenda_item)
     if card.department_id is not None:
         notices.tell_promise_adopted(card=card)
     return card
