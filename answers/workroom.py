@@ -209,37 +209,54 @@ class Workroom:
         return HttpResponseRedirect(request.path)
 
     def _save_answer(self, *, submit: bool) -> HttpResponse:
-        request, assignment = self.request, self.assignment
-        form = AnswerForm(request.POST)
+        user = self.request.user
+        return self._save_then_submit(
+            form=AnswerForm(self.request.POST),
+            form_name="answer_form",
+            save=lambda values: services.answer_save(
+                assignment=self.assignment, user=user, **values
+            ),
+            submit=(lambda answer: services.answer_submit(answer=answer, user=user))
+            if submit
+            else None,
+            saved=gettext("The draft is saved."),
+            not_ready=gettext(
+                "The draft is saved, but it cannot be submitted yet. Please complete it."
+            ),
+            submitted=gettext("The answer is submitted to the operators for approval."),
+        )
+
+    def _save_then_submit(
+        self, *, form, form_name: str, save, submit, saved: str, not_ready: str, submitted: str
+    ) -> HttpResponse:
+        """The department's save (and, with `submit`, send on) of the answer
+        or of an amendment: the form re-shown with what the service refused,
+        and a draft that stays saved when it cannot be submitted yet."""
+        request = self.request
         if not form.is_valid():
-            return self.render(answer_form=form, status=400)
+            return self.render(**{form_name: form}, status=400)
         try:
-            answer = services.answer_save(
-                assignment=assignment, user=request.user, **form.cleaned_data
-            )
+            saved_object = save(form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
-            return self.render(answer_form=form, status=400)
+            return self.render(**{form_name: form}, status=400)
         except ServiceError as exc:
             messages.error(request, exc.message)
             return HttpResponseRedirect(request.path)
-        if not submit:
-            messages.success(request, gettext("The draft is saved."))
+        if submit is None:
+            messages.success(request, saved)
             return HttpResponseRedirect(request.path)
         try:
-            services.answer_submit(answer=answer, user=request.user)
+            submit(saved_object)
         except ValidationError as exc:
             # The draft stays saved; the form says what is missing.
             add_service_errors(form, exc)
-            messages.warning(
-                request,
-                gettext("The draft is saved, but it cannot be submitted yet. Please complete it."),
-            )
-            return self.render(answer_form=form, status=400)
+            messages.warning(request, not_ready)
+            return self.render(**{form_name: form}, status=400)
         except ServiceError as exc:
             messages.error(request, exc.message)
             return HttpResponseRedirect(request.path)
-        messages.success(request, gettext("The answer is submitted to the operators for approval."))
+        messages.success(request, submitted)
         return HttpResponseRedirect(request.path)
 
     def _submitted_amendment(self) -> AnswerAmendment:
@@ -249,48 +266,26 @@ class Workroom:
         return amendment
 
     def _save_amendment(self, *, submit: bool) -> HttpResponse:
-        """Save the department's amendment, and with `submit` send it on;
-        as `_save_answer` does for the answer itself."""
-        request, assignment = self.request, self.assignment
-        answer = getattr(assignment, "answer", None)
-        form = AmendmentForm(request.POST, prefix="amend")
+        """Save the department's amendment, and with `submit` send it on."""
+        request, user = self.request, self.request.user
+        answer = getattr(self.assignment, "answer", None)
         if answer is None:
             messages.error(request, gettext("No answer has been written yet."))
             return HttpResponseRedirect(request.path)
-        if not form.is_valid():
-            return self.render(amendment_form=form, status=400)
-        try:
-            amendment = services.amendment_save(
-                answer=answer, user=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.render(amendment_form=form, status=400)
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-            return HttpResponseRedirect(request.path)
-        if not submit:
-            messages.success(request, gettext("The amendment is saved as a draft."))
-            return HttpResponseRedirect(request.path)
-        try:
-            services.amendment_submit(amendment=amendment, user=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            messages.warning(
-                request,
-                gettext(
-                    "The amendment is saved as a draft, but it cannot be submitted yet. "
-                    "Please complete it."
-                ),
-            )
-            return self.render(amendment_form=form, status=400)
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-            return HttpResponseRedirect(request.path)
-        messages.success(
-            request, gettext("The amendment is submitted to the operators for approval.")
+        return self._save_then_submit(
+            form=AmendmentForm(request.POST, prefix="amend"),
+            form_name="amendment_form",
+            save=lambda values: services.amendment_save(answer=answer, user=user, **values),
+            submit=(lambda amendment: services.amendment_submit(amendment=amendment, user=user))
+            if submit
+            else None,
+            saved=gettext("The amendment is saved as a draft."),
+            not_ready=gettext(
+                "The amendment is saved as a draft, but it cannot be submitted yet. "
+                "Please complete it."
+            ),
+            submitted=gettext("The amendment is submitted to the operators for approval."),
         )
-        return HttpResponseRedirect(request.path)
 
     def _decide(self, *, approve: bool) -> HttpResponse:
         request, assignment = self.request, self.assignment
