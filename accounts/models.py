@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from oasis.i18n import in_page_language
 
 from .districts import District
+from .grades import Grade
 from .legal import OPTIONAL_FIELDS
 from .names import public_name_for
 from .roles import Role
@@ -116,6 +117,13 @@ class User(AbstractUser):
         default="ko",
     )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    # The mileage balance (the sum of the member's mileage.MileageEntry rows)
+    # and the grade it reaches, kept by mileage's services in the same
+    # transaction as the entries, so a name shows its grade without a query.
+    mileage_balance = models.IntegerField(_("mileage"), default=0, db_default=0, editable=False)
+    mileage_grade = models.PositiveSmallIntegerField(
+        _("grade"), choices=Grade.choices, default=Grade.SEED, db_default=Grade.SEED, editable=False
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -125,6 +133,10 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
+        indexes = [
+            # The all-time ranking reads the highest balances.
+            models.Index(fields=["-mileage_balance"], name="accounts_user_mileage_rank"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("nickname"),

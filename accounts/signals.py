@@ -6,3 +6,17 @@ from django.dispatch import Signal
 # "moved", "deactivated", "role_withdrawn"), old_department_id (int|None),
 # role (the role lost, or "" ), now.
 staff_left_post = Signal()
+
+# Sent by a service, inside its transaction, when a member did something the
+# portal rewards with mileage, or when that is undone (an endorsement taken
+# back, content hidden, trashed or deleted). The lower floors send it; mileage
+# connects it (accounts/participation.py names the actions). kwargs:
+#   action: an accounts.participation.Action value
+#   member_id: int, the member who earns (or loses) the points
+#   source: the model instance it came from; only its model and pk are read,
+#           so a row already deleted (an endorsement taken back) may be passed
+#           as an unsaved instance carrying its old pk
+#   proposal_id: int | None, the proposal it concerns (for reversing every
+#           point a hidden proposal brought its author)
+#   undo: bool, True to reverse what the same (action, member, source) earned
+participation = Signal()

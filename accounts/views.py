@@ -88,9 +88,10 @@ class SignupView(AllauthSignupView):
             # leave to the moment of writing; the e-mail address allauth
             # checks and locks itself.
             email = form.cleaned_data.get("email", "")
-            if form.cleaned_data.get("nickname") and not User.objects.filter(
-                email__iexact=email
-            ).exists():
+            if (
+                form.cleaned_data.get("nickname")
+                and not User.objects.filter(email__iexact=email).exists()
+            ):
                 form.add_error("nickname", _("This nickname is already taken."))
             else:
                 form.add_error(None, _("Something changed while you signed up. Please try again."))

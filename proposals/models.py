@@ -312,6 +312,11 @@ class Proposal(models.Model):
     endorsement_count = models.PositiveIntegerField(_("number of endorsements"), default=0)
     comment_count = models.PositiveIntegerField(_("number of comments"), default=0)
     view_count = models.PositiveIntegerField(_("number of views"), default=0)
+    # The citizen panel's ratings (panel.PanelRating): how many rated, and the
+    # mean of their three scores in hundredths (3.75 → 375), kept by panel's
+    # services under this row's lock so the debate bar reads it like a count.
+    panel_rating_count = models.PositiveIntegerField(_("panel ratings"), default=0, db_default=0)
+    panel_score = models.PositiveSmallIntegerField(_("panel score (×100)"), default=0, db_default=0)
     # Title, body and tags lower-cased with all whitespace removed, so that
     # "한강다리" finds "한강 다리를 걷고…"; text.search_text_of writes it, and
     # proposals/text.py says how PostgreSQL indexes it.

@@ -119,7 +119,10 @@ def comment_page_number(comment: Comment) -> int:
     before = (
         Comment.objects.not_deleted()
         .filter(proposal_id=comment.proposal_id)
-        .filter(Q(created_at__lt=comment.created_at) | Q(created_at=comment.created_at, id__lt=comment.pk))
+        .filter(
+            Q(created_at__lt=comment.created_at)
+            | Q(created_at=comment.created_at, id__lt=comment.pk)
+        )
         .count()
     )
     return before // COMMENTS_PER_PAGE + 1
@@ -134,7 +137,9 @@ def comment_url(comment: Comment) -> str:
 
 
 def has_endorsed(proposal: Proposal, user) -> bool:
-    return user.is_authenticated and Endorsement.objects.filter(proposal=proposal, user=user).exists()
+    return (
+        user.is_authenticated and Endorsement.objects.filter(proposal=proposal, user=user).exists()
+    )
 
 
 def is_following(proposal: Proposal, user) -> bool:

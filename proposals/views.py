@@ -68,7 +68,6 @@ def home(request):
     )
 
 
-
 @cached_for_anonymous
 def proposal_list(request):
     queryset = selectors.with_endorsed_flag(selectors.proposal_list(), request.user)
@@ -110,7 +109,9 @@ def _address_key(request) -> str:
     except ValueError:
         network = address
     else:
-        network = str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
+        network = (
+            str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
+        )
     return "a" + salted_hmac("proposals.view-count", network).hexdigest()[:40]
 
 
@@ -272,7 +273,9 @@ def proposal_edit(request, pk):
         "district": proposal.district,
         "tags": ", ".join(t.name for t in proposal.tags.all()),
     }
-    form = ProposalEditForm(request.POST or None, request.FILES or None, initial=initial, proposal=proposal)
+    form = ProposalEditForm(
+        request.POST or None, request.FILES or None, initial=initial, proposal=proposal
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -298,7 +301,9 @@ def proposal_edit(request, pk):
         else:
             messages.success(request, _("Your changes are saved."))
             return redirect(proposal)
-    return render(request, "proposals/form.html", {"form": form, "editing": True, "proposal": proposal})
+    return render(
+        request, "proposals/form.html", {"form": form, "editing": True, "proposal": proposal}
+    )
 
 
 def _run(request, action, success_message):
@@ -411,7 +416,9 @@ def comment_create(request, pk):
 
 def _own_comment(request, pk) -> Comment:
     comment = get_object_or_404(
-        Comment.objects.not_deleted().filter(proposal__deleted_at__isnull=True).select_related("proposal"),
+        Comment.objects.not_deleted()
+        .filter(proposal__deleted_at__isnull=True)
+        .select_related("proposal"),
         pk=pk,
     )
     if not proposal_rules.is_comment_author(request.user, comment):
@@ -428,7 +435,9 @@ def comment_edit(request, pk):
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:
-            services.comment_update(comment=comment, user=request.user, body=form.cleaned_data["body"])
+            services.comment_update(
+                comment=comment, user=request.user, body=form.cleaned_data["body"]
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         except ServiceError as exc:

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "debates",
     "meetings",
     "tracking",
+    "panel",
+    "awards",
     "mileage",
     # The conductor sits above every stage app it moves proposals between.
     "pipeline",

@@ -20,6 +20,8 @@ FLOORS = [
     "debates",
     "meetings",
     "tracking",
+    "panel",  # the citizen panel (상상누리단) and its ratings
+    "awards",  # rewards for adopted proposers, 이달의 상상지기, yearly best policies
     "mileage",
     "pipeline",  # the conductor
     "demo",
