@@ -20,11 +20,11 @@ class PipelineConfig(AppConfig):
         from answers.signals import answer_amended, answer_published
         from meetings.signals import item_adopted
         from proposals import event_texts
-        from proposals.timeline import register_endorsement_bars
+        from proposals.timeline import register_bars
 
         from . import audit_words, notices, staff_home, tasks, timeline_texts  # noqa: F401 - tasks registers the conductor's tasks
         from .services import (
-            endorsement_bars,
+            cached_due_bars,
             open_card_for_adopted_item,
             open_promise_for_accepting_answer,
             promise_follows_amended_answer,
@@ -33,8 +33,9 @@ class PipelineConfig(AppConfig):
         # The promotion task is queued by name from the pipeline core
         # (proposals.timeline.PROMOTION_CHECK_TASK), so `tasks` above must be
         # registered in every process that queues it, not only the worker;
-        # the core queues it when an endorsement reaches one of our bars.
-        register_endorsement_bars(endorsement_bars)
+        # the core queues it when an endorsement or a comment reaches one of
+        # our bars.
+        register_bars(cached_due_bars)
 
         # Adoption opens the next stage in the meeting's own transaction:
         # meetings sends `item_adopted`, tracking opens the management card.

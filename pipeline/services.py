@@ -28,6 +28,7 @@ import json
 import logging
 import operator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import reduce
 
 import rules
@@ -62,14 +63,24 @@ logger = logging.getLogger(__name__)
 def due_bars(settings_row: PipelineSettings) -> dict[str, dict[str, int]]:
     """For each status that moves on by itself, the minimum counts that make
     a proposal due for its next stage. The one statement of both bars:
-    `is_due` reads it for one proposal, `due_filter` for the sweep."""
+    `is_due` reads it for one proposal, `due_filter` for the sweep, and the
+    proposal page says from it which conditions are met (templatetags).
+
+    A condition an operator set to 0 is not required and is left out (an
+    endorsement bar is at least 1). The citizen panel's score is in the
+    hundredths Proposal.panel_score is kept in, and comes with the number
+    of panel ratings it needs: a mean of one rating is not the panel's."""
+    debate = {"endorsement_count": settings_row.debate_threshold}
+    if settings_row.debate_min_comments:
+        debate["comment_count"] = settings_row.debate_min_comments
+    if settings_row.debate_min_views:
+        debate["view_count"] = settings_row.debate_min_views
+    if panel_score := settings_row.debate_panel_score_bar:
+        debate["panel_score"] = panel_score
+        debate["panel_rating_count"] = settings_row.debate_min_panel_raters
     return {
         ProposalStatus.OPEN: {"endorsement_count": settings_row.answer_threshold},
-        ProposalStatus.ANSWERED: {
-            "endorsement_count": settings_row.debate_threshold,
-            "comment_count": settings_row.debate_min_comments,
-            "view_count": settings_row.debate_min_views,
-        },
+        ProposalStatus.ANSWERED: debate,
     }
 
 
@@ -90,13 +101,13 @@ def due_filter(settings_row: PipelineSettings) -> Q:
     )
 
 
-def endorsement_bars() -> set[int]:
-    """The endorsement counts at which a proposal may become due (read from
-    due_bars): the pipeline core wakes the conductor when an endorsement
-    reaches one (registered in apps.py). Read from the cached settings, as
-    it is asked on the endorsement path: a wake-up only, promote_if_due
-    decides on the stored settings and the sweep catches any missed one."""
-    return {bar["endorsement_count"] for bar in due_bars(PipelineSettings.cached()).values()}
+def cached_due_bars() -> dict[str, dict[str, int]]:
+    """due_bars on the cached settings, for the pipeline core's hot paths (an
+    endorsement or a comment asking whether it may have passed a bar):
+    registered in apps.py, read by proposals.timeline.crossing_counts. A
+    wake-up only: promote_if_due decides on the stored settings and the
+    sweep catches any missed one."""
+    return due_bars(PipelineSettings.cached())
 
 
 def _endorsed_params(proposal: Proposal) -> dict:
@@ -280,7 +291,14 @@ def promise_follows_amended_answer(
 # The fields of PipelineSettings an operator may change, and among them those
 # that make a proposal due (read by due_bars): changing one of these moves
 # proposals at the next sweep, so it is previewed and confirmed first.
-BAR_FIELDS = ("answer_threshold", "debate_threshold", "debate_min_comments", "debate_min_views")
+BAR_FIELDS = (
+    "answer_threshold",
+    "debate_threshold",
+    "debate_min_comments",
+    "debate_min_views",
+    "debate_min_panel_score",
+    "debate_min_panel_raters",
+)
 PERIOD_FIELDS = (
     "endorsement_window_days",
     "answer_deadline_days",
@@ -326,9 +344,13 @@ class BarsPreview:
         return hashlib.sha256(body.encode()).hexdigest()[:16]
 
 
-def saved_values(settings_row: PipelineSettings) -> tuple[int, ...]:
-    """The bars and periods of a settings row, in a fixed order."""
-    return tuple(getattr(settings_row, name) for name in (*BAR_FIELDS, *PERIOD_FIELDS))
+def saved_values(settings_row: PipelineSettings) -> tuple[int | str, ...]:
+    """The bars and periods of a settings row, in a fixed order, as JSON
+    can hold them (the panel score, a Decimal, as its text: "3.50")."""
+    return tuple(
+        str(value) if isinstance(value, Decimal) else value
+        for value in (getattr(settings_row, name) for name in (*BAR_FIELDS, *PERIOD_FIELDS))
+    )
 
 
 def bars_preview(

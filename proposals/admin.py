@@ -465,6 +465,10 @@ class PipelineSettingsAdmin(admin.ModelAdmin):
             },
         ),
         (
+            _("The citizen panel's score as a debate condition"),
+            {"fields": ["debate_min_panel_score", "debate_min_panel_raters"]},
+        ),
+        (
             _("Periods"),
             {
                 "fields": [

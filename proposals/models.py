@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -54,6 +56,12 @@ PIPELINE_SETTINGS_CACHE_KEY = "proposals:pipeline-settings:v1"
 PIPELINE_SETTINGS_CACHE_SECONDS = 60
 
 
+# The most panel ratings a debate can be made to wait for: a volunteer panel
+# rates by hundreds at most; a bar above any panel's size would hold every
+# proposal back without saying why.
+MAX_PANEL_RATERS = 1000
+
+
 class PipelineSettings(models.Model):
     """The pipeline's thresholds and deadlines, one record that operators edit
     in the admin. Read with PipelineSettings.load()."""
@@ -64,6 +72,22 @@ class PipelineSettings(models.Model):
     debate_threshold = models.PositiveIntegerField(_("endorsements for a debate"), default=500)
     debate_min_comments = models.PositiveIntegerField(_("minimum comments for a debate"), default=0)
     debate_min_views = models.PositiveIntegerField(_("minimum views for a debate"), default=0)
+    # The citizen panel's mean score (Proposal.panel_score, the mean of
+    # creativity, public value and feasibility, 1–5) as a debate condition:
+    # 0 means not required. A mean of one or two raters says little, so the
+    # score counts only once enough panel members rated.
+    debate_min_panel_score = models.DecimalField(
+        _("minimum panel score for a debate"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text=_("The citizen panel's mean score, from 1.00 to 5.00. 0 means not required."),
+    )
+    debate_min_panel_raters = models.PositiveSmallIntegerField(
+        _("panel ratings the score needs"),
+        default=3,
+        help_text=_("Used only when a minimum panel score is set."),
+    )
     endorsement_window_days = models.PositiveSmallIntegerField(
         _("endorsement window (days)"), default=30
     )
@@ -117,6 +141,14 @@ class PipelineSettings(models.Model):
                 condition=Q(answer_days_unit__in=["working", "calendar"]),
                 name="pipeline_answer_days_unit_valid",
             ),
+            models.CheckConstraint(
+                condition=(
+                    Q(debate_min_panel_score=0)
+                    | Q(debate_min_panel_score__gte=1, debate_min_panel_score__lte=5)
+                )
+                & Q(debate_min_panel_raters__gte=1, debate_min_panel_raters__lte=1000),
+                name="pipeline_panel_bar_valid",
+            ),
         ]
 
     def __str__(self):
@@ -145,12 +177,35 @@ class PipelineSettings(models.Model):
         ):
             if (getattr(self, name) or 0) < 1:
                 errors[name] = _("Must be at least 1.")
+        errors.update(self._panel_bar_errors())
         if not errors and self.debate_threshold < self.answer_threshold:
             errors["debate_threshold"] = _("The debate bar cannot be lower than the answer bar.")
         if not errors and self.answer_reminder_days >= self.answer_deadline_days:
             errors["answer_reminder_days"] = _("The reminder must come before the deadline.")
         if errors:
             raise ValidationError(errors)
+
+    def _panel_bar_errors(self) -> dict:
+        """The panel's score is a mean of 1–5 scores: a bar outside that
+        (other than 0, not required) could never or always be met."""
+        errors = {}
+        score = self.debate_min_panel_score
+        if score is None or score < 0 or (0 < score < 1) or score > 5:
+            errors["debate_min_panel_score"] = _(
+                "Enter 0 (not required) or a score from 1.00 to 5.00."
+            )
+        raters = self.debate_min_panel_raters
+        if raters is None or not 1 <= raters <= MAX_PANEL_RATERS:
+            errors["debate_min_panel_raters"] = _(
+                "Enter a number of panel ratings from 1 to %(max)d."
+            ) % {"max": MAX_PANEL_RATERS}
+        return errors
+
+    @property
+    def debate_panel_score_bar(self) -> int:
+        """The panel score bar in the unit Proposal.panel_score is kept in
+        (hundredths: 3.50 → 350); 0 when the score is not required."""
+        return int((self.debate_min_panel_score or 0) * 100)
 
     def answer_due(self, start, days: int | None = None):
         """When something given to a department at `start` is due: `days`

@@ -760,8 +760,24 @@ def comment_create(*, proposal: Proposal, author, body: str) -> Comment:
         # The update locks the proposal's row until commit: comments on one
         # proposal are told to its proposer one at a time (notify_grouped).
         Proposal.objects.filter(pk=proposal.pk).update(comment_count=F("comment_count") + 1)
+        _wake_conductor_if_comments_reached_bar(proposal.pk)
         notices.tell_new_comment(proposal=proposal, comment=comment)
     return comment
+
+
+def _wake_conductor_if_comments_reached_bar(proposal_id: int) -> None:
+    """An answered proposal whose comment this is may now pass the debate
+    bar's minimum of comments: wake the conductor when the count reaches it
+    (one more comment from below, so the count equals the bar), as an
+    endorsement does at its bar; it decides on all the conditions. Without a
+    comment bar this costs no query. Called under the row lock the count's
+    update took, so the count read is this comment's."""
+    bars = crossing_counts("comment_count", status=ProposalStatus.ANSWERED)
+    if not bars:
+        return
+    status, count = Proposal.objects.values_list("status", "comment_count").get(pk=proposal_id)
+    if status == ProposalStatus.ANSWERED and count in bars:
+        queue_promotion_check(proposal_id)
 
 
 def comment_update(*, comment: Comment, user, body: str) -> Comment:

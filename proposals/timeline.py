@@ -11,7 +11,7 @@ The conductor (`pipeline/`) decides *when* a proposal moves between stages;
 a stage app that must wake it after a write queues its task by name
 (`queue_promotion_check`), never by importing it."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from django.db import transaction
 from django.utils import timezone
@@ -142,22 +142,29 @@ def proposal_transition(
     return locked
 
 
-# The endorsement counts at which a promotion check is worth queueing: the
-# conductor knows its bars and registers its reader here (pipeline/apps.py).
-# Until it does, endorsements wake nobody and the conductor's sweep catches up.
-_endorsement_bars: Callable[[], set[int]] = set
+# The conductor's bars: for each status that moves on by itself, the minimum
+# of each count that makes a proposal due (pipeline.services.due_bars, read
+# from the cached settings). The conductor registers its reader here
+# (pipeline/apps.py); until it does, counts wake nobody and the conductor's
+# sweep catches up.
+_bars: Callable[[], Mapping[str, Mapping[str, int]]] = dict
 
 
-def register_endorsement_bars(reader: Callable[[], set[int]]) -> None:
-    """Called once by the conductor with the reader of its endorsement bars."""
-    global _endorsement_bars
-    _endorsement_bars = reader
+def register_bars(reader: Callable[[], Mapping[str, Mapping[str, int]]]) -> None:
+    """Called once by the conductor with the reader of its bars."""
+    global _bars
+    _bars = reader
 
 
-def crossing_counts() -> set[int]:
-    """The endorsement counts at which a proposal may become due for its next
-    stage (the conductor's bars, read now)."""
-    return _endorsement_bars()
+def crossing_counts(field: str = "endorsement_count", *, status: str | None = None) -> set[int]:
+    """The values of a count (`field`, a Proposal counter) at which a
+    proposal may become due for its next stage, for proposals in `status`
+    (any status when None): the conductor's bars, read now."""
+    return {
+        bar[field]
+        for bar_status, bar in _bars().items()
+        if field in bar and (status is None or bar_status == status)
+    }
 
 
 def queue_promotion_check(proposal_id: int) -> None:
