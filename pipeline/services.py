@@ -28,7 +28,7 @@ import json
 import logging
 import operator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import reduce
 
 import rules
@@ -399,6 +399,19 @@ class PreviewOutdated(ServiceError):
     """The proposals the change would move are no longer those previewed."""
 
 
+def _as_stored(name: str, value):
+    """A decimal setting as the database will keep it (3.5 → 3.50), so the
+    audit row says what was saved; anything else as given (a value too
+    large to round is left for PipelineSettings.clean to refuse)."""
+    model_field = PipelineSettings._meta.get_field(name)
+    if isinstance(value, Decimal) and model_field.get_internal_type() == "DecimalField":
+        try:
+            return value.quantize(Decimal(1).scaleb(-model_field.decimal_places))
+        except InvalidOperation:
+            return value
+    return value
+
+
 def pipeline_settings_change(
     *, user, values: dict, preview_seen: str | None = None
 ) -> tuple[PipelineSettings, BarsPreview | None]:
@@ -425,6 +438,7 @@ def pipeline_settings_change(
     with transaction.atomic():
         row = PipelineSettings.objects.select_for_update().get(pk=1)
         based_on = saved_values(row)
+        values = {name: _as_stored(name, value) for name, value in values.items()}
         changes = {
             name: [getattr(row, name), value]
             for name, value in values.items()

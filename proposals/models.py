@@ -190,7 +190,7 @@ class PipelineSettings(models.Model):
         (other than 0, not required) could never or always be met."""
         errors = {}
         score = self.debate_min_panel_score
-        if score is None or score < 0 or (0 < score < 1) or score > 5:
+        if score is None or not Decimal(score).is_finite() or not (score == 0 or 1 <= score <= 5):
             errors["debate_min_panel_score"] = _(
                 "Enter 0 (not required) or a score from 1.00 to 5.00."
             )
