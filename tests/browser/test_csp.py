@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.second_factor import must_use_second_factor
 from debates import services as debate_services
 from meetings import services as meeting_services
+from proposals.models import ProposalStatus
 from tests.answers.helpers import assigned
 from tests.debates.helpers import open_debate
 from tests.factories import ProposalFactory, UserFactory, operator
@@ -102,6 +103,7 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
     card = adopted_card()
     member = UserFactory()
     member_proposal = ProposalFactory(author=member)
+    answered = ProposalFactory(status=ProposalStatus.ANSWERED, endorsement_count=10)
     staff = UserFactory(is_staff=True, is_superuser=True)
 
     public = [
@@ -113,6 +115,8 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
         f"/meetings/{agenda_meeting.pk}/agenda/",  # the print button
         "/adopted/",
         card.proposal.get_absolute_url(),
+        member_proposal.get_absolute_url(),  # the conditions toward an answer
+        answered.get_absolute_url(),  # the conditions toward a debate
         "/accounts/login/",
         "/accounts/signup/",
     ]
