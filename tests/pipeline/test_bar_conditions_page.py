@@ -111,3 +111,10 @@ def test_the_bar_costs_the_page_no_query_once_the_settings_are_cached(bar):
     assert _conditions(page)
     table = PipelineSettings._meta.db_table
     assert not [q for q in queries.captured_queries if table in q["sql"]]
+
+
+def test_one_condition_reads_in_the_singular(bar):
+    proposal = ProposalFactory(status=ProposalStatus.OPEN, endorsement_count=50)
+    text = _conditions(english_client().get(proposal.get_absolute_url()))
+    assert "1 of 1 condition met" in text
+    assert "Endorsements 50/50 ✓ met" in text
