@@ -146,7 +146,7 @@ class PipelineSettings(models.Model):
                     Q(debate_min_panel_score=0)
                     | Q(debate_min_panel_score__gte=1, debate_min_panel_score__lte=5)
                 )
-                & Q(debate_min_panel_raters__gte=1, debate_min_panel_raters__lte=1000),
+                & Q(debate_min_panel_raters__gte=1, debate_min_panel_raters__lte=MAX_PANEL_RATERS),
                 name="pipeline_panel_bar_valid",
             ),
         ]
