@@ -33,7 +33,9 @@ def shown(response) -> list[str]:
 
 
 def comment_page_link(response, label: str) -> str:
-    found = re.search(rf'<a href="(\?comments=\d+#comments)"[^>]*>{label}</a>', response.content.decode())
+    found = re.search(
+        rf'<a href="(\?comments=\d+#comments)"[^>]*>{label}</a>', response.content.decode()
+    )
     assert found, f"no {label!r} link"
     return found[1]
 
@@ -88,6 +90,7 @@ def test_the_page_runs_the_same_queries_whatever_the_threads_length(
     # and that is a handful, whoever reads
     assert len(on_short.captured_queries) <= 20
 
+
 def test_a_members_page_has_a_report_link_per_comment_not_a_form():
     proposal = with_comments(LONG)
     page = logged_in().get(proposal.get_absolute_url())
@@ -124,4 +127,3 @@ def test_a_new_comment_on_a_long_thread_takes_its_author_to_the_last_page():
     last, _status = sent.redirect_chain[-1]
     assert last.startswith(f"{proposal.get_absolute_url()}?comments=3#comment-")
     assert "늦게 온 댓글" in sent.content.decode()
-
