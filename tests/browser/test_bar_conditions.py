@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from proposals.models import PipelineSettings, ProposalStatus
 from tests.browser.axe import axe_violations
 from tests.factories import ProposalFactory
+from tests.pipeline.helpers import panel_rated
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,9 +31,8 @@ def test_the_debate_conditions_read_well_and_pass_axe(browser, live_server, size
         endorsement_count=480,
         comment_count=12,
         view_count=900,
-        panel_score=380,
-        panel_rating_count=4,
     )
+    panel_rated(proposal, (4, 4, 4), (4, 4, 4), (4, 4, 3), (4, 4, 3))  # 46 / 12 = 3.83
     context = browser.new_context(locale="ko-KR", viewport=SIZES[size])
     page = context.new_page()
     page.goto(live_server.url + proposal.get_absolute_url())

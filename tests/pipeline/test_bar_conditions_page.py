@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from proposals.models import PipelineSettings, ProposalStatus
 from tests.factories import ProposalFactory
 from tests.pages import english_client, page_html, page_text
+from tests.pipeline.helpers import panel_rated
 
 pytestmark = pytest.mark.django_db
 
@@ -40,13 +41,10 @@ def _conditions(page) -> str:
 
 def test_an_answered_proposal_says_what_the_debate_still_needs(bar):
     proposal = ProposalFactory(
-        status=ProposalStatus.ANSWERED,
-        endorsement_count=480,
-        comment_count=12,
-        view_count=900,
-        panel_score=375,
-        panel_rating_count=4,
+        status=ProposalStatus.ANSWERED, endorsement_count=480, comment_count=12, view_count=900
     )
+    # four panel members, a mean of 45 / 12 = 3.75
+    panel_rated(proposal, (4, 4, 4), (4, 4, 4), (4, 4, 3), (4, 3, 3))
     text = _conditions(english_client().get(proposal.get_absolute_url()))
     assert "Toward a debate" in text
     assert "3 of 4 conditions met" in text
@@ -60,18 +58,15 @@ def test_an_answered_proposal_says_what_the_debate_still_needs(bar):
 
 def test_the_same_in_korean(bar):
     proposal = ProposalFactory(
-        status=ProposalStatus.ANSWERED,
-        endorsement_count=480,
-        comment_count=12,
-        panel_score=320,
-        panel_rating_count=2,
+        status=ProposalStatus.ANSWERED, endorsement_count=480, comment_count=12
     )
+    panel_rated(proposal, (3, 3, 3), (4, 3, 3))  # 19 / 6 = 3.17
     text = _conditions(Client().get(proposal.get_absolute_url()))
     assert "토론까지" in text
     assert "조건 4개 중 1개 충족" in text
     assert "추천 480/500 아직" in text
     assert "댓글 12/10 ✓ 충족" in text
-    assert "상상누리단 평점 3.20/3.50 아직" in text
+    assert "상상누리단 평점 3.17/3.50 아직" in text
     assert "상상누리단 평가 2/3 아직" in text
 
 
