@@ -258,3 +258,34 @@ def test_a_hidden_comment_still_counts_as_comment_count_counts_it(bar, operator_
     proposal.refresh_from_db()
     assert proposal.comment_count == 2
     assert pipeline.promote_if_due(proposal_id=proposal.pk) == ProposalStatus.DEBATE
+
+
+# --- panel ratings (panel.services.panel_rate wakes the conductor) -----------------------
+
+
+def test_the_panel_rating_that_passes_the_bar_opens_the_debate(
+    bar, django_capture_on_commit_callbacks
+):
+    # panel's helpers rate through its service (panel.services.panel_rate,
+    # which queues the promotion check after its write). Until the panel's
+    # part is merged they do not exist and this test waits; at merge, make
+    # this a plain import.
+    helpers = pytest.importorskip("tests.panel.helpers")
+    panel_member, rate = helpers.panel_member, helpers.rate
+
+    # Given an answered proposal past the endorsement bar, the panel's score
+    # required (3.50 from 2 raters) and one rating of 4 so far
+    _set(bar, debate_min_panel_score=Decimal("3.50"), debate_min_panel_raters=2)
+    proposal = _answered(endorsement_count=5)
+    rate(proposal, panel_member())
+    assert _status(proposal) == ProposalStatus.ANSWERED
+    # When a second panel member rates it low, the mean (3.00) stays below
+    with django_capture_on_commit_callbacks(execute=True):
+        rate(proposal, panel_member(), c=2, p=2, f=2)
+    assert _status(proposal) == ProposalStatus.ANSWERED
+    # When a third rates it high, the mean passes (3.67 from 3): debate at once
+    with django_capture_on_commit_callbacks(execute=True):
+        rate(proposal, panel_member(), c=5, p=5, f=5)
+    proposal.refresh_from_db()
+    assert (proposal.panel_score, proposal.panel_rating_count) == (367, 3)
+    assert proposal.status == ProposalStatus.DEBATE
