@@ -31,5 +31,6 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("adopted/", include("tracking.urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("mileage.urls")),
     path("admin/", admin.site.urls),
 ]

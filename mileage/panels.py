@@ -1,0 +1,18 @@
+"""What mileage shows on the member's own pages (their home and profile,
+accounts.member_pages): balance, grade, the way to the next grade and what
+earned the last points. Three queries."""
+
+from . import selectors
+
+# Entries shown on the panel; /me/mileage/ has them all.
+RECENT = 3
+
+
+def member_panel(user) -> tuple[str, dict]:
+    return (
+        "mileage/member_panel.html",
+        {
+            "progress": selectors.grade_progress(user=user),
+            "rows": selectors.ledger_rows(selectors.recent_entries(user=user, limit=RECENT)),
+        },
+    )
