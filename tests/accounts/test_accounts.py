@@ -15,7 +15,7 @@ from accounts.models import User
 from accounts.names import mask_name, public_name_for
 from proposals import services
 from tests.factories import CommentFactory, ProposalFactory, UserFactory
-from tests.pages import english, english_client, flash, form_fields, page_html
+from tests.pages import english, english_client, flash, form_fields, page_html, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -298,12 +298,12 @@ def test_a_chosen_nickname_replaces_the_masked_name_everywhere(client):
     member = UserFactory(display_name="홍길동")
     proposal = ProposalFactory(author=member, title="내 제안")
     CommentFactory(proposal=proposal, author=member, body="제가 쓴 댓글")
-    assert "Proposed by 홍*동" in page_html(client.get(f"/proposals/{proposal.pk}/"))
+    assert "Proposed by 홍*동" in page_text(client.get(f"/proposals/{proposal.pk}/"))
     assert "홍길동" not in page_html(client.get(f"/proposals/{proposal.pk}/"))
     client.force_login(member)
     client.post("/accounts/profile/", {"display_name": "홍길동", "nickname": "한강러버"})
     anonymous = english_client()
-    page = page_html(anonymous.get(f"/proposals/{proposal.pk}/"))
+    page = page_text(anonymous.get(f"/proposals/{proposal.pk}/"))
     assert "Proposed by 한강러버" in page and "홍*동" not in page
     assert "한강러버" in page_html(anonymous.get("/proposals/"))
 
@@ -429,11 +429,14 @@ def test_a_member_leaves_their_words_stay_their_identity_goes(client):
     assert not is_logged_in(client)
     assert phone.get("/me/").status_code == 302
     # And their proposal, comment and endorsement stay, by a withdrawn member
-    page = page_html(client.get(f"/proposals/{proposal.pk}/"))
+    page = page_text(client.get(f"/proposals/{proposal.pk}/"))
     assert "남길 제안" in page and "Proposed by Withdrawn member" in page
     page = page_html(client.get(f"/proposals/{other.pk}/"))
     comment = page.split('class="comment"', 1)[1]
-    assert "<strong>Withdrawn member</strong>" in comment.split("남길 댓글")[0]
+    assert (
+        '<strong><span class="member-name">Withdrawn member</span></strong>'
+        in comment.split("남길 댓글")[0]
+    )
     assert "떠나는사람" not in page
     other.refresh_from_db()
     assert other.endorsement_count == 1

@@ -119,8 +119,9 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
         answered.get_absolute_url(),  # the conditions toward a debate
         "/accounts/login/",
         "/accounts/signup/",
+        "/mileage/ranking/",
     ]
-    private = ["/me/", "/accounts/profile/", "/notifications/"]
+    private = ["/me/", "/me/mileage/", "/accounts/profile/", "/notifications/"]
     admin = [
         "/admin/",
         "/admin/proposals/proposal/",  # the date-range filter's inline script

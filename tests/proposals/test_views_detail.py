@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from proposals import services
 from tests.factories import ProposalFactory, UserFactory, official, operator
-from tests.pages import english, logged_in, page_html
+from tests.pages import english, logged_in, page_html, page_text
 
 from .helpers import (
     _with_uploads,
@@ -46,7 +46,7 @@ def test_the_page_shows_status_timeline_uploads_counts_and_comments(client):
     assert endorsement_count(response) == 2
     assert re.search(r"<dt>Comments</dt><dd>1</dd>", page)
     assert "산책러" in text and "꼭 됐으면!" in text
-    assert "Proposed by 김*희" in text
+    assert "Proposed by 김*희" in page_text(response)
     assert re.search(r"<dt>Views</dt><dd>1</dd>", page)
     assert "Log in to endorse" in text and "Log in to comment." in text
 

@@ -20,7 +20,7 @@ from tests.factories import (
     txt_file,
     upload,
 )
-from tests.pages import flash, logged_in, page_html
+from tests.pages import flash, logged_in, page_html, page_text
 
 from .helpers import (
     CREATE,
@@ -116,7 +116,7 @@ def test_a_member_proposes_with_text_photos_and_files(settings):
     text = page_html(response)
     assert "Gathering endorsements" in text and "Mapo-gu" in text
     assert "#한강" in text and "#보행" in text and "#산책" in text
-    assert "Proposed by 한강러버" in text
+    assert "Proposed by 한강러버" in page_text(response)
     photos = list(proposal.photos.all())
     assert len(photos) == 2
     for photo in photos:
