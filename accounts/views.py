@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from . import services
 from .export import member_data
 from .forms import AccountDeleteForm, ProfileForm
+from .member_home import member_sections
 from .models import ConsentVia, User
 from .second_factor import record_second_factor
 from .selectors import consented_items
@@ -45,7 +46,12 @@ def profile(request):
             )
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(
+        request,
+        "accounts/profile.html",
+        # What apps above this one show the member (accounts.member_home).
+        {"form": form, "member_sections": member_sections(request.user)},
+    )
 
 
 @never_cache

@@ -7,9 +7,10 @@ class MileageConfig(AppConfig):
     verbose_name = _("Mileage")
 
     def ready(self):
-        from accounts.member_pages import register_panel
+        from accounts.member_home import register_section
 
         from .panels import member_panel
 
-        # The member's home and profile (lower floors) show the mileage panel.
-        register_panel(member_panel)
+        # The member's home and profile (lower floors) show the mileage
+        # panel, before other apps' sections.
+        register_section("mileage", member_panel, order=10)

@@ -1,6 +1,8 @@
 """What mileage shows on the member's own pages (their home and profile,
-accounts.member_pages): balance, grade, the way to the next grade and what
+accounts.member_home): balance, grade, the way to the next grade and what
 earned the last points. Three queries."""
+
+from accounts.member_home import MemberSection
 
 from . import selectors
 
@@ -8,10 +10,11 @@ from . import selectors
 RECENT = 3
 
 
-def member_panel(user) -> tuple[str, dict]:
-    return (
-        "mileage/member_panel.html",
-        {
+def member_panel(user) -> MemberSection:
+    return MemberSection(
+        key="mileage",
+        template="mileage/member_panel.html",
+        data={
             "progress": selectors.grade_progress(user=user),
             "rows": selectors.ledger_rows(selectors.recent_entries(user=user, limit=RECENT)),
         },

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.member_home import member_sections
 from accounts.once import AlreadySubmitted, create_once
 from oasis.errors import ServiceError
 from oasis.files import serve_media
@@ -550,5 +551,7 @@ def me(request):
             .select_related("proposal")
             .order_by("-created_at"),
             "today": timezone.localdate(),
+            # What apps above this one show the member (accounts.member_home).
+            "member_sections": member_sections(user),
         },
     )

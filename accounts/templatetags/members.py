@@ -6,16 +6,13 @@ the row by mileage's services), so a list that select_related its authors
 adds no query.
 
 `{% grade_badge grade %}` is the emoticon alone, for a grade without a name
-(the grade ladder on the mileage page); `{% member_panels %}` draws the
-panels other apps add to the member's own pages (accounts/member_pages.py)."""
+(the grade ladder on the mileage page)."""
 
 from django import template
-from django.template.loader import render_to_string
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from accounts.grades import GRADE_EMOTICONS, Grade
-from accounts.member_pages import panels_for
 from accounts.names import public_name_for
 
 register = template.Library()
@@ -55,22 +52,4 @@ def member_name(user) -> str:
         return format_html('<span class="member-name">{}</span>', name)
     return format_html(
         '<span class="member-name">{} {}</span>', name, grade_badge(user.mileage_grade)
-    )
-
-
-@register.simple_tag(takes_context=True)
-def member_panels(context) -> str:
-    """The panels other apps show the member on their own pages (their home
-    and profile): each app registered what it shows in accounts.member_pages."""
-    request = context.get("request")
-    if request is None or not request.user.is_authenticated:
-        return ""
-    # Each panel is a rendered (safe) template: joined as they are.
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (render_to_string(template_name, panel_context, request=request),)
-            for template_name, panel_context in panels_for(request.user)
-        ),
     )
