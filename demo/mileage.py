@@ -82,6 +82,7 @@ def seed_mileage(*, now: datetime) -> int:
     points = dict(MileageRule.objects.values_list("action", "points"))
     caps = dict(MileageRule.objects.values_list("action", "daily_cap"))
     planned = _earned(members, points)
+    planned = _not_yet_credited(planned)
     entries = _capped(planned, caps, now)
     added = _write(entries)
     added += _write(_carried_over(members, starts, now))
@@ -158,6 +159,29 @@ def _earned(members, points) -> list[MileageEntry]:
         entry(Action.DEBATE_ARGUMENT, author_id, pk, Argument, created_at, proposal_id)
     out.sort(key=lambda e: (e.created_at, e.key))
     return out
+
+
+def _not_yet_credited(planned) -> list[MileageEntry]:
+    """Leave out what mileage's own services already credited while the demo
+    ran them (the participation signal), and date those entries when the
+    thing they came from happened, as the demo dates everything else. Two
+    queries and one update, none when the services wrote nothing."""
+    when = {(e.action, e.member_id, e.source_type_id, e.source_id): e.created_at for e in planned}
+    members = {e.member_id for e in planned}
+    credited = set()
+    moved = []
+    for entry in MileageEntry.objects.filter(member_id__in=members).exclude(
+        key__startswith="demo:"
+    ):
+        found = (entry.action, entry.member_id, entry.source_type_id, entry.source_id)
+        credited.add(found)
+        if found in when and entry.created_at != when[found]:
+            entry.created_at = when[found]
+            moved.append(entry)
+    MileageEntry.objects.bulk_update(moved, ["created_at"], batch_size=1000)
+    return [
+        e for e in planned if (e.action, e.member_id, e.source_type_id, e.source_id) not in credited
+    ]
 
 
 def _capped(entries, caps, now) -> list[MileageEntry]:

@@ -15,7 +15,8 @@ def member_panel(user) -> MemberSection:
         key="mileage",
         template="mileage/member_panel.html",
         data={
-            "progress": selectors.grade_progress(user=user),
-            "rows": selectors.ledger_rows(selectors.recent_entries(user=user, limit=RECENT)),
+            "balance": user.mileage_balance,
+            "progress": selectors.grade_progress(user),
+            "rows": selectors.ledger_rows(selectors.recent_entries(user, RECENT)),
         },
     )

@@ -1,9 +1,11 @@
-"""Reads of the mileage ledger for the member's pages and the rankings.
+"""What other parts read of a member's mileage (display, awards): the grade
+and the way to the next, the ledger for the member's pages, the rankings.
 Every selector costs a bounded number of queries, whatever the number of
-members or entries."""
+members or entries. (grade_progress and recent_entries are the ledger
+branch's, copied as they are so the two fit when merged.)"""
 
 import datetime
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
@@ -17,41 +19,37 @@ from .models import MemberMonth, MileageEntry, MileageRule, MileageSettings
 RANKING_SIZE = 50
 
 
-@dataclass(frozen=True)
-class GradeProgress:
-    """Where a member stands on the grade ladder: their grade, the next one
-    and how many points it still takes, and how far along the current step
-    they are (0–100) for a progress bar."""
-
-    balance: int
+class GradeProgress(NamedTuple):
     grade: Grade
-    next_grade: Grade | None
-    next_from: int | None
-    points_to_next: int
-    percent: int
+    next_grade: Grade | None  # None at the top grade
+    points_to_next: int  # 0 at the top grade
+    percent: int  # 0–100 of the way from this grade's start to the next's
 
 
-def grade_progress(*, user, settings: MileageSettings | None = None) -> GradeProgress:
-    """`user`'s progress to the next grade. The grade is the one kept on the
-    member's row (mileage's services keep it in step with the balance and the
-    thresholds); the thresholds come from MileageSettings (one query unless
-    `settings` is given)."""
-    settings = settings or MileageSettings.load()
-    thresholds = [0, *settings.thresholds()]
-    balance = user.mileage_balance
-    grade = Grade(user.mileage_grade)
+def grade_progress(member, *, thresholds: list[int] | None = None) -> GradeProgress:
+    """The member's grade, the next one and how far they are on the way, from
+    `member.mileage_balance` and the thresholds (read once if not given).
+    Unpacks as (grade, next grade, points to next, percent)."""
+    thresholds = thresholds or MileageSettings.load().thresholds()
+    balance = member.mileage_balance
+    starts = [0, *thresholds]
+    grade = Grade.SEED
+    for value, start in zip(Grade, starts, strict=True):
+        if balance >= start:
+            grade = value
     if grade == Grade.OASIS:
-        return GradeProgress(balance, grade, None, None, 0, 100)
-    step_from, next_from = thresholds[grade], thresholds[grade + 1]
-    span = max(next_from - step_from, 1)
-    done = min(max(balance - step_from, 0), span)
-    return GradeProgress(
-        balance=balance,
-        grade=grade,
-        next_grade=Grade(grade + 1),
-        next_from=next_from,
-        points_to_next=max(next_from - balance, 0),
-        percent=done * 100 // span,
+        return GradeProgress(grade, None, 0, 100)
+    start, end = starts[grade], starts[grade + 1]
+    percent = max(0, min(100, (balance - start) * 100 // (end - start))) if end > start else 100
+    return GradeProgress(grade, Grade(grade + 1), max(end - balance, 0), percent)
+
+
+def recent_entries(member, n: int = 10):
+    """The member's last `n` entries, newest first (one query)."""
+    return list(
+        MileageEntry.objects.filter(member_id=member.pk)
+        .select_related("source_type")
+        .order_by("-created_at", "-id")[:n]
     )
 
 
@@ -70,11 +68,6 @@ def earning_rules() -> QuerySet[MileageRule]:
 def member_entries(*, user) -> QuerySet[MileageEntry]:
     """`user`'s ledger, newest first (index mileage_entry_member_time)."""
     return MileageEntry.objects.filter(member=user).order_by("-created_at", "-id")
-
-
-def recent_entries(*, user, limit: int = 3) -> list[MileageEntry]:
-    """What earned (or took back) `user`'s last points."""
-    return list(member_entries(user=user)[:limit])
 
 
 def public_proposals(entries) -> dict[int, str]:

@@ -31,7 +31,8 @@ def my_mileage(request):
         request,
         "mileage/mine.html",
         {
-            "progress": selectors.grade_progress(user=user, settings=settings),
+            "balance": user.mileage_balance,
+            "progress": selectors.grade_progress(user, thresholds=settings.thresholds()),
             "page": page,
             "rows": selectors.ledger_rows(page.object_list),
             "ladder": selectors.grade_ladder(settings=settings),

@@ -13,7 +13,7 @@ from mileage.models import MileageRule
 from tests.browser.test_amendments import DESKTOP, PHONE, _check
 from tests.browser.test_csp import RECORD_VIOLATIONS
 from tests.factories import CommentFactory, ProposalFactory, UserFactory
-from tests.mileage.helpers import earn
+from tests.mileage.given import earn
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

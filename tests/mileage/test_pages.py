@@ -10,7 +10,7 @@ from accounts.participation import Action
 from mileage.models import MileageRule, MileageSettings
 from tests.clock import at, seoul
 from tests.factories import CommentFactory, ProposalFactory, UserFactory, official
-from tests.mileage.helpers import earn
+from tests.mileage.given import earn
 from tests.pages import english_client, logged_in, page_html, page_text
 
 MINE = "/me/mileage/"

@@ -13,7 +13,7 @@ from demo.members import DEMO_EMAIL_DOMAIN
 from mileage import selectors
 from mileage.models import MemberMonth, MileageEntry, MileageRule
 from tests.demo.helpers import seed
-from tests.pages import english_client, logged_in, page_text
+from tests.pages import english_client, logged_in, page_html, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -56,8 +56,8 @@ def test_the_rankings_are_filled_this_month_and_before(world):
     assert len(selectors.monthly_ranking(month=this_month)) >= 5
     assert len(selectors.ranked_months()) >= 3
     assert len(selectors.all_time_ranking()) == selectors.RANKING_SIZE
-    text = page_text(english_client().get("/mileage/ranking/"))
-    assert "Oasis" in text and "Forest" in text
+    html = page_html(english_client().get("/mileage/ranking/"))
+    assert 'aria-label="Grade: Oasis"' in html and 'aria-label="Grade: Forest"' in html
 
 
 def test_citizen_sees_their_tree_grade_and_ledger(world):

@@ -1,4 +1,4 @@
-"""Giving members mileage in tests of how it is shown, without going through
+"""Giving members mileage in tests of how it is shown (the pages, the names,
 mileage's services (the ledger's own tests do): entries written as they
 would be, with the member's balance, grade and monthly total kept in step."""
 
