@@ -1,6 +1,7 @@
 """Giving members mileage in tests of how it is shown (the pages, the names,
-mileage's services (the ledger's own tests do): entries written as they
-would be, with the member's balance, grade and monthly total kept in step."""
+the rankings) without going through mileage's services (the ledger's own
+tests do): entries written as they would be, with the member's balance,
+grade and monthly total kept in step."""
 
 import itertools
 
