@@ -86,7 +86,7 @@ def test_my_mileage_in_korean(rules):
     text = page_text(client.get(MINE))
     assert "내 마일리지" in text
     assert "나무까지 350점 남았어요" in text
-    assert "제안 등록" in text
+    assert "제안 작성" in text
 
 
 def test_the_highest_grade_says_so(rules):
