@@ -60,9 +60,12 @@ LOGIN_TARGETS = {"citizen": (Grade.TREE, 180), "panel": (Grade.FOREST, 640)}
 GENERATED_TARGETS = [(Grade.OASIS, 2450), (Grade.FOREST, 310), (Grade.FOREST, 75)]
 
 
-def seed_mileage(*, now: datetime) -> int:
+def seed_mileage(*, now: datetime, since: datetime | None = None) -> int:
     """Write the demo ledger and set the demo members' balances, grades and
-    monthly totals from it. Returns how many entries were added."""
+    monthly totals from it. Entries mileage's own services wrote from
+    `since` (when the loading began) are dated when what they came from
+    happened, as the demo dates everything else. Returns how many entries
+    were added."""
     _set_rules(now)
     settings = MileageSettings.load()
     if settings.updated_at >= now - timedelta(minutes=1):
@@ -79,6 +82,8 @@ def seed_mileage(*, now: datetime) -> int:
     )
     if not members:
         return 0
+    if since is not None:
+        _date_what_the_services_wrote(since)
     points = dict(MileageRule.objects.values_list("action", "points"))
     caps = dict(MileageRule.objects.values_list("action", "daily_cap"))
     planned = _earned(members, points)
@@ -163,25 +168,53 @@ def _earned(members, points) -> list[MileageEntry]:
 
 def _not_yet_credited(planned) -> list[MileageEntry]:
     """Leave out what mileage's own services already credited while the demo
-    ran them (the participation signal), and date those entries when the
-    thing they came from happened, as the demo dates everything else. Two
-    queries and one update, none when the services wrote nothing."""
-    when = {(e.action, e.member_id, e.source_type_id, e.source_id): e.created_at for e in planned}
+    ran them (the participation signal): one query, nothing left out when
+    they wrote nothing."""
     members = {e.member_id for e in planned}
-    credited = set()
-    moved = []
-    for entry in MileageEntry.objects.filter(member_id__in=members).exclude(
-        key__startswith="demo:"
-    ):
-        found = (entry.action, entry.member_id, entry.source_type_id, entry.source_id)
-        credited.add(found)
-        if found in when and entry.created_at != when[found]:
-            entry.created_at = when[found]
-            moved.append(entry)
-    MileageEntry.objects.bulk_update(moved, ["created_at"], batch_size=1000)
+    credited = set(
+        MileageEntry.objects.filter(member_id__in=members)
+        .exclude(key__startswith="demo:")
+        .values_list("action", "member_id", "source_type_id", "source_id")
+    )
     return [
         e for e in planned if (e.action, e.member_id, e.source_type_id, e.source_id) not in credited
     ]
+
+
+# The moment a source happened, by the first of these fields it has that is
+# set: an answer when published, a meeting's item when decided (else when
+# put on the agenda), a debate when it opened, a member when they joined.
+MOMENT_FIELDS = ("published_at", "decided_at", "starts_at", "created_at", "date_joined")
+
+
+def _date_what_the_services_wrote(since: datetime) -> None:
+    """Entries the services stamped while the demo ran (at or after `since`)
+    take the moment of what they came from, which the demo has moved back to
+    its story's day. A query per kind of source and one update."""
+    by_type = defaultdict(list)
+    for entry in MileageEntry.objects.filter(created_at__gte=since).exclude(
+        key__startswith="demo:"
+    ):
+        by_type[entry.source_type_id].append(entry)
+    moved = []
+    for type_id, entries in by_type.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        names = {f.name for f in model._meta.concrete_fields} if model else set()
+        fields = [f for f in MOMENT_FIELDS if f in names]
+        if not fields:
+            continue
+        moments = {
+            pk: next((at for at in times if at is not None), None)
+            for pk, *times in model._base_manager.filter(
+                pk__in={e.source_id for e in entries}
+            ).values_list("pk", *fields)
+        }
+        for entry in entries:
+            at = moments.get(entry.source_id)
+            if at is not None and at < since:
+                entry.created_at = at
+                moved.append(entry)
+    MileageEntry.objects.bulk_update(moved, ["created_at"], batch_size=1000)
 
 
 def _capped(entries, caps, now) -> list[MileageEntry]:
@@ -258,9 +291,13 @@ def _balances(member_ids) -> dict[int, int]:
 
 
 def _settle(members, starts) -> None:
-    """Balance, grade and monthly totals of each demo member from their
-    whole ledger, as mileage's services keep them."""
-    ids = [m.pk for m in members]
+    """Balance, grade and monthly totals of each demo member (and of anyone
+    else the ledger names) from their whole ledger, as mileage's services
+    keep them."""
+    ids = {m.pk for m in members} | set(
+        MileageEntry.objects.values_list("member_id", flat=True).distinct()
+    )
+    members = list(User.objects.filter(pk__in=ids))
     sums = _balances(ids)
     for member in members:
         member.mileage_balance = sums.get(member.pk, 0)

@@ -38,8 +38,12 @@ def _page(browser, live_server, user, viewport):
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_mileage_pages_are_accessible(browser, live_server, viewport):
     # Given a member with a ledger and a ranking of several members
-    MileageRule.objects.create(action=Action.PROPOSE, points=30, daily_cap=90)
-    MileageRule.objects.create(action=Action.COMMENT, points=5, daily_cap=0)
+    MileageRule.objects.update_or_create(
+        action=Action.PROPOSE, defaults={"points": 30, "daily_cap": 90}
+    )
+    MileageRule.objects.update_or_create(
+        action=Action.COMMENT, defaults={"points": 5, "daily_cap": 0}
+    )
     member = UserFactory(nickname="아주아주긴닉네임을가진한강산책러")
     proposal = ProposalFactory(
         author=member, title="한강 다리를 걷고 싶은 다리로 바꾸는 아주 긴 제목의 제안"

@@ -21,9 +21,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def rules():
-    MileageRule.objects.create(action=Action.PROPOSE, points=50, daily_cap=100)
-    MileageRule.objects.create(action=Action.COMMENT, points=5, daily_cap=0)
-    MileageRule.objects.create(action=Action.ADJUSTMENT, points=0)
+    MileageRule.objects.update_or_create(
+        action=Action.PROPOSE, defaults={"points": 50, "daily_cap": 100}
+    )
+    MileageRule.objects.update_or_create(
+        action=Action.COMMENT, defaults={"points": 5, "daily_cap": 0}
+    )
+    MileageRule.objects.update_or_create(action=Action.ADJUSTMENT, defaults={"points": 0})
     MileageSettings.load()  # 새싹 100, 나무 500, 숲 2000, 오아시스 10000
 
 

@@ -69,6 +69,7 @@ class Command(BaseCommand):
             )
             return
         started = monotonic()
+        loading_began = timezone.now()
         # The demo's notices are history, not news: they stay in the site,
         # marked as handled, and no e-mail is queued (with a real SMTP server
         # hundreds would go out).
@@ -80,7 +81,7 @@ class Command(BaseCommand):
             stages = seed_pipeline()
             # Mileage last: the ledger is drawn from everything above.
             with transaction.atomic():
-                mileage_entries = seed_mileage(now=timezone.now())
+                mileage_entries = seed_mileage(now=timezone.now(), since=loading_began)
         staff_authenticator_apps()
         seconds = monotonic() - started
         if stages.any():
