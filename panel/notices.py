@@ -25,7 +25,7 @@ MESSAGES = {
     PanelNotice.APPLICATION_APPROVED: NoticeText(
         _("Welcome to the citizen panel"),
         _(
-            "Your application to the citizen panel (상상누리단) was approved. You can now rate "
+            "Your application to the citizen panel was approved. You can now rate "
             "open proposals on creativity, public value and feasibility."
         ),
     ),
