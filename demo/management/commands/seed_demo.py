@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo import plan
+from demo.panel import seed_panel
 from demo.pipeline import seed_pipeline
 from demo.proposals import DemoSeeder
 from demo.staff import staff_authenticator_apps
@@ -77,6 +78,9 @@ class Command(BaseCommand):
             # The pipeline's steps run after the proposals are committed, as
             # the promotion tasks do in real life.
             stages = seed_pipeline()
+            # The citizen panel rates the proposals still open once the
+            # pipeline has moved the others on.
+            panel = seed_panel()
         staff_authenticator_apps()
         seconds = monotonic() - started
         if stages.any():
@@ -84,6 +88,8 @@ class Command(BaseCommand):
                 "Pipeline demo: "
                 + ", ".join(f"{name} {count}" for name, count in stages.stages.items())
             )
+        if panel.ratings:
+            self.stdout.write(f"Citizen panel: {panel.members} members, {panel.ratings} ratings.")
         if not created.any():
             self.stdout.write(
                 f"Demo data already present; nothing new was created ({seconds:.1f} s)."
