@@ -6,31 +6,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('panel', '0001_applications_and_ratings'),
+        ("panel", "0001_applications_and_ratings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='panelapplication',
-            name='end_note',
-            field=models.CharField(blank=True, max_length=500, verbose_name='why the membership ended'),
+            model_name="panelapplication",
+            name="end_note",
+            field=models.CharField(
+                blank=True, max_length=500, verbose_name="why the membership ended"
+            ),
         ),
         migrations.AddField(
-            model_name='panelapplication',
-            name='ended_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='membership ended at'),
+            model_name="panelapplication",
+            name="ended_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="membership ended at"),
         ),
         migrations.AddField(
-            model_name='panelapplication',
-            name='ended_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='membership ended by'),
+            model_name="panelapplication",
+            name="ended_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="membership ended by",
+            ),
         ),
         migrations.AlterField(
-            model_name='panelapplication',
-            name='status',
-            field=models.CharField(choices=[('pending', 'Waiting for a decision'), ('approved', 'Approved'), ('refused', 'Refused'), ('withdrawn', 'Withdrawn'), ('ended', 'Membership ended')], default='pending', max_length=20, verbose_name='status'),
+            model_name="panelapplication",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Waiting for a decision"),
+                    ("approved", "Approved"),
+                    ("refused", "Refused"),
+                    ("withdrawn", "Withdrawn"),
+                    ("ended", "Membership ended"),
+                ],
+                default="pending",
+                max_length=20,
+                verbose_name="status",
+            ),
         ),
     ]
