@@ -27,6 +27,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "meetings.*": ALL_ACTIONS,
         "tracking.*": ALL_ACTIONS,
         "notifications.notification": ("view",),
+        # Applications and ratings are read in the admin; every change is
+        # an action calling panel's services.
+        "panel.*": ("view",),
     },
     Role.OFFICIAL: {
         "proposals.proposal": ("view",),

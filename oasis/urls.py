@@ -30,6 +30,7 @@ urlpatterns = [
     path("debates/", include("debates.urls")),
     path("meetings/", include("meetings.urls")),
     path("adopted/", include("tracking.urls")),
+    path("panel/", include("panel.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("mileage.urls")),
     path("admin/", admin.site.urls),

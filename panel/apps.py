@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class PanelConfig(AppConfig):
     name = "panel"
     verbose_name = _("Citizen panel")
+
+    def ready(self):
+        # Imported here: apps.py loads before the models these modules read.
+        from accounts.audit import register_actions
+        from accounts.export import register_section
+        from accounts.staff_home import register_section as register_home_section
+        from notifications.messages import register
+
+        from . import audit_words, notices, staff_home
+        from .selectors import member_panel_data
+
+        register_section("panel", member_panel_data)
+        register(notices.MESSAGES)
+        register_actions(audit_words.ACTIONS)
+        for key, builder, order in staff_home.SECTIONS:
+            register_home_section(key, builder, order=order)

@@ -18,6 +18,25 @@ class ApplicationStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REFUSED = "refused", _("Refused")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    # An approved member whom an operator took off the panel later.
+    ENDED = "ended", _("Membership ended")
+
+
+# The moves each decision may make (panel/services.py refuses any other):
+# a waiting application is approved, refused or withdrawn once; an approved
+# one may later be ended. Refused, withdrawn and ended are final (the member
+# may apply again with a new application).
+APPLICATION_TRANSITIONS: dict[str, set[str]] = {
+    ApplicationStatus.PENDING: {
+        ApplicationStatus.APPROVED,
+        ApplicationStatus.REFUSED,
+        ApplicationStatus.WITHDRAWN,
+    },
+    ApplicationStatus.APPROVED: {ApplicationStatus.ENDED},
+    ApplicationStatus.REFUSED: set(),
+    ApplicationStatus.WITHDRAWN: set(),
+    ApplicationStatus.ENDED: set(),
+}
 
 
 class PanelApplication(models.Model):
@@ -45,6 +64,17 @@ class PanelApplication(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     # Typed by the operator; shown to the applicant.
     decision_note = models.CharField(_("note to the applicant"), max_length=500, blank=True)
+    # When an operator ends an approved member's membership (their ratings stay).
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("membership ended by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ended_at = models.DateTimeField(_("membership ended at"), null=True, blank=True)
+    end_note = models.CharField(_("why the membership ended"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("applied at"), auto_now_add=True)
 
     class Meta:

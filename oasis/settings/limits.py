@@ -35,6 +35,9 @@ _DEFAULTS: dict[str, dict[str, str]] = {
     "answer_rate": {"user": "30/h", "ip": "300/h"},
     "debate_stance": {"user": "60/h", "ip": "2000/h"},
     "debate_argument": {"user": "20/h", "ip": "600/h"},
+    # The citizen panel: applying (and withdrawing) fills the operators' home.
+    "panel_apply": {"user": "10/d", "ip": "300/h"},
+    "panel_rate": {"user": "120/h", "ip": "2000/h"},
     # Photos (counted per photo, not per request): each costs a decode.
     "photos": {"user": "30/h", "ip": "300/h"},
     # Accounts (allauth's ACCOUNT_RATE_LIMITS, oasis/settings/auth.py).

@@ -10,10 +10,18 @@ from django.utils import timezone
 from answers import services as answer_services
 from answers.models import Assignment
 from meetings import services as meeting_services
+from panel import services as panel_services
 from proposals.models import PipelineSettings, ProposalStatus
 from tests.answers.helpers import COMPLETE, assigned, submitted
 from tests.debates.helpers import closed_debate
-from tests.factories import CategoryFactory, DepartmentFactory, ProposalFactory, official, operator
+from tests.factories import (
+    CategoryFactory,
+    DepartmentFactory,
+    ProposalFactory,
+    UserFactory,
+    official,
+    operator,
+)
 from tests.meetings.helpers import external_expert, mayor_office, meeting, on_agenda
 from tests.tracking.helpers import adopted_card, requested_report
 from tracking import services as card_services
@@ -53,6 +61,8 @@ class HomeWorld:
     next_items: list
     opinion_request: object
     past_item: object
+    # the citizen panel (issue 13)
+    panel_application: object = None
 
 
 def overdue(assignment: Assignment, days: int = 3) -> Assignment:
@@ -164,6 +174,11 @@ def home_world() -> HomeWorld:
     )
     (past_item,) = on_agenda(meeting(days=-0.01), title="결정을 기다리는 안건: 한강 야시장")
 
+    # The citizen panel: one application waiting for the operators.
+    panel_application = panel_services.panel_apply(
+        member=UserFactory(display_name="상상누리단 신청자"), motivation="함께 평가하고 싶어요."
+    )
+
     return HomeWorld(
         dept_a=dept_a,
         dept_b=dept_b,
@@ -187,6 +202,7 @@ def home_world() -> HomeWorld:
         ownerless_a=ownerless_a,
         card_b=card_b,
         overdue_report_b=overdue_report_b,
+        panel_application=panel_application,
         next_meeting=next_meeting,
         next_items=next_items,
         opinion_request=opinion_request,

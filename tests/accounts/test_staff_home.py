@@ -14,6 +14,7 @@ from django.urls import reverse
 from accounts import staff_home
 from accounts.roles import Role
 from accounts.selectors import headless_departments
+from panel import services as panel_services
 from proposals.models import PipelineSettings, ProposalStatus
 from tests.accounts.home_helpers import home_world, overdue
 from tests.answers.helpers import assigned
@@ -165,6 +166,11 @@ def expected_work(w, who: str) -> dict[str, dict[str, dict[str, str]]]:
                 for department in headless_departments()
             },
             "answers.silent_departments": {},
+            "panel.applications": {
+                "상상누리단 신청자": reverse(
+                    "admin:panel_panelapplication_change", args=[w.panel_application.pk]
+                )
+            },
         },
         "mayor": {
             "meetings.next": next_items,
@@ -300,6 +306,8 @@ def more_work(w) -> None:
 
     on_agenda(w.next_meeting, 12)
     on_agenda(w.past_item.meeting, 3)
+    for n in range(12):
+        panel_services.panel_apply(member=UserFactory(), motivation=f"신청 {n}")
 
 
 @pytest.mark.parametrize("who", MEMBERS)
@@ -319,8 +327,9 @@ def test_the_home_costs_the_same_queries_however_much_work_waits(
     # meeting's opinions not submitted, two, and the unowned count's opinion
     # requests, one; 39: the requests for more time, 연장 요청; 41: the
     # unowned count's cards and report requests now counted even with
-    # operators there, a leaver nobody noticed.)
-    assert before <= 41
+    # operators there, a leaver nobody noticed; 43: issue 13's citizen panel
+    # applications waiting, two.)
+    assert before <= 43
 
 
 # --- landing on the home ------------------------------------------------------------------

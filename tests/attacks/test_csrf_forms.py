@@ -20,6 +20,8 @@ test fails for a `<form method="post">` in templates/ that no row covers):
   templates/answers/proposal_panel.html  the proposer rates the answer
   templates/debates/proposal_panel.html  take a stance; give an argument
   templates/debates/argument.html     delete one's argument; operators: hide one
+  templates/panel/home.html           apply to the citizen panel; withdraw one's application
+  templates/panel/box.html            a panel member rates a proposal
   templates/notifications/list.html   mark all notices read
   templates/accounts/profile.html     edit one's profile
   templates/accounts/delete.html      close one's account
@@ -47,6 +49,7 @@ from accounts.models import ConsentRecord, ConsentVia, User
 from answers.models import AnswerRating
 from debates.models import Argument, Stance
 from notifications.models import Notification
+from panel.models import PanelApplication, PanelRating
 from proposals.models import Comment, Endorsement, Follow, Proposal, Report
 from tests.attacks.routes import fill as fill_route
 from tests.attacks.routes import routes
@@ -282,6 +285,34 @@ FORMS = [
         action=lambda w: f"/debates/{w.debate.pk}/arguments/",
         fill=with_fields(side="against", body="예산이 너무 많이 듭니다."),
         stored=lambda w, browser: Argument.objects.filter(body="예산이 너무 많이 듭니다.").exists(),
+    ),
+    PageForm(
+        "apply to the citizen panel",
+        (("panel/home.html", "panel:apply"),),
+        "citizen_b",
+        page=lambda w: "/panel/",
+        action=lambda w: "/panel/apply/",
+        fill=with_fields(motivation="함께 평가하고 싶어요."),
+        stored=lambda w, browser: PanelApplication.objects.filter(
+            member=w.people.citizen_b
+        ).exists(),
+    ),
+    PageForm(
+        "withdraw one's panel application",
+        (("panel/home.html", "panel:withdraw"),),
+        "applicant",
+        page=lambda w: "/panel/",
+        action=lambda w: f"/panel/applications/{w.panel_application.pk}/withdraw/",
+        stored=lambda w, browser: refreshed(w.panel_application).status == "withdrawn",
+    ),
+    PageForm(
+        "rate a proposal (panel)",
+        (("panel/box.html", "panel:rate"),),
+        "panel",
+        page=detail("proposal_b"),
+        action=lambda w: f"/panel/proposals/{w.proposal_b.pk}/rate/",
+        fill=with_fields(creativity="5", public_value="4", feasibility="4"),
+        stored=lambda w, browser: PanelRating.objects.filter(proposal=w.proposal_b).exists(),
     ),
     PageForm(
         "delete one's argument",

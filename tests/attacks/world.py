@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from accounts.permissions import sync_role_groups
+from accounts.roles import Role
 from debates import services as debate_services
 from meetings.models import RealizationMeeting
+from panel import services as panel_services
 from proposals import services as proposal_services
 from proposals.models import ProposalPhoto
 from tests.answers.helpers import COMPLETE, assigned, drafted, published
@@ -139,6 +141,21 @@ def build_world(text: str) -> World:
     o["meeting"] = o["card_x"].agenda_item.meeting
     RealizationMeeting.objects.filter(pk=o["meeting"].pk).update(
         notes=f"회의 메모 {text}", attendees_citizens=f"시민 {text}"
+    )
+    # The citizen panel: a member who rates (A's proposal, with a note) and
+    # a citizen whose application waits.
+    people.panel = UserFactory(email="panel@example.com", roles=[Role.PANEL])
+    people.applicant = UserFactory(email="applicant@example.com", display_name=text[:100])
+    o["panel_application"] = panel_services.panel_apply(
+        member=people.applicant, motivation=f"신청 {text}"
+    )
+    o["panel_rating"] = panel_services.panel_rate(
+        proposal=o["proposal_a"],
+        member=people.panel,
+        creativity=4,
+        public_value=4,
+        feasibility=3,
+        note=f"메모 {text}",
     )
     return world
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from answers.models import Assignment
 from debates import services as debate_services
+from panel.models import PanelApplication
 from tests.answers.helpers import assigned
 from tests.browser.axe import axe_violations
 from tests.debates.helpers import open_debate
@@ -58,7 +59,11 @@ def staff_world(role_groups):
         deadline=timezone.now() - timedelta(days=3),
     )
     card = adopted_card(title=LONG_TITLE)
+    application = PanelApplication.objects.create(
+        member=UserFactory(display_name="상상누리단 신청자"), motivation=LONG_TITLE
+    )
     return {
+        "panel_application": application,
         "debate": debate,
         "meeting": upcoming,
         "assignment": overdue,
@@ -70,6 +75,9 @@ def staff_world(role_groups):
 def _pages(world):
     return [
         "/admin/",
+        "/admin/panel/panelapplication/",
+        f"/admin/panel/panelapplication/{world['panel_application'].pk}/change/",
+        "/admin/panel/panelrating/",
         "/admin/proposals/proposal/",
         f"/admin/proposals/proposal/{world['debate'].proposal.pk}/change/",
         "/admin/answers/assignment/",

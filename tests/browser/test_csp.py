@@ -13,12 +13,15 @@ from django.utils import timezone
 from accounts.second_factor import must_use_second_factor
 from debates import services as debate_services
 from meetings import services as meeting_services
+from panel.services import panel_rate
 from proposals.models import ProposalStatus
 from tests.answers.helpers import assigned
+from tests.browser.axe import axe_violations
 from tests.debates.helpers import open_debate
 from tests.factories import ProposalFactory, UserFactory, operator
 from tests.meetings.helpers import external_expert, meeting, on_agenda
 from tests.pages import log_in_with_second_factor
+from tests.panel.helpers import panel_member
 from tests.tracking.helpers import adopted_card
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -120,6 +123,7 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
         "/accounts/login/",
         "/accounts/signup/",
         "/mileage/ranking/",
+        "/panel/",  # the citizen panel (상상누리단)
     ]
     private = ["/me/", "/me/mileage/", "/accounts/profile/", "/notifications/"]
     admin = [
@@ -150,6 +154,8 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
         f"/admin/proposals/proposal/{debate.proposal.pk}/recategorise/",
         f"/admin/proposals/proposal/{member_proposal.pk}/assign/",
         "/admin/proposals/pipelinesettings/1/change/",
+        "/admin/panel/panelapplication/",
+        "/admin/panel/panelrating/",
     ]
 
     found = []
@@ -160,6 +166,40 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
         visitor.close()
 
     assert found == []
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}]
+)
+def test_the_panel_members_pages_run_under_the_policy_and_axe_finds_nothing(
+    browser, live_server, viewport
+):
+    # Given a panel member, a proposal they may rate and one already rated
+    member = panel_member()
+    to_rate = ProposalFactory(title="평가를 기다리는 제안: 골목 쉼터")
+    rated = ProposalFactory(title="평가한 제안: 한강 그늘막")
+    panel_rate(proposal=rated, member=member, creativity=4, public_value=5, feasibility=3)
+    panel_rate(proposal=rated, member=panel_member(), creativity=3, public_value=4, feasibility=4)
+    visitor = Visitor(browser, live_server, member)
+    visitor.page.set_viewport_size(viewport)
+    found = []
+    # the form (three radio groups), the rated box, the list to rate, /panel/
+    for path in [
+        to_rate.get_absolute_url(),
+        rated.get_absolute_url(),
+        "/panel/to-rate/",
+        "/panel/",
+    ]:
+        found += visitor.violations_on(path)
+        found += [f"{path}: {line}" for line in axe_violations(visitor.page)]
+    visitor.close()
+    # and a citizen's /panel/ with the application form
+    citizen = Visitor(browser, live_server, UserFactory())
+    citizen.page.set_viewport_size(viewport)
+    found += citizen.violations_on("/panel/")
+    found += [f"/panel/ (citizen): {line}" for line in axe_violations(citizen.page)]
+    citizen.close()
+    assert found == [], "\n".join(found)
 
 
 def test_an_injected_inline_script_is_refused_and_reported(browser, live_server):

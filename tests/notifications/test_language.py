@@ -18,6 +18,7 @@ from meetings.notices import MeetingNotice
 from notifications.messages import registered_kinds
 from notifications.models import Notification
 from notifications.tasks import send_notification_email
+from panel.notices import PanelNotice
 from pipeline.notices import PipelineNotice
 from proposals.notices import ProposalNotice
 from tests.factories import DepartmentFactory, UserFactory, official
@@ -143,6 +144,7 @@ def test_every_kind_an_app_sends_has_its_words_registered():
             DebateNotice,
             MeetingNotice,
             CardNotice,
+            PanelNotice,
         )
         for kind in notices
     }

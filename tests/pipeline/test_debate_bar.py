@@ -267,11 +267,8 @@ def test_the_panel_rating_that_passes_the_bar_opens_the_debate(
     bar, django_capture_on_commit_callbacks
 ):
     # panel's helpers rate through its service (panel.services.panel_rate,
-    # which queues the promotion check after its write). Until the panel's
-    # part is merged they do not exist and this test waits; at merge, make
-    # this a plain import.
-    helpers = pytest.importorskip("tests.panel.helpers")
-    panel_member, rate = helpers.panel_member, helpers.rate
+    # which queues the promotion check after its write).
+    from tests.panel.helpers import panel_member, rate
 
     # Given an answered proposal past the endorsement bar, the panel's score
     # required (3.50 from 2 raters) and one rating of 4 so far

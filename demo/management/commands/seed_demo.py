@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from demo import plan
 from demo.mileage import seed_mileage
+from demo.panel import seed_panel
 from demo.pipeline import seed_pipeline
 from demo.proposals import DemoSeeder
 from demo.staff import staff_authenticator_apps
@@ -79,6 +80,9 @@ class Command(BaseCommand):
             # The pipeline's steps run after the proposals are committed, as
             # the promotion tasks do in real life.
             stages = seed_pipeline()
+            # The citizen panel rates the proposals still open once the
+            # pipeline has moved the others on.
+            panel = seed_panel()
             # Mileage last: the ledger is drawn from everything above.
             with transaction.atomic():
                 mileage_entries = seed_mileage(now=timezone.now(), since=loading_began)
@@ -89,6 +93,8 @@ class Command(BaseCommand):
                 "Pipeline demo: "
                 + ", ".join(f"{name} {count}" for name, count in stages.stages.items())
             )
+        if panel.ratings:
+            self.stdout.write(f"Citizen panel: {panel.members} members, {panel.ratings} ratings.")
         if mileage_entries:
             self.stdout.write(f"Mileage demo: {mileage_entries:,} ledger entries.")
         if not created.any():
