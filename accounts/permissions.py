@@ -27,6 +27,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "meetings.*": ALL_ACTIONS,
         "tracking.*": ALL_ACTIONS,
         "notifications.notification": ("view",),
+        # The ledger is read-only (entries are written by mileage's services);
+        # "adjust" is the operator's adjustment with a note.
+        "mileage.mileageentry": ("view", "adjust"),
+        "mileage.mileagerule": ("view", "change"),
+        "mileage.mileagesettings": ("view", "change"),
     },
     Role.OFFICIAL: {
         "proposals.proposal": ("view",),
