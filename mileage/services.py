@@ -510,7 +510,7 @@ def _full_clean(row) -> None:
     try:
         row.full_clean(exclude=["action"] if isinstance(row, MileageRule) else None)
     except ValidationError as error:
-        raise ServiceError(error) from error
+        raise ServiceError("; ".join(error.messages)) from error
 
 
 def mileage_settings_update(*, row: MileageSettings, actor) -> MileageSettings:
