@@ -2,6 +2,7 @@
 mileage"): a member, points and a note, written by
 services.mileage_adjust. Registered in admin.py (MileageEntryAdmin.get_urls)."""
 
+import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -17,7 +18,7 @@ from .forms import AdjustmentForm
 
 def adjust_view(modeladmin, request):
     """GET: the form; POST: adjust, then the member's ledger."""
-    if not request.user.has_perm("mileage.adjust_mileageentry"):
+    if not rules.has_perm("mileage.adjust", request.user):
         raise PermissionDenied
     form = AdjustmentForm(request.POST or None, initial={"email": request.GET.get("email", "")})
     if request.method == "POST" and form.is_valid():

@@ -6,6 +6,7 @@ through services.py (validated, audited)."""
 
 from functools import partial
 
+import rules
 from django.contrib import admin
 from django.contrib.admin import ShowFacets
 from django.shortcuts import redirect
@@ -65,7 +66,7 @@ class MileageEntryAdmin(ReadOnlyMixin, ExportActionMixin, admin.ModelAdmin):
         return f"{entry.source_type.name} #{entry.source_id}"
 
     def has_export_permission(self, request):
-        return request.user.has_perm("mileage.view_mileageentry")
+        return rules.has_perm("mileage.see_ledger", request.user)
 
     def get_valid_export_item_pks(self, request):
         return self.get_queryset(request).values_list("pk", flat=True)
@@ -73,7 +74,7 @@ class MileageEntryAdmin(ReadOnlyMixin, ExportActionMixin, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             **(extra_context or {}),
-            "may_adjust": request.user.has_perm("mileage.adjust_mileageentry"),
+            "may_adjust": rules.has_perm("mileage.adjust", request.user),
         }
         return super().changelist_view(request, extra_context)
 

@@ -48,6 +48,7 @@ import uuid
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
+import rules
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -468,10 +469,10 @@ def _move_balance(member_id: int, entries: list[MileageEntry]) -> None:
 
 def mileage_adjust(*, member, points: int, note: str, actor) -> MileageEntry:
     """An operator adds (or takes) points by hand, with a note saying why.
-    Requires the `mileage.adjust_mileageentry` permission, a note, and points
+    Requires the `mileage.adjust` permission, a note, and points
     other than 0 within ±MAX_POINTS. Writes one entry, the balance, grade and
     month total, and an audit row, in one transaction."""
-    if not actor.has_perm("mileage.adjust_mileageentry"):
+    if not rules.has_perm("mileage.adjust", actor):
         raise PermissionDenied
     note = (note or "").strip()
     if not note:
@@ -517,7 +518,7 @@ def mileage_settings_update(*, row: MileageSettings, actor) -> MileageSettings:
     """Save the operator's grade thresholds (validated: strictly increasing,
     within bounds), write an audit row, and regrade every member after the
     commit (one UPDATE, a task). Nothing is saved when they are refused."""
-    if not actor.has_perm("mileage.change_mileagesettings"):
+    if not rules.has_perm("mileage.change_rules", actor):
         raise PermissionDenied
     _full_clean(row)
     with transaction.atomic():
@@ -536,7 +537,7 @@ def mileage_settings_update(*, row: MileageSettings, actor) -> MileageSettings:
 def mileage_rule_update(*, rule: MileageRule, actor) -> MileageRule:
     """Save an operator's points and daily cap for one action (validated:
     within bounds, a cap of 0 or at least one award), with an audit row."""
-    if not actor.has_perm("mileage.change_mileagerule"):
+    if not rules.has_perm("mileage.change_rules", actor):
         raise PermissionDenied
     _full_clean(rule)
     with transaction.atomic():
