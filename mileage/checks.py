@@ -2,52 +2,61 @@
 the tests): every kept total equals the entries it sums. Returns the
 problems found, in words; none is the pass."""
 
-from collections import defaultdict
+import zoneinfo
 
-from django.db.models import Count, Sum
-from django.utils import timezone
+from django.conf import settings
+from django.db.models import Count, F, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 
 from accounts.models import User
 
-from .models import MemberMonth, MileageClaim, MileageEntry, MileageSettings
-from .services import grade_for
+from .models import MemberMonth, MileageClaim, MileageEntry
+from .services import grade_case
 
 
 def ledger_problems() -> list[str]:
-    """Compare, member by member, the kept balance, grade and month totals
-    with the entries (months in Seoul time, as the services count them).
-    Reads every entry of every member who has one: a check for tests, the
-    benchmark and an operator's shell, not for a page."""
+    """Compare the kept balances, grades and month totals with the entries
+    (months in Seoul time, as the services count them), in a few grouped
+    queries; and look for a source credited twice. For tests, the benchmark
+    and an operator's shell, not for a page."""
     found = []
-    sums = dict(
-        MileageEntry.objects.values_list("member_id").annotate(total=Sum("points")).order_by()
+    entry_sum = Coalesce(
+        Subquery(
+            MileageEntry.objects.filter(member_id=OuterRef("pk"))
+            .values("member_id")
+            .annotate(total=Sum("points"))
+            .values("total")[:1]
+        ),
+        0,
     )
-    balances = dict(User.objects.values_list("id", "mileage_balance").iterator())
-    wrong_balance = [m for m in set(sums) | set(balances) if sums.get(m, 0) != balances.get(m, 0)]
+    wrong_balance = (
+        User.objects.annotate(entry_sum=entry_sum).exclude(mileage_balance=F("entry_sum")).count()
+    )
     if wrong_balance:
-        found.append(f"{len(wrong_balance)} members whose balance differs from their entries")
+        found.append(f"{wrong_balance} members whose balance differs from their entries")
 
-    thresholds = MileageSettings.load().thresholds()
-    wrong_grade = sum(
-        1
-        for balance, grade in User.objects.values_list(
-            "mileage_balance", "mileage_grade"
-        ).iterator()
-        if grade_for(balance, thresholds) != grade
-    )
+    wrong_grade = User.objects.exclude(mileage_grade=grade_case(F("mileage_balance"))).count()
     if wrong_grade:
         found.append(f"{wrong_grade} members whose grade does not match their balance")
 
-    months: dict[tuple[int, object], int] = defaultdict(int)
-    for member_id, points, created_at in MileageEntry.objects.values_list(
-        "member_id", "points", "created_at"
-    ).iterator():
-        months[(member_id, timezone.localtime(created_at).date().replace(day=1))] += points
-    kept = {
-        (m, month): p
-        for m, month, p in MemberMonth.objects.values_list("member_id", "month", "points")
+    seoul = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    sums = {
+        (member_id, month.date() if hasattr(month, "date") else month): total
+        for member_id, month, total in MileageEntry.objects.annotate(
+            month=TruncMonth("created_at", tzinfo=seoul)
+        )
+        .values("member_id", "month")
+        .annotate(total=Sum("points"))
+        .values_list("member_id", "month", "total")
+        .order_by()
     }
-    wrong_months = [k for k in set(months) | set(kept) if months.get(k, 0) != kept.get(k, 0)]
+    kept = {
+        (member_id, month): points
+        for member_id, month, points in MemberMonth.objects.values_list(
+            "member_id", "month", "points"
+        )
+    }
+    wrong_months = [k for k in set(sums) | set(kept) if sums.get(k, 0) != kept.get(k, 0)]
     if wrong_months:
         found.append(f"{len(wrong_months)} monthly totals that differ from their entries")
 

@@ -104,7 +104,7 @@ def grade_for(balance: int, thresholds: list[int]) -> Grade:
     return grade
 
 
-def _grade_case(balance):
+def grade_case(balance):
     """The grade of `balance` (an expression) in SQL, reading the thresholds
     from the settings row in the same statement: a balance written while an
     operator changes the thresholds is graded by the old ones only if the
@@ -137,7 +137,7 @@ def grades_recompute() -> int:
     in one UPDATE (after the operator changed them). Idempotent. Returns the
     number of members whose grade changed."""
     MileageSettings.load()
-    grade = _grade_case(F("mileage_balance"))
+    grade = grade_case(F("mileage_balance"))
     return User.objects.exclude(mileage_grade=grade).update(mileage_grade=grade)
 
 
@@ -448,7 +448,7 @@ def _move_balance(member_id: int, entries: list[MileageEntry]) -> None:
     if delta:
         new_balance = F("mileage_balance") + Value(delta)
         User.objects.filter(pk=member_id).update(
-            mileage_balance=new_balance, mileage_grade=_grade_case(new_balance)
+            mileage_balance=new_balance, mileage_grade=grade_case(new_balance)
         )
     table = MemberMonth._meta.db_table
     with connection.cursor() as cursor:

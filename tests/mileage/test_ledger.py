@@ -270,3 +270,22 @@ def test_signals_inside_a_transaction_that_rolls_back_leave_nothing():
     assert balance(comment.author) == 0
     assert not MileageEntry.objects.exists()
     assert_exact()
+
+
+def test_the_check_command_finds_a_balance_grade_or_month_that_drifted():
+    from django.core.management import CommandError, call_command
+
+    from accounts.models import User
+
+    set_rule(Action.COMMENT, 2)
+    comment = CommentFactory()
+    participated(action=Action.COMMENT, member_id=comment.author_id, source=comment)
+    call_command("mileage_check")
+
+    User.objects.filter(pk=comment.author_id).update(mileage_balance=5, mileage_grade=Grade.OASIS)
+    MemberMonth.objects.update(points=7)
+    with pytest.raises(CommandError) as found:
+        call_command("mileage_check")
+    assert "1 members whose balance differs" in str(found.value)
+    assert "1 members whose grade does not match" in str(found.value)
+    assert "1 monthly totals that differ" in str(found.value)
