@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.second_factor import must_use_second_factor
 from debates import services as debate_services
 from meetings import services as meeting_services
+from mileage.defaults import ensure_defaults
 from proposals.models import ProposalStatus
 from tests.answers.helpers import assigned
 from tests.debates.helpers import open_debate
@@ -105,6 +106,7 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
     member_proposal = ProposalFactory(author=member)
     answered = ProposalFactory(status=ProposalStatus.ANSWERED, endorsement_count=10)
     staff = UserFactory(is_staff=True, is_superuser=True)
+    ensure_defaults()  # the mileage rules and settings (a flush removed them)
 
     public = [
         "/",
@@ -150,6 +152,10 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
         f"/admin/proposals/proposal/{debate.proposal.pk}/recategorise/",
         f"/admin/proposals/proposal/{member_proposal.pk}/assign/",
         "/admin/proposals/pipelinesettings/1/change/",
+        "/admin/mileage/mileageentry/",  # the ledger (its date-range filter)
+        "/admin/mileage/mileageentry/adjust/",
+        "/admin/mileage/mileagerule/",
+        "/admin/mileage/mileagesettings/1/change/",
     ]
 
     found = []
