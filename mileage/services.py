@@ -18,13 +18,17 @@ How a point gets from what a member did to their balance:
    fold writes nothing twice; and every entry has a unique key and a
    reversal is unique per entry (`reverses` is one-to-one), so even a bug
    could not double one.
-3. When the signal arrives inside a transaction, the member's claims are
-   folded at once in that transaction (so a page, or a test, sees the new
-   balance), if the member's lock is free; after the commit their fold runs
-   again for anything another request left. In autocommit (the endorsement
-   path) the fold runs at once. Whatever is left over (a process killed in
-   between, a lock held too long) is folded by a task and by the minute's
-   sweep (`claims_fold_all`).
+3. When the signal arrives inside a transaction (a comment, an answer, a
+   hiding...), the member's claims are folded at once in that transaction
+   (so the page it answers, or a test, sees the new balance) if the
+   member's lock is free; after the commit, claims left (another request's,
+   or ours if the lock was busy) are handed to a task. In autocommit (the
+   endorsement path on PostgreSQL) the request only stores its claim and
+   queues the member's fold task, at most one queued per member at a time
+   (a mark in the cache): a burst of endorsements costs each request one
+   insert, and the proposer's claims are folded in batches. Whatever is
+   left over (a process killed in between, a broker down) is folded by
+   the minute's sweep (`claims_fold_all`).
 
 What a claim writes depends on the ledger, not on how often it was sent:
 an award for a source that already stands earns nothing; an undo with
@@ -44,12 +48,15 @@ proposals at once cannot deadlock. SQLite (the embedded default) has one
 writer at a time: the fold always runs at once there."""
 
 import logging
+import time as clock
 import uuid
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 import rules
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
@@ -83,11 +90,15 @@ FOLD_LOCK = 0x0A_11_EA6E
 # Claims folded per transaction: a burst of endorsements for one proposer
 # is folded in short transactions rather than one long one.
 FOLD_BATCH = 500
-# Folds a request runs for claims that keep arriving before it hands the
-# rest to a task.
-FOLD_ROUNDS = 4
+# Batches a task folds for claims that keep arriving before it hands the
+# rest to the next task.
+FOLD_ROUNDS = 20
+# How long a queued fold keeps others from queueing another for the member.
+FOLD_MARK_SECONDS = 30
 FOLD_TASK = "mileage.tasks.fold_member"
 GRADES_TASK = "mileage.tasks.recompute_grades"
+# Rounds of regrading members a fold was writing at the moment.
+REGRADE_ROUNDS = 10
 
 # --- grades -------------------------------------------------------------------
 
@@ -133,12 +144,29 @@ def grade_case(balance):
 
 
 def grades_recompute() -> int:
-    """Set every member's grade from their balance and the current thresholds,
-    in one UPDATE (after the operator changed them). Idempotent. Returns the
-    number of members whose grade changed."""
+    """Set every member's grade from their balance and the current thresholds
+    (after the operator changed them). Idempotent. Returns the number of
+    members whose grade changed.
+
+    One UPDATE of every member whose grade is wrong, leaving out (SKIP
+    LOCKED) those a fold is writing at that moment: waiting for them while
+    holding the others could deadlock with a transaction that folds two
+    members. Their fold grades them by the new thresholds if it writes after
+    this commit; if it wrote before, the next round sees them."""
     MileageSettings.load()
-    grade = grade_case(F("mileage_balance"))
-    return User.objects.exclude(mileage_grade=grade).update(mileage_grade=grade)
+    changed = 0
+    for _round in range(REGRADE_ROUNDS):
+        grade = grade_case(F("mileage_balance"))
+        wrong = User.objects.exclude(mileage_grade=grade).values("pk")
+        if connection.features.has_select_for_update_skip_locked:
+            wrong = wrong.select_for_update(skip_locked=True)
+        with transaction.atomic():
+            done = User.objects.filter(pk__in=wrong).update(mileage_grade=grade)
+        changed += done
+        if not done or not User.objects.exclude(mileage_grade=grade).exists():
+            break
+        clock.sleep(0.1)
+    return changed
 
 
 # --- the signal ---------------------------------------------------------------
@@ -151,11 +179,17 @@ def _is_postgresql() -> bool:
 def participation_received(
     sender, *, action, member_id, source, proposal_id=None, undo=False, **kwargs
 ):
-    """The receiver of accounts.signals.participation. Writes one claim;
-    folds the member's claims at once when it may (see the module's
-    docstring) and after the commit otherwise. Never raises for a fold that
-    could not run: the claim is stored, and the sweep folds it."""
+    """The receiver of accounts.signals.participation. Writes one claim, then:
+    inside the caller's transaction, folds the member's claims at once (if
+    the member's fold is free) and looks for leftovers after the commit; in
+    autocommit (the endorsement path on PostgreSQL), queues the member's fold
+    (one task per member at a time). Never fails the member's action for a
+    fold that could not run: the claim is stored, and the sweep folds it."""
     if member_id is None or action == Action.ADJUSTMENT:
+        return
+    if source.pk is None:
+        # A sender's mistake must not fail the member's action.
+        logger.error("Participation %s for member %s without a source id.", action, member_id)
         return
     MileageClaim.objects.create(
         member_id=member_id,
@@ -165,52 +199,72 @@ def participation_received(
         proposal_id=proposal_id,
         undo=bool(undo),
     )
-    if connection.in_atomic_block:
-        # In the caller's transaction: its commit (or rollback) keeps or
-        # drops the claim and its entries together.
+    if not connection.in_atomic_block:
+        # The claim is committed. The fold costs a transaction of its own
+        # (a dozen statements and a commit): a task does it, so that a
+        # burst of endorsements neither waits for it nor folds the hot
+        # proposer's claims once per request.
+        fold_schedule(member_id=member_id)
+        return
+    # In the caller's transaction: its commit (or rollback) keeps or drops
+    # the claim and its entries together, and the page it answers shows the
+    # new balance.
+    try:
         _fold_once(member_id)
-        if _is_postgresql():
-            transaction.on_commit(lambda: member_settle(member_id=member_id), robust=True)
-    else:
-        try:
-            member_settle(member_id=member_id)
-        except Exception:  # noqa: BLE001 - the claim is stored; the sweep folds it
-            logger.exception("Mileage fold for member %s left to the sweep.", member_id)
+    except Exception:  # noqa: BLE001 - the claim is stored; the sweep folds it
+        # Rolled back to the fold's savepoint: the member's action and its
+        # claim still commit.
+        logger.exception("Mileage fold for member %s left to the sweep.", member_id)
+    if _is_postgresql():
+        # Claims another request stored while this one held the member's
+        # fold (or this one's, if the fold was busy) are folded by a task.
+        transaction.on_commit(partial(_fold_leftovers, member_id), robust=True)
 
 
 # --- folding claims into entries ----------------------------------------------
 
 
-def member_settle(*, member_id: int) -> None:
-    """Fold the member's claims, single-flight, for claims that keep arriving
-    up to FOLD_ROUNDS times, then hand the rest to a task. Requires no open
-    transaction (each round is its own). Idempotent."""
-    for _round in range(FOLD_ROUNDS):
-        if not _fold_once(member_id):
-            # Another request holds the member's fold; it looks again after
-            # releasing it, so our claim is folded by it.
-            return
-        # Looked at after the lock is released: a claim committed by a
-        # request that found the lock taken is seen here, or by the next
-        # holder.
-        if not MileageClaim.objects.filter(member_id=member_id).exists():
-            return
-    enqueue_on_commit(FOLD_TASK, member_id)
+def _fold_mark(member_id: int) -> str:
+    return f"mileage:fold-queued:{member_id}"
+
+
+def fold_schedule(*, member_id: int) -> None:
+    """Queue the member's fold (after the commit) unless one is queued and has
+    not started yet: that one will see this claim, since the claim was
+    committed before we looked. The mark expires, so a task lost with the
+    broker holds nothing up for long (and the sweep folds its claims)."""
+    if cache.add(_fold_mark(member_id), 1, FOLD_MARK_SECONDS):
+        enqueue_on_commit(FOLD_TASK, member_id)
+
+
+def _fold_leftovers(member_id: int) -> None:
+    if MileageClaim.objects.filter(member_id=member_id).exists():
+        fold_schedule(member_id=member_id)
 
 
 def member_fold(*, member_id: int) -> int:
-    """Fold all of one member's claims (the task and the sweep). Returns how
-    many claims were folded; 0 if another process holds the member's fold.
-    Idempotent: a claim is folded and deleted in one transaction."""
+    """Fold the member's claims, single-flight (the task; the sweep). Requires
+    no open transaction (each batch is its own). Returns how many claims it
+    folded; stops at once when another process holds the member's fold (that
+    one looks again after releasing it). Idempotent: a claim is folded and
+    deleted in one transaction."""
+    # From here on a new claim queues a new task: this one may already have
+    # read the claims.
+    cache.delete(_fold_mark(member_id))
     folded = 0
-    while True:
+    for _round in range(FOLD_ROUNDS):
         with transaction.atomic():
             if not _take_lock(member_id):
                 return folded
-            n = _fold_claims(member_id)
-        folded += n
-        if n < FOLD_BATCH:
+            folded += _fold_claims(member_id)
+        # Looked at after the lock is released: a claim committed by a
+        # process that found the lock taken is seen here, or by the next
+        # holder.
+        if not MileageClaim.objects.filter(member_id=member_id).exists():
             return folded
+    # Claims kept arriving for all our rounds: another task carries on.
+    fold_schedule(member_id=member_id)
+    return folded
 
 
 def claims_fold_all() -> int:

@@ -7,7 +7,7 @@ import pytest
 
 from accounts.grades import Grade
 from accounts.participation import Action, participated
-from mileage import services
+from mileage import services, tasks
 from mileage.models import MemberMonth, MileageClaim, MileageEntry, MileageSettings
 from proposals.models import Endorsement
 from tests.clock import at
@@ -197,10 +197,11 @@ def test_a_claim_folded_twice_writes_nothing_twice():
         source_id=member.pk,
     )
 
-    # When the sweep runs, and again
-    services.claims_fold_all()
-    services.claims_fold_all()
-    services.member_fold(member_id=member.pk)
+    # When the sweep runs, and again, and the member's fold task twice
+    tasks.fold_claims()
+    tasks.fold_claims()
+    tasks.fold_member(member.pk)
+    tasks.fold_member(member.pk)
 
     # Then the member earned once
     assert entries(member) == [10]
