@@ -391,11 +391,14 @@ class _Ledger:
             source_type_id=source.source_type_id if source else claim.source_type_id,
             source_id=source.source_id if source else claim.source_id,
             proposal_id=source.proposal_id if source else claim.proposal_id,
-            key=f"claim:{claim.pk}:{len(self.new)}",
+            # Which entry of this claim (a hidden proposal's claim reverses
+            # several): a claim folded twice would collide here.
+            key=f"claim:{claim.pk}:{sum(1 for e in self.new if e.claim_id == claim.pk)}",
             with_proposal=with_proposal,
             created_at=claim.created_at,
         )
         entry.is_reversed = False
+        entry.claim_id = claim.pk
         entry.target = reverses
         if reverses is not None:
             reverses.is_reversed = True

@@ -290,3 +290,51 @@ def test_the_check_command_finds_a_balance_grade_or_month_that_drifted():
     assert "1 members whose balance differs" in str(found.value)
     assert "1 members whose grade does not match" in str(found.value)
     assert "1 monthly totals that differ" in str(found.value)
+
+
+def test_an_award_and_its_undo_folded_together_write_an_entry_and_its_reversal():
+    # Given an endorsement's award and its take-back stored as claims, not
+    # yet folded (the endorsement path on PostgreSQL leaves them to a task)
+    from django.contrib.contenttypes.models import ContentType
+
+    set_rule(Action.ENDORSE, 1, cap=5)
+    member = UserFactory()
+    endorsement = Endorsement.objects.create(proposal=ProposalFactory(), user=member)
+    kind = ContentType.objects.get_for_model(Endorsement)
+    for undo in (False, True, False, True):
+        MileageClaim.objects.create(
+            member=member,
+            action=Action.ENDORSE,
+            source_type=kind,
+            source_id=endorsement.pk,
+            undo=undo,
+        )
+
+    # When the task folds them in one batch, twice
+    tasks.fold_member(member.pk)
+    tasks.fold_member(member.pk)
+
+    # Then each reversal points at what it undid, and the balance is 0
+    rows = list(MileageEntry.objects.filter(member=member).order_by("id"))
+    assert [e.points for e in rows] == [1, -1, 1, -1]
+    assert [e.reverses_id for e in rows] == [None, rows[0].pk, rows[1].pk, rows[2].pk]
+    assert balance(member) == 0
+    assert_exact()
+
+
+def test_the_selectors_give_balance_progress_and_recent_entries():
+    from mileage.selectors import balance_of, grade_progress, recent_entries
+
+    set_rule(Action.COMMENT, 30)
+    member = UserFactory()
+    for _ in range(5):
+        c = CommentFactory(author=member)
+        participated(action=Action.COMMENT, member_id=member.pk, source=c)
+    assert balance_of(member) == 150
+    member.refresh_from_db()
+    grade, next_grade, to_next, percent = grade_progress(member)
+    # 새싹 from 100, 나무 from 500: 50 of 400 on the way
+    assert (grade, next_grade, to_next, percent) == (Grade.SPROUT, Grade.TREE, 350, 12)
+    assert [e.points for e in recent_entries(member, 3)] == [30, 30, 30]
+    member.mileage_balance = 20000
+    assert grade_progress(member) == (Grade.OASIS, None, 0, 100)
