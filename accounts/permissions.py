@@ -30,6 +30,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # Applications and ratings are read in the admin; every change is
         # an action calling panel's services.
         "panel.*": ("view",),
+        # The ledger is read-only (entries are written by mileage's services);
+        # "adjust" is the operator's adjustment with a note.
+        "mileage.mileageentry": ("view", "adjust"),
+        "mileage.mileagerule": ("view", "change"),
+        "mileage.mileagesettings": ("view", "change"),
     },
     Role.OFFICIAL: {
         "proposals.proposal": ("view",),

@@ -5,6 +5,7 @@ would have made. Returns the problems found, in words; none is the pass."""
 
 from django.db import connection
 
+from mileage.checks import ledger_problems
 from pipeline.services import due_filter
 from proposals.models import PipelineSettings, Proposal
 
@@ -107,4 +108,6 @@ def problems() -> list[str]:
     due = Proposal.objects.public().filter(due_filter(PipelineSettings.load())).count()
     if due:
         found.append(f"{due} public proposals due for a promotion the conductor would have made")
+    # The mileage ledger: balances, grades and month totals equal the entries.
+    found.extend(f"mileage: {problem}" for problem in ledger_problems())
     return found

@@ -636,6 +636,18 @@ class Harness:
             "counter_equals_stored": invariants["after"]["counter"] == stored,
             "each_bar_promoted_once": invariants["promotions"] == len(invariants["bars_crossed"]),
             "no_notice_twice": invariants["notices_doubled"] == 0,
+            # One credit per endorsement for the endorser and for the
+            # proposer, none lost, none doubled; balances equal the ledger.
+            "mileage_one_credit_each": not any(
+                invariants["mileage"][key]
+                for key in (
+                    "endorse_missing",
+                    "endorse_doubled",
+                    "endorsed_missing",
+                    "endorsed_doubled",
+                )
+            )
+            and not invariants["mileage"]["problems"],
         }
         # wrk may make a request it never sends (sent counts request() calls),
         # so sent is an upper bound, shown for information.
@@ -812,11 +824,15 @@ def markdown(results: dict) -> str:
     head = "| page | req/s | p50 / p95 / p99 ms | alone " + full
     if small:
         head += f" | alone {small} | ratio"
-    head += " | from the page cache | queries" + (f" ({full} / {small})" if small else "") + " | errors |"
+    head += (
+        " | from the page cache | queries"
+        + (f" ({full} / {small})" if small else "")
+        + " | errors |"
+    )
     lines += [
-        "\"alone\" is one request computed by its view with nothing else running (for "
+        '"alone" is one request computed by its view with nothing else running (for '
         "readers not logged in, a fresh query string each time, so the page cache is "
-        "missed); \"from the page cache\" is the same page as a repeat reader gets it.",
+        'missed); "from the page cache" is the same page as a repeat reader gets it.',
         "",
         head,
         "|" + "---|" * (head.count("|") - 1),

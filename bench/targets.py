@@ -11,6 +11,8 @@ from django.urls import reverse
 from accounts.models import User
 from debates.models import Debate
 from meetings.models import RealizationMeeting
+from mileage.checks import claims_waiting, ledger_problems
+from mileage.models import MileageEntry, MileageRule
 from notifications.models import Notification
 from pipeline.services import due_bars
 from proposals.filters import ProposalFilter
@@ -149,6 +151,7 @@ def spike_invariants(before: dict, *, tag: str) -> dict:
     )
     return {
         "after": after,
+        "mileage": spike_mileage(pid, spike_rows),
         "stored_added": after["stored"] - before["stored"],
         "distinct_members": spike_rows.values("user_id").distinct().count(),
         "spike_rows": spike_rows.count(),
@@ -157,3 +160,48 @@ def spike_invariants(before: dict, *, tag: str) -> dict:
         "notices": Notification.objects.filter(Q(id__gt=before["last_notification"])).count(),
         "notices_doubled": doubled_notices,
     }
+
+
+# The spike's endorsements earn with no daily cap (spike_rules), so a credit
+# missing is a credit lost, not one the cap refused.
+SPIKE_UNCAPPED = ("endorse", "endorsed")
+
+
+def spike_rules() -> None:
+    """Before the spike: endorsing and being endorsed earn 1 point each, with
+    no daily cap, so the ledger's check counts every endorsement."""
+    for action in SPIKE_UNCAPPED:
+        MileageRule.objects.update_or_create(action=action, defaults={"points": 1, "daily_cap": 0})
+
+
+def spike_mileage(proposal_id: int, spike_rows) -> dict:
+    """The ledger after the spike: for each of the spike's endorsements, the
+    standing `endorse` credits of its endorser and `endorsed` credits of the
+    proposer (exactly one each: none lost, none doubled), the claims still
+    waiting, and the whole ledger's consistency check."""
+    from django.contrib.contenttypes.models import ContentType
+
+    endorsement_type = ContentType.objects.get_for_model(Endorsement)
+    ids = list(spike_rows.values_list("id", flat=True))
+    author_id = Proposal.objects.values_list("author_id", flat=True).get(pk=proposal_id)
+    standing = MileageEntry.objects.filter(
+        source_type=endorsement_type,
+        source_id__in=ids,
+        points__gt=0,
+        reversed_by__isnull=True,
+    )
+    result = {}
+    for action, member_filter in (
+        ("endorse", {}),
+        ("endorsed", {"member_id": author_id}),
+    ):
+        per_source = dict(
+            standing.filter(action=action, **member_filter)
+            .values_list("source_id")
+            .annotate(n=Count("id"))
+        )
+        result[f"{action}_missing"] = sum(1 for i in ids if i not in per_source)
+        result[f"{action}_doubled"] = sum(1 for n in per_source.values() if n > 1)
+    result["claims_waiting"] = claims_waiting()
+    result["problems"] = ledger_problems()
+    return result

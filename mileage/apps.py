@@ -7,10 +7,18 @@ class MileageConfig(AppConfig):
     verbose_name = _("Mileage")
 
     def ready(self):
+        from accounts.audit import register_actions
         from accounts.member_home import register_section
+        from accounts.signals import participation
 
+        from . import audit_words, services, tasks  # noqa: F401 - tasks: queued by name
         from .panels import member_panel
 
         # The member's home and profile (lower floors) show the mileage
         # panel, before other apps' sections.
         register_section("mileage", member_panel, order=10)
+        register_actions(audit_words.ACTIONS)
+        # Every point the lower floors award or take back arrives here.
+        participation.connect(
+            services.participation_received, dispatch_uid="mileage.participation_received"
+        )

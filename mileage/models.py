@@ -9,11 +9,19 @@ opposite points that points at the entry it undoes."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.participation import Action
+
+# Sane bounds an operator's typing error cannot cross (an extra zero or two
+# would hand out a year's worth of points for one comment).
+MAX_POINTS = 10_000
+MAX_DAILY_CAP = 100_000
+MAX_THRESHOLD = 10_000_000
 
 
 class MileageRule(models.Model):
@@ -21,9 +29,14 @@ class MileageRule(models.Model):
     a day (Seoul time). One row per action; operators edit them in the admin."""
 
     action = models.CharField(_("action"), max_length=30, choices=Action.choices, unique=True)
-    points = models.PositiveIntegerField(_("points"), default=0)
+    points = models.PositiveIntegerField(
+        _("points"), default=0, validators=[MaxValueValidator(MAX_POINTS)]
+    )
     daily_cap = models.PositiveIntegerField(
-        _("daily cap (points)"), default=0, help_text=_("0 means no cap.")
+        _("daily cap (points)"),
+        default=0,
+        help_text=_("0 means no cap."),
+        validators=[MaxValueValidator(MAX_DAILY_CAP)],
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -35,15 +48,43 @@ class MileageRule(models.Model):
     def __str__(self):
         return self.get_action_display()
 
+    def clean(self):
+        # A cap below one award would hand out a cut-down award every time:
+        # almost certainly a typing error.
+        if self.daily_cap and self.daily_cap < self.points:
+            raise ValidationError(
+                {
+                    "daily_cap": _(
+                        "The daily cap must be 0 (no cap) or at least the points of one award."
+                    )
+                }
+            )
+
 
 class MileageSettings(models.Model):
     """The points at which each grade above 씨앗 begins (strictly increasing).
     One record, pk=1."""
 
-    sprout_from = models.PositiveIntegerField(_("새싹 from (points)"), default=100)
-    tree_from = models.PositiveIntegerField(_("나무 from (points)"), default=500)
-    forest_from = models.PositiveIntegerField(_("숲 from (points)"), default=2000)
-    oasis_from = models.PositiveIntegerField(_("오아시스 from (points)"), default=10000)
+    sprout_from = models.PositiveIntegerField(
+        _("새싹 from (points)"),
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_THRESHOLD)],
+    )
+    tree_from = models.PositiveIntegerField(
+        _("나무 from (points)"),
+        default=500,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_THRESHOLD)],
+    )
+    forest_from = models.PositiveIntegerField(
+        _("숲 from (points)"),
+        default=2000,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_THRESHOLD)],
+    )
+    oasis_from = models.PositiveIntegerField(
+        _("오아시스 from (points)"),
+        default=10000,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_THRESHOLD)],
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -61,6 +102,16 @@ class MileageSettings(models.Model):
     def thresholds(self) -> list[int]:
         """The first points of grades 1..4 (새싹, 나무, 숲, 오아시스)."""
         return [self.sprout_from, self.tree_from, self.forest_from, self.oasis_from]
+
+    def clean(self):
+        fields = ["sprout_from", "tree_from", "forest_from", "oasis_from"]
+        errors = {}
+        for lower, higher in zip(fields, fields[1:], strict=False):
+            low, high = getattr(self, lower), getattr(self, higher)
+            if low is not None and high is not None and high <= low:
+                errors[higher] = _("Each grade must start at more points than the grade below it.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class MileageEntry(models.Model):
@@ -95,6 +146,10 @@ class MileageEntry(models.Model):
         blank=True,
         related_name="reversed_by",
     )
+    # A reversal made because the whole proposal was hidden, trashed or
+    # deleted: restoring the proposal re-credits exactly these (and not the
+    # reversals of, say, an endorsement taken back meanwhile).
+    with_proposal = models.BooleanField(_("reversed with its proposal"), default=False)
     # Words typed by an operator for an adjustment; empty otherwise.
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
@@ -102,6 +157,8 @@ class MileageEntry(models.Model):
     class Meta:
         verbose_name = _("mileage entry")
         verbose_name_plural = _("mileage entries")
+        # Operators add or take points by hand (an adjustment, with a note).
+        permissions = [("adjust_mileageentry", _("Can adjust a member's mileage"))]
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["member", "-created_at"], name="mileage_entry_member_time"),
@@ -135,3 +192,30 @@ class MemberMonth(models.Model):
 
     def __str__(self):
         return f"{self.member_id} {self.month:%Y-%m} {self.points}"
+
+
+class MileageClaim(models.Model):
+    """Something a member did (or that was undone), waiting to be folded into
+    the ledger and their balance. The participation signal writes one row (a
+    plain insert: no lock on the member, who may be the proposer of a viral
+    proposal); `services.member_fold` turns a member's claims into entries,
+    single-flight per member, and deletes them in the same transaction. A
+    claim repeated (a retried task, a signal sent twice) is folded into
+    nothing: what an award or undo writes depends on the ledger's state, not
+    on how often it was asked."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=30, choices=Action.choices)
+    source_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    source_id = models.PositiveBigIntegerField()
+    proposal_id = models.PositiveBigIntegerField(null=True, blank=True)
+    undo = models.BooleanField(default=False)
+    # When the member acted: the entry carries this time, so a claim folded
+    # after midnight still counts toward the day (and month) it was made in.
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["member", "id"], name="mileage_claim_member")]
+
+    def __str__(self):
+        return f"{self.member_id} {self.action}{' undo' if self.undo else ''}"

@@ -26,6 +26,12 @@ class GradeProgress(NamedTuple):
     percent: int  # 0–100 of the way from this grade's start to the next's
 
 
+def balance_of(member) -> int:
+    """The member's balance as stored now (one query; the member object
+    passed may be older than the last fold)."""
+    return get_user_model().objects.values_list("mileage_balance", flat=True).get(pk=member.pk)
+
+
 def grade_progress(member, *, thresholds: list[int] | None = None) -> GradeProgress:
     """The member's grade, the next one and how far they are on the way, from
     `member.mileage_balance` and the thresholds (read once if not given).

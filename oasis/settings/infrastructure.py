@@ -195,6 +195,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "proposals.tasks.reconcile_endorsement_counts",
         "schedule": 60.0,
     },
+    # Mileage claims stored but not yet folded into the ledger (a process
+    # stopped between the two; mileage/services.py explains the design).
+    "fold-mileage-claims": {"task": "mileage.tasks.fold_claims", "schedule": 60.0},
     # The pipeline's catch-up: promotions missed while the broker was down,
     # endorsement windows that closed.
     "sweep-pipeline": {"task": "pipeline.tasks.sweep_pipeline", "schedule": 300.0},

@@ -14,6 +14,7 @@ from accounts.second_factor import must_use_second_factor
 from debates import services as debate_services
 from meetings import services as meeting_services
 from panel.services import panel_rate
+from mileage.defaults import ensure_defaults
 from proposals.models import ProposalStatus
 from tests.answers.helpers import assigned
 from tests.browser.axe import axe_violations
@@ -108,6 +109,7 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
     member_proposal = ProposalFactory(author=member)
     answered = ProposalFactory(status=ProposalStatus.ANSWERED, endorsement_count=10)
     staff = UserFactory(is_staff=True, is_superuser=True)
+    ensure_defaults()  # the mileage rules and settings (a flush removed them)
 
     public = [
         "/",
@@ -156,6 +158,10 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
         "/admin/proposals/pipelinesettings/1/change/",
         "/admin/panel/panelapplication/",
         "/admin/panel/panelrating/",
+        "/admin/mileage/mileageentry/",  # the ledger (its date-range filter)
+        "/admin/mileage/mileageentry/adjust/",
+        "/admin/mileage/mileagerule/",
+        "/admin/mileage/mileagesettings/1/change/",
     ]
 
     found = []

@@ -34,6 +34,7 @@ class Command(BaseCommand):
                 "fresh_id": fresh.pk if fresh else None,
             }
         elif what == "spike-members":
+            targets.spike_rules()
             proposal = targets.hot_proposal() if target == "hot" else targets.fresh_proposal()
             users = sessions.new_members(count, tag=tag)
             session_keys = sessions.sessions_for(users)
