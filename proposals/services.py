@@ -415,7 +415,8 @@ def _set_hidden(*, proposal, user, reason, hidden):
 #    hiding or a close committing at that moment either comes wholly before
 #    or wholly after) and deduplicated by the unique constraint
 #    (ON CONFLICT DO NOTHING: no exception, no savepoint). It commits at once
-#    and is marked `pending`: stored, not yet in the count.
+#    (with the mileage it earns, sent in the same short transaction, never
+#    by the reconcile) and is marked `pending`: stored, not yet in the count.
 # 2. The count shown (`Proposal.endorsement_count`) is moved only by
 #    `endorsement_count_reconcile`, single-flight per proposal: whoever gets
 #    the proposal's advisory lock flips every pending row to counted AND adds
