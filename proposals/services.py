@@ -651,7 +651,7 @@ def _endorsement_told(*, proposal: Proposal, user, endorsement_id: int, undo: bo
     )
     participated(
         action=Action.ENDORSED,
-        member_id=earner_id(proposal.author) if proposal.author_id else None,
+        member_id=earner_id(proposal.author),
         source=source,
         proposal_id=proposal.pk,
         undo=undo,
