@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Members and departments")
 
     def ready(self):
+        from allauth.account.signals import user_signed_up
         from django.contrib.auth.signals import user_logged_in
 
         from . import audit_words
@@ -23,6 +24,14 @@ class AccountsConfig(AppConfig):
         post_migrate.connect(site_sync, sender=self, dispatch_uid="accounts.site_sync")
         # The consent check of accounts.middleware, done once at login.
         user_logged_in.connect(remember_current_consent, dispatch_uid="remember_current_consent")
+        # A new member earns the sign-up's mileage (accounts.participation).
+        user_signed_up.connect(_signed_up, dispatch_uid="accounts.member_signed_up")
+
+
+def _signed_up(sender, request, user, **kwargs):
+    from .services import member_signed_up
+
+    member_signed_up(user=user)
 
 
 class StaffAdminConfig(admin_apps.AdminConfig):

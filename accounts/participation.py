@@ -38,3 +38,12 @@ def participated(*, action: str, member_id: int | None, source, proposal_id=None
         proposal_id=proposal_id,
         undo=undo,
     )
+
+
+def earner_id(user) -> int | None:
+    """The id of `user` if they may still earn points, else None (so
+    `participated` sends nothing): nobody (a proposal whose author is gone)
+    and a member who has withdrawn earn nothing; their past entries stay."""
+    if user is None or user.withdrawn_at is not None:
+        return None
+    return user.pk

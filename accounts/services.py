@@ -19,6 +19,7 @@ from . import legal
 from . import rules as account_rules
 from .audit import audit_record
 from .models import AccessRecord, ConsentRecord, ConsentVia, Department, User
+from .participation import Action, earner_id, participated
 from .retention import residue_purgers
 from .roles import STAFF_ROLES, Role
 from .selectors import consented_items
@@ -423,6 +424,16 @@ def member_admin_changed(*, actor: User, member: User, before: dict) -> None:
                 role=role,
                 headed=[],
             )
+
+
+def member_signed_up(*, user: User) -> None:
+    """A new member's account exists (allauth's `user_signed_up`, sent for a
+    sign-up with a password and for a social one alike): says so once, for
+    the sign-up's mileage. Writes nothing here; mileage's receiver writes
+    the entry in this transaction, keyed by the member so a signal sent
+    twice earns once."""
+    with transaction.atomic():
+        participated(action=Action.SIGNUP, member_id=earner_id(user), source=user)
 
 
 def account_withdraw(*, user: User) -> None:

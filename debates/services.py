@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.participation import Action, earner_id, participated
 from accounts.predicates import (
     is_expert,
     is_internal_expert,
@@ -26,6 +27,7 @@ from accounts.predicates import (
 from accounts.roles import Role
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed, require_reason
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
+from proposals.participation import proposer_id
 from proposals.timeline import event_record, proposal_transition
 
 from . import notices, timeline_texts
@@ -97,6 +99,12 @@ def debate_open(
             ends_at=now + timedelta(days=PipelineSettings.load().debate_length_days),
         )
         notices.tell_debate_opened(debate=debate)
+        participated(
+            action=Action.DEBATED,
+            member_id=proposer_id(moved),
+            source=debate,
+            proposal_id=moved.pk,
+        )
     # The caller's object says what the database now says.
     proposal.status = moved.status
     return debate
@@ -186,7 +194,7 @@ def argument_create(*, debate: Debate, author, side: str, body: str) -> Argument
         locked = _locked(debate)
         if refusal := debate_rules.participation_refusal(locked):
             raise ServiceError(refusal)
-        return Argument.objects.create(
+        argument = Argument.objects.create(
             debate=locked,
             author=author,
             side=side,
@@ -194,6 +202,20 @@ def argument_create(*, debate: Debate, author, side: str, body: str) -> Argument
             author_department_id=author.department_id if is_official(author) else None,
             author_role=_badge_role(author),
         )
+        _argument_told(argument=argument, proposal_id=locked.proposal_id)
+    return argument
+
+
+def _argument_told(*, argument: Argument, proposal_id: int, undo: bool = False) -> None:
+    """Mileage for an argument (accounts.participation): posted, or undone
+    when deleted or hidden, redone when shown again."""
+    participated(
+        action=Action.DEBATE_ARGUMENT,
+        member_id=earner_id(argument.author),
+        source=argument,
+        proposal_id=proposal_id,
+        undo=undo,
+    )
 
 
 def argument_delete(*, argument: Argument, user) -> Argument:
@@ -201,13 +223,22 @@ def argument_delete(*, argument: Argument, user) -> Argument:
     as everything a citizen writes does."""
     if not debate_rules.is_argument_author(user, argument):
         raise PermissionDenied
-    updated = Argument.objects.filter(pk=argument.pk, deleted_at__isnull=True).update(
-        deleted_at=timezone.now(), updated_at=timezone.now()
-    )
-    if not updated:
-        raise ServiceError(_("This argument was already deleted."))
-    argument.refresh_from_db(fields=["deleted_at", "updated_at"])
+    with transaction.atomic():
+        updated = Argument.objects.filter(pk=argument.pk, deleted_at__isnull=True).update(
+            deleted_at=timezone.now(), updated_at=timezone.now()
+        )
+        if not updated:
+            raise ServiceError(_("This argument was already deleted."))
+        argument.refresh_from_db(fields=["deleted_at", "updated_at", "is_hidden"])
+        # Read after the update locked the row: a hidden argument has
+        # already given its points back.
+        if not argument.is_hidden:
+            _argument_told(argument=argument, proposal_id=_proposal_id_of(argument), undo=True)
     return argument
+
+
+def _proposal_id_of(argument: Argument) -> int:
+    return Debate.objects.values_list("proposal_id", flat=True).get(pk=argument.debate_id)
 
 
 def _set_hidden(*, argument: Argument, user, reason: str, hidden: bool) -> Argument:
@@ -229,6 +260,9 @@ def _set_hidden(*, argument: Argument, user, reason: str, hidden: bool) -> Argum
         locked.is_hidden = hidden
         locked.hidden_reason = reason if hidden else ""
         locked.save(update_fields=["is_hidden", "hidden_reason", "updated_at"])
+        # A deleted argument gave its points back already and stays deleted.
+        if locked.deleted_at is None:
+            _argument_told(argument=locked, proposal_id=locked.debate.proposal_id, undo=hidden)
         # The timeline has no kind of its own for debate arguments; moderation
         # of what members wrote shares the comment kinds, internal only.
         event_record(

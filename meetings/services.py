@@ -27,11 +27,13 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.names import public_name_for
+from accounts.participation import Action, participated
 from accounts.predicates import is_expert
 from accounts.roles import EXPERT_ROLES
 from accounts.selectors import is_usable_official
 from oasis.errors import PermissionDenied, ServiceError
 from proposals.models import EventKind, Proposal, ProposalStatus
+from proposals.participation import proposer_id
 from proposals.timeline import event_record, proposal_transition
 
 from . import audit_words, notices
@@ -191,10 +193,11 @@ def working_review_finalise(*, review: WorkingReview, user) -> WorkingReview:
                     actor=user,
                     reason=decision.reason,
                 )
-                AgendaItem.objects.create(
+                agenda_item = AgendaItem.objects.create(
                     meeting=meeting, proposal=proposal, position=position, source_review=locked
                 )
                 position += 1
+                _on_agenda_told(agenda_item=agenda_item, proposal=proposal)
                 notices.tell_selected(proposal=proposal, meeting=meeting, reason=decision.reason)
             else:
                 proposal_transition(
@@ -210,6 +213,20 @@ def working_review_finalise(*, review: WorkingReview, user) -> WorkingReview:
         locked.next_meeting = meeting
         locked.save(update_fields=["status", "finalised_at", "finalised_by", "next_meeting"])
     return locked
+
+
+def _on_agenda_told(*, agenda_item: AgendaItem, proposal: Proposal) -> None:
+    """Mileage for the proposer whose proposal reached a realization meeting
+    (accounts.participation): once per proposal, so only its first agenda
+    item counts (an item held over to the next meeting is the same step)."""
+    if AgendaItem.objects.filter(proposal=proposal).exclude(pk=agenda_item.pk).exists():
+        return
+    participated(
+        action=Action.MEETING,
+        member_id=proposer_id(proposal),
+        source=agenda_item,
+        proposal_id=proposal.pk,
+    )
 
 
 def _next_position(meeting: RealizationMeeting) -> int:
@@ -409,6 +426,12 @@ def agenda_item_decide(
             # The next stage starts in this transaction: the conductor
             # connects tracking's management card opening (pipeline/apps.py).
             item_adopted.send(sender=AgendaItem, agenda_item=locked)
+            participated(
+                action=Action.ADOPTED,
+                member_id=proposer_id(proposal),
+                source=locked,
+                proposal_id=proposal.pk,
+            )
         elif decision == AgendaDecision.NOT_ADOPTED:
             proposal_transition(
                 proposal=proposal, to_status=ProposalStatus.NOT_ADOPTED, actor=user, reason=reason

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.participation import Action, earner_id, participated
 from accounts.predicates import is_active_member, is_official
 from oasis.cache import add_and_enqueue, queue_drop, queue_peek
 from oasis.errors import PermissionDenied, ServiceError, require_reason
@@ -43,6 +44,7 @@ from .models import (
     Report,
     Tag,
 )
+from .participation import proposal_standing_changed, proposal_stands
 from .text import search_text_of
 from .timeline import crossing_counts, event_record, proposal_transition, queue_promotion_check
 
@@ -175,6 +177,12 @@ def proposal_create(
         event_record(
             proposal=proposal, kind=EventKind.CREATED, actor=author, to_status=proposal.status
         )
+        participated(
+            action=Action.PROPOSE,
+            member_id=earner_id(author),
+            source=proposal,
+            proposal_id=proposal.pk,
+        )
     return proposal
 
 
@@ -255,9 +263,16 @@ def proposal_withdraw(*, proposal: Proposal, user, reason: str = "") -> Proposal
     and can no longer be endorsed."""
     if not proposal_rules.is_proposal_author(user, proposal):
         raise PermissionDenied
-    return proposal_transition(
-        proposal=proposal, to_status=ProposalStatus.WITHDRAWN, actor=user, reason=reason[:500]
-    )
+    with transaction.atomic():
+        withdrawn = proposal_transition(
+            proposal=proposal, to_status=ProposalStatus.WITHDRAWN, actor=user, reason=reason[:500]
+        )
+        # A withdrawn proposal loses what it brought, as a hidden one does:
+        # otherwise proposing and withdrawing would be a way to earn.
+        proposal_standing_changed(
+            proposal=withdrawn, stood=not withdrawn.is_hidden and withdrawn.deleted_at is None
+        )
+    return withdrawn
 
 
 def proposal_trash(*, proposal: Proposal, user, reason: str = "") -> Proposal:
@@ -274,11 +289,13 @@ def proposal_trash(*, proposal: Proposal, user, reason: str = "") -> Proposal:
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if locked.deleted_at:
             raise ServiceError(_("This proposal is already in the trash."))
+        stood = proposal_stands(locked)
         locked.deleted_at = timezone.now()
         locked.save(update_fields=["deleted_at", "updated_at"])
         event_record(
             proposal=locked, kind=EventKind.TRASHED, actor=user, reason=reason, is_public=False
         )
+        proposal_standing_changed(proposal=locked, stood=stood)
     return locked
 
 
@@ -290,11 +307,13 @@ def proposal_restore(*, proposal: Proposal, user, reason: str = "") -> Proposal:
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if not locked.deleted_at:
             raise ServiceError(_("This proposal is not in the trash."))
+        stood = proposal_stands(locked)
         locked.deleted_at = None
         locked.save(update_fields=["deleted_at", "updated_at"])
         event_record(
             proposal=locked, kind=EventKind.UNTRASHED, actor=user, reason=reason, is_public=False
         )
+        proposal_standing_changed(proposal=locked, stood=stood)
     return locked
 
 
@@ -367,6 +386,7 @@ def _set_hidden(*, proposal, user, reason, hidden):
                 if hidden
                 else _("This proposal is not hidden.")
             )
+        stood = proposal_stands(locked)
         locked.is_hidden = hidden
         locked.hidden_reason = reason if hidden else ""
         locked.save(update_fields=["is_hidden", "hidden_reason", "updated_at"])
@@ -376,6 +396,7 @@ def _set_hidden(*, proposal, user, reason, hidden):
             actor=user,
             reason=reason,
         )
+        proposal_standing_changed(proposal=locked, stood=stood)
     Report.objects.filter(proposal=locked, resolved_at__isnull=True).update(
         resolved_at=timezone.now()
     )
@@ -394,7 +415,8 @@ def _set_hidden(*, proposal, user, reason, hidden):
 #    hiding or a close committing at that moment either comes wholly before
 #    or wholly after) and deduplicated by the unique constraint
 #    (ON CONFLICT DO NOTHING: no exception, no savepoint). It commits at once
-#    and is marked `pending`: stored, not yet in the count.
+#    (with the mileage it earns, sent in the same short transaction, never
+#    by the reconcile) and is marked `pending`: stored, not yet in the count.
 # 2. The count shown (`Proposal.endorsement_count`) is moved only by
 #    `endorsement_count_reconcile`, single-flight per proposal: whoever gets
 #    the proposal's advisory lock flips every pending row to counted AND adds
@@ -446,11 +468,11 @@ def _endorsable_sql(alias: str) -> tuple[str, list]:
     return sql, statuses
 
 
-def _endorsement_insert(*, proposal_id: int, user_id: int) -> bool:
+def _endorsement_insert(*, proposal_id: int, user_id: int) -> int | None:
     """Insert the member's endorsement, pending, if the proposal is still
     gathering endorsements and the member has not endorsed it yet; one
-    statement, committed on return (autocommit). Returns whether a row was
-    written."""
+    statement (committed when the caller's block ends). Returns the new
+    row's id, or None when no row was written."""
     guard, params = _endorsable_sql("p")
     with connection.cursor() as cursor:
         cursor.execute(
@@ -464,7 +486,8 @@ def _endorsement_insert(*, proposal_id: int, user_id: int) -> bool:
             """,  # nosec B608 - table names from the models, values as parameters
             [user_id, proposal_id, *params],
         )
-        return cursor.fetchone() is not None
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _endorsement_fold(proposal_id: int) -> tuple[bool, int, int]:
@@ -561,7 +584,14 @@ def proposal_endorse(*, proposal: Proposal, user) -> Proposal:
         raise ServiceError(refusal)
     if not _single_flight():
         return _proposal_endorse_in_one_transaction(proposal=proposal, user=user)
-    if not _endorsement_insert(proposal_id=proposal.pk, user_id=user.pk):
+    # The row and its mileage commit together (the insert alone would commit
+    # at once): an endorsement is never stored without its points or the
+    # other way round. The reconcile runs after, outside, as designed above.
+    with transaction.atomic():
+        endorsement_id = _endorsement_insert(proposal_id=proposal.pk, user_id=user.pk)
+        if endorsement_id is not None:
+            _endorsement_told(proposal=proposal, user=user, endorsement_id=endorsement_id)
+    if endorsement_id is None:
         if Endorsement.objects.filter(proposal=proposal, user=user).exists():
             raise ServiceError(_("You have already endorsed this proposal."))
         raise ServiceError(_("This proposal is no longer gathering endorsements."))
@@ -577,7 +607,7 @@ def _proposal_endorse_in_one_transaction(*, proposal: Proposal, user) -> Proposa
     proposal's row lock."""
     try:
         with transaction.atomic():
-            Endorsement.objects.create(proposal=proposal, user=user)
+            endorsement = Endorsement.objects.create(proposal=proposal, user=user)
             # The filter repeats the rule in SQL, so a proposal withdrawn or
             # closed between the check above and this write is not counted.
             updated = (
@@ -595,12 +625,37 @@ def _proposal_endorse_in_one_transaction(*, proposal: Proposal, user) -> Proposa
             )
             if not updated:
                 raise ServiceError(_("This proposal is no longer gathering endorsements."))
+            _endorsement_told(proposal=proposal, user=user, endorsement_id=endorsement.pk)
             count = Proposal.objects.values_list("endorsement_count", flat=True).get(pk=proposal.pk)
             _wake_conductor_if_crossed(proposal.pk, count - 1, count)
     except IntegrityError:
         raise ServiceError(_("You have already endorsed this proposal.")) from None
     proposal.endorsement_count = count
     return proposal
+
+
+def _endorsement_told(*, proposal: Proposal, user, endorsement_id: int, undo: bool = False):
+    """Mileage for one endorsement row (accounts.participation): the member
+    endorsed, the proposer received it; or both undone when it is taken
+    back. Sent once per row, by the service that wrote or deleted it, never
+    by the reconcile (which only counts). A proposal gathering endorsements
+    always stands, so its author earns unless gone or withdrawn."""
+    # The row may be gone (taken back): only its model and id are read.
+    source = Endorsement(pk=endorsement_id, proposal_id=proposal.pk, user_id=user.pk)
+    participated(
+        action=Action.ENDORSE,
+        member_id=earner_id(user),
+        source=source,
+        proposal_id=proposal.pk,
+        undo=undo,
+    )
+    participated(
+        action=Action.ENDORSED,
+        member_id=earner_id(proposal.author),
+        source=source,
+        proposal_id=proposal.pk,
+        undo=undo,
+    )
 
 
 def proposal_unendorse(*, proposal: Proposal, user) -> Proposal:
@@ -616,17 +671,18 @@ def proposal_unendorse(*, proposal: Proposal, user) -> Proposal:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"DELETE FROM {Endorsement._meta.db_table} WHERE proposal_id = %s AND user_id = %s"
-            " RETURNING pending",  # nosec B608 - table name from the model
+            " RETURNING id, pending",  # nosec B608 - table name from the model
             [proposal.pk, user.pk],
         )
         deleted = cursor.fetchone()
         if deleted is None:
             raise ServiceError(_("You have not endorsed this proposal."))
-        (was_pending,) = deleted
+        endorsement_id, was_pending = deleted
         if not was_pending:
             Proposal.objects.filter(pk=proposal.pk).update(
                 endorsement_count=F("endorsement_count") - 1
             )
+        _endorsement_told(proposal=proposal, user=user, endorsement_id=endorsement_id, undo=True)
     proposal.refresh_from_db(fields=["endorsement_count"])
     return proposal
 
@@ -762,6 +818,7 @@ def comment_create(*, proposal: Proposal, author, body: str) -> Comment:
         Proposal.objects.filter(pk=proposal.pk).update(comment_count=F("comment_count") + 1)
         _wake_conductor_if_comments_reached_bar(proposal.pk)
         notices.tell_new_comment(proposal=proposal, comment=comment)
+        _comment_told(comment=comment)
     return comment
 
 
@@ -778,6 +835,18 @@ def _wake_conductor_if_comments_reached_bar(proposal_id: int) -> None:
     status, count = Proposal.objects.values_list("status", "comment_count").get(pk=proposal_id)
     if status == ProposalStatus.ANSWERED and count in bars:
         queue_promotion_check(proposal_id)
+
+
+def _comment_told(*, comment: Comment, undo: bool = False) -> None:
+    """Mileage for a comment (accounts.participation): written, or undone
+    when deleted or hidden, redone when shown again."""
+    participated(
+        action=Action.COMMENT,
+        member_id=earner_id(comment.author),
+        source=comment,
+        proposal_id=comment.proposal_id,
+        undo=undo,
+    )
 
 
 def comment_update(*, comment: Comment, user, body: str) -> Comment:
@@ -804,6 +873,10 @@ def comment_delete(*, comment: Comment, user) -> None:
         if not updated:
             raise ServiceError(_("This comment was already deleted."))
         Proposal.objects.filter(pk=comment.proposal_id).update(comment_count=F("comment_count") - 1)
+        # Read back after the update, which locked the row: a hidden comment
+        # has already given its points back.
+        if not Comment.objects.filter(pk=comment.pk, is_hidden=True).exists():
+            _comment_told(comment=comment, undo=True)
 
 
 def comment_set_hidden(*, comment: Comment, user, reason: str, hidden: bool) -> Comment:
@@ -820,6 +893,10 @@ def comment_set_hidden(*, comment: Comment, user, reason: str, hidden: bool) -> 
         locked.is_hidden = hidden
         locked.hidden_reason = reason if hidden else ""
         locked.save(update_fields=["is_hidden", "hidden_reason", "updated_at"])
+        # A comment its author deleted gave its points back already, and
+        # showing it again does not bring them back (it stays deleted).
+        if locked.deleted_at is None:
+            _comment_told(comment=locked, undo=hidden)
         event_record(
             proposal=locked.proposal,
             kind=EventKind.COMMENT_HIDDEN if hidden else EventKind.COMMENT_UNHIDDEN,

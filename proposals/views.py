@@ -352,7 +352,14 @@ def proposal_trash(request, pk):
 def proposal_endorse(request, pk):
     # Only what the rules and the redirect read: a viral proposal's page is
     # endorsed hundreds of times a second, and its body need not travel each time.
-    proposal = get_object_or_404(Proposal.objects.not_deleted().only(*ENDORSE_READS), pk=pk)
+    # The proposer with it (one column): whether they still earn mileage for
+    # the endorsement (accounts.participation.earner_id), without a query more.
+    proposal = get_object_or_404(
+        Proposal.objects.not_deleted()
+        .select_related("author")
+        .only(*ENDORSE_READS, "author__withdrawn_at"),
+        pk=pk,
+    )
     if request.POST.get("action") == "withdraw":
         _run(
             request,

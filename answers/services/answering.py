@@ -9,8 +9,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.participation import Action, earner_id, participated
 from oasis.errors import PermissionDenied, ServiceError
 from proposals.models import EventKind, ProposalStatus
+from proposals.participation import proposer_id
 from proposals.timeline import event_record, proposal_transition, queue_promotion_check
 
 from .. import notices, signals, timeline_texts
@@ -241,6 +243,12 @@ def answer_publish(*, answer: Answer, user) -> Answer:
         assignment.save(update_fields=["closed_at"])
         assignment.proposal = proposal
         notices.tell_answer_published(assignment=assignment, answer=locked)
+        participated(
+            action=Action.ANSWERED,
+            member_id=proposer_id(proposal),
+            source=locked,
+            proposal_id=proposal.pk,
+        )
         # Before the promotion check: the conductor decides here, from the
         # counts as they are now, whether the answer is a promise to track.
         signals.answer_published.send(sender=Answer, answer=locked)
@@ -310,4 +318,10 @@ def answer_rate(*, answer: Answer, user, score: int, comment: str = "") -> Answe
             params={"text": timeline_texts.ANSWER_RATED, "score": score},
         )
         notices.tell_answer_rated(rating=rating, assignment=assignment)
+        participated(
+            action=Action.RATE_ANSWER,
+            member_id=earner_id(user),
+            source=rating,
+            proposal_id=assignment.proposal_id,
+        )
     return rating

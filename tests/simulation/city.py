@@ -5,6 +5,12 @@ meetings adopting items, cards with their bimonthly reports, and staff who
 are transferred, leave, lose the role or stop heading their department at
 random times. Seeded: the same seed makes the same year.
 
+Issue 13 adds what mileage counts besides: comments and debate arguments,
+endorsements taken back and given again (the loop that must earn nothing),
+answers rated, and the operators hiding and showing comments and
+proposals. These draw from a random source of their own (`mileage_rng`),
+so the pipeline's year is the one it was before.
+
 Every change goes through the services staff and members use (or, for the
 department head, the admin's own form); nothing here writes a model to
 change a state. The beat's tasks run at their times (beat.py). Set-up only
@@ -25,6 +31,7 @@ from accounts import services as staff_services
 from accounts.admin import DepartmentForm
 from accounts.models import Department, User
 from accounts.roles import Role
+from accounts.signals import participation
 from answers import services as answer_services
 from answers.models import AnswerDecision, AnswerStatus, Assignment
 from debates import services as debate_services
@@ -34,7 +41,15 @@ from meetings.models import AgendaDecision, AgendaItem, RealizationMeeting, Work
 from oasis.errors import ServiceError
 from pipeline import services as conductor
 from proposals import services as proposal_services
-from proposals.models import EventKind, PipelineSettings, Proposal, ProposalEvent, ProposalStatus
+from proposals.models import (
+    Comment,
+    Endorsement,
+    EventKind,
+    PipelineSettings,
+    Proposal,
+    ProposalEvent,
+    ProposalStatus,
+)
 from proposals.rules import is_gathering_endorsements
 from tests.clock import SEOUL
 from tests.factories import CategoryFactory, DepartmentFactory, UserFactory, operator
@@ -110,6 +125,14 @@ class Figures:
     max_stale: int = 0
     max_answer_gaps: int = 0
     max_timeline_gaps: int = 0
+    comments: int = 0
+    arguments: int = 0
+    endorsements_taken_back: int = 0
+    answers_rated: int = 0
+    hidden_and_shown: Counter = field(default_factory=Counter)
+    comments_deleted: int = 0
+    participation_signals: int = 0
+    max_mileage_gaps: int = 0
     failures: list = field(default_factory=list)
 
 
@@ -119,6 +142,10 @@ class City:
 
     def __init__(self, *, seed: int, start: dt.date, churn: set[str]):
         self.rng = random.Random(seed)
+        self.mileage_rng = random.Random(seed * 7919 + 13)
+        # What the services told mileage, net per (action, member, source
+        # model, source id): +1 for each award, -1 for each undo.
+        self.told: Counter = Counter()
         self.start = start
         self.churn = churn
         self.figures = Figures()
@@ -150,10 +177,17 @@ class City:
         if old is not None and old != instance.status:
             self.status_writes[instance.pk] += 1
 
+    def _note_participation(self, sender, action, member_id, source, undo, **kwargs):
+        self.told[(str(action), member_id, source._meta.label, source.pk)] += -1 if undo else 1
+        self.figures.participation_signals += 1
+
     # --- the year ---------------------------------------------------------------
 
     def live(self, days: int, *, stop_on_failure: bool = True) -> Figures:
         pre_save.connect(self._count_status_writes, sender=Proposal, weak=False)
+        participation.connect(
+            self._note_participation, weak=False, dispatch_uid="simulation.participation"
+        )
         # Twenty thousand "task succeeded" lines would cost more than the tasks.
         trace_log = logging.getLogger("celery.app.trace")
         trace_level = trace_log.level
@@ -175,6 +209,7 @@ class City:
         finally:
             self.traveller.stop()
             pre_save.disconnect(self._count_status_writes, sender=Proposal)
+            participation.disconnect(dispatch_uid="simulation.participation")
             trace_log.setLevel(trace_level)
         return self.figures
 
@@ -208,12 +243,14 @@ class City:
             "stale": invariants.stale_cards(now),
             "answer_gaps": invariants.answer_gaps(now),
             "timeline_gaps": invariants.timeline_gaps(self.status_writes),
+            "mileage": invariants.mileage_gaps(self.told),
         }
         f = self.figures
         f.max_unowned = max(f.max_unowned, len(found["unowned"]))
         f.max_stale = max(f.max_stale, len(found["stale"]))
         f.max_answer_gaps = max(f.max_answer_gaps, len(found["answer_gaps"]))
         f.max_timeline_gaps = max(f.max_timeline_gaps, len(found["timeline_gaps"]))
+        f.max_mileage_gaps = max(f.max_mileage_gaps, len(found["mileage"]))
         for name, problems in found.items():
             for problem in problems:
                 f.failures.append(f"{day} {name}: {problem}")
@@ -326,6 +363,60 @@ class City:
                     user=member,
                     position=rng.choice(["for", "for", "against", "undecided"]),
                 )
+        self._members_for_mileage()
+
+    def _pick(self, queryset):
+        """One row of `queryset` chosen by the seeded mileage source (the
+        database's own random order would not repeat), or None."""
+        pks = list(queryset.order_by("pk").values_list("pk", flat=True))
+        return queryset.get(pk=self.mileage_rng.choice(pks)) if pks else None
+
+    def _members_for_mileage(self) -> None:
+        """What members do that only mileage counts (see the module's
+        docstring): a comment, an argument, an endorsement taken back and
+        given again, a published answer rated by its proposer."""
+        rng = self.mileage_rng
+        public = Proposal.objects.public().order_by("pk")
+        if rng.random() < 0.6 and (proposals := list(public.values_list("pk", flat=True))):
+            proposal = Proposal.objects.get(pk=rng.choice(proposals))
+            proposal_services.comment_create(
+                proposal=proposal,
+                author=rng.choice(self.members),
+                body="좋은 제안이에요. 응원합니다!",
+            )
+            self.figures.comments += 1
+        for debate in Debate.objects.filter(status=DebateStatus.OPEN).order_by("pk"):
+            if debate.ends_at > timezone.now() and rng.random() < 0.4:
+                debate_services.argument_create(
+                    debate=debate,
+                    author=rng.choice(self.members),
+                    side=rng.choice(["for", "against"]),
+                    body="이 제안이 실현되면 동네가 더 안전해질 것입니다.",
+                )
+                self.figures.arguments += 1
+        if rng.random() < 0.3:
+            # The loop: taken back and given again; the count ends where it was.
+            endorsements = Endorsement.objects.filter(
+                proposal__status=ProposalStatus.OPEN
+            ).select_related("proposal", "user")
+            if endorsement := self._pick(endorsements):
+                proposal, member = endorsement.proposal, endorsement.user
+                if is_gathering_endorsements(proposal):
+                    proposal_services.proposal_unendorse(proposal=proposal, user=member)
+                    proposal_services.proposal_endorse(proposal=proposal, user=member)
+                    self.figures.endorsements_taken_back += 1
+        from answers.models import Answer
+
+        unrated = (
+            Answer.objects.filter(status=AnswerStatus.PUBLISHED, rating__isnull=True)
+            .select_related("assignment__proposal__author")
+            .order_by("pk")
+        )
+        for answer in unrated:
+            author = answer.assignment.proposal.author
+            if rng.random() < 0.3 and author.is_active:
+                answer_services.answer_rate(answer=answer, user=author, score=rng.randint(1, 5))
+                self.figures.answers_rated += 1
 
     # --- staff ------------------------------------------------------------------------
 
@@ -339,6 +430,44 @@ class City:
         self._reports(day)
         self._hand_over(day)
         self._churn(day)
+        self._moderate()
+
+    def _moderate(self) -> None:
+        """The operators hide a comment or an argument now and then and show
+        some again; a member deletes a comment; a proposal is hidden and
+        shown again in the same afternoon (so the pipeline's year does not
+        change), which takes back and gives back all it brought."""
+        rng = self.mileage_rng
+        comments = Comment.objects.filter(deleted_at__isnull=True).order_by("pk")
+        if rng.random() < 0.15 and (comment := self._pick(comments.filter(is_hidden=False))):
+            proposal_services.comment_set_hidden(
+                comment=comment, user=self.operator, reason="운영 원칙 위반", hidden=True
+            )
+            self.figures.hidden_and_shown["comment hidden"] += 1
+        for comment in comments.filter(is_hidden=True):
+            if rng.random() < 0.2:
+                proposal_services.comment_set_hidden(
+                    comment=comment, user=self.operator, reason="다시 보니 괜찮습니다", hidden=False
+                )
+                self.figures.hidden_and_shown["comment shown again"] += 1
+        if rng.random() < 0.05 and (comment := self._pick(comments)):
+            proposal_services.comment_delete(comment=comment, user=comment.author)
+            self.figures.comments_deleted += 1
+        from debates.models import Argument
+
+        arguments = Argument.objects.filter(deleted_at__isnull=True)
+        if rng.random() < 0.1 and (argument := self._pick(arguments.filter(is_hidden=False))):
+            debate_services.argument_hide(argument=argument, user=self.operator, reason="주제 밖")
+            self.figures.hidden_and_shown["argument hidden"] += 1
+        if rng.random() < 0.1 and (argument := self._pick(arguments.filter(is_hidden=True))):
+            debate_services.argument_unhide(argument=argument, user=self.operator, reason="확인")
+            self.figures.hidden_and_shown["argument shown again"] += 1
+        if rng.random() < 0.05 and (proposal := self._pick(Proposal.objects.public())):
+            proposal_services.proposal_hide(proposal=proposal, user=self.operator, reason="확인 중")
+            proposal_services.proposal_unhide(
+                proposal=proposal, user=self.operator, reason="문제없음"
+            )
+            self.figures.hidden_and_shown["proposal hidden and shown"] += 1
 
     def _someone_in(self, department) -> User | None:
         officials = self.officials_of(department)
@@ -714,6 +843,13 @@ def table(figures: Figures, beat: Beat) -> str:
         ("max stale cards on a day", f.max_stale),
         ("max answer gaps on a day", f.max_answer_gaps),
         ("max timeline gaps on a day", f.max_timeline_gaps),
+        ("comments / deleted", f"{f.comments} / {f.comments_deleted}"),
+        ("debate arguments", f.arguments),
+        ("endorsements taken back and given again", f.endorsements_taken_back),
+        ("answers rated", f.answers_rated),
+        *((f"moderation: {name}", n) for name, n in sorted(f.hidden_and_shown.items())),
+        ("participation signals", f.participation_signals),
+        ("max mileage gaps on a day", f.max_mileage_gaps),
         ("beat runs", sum(beat.runs.values())),
         ("failures", len(f.failures)),
     ]

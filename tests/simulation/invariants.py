@@ -16,7 +16,15 @@ break it, described in words, so a failure names the day and the object.
    overdue on the public timeline (`answer_gaps`); every extension granted
    and every amendment approved is on the public timeline.
 4. Every change of a proposal's status is on its public timeline, in an
-   unbroken chain from its creation to its status now (`timeline_gaps`)."""
+   unbroken chain from its creation to its status now (`timeline_gaps`).
+5. Mileage (issue 13, `mileage_gaps`): what the services told mileage nets,
+   for every (action, member, source), to one award for what stands now
+   (an endorsement row, a comment or argument neither deleted nor hidden,
+   a proposal neither hidden, trashed nor withdrawn) and to nothing for
+   what was taken back, never below nothing nor above one; and, once the
+   ledger is merged, every member's balance, grade and month totals equal
+   their entries, no source is credited twice and no claim is left after
+   the beat (mileage.checks)."""
 
 import datetime as dt
 import importlib.util
@@ -36,6 +44,8 @@ from tracking.services import reports as report_services
 
 # Parts that land during issue 12; each check uses them when they are there.
 HAS_OWNERSHIP = importlib.util.find_spec("accounts.ownership") is not None
+# The mileage ledger's own check (issue 13's ledger part), when merged.
+HAS_LEDGER_CHECK = importlib.util.find_spec("mileage.checks") is not None
 
 # The beat asks for reports once a day: a card is "fresh" until two months
 # after its last report (or its opening), plus the day the beat may need.
@@ -307,4 +317,72 @@ def timeline_gaps(status_writes: dict[int, int]) -> list[str]:
                 f"proposal {proposal_id}: {status_writes.get(proposal_id, 0)} status changes, "
                 f"{moves} on the public timeline"
             )
+    return problems
+
+
+def _standing_sources() -> dict[tuple[str, str], set[tuple[int, int]]]:
+    """What should stand credited now, per (action, source model): the set
+    of (member, source id). Members who withdrew from the portal earn
+    nothing (none do in the city, but the rule is the services')."""
+    from debates.models import Argument
+    from proposals.models import Comment, Endorsement
+
+    gone = set(User.objects.filter(withdrawn_at__isnull=False).values_list("pk", flat=True))
+    standing = defaultdict(set)
+    for pk, member, author in Endorsement.objects.values_list(
+        "pk", "user_id", "proposal__author_id"
+    ):
+        standing[("endorse", "proposals.Endorsement")].add((member, pk))
+        if author is not None:
+            standing[("endorsed", "proposals.Endorsement")].add((author, pk))
+    for pk, author in (
+        Proposal.objects.filter(is_hidden=False, deleted_at__isnull=True)
+        .exclude(status=ProposalStatus.WITHDRAWN)
+        .values_list("pk", "author_id")
+    ):
+        standing[("propose", "proposals.Proposal")].add((author, pk))
+    for model, action in ((Comment, "comment"), (Argument, "debate_argument")):
+        rows = model.objects.filter(is_hidden=False, deleted_at__isnull=True)
+        for pk, author in rows.values_list("pk", "author_id"):
+            standing[(action, model._meta.label)].add((author, pk))
+    return {key: {(m, pk) for m, pk in pairs if m not in gone} for key, pairs in standing.items()}
+
+
+def mileage_gaps(told) -> list[str]:
+    """`told`: the net participation signals, (action, member, source model,
+    source id) → awards minus undos, as the simulation recorded them."""
+    problems = []
+    for (action, member, label, pk), net in told.items():
+        if net not in (0, 1):
+            problems.append(f"{action} of member {member} for {label} {pk} told {net:+d} times net")
+    standing = _standing_sources()
+    for (action, label), expected in standing.items():
+        credited = {
+            (member, pk)
+            for (a, member, lab, pk), net in told.items()
+            if a == action and lab == label and net == 1
+        }
+        for member, pk in sorted(expected - credited):
+            problems.append(f"{label} {pk} stands but {action} of member {member} is not credited")
+        for member, pk in sorted(credited - expected):
+            problems.append(f"{label} {pk} is gone or down but {action} of member {member} stands")
+    if HAS_LEDGER_CHECK:
+        from mileage.checks import claims_waiting, ledger_problems
+
+        problems += [f"ledger: {problem}" for problem in ledger_problems()]
+        if waiting := claims_waiting():
+            problems.append(f"ledger: {waiting} claims not folded at the end of the day")
+    else:
+        from django.db.models import Sum
+
+        from mileage.models import MileageEntry
+
+        sums = dict(
+            MileageEntry.objects.values_list("member_id").annotate(total=Sum("points")).order_by()
+        )
+        for member, balance in User.objects.values_list("pk", "mileage_balance"):
+            if sums.get(member, 0) != balance:
+                problems.append(
+                    f"member {member}: balance {balance}, entries sum to {sums.get(member, 0)}"
+                )
     return problems
