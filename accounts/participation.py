@@ -25,7 +25,9 @@ class Action(models.TextChoices):
     ADJUSTMENT = "adjustment", _("Adjusted by an operator")
 
 
-def participated(*, action: str, member_id: int | None, source, proposal_id=None, undo=False):
+def participated(
+    *, action: str, member_id: int | None, source, proposal_id=None, undo=False, defer=False
+):
     """Send the participation signal (see accounts/signals.py). A member who
     is gone (None) earns nothing."""
     if member_id is None:
@@ -37,6 +39,7 @@ def participated(*, action: str, member_id: int | None, source, proposal_id=None
         source=source,
         proposal_id=proposal_id,
         undo=undo,
+        defer=defer,
     )
 
 

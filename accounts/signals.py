@@ -19,4 +19,7 @@ staff_left_post = Signal()
 #   proposal_id: int | None, the proposal it concerns (for reversing every
 #           point a hidden proposal brought its author)
 #   undo: bool, True to reverse what the same (action, member, source) earned
+#   defer: bool, True on a hot path (an endorsement during a spike): store
+#           what was earned with the caller's transaction, but count it into
+#           the balance later, so the request never locks the member's row
 participation = Signal()

@@ -177,13 +177,14 @@ def _is_postgresql() -> bool:
 
 
 def participation_received(
-    sender, *, action, member_id, source, proposal_id=None, undo=False, **kwargs
+    sender, *, action, member_id, source, proposal_id=None, undo=False, defer=False, **kwargs
 ):
     """The receiver of accounts.signals.participation. Writes one claim, then:
     inside the caller's transaction, folds the member's claims at once (if
     the member's fold is free) and looks for leftovers after the commit; in
-    autocommit (the endorsement path on PostgreSQL), queues the member's fold
-    (one task per member at a time). Never fails the member's action for a
+    autocommit, or when the sender asks to defer (the endorsement path on
+    PostgreSQL, whose short transaction holds only the row and its claims),
+    queues the member's fold (one task per member at a time). Never fails the member's action for a
     fold that could not run: the claim is stored, and the sweep folds it."""
     if member_id is None or action == Action.ADJUSTMENT:
         return
@@ -199,8 +200,8 @@ def participation_received(
         proposal_id=proposal_id,
         undo=bool(undo),
     )
-    if not connection.in_atomic_block:
-        # The claim is committed. The fold costs a transaction of its own
+    if defer or not connection.in_atomic_block:
+        # The claim is committed (or will be, with the caller's row). The fold costs a transaction of its own
         # (a dozen statements and a commit): a task does it, so that a
         # burst of endorsements neither waits for it nor folds the hot
         # proposer's claims once per request.

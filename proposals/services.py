@@ -590,7 +590,12 @@ def proposal_endorse(*, proposal: Proposal, user) -> Proposal:
     with transaction.atomic():
         endorsement_id = _endorsement_insert(proposal_id=proposal.pk, user_id=user.pk)
         if endorsement_id is not None:
-            _endorsement_told(proposal=proposal, user=user, endorsement_id=endorsement_id)
+            # Deferred: folding the points here would lock the proposer's
+            # row once per endorsement, the very row a spike of endorsements
+            # shares; the member's fold task counts them a moment later.
+            _endorsement_told(
+                proposal=proposal, user=user, endorsement_id=endorsement_id, defer=True
+            )
     if endorsement_id is None:
         if Endorsement.objects.filter(proposal=proposal, user=user).exists():
             raise ServiceError(_("You have already endorsed this proposal."))
@@ -634,7 +639,9 @@ def _proposal_endorse_in_one_transaction(*, proposal: Proposal, user) -> Proposa
     return proposal
 
 
-def _endorsement_told(*, proposal: Proposal, user, endorsement_id: int, undo: bool = False):
+def _endorsement_told(
+    *, proposal: Proposal, user, endorsement_id: int, undo: bool = False, defer: bool = False
+):
     """Mileage for one endorsement row (accounts.participation): the member
     endorsed, the proposer received it; or both undone when it is taken
     back. Sent once per row, by the service that wrote or deleted it, never
@@ -648,6 +655,7 @@ def _endorsement_told(*, proposal: Proposal, user, endorsement_id: int, undo: bo
         source=source,
         proposal_id=proposal.pk,
         undo=undo,
+        defer=defer,
     )
     participated(
         action=Action.ENDORSED,
@@ -655,6 +663,7 @@ def _endorsement_told(*, proposal: Proposal, user, endorsement_id: int, undo: bo
         source=source,
         proposal_id=proposal.pk,
         undo=undo,
+        defer=defer,
     )
 
 

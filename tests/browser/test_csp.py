@@ -13,8 +13,8 @@ from django.utils import timezone
 from accounts.second_factor import must_use_second_factor
 from debates import services as debate_services
 from meetings import services as meeting_services
-from panel.services import panel_rate
 from mileage.defaults import ensure_defaults
+from panel.services import panel_rate
 from proposals.models import ProposalStatus
 from tests.answers.helpers import assigned
 from tests.browser.axe import axe_violations

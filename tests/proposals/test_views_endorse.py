@@ -7,6 +7,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from mileage.models import MileageRule
+from mileage.services import claims_fold_all
+from oasis.celery import app as celery_app
 from proposals import services
 from proposals.models import Endorsement
 from tests.factories import ProposalFactory, UserFactory
@@ -133,21 +136,36 @@ def test_an_endorsement_writes_no_session_and_reads_no_settings_row():
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_an_endorsement_costs_nine_queries_on_postgresql():
-    # Given a proposal on PostgreSQL, where requests commit as they go
+def test_an_endorsement_costs_eleven_queries_on_postgresql(settings):
+    # Given a proposal on PostgreSQL, where requests commit as they go, and
+    # tasks sent to a worker as in production (not run inside the request)
     proposal = ProposalFactory()
+    endorser = UserFactory()
     services.proposal_endorse(proposal=proposal, user=UserFactory())
+    claims_fold_all()
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    celery_app.conf.task_always_eager = False
 
     # When a member endorses it
-    browser, queries = _endorse_capturing_queries(proposal, UserFactory())
+    browser, queries = _endorse_capturing_queries(proposal, endorser)
 
     # Then it costs the session, the member and their roles, the proposal
-    # (with whether its author still earns mileage), the insert in a
-    # transaction of its own (BEGIN and COMMIT: the mileage it earns is
-    # written with it, so neither is ever stored without the other), the
-    # reconcile and its look for rows left (was 14, then 7 before mileage;
-    # the ledger's receiver, connected by mileage, adds its own)
-    assert len(queries) <= 9, "\n".join(queries)
+    # (with whether its author still earns mileage), the insert with the
+    # mileage it earns in a transaction of their own (BEGIN, the row, a claim
+    # for the endorser and one for the proposer, COMMIT: neither is ever
+    # stored without the other), the reconcile and its look for rows left
+    # (was 14, then 7 before mileage). Counting the points into the balances
+    # is the members' fold tasks' work, never the request's: the proposer's
+    # row is the one a spike of endorsements shares.
+    assert len(queries) <= 11, "\n".join(queries)
+    assert not [q for q in queries if q.startswith("UPDATE") and "accounts_user" in q]
     page = browser.get(proposal.get_absolute_url())
     assert flash(page) == ["You endorsed this proposal."]
     assert endorsement_count(page) == 2
+
+    # And the fold (the worker's, or the minute's sweep) counts the points
+    claims_fold_all()
+    endorser.refresh_from_db()
+    proposal.author.refresh_from_db()
+    assert endorser.mileage_balance == MileageRule.objects.get(action="endorse").points
+    assert proposal.author.mileage_balance == 2 * MileageRule.objects.get(action="endorsed").points
