@@ -51,9 +51,8 @@ def test_the_operator_marks_a_completed_item_from_its_card_and_the_public_sees_i
     )
 
     assert response.status_code == 302
-    assert (
-        "The item is now a best creative policy; it shows on the public page."
-        in messages_sent(response)
+    assert "The item is now a best creative policy; it shows on the public page." in messages_sent(
+        response
     )
     best = BestPolicy.objects.get()
     assert (best.card, best.year, best.position) == (card, this_year, 1)
@@ -70,8 +69,14 @@ def test_the_operator_marks_a_completed_item_from_its_card_and_the_public_sees_i
 @pytest.mark.parametrize(
     ("stage", "message"),
     [
-        (CardStage.IN_PROGRESS, "Only completed items can be best policies; this one is “In progress”."),
-        (CardStage.SUSPENDED, "Only completed items can be best policies; this one is “Suspended”."),
+        (
+            CardStage.IN_PROGRESS,
+            "Only completed items can be best policies; this one is “In progress”.",
+        ),
+        (
+            CardStage.SUSPENDED,
+            "Only completed items can be best policies; this one is “Suspended”.",
+        ),
     ],
 )
 def test_an_item_not_completed_is_refused(stage, message):

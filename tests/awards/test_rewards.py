@@ -79,7 +79,11 @@ def test_a_second_reward_must_say_it_is_an_addition():
     card = adopted_card()
     boss = operator()
     services.reward_record(
-        card=card, user=boss, kind="culture_voucher", amount_won=50000, given_on=dt.date(2026, 11, 1)
+        card=card,
+        user=boss,
+        kind="culture_voucher",
+        amount_won=50000,
+        given_on=dt.date(2026, 11, 1),
     )
     browser = logged_in(boss, csrf_checks=True)
     form = reward_form(browser, card)
