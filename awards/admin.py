@@ -51,6 +51,9 @@ class ProposerRewardAdmin(OperatorsOnlyMixin, admin.ModelAdmin):
         "is_addition",
         "recorded",
     ]
+    # The item column links to the card (where rewards are recorded); a
+    # second link around it to a read-only page would nest one in the other.
+    list_display_links = None
     list_filter = ["kind", "is_addition"]
     list_select_related = ["card__proposal", "proposer", "recorded_by"]
     search_fields = ["card__proposal__title"]
