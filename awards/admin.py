@@ -1,5 +1,5 @@
 """Awards in the admin, for the operators: the rewards recorded for
-adopted proposers, the 이달의 상상지기 rounds (a round's page is its
+adopted proposers, the Official of the month rounds (a round's page is its
 confirmation screen) and the best creative policies. Nothing is added,
 changed or deleted through Django's forms: the screens of screens.py call
 the services. Who may is asked of rules.py."""

@@ -26,8 +26,8 @@ def _reward(params: dict) -> str:
 def _confirmed(params: dict) -> str:
     return (
         ngettext(
-            "이달의 상상지기 of %(month)s confirmed: %(count)d winner.",
-            "이달의 상상지기 of %(month)s confirmed: %(count)d winners.",
+            "Officials of the month for %(month)s confirmed: %(count)d winner.",
+            "Officials of the month for %(month)s confirmed: %(count)d winners.",
             params["count"],
         )
         % params
@@ -40,7 +40,9 @@ ACTIONS = {
         words=_reward,
         formats={"kind": choices(RewardKind), "given_on": dates},
     ),
-    AWARD_CONFIRMED: AuditAction(label=gettext_lazy("이달의 상상지기 confirmed"), words=_confirmed),
+    AWARD_CONFIRMED: AuditAction(
+        label=gettext_lazy("Officials of the month confirmed"), words=_confirmed
+    ),
     BEST_POLICY_MARKED: AuditAction(
         label=gettext_lazy("Best policy marked"),
         words=gettext_lazy("Marked as a best creative policy of %(year)s (number %(position)s)."),

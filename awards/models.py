@@ -92,7 +92,7 @@ class AwardStatus(models.TextChoices):
 
 
 class MonthlyAward(models.Model):
-    """One month's 이달의 상상지기 round: its ranked candidates, and once an
+    """One month's Official of the month round: its ranked candidates, and once an
     operator confirms it, its winners."""
 
     # The first day of the month the round is for.
@@ -113,8 +113,8 @@ class MonthlyAward(models.Model):
 
     class Meta:
         ordering = ["-month"]
-        verbose_name = _("이달의 상상지기 round")
-        verbose_name_plural = _("이달의 상상지기 rounds")
+        verbose_name = _("Official of the month round")
+        verbose_name_plural = _("Official of the month rounds")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="confirmed")

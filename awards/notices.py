@@ -31,9 +31,9 @@ MESSAGES = {
     ),
     # To each winner: the month's 이달의 상상지기 are confirmed.
     AwardNotice.MONTHLY_AWARD_WON: NoticeText(
-        _("You are 이달의 상상지기"),
+        _("You are an official of the month"),
         _(
-            "Congratulations: for your answers and comments to citizens in %(month)s, you were chosen as 이달의 상상지기. Thank you."
+            "Congratulations: for your answers and comments to citizens in %(month)s, you were chosen as an official of the month. Thank you."
         ),
     ),
 }

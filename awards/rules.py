@@ -57,9 +57,9 @@ def reward_refusal(
 def confirm_refusal(award, winners) -> str | None:
     """`award` may be confirmed with `winners` (candidates of it)."""
     if award.status == AwardStatus.CONFIRMED:
-        return _("The 이달의 상상지기 of %(month)s are already confirmed; nothing was changed.") % {
-            "month": award.month.strftime("%Y-%m")
-        }
+        return _(
+            "The officials of the month for %(month)s are already confirmed; nothing was changed."
+        ) % {"month": award.month.strftime("%Y-%m")}
     if award.status == AwardStatus.EMPTY:
         return _("Nobody answered or commented in %(month)s: there is nobody to confirm.") % {
             "month": award.month.strftime("%Y-%m")

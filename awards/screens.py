@@ -3,7 +3,7 @@ admin_site.admin_view, where the second factor is asked):
 
 - record the reward given to an adopted item's proposer, from the card's page;
 - mark a completed adopted item as one of a year's best creative policies;
-- a month's 이달의 상상지기 round: its ranking, and for a waiting round the
+- a month's Official of the month round: its ranking, and for a waiting round the
   choice of winners (the top three ticked) and the confirmation.
 
 Each form posts to its own page, which calls the service; a refusal comes
@@ -226,7 +226,9 @@ def round_view(modeladmin, request, object_id):
         else:
             messages.success(
                 request,
-                gettext("이달의 상상지기 of %(month)s are confirmed; the winners are told.")
+                gettext(
+                    "The officials of the month for %(month)s are confirmed; the winners are told."
+                )
                 % {"month": award.month.strftime("%Y-%m")},
             )
             return HttpResponseRedirect(reverse("admin:awards_monthlyaward_changelist"))
@@ -238,7 +240,8 @@ def round_view(modeladmin, request, object_id):
         modeladmin,
         request,
         template="admin/awards/round.html",
-        title=gettext("이달의 상상지기 of %(month)s") % {"month": award.month.strftime("%Y-%m")},
+        title=gettext("Officials of the month: %(month)s")
+        % {"month": award.month.strftime("%Y-%m")},
         award=award,
         candidates=candidates,
         form=form,

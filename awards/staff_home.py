@@ -1,5 +1,5 @@
 """This app's section of the staff home (accounts.staff_home), registered
-in apps.py: for the operators, the 이달의 상상지기 rounds waiting for their
+in apps.py: for the operators, the Official of the month rounds waiting for their
 confirmation, each row opening the round's confirmation screen."""
 
 from django.utils.translation import gettext
@@ -13,7 +13,8 @@ from .selectors import waiting_rounds
 
 def _round_row(award) -> HomeRow:
     return HomeRow(
-        title=gettext("이달의 상상지기 of %(month)s") % {"month": award.month.strftime("%Y-%m")},
+        title=gettext("Officials of the month: %(month)s")
+        % {"month": award.month.strftime("%Y-%m")},
         url=admin_url("admin:awards_monthlyaward_change", award.pk),
         note=gettext("Choose the winners and confirm"),
     )
@@ -26,8 +27,8 @@ def waiting_awards(user, now):
     return HomeSection(
         key="awards.waiting",
         role=HomeRole.OPERATOR,
-        title=_("이달의 상상지기 waiting for confirmation"),
-        empty_text=_("No 이달의 상상지기 round is waiting for you."),
+        title=_("Officials of the month waiting for confirmation"),
+        empty_text=_("No officials-of-the-month round is waiting for you."),
         rows=rows,
         count=count,
         list_url=admin_url("admin:awards_monthlyaward_changelist"),

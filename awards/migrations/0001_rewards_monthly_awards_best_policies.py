@@ -42,8 +42,8 @@ class Migration(migrations.Migration):
                 ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='confirmed by')),
             ],
             options={
-                'verbose_name': '이달의 상상지기 round',
-                'verbose_name_plural': '이달의 상상지기 rounds',
+                'verbose_name': 'Official of the month round',
+                'verbose_name_plural': 'Official of the month rounds',
                 'ordering': ['-month'],
             },
         ),

@@ -142,7 +142,7 @@ def test_a_month_without_answers_or_comments_makes_an_empty_round_nobody_is_aske
     assert (award.month.isoformat(), award.status) == ("2026-12-01", AwardStatus.EMPTY)
     assert not award.candidates.exists()
     home = page_text(operator_client.get(reverse("admin:index")))
-    assert "No 이달의 상상지기 round is waiting for you." in home
+    assert "No officials-of-the-month round is waiting for you." in home
     # Its screen says so and offers nothing to confirm.
     page = operator_client.get(round_url(award))
     assert page.status_code == 200
@@ -157,7 +157,7 @@ def test_the_operator_confirms_the_winners_on_the_rounds_screen_and_they_are_tol
 
     # The operators' home says a round waits, and leads to its screen.
     home = browser.get(reverse("admin:index"))
-    assert "이달의 상상지기 waiting for confirmation" in page_text(home)
+    assert "Officials of the month waiting for confirmation" in page_text(home)
     assert round_url(award) in home.content.decode()
 
     page = browser.get(round_url(award))
@@ -170,8 +170,9 @@ def test_the_operator_confirms_the_winners_on_the_rounds_screen_and_they_are_tol
     )
 
     assert response.status_code == 302
-    assert "이달의 상상지기 of 2026-11 are confirmed; the winners are told." in messages_sent(
-        response
+    assert (
+        "The officials of the month for 2026-11 are confirmed; the winners are told."
+        in messages_sent(response)
     )
     award.refresh_from_db()
     assert award.status == AwardStatus.CONFIRMED and award.confirmed_by == boss
@@ -179,7 +180,7 @@ def test_the_operator_confirms_the_winners_on_the_rounds_screen_and_they_are_tol
     told = Notification.objects.filter(kind="monthly_award_won")
     assert {n.recipient for n in told} == {november["kim"], november["park"]}
     assert AuditRecord.objects.filter(action="awards.monthly_award_confirmed").count() == 1
-    assert "No 이달의 상상지기 round is waiting for you." in page_text(
+    assert "No officials-of-the-month round is waiting for you." in page_text(
         browser.get(reverse("admin:index"))
     )
 
@@ -189,7 +190,7 @@ def test_the_operator_confirms_the_winners_on_the_rounds_screen_and_they_are_tol
 
     assert again.status_code == 200
     assert (
-        "The 이달의 상상지기 of 2026-11 are already confirmed; nothing was changed."
+        "The officials of the month for 2026-11 are already confirmed; nothing was changed."
         in page_text(again)
     )
     award.refresh_from_db()

@@ -1,5 +1,5 @@
 """The demo shows the awards (issue 13): a reward recorded for an adopted
-proposer, past months of 이달의 상상지기 confirmed with the latest waiting
+proposer, past months of Officials of the month confirmed with the latest waiting
 for the operator, and a best creative policy, on the public pages, the
 proposer's page and the operator's home, each dated before the loading."""
 
@@ -31,7 +31,7 @@ def test_past_months_are_confirmed_and_the_latest_waits_for_the_operator(world):
     assert rounds[-1].month.strftime("%Y-%m") not in public
 
     home = page_text(logged_in(User.objects.get(email=OPERATOR_EMAIL)).get(reverse("admin:index")))
-    assert "이달의 상상지기 waiting for confirmation" in home
+    assert "Officials of the month waiting for confirmation" in home
 
 
 def test_an_adopted_proposer_has_a_reward_on_their_page(world):
