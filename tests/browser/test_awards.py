@@ -7,6 +7,7 @@ best-policy forms on a card, the lists)."""
 import datetime as dt
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
@@ -30,16 +31,21 @@ def award_world():
     boss = operator()
     roads = DepartmentFactory(name="도로과")
     people = [official(roads, display_name=name) for name in ("김도로", "이보행", "박공원")]
-    for person in people:
-        proposal_services.comment_create(
-            proposal=ProposalFactory(), author=person, body="검토하겠습니다."
-        )
-    now = timezone.now()
-    confirmed = services.monthly_award_rank(now=now + dt.timedelta(days=32))
+    this_month = timezone.localdate().replace(day=1)
+    last_month = services.previous_month(timezone.now())
+    # Comments written last month and this month (the clock moved back for the first).
+    for month in (last_month, this_month):
+        with time_machine.travel(services.month_bounds(month)[0] + dt.timedelta(hours=10)):
+            for person in people:
+                proposal_services.comment_create(
+                    proposal=ProposalFactory(), author=person, body="검토하겠습니다."
+                )
+    confirmed = services.monthly_award_rank(now=timezone.now())
     services.monthly_award_confirm(
         award=confirmed, winner_ids=[c.pk for c in confirmed.candidates.all()][:2], user=boss
     )
-    waiting = services.monthly_award_rank(now=now + dt.timedelta(days=64))
+    waiting = services.monthly_award_rank(now=services.month_bounds(this_month)[1])
+    assert (confirmed.status, waiting.status) == ("confirmed", "waiting")
     card = at_stage(CardStage.COMPLETED, title="한강 다리 보행로 넓히기")
     services.reward_record(
         card=card,

@@ -116,7 +116,9 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
     proposal_services.comment_create(
         proposal=ProposalFactory(), author=official(), body="검토하겠습니다."
     )
-    award = award_services.monthly_award_rank(now=timezone.now() + dt.timedelta(days=32))
+    award = award_services.monthly_award_rank(
+        now=award_services.month_bounds(timezone.localdate().replace(day=1))[1]
+    )
 
     public = [
         "/",
