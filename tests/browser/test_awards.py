@@ -45,6 +45,7 @@ def award_world():
         award=confirmed, winner_ids=[c.pk for c in confirmed.candidates.all()][:2], user=boss
     )
     waiting = services.monthly_award_rank(now=services.month_bounds(this_month)[1])
+    confirmed.refresh_from_db()
     assert (confirmed.status, waiting.status) == ("confirmed", "waiting")
     card = at_stage(CardStage.COMPLETED, title="한강 다리 보행로 넓히기")
     services.reward_record(
