@@ -59,3 +59,31 @@ def rewards_received(user) -> QuerySet[ProposerReward]:
         .select_related("card__proposal")
         .order_by("-given_on", "-id")
     )
+
+
+def member_award_data(user) -> dict:
+    """A member's rewards and 이달의 상상지기 candidacies, for the export of
+    their data (accounts/export.py, registered in apps.py)."""
+    return {
+        "rewards": [
+            {
+                "proposal": reward.card.proposal_id,
+                "kind": reward.kind,
+                "amount_won": reward.amount_won,
+                "given_on": reward.given_on.isoformat(),
+                "additional": reward.is_addition,
+            }
+            for reward in rewards_received(user)
+        ],
+        "monthly_awards": [
+            {
+                "month": candidate.award.month.strftime("%Y-%m"),
+                "rank": candidate.rank,
+                "score": candidate.score,
+                "winner": candidate.is_winner,
+            }
+            for candidate in AwardCandidate.objects.filter(official=user)
+            .select_related("award")
+            .order_by("award__month")
+        ],
+    }

@@ -208,3 +208,23 @@ def test_the_rewards_list_is_the_operators():
 
     assert "20,000" in page_text(logged_in(operator()).get(listing))
     assert logged_in(official(card.department)).get(listing).status_code == 403
+
+
+def test_a_reward_is_in_the_proposers_data_export():
+    from accounts.export import member_data
+
+    card = adopted_card()
+    services.reward_record(
+        card=card, user=operator(), kind="gift_card", amount_won=20000, given_on=dt.date(2026, 1, 5)
+    )
+
+    data = member_data(card.proposal.author)["awards"]
+    assert data["rewards"] == [
+        {
+            "proposal": card.proposal_id,
+            "kind": "gift_card",
+            "amount_won": 20000,
+            "given_on": "2026-01-05",
+            "additional": False,
+        }
+    ]
