@@ -14,112 +14,283 @@ def sync_roles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0012_member_mileage_balance_and_grade'),
-        ('tracking', '0011_promise_cards'),
+        ("accounts", "0012_member_mileage_balance_and_grade"),
+        ("tracking", "0011_promise_cards"),
         # sync_role_groups sets each group to the whole table: every app it
         # names must have its models by then.
-        ('proposals', '0016_proposal_panel_score'),
-        ('answers', '0005_deadline_steps_and_extensions'),
-        ('debates', '0001_initial'),
-        ('meetings', '0003_expert_opinion_requests'),
-        ('notifications', '0003_grouped_count'),
+        ("proposals", "0016_proposal_panel_score"),
+        ("answers", "0005_deadline_steps_and_extensions"),
+        ("debates", "0001_initial"),
+        ("meetings", "0003_expert_opinion_requests"),
+        ("notifications", "0003_grouped_count"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MonthlyAward',
+            name="MonthlyAward",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(unique=True, verbose_name='month')),
-                ('status', models.CharField(choices=[('waiting', 'Waiting for confirmation'), ('confirmed', 'Confirmed'), ('empty', 'No candidates')], default='waiting', max_length=20, verbose_name='status')),
-                ('ranked_at', models.DateTimeField(auto_now_add=True, verbose_name='ranked')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed')),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='confirmed by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(unique=True, verbose_name="month")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "Waiting for confirmation"),
+                            ("confirmed", "Confirmed"),
+                            ("empty", "No candidates"),
+                        ],
+                        default="waiting",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("ranked_at", models.DateTimeField(auto_now_add=True, verbose_name="ranked")),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="confirmed"),
+                ),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="confirmed by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Official of the month round',
-                'verbose_name_plural': 'Official of the month rounds',
-                'ordering': ['-month'],
+                "verbose_name": "Official of the month round",
+                "verbose_name_plural": "Official of the month rounds",
+                "ordering": ["-month"],
             },
         ),
         migrations.CreateModel(
-            name='AwardCandidate',
+            name="AwardCandidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answers_on_time', models.PositiveIntegerField(default=0, verbose_name='answers on time')),
-                ('answers_late', models.PositiveIntegerField(default=0, verbose_name='late answers')),
-                ('comments', models.PositiveIntegerField(default=0, verbose_name='comments')),
-                ('score', models.PositiveIntegerField(default=0, verbose_name='score')),
-                ('rank', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='rank')),
-                ('is_winner', models.BooleanField(default=False, verbose_name='winner')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.department', verbose_name='department')),
-                ('official', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='award_candidacies', to=settings.AUTH_USER_MODEL, verbose_name='official')),
-                ('award', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='candidates', to='awards.monthlyaward', verbose_name='round')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "answers_on_time",
+                    models.PositiveIntegerField(default=0, verbose_name="answers on time"),
+                ),
+                (
+                    "answers_late",
+                    models.PositiveIntegerField(default=0, verbose_name="late answers"),
+                ),
+                ("comments", models.PositiveIntegerField(default=0, verbose_name="comments")),
+                ("score", models.PositiveIntegerField(default=0, verbose_name="score")),
+                (
+                    "rank",
+                    models.PositiveIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="rank",
+                    ),
+                ),
+                ("is_winner", models.BooleanField(default=False, verbose_name="winner")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.department",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "official",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="award_candidacies",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="official",
+                    ),
+                ),
+                (
+                    "award",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="candidates",
+                        to="awards.monthlyaward",
+                        verbose_name="round",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'candidate',
-                'verbose_name_plural': 'candidates',
-                'ordering': ['rank', 'id'],
+                "verbose_name": "candidate",
+                "verbose_name_plural": "candidates",
+                "ordering": ["rank", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ProposerReward',
+            name="ProposerReward",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('culture_voucher', 'Culture voucher'), ('gift_card', 'Gift card'), ('certificate', 'Certificate of merit'), ('other', 'Other')], max_length=20, verbose_name='reward')),
-                ('amount_won', models.PositiveIntegerField(validators=[django.core.validators.MaxValueValidator(10000000)], verbose_name='amount (won)')),
-                ('given_on', models.DateField(verbose_name='given on')),
-                ('note', models.TextField(blank=True, max_length=1000, verbose_name='note')),
-                ('is_addition', models.BooleanField(default=False, verbose_name='additional reward')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded')),
-                ('card', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rewards', to='tracking.managementcard', verbose_name='adopted item')),
-                ('proposer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposer_rewards', to=settings.AUTH_USER_MODEL, verbose_name='proposer')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("culture_voucher", "Culture voucher"),
+                            ("gift_card", "Gift card"),
+                            ("certificate", "Certificate of merit"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="reward",
+                    ),
+                ),
+                (
+                    "amount_won",
+                    models.PositiveIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(10000000)],
+                        verbose_name="amount (won)",
+                    ),
+                ),
+                ("given_on", models.DateField(verbose_name="given on")),
+                ("note", models.TextField(blank=True, max_length=1000, verbose_name="note")),
+                (
+                    "is_addition",
+                    models.BooleanField(default=False, verbose_name="additional reward"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="recorded")),
+                (
+                    "card",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rewards",
+                        to="tracking.managementcard",
+                        verbose_name="adopted item",
+                    ),
+                ),
+                (
+                    "proposer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposer_rewards",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="proposer",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reward for the proposer',
-                'verbose_name_plural': 'rewards for proposers',
-                'ordering': ['-given_on', '-id'],
+                "verbose_name": "reward for the proposer",
+                "verbose_name_plural": "rewards for proposers",
+                "ordering": ["-given_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='BestPolicy',
+            name="BestPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(db_index=True, verbose_name='year')),
-                ('citation', models.TextField(max_length=1000, verbose_name='citation')),
-                ('position', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='order')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='marked')),
-                ('card', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='best_policy', to='tracking.managementcard', verbose_name='adopted item')),
-                ('marked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='marked by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(db_index=True, verbose_name="year")),
+                ("citation", models.TextField(max_length=1000, verbose_name="citation")),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="order",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="marked")),
+                (
+                    "card",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="best_policy",
+                        to="tracking.managementcard",
+                        verbose_name="adopted item",
+                    ),
+                ),
+                (
+                    "marked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="marked by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'best creative policy',
-                'verbose_name_plural': 'best creative policies',
-                'ordering': ['-year', 'position', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('year', 'position'), name='awards_best_order_unique'), models.CheckConstraint(condition=models.Q(('year__gte', 2006)), name='awards_best_year_sane')],
+                "verbose_name": "best creative policy",
+                "verbose_name_plural": "best creative policies",
+                "ordering": ["-year", "position", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("year", "position"), name="awards_best_order_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("year__gte", 2006)), name="awards_best_year_sane"
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='monthlyaward',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'confirmed'), _negated=True), models.Q(('confirmed_at__isnull', False), ('confirmed_by__isnull', False)), _connector='OR'), name='awards_confirmed_has_who_and_when'),
+            model_name="monthlyaward",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "confirmed"), _negated=True),
+                    models.Q(("confirmed_at__isnull", False), ("confirmed_by__isnull", False)),
+                    _connector="OR",
+                ),
+                name="awards_confirmed_has_who_and_when",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='awardcandidate',
-            constraint=models.UniqueConstraint(fields=('award', 'official'), name='awards_one_candidacy'),
+            model_name="awardcandidate",
+            constraint=models.UniqueConstraint(
+                fields=("award", "official"), name="awards_one_candidacy"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposerreward',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_addition', False)), fields=('card',), name='awards_one_first_reward'),
+            model_name="proposerreward",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_addition", False)),
+                fields=("card",),
+                name="awards_one_first_reward",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposerreward',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_won__lte', 10000000)), name='awards_reward_amount_sane'),
+            model_name="proposerreward",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_won__lte", 10000000)), name="awards_reward_amount_sane"
+            ),
         ),
         migrations.RunPython(sync_roles, migrations.RunPython.noop),
     ]
