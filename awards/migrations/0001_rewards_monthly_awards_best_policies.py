@@ -26,6 +26,8 @@ class Migration(migrations.Migration):
         ("debates", "0001_initial"),
         ("meetings", "0003_expert_opinion_requests"),
         ("notifications", "0003_grouped_count"),
+        ("panel", "0003_sync_roles_panel"),
+        ("mileage", "0003_default_rules_and_operator_permissions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
