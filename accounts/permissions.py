@@ -35,6 +35,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "mileage.mileageentry": ("view", "adjust"),
         "mileage.mileagerule": ("view", "change"),
         "mileage.mileagesettings": ("view", "change"),
+        # Rewards, 이달의 상상지기 and best policies: read in the admin; the
+        # award screens write through awards.services (awards/rules.py).
+        "awards.*": ("view",),
     },
     Role.OFFICIAL: {
         "proposals.proposal": ("view",),

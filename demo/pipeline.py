@@ -45,6 +45,7 @@ from proposals.models import (
 
 from . import history, live
 from .amendments import seed_amendments
+from .awards import seed_awards
 from .cards import seed_cards, seed_rotations, story_of
 from .clock import at
 from .datafiles import read
@@ -140,6 +141,8 @@ def seed_pipeline(*, now: datetime | None = None) -> PipelineCreated:
         # After the answers' dates are set: amendments come after publication.
         if plan["answered"]:
             seed_amendments(plan["answered"][0], staff, now)
+        # After the answers, comments and cards are dated: awards count them.
+        seed_awards(staff, now)
         # What the clock of `make run` will do minutes from now.
         live.arm(now)
         created.stages = {key: len(value) for key, value in plan.items()}

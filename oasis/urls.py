@@ -31,6 +31,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("adopted/", include("tracking.urls")),
     path("panel/", include("panel.urls")),
+    path("awards/", include("awards.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("mileage.urls")),
     path("admin/", admin.site.urls),

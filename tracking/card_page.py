@@ -28,6 +28,22 @@ from .forms import CardReportForm, HandoffForm, StageChangeForm
 from .models import STAGE_TRANSITIONS, ManagementCard
 from .resources import official_name
 
+# Links to work on a card that apps above tracking add (awards: record the
+# proposer's reward, mark a best policy): each is `tool(user, card)` giving
+# (label, url) pairs, registered from the app's AppConfig.ready() with
+# `register_card_tool`, so tracking never imports them.
+_CARD_TOOLS: dict[str, object] = {}
+
+
+def register_card_tool(key: str, tool) -> None:
+    """Add `tool(user, card) -> [(label, url), ...]` to every card's page."""
+    _CARD_TOOLS[key] = tool
+
+
+def card_tools(user, card) -> list[tuple[str, str]]:
+    return [link for _key, tool in sorted(_CARD_TOOLS.items()) for link in tool(user, card)]
+
+
 # Prefixes keep the two note fields of the card page apart (ids, labels).
 STAGE_PREFIX = "stage"
 OWNER_PREFIX = "owner"
@@ -99,6 +115,7 @@ def card_page_context(request, card) -> dict:
         "card_stage_form": stage_form(card) if may_change_stage(user, card) else None,
         "card_owner_form": owner_form(card) if may_hand_off(user, card) else None,
         "card_may_file_report": may_file_report(user, card),
+        "card_tools": card_tools(user, card),
         # Another official of the department submits the request itself.
         "card_report_submit_url": (
             reverse("admin:tracking_progressreport_change", args=[request_open.pk])

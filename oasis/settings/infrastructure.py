@@ -236,6 +236,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tracking.tasks.remind_progress_reports",
         "schedule": crontab(hour=9, minute=0),
     },
+    # 이달의 상상지기: last month's officials ranked on the 1st (Seoul time),
+    # waiting for the operators' confirmation. Idempotent: a month is ranked once.
+    "rank-monthly-award": {
+        "task": "awards.tasks.rank_monthly_award",
+        "schedule": crontab(day_of_month=1, hour=7, minute=30),
+    },
     # Expert opinion requests: a reminder before the due date, a notice once overdue.
     "remind-opinion-requests": {
         "task": "meetings.tasks.remind_opinion_requests",

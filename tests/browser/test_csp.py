@@ -11,15 +11,17 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.second_factor import must_use_second_factor
+from awards import services as award_services
 from debates import services as debate_services
 from meetings import services as meeting_services
 from mileage.defaults import ensure_defaults
 from panel.services import panel_rate
+from proposals import services as proposal_services
 from proposals.models import ProposalStatus
 from tests.answers.helpers import assigned
 from tests.browser.axe import axe_violations
 from tests.debates.helpers import open_debate
-from tests.factories import ProposalFactory, UserFactory, operator
+from tests.factories import ProposalFactory, UserFactory, official, operator
 from tests.meetings.helpers import external_expert, meeting, on_agenda
 from tests.pages import log_in_with_second_factor
 from tests.panel.helpers import panel_member
@@ -110,6 +112,13 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
     answered = ProposalFactory(status=ProposalStatus.ANSWERED, endorsement_count=10)
     staff = UserFactory(is_staff=True, is_superuser=True)
     ensure_defaults()  # the mileage rules and settings (a flush removed them)
+    # 이달의 상상지기: a round waiting for the operator (this month's, ranked ahead).
+    proposal_services.comment_create(
+        proposal=ProposalFactory(), author=official(), body="검토하겠습니다."
+    )
+    award = award_services.monthly_award_rank(
+        now=award_services.month_bounds(timezone.localdate().replace(day=1))[1]
+    )
 
     public = [
         "/",
@@ -126,6 +135,8 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
         "/accounts/signup/",
         "/mileage/ranking/",
         "/panel/",  # the citizen panel (상상누리단)
+        "/awards/",
+        "/awards/best/",
     ]
     private = ["/me/", "/me/mileage/", "/accounts/profile/", "/notifications/"]
     admin = [
@@ -162,6 +173,12 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
         "/admin/mileage/mileageentry/adjust/",
         "/admin/mileage/mileagerule/",
         "/admin/mileage/mileagesettings/1/change/",
+        "/admin/awards/monthlyaward/",
+        f"/admin/awards/monthlyaward/{award.pk}/change/",  # the confirmation screen
+        "/admin/awards/proposerreward/",
+        f"/admin/awards/proposerreward/record/{card.pk}/",
+        "/admin/awards/bestpolicy/",
+        f"/admin/awards/bestpolicy/mark/{card.pk}/",
     ]
 
     found = []

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from answers.notices import AnswerNotice
+from awards.notices import AwardNotice
 from debates.notices import DebateNotice
 from meetings.notices import MeetingNotice
 from notifications.messages import registered_kinds
@@ -145,6 +146,7 @@ def test_every_kind_an_app_sends_has_its_words_registered():
             MeetingNotice,
             CardNotice,
             PanelNotice,
+            AwardNotice,
         )
         for kind in notices
     }
@@ -187,6 +189,11 @@ def _sample_params(department) -> dict:
         # issue 12: who left their work, and to whom it falls (a code)
         "name": "Park Jiwoo",
         "falls_to": "operators",
+        # issue 13: a reward (a RewardKind code, won, an ISO date), a month
+        "kind": "culture_voucher",
+        "amount": 50000,
+        "given_on": "2026-03-21",
+        "month": "2026-11",
     }
 
 

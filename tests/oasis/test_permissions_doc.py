@@ -7,7 +7,16 @@ from django.conf import settings
 from rules.permissions import permissions
 
 DOC = Path(settings.BASE_DIR) / "docs/permissions.md"
-PROJECT_APPS = ("proposals", "answers", "debates", "meetings", "tracking", "pipeline", "mileage")
+PROJECT_APPS = (
+    "proposals",
+    "answers",
+    "debates",
+    "meetings",
+    "tracking",
+    "pipeline",
+    "mileage",
+    "awards",
+)
 
 
 def test_every_registered_permission_has_a_row_in_the_docs():
