@@ -73,3 +73,26 @@ def test_mileage_pages_are_accessible(browser, live_server, viewport):
         found += _check(page, live_server, path)
     context.close()
     assert found == []
+
+
+def test_a_phone_shows_each_entrys_points_without_scrolling_sideways(browser, live_server):
+    # Given a member whose ledger entry comes from a proposal with a long title
+    member = UserFactory()
+    proposal = ProposalFactory(
+        author=member, title="한강 다리를 걷고 싶은 다리로 바꾸는 아주 긴 제목의 제안"
+    )
+    earn(member, 30, proposal=proposal)
+
+    # When they open their mileage on a phone
+    context, page = _page(browser, live_server, member, PHONE)
+    page.goto(live_server.url + "/me/mileage/")
+
+    # Then the entry's points are on the screen, named "점수" (the table's
+    # four columns had pushed them out of sight, into a sideways scroll)
+    points = page.locator("table.ledger tbody tr").first.locator("td.num")
+    box = points.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= PHONE["width"]
+    assert points.inner_text() == "+30"
+    label = points.evaluate("cell => getComputedStyle(cell, '::before').content")
+    context.close()
+    assert "점수" in label
