@@ -450,6 +450,15 @@ def _apply(ledger: _Ledger, claim: MileageClaim) -> None:
                     ledger.reverse(claim, entry, with_proposal=True)
         elif credit := ledger.standing_credit(chain):
             ledger.reverse(claim, credit)
+        elif (taken := ledger.standing_reversal(chain)) is not None and taken.with_proposal:
+            # Hiding the proposal already took this credit back, and showing
+            # the proposal again would give it back. The item itself is now
+            # undone (a comment deleted while its proposal was hidden): make
+            # the reversal the item's own, so only the item's redo brings the
+            # points back. Two entries netting to zero: the proposal's
+            # reversal undone, then the credit taken back again as the item's.
+            ledger.reverse(claim, taken)
+            ledger.reverse(claim, ledger.new[-1])
         return
     if whole_proposal:
         taken = [
