@@ -10,10 +10,15 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from accounts.once import AlreadySubmitted, create_once
 from oasis.errors import ServiceError
 
 from . import services
 from .forms import AdjustmentForm
+
+
+def _ledger_of(member) -> str:
+    return reverse("admin:mileage_mileageentry_changelist") + f"?member__id__exact={member.pk}"
 
 
 def adjust_view(modeladmin, request):
@@ -23,12 +28,21 @@ def adjust_view(modeladmin, request):
     form = AdjustmentForm(request.POST or None, initial={"email": request.GET.get("email", "")})
     if request.method == "POST" and form.is_valid():
         try:
-            entry = services.mileage_adjust(
-                member=form.member,
-                points=form.cleaned_data["points"],
-                note=form.cleaned_data["note"],
-                actor=request.user,
+            # Once per rendered form: a double click or a resent page must
+            # not give (or take) the points twice.
+            entry = create_once(
+                user=request.user,
+                token=form.cleaned_data["submission_token"],
+                create=lambda: services.mileage_adjust(
+                    member=form.member,
+                    points=form.cleaned_data["points"],
+                    note=form.cleaned_data["note"],
+                    actor=request.user,
+                ),
+                url_of=lambda _entry: _ledger_of(form.member),
             )
+        except AlreadySubmitted as already:
+            return redirect(already.url)
         except ServiceError as error:
             form.add_error(None, error.message)
         else:
@@ -43,10 +57,7 @@ def adjust_view(modeladmin, request):
                     "balance": form.member.mileage_balance,
                 },
             )
-            return redirect(
-                reverse("admin:mileage_mileageentry_changelist")
-                + f"?member__id__exact={form.member.pk}"
-            )
+            return redirect(_ledger_of(form.member))
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": gettext("Adjust a member's mileage"),

@@ -5,10 +5,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from oasis.forms import OneTimeTokenMixin
+
 from .models import MAX_POINTS
 
 
-class AdjustmentForm(forms.Form):
+class AdjustmentForm(OneTimeTokenMixin, forms.Form):
     email = forms.EmailField(label=_("member's e-mail address"))
     points = forms.IntegerField(
         label=_("points"),

@@ -216,3 +216,20 @@ def test_an_operator_adjusts_a_members_mileage(operator_client):
     record = AuditRecord.objects.get(action="mileage.adjusted")
     assert record.params == {"points": 120, "entry": entry.pk}
     assert_exact()
+
+
+def test_an_adjustment_sent_twice_is_recorded_once(operator_client):
+    """A double click or a browser resending the page (review of issue 13):
+    the same rendered form makes one entry, and the second sending lands on
+    the ledger instead of taking or giving the points again."""
+    member = UserFactory(email="member@example.com")
+    fields = form_fields(operator_client.get(ADJUST))
+    sent = {**fields, "email": "member@example.com", "points": "30", "note": "오프라인 행사 참여"}
+    first = operator_client.post(ADJUST, sent)
+    second = operator_client.post(ADJUST, sent)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert balance(member) == 30
+    assert MileageEntry.objects.count() == 1
+    assert AuditRecord.objects.filter(action="mileage.adjusted").count() == 1
+    assert_exact()
