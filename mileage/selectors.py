@@ -155,3 +155,22 @@ def ranked_months(*, limit: int = 12) -> list[datetime.date]:
         .values_list("month", flat=True)
         .distinct()[:limit]
     )
+
+
+def member_mileage_data(user) -> dict:
+    """The member's part of their data export (accounts.export): balance,
+    grade and the whole ledger, oldest first. Two queries."""
+    return {
+        "balance": user.mileage_balance,
+        "grade": int(user.mileage_grade),
+        "entries": [
+            {
+                "at": entry.created_at.isoformat(),
+                "action": entry.action,
+                "points": entry.points,
+                "proposal": entry.proposal_id,
+                "note": entry.note,
+            }
+            for entry in MileageEntry.objects.filter(member=user).order_by("created_at", "id")
+        ],
+    }

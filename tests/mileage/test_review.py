@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounts.grades import Grade
 from accounts.participation import Action
 from proposals import services as proposal_services
 from proposals.models import Comment
@@ -54,3 +55,26 @@ def test_a_comment_hidden_while_its_proposal_is_hidden_comes_back_only_when_both
     assert balance(author) == 2
     assert sum(entries(author, Action.COMMENT)) == 2
     assert_exact()
+
+
+def test_a_members_data_export_holds_their_mileage_and_no_one_elses():
+    """The right to take one's data along covers the ledger the portal keeps
+    about a member: balance, grade and every entry (review of issue 13: the
+    export had none of it)."""
+    set_rule(Action.COMMENT, 2)
+    proposal = ProposalFactory()
+    member, other = proposal.author, ProposalFactory().author
+    comment = proposal_services.comment_create(proposal=proposal, author=member, body="좋아요")
+    proposal_services.comment_create(proposal=proposal, author=other, body="저도요")
+    proposal_services.comment_delete(comment=comment, user=member)
+    proposal_services.comment_create(proposal=proposal, author=member, body="다시 씁니다")
+
+    data = logged_in(member).get("/accounts/profile/export/").json()["mileage"]
+    assert data["balance"] == 2
+    assert data["grade"] == Grade.SEED
+    assert [(e["action"], e["points"]) for e in data["entries"]] == [
+        ("comment", 2),
+        ("comment", -2),
+        ("comment", 2),
+    ]
+    assert all(e["proposal"] == proposal.pk for e in data["entries"])
