@@ -23,7 +23,7 @@ from .participation import Action, earner_id, participated
 from .retention import residue_purgers
 from .roles import STAFF_ROLES, Role
 from .selectors import consented_items
-from .signals import staff_left_post
+from .signals import member_withdrew, staff_left_post
 
 
 def profile_update(*, user: User, **fields) -> User:
@@ -457,6 +457,7 @@ def account_withdraw(*, user: User) -> None:
         user.withdrawn_at = timezone.now()
         user.set_unusable_password()
         user.save()
+        member_withdrew.send(sender=User, member=user)
 
 
 # --- consent ----------------------------------------------------------------------------

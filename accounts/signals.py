@@ -7,6 +7,12 @@ from django.dispatch import Signal
 # role (the role lost, or "" ), now.
 staff_left_post = Signal()
 
+# Sent by accounts.services.account_withdraw inside its transaction, once the
+# member's row is written as withdrawn, so the apps above close what waits on
+# them (a panel application an operator would otherwise keep on their home).
+# kwargs: member.
+member_withdrew = Signal()
+
 # Sent by a service, inside its transaction, when a member did something the
 # portal rewards with mileage, or when that is undone (an endorsement taken
 # back, content hidden, trashed or deleted). The lower floors send it; mileage

@@ -10,13 +10,17 @@ class PanelConfig(AppConfig):
         # Imported here: apps.py loads before the models these modules read.
         from accounts.audit import register_actions
         from accounts.export import register_section
+        from accounts.signals import member_withdrew
         from accounts.staff_home import register_section as register_home_section
         from notifications.messages import register
 
-        from . import audit_words, notices, staff_home
+        from . import audit_words, notices, services, staff_home
         from .selectors import member_panel_data
 
         register_section("panel", member_panel_data)
+        member_withdrew.connect(
+            services.member_withdrew_received, dispatch_uid="panel.member_withdrew_received"
+        )
         register(notices.MESSAGES)
         register_actions(audit_words.ACTIONS)
         for key, builder, order in staff_home.SECTIONS:

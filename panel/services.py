@@ -107,6 +107,17 @@ def panel_application_withdraw(*, application: PanelApplication, member: User) -
     return locked
 
 
+def member_withdrew_received(sender, *, member, **kwargs) -> None:
+    """accounts.signals.member_withdrew (connected in apps.py): a member who
+    leaves Oasis takes back their waiting application, so it leaves the
+    operators' home (approving it would be refused, and refusing it would
+    tell nobody). Inside the withdrawal's transaction; nothing to say to the
+    member, who is gone."""
+    PanelApplication.objects.filter(member=member, status=ApplicationStatus.PENDING).update(
+        status=ApplicationStatus.WITHDRAWN
+    )
+
+
 def panel_application_approve(
     *, application: PanelApplication, actor: User, note: str = ""
 ) -> PanelApplication:

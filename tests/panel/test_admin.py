@@ -159,3 +159,21 @@ def test_the_operators_home_lists_the_applications_waiting(operator_user, operat
     assert "panel.applications" not in {
         s.key for _h, group in home_sections(official()) for s in group
     }
+
+
+def test_an_application_of_a_member_who_left_oasis_is_withdrawn_and_leaves_the_home(
+    operator_user,
+):
+    """Review of issue 13: a member who withdrew from Oasis while waiting
+    kept a pending application on the operators' home for ever (approving it
+    is refused, refusing it notifies nobody)."""
+    from accounts.services import account_withdraw
+    from panel.models import ApplicationStatus
+
+    leaving = _apply(display_name="떠나는 회원")
+    _apply(display_name="남는 회원")
+    account_withdraw(user=leaving.member)
+    leaving.refresh_from_db()
+    assert leaving.status == ApplicationStatus.WITHDRAWN
+    sections = {s.key: s for _h, group in home_sections(operator_user) for s in group}
+    assert [row.title for row in sections["panel.applications"].rows] == ["남는 회원"]
