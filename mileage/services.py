@@ -554,6 +554,15 @@ def mileage_adjust(*, member, points: int, note: str, actor) -> MileageEntry:
             # Blocking: an operator's one adjustment may wait for a fold.
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [FOLD_LOCK, member.pk])
+        # Read under the member's fold lock: a balance never goes below 0
+        # (what the ledger takes back is only ever what it gave, so an
+        # adjustment is the one way down there).
+        balance = User.objects.values_list("mileage_balance", flat=True).get(pk=member.pk)
+        if balance + points < 0:
+            raise ServiceError(
+                _("This would take the balance below 0: the member has %(balance)s points now.")
+                % {"balance": f"{balance:,}"}
+            )
         entry = MileageEntry.objects.create(
             member=member,
             points=points,

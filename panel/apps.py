@@ -10,6 +10,7 @@ class PanelConfig(AppConfig):
         # Imported here: apps.py loads before the models these modules read.
         from accounts.audit import register_actions
         from accounts.export import register_section
+        from accounts.retention import register_residue
         from accounts.signals import member_withdrew
         from accounts.staff_home import register_section as register_home_section
         from notifications.messages import register
@@ -18,6 +19,7 @@ class PanelConfig(AppConfig):
         from .selectors import member_panel_data
 
         register_section("panel", member_panel_data)
+        register_residue("panel_words", services.member_residue_purge)
         member_withdrew.connect(
             services.member_withdrew_received, dispatch_uid="panel.member_withdrew_received"
         )

@@ -118,6 +118,19 @@ def member_withdrew_received(sender, *, member, **kwargs) -> None:
     )
 
 
+def member_residue_purge(user) -> int:
+    """accounts.retention's purger (registered in apps.py): once a withdrawn
+    member's retention period is over, the words they wrote for the
+    operators alone go — the motivation of their applications and the notes
+    of their ratings. The scores stay: they are part of a proposal's public
+    score, as their comments stay part of the public record. Idempotent."""
+    erased = (
+        PanelApplication.objects.filter(member=user).exclude(motivation="").update(motivation="")
+    )
+    erased += PanelRating.objects.filter(member=user).exclude(note="").update(note="")
+    return erased
+
+
 def panel_application_approve(
     *, application: PanelApplication, actor: User, note: str = ""
 ) -> PanelApplication:

@@ -233,3 +233,32 @@ def test_an_adjustment_sent_twice_is_recorded_once(operator_client):
     assert MileageEntry.objects.count() == 1
     assert AuditRecord.objects.filter(action="mileage.adjusted").count() == 1
     assert_exact()
+
+
+def test_an_adjustment_cannot_take_a_balance_below_zero(operator_client):
+    # Given a member with 40 points
+    member = UserFactory(email="member@example.com")
+    fields = form_fields(operator_client.get(ADJUST))
+    sent = {**fields, "email": "member@example.com", "points": "40", "note": "행사"}
+    assert operator_client.post(ADJUST, sent).status_code == 302
+
+    # When an operator tries to take 60
+    fields = form_fields(operator_client.get(ADJUST))
+    response = operator_client.post(
+        ADJUST, {**fields, "email": "member@example.com", "points": "-60", "note": "정정"}
+    )
+
+    # Then the form says why, with the balance, and nothing is written
+    assert response.status_code == 200
+    assert "below 0: the member has 40 points now" in page_text(response)
+    assert balance(member) == 40
+    assert MileageEntry.objects.count() == 1
+
+    # Taking exactly what there is still works
+    fields = form_fields(operator_client.get(ADJUST))
+    response = operator_client.post(
+        ADJUST, {**fields, "email": "member@example.com", "points": "-40", "note": "정정"}
+    )
+    assert response.status_code == 302
+    assert balance(member) == 0
+    assert_exact()

@@ -300,3 +300,34 @@ def test_a_rating_sends_the_participation_signal_once():
     finally:
         participation.disconnect(dispatch_uid="test-panel-rating")
     assert received == [(Action.PANEL_RATING, member.pk, proposal.pk)]
+
+
+def test_a_withdrawn_members_words_for_the_operators_go_after_the_period_and_scores_stay(
+    settings,
+):
+    """Retention (review of issue 13): the motivation and the rating notes
+    were written for the operators alone; the scores are part of a
+    proposal's public score."""
+    from accounts import services as account_services
+    from accounts.tasks import purge_withdrawn_residue
+    from panel.models import PanelApplication, PanelRating
+    from tests.clock import at
+
+    settings.OASIS_WITHDRAWN_RETENTION_DAYS = 30
+    with at(2026, 11, 1, 9):
+        member, _application = approved_member()
+        proposal = open_proposal()
+        rate(proposal, member, c=5, p=4, f=3, note="예산 검토가 필요해 보입니다")
+        account_services.account_withdraw(user=member)
+    with at(2026, 11, 20, 9):
+        assert purge_withdrawn_residue() == 0
+    assert PanelRating.objects.get(member=member).note
+    with at(2026, 12, 20, 9):
+        assert purge_withdrawn_residue() == 1
+        assert purge_withdrawn_residue() == 0
+    application = PanelApplication.objects.get(member=member)
+    rating = PanelRating.objects.get(member=member)
+    assert (application.motivation, rating.note) == ("", "")
+    assert (rating.creativity, rating.public_value, rating.feasibility) == (5, 4, 3)
+    proposal.refresh_from_db()
+    assert (proposal.panel_rating_count, proposal.panel_score) == (1, 400)
