@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.grades import Grade
 from accounts.participation import Action
 
 # Sane bounds an operator's typing error cannot cross (an extra zero or two
@@ -112,6 +113,18 @@ class MileageSettings(models.Model):
                 errors[higher] = _("Each grade must start at more points than the grade below it.")
         if errors:
             raise ValidationError(errors)
+
+
+def grade_for(balance: int, thresholds: list[int]) -> Grade:
+    """The grade a balance reaches (thresholds: the first points of 새싹,
+    나무, 숲, 오아시스, as MileageSettings.thresholds() gives them)."""
+    grade = Grade.SEED
+    for value, start in zip(
+        (Grade.SPROUT, Grade.TREE, Grade.FOREST, Grade.OASIS), thresholds, strict=True
+    ):
+        if balance >= start:
+            grade = value
+    return grade
 
 
 class MileageEntry(models.Model):

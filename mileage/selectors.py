@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from accounts.grades import Grade
 from proposals.models import Proposal
 
-from .models import MemberMonth, MileageEntry, MileageRule, MileageSettings
+from .models import MemberMonth, MileageEntry, MileageRule, MileageSettings, grade_for
 
 # How many members a ranking shows.
 RANKING_SIZE = 50
@@ -39,10 +39,7 @@ def grade_progress(member, *, thresholds: list[int] | None = None) -> GradeProgr
     thresholds = thresholds or MileageSettings.load().thresholds()
     balance = member.mileage_balance
     starts = [0, *thresholds]
-    grade = Grade.SEED
-    for value, start in zip(Grade, starts, strict=True):
-        if balance >= start:
-            grade = value
+    grade = grade_for(balance, thresholds)
     if grade == Grade.OASIS:
         return GradeProgress(grade, None, 0, 100)
     start, end = starts[grade], starts[grade + 1]

@@ -103,18 +103,6 @@ REGRADE_ROUNDS = 10
 # --- grades -------------------------------------------------------------------
 
 
-def grade_for(balance: int, thresholds: list[int]) -> Grade:
-    """The grade a balance reaches (thresholds: the first points of 새싹,
-    나무, 숲, 오아시스)."""
-    grade = Grade.SEED
-    for value, start in zip(
-        (Grade.SPROUT, Grade.TREE, Grade.FOREST, Grade.OASIS), thresholds, strict=True
-    ):
-        if balance >= start:
-            grade = value
-    return grade
-
-
 def grade_case(balance):
     """The grade of `balance` (an expression) in SQL, reading the thresholds
     from the settings row in the same statement: a balance written while an

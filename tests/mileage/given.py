@@ -11,17 +11,14 @@ from django.utils import timezone
 
 from accounts.grades import Grade
 from accounts.participation import Action
+from mileage import models
 from mileage.models import MemberMonth, MileageEntry, MileageSettings
 
 _keys = itertools.count(1)
 
 
 def grade_for(balance: int) -> Grade:
-    grade = Grade.SEED
-    for value, start in enumerate(MileageSettings.load().thresholds(), start=1):
-        if balance >= start:
-            grade = Grade(value)
-    return grade
+    return models.grade_for(balance, MileageSettings.load().thresholds())
 
 
 def earn(
