@@ -47,10 +47,12 @@ nothing ever holds two members' locks, so members endorsing each other's
 proposals at once cannot deadlock. SQLite (the embedded default) has one
 writer at a time: the fold always runs at once there."""
 
+import contextvars
 import logging
 import time as clock
 import uuid
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from functools import partial
 
@@ -164,6 +166,28 @@ def _is_postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
+# Set by folds_deferred(): the receiver stores claims only.
+_FOLDS_DEFERRED = contextvars.ContextVar("mileage_folds_deferred", default=False)
+
+
+@contextmanager
+def folds_deferred():
+    """For a bulk loader (the demo) that acts through the services thousands
+    of times: inside, the participation receiver stores each claim and
+    nothing more; on leaving, every member's claims are folded at once, one
+    fold a member instead of one an action (the demo's 4,350 endorsements
+    took 200 s of folding otherwise). The ledger comes out the same: a fold
+    takes a member's claims in the order they were stored."""
+    token = _FOLDS_DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _FOLDS_DEFERRED.reset(token)
+    for member_id in MileageClaim.objects.values_list("member_id", flat=True).distinct():
+        while _fold_once(member_id) and MileageClaim.objects.filter(member_id=member_id).exists():
+            pass
+
+
 def participation_received(
     sender, *, action, member_id, source, proposal_id=None, undo=False, defer=False, **kwargs
 ):
@@ -188,6 +212,8 @@ def participation_received(
         proposal_id=proposal_id,
         undo=bool(undo),
     )
+    if _FOLDS_DEFERRED.get():
+        return
     if defer or not connection.in_atomic_block:
         # The claim is committed (or will be, with the caller's row). The fold costs a transaction of its own
         # (a dozen statements and a commit): a task does it, so that a

@@ -57,6 +57,14 @@ def _children(pid: int) -> list[int]:
     return [int(child) for child, parent in pairs if int(parent) == pid]
 
 
+def _healthz(port: int) -> int | None:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as answer:
+            return answer.status
+    except OSError:
+        return None
+
+
 def _group_alive(pgid: int) -> bool:
     try:
         os.killpg(pgid, 0)
@@ -94,8 +102,9 @@ def test_make_run_closes_an_endorsement_window_on_the_beat(tmp_path):
         assert len(children) == 3  # web server, worker, beat
 
         # The web server answers, and finds its broker (the queue's folder).
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as answer:
-            assert answer.status == 200
+        # It may start listening a moment after the worker is ready (on a
+        # busy machine, seconds after): wait for it as for the worker.
+        wait_for(lambda: _healthz(port) == 200, 60, "the web server to answer")
 
         # A proposal whose endorsement window closes now, below the bar
         created = subprocess.run(

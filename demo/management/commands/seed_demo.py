@@ -21,6 +21,7 @@ from demo.panel import seed_panel
 from demo.pipeline import seed_pipeline
 from demo.proposals import DemoSeeder
 from demo.staff import staff_authenticator_apps
+from mileage.services import folds_deferred
 from notifications.services import notices_without_email
 from proposals.models import Proposal
 
@@ -74,15 +75,18 @@ class Command(BaseCommand):
         # The demo's notices are history, not news: they stay in the site,
         # marked as handled, and no e-mail is queued (with a real SMTP server
         # hundreds would go out).
+        # Mileage's services hear every action and store its claim; they are
+        # folded into the ledger once a member, when the rest is loaded.
         with notices_without_email():
-            with transaction.atomic():
-                created = DemoSeeder(now=timezone.now()).run(proposal_count=proposals)
-            # The pipeline's steps run after the proposals are committed, as
-            # the promotion tasks do in real life.
-            stages = seed_pipeline()
-            # The citizen panel rates the proposals still open once the
-            # pipeline has moved the others on.
-            panel = seed_panel()
+            with folds_deferred():
+                with transaction.atomic():
+                    created = DemoSeeder(now=timezone.now()).run(proposal_count=proposals)
+                # The pipeline's steps run after the proposals are committed,
+                # as the promotion tasks do in real life.
+                stages = seed_pipeline()
+                # The citizen panel rates the proposals still open once the
+                # pipeline has moved the others on.
+                panel = seed_panel()
             # Mileage last: the ledger is drawn from everything above.
             with transaction.atomic():
                 mileage_entries = seed_mileage(now=timezone.now(), since=loading_began)
