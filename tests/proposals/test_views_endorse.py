@@ -7,6 +7,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from mileage.defaults import ensure_defaults
 from mileage.models import MileageRule
 from mileage.services import claims_fold_all
 from oasis.celery import app as celery_app
@@ -138,7 +139,10 @@ def test_an_endorsement_writes_no_session_and_reads_no_settings_row():
 @pytest.mark.django_db(transaction=True)
 def test_an_endorsement_costs_eleven_queries_on_postgresql(settings):
     # Given a proposal on PostgreSQL, where requests commit as they go, and
-    # tasks sent to a worker as in production (not run inside the request)
+    # tasks sent to a worker as in production (not run inside the request);
+    # the default mileage rules are back (a transactional test before this
+    # one may have emptied the tables their migration filled)
+    ensure_defaults()
     proposal = ProposalFactory()
     endorser = UserFactory()
     services.proposal_endorse(proposal=proposal, user=UserFactory())
