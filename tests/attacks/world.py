@@ -145,7 +145,7 @@ def build_world(text: str) -> World:
     # The citizen panel: a member who rates (A's proposal, with a note) and
     # a citizen whose application waits.
     people.panel = UserFactory(email="panel@example.com", roles=[Role.PANEL])
-    people.applicant = UserFactory(email="applicant@example.com", display_name=text[:100])
+    people.applicant = UserFactory(email="applicant@example.com", display_name=text[:30])
     o["panel_application"] = panel_services.panel_apply(
         member=people.applicant, motivation=f"신청 {text}"
     )
