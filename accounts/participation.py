@@ -22,6 +22,9 @@ class Action(models.TextChoices):
     ADOPTED = "adopted", _("Proposal adopted")
     RATE_ANSWER = "rate_answer", _("Rated a department answer")
     PANEL_RATING = "panel_rating", _("Evaluated a proposal for the citizen panel")
+    # Once a poll: the first ballot (or, in a discussion poll, the first
+    # argument or endorsement of one); changing a vote earns nothing more.
+    POLL_VOTE = "poll_vote", _("Took part in a city poll")
     ADJUSTMENT = "adjustment", _("Adjusted by an operator")
 
 

@@ -16,6 +16,7 @@ DEFAULT_RULES = {
     "adopted": (300, 0),
     "rate_answer": (5, 0),
     "panel_rating": (5, 50),
+    "poll_vote": (5, 0),
 }
 
 

@@ -29,6 +29,7 @@ from . import rules as proposal_rules
 from . import selectors, services
 from .filters import ProposalFilter
 from .forms import CommentForm, ProposalEditForm, ProposalForm, ReasonForm, ReportForm
+from .front_page import front_sections
 from .models import (
     Comment,
     Proposal,
@@ -65,6 +66,7 @@ def home(request):
             .filter(status=ProposalStatus.OPEN)
             .order_by("-endorsement_count", "-id")[:6],
             "counts": selectors.headline_counts(),
+            "front_sections": front_sections(),
         },
     )
 

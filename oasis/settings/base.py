@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "tracking",
     "panel",
     "awards",
+    "themes",
+    "polls",
     "mileage",
     # The conductor sits above every stage app it moves proposals between.
     "pipeline",

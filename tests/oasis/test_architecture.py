@@ -22,6 +22,8 @@ FLOORS = [
     "tracking",
     "panel",  # the citizen panel (상상누리단) and its ratings
     "awards",  # rewards for adopted proposers, 이달의 상상지기, yearly best policies
+    "themes",  # themed calls for proposals (테마상상)
+    "polls",  # city polls (서울시가 묻습니다)
     "mileage",
     "pipeline",  # the conductor
     "demo",
