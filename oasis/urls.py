@@ -32,6 +32,8 @@ urlpatterns = [
     path("adopted/", include("tracking.urls")),
     path("panel/", include("panel.urls")),
     path("awards/", include("awards.urls")),
+    path("themes/", include("themes.urls")),
+    path("polls/", include("polls.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("mileage.urls")),
     path("admin/", admin.site.urls),
