@@ -21,6 +21,7 @@ table and a member who later withdraws consent changes no result."""
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -133,6 +134,9 @@ class Poll(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("polls:detail", args=[self.pk])
 
     def is_open(self, now=None) -> bool:
         """Taking votes: published and within its period."""

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401  (the parts of issue 14 add their routes)
+from django.urls import path
+
+from . import views
 
 app_name = "polls"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.poll_list, name="list"),
+    path("<int:pk>/", views.poll_detail, name="detail"),
+    path("<int:pk>/vote/", views.poll_vote, name="vote"),
+    path("<int:pk>/files/<int:attachment_pk>/", views.poll_attachment, name="attachment"),
+]

@@ -38,6 +38,10 @@ _DEFAULTS: dict[str, dict[str, str]] = {
     # The citizen panel: applying (and withdrawing) fills the operators' home.
     "panel_apply": {"user": "10/d", "ip": "300/h"},
     "panel_rate": {"user": "120/h", "ip": "2000/h"},
+    # City polls: a vote (or a change of vote) per request. The address
+    # bound is as loose as endorsing's: a poll the city promotes brings
+    # crowds from a few carrier addresses.
+    "poll_vote": {"user": "60/h", "ip": "6000/h"},
     # Photos (counted per photo, not per request): each costs a decode.
     "photos": {"user": "30/h", "ip": "300/h"},
     # Accounts (allauth's ACCOUNT_RATE_LIMITS, oasis/settings/auth.py).
