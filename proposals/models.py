@@ -707,6 +707,11 @@ class EventKind(models.TextChoices):
     AMENDMENT_RETURNED = "amendment_returned", _("An amendment was returned to the department")
     # Internal: {"text": "answer_author_left", "reason", "fallback"} (answers).
     ANSWER_AUTHOR_LEFT = "answer_author_left", _("The official writing the answer left")
+    # Themed calls (themes): {"text": "theme_submitted", "theme": id} when a
+    # proposal is submitted to a theme; {"text": "theme_debate_picked",
+    # "theme": id} when an operator picks it for the theme debate.
+    THEME_SUBMITTED = "theme_submitted", _("Submitted to a theme")
+    THEME_DEBATE_PICKED = "theme_debate_picked", _("Picked for the theme debate")
 
 
 class ProposalEvent(models.Model):

@@ -13,6 +13,7 @@ that is still down."""
 from accounts.participation import Action, earner_id, participated
 
 from .models import ProposalStatus
+from .signals import standing_changed
 
 
 def proposal_stands(proposal) -> bool:
@@ -35,10 +36,13 @@ def proposer_id(proposal) -> int | None:
 def proposal_standing_changed(*, proposal, stood: bool) -> None:
     """Call after a change that may hide or bring back the proposal (inside
     the service's transaction, with the proposal as now written): undoes or
-    redoes "propose" when it stopped or started standing."""
+    redoes "propose" when it stopped or started standing, and tells the
+    floors above (signals.standing_changed: a theme counts its standing
+    proposals)."""
     stands = proposal_stands(proposal)
     if stands == stood:
         return
+    standing_changed.send(sender=type(proposal), proposal=proposal, stands=stands)
     participated(
         action=Action.PROPOSE,
         member_id=earner_id(proposal.author),

@@ -19,6 +19,7 @@ from ..models import (
     ReassignmentRequest,
     ReassignmentStatus,
 )
+from ..routing import routed_department
 from .shared import locked_assignment, require_reason
 
 # --- assignment -------------------------------------------------------------------
@@ -78,11 +79,12 @@ def assignment_open(
 
 def assignment_department(*, proposal: Proposal, department=None):
     """The department an assignment of `proposal` goes to: `department` if
-    given, else its category's default; refused (ServiceError with the code
+    given, else the one a registered rule names (answers.routing: a theme's
+    proposal goes to the theme's department), else its category's default; refused (ServiceError with the code
     NO_DEFAULT_DEPARTMENT or DEPARTMENT_INACTIVE) when there is none or it is
     not active. Read by assignment_open and by the conductor's preview of a
     bar change, so the preview names the departments the sweep will notify."""
-    department = department or proposal.category.default_department
+    department = department or routed_department(proposal) or proposal.category.default_department
     if department is None:
         raise ServiceError(
             _(

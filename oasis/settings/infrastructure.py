@@ -251,6 +251,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "meetings.tasks.schedule_next_meeting",
         "schedule": crontab(hour=6, minute=5),
     },
+    # Themed calls whose period ended close, their department told once;
+    # picked proposals answered while the broker was away get their debate.
+    "close-due-themes": {"task": "themes.tasks.close_due_themes", "schedule": 300.0},
 }
 # Seconds: when set, every periodic task runs at least this often (those
 # already more frequent keep their pace). For a demo, where windows, deadlines
