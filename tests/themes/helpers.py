@@ -22,7 +22,7 @@ def make_theme(*, department=None, status=ThemeStatus.PUBLISHED, days_left=10, *
         summary="한강 다리를 걷고 싶게 만들 아이디어를 모읍니다.",
         description="한강 다리의 보행 환경을 바꿀 제안을 받습니다.",
         policy="보행친화 도시 정책",
-        department=department or DepartmentFactory(name="보행정책과"),
+        department=department or DepartmentFactory(),
         status=status,
         **fields,
     )
