@@ -91,6 +91,9 @@ def expected_work(w, who: str) -> dict[str, dict[str, dict[str, str]]]:
         "answers.returned": {w.returned_a.proposal.title: workroom(w.returned_a)},
         "tracking.my_reports": {w.card_a.proposal.title: report_page(w.report_a)},
         "tracking.my_cards": {w.card_a.proposal.title: card_page(w.card_a)},
+        # Issue 14: no theme of A waits for its final response
+        # (tests/themes/test_admin.py has one).
+        "themes.department": {},
     }
     next_items = {
         item.proposal.title: reverse(
@@ -135,6 +138,7 @@ def expected_work(w, who: str) -> dict[str, dict[str, dict[str, str]]]:
                 w.card_b.proposal.title: card_page(w.card_b),
                 w.amended_b.proposal.title: card_page(promise_b),
             },
+            "themes.department": {},
         },
         "operator": {
             "pipeline.blocked": {
@@ -173,6 +177,10 @@ def expected_work(w, who: str) -> dict[str, dict[str, dict[str, str]]]:
             },
             # Issue 13: no 이달의 상상지기 round waits (tests/awards/test_monthly.py has one).
             "awards.waiting": {},
+            # Issue 14: no theme closes soon or waits for its response
+            # (tests/themes/test_admin.py has them).
+            "themes.closing": {},
+            "themes.unanswered": {},
         },
         "mayor": {
             "meetings.next": next_items,
@@ -331,8 +339,9 @@ def test_the_home_costs_the_same_queries_however_much_work_waits(
     # unowned count's cards and report requests now counted even with
     # operators there, a leaver nobody noticed; 43: issue 13's citizen panel
     # applications waiting, two; 45: issue 13's 이달의
-    # 상상지기 rounds waiting for confirmation, a count and its rows.)
-    assert before <= 45
+    # 상상지기 rounds waiting for confirmation, a count and its rows; 47:
+    # issue 14's themes closing within a week and closed without a response.)
+    assert before <= 47
 
 
 # --- landing on the home ------------------------------------------------------------------
