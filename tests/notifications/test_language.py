@@ -22,6 +22,7 @@ from notifications.tasks import send_notification_email
 from panel.notices import PanelNotice
 from pipeline.notices import PipelineNotice
 from proposals.notices import ProposalNotice
+from themes.notices import ThemeNotice
 from tests.factories import DepartmentFactory, UserFactory, official
 from tests.pages import log_in_with_second_factor
 from tests.tracking.helpers import adopted_card, clerk_of
@@ -147,6 +148,7 @@ def test_every_kind_an_app_sends_has_its_words_registered():
             CardNotice,
             PanelNotice,
             AwardNotice,
+            ThemeNotice,
         )
         for kind in notices
     }
@@ -194,6 +196,8 @@ def _sample_params(department) -> dict:
         "amount": 50000,
         "given_on": "2026-03-21",
         "month": "2026-11",
+        # issue 14: a theme's title, as its operator wrote it
+        "theme": "Walkable Han River bridges",
     }
 
 
