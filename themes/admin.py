@@ -38,7 +38,7 @@ STATE_FIELDS = [
 ]
 
 
-class ThemeMaterialInline(admin.TabularInline):
+class ThemeMaterialInline(admin.StackedInline):
     model = ThemeMaterial
     form = ThemeMaterialForm
     extra = 1

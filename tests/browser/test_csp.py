@@ -25,7 +25,10 @@ from tests.factories import ProposalFactory, UserFactory, official, operator
 from tests.meetings.helpers import external_expert, meeting, on_agenda
 from tests.pages import log_in_with_second_factor
 from tests.panel.helpers import panel_member
+from tests.themes.helpers import make_theme, proposal_fields
 from tests.tracking.helpers import adopted_card
+from themes import services as theme_services
+from themes.models import ThemeMaterial, ThemeStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -119,6 +122,7 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
     award = award_services.monthly_award_rank(
         now=award_services.month_bounds(timezone.localdate().replace(day=1))[1]
     )
+    draft_theme, closed_theme = theme_screens_world()
 
     public = [
         "/",
@@ -179,6 +183,7 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
         f"/admin/awards/proposerreward/record/{card.pk}/",
         "/admin/awards/bestpolicy/",
         f"/admin/awards/bestpolicy/mark/{card.pk}/",
+        *theme_screens(draft_theme, closed_theme),
     ]
 
     found = []
@@ -222,6 +227,50 @@ def test_the_panel_members_pages_run_under_the_policy_and_axe_finds_nothing(
     found += citizen.violations_on("/panel/")
     found += [f"/panel/ (citizen): {line}" for line in axe_violations(citizen.page)]
     citizen.close()
+    assert found == [], "\n".join(found)
+
+
+def theme_screens_world():
+    """A draft theme with reference material, and a closed theme with a
+    proposal (its picks and its response screens have something to show)."""
+    draft = make_theme(status=ThemeStatus.DRAFT, title="초안 테마: 그늘 있는 서울")
+    ThemeMaterial.objects.create(theme=draft, title="폭염 대책 자료", url="https://example.org/")
+    closed = make_theme(title="마감된 테마: 걷고 싶은 한강 다리")
+    theme_services.theme_propose(theme=closed, author=UserFactory(), **proposal_fields())
+    theme_services.theme_close(theme=closed, actor=operator(), reason="마감")
+    return draft, closed
+
+
+def theme_screens(draft, closed) -> list[str]:
+    """The theme editor and screens (themes/admin.py, themes/screens.py)."""
+    return [
+        "/admin/themes/theme/",
+        "/admin/themes/theme/add/",
+        f"/admin/themes/theme/{draft.pk}/change/",
+        f"/admin/themes/theme/{draft.pk}/preview/",
+        f"/admin/themes/theme/{closed.pk}/pick/",
+        f"/admin/themes/theme/{closed.pk}/respond/",
+    ]
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}]
+)
+def test_the_theme_editor_and_screens_run_under_the_policy_and_axe_finds_nothing(
+    browser, live_server, viewport
+):
+    draft, closed = theme_screens_world()
+    visitor = Visitor(browser, live_server, operator())
+    visitor.page.set_viewport_size(viewport)
+    found = []
+    for path in theme_screens(draft, closed):
+        found += visitor.violations_on(path)
+        found += [f"{path}: {line}" for line in axe_violations(visitor.page)]
+        # axe's own probes of a form page (injected past the policy, as the
+        # awards' and the admin look's axe tests run it) log refusals of
+        # their own, which are not the page's.
+        visitor.console = []
+    visitor.close()
     assert found == [], "\n".join(found)
 
 

@@ -22,10 +22,10 @@ from notifications.tasks import send_notification_email
 from panel.notices import PanelNotice
 from pipeline.notices import PipelineNotice
 from proposals.notices import ProposalNotice
-from themes.notices import ThemeNotice
 from tests.factories import DepartmentFactory, UserFactory, official
 from tests.pages import log_in_with_second_factor
 from tests.tracking.helpers import adopted_card, clerk_of
+from themes.notices import ThemeNotice
 from tracking import services as card_services
 from tracking.notices import CardNotice
 
