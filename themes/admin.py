@@ -141,6 +141,12 @@ class ThemeAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return visible_to_staff(request.user, super().get_queryset(request))
 
+    def get_actions(self, request):
+        # Deleting in bulk would skip the draft-only rule above.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
     # --- the editor ------------------------------------------------------------
 
     def get_fields(self, request, obj=None):
