@@ -23,7 +23,10 @@ class ThemeForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        # Once published the start is read-only (not in the form): the end
+        # is still checked against the stored start.
+        starts_at = cleaned.get("starts_at", self.instance.starts_at if self.instance.pk else None)
+        ends_at = cleaned.get("ends_at")
         if starts_at and ends_at and ends_at <= starts_at:
             self.add_error(
                 "ends_at", _("The theme must close after it opens. Please check the dates.")

@@ -315,3 +315,24 @@ def test_the_theme_list_costs_the_same_queries_for_one_theme_or_many(
         make_theme()
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(changelist).status_code == 200
+
+
+def test_a_published_themes_end_cannot_move_before_its_start():
+    theme = make_theme()
+    browser = logged_in(operator(), csrf_checks=True)
+    page = browser.get(change_url(theme))
+    fields = form_fields(page)
+    assert "starts_at_0" not in fields and "department" not in fields  # fixed once published
+    before = timezone.localtime(theme.starts_at) - timedelta(days=1)
+    response = browser.post(
+        change_url(theme),
+        {
+            **fields,
+            "ends_at_0": before.strftime("%Y-%m-%d"),
+            "ends_at_1": before.strftime("%H:%M:%S"),
+        },
+    )
+    assert response.status_code == 200
+    assert "The theme must close after it opens. Please check the dates." in page_text(response)
+    theme.refresh_from_db()
+    assert theme.ends_at > theme.starts_at
