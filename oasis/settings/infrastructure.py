@@ -307,3 +307,8 @@ OPINION_REMIND_DAYS = env_int("OASIS_OPINION_REMIND_DAYS", 3)
 # Lists count the rows they match up to this many and then say "more than"
 # (oasis/pagination.py): an exact count grows with the data.
 LIST_COUNT_CAP = env_int("OASIS_LIST_COUNT_CAP", 10_000)
+
+# A city poll's results broken down by district or age band show no group
+# smaller than this many voters (polls/results.py), so that no one's vote can
+# be told from a small group's numbers.
+POLL_MIN_GROUP = env_int("OASIS_POLL_MIN_GROUP", 5)
