@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class PollsConfig(AppConfig):
     name = "polls"
     verbose_name = _("City polls")
+
+    def ready(self):
+        # Local: these modules read models, which exist only once apps are ready.
+        from accounts.audit import register_actions
+        from notifications.messages import register
+
+        # The results part: its permissions (results_rules), the response's
+        # audit words and notice, and its task, which the worker must know.
+        from . import results_audit_words, results_notices, results_rules, results_tasks  # noqa: F401
+
+        register(results_notices.MESSAGES)
+        register_actions(results_audit_words.ACTIONS)

@@ -373,3 +373,14 @@ class PollArgumentEndorsement(models.Model):
 
     def __str__(self):
         return f"{self.argument_id}:{self.member_id}"
+
+
+class PollResponse(Poll):
+    """A poll as its staff answer its result: the results part's admin screen
+    (polls/response_admin.py) lists these, with the response and the
+    exports. A proxy: no table of its own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("result and response")
+        verbose_name_plural = _("results and responses")

@@ -48,6 +48,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.age_bands import AgeBand
 from accounts.districts import District
+from accounts.predicates import is_official, is_operator
 
 from .models import (
     Answer,
@@ -462,3 +463,19 @@ def _discussion(poll: Poll) -> DiscussionResult:
             )
         )
     return DiscussionResult(sides=sides)
+
+
+# --- the staff's list ---------------------------------------------------------------
+
+
+def polls_for_results_staff(user):
+    """The polls whose results `user` works on as staff: every published or
+    closed poll for an operator, their department's for an official, none
+    for anyone else. The list twin of results_rules.is_poll_staff (drafts
+    have no results to answer yet)."""
+    polls = Poll.objects.exclude(status=PollStatus.DRAFT).select_related("department")
+    if is_operator(user):
+        return polls
+    if is_official(user):
+        return polls.filter(department_id=user.department_id)
+    return polls.none()

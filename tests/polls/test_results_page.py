@@ -139,8 +139,12 @@ def test_a_discussion_polls_results_show_arguments_by_side():
         status=PollStatus.CLOSED,
         questions=(("어떻게 할까요?", QuestionKind.TEXT, ()),),
     )
-    PollArgument.objects.create(poll=poll, side=ArgumentSide.FOR, body="급식소", endorsement_count=3)
-    PollArgument.objects.create(poll=poll, side=ArgumentSide.AGAINST, body="소음", endorsement_count=1)
+    PollArgument.objects.create(
+        poll=poll, side=ArgumentSide.FOR, body="급식소", endorsement_count=3
+    )
+    PollArgument.objects.create(
+        poll=poll, side=ArgumentSide.AGAINST, body="소음", endorsement_count=1
+    )
 
     page = english_client().get(_url(poll))
 
