@@ -199,3 +199,14 @@ def test_the_summary_on_the_poll_page():
     waiting = make_poll(open_now=True)
     html = template.render(Context({"poll": waiting, "user": UserFactory()}))
     assert "poll-choice-row" not in html
+
+
+def test_the_poll_page_shows_the_summary():
+    poll = make_poll(status=PollStatus.CLOSED)
+    votes(poll, "B", 4)
+
+    page = english_client().get(reverse("polls:detail", args=[poll.pk]))
+
+    assert page.status_code == 200
+    assert _rows(page_html(page)) == ["A 0 0.0%", "B 4 100.0%", "C 0 0.0%"]
+    assert reverse("polls:results", args=[poll.pk]) in page_html(page)
