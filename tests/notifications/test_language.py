@@ -21,6 +21,7 @@ from notifications.models import Notification
 from notifications.tasks import send_notification_email
 from panel.notices import PanelNotice
 from pipeline.notices import PipelineNotice
+from polls.results_notices import PollResultNotice
 from proposals.notices import ProposalNotice
 from tests.factories import DepartmentFactory, UserFactory, official
 from tests.pages import log_in_with_second_factor
@@ -149,6 +150,7 @@ def test_every_kind_an_app_sends_has_its_words_registered():
             PanelNotice,
             AwardNotice,
             ThemeNotice,
+            PollResultNotice,
         )
         for kind in notices
     }
