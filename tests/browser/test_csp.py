@@ -312,3 +312,79 @@ def test_pages_answered_from_the_page_cache_run_under_the_policy(browser, live_s
         assert visitor.violations_on("/nonce/") == []
         assert visitor.violations_on("/proposals/") == []
         visitor.close()
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}]
+)
+def test_poll_results_run_under_the_policy_axe_finds_nothing_and_they_print(
+    browser, live_server, viewport
+):
+    # Given a closed survey with votes in groups large and small, and a response
+    from polls.models import PollKind, PollStatus, QuestionKind
+    from polls.services import responses
+    from tests.polls.results_world import make_poll, vote, votes
+
+    poll = make_poll(
+        kind=PollKind.SURVEY,
+        status=PollStatus.CLOSED,
+        questions=(
+            ("길고양이 급식소에 찬성하십니까?", QuestionKind.SINGLE, ("찬성", "반대")),
+            ("무엇이 필요할까요?", QuestionKind.MULTIPLE, ("급식소", "중성화", "교육")),
+        ),
+    )
+    votes(poll, "찬성", 6, district="jongno", age_band="30s")
+    for _ in range(3):
+        vote(poll, (0, "반대"), (1, "중성화"), (1, "교육"), district="jung", age_band="40s")
+    staff = operator()
+    responses.poll_respond(poll=poll, actor=staff, response="급식소를 늘리겠습니다.")
+    responses.poll_response_publish(poll=poll, actor=staff)
+    results_path = f"/polls/{poll.pk}/results/"
+    found = []
+
+    # When a visitor reads the results (and the poll page's summary)
+    visitor = Visitor(browser, live_server)
+    visitor.page.set_viewport_size(viewport)
+    for path in (results_path, f"/polls/{poll.pk}/"):
+        found += visitor.violations_on(path)
+        found += [f"{path}: {line}" for line in axe_violations(visitor.page)]
+    visitor.page.goto(live_server.url + results_path)
+    # nothing wider than the screen but inside its own scrolling table box
+    overflow = visitor.page.evaluate("document.documentElement.scrollWidth")
+    assert overflow <= viewport["width"], overflow
+
+    # Then printed: no navigation, buttons or footer; whole tables; the
+    # second question on a new page; the bars drawn
+    visitor.page.emulate_media(media="print")
+    printed = visitor.page.evaluate(
+        """() => {
+          const shown = (sel) => [...document.querySelectorAll(sel)]
+            .some((el) => el.getClientRects().length > 0);
+          const sections = document.querySelectorAll(".poll-result-question");
+          const table = document.querySelector("table.poll-chart");
+          return {
+            header: shown(".site-header"), footer: shown(".site-footer"),
+            buttons: shown("button"), tables: document.querySelectorAll("table").length,
+            breakSecond: getComputedStyle(sections[1]).breakBefore,
+            tableInside: getComputedStyle(table).breakInside,
+            barWidth: document.querySelector(".poll-bar-fill").getBoundingClientRect().width,
+          };
+        }"""
+    )
+    assert printed["header"] is False and printed["footer"] is False
+    assert printed["buttons"] is False
+    assert printed["tables"] >= 6  # two charts, their district and age tables
+    assert printed["breakSecond"] == "page"
+    assert printed["tableInside"] == "avoid"
+    assert printed["barWidth"] > 0
+    assert visitor.page.pdf()[:4] == b"%PDF"
+    visitor.close()
+
+    # And the department's screen of results and responses
+    staff_visitor = Visitor(browser, live_server, staff)
+    staff_visitor.page.set_viewport_size(viewport)
+    for path in ("/admin/polls/pollresponse/", f"/admin/polls/pollresponse/{poll.pk}/change/"):
+        found += staff_visitor.violations_on(path)
+        found += [f"{path}: {line}" for line in axe_violations(staff_visitor.page)]
+    staff_visitor.close()
+    assert found == [], "\n".join(found)
