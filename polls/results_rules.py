@@ -22,7 +22,6 @@ def is_poll_department_official(user, poll) -> bool:
 
 is_poll_staff = is_operator | is_poll_department_official
 
-rules.add_perm("polls.see_unpublished_results", is_poll_staff)
 rules.add_perm("polls.respond_to_results", is_poll_staff)
 rules.add_perm("polls.export_results", is_poll_staff)
 # Without an object: may the user open the response screen at all.

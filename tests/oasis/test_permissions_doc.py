@@ -17,6 +17,7 @@ PROJECT_APPS = (
     "mileage",
     "awards",
     "themes",
+    "polls",
 )
 
 
