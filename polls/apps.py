@@ -8,12 +8,21 @@ class PollsConfig(AppConfig):
 
     def ready(self):
         # Local: these modules read models, which exist only once apps are ready.
+        from accounts import staff_home
         from accounts.audit import register_actions
         from notifications.messages import register
 
         # The results part: its permissions (results_rules), the response's
         # audit words and notice, and its task, which the worker must know.
-        from . import results_audit_words, results_notices, results_rules, results_tasks  # noqa: F401
+        from . import (  # noqa: F401
+            results_audit_words,
+            results_notices,
+            results_rules,
+            results_staff_home,
+            results_tasks,
+        )
 
         register(results_notices.MESSAGES)
         register_actions(results_audit_words.ACTIONS)
+        for key, builder, order in results_staff_home.SECTIONS:
+            staff_home.register_section(key, builder, order=order)

@@ -25,8 +25,13 @@ from django.utils.translation import gettext_lazy as _
 from oasis.errors import PermissionDenied, ServiceError
 
 from . import results_export
-from .models import PollResponse, PollStatus
-from .results import poll_results, polls_for_results_staff, voting_over
+from .models import PollResponse
+from .results import (
+    awaiting_response,
+    poll_results,
+    polls_for_results_staff,
+    voting_over,
+)
 from .services import responses
 
 
@@ -53,9 +58,7 @@ class ResponseStateFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "waiting":
-            return queryset.filter(
-                response_published_at__isnull=True, ends_at__lte=timezone.now()
-            ) | queryset.filter(response_published_at__isnull=True, status=PollStatus.CLOSED)
+            return queryset.filter(awaiting_response())
         if self.value() == "published":
             return queryset.filter(response_published_at__isnull=False)
         return queryset

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -479,3 +479,16 @@ def polls_for_results_staff(user):
     if is_official(user):
         return polls.filter(department_id=user.department_id)
     return polls.none()
+
+
+def awaiting_response(now=None) -> Q:
+    """Polls whose voting is over and whose response is not yet published."""
+    now = now or timezone.now()
+    over = Q(status=PollStatus.CLOSED) | Q(status=PollStatus.PUBLISHED, ends_at__lte=now)
+    return over & Q(response_published_at__isnull=True)
+
+
+def polls_awaiting_response(user, now=None):
+    """The polls `user` answers as staff that wait for the response, the
+    longest waiting first."""
+    return polls_for_results_staff(user).filter(awaiting_response(now)).order_by("ends_at", "id")
