@@ -94,6 +94,8 @@ def expected_work(w, who: str) -> dict[str, dict[str, dict[str, str]]]:
         # Issue 14: no theme of A waits for its final response
         # (tests/themes/test_admin.py has one).
         "themes.department": {},
+        # Issue 14: no poll result waits for a response (tests/polls has one).
+        "polls.responses.department": {},
     }
     next_items = {
         item.proposal.title: reverse(
@@ -139,6 +141,7 @@ def expected_work(w, who: str) -> dict[str, dict[str, dict[str, str]]]:
                 w.amended_b.proposal.title: card_page(promise_b),
             },
             "themes.department": {},
+            "polls.responses.department": {},
         },
         "operator": {
             "pipeline.blocked": {
@@ -181,6 +184,7 @@ def expected_work(w, who: str) -> dict[str, dict[str, dict[str, str]]]:
             # (tests/themes/test_admin.py has them).
             "themes.closing": {},
             "themes.unanswered": {},
+            "polls.responses.all": {},
         },
         "mayor": {
             "meetings.next": next_items,
