@@ -51,6 +51,9 @@ def test_bad_ids_in_every_url_are_never_a_500(world, route):
                 # /legal/<kind>/<version>/
                 "kind": "privacy",
                 "version": "2026-12-01",
+                # a poll's spreadsheet: /admin/polls/pollresponse/<id>/export/results/csv/
+                "what": "results",
+                "file_format": "csv",
             }
             for name in names:
                 others = {other: real[other] for other in names if other != name}
