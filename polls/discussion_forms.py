@@ -28,7 +28,6 @@ class ArgumentForm(OneTimeTokenMixin, forms.Form):
     )
     body = PlainTextField(
         label=_("Your argument"),
-        max_length=ARGUMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=lazy_format(
             _(
@@ -39,11 +38,8 @@ class ArgumentForm(OneTimeTokenMixin, forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # A browser would cut pasted text silently; the server says how long
-        # it may be instead.
-        self.fields["body"].widget.attrs.pop("maxlength", None)
+    # No max_length (nor the maxlength it would draw): a browser would cut
+    # pasted text silently; the service says how long it may be instead.
 
     def stored_side(self) -> str:
         side = self.cleaned_data["side"]
