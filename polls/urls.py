@@ -10,7 +10,6 @@ urlpatterns = [
     path("<int:pk>/vote/", views.poll_vote, name="vote"),
     path("<int:pk>/files/<int:attachment_pk>/", views.poll_attachment, name="attachment"),
     # The discussion poll (토론형): arguments and endorsements (공감).
-    path("<int:pk>/discussion/", views_discussion.discussion_page, name="discussion"),
     path("<int:pk>/arguments/", views_discussion.argument_post, name="argument_post"),
     path(
         "arguments/<int:pk>/endorse/",

@@ -2,16 +2,13 @@
 and its taking back. Thin: the form checks shape, the services apply the
 rules, a refusal becomes a message on the poll page, and a refused argument
 waits in the session to be shown again as its author wrote it. Every post
-goes back to the poll page's discussion block.
-
-`discussion_page` draws the block on a page of its own, for a poll page
-that does not yet include it (the poll page is the vote part's)."""
+goes back to the poll page's discussion block (polls.views.poll_detail
+includes templates/polls/includes/discussion.html for a discussion poll)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -35,20 +32,13 @@ def _public_discussion_or_404(pk) -> Poll:
 
 
 def poll_page_url(poll: Poll, anchor: str = "poll-discussion", page=None) -> str:
-    """The poll's public page at the discussion block (or one argument)."""
-    try:
-        url = reverse("polls:detail", args=[poll.pk])
-    except NoReverseMatch:  # the poll page is not there yet: the block's own page
-        url = reverse("polls:discussion", args=[poll.pk])
+    """The poll's public page at the discussion block (or one argument), on
+    the arguments' page `page`."""
+    url = poll.get_absolute_url()
     query = ""
     if page and str(page).isdigit() and int(page) > 1:
         query = "?" + urlencode({PAGE_PARAMETER: int(page)})
     return f"{url}{query}#{anchor}"
-
-
-def discussion_page(request, pk):
-    poll = _public_discussion_or_404(pk)
-    return render(request, "polls/discussion.html", {"poll": poll})
 
 
 def _errors(exc: ValidationError) -> str:

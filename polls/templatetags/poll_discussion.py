@@ -5,7 +5,9 @@ arguments (the `apage` parameter), the member's endorsements among them,
 the tallies, whether the member may take part (and why not), and the
 argument form, holding a refused argument's text as its author wrote it.
 templates/polls/includes/discussion.html calls it, so a page includes the
-block with `poll` alone in its context. A fixed number of queries."""
+block with `poll` in its context (and, from the poll page's context,
+`questions` and `details_needed_url` when it has them). A fixed number of
+queries."""
 
 from django import template
 
@@ -18,6 +20,13 @@ register = template.Library()
 # The page's parameter for the arguments' pages (the poll page may have
 # other lists).
 PAGE_PARAMETER = "apage"
+
+
+def _question(context, poll):
+    questions = context.get("questions")
+    if questions is None:
+        return poll.questions.first()
+    return next(iter(questions), None)
 
 
 @register.inclusion_tag("polls/includes/discussion_block.html", takes_context=True)
@@ -57,8 +66,10 @@ def poll_discussion(context, poll):
         session.pop(DRAFT_SESSION_KEY, None)
     return {
         "poll": poll,
-        # A discussion poll asks one question (the poll's title may say it too).
-        "question": poll.questions.first(),
+        # A discussion poll asks one question (the poll page has read it).
+        "question": _question(context, poll),
+        # Where a member lacking the data a targeted poll needs gives it.
+        "details_needed_url": context.get("details_needed_url", ""),
         "request": request,
         "user": user,
         "csrf_token": context.get("csrf_token"),

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _page(poll):
-    return f"/polls/{poll.pk}/discussion/"
+    return f"/polls/{poll.pk}/"
 
 
 def _argue(poll, body, side="for", author=None):
@@ -156,10 +156,10 @@ def test_a_closed_poll_shows_its_arguments_without_forms_and_refuses_posts():
     browser = logged_in(UserFactory(), csrf_checks=False)
     page = browser.get(_page(poll))
     assert "마감 전에 쓴 의견입니다." in page_text(page)
-    assert "This poll has closed; the discussion is over." in page_text(page)
+    assert "Votes are no longer taken." in page_text(page)
     assert not [f for f in forms_on(page) if f["action"].startswith("/polls/")]
     refused = browser.post(f"/polls/arguments/{argument.pk}/endorse/", follow=True)
-    assert flash(refused) == ["This poll has closed; the discussion is over."]
+    assert "Votes are no longer taken." in flash(refused)[0]
     assert not PollArgumentEndorsement.objects.exists()
 
 
@@ -205,10 +205,12 @@ def test_the_page_reads_a_fixed_number_of_queries(rows, django_assert_max_num_qu
     for argument in arguments[:10]:
         services.argument_endorse(argument=argument, member=member)
     browser = logged_in(member)
-    # The session, the member and their roles, the poll, the unread notices;
-    # then the block: the count, a page of ids, their rows with authors, the
-    # member's endorsements among them, the question, the tallies.
-    with django_assert_max_num_queries(11):
+    # The poll page's own ten (the session, the member and their roles, the
+    # poll, its questions and material, the member's ballot, the unread
+    # notices…); then the block's five: the count, a page of ids, their rows
+    # with authors, the member's endorsements among them, the tallies; the
+    # question comes from the page.
+    with django_assert_max_num_queries(16):
         page = browser.get(_page(poll))
     assert page.status_code == 200
     assert page_text(page).count("Take back my endorsement") == min(rows, 10)

@@ -79,25 +79,22 @@ def test_the_longest_argument_is_taken():
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda: closed_poll(), "This poll has closed; the discussion is over."),
-        (
-            lambda: discussion_poll(opened_days_ago=3, days_left=-1),
-            "This poll has closed; the discussion is over.",
-        ),
-        (lambda: discussion_poll(opened_days_ago=-1), "This poll is not open yet."),
-        (lambda: discussion_poll(status=PollStatus.DRAFT), "This poll is not open yet."),
+        (lambda: closed_poll(), "Votes are no longer taken."),
+        (lambda: discussion_poll(opened_days_ago=3, days_left=-1), "Votes are no longer taken."),
+        (lambda: discussion_poll(opened_days_ago=-1), "This poll opens on "),
+        (lambda: discussion_poll(status=PollStatus.DRAFT), "This poll is not open."),
         (
             lambda: discussion_poll(target_districts=["jongno"]),
-            "This poll asks a particular group of citizens. Please add the details it needs "
-            "to your profile to take part.",
+            "please tell us the details it needs about you first.",
         ),
     ],
 )
 def test_posting_outside_the_poll_is_refused_with_its_reason(make, message):
+    # (the polls' own participation rule, polls.rules, words the reasons)
     poll = make()
     with pytest.raises(ServiceError) as refused:
         _argue(poll)
-    assert refused.value.message == message
+    assert message in refused.value.message
     _nothing_written(poll)
 
 
@@ -121,15 +118,20 @@ def test_a_poll_of_another_kind_takes_no_arguments():
     _nothing_written(poll)
 
 
-def test_a_visitor_or_an_inactive_member_cannot_post():
+def test_a_visitor_an_inactive_member_or_a_staff_account_cannot_post_or_endorse():
     from django.contrib.auth.models import AnonymousUser
 
     poll = discussion_poll()
     with pytest.raises(PermissionDenied):
         _argue(poll, AnonymousUser())
-    with pytest.raises(ServiceError, match="cannot take part"):
+    with pytest.raises(ServiceError, match="Please log in to take part in this poll."):
         _argue(poll, UserFactory(is_active=False))
-    _nothing_written(poll)
+    with pytest.raises(ServiceError, match="Staff accounts do not vote in city polls"):
+        _argue(poll, operator())
+    argument = _argue(poll)
+    with pytest.raises(ServiceError, match="Staff accounts do not vote in city polls"):
+        services.argument_endorse(argument=argument, member=operator())
+    _nothing_written(poll, arguments=1, ballots=1)
 
 
 # --- endorsing --------------------------------------------------------------------
@@ -172,9 +174,9 @@ def test_endorsing_after_the_close_or_outside_the_target_is_refused():
     with pytest.raises(ServiceError, match="particular group"):
         services.argument_endorse(argument=argument, member=UserFactory(district="mapo"))
     Poll.objects.filter(pk=poll.pk).update(status=PollStatus.CLOSED)
-    with pytest.raises(ServiceError, match="has closed"):
+    with pytest.raises(ServiceError, match="Votes are no longer taken"):
         services.argument_endorse(argument=argument, member=UserFactory(district="jongno"))
-    with pytest.raises(ServiceError, match="has closed"):
+    with pytest.raises(ServiceError, match="Votes are no longer taken"):
         services.argument_unendorse(argument=argument, member=endorser)
     _nothing_written(poll, arguments=1, endorsements=1, ballots=2)
 
