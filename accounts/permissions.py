@@ -38,6 +38,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # Rewards, 이달의 상상지기 and best policies: read in the admin; the
         # award screens write through awards.services (awards/rules.py).
         "awards.*": ("view",),
+        # Discussion polls' arguments: read in the admin; hiding and showing
+        # again are actions calling polls.services.discussion.
+        "polls.pollargument": ("view",),
     },
     Role.OFFICIAL: {
         "proposals.proposal": ("view",),

@@ -26,3 +26,8 @@ class PollsConfig(AppConfig):
         register_actions(results_audit_words.ACTIONS)
         for key, builder, order in results_staff_home.SECTIONS:
             staff_home.register_section(key, builder, order=order)
+
+        # The discussion part: discussion_rules states its permissions (django-rules).
+        from . import discussion_audit_words, discussion_rules  # noqa: F401
+
+        register_actions(discussion_audit_words.ACTIONS)

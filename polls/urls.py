@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import results_views, views
+from . import results_views, views, views_discussion
 
 app_name = "polls"
 
@@ -10,4 +10,16 @@ urlpatterns = [
     path("<int:pk>/vote/", views.poll_vote, name="vote"),
     path("<int:pk>/files/<int:attachment_pk>/", views.poll_attachment, name="attachment"),
     path("<int:pk>/results/", results_views.results, name="results"),
+    # The discussion poll (토론형): arguments and endorsements (공감).
+    path("<int:pk>/arguments/", views_discussion.argument_post, name="argument_post"),
+    path(
+        "arguments/<int:pk>/endorse/",
+        views_discussion.argument_endorse,
+        name="argument_endorse",
+    ),
+    path(
+        "arguments/<int:pk>/unendorse/",
+        views_discussion.argument_unendorse,
+        name="argument_unendorse",
+    ),
 ]

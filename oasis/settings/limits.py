@@ -35,6 +35,9 @@ _DEFAULTS: dict[str, dict[str, str]] = {
     "answer_rate": {"user": "30/h", "ip": "300/h"},
     "debate_stance": {"user": "60/h", "ip": "2000/h"},
     "debate_argument": {"user": "20/h", "ip": "600/h"},
+    # A discussion poll (토론형): arguments, and endorsing them (공감).
+    "poll_argument": {"user": "20/h", "ip": "600/h"},
+    "poll_endorse": {"user": "120/h", "ip": "6000/h"},
     # The citizen panel: applying (and withdrawing) fills the operators' home.
     "panel_apply": {"user": "10/d", "ip": "300/h"},
     "panel_rate": {"user": "120/h", "ip": "2000/h"},

@@ -22,6 +22,8 @@ test fails for a `<form method="post">` in templates/ that no row covers):
   templates/debates/argument.html     delete one's argument; operators: hide one
   templates/panel/home.html           apply to the citizen panel; withdraw one's application
   templates/panel/box.html            a panel member rates a proposal
+  templates/polls/includes/discussion_block.html  a discussion poll: give an
+                                      argument; endorse one; take it back
   templates/notifications/list.html   mark all notices read
   templates/accounts/profile.html     edit one's profile
   templates/accounts/delete.html      close one's account
@@ -50,11 +52,14 @@ from answers.models import AnswerRating
 from debates.models import Argument, Stance
 from notifications.models import Notification
 from panel.models import PanelApplication, PanelRating
+from polls.models import PollArgument, PollArgumentEndorsement
+from polls.services import discussion as discussion_services
 from proposals.models import Comment, Endorsement, Follow, Proposal, Report
 from tests.attacks.routes import fill as fill_route
 from tests.attacks.routes import routes
 from tests.attacks.world import World, refreshed
 from tests.pages import english_client, form_posting_to, logged_in
+from tests.polls.discussion_helpers import discussion_poll
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +99,25 @@ class PageForm:
     action: Callable[[World], str | None]  # None: the form posts back to its page
     stored: Callable[[World, object], bool]  # (world, browser): is the effect stored?
     fill: Callable[[World, dict], dict] = lambda w, form: form["fields"]
+
+
+def discussion(w: World):
+    """A discussion poll (토론형) with two of citizen_b's arguments, the second
+    endorsed by citizen_a. Made on the first look of a test (the world is
+    shared by the module, each test rolled back), then the same in that test."""
+    made = getattr(w, "_discussion", None)
+    if made is None or not PollArgument.objects.filter(pk=made.endorsed.pk).exists():
+        poll = discussion_poll()
+        by_b = [
+            discussion_services.argument_post(
+                poll=poll, author=w.people.citizen_b, side=side, body=body
+            )
+            for side, body in (("for", "급식소가 필요해요."), ("against", "민원이 걱정돼요."))
+        ]
+        discussion_services.argument_endorse(argument=by_b[1], member=w.people.citizen_a)
+        made = w._discussion = type("Discussion", (), {})()
+        made.poll, made.open, made.endorsed = poll, by_b[0], by_b[1]
+    return made
 
 
 FORMS = [
@@ -392,6 +416,39 @@ FORMS = [
             agree_privacy="on",
         ),
         stored=lambda w, browser: User.objects.filter(email="newcomer@example.com").exists(),
+    ),
+    PageForm(
+        "give an argument in a discussion poll",
+        (("polls/includes/discussion_block.html", "polls:argument_post"),),
+        "citizen_a",
+        page=lambda w: discussion(w).poll.get_absolute_url(),
+        action=lambda w: f"/polls/{discussion(w).poll.pk}/arguments/",
+        fill=with_fields(side="against", body="중성화가 먼저예요."),
+        stored=lambda w, browser: PollArgument.objects.filter(
+            poll=discussion(w).poll, author=w.people.citizen_a
+        ).exists(),
+    ),
+    PageForm(
+        "endorse an argument in a discussion poll",
+        (("polls/includes/discussion_block.html", "polls:argument_endorse"),),
+        "citizen_a",
+        page=lambda w: discussion(w).poll.get_absolute_url(),
+        action=lambda w: f"/polls/arguments/{discussion(w).open.pk}/endorse/",
+        stored=lambda w, browser: PollArgumentEndorsement.objects.filter(
+            argument=discussion(w).open, member=w.people.citizen_a
+        ).exists(),
+    ),
+    PageForm(
+        "take back an endorsement in a discussion poll",
+        (("polls/includes/discussion_block.html", "polls:argument_unendorse"),),
+        "citizen_a",
+        page=lambda w: discussion(w).poll.get_absolute_url(),
+        action=lambda w: f"/polls/arguments/{discussion(w).endorsed.pk}/unendorse/",
+        stored=lambda w, browser: (
+            not PollArgumentEndorsement.objects.filter(
+                argument=discussion(w).endorsed, member=w.people.citizen_a
+            ).exists()
+        ),
     ),
     PageForm(
         "agree to the legal documents in force",

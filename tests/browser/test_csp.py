@@ -16,6 +16,7 @@ from debates import services as debate_services
 from meetings import services as meeting_services
 from mileage.defaults import ensure_defaults
 from panel.services import panel_rate
+from polls.services import discussion as discussion_services
 from proposals import services as proposal_services
 from proposals.models import ProposalStatus
 from tests.answers.helpers import assigned
@@ -25,6 +26,7 @@ from tests.factories import ProposalFactory, UserFactory, official, operator
 from tests.meetings.helpers import external_expert, meeting, on_agenda
 from tests.pages import log_in_with_second_factor
 from tests.panel.helpers import panel_member
+from tests.polls.discussion_helpers import discussion_poll
 from tests.themes.helpers import make_theme, proposal_fields
 from tests.tracking.helpers import adopted_card
 from themes import services as theme_services
@@ -184,6 +186,7 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
         "/admin/awards/bestpolicy/",
         f"/admin/awards/bestpolicy/mark/{card.pk}/",
         *theme_screens(draft_theme, closed_theme),
+        "/admin/polls/pollargument/",  # discussion polls' arguments, hidden from here
     ]
 
     found = []
@@ -271,6 +274,41 @@ def test_the_theme_editor_and_screens_run_under_the_policy_and_axe_finds_nothing
         # their own, which are not the page's.
         visitor.console = []
     visitor.close()
+    assert found == [], "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}]
+)
+def test_a_discussion_polls_page_runs_under_the_policy_and_axe_finds_nothing(
+    browser, live_server, viewport
+):
+    # Given a discussion poll (토론형) with arguments on each side, one of
+    # them endorsed by the member, and one of the member's own
+    ensure_defaults()
+    poll = discussion_poll()
+    member = UserFactory()
+    for side, body in (
+        ("for", "급식소가 있으면 길고양이가 한곳에 모여요."),
+        ("against", "주민 민원이 늘어요."),
+        ("", "중성화가 먼저예요."),
+    ):
+        argument = discussion_services.argument_post(
+            poll=poll, author=UserFactory(), side=side, body=body
+        )
+    discussion_services.argument_endorse(argument=argument, member=member)
+    discussion_services.argument_post(
+        poll=poll, author=member, side="for", body="제 의견은 함께 돌보자는 거예요."
+    )
+    found = []
+    # the member's page: endorse and take-back buttons, the argument form
+    # (a radio group with its legend); a visitor's: the arguments and the log-in link
+    for user in (member, None):
+        visitor = Visitor(browser, live_server, user)
+        visitor.page.set_viewport_size(viewport)
+        found += visitor.violations_on(poll.get_absolute_url())
+        found += [f"{poll.get_absolute_url()}: {line}" for line in axe_violations(visitor.page)]
+        visitor.close()
     assert found == [], "\n".join(found)
 
 
