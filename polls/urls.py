@@ -8,6 +8,6 @@ urlpatterns = [
     path("", views.poll_list, name="list"),
     path("<int:pk>/", views.poll_detail, name="detail"),
     path("<int:pk>/vote/", views.poll_vote, name="vote"),
-    path("<int:pk>/files/<int:attachment_pk>/", views.poll_attachment, name="attachment"),
+    path("files/<int:pk>/", views.poll_attachment, name="attachment"),
     path("<int:pk>/results/", results_views.results, name="results"),
 ]

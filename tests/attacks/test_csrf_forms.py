@@ -22,6 +22,7 @@ test fails for a `<form method="post">` in templates/ that no row covers):
   templates/debates/argument.html     delete one's argument; operators: hide one
   templates/panel/home.html           apply to the citizen panel; withdraw one's application
   templates/panel/box.html            a panel member rates a proposal
+  templates/polls/vote_form.html      vote in a city poll
   templates/notifications/list.html   mark all notices read
   templates/accounts/profile.html     edit one's profile
   templates/accounts/delete.html      close one's account
@@ -50,6 +51,7 @@ from answers.models import AnswerRating
 from debates.models import Argument, Stance
 from notifications.models import Notification
 from panel.models import PanelApplication, PanelRating
+from polls.models import Ballot
 from proposals.models import Comment, Endorsement, Follow, Proposal, Report
 from tests.attacks.routes import fill as fill_route
 from tests.attacks.routes import routes
@@ -313,6 +315,20 @@ FORMS = [
         action=lambda w: f"/panel/proposals/{w.proposal_b.pk}/rate/",
         fill=with_fields(creativity="5", public_value="4", feasibility="4"),
         stored=lambda w, browser: PanelRating.objects.filter(proposal=w.proposal_b).exists(),
+    ),
+    PageForm(
+        "vote in a city poll",
+        (("polls/vote_form.html", "polls:vote"),),
+        "citizen_a",
+        page=detail("poll"),
+        action=lambda w: f"/polls/{w.poll.pk}/vote/",
+        fill=lambda w, form: {
+            **form["fields"],
+            f"q_{w.poll.questions.get().pk}": str(w.poll.questions.get().choices.first().pk),
+        },
+        stored=lambda w, browser: Ballot.objects.filter(
+            poll=w.poll, member=w.people.citizen_a
+        ).exists(),
     ),
     PageForm(
         "delete one's argument",
