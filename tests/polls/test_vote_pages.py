@@ -314,3 +314,18 @@ def test_a_discussion_poll_shows_no_vote_form():
     response = client.post(reverse("polls:vote", args=[poll.pk]), {})
     assert response.status_code == 403
     assert not Ballot.objects.exists()
+
+
+def test_the_poll_page_speaks_korean_by_default():
+    from django.test import Client
+
+    poll = choice_poll(max_choices=3)
+    member = citizen()
+    client = Client()
+    client.force_login(member)
+
+    response = client.get(poll.get_absolute_url())
+
+    text = page_text(response)
+    assert "문답형" in text and "투표 기간" in text and "최대 3개까지 고를 수 있어요." in text
+    assert "서울시가 묻습니다" in page_text(client.get(reverse("polls:list")))
