@@ -64,6 +64,7 @@ class VoteForm(forms.Form):
                 max_length=TEXT_ANSWER_MAX_LENGTH,
                 widget=forms.Textarea(attrs={"rows": 3}),
                 help_text=_("Up to %(limit)d characters.") % {"limit": TEXT_ANSWER_MAX_LENGTH},
+                error_messages={"required": _("Please answer this question.")},
             )
         if question.kind == QuestionKind.MULTIPLE:
             return forms.MultipleChoiceField(
@@ -72,14 +73,20 @@ class VoteForm(forms.Form):
                 choices=choices,
                 widget=forms.CheckboxSelectMultiple,
                 help_text=_("Pick up to %(count)d.") % {"count": question.max_choices},
-                error_messages={"invalid_choice": _("Please pick from the choices given.")},
+                error_messages={
+                    "invalid_choice": _("Please pick from the choices given."),
+                    "required": _("Please answer this question."),
+                },
             )
         return forms.ChoiceField(
             label=label,
             required=question.required,
             choices=choices,
             widget=forms.RadioSelect,
-            error_messages={"invalid_choice": _("Please pick from the choices given.")},
+            error_messages={
+                "invalid_choice": _("Please pick from the choices given."),
+                "required": _("Please answer this question."),
+            },
         )
 
     def clean(self):

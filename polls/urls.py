@@ -8,7 +8,7 @@ urlpatterns = [
     path("", views.poll_list, name="list"),
     path("<int:pk>/", views.poll_detail, name="detail"),
     path("<int:pk>/vote/", views.poll_vote, name="vote"),
-    path("<int:pk>/files/<int:attachment_pk>/", views.poll_attachment, name="attachment"),
+    path("files/<int:pk>/", views.poll_attachment, name="attachment"),
     path("<int:pk>/results/", results_views.results, name="results"),
     # The discussion poll (토론형): arguments and endorsements (공감).
     path("<int:pk>/arguments/", views_discussion.argument_post, name="argument_post"),

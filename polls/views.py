@@ -6,6 +6,7 @@ do not fit the questions, 403 for a vote the rules refuse)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -172,10 +173,11 @@ def poll_vote(request, pk):
     return redirect(f"{poll.get_absolute_url()}#my-vote")
 
 
-def poll_attachment(request, pk, attachment_pk):
-    """A poll's image or file, served while the poll is public."""
-    poll = selectors.public_poll_or_404(pk)
-    item = get_object_or_404(PollAttachment, poll=poll, pk=attachment_pk)
+def poll_attachment(request, pk):
+    """A poll's image or file, served while its poll is public."""
+    item = get_object_or_404(PollAttachment.objects.select_related("poll"), pk=pk)
+    if not rules.is_public(item.poll):
+        raise Http404
     return serve_media(
         item.file, download_name=None if item.kind == "image" else item.file.name.rsplit("/", 1)[-1]
     )

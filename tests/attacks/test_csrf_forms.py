@@ -24,6 +24,7 @@ test fails for a `<form method="post">` in templates/ that no row covers):
   templates/panel/box.html            a panel member rates a proposal
   templates/polls/includes/discussion_block.html  a discussion poll: give an
                                       argument; endorse one; take it back
+  templates/polls/vote_form.html      vote in a city poll
   templates/notifications/list.html   mark all notices read
   templates/accounts/profile.html     edit one's profile
   templates/accounts/delete.html      close one's account
@@ -52,7 +53,7 @@ from answers.models import AnswerRating
 from debates.models import Argument, Stance
 from notifications.models import Notification
 from panel.models import PanelApplication, PanelRating
-from polls.models import PollArgument, PollArgumentEndorsement
+from polls.models import Ballot, PollArgument, PollArgumentEndorsement
 from polls.services import discussion as discussion_services
 from proposals.models import Comment, Endorsement, Follow, Proposal, Report
 from tests.attacks.routes import fill as fill_route
@@ -337,6 +338,20 @@ FORMS = [
         action=lambda w: f"/panel/proposals/{w.proposal_b.pk}/rate/",
         fill=with_fields(creativity="5", public_value="4", feasibility="4"),
         stored=lambda w, browser: PanelRating.objects.filter(proposal=w.proposal_b).exists(),
+    ),
+    PageForm(
+        "vote in a city poll",
+        (("polls/vote_form.html", "polls:vote"),),
+        "citizen_a",
+        page=detail("poll"),
+        action=lambda w: f"/polls/{w.poll.pk}/vote/",
+        fill=lambda w, form: {
+            **form["fields"],
+            f"q_{w.poll.questions.get().pk}": str(w.poll.questions.get().choices.first().pk),
+        },
+        stored=lambda w, browser: Ballot.objects.filter(
+            poll=w.poll, member=w.people.citizen_a
+        ).exists(),
     ),
     PageForm(
         "delete one's argument",

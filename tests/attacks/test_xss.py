@@ -54,6 +54,8 @@ PUBLIC_PAGES = {
     "printable agenda": lambda w: f"/meetings/{w.meeting.pk}/agenda/",
     "adopted list": lambda w: "/adopted/",
     "adopted item with its report": lambda w: f"/adopted/{w.card_x.pk}/",
+    "poll list": lambda w: "/polls/",
+    "poll": lambda w: w.poll.get_absolute_url(),
 }
 # Citizen A's own pages (A's nickname, proposal and comment carry the payload).
 OWN_PAGES = {

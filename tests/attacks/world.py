@@ -17,6 +17,7 @@ from accounts.roles import Role
 from debates import services as debate_services
 from meetings.models import RealizationMeeting
 from panel import services as panel_services
+from polls.services import votes as poll_votes
 from proposals import services as proposal_services
 from proposals.models import ProposalPhoto
 from tests.answers.helpers import COMPLETE, assigned, drafted, published
@@ -30,6 +31,7 @@ from tests.factories import (
     operator,
 )
 from tests.meetings.helpers import external_expert, internal_expert, mayor_office
+from tests.polls.vote_helpers import choice_ids, yes_no_poll
 from tests.tracking.helpers import adopted_card, requested_report
 from tracking import services as tracking_services
 
@@ -156,6 +158,21 @@ def build_world(text: str) -> World:
         public_value=4,
         feasibility=3,
         note=f"메모 {text}",
+    )
+    # An open city poll (yes/no) in X, the text in all staff write on it,
+    # with B's vote and reason (A has not voted: the CSRF suite votes).
+    o["poll"] = yes_no_poll(
+        department=dept_x,
+        title=f"찬반 투표 {text}"[:120],
+        summary=f"요약 {text}"[:300],
+        background=f"배경 {text}",
+    )
+    question = o["poll"].questions.get()
+    poll_votes.poll_vote(
+        poll=o["poll"],
+        member=b,
+        answers={question.pk: choice_ids(question, "보호조치 찬성")},
+        reason=f"이유 {text}"[:500],
     )
     return world
 

@@ -16,6 +16,7 @@ from debates import services as debate_services
 from meetings import services as meeting_services
 from mileage.defaults import ensure_defaults
 from panel.services import panel_rate
+from polls.models import Ballot
 from polls.services import discussion as discussion_services
 from proposals import services as proposal_services
 from proposals.models import ProposalStatus
@@ -27,6 +28,7 @@ from tests.meetings.helpers import external_expert, meeting, on_agenda
 from tests.pages import log_in_with_second_factor
 from tests.panel.helpers import panel_member
 from tests.polls.discussion_helpers import discussion_poll
+from tests.polls.vote_helpers import citizen, survey_poll, yes_no_poll
 from tests.themes.helpers import make_theme, proposal_fields
 from tests.tracking.helpers import adopted_card
 from themes import services as theme_services
@@ -117,6 +119,7 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
     answered = ProposalFactory(status=ProposalStatus.ANSWERED, endorsement_count=10)
     staff = UserFactory(is_staff=True, is_superuser=True)
     ensure_defaults()  # the mileage rules and settings (a flush removed them)
+    poll = survey_poll()
     # 이달의 상상지기: a round waiting for the operator (this month's, ranked ahead).
     proposal_services.comment_create(
         proposal=ProposalFactory(), author=official(), body="검토하겠습니다."
@@ -143,8 +146,16 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
         "/panel/",  # the citizen panel (상상누리단)
         "/awards/",
         "/awards/best/",
+        "/polls/",  # 서울시가 묻습니다
+        poll.get_absolute_url(),  # a visitor's poll page
     ]
-    private = ["/me/", "/me/mileage/", "/accounts/profile/", "/notifications/"]
+    private = [
+        "/me/",
+        "/me/mileage/",
+        "/accounts/profile/",
+        "/notifications/",
+        poll.get_absolute_url(),  # the vote form
+    ]
     admin = [
         "/admin/",
         "/admin/proposals/proposal/",  # the date-range filter's inline script
@@ -274,6 +285,60 @@ def test_the_theme_editor_and_screens_run_under_the_policy_and_axe_finds_nothing
         # their own, which are not the page's.
         visitor.console = []
     visitor.close()
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}]
+)
+def test_voting_in_a_poll_runs_under_the_policy_and_axe_finds_nothing(
+    browser, live_server, viewport
+):
+    # Given an open survey of three kinds of question, a yes/no poll that
+    # allows a change of vote, and a member
+    ensure_defaults()
+    survey = survey_poll(title="길고양이와의 공존을 위한 리서치")
+    yes_no = yes_no_poll(allow_vote_change=True)
+    member = citizen()
+    visitor = Visitor(browser, live_server, member)
+    visitor.page.set_viewport_size(viewport)
+    found = []
+
+    def look(path):
+        found.extend(visitor.violations_on(path))
+        found.extend(f"{path}: {line}" for line in axe_violations(visitor.page))
+        if not visitor.page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"
+        ):
+            found.append(f"{path}: scrolls sideways")
+
+    look("/polls/")
+    # When they answer the survey through the page, in Korean
+    look(survey.get_absolute_url())
+    page = visitor.page
+    page.get_by_label("관심 없다").check()
+    page.get_by_label("급식소").check()
+    page.get_by_label("입양").check()
+    page.locator("textarea").first.fill("급식소가 더 있으면 좋겠어요")
+    page.get_by_role("button", name="투표하기").click()
+    page.wait_for_load_state("networkidle")
+    # Then the page says it was recorded and shows their answers
+    assert "투표 완료" in page.inner_text("main")
+    found.extend(f"after voting: {line}" for line in axe_violations(page))
+    # And a yes/no vote with a reason, then changed
+    look(yes_no.get_absolute_url())
+    page.get_by_label("보호조치 찬성").check()
+    page.get_by_label("선택한 이유 (선택 사항)").fill("함께 살아야 하니까요")
+    page.get_by_role("button", name="투표하기").click()
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("link", name="투표 바꾸기").click()
+    page.wait_for_load_state("networkidle")
+    found.extend(f"changing: {line}" for line in axe_violations(page))
+    page.get_by_label("기타 의견").check()
+    page.get_by_role("button", name="바꾼 투표 저장하기").click()
+    page.wait_for_load_state("networkidle")
+    assert "투표를 바꾸었어요." in page.inner_text("main")
+    visitor.close()
+    assert Ballot.objects.filter(member=member).count() == 2
     assert found == [], "\n".join(found)
 
 

@@ -314,3 +314,46 @@ def test_a_discussion_poll_shows_no_vote_form():
     response = client.post(reverse("polls:vote", args=[poll.pk]), {})
     assert response.status_code == 403
     assert not Ballot.objects.exists()
+
+
+def test_the_poll_page_speaks_korean_by_default():
+    from django.test import Client
+
+    poll = choice_poll(max_choices=3)
+    member = citizen()
+    client = Client()
+    client.force_login(member)
+
+    response = client.get(poll.get_absolute_url())
+
+    text = page_text(response)
+    assert "문답형" in text and "투표 기간" in text and "최대 3개까지 고를 수 있어요." in text
+    assert "서울시가 묻습니다" in page_text(client.get(reverse("polls:list")))
+
+
+def test_the_background_shows_images_with_their_text_and_links_files_while_public():
+    from polls.models import PollAttachment
+    from tests.factories import image_file, pdf_file
+
+    poll = yes_no_poll(background="재개발 지역의 길고양이 현황입니다.")
+    image = PollAttachment.objects.create(
+        poll=poll, kind="image", file=image_file(), title="재개발 지역 길고양이 분포 지도"
+    )
+    document = PollAttachment.objects.create(
+        poll=poll, kind="file", file=pdf_file(), title="길고양이 실태 조사 보고서", position=1
+    )
+    visitor = english_client()
+
+    response = visitor.get(poll.get_absolute_url())
+
+    markup = response.content.decode()
+    image_url = reverse("polls:attachment", args=[image.pk])
+    assert f'src="{image_url}" alt="재개발 지역 길고양이 분포 지도"' in markup
+    assert "길고양이 실태 조사 보고서" in page_text(response)
+    assert visitor.get(image_url).status_code == 200
+    assert visitor.get(reverse("polls:attachment", args=[document.pk])).status_code == 200
+
+    # A draft's material is not served
+    poll.status = PollStatus.DRAFT
+    poll.save()
+    assert visitor.get(image_url).status_code == 404

@@ -55,9 +55,8 @@ def add_question(
 
 
 def yes_no_poll(**fields) -> Poll:
-    poll = make_poll(
-        kind=PollKind.YES_NO, title="재개발 때 길고양이 보호조치를 만들면 어떨까요?", **fields
-    )
+    fields.setdefault("title", "재개발 때 길고양이 보호조치를 만들면 어떨까요?")
+    poll = make_poll(kind=PollKind.YES_NO, **fields)
     add_question(
         poll,
         "보호조치에 찬성하시나요?",
@@ -90,7 +89,8 @@ def choice_poll(max_choices=3, **fields) -> Poll:
 
 
 def survey_poll(**fields) -> Poll:
-    poll = make_poll(kind=PollKind.SURVEY, title="길고양이 리서치", **fields)
+    fields.setdefault("title", "길고양이 리서치")
+    poll = make_poll(kind=PollKind.SURVEY, **fields)
     add_question(poll, "관심이 있으신가요?", labels=("관심이 있다", "관심 없다", "민관이 협조해야"))
     add_question(
         poll,
