@@ -32,6 +32,8 @@ from accounts.legal import DATA_ITEMS
 from accounts.models import Gender
 from accounts.selectors import consented_items
 
+from .models import PollStatus
+
 # The profile item each kind of target reads, and the ballot's group it gives.
 TARGET_FIELDS = (
     ("target_districts", "district"),
@@ -140,11 +142,14 @@ def eligibility(user, poll, today=None, *, groups: dict | None = None) -> Eligib
 # --- saying who a poll asks -----------------------------------------------------------------
 
 
+def _short_list(words) -> str:
+    """Words as a short list in the page's language (마포구·은평구 / Mapo-gu, Eunpyeong-gu)."""
+    return pgettext("a short list of districts, ages or genders", ", ").join(words)
+
+
 def _listed(choices, values) -> str:
-    """The labels of `values`, in the page's language, as a short list
-    (마포구·은평구 / Mapo-gu, Eunpyeong-gu)."""
-    separator = pgettext("a short list of districts, ages or genders", ", ")
-    return separator.join(str(choices(value).label) for value in values if value in choices.values)
+    """The labels of `values` (of `choices`) as a short list."""
+    return _short_list(str(choices(value).label) for value in values if value in choices.values)
 
 
 # Who a targeted poll asks, by the kinds of target it sets (districts, ages, genders).
@@ -192,15 +197,15 @@ def target_summary(poll) -> TargetSummary:
     return TargetSummary(targeted=True, sentence=sentence, **parts)
 
 
+def outside_note() -> str:
+    """What a member outside a poll's target is told after who it asks."""
+    return _("By the details on your profile you are not in this group, so you cannot vote.")
+
+
 def outside_reason(poll) -> str:
     """Why a member outside `poll`'s target cannot vote: the group it asks,
     never the member's own data (it may be read aloud, or over a shoulder)."""
-    return " ".join(
-        (
-            target_summary(poll).sentence,
-            _("By the details on your profile you are not in this group, so you cannot vote."),
-        )
-    )
+    return " ".join((target_summary(poll).sentence, outside_note()))
 
 
 # --- what the poll page shows -----------------------------------------------------------------
@@ -217,13 +222,18 @@ def eligibility_panel(
     user, poll, *, today=None, known: Eligibility | None = None, next_url: str = ""
 ) -> dict:
     """The context of templates/polls/includes/eligibility.html: who `poll`
-    asks (`summary`) and where `user` stands (`state`: "everyone",
-    "allowed", "login", "missing" with the items' labels and the page that
-    asks for them, or "outside" with the reason). Pass the poll page's
-    eligibility as `known` when it has one, to spare its query."""
+    asks (`summary`) and where `user` stands (`state`): "everyone" (no
+    target), "closed" (no longer voting), "login", "allowed", "missing"
+    (with `missing_items` in words and `details_url`, the page that asks
+    for them and comes back to `next_url`) or "outside" (with
+    `outside_note`). Pass the poll page's eligibility as `known` when it
+    has one, to spare its query."""
     summary = target_summary(poll)
     panel = {"poll": poll, "summary": summary, "state": "everyone"}
     if not summary.targeted:
+        return panel
+    if poll.status == PollStatus.CLOSED or poll.ends_at <= timezone.now():
+        panel["state"] = "closed"
         return panel
     if not getattr(user, "is_authenticated", False):
         panel["state"] = "login"
@@ -232,12 +242,12 @@ def eligibility_panel(
     if found.allowed:
         panel["state"] = "allowed"
     elif found.missing:
-        labels = {item.field: item.label for item in DATA_ITEMS}
+        labels = {item.field: str(item.label).lower() for item in DATA_ITEMS}
         panel.update(
             state="missing",
-            missing_labels=[labels[item] for item in found.missing],
+            missing_items=_short_list(labels[item] for item in found.missing),
             details_url=details_url(poll, next_url),
         )
     else:
-        panel.update(state="outside", reason=found.reason)
+        panel.update(state="outside", outside_note=outside_note())
     return panel

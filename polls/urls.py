@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import targeting_views, views
 
 app_name = "polls"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.poll_detail, name="detail"),
     path("<int:pk>/vote/", views.poll_vote, name="vote"),
     path("<int:pk>/files/<int:attachment_pk>/", views.poll_attachment, name="attachment"),
+    path("<int:pk>/your-details/", targeting_views.details_needed, name="details_needed"),
 ]
