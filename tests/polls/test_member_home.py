@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from polls.models import Ballot, PollStatus
 from polls.member_home import OPEN_POLLS_CHECKED, votable_polls
+from polls.models import Ballot, PollStatus
 from tests.factories import UserFactory, operator
 from tests.pages import logged_in, page_html, page_text
 from tests.polls.target_helpers import targeted_poll
