@@ -258,8 +258,8 @@ class OptionalItemsForm(ConsentFieldsMixin, forms.ModelForm):
                 del self.fields[name]
         choices = {
             "district": [("", _("Choose your district"))] + list(District.choices),
-            "birth_year": _birth_year_choices(),
-            "gender": [("", _("Prefer not to say"))] + list(Gender.choices),
+            "birth_year": [("", _("Choose your birth year"))] + _birth_year_choices()[1:],
+            "gender": [("", _("Choose your gender"))] + list(Gender.choices),
         }
         for name in self.fields.keys() & choices.keys():
             self.fields[name].choices = choices[name]
