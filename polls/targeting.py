@@ -97,14 +97,13 @@ def clean_targets(districts, age_bands, genders) -> tuple[list[str], list[str], 
 # --- the member's side ----------------------------------------------------------------------
 
 
-def voter_groups(user, today=None, *, consented: set[str] | None = None) -> dict:
+def voter_groups(user, today=None) -> dict:
     """The member's groups as a ballot keeps them: district, age band and
     gender, each only where the member consented to the item, else "".
-    `consented` (accounts.selectors.consented_items) saves its query when
-    the caller already has it."""
+    One query (the member's consent); `eligibility` takes the answer as
+    `groups`, so a page checking many polls asks it once."""
     today = today or timezone.localdate()
-    if consented is None:
-        consented = consented_items(user)
+    consented = consented_items(user)
     return {
         "district": user.district if "district" in consented else "",
         "age_band": age_band_of(user.birth_year, today.year) if "birth_year" in consented else "",
