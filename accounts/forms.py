@@ -77,9 +77,14 @@ class ConsentFieldsMixin(forms.Form):
     is not stored otherwise. Unticking the box of a value already stored is
     withdrawing the consent: the value is erased (by consent_record)."""
 
-    def __init__(self, *args, consented: set[str] = frozenset(), **kwargs):
+    def __init__(self, *args, consented: set[str] = frozenset(), items=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for item in legal.OPTIONAL_ITEMS:
+        # The optional items this form offers (all by default; a poll's page
+        # asks only for the ones the poll needs).
+        self.offered_items = tuple(
+            item for item in legal.OPTIONAL_ITEMS if items is None or item.field in items
+        )
+        for item in self.offered_items:
             self.fields[f"consent_{item.field}"] = forms.BooleanField(
                 label=_("I agree to the collection and use of my %(item)s (optional)")
                 % {"item": str(item.label).lower()},
@@ -96,7 +101,7 @@ class ConsentFieldsMixin(forms.Form):
                 "consent": self[f"consent_{item.field}"],
                 "field": self[item.field] if item.field in self.fields else None,
             }
-            for item in legal.OPTIONAL_ITEMS
+            for item in self.offered_items
         ]
 
     @property
@@ -105,8 +110,12 @@ class ConsentFieldsMixin(forms.Form):
         return names | {"agree_terms", "agree_privacy"}
 
     def optional_items(self) -> set[str]:
-        """The optional items the member allows, as ticked."""
-        return {f for f in legal.OPTIONAL_FIELDS if self.cleaned_data.get(f"consent_{f}")}
+        """The optional items the member allows, as ticked (of those offered)."""
+        return {
+            item.field
+            for item in self.offered_items
+            if self.cleaned_data.get(f"consent_{item.field}")
+        }
 
     def _stored(self, field):
         instance = getattr(self, "instance", None)
@@ -114,7 +123,7 @@ class ConsentFieldsMixin(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        for item in legal.OPTIONAL_ITEMS:
+        for item in self.offered_items:
             if item.field not in self.fields:
                 continue
             value = cleaned.get(item.field)
@@ -223,6 +232,66 @@ class ProfileForm(ConsentFieldsMixin, forms.ModelForm):
         return self.cleaned_data.get("language") or self.instance.language or "ko"
 
     clean_nickname = ProfileFieldsMixin.clean_nickname
+
+
+class OptionalItemsForm(ConsentFieldsMixin, forms.ModelForm):
+    """Some optional items alone (`items`), each beside its consent box: what
+    a city poll asks a member for when it needs an item they have not given
+    (polls:details_needed). The same consent rules as the profile's form;
+    and since the member is here to give the items, a ticked box needs its
+    value, and a form sent with nothing is refused rather than saved empty."""
+
+    birth_year = forms.TypedChoiceField(
+        label=_("Birth year"), required=False, coerce=int, empty_value=None
+    )
+
+    class Meta:
+        model = User
+        fields = list(legal.OPTIONAL_FIELDS)
+
+    def __init__(self, *args, items, **kwargs):
+        instance = kwargs["instance"]
+        kwargs.setdefault("consented", consented_items(instance))
+        super().__init__(*args, items=items, **kwargs)
+        for name in legal.OPTIONAL_FIELDS:
+            if name not in items:
+                del self.fields[name]
+        choices = {
+            "district": [("", _("Choose your district"))] + list(District.choices),
+            "birth_year": [("", _("Choose your birth year"))] + _birth_year_choices()[1:],
+            "gender": [("", _("Choose your gender"))] + list(Gender.choices),
+        }
+        for name in self.fields.keys() & choices.keys():
+            self.fields[name].choices = choices[name]
+
+    def clean(self):
+        cleaned = super().clean()
+        given = False
+        for item in self.offered_items:
+            value = cleaned.get(item.field)
+            ticked = cleaned.get(f"consent_{item.field}")
+            given = given or ticked or value not in ("", None)
+            if ticked and value in ("", None) and item.field not in self.errors:
+                self.add_error(
+                    item.field,
+                    _("Give your %(item)s, or untick its box.") % {"item": str(item.label).lower()},
+                )
+        if not given:
+            raise forms.ValidationError(
+                _("Nothing to save: give an item and tick its box, or go back to the poll.")
+            )
+        return cleaned
+
+    def consent_after(self, consented: set[str]) -> set[str]:
+        """Every optional item the member allows once this form is saved: the
+        items it offered as ticked, the others as they were (`consented`)."""
+        offered = {item.field for item in self.offered_items}
+        return (set(consented) - offered) | self.optional_items()
+
+    def profile_fields(self) -> dict:
+        return {
+            name: self.cleaned_data.get(name) for name in self.Meta.fields if name in self.fields
+        }
 
 
 class AccountDeleteForm(forms.Form):

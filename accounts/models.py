@@ -204,6 +204,8 @@ class ConsentVia(models.TextChoices):
     SOCIAL_SIGNUP = "social_signup", _("Sign-up with another service")
     RECONSENT = "reconsent", _("Agreeing to a new version")
     PROFILE = "profile", _("Profile page")
+    # A city poll that reads an item the member had not given asks for it.
+    POLL = "poll", _("A city poll's request")
 
 
 class ConsentRecord(models.Model):

@@ -492,6 +492,19 @@ def consent_record(*, user: User, optional_items: set[str], via: str) -> Consent
     return record
 
 
+def profile_save(*, user: User, fields: dict, optional_items: set[str], via: str) -> User:
+    """The member saves their profile, or some of its items (a city poll asks
+    for the ones it needs): a new consent record first when the optional
+    items they allow change (`optional_items`, all of them, not only the
+    ones on the form), so that an item is stored only once allowed and
+    erased as soon as it no longer is; then the fields. One transaction:
+    nothing half-saved."""
+    with transaction.atomic():
+        if set(optional_items) != consented_items(user):
+            consent_record(user=user, optional_items=optional_items, via=via)
+        return profile_update(user=user, **fields)
+
+
 # --- retention ----------------------------------------------------------------------------
 
 

@@ -20,7 +20,6 @@ from .forms import AccountDeleteForm, ProfileForm
 from .member_home import member_sections
 from .models import ConsentVia, User
 from .second_factor import record_second_factor
-from .selectors import consented_items
 
 
 # Private pages are never stored by the browser or a cache on the way: not
@@ -33,17 +32,12 @@ def profile(request):
     # showing what is saved.
     form = ProfileForm(request.POST or None, instance=copy.copy(request.user))
     if request.method == "POST" and form.is_valid():
-        items = form.optional_items()
-        with transaction.atomic():
-            # The consent first: an item is stored only once it is allowed,
-            # and erased as soon as it no longer is.
-            if items != consented_items(request.user):
-                services.consent_record(
-                    user=request.user, optional_items=items, via=ConsentVia.PROFILE
-                )
-            services.profile_update(
-                user=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields}
-            )
+        services.profile_save(
+            user=request.user,
+            fields={f: form.cleaned_data[f] for f in form.Meta.fields},
+            optional_items=form.optional_items(),
+            via=ConsentVia.PROFILE,
+        )
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
     return render(

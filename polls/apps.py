@@ -31,3 +31,11 @@ class PollsConfig(AppConfig):
         from . import discussion_audit_words, discussion_rules  # noqa: F401
 
         register_actions(discussion_audit_words.ACTIONS)
+
+        # The targeting part: the member's page lists polls they may vote in.
+        from accounts import member_home
+
+        from . import member_home as my_home
+
+        for key, builder, order in my_home.SECTIONS:
+            member_home.register_section(key, builder, order=order)

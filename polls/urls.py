@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import results_views, views, views_discussion
+from . import results_views, targeting_views, views, views_discussion
 
 app_name = "polls"
 
@@ -22,4 +22,5 @@ urlpatterns = [
         views_discussion.argument_unendorse,
         name="argument_unendorse",
     ),
+    path("<int:pk>/your-details/", targeting_views.details_needed, name="details_needed"),
 ]

@@ -28,6 +28,7 @@ test fails for a `<form method="post">` in templates/ that no row covers):
   templates/notifications/list.html   mark all notices read
   templates/accounts/profile.html     edit one's profile
   templates/accounts/delete.html      close one's account
+  templates/polls/details_needed.html give the details a targeted poll needs
   templates/legal/consent.html        agree to the documents in force; log out
   templates/mfa/authenticate.html     the sign-in code step's "cancel and sign out"
   templates/account/signup.html       sign up (and socialaccount/signup.html)
@@ -53,7 +54,7 @@ from answers.models import AnswerRating
 from debates.models import Argument, Stance
 from notifications.models import Notification
 from panel.models import PanelApplication, PanelRating
-from polls.models import Ballot, PollArgument, PollArgumentEndorsement
+from polls.models import Ballot, Poll, PollArgument, PollArgumentEndorsement
 from polls.services import discussion as discussion_services
 from proposals.models import Comment, Endorsement, Follow, Proposal, Report
 from tests.attacks.routes import fill as fill_route
@@ -61,6 +62,7 @@ from tests.attacks.routes import routes
 from tests.attacks.world import World, refreshed
 from tests.pages import english_client, form_posting_to, logged_in
 from tests.polls.discussion_helpers import discussion_poll
+from tests.polls.target_helpers import targeted_poll
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +81,17 @@ def with_fields(**values) -> Callable[[World, dict], dict]:
     """Fill in what a member types or picks, and the button they press
     (a browser sends the pressed button's name and value)."""
     return lambda w, form: {**form["fields"], **values}
+
+
+def _poll_for_mapo(world: World):
+    """A poll for Mapo-gu residents, made in the test's own savepoint (so
+    not in the shared world) the first time a row asks for it."""
+    found = Poll.objects.filter(title="마포구에 묻습니다").first()
+    return found or targeted_poll(title="마포구에 묻습니다", districts=["mapo"])
+
+
+def _details_of(poll) -> str:
+    return f"/polls/{poll.pk}/your-details/"
 
 
 def first_option(name: str, **values) -> Callable[[World, dict], dict]:
@@ -390,6 +403,15 @@ FORMS = [
         action=lambda w: None,
         fill=with_fields(nickname="한강산책"),
         stored=lambda w, browser: refreshed(w.people.citizen_b).nickname == "한강산책",
+    ),
+    PageForm(
+        "give the details a targeted poll needs",
+        (("polls/details_needed.html", "polls:details_needed"),),
+        "citizen_b",
+        page=lambda w: f"{_details_of(_poll_for_mapo(w))}?next=/polls/",
+        action=lambda w: _details_of(_poll_for_mapo(w)),
+        fill=with_fields(district="mapo", consent_district="on"),
+        stored=lambda w, browser: refreshed(w.people.citizen_b).district == "mapo",
     ),
     PageForm(
         "close one's account",

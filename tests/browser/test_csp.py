@@ -490,4 +490,33 @@ def test_poll_results_run_under_the_policy_axe_finds_nothing_and_they_print(
         found += staff_visitor.violations_on(path)
         found += [f"{path}: {line}" for line in axe_violations(staff_visitor.page)]
     staff_visitor.close()
+def test_the_poll_targeting_pages_run_under_the_policy_and_axe_finds_nothing(
+    browser, live_server, viewport
+):
+    # Given a poll for Mapo-gu residents in their 30s, a member who gave
+    # nothing and one outside the target
+    from tests.polls.target_helpers import targeted_poll
+
+    poll = targeted_poll(districts=["mapo", "eunpyeong"], ages=["30s"])
+    targeted_poll(title="모두에게 묻는 투표")  # listed on the member's home
+    details = f"/polls/{poll.pk}/your-details/?next=/polls/{poll.pk}/"
+    found = []
+    newcomer = Visitor(browser, live_server, UserFactory())
+    newcomer.page.set_viewport_size(viewport)
+    # the poll's box asking for the details, the page asking, the member's home
+    for path in [poll.get_absolute_url(), details, "/me/"]:
+        found += newcomer.violations_on(path)
+        found += [f"{path}: {line}" for line in axe_violations(newcomer.page)]
+    # the page again with its errors (sent with nothing given)
+    newcomer.violations_on(details)
+    newcomer.page.click("form.card button[type=submit]")
+    newcomer.page.wait_for_load_state("networkidle")
+    assert newcomer.page.locator("#error-summary").is_visible()
+    found += [f"{details} (errors): {line}" for line in axe_violations(newcomer.page)]
+    newcomer.close()
+    outsider = Visitor(browser, live_server, UserFactory(district="gangnam"))
+    outsider.page.set_viewport_size(viewport)
+    found += outsider.violations_on(poll.get_absolute_url())
+    found += [f"outside: {line}" for line in axe_violations(outsider.page)]
+    outsider.close()
     assert found == [], "\n".join(found)

@@ -278,7 +278,8 @@ def test_a_member_outside_the_target_is_told_why_and_cannot_vote():
     client = logged_in(member, csrf_checks=True)
 
     response = client.get(poll.get_absolute_url())
-    assert "This poll asks a particular group of citizens." in page_text(response)
+    assert "This poll asks residents of Jongno-gu." in page_text(response)
+    assert "you are not in this group, so you cannot vote" in page_text(response)
     assert 'id="vote-form"' not in response.content.decode()
 
     response = client.post(
