@@ -45,7 +45,7 @@ def test_the_front_page_shows_at_most_three_open_themes_closing_soonest_first(
     a_theme(phase="draft", title="초안 테마")
     # Then the front page has no theme section
     assert [s.key for s in front_sections() if s.key == "themes"] == []
-    assert "The city asks: open themes" not in page_text(english_client().get("/"))
+    assert "Themed calls open now" not in page_text(english_client().get("/"))
 
     # Given four open themes
     now = timezone.now()
@@ -57,7 +57,7 @@ def test_the_front_page_shows_at_most_three_open_themes_closing_soonest_first(
     response = logged_in(UserFactory()).get("/")
     text = page_text(response)
     # Then it shows the three closing soonest, in that order, with their D-day
-    assert "The city asks: open themes" in text
+    assert "Themed calls open now" in text
     shown = [row.theme.title for row in section.data["rows"]]
     assert shown == ["3일 남은 테마", "5일 남은 테마", "9일 남은 테마"]
     assert text.index("3일 남은 테마") < text.index("5일 남은 테마") < text.index("9일 남은 테마")
