@@ -17,6 +17,7 @@ from proposals import selectors as proposal_selectors
 from proposals.models import Proposal, ProposalStatus
 
 from .models import Theme, ThemeMaterial, ThemeProposal, ThemeStatus
+from .rules import theme_open_refusal
 
 # A theme's proposal that stands (proposals.participation.proposal_stands as
 # a query): what Theme.proposal_count counts and the theme page lists.
@@ -103,6 +104,11 @@ def public_themes() -> QuerySet[Theme]:
     return Theme.objects.filter(
         status__in=[ThemeStatus.PUBLISHED, ThemeStatus.CLOSED]
     ).select_related("department")
+
+
+def is_public(theme: Theme) -> bool:
+    """public_themes' twin for one theme."""
+    return theme.status in (ThemeStatus.PUBLISHED, ThemeStatus.CLOSED)
 
 
 def open_themes(now: datetime | None = None) -> QuerySet[Theme]:
@@ -238,7 +244,7 @@ def theme_page_context(
         "picks": theme_picks(theme),
         # A preview shows the button as the public will see it, but it
         # leads nowhere that writes (the template says so).
-        "can_propose": row.phase == Phase.OPEN,
+        "can_propose": theme_open_refusal(theme, now) is None,
         "preview": preview,
     }
 

@@ -4,11 +4,10 @@ refusal becomes a message on the page with what was typed kept."""
 
 import os
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,11 +18,11 @@ from oasis.files import serve_media
 from oasis.forms import add_service_errors
 from oasis.page_cache import cached_for_anonymous
 from oasis.ratelimits import count_and_check, rate_limited
-from proposals import services as proposal_services
 from proposals.forms import ProposalForm
 
-from . import selectors
-from .models import Theme, ThemeMaterial, ThemeProposal, ThemeStatus
+from . import rules as theme_rules
+from . import selectors, services
+from .models import Theme, ThemeMaterial
 
 
 def _public_theme_or_404(pk) -> Theme:
@@ -58,19 +57,6 @@ def theme_detail(request, pk):
     )
 
 
-def _theme_propose(*, theme, author, **fields):
-    # Interim until themes.services.theme_propose lands: the proposal and
-    # its theme entry in one transaction, refused once the theme is closed.
-    with transaction.atomic():
-        locked = Theme.objects.select_for_update().get(pk=theme.pk)
-        if not locked.is_open():
-            raise ServiceError(_("This theme is closed; it no longer takes proposals."))
-        proposal = proposal_services.proposal_create(author=author, **fields)
-        ThemeProposal.objects.create(theme=locked, proposal=proposal)
-        Theme.objects.filter(pk=locked.pk).update(proposal_count=F("proposal_count") + 1)
-    return proposal
-
-
 def _photo_allowance(request, photos) -> None:
     """The hourly photo allowance free proposals have (proposals.views)."""
     if photos and count_and_check(request, "photos", times=len(photos)):
@@ -92,9 +78,8 @@ def theme_propose(request, pk):
     so; a form sent after the close is shown again with its text and the
     reason, and nothing is saved."""
     theme = _public_theme_or_404(pk)
-    is_open = theme.is_open()
-    if request.method != "POST" and not is_open:
-        messages.error(request, _("This theme is closed; it no longer takes proposals."))
+    if request.method != "POST" and (refusal := theme_rules.theme_open_refusal(theme)):
+        messages.error(request, refusal)
         return redirect("themes:detail", pk=theme.pk)
     form = ProposalForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -102,7 +87,7 @@ def theme_propose(request, pk):
 
         def create():
             _photo_allowance(request, data["photos"])
-            return _theme_propose(
+            return services.theme_propose(
                 theme=theme,
                 author=request.user,
                 title=data["title"],
@@ -140,10 +125,12 @@ def theme_propose(request, pk):
 
 def theme_material(request, pk):
     """A theme's reference file, served once its theme is public; staff
-    who may read themes also get a draft's (the admin's preview links it)."""
+    who may see the theme (themes.see_theme) also get a draft's, which the
+    admin's preview links."""
     material = get_object_or_404(ThemeMaterial.objects.select_related("theme"), pk=pk)
-    if material.theme.status == ThemeStatus.DRAFT and not request.user.has_perm(
-        "themes.view_theme"
+    theme = material.theme
+    if not selectors.is_public(theme) and not rules.has_perm(
+        "themes.see_theme", request.user, theme
     ):
         raise Http404
     return serve_media(material.file, download_name=os.path.basename(material.file.name))

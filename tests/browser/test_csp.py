@@ -277,9 +277,7 @@ def test_the_theme_editor_and_screens_run_under_the_policy_and_axe_finds_nothing
 @pytest.mark.parametrize(
     "viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}]
 )
-def test_the_theme_pages_run_under_the_policy_and_axe_finds_nothing(
-    browser, live_server, viewport
-):
+def test_the_theme_pages_run_under_the_policy_and_axe_finds_nothing(browser, live_server, viewport):
     # Given an open theme with material and proposals, and a closed one with
     # a debate pick and its department's published response
     from tests.themes.page_helpers import a_theme, entered

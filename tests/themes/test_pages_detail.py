@@ -13,7 +13,7 @@ from debates import services as debate_services
 from proposals import services as proposal_services
 from proposals.models import Proposal
 from tests.debates.helpers import open_debate
-from tests.factories import UserFactory, operator
+from tests.factories import UserFactory, official, operator
 from tests.pages import english_client, logged_in, page_html, page_text
 from themes.models import ThemeMaterial, ThemeProposal
 
@@ -130,13 +130,29 @@ def test_a_draft_is_not_there_for_the_public_nor_its_material():
     assert english_client().get("/themes/99999999999999999999/").status_code == 404
 
 
-def test_hidden_and_trashed_proposals_are_not_listed():
+def test_hidden_and_withdrawn_proposals_are_neither_listed_nor_counted():
     theme = a_theme()
     shown = entered(theme, title="보이는 제안")
     hidden = entered(theme, title="가려진 제안")
+    withdrawn = entered(theme, title="철회한 제안")
     proposal_services.proposal_hide(proposal=hidden, user=operator(), reason="운영원칙 위반")
+    proposal_services.proposal_withdraw(proposal=withdrawn, user=withdrawn.author, reason="")
     text = page_text(english_client().get(f"/themes/{theme.pk}/"))
-    assert shown.title in text and hidden.title not in text
+    assert shown.title in text
+    assert hidden.title not in text and withdrawn.title not in text
+    # the count shown (kept by the themes' services) is what the list shows
+    assert "Proposals 1" in text
+
+
+def test_staff_who_see_a_draft_get_its_material_for_the_preview():
+    draft = a_theme(phase="draft")
+    material = ThemeMaterial.objects.create(
+        theme=draft, title="내부 자료", file=ContentFile(b"draft", name="inside.pdf")
+    )
+    response = logged_in(operator()).get(f"/themes/material/{material.pk}/")
+    assert response.status_code == 200
+    # an official of another department does not
+    assert logged_in(official()).get(f"/themes/material/{material.pk}/").status_code == 404
 
 
 def test_the_page_runs_a_fixed_number_of_queries_and_pages_its_proposals(
