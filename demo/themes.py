@@ -19,8 +19,10 @@ from django.utils import timezone
 from accounts.models import Department, User
 from answers.models import Answer, Assignment
 from answers.services import answer_publish, answer_save, answer_submit
-from debates.models import Debate
-from proposals.models import Category, Endorsement, PipelineSettings, Proposal
+from debates.models import Debate, Position, Stance
+from debates.services import stance_set
+from pipeline.services import close_if_expired
+from proposals.models import Category, Endorsement, PipelineSettings, Proposal, ProposalStatus
 from proposals.services import proposal_endorse
 from themes import services
 from themes.models import Theme, ThemeMaterial, ThemeProposal, ThemeStatus
@@ -29,6 +31,10 @@ from .clock import at
 from .datafiles import read
 from .members import generated_members
 from .staff import Staff, staff_gather
+
+# Members who take a stance in the closed theme's debate, and their stances in turn.
+STANCES = 7
+POSITIONS = (Position.FOR, Position.FOR, Position.AGAINST, Position.UNDECIDED)
 
 
 @dataclass
@@ -185,10 +191,23 @@ def _closed_story(spec, staff, members, now):
     with at(debate_at):
         services.open_picked_debate(proposal_id=answered.pk)
     debate = Debate.objects.get(proposal=answered)
+    # A few members take a stance in the theme debate.
+    for n, member in enumerate(members[-STANCES:]):
+        stance_set(debate=debate, user=member, position=POSITIONS[n % len(POSITIONS)])
     shift = debate_at - debate.starts_at
     Debate.objects.filter(pk=debate.pk).update(
         starts_at=F("starts_at") + shift, ends_at=F("ends_at") + shift, created_at=debate_at
     )
+    Stance.objects.filter(debate=debate).update(created_at=debate_at + timedelta(hours=2))
+
+    # Proposals not picked whose endorsement window has closed below the
+    # answer bar end as not reached, as the conductor's sweep leaves them.
+    for proposal in proposals:
+        proposal.refresh_from_db()
+        deadline = proposal.endorsement_deadline
+        if proposal.status == ProposalStatus.OPEN and deadline <= now:
+            with at(deadline):
+                close_if_expired(proposal_id=proposal.pk, now=now)
 
     # The department's final response and what came of it.
     responded_at = min(debate_at + timedelta(hours=6), now - timedelta(hours=3))
