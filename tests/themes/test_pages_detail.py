@@ -167,7 +167,7 @@ def test_the_page_runs_a_fixed_number_of_queries_and_pages_its_proposals(
             ThemeProposal.objects.filter(proposal=proposal).update(
                 picked_for_debate_at=timezone.now()
             )
-        with django_assert_max_num_queries(12) as captured:
+        with django_assert_max_num_queries(14) as captured:
             response = member.get(f"/themes/{theme.pk}/")
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]

@@ -75,7 +75,7 @@ def test_the_list_is_paged_with_a_fixed_number_of_queries(django_assert_max_num_
     for n in (3, 30):
         while Theme.objects.count() < n:
             entered(a_theme(title=f"테마 {Theme.objects.count()}"))
-        with django_assert_max_num_queries(8) as captured:
+        with django_assert_max_num_queries(9) as captured:
             response = member.get("/themes/")
         counts.append(len(captured.captured_queries))
         assert response.status_code == 200
