@@ -91,12 +91,13 @@ class Phase:
 
 
 def phase_of(theme: Theme, now: datetime | None = None) -> str:
+    """A draft reads as it will once published (the admin's preview)."""
     now = now or timezone.now()
-    if theme.is_open(now):
-        return Phase.OPEN
-    if theme.status == ThemeStatus.PUBLISHED and now < theme.starts_at:
+    if theme.status == ThemeStatus.CLOSED or now >= theme.ends_at:
+        return Phase.CLOSED
+    if now < theme.starts_at:
         return Phase.UPCOMING
-    return Phase.CLOSED
+    return Phase.OPEN
 
 
 def public_themes() -> QuerySet[Theme]:
@@ -244,7 +245,9 @@ def theme_page_context(
         "picks": theme_picks(theme),
         # A preview shows the button as the public will see it, but it
         # leads nowhere that writes (the template says so).
-        "can_propose": theme_open_refusal(theme, now) is None,
+        "can_propose": row.phase == Phase.OPEN
+        if preview
+        else theme_open_refusal(theme, now) is None,
         "preview": preview,
     }
 

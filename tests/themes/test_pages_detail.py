@@ -176,3 +176,29 @@ def test_the_page_runs_a_fixed_number_of_queries_and_pages_its_proposals(
     second = page_text(member.get(f"/themes/{theme.pk}/?page=2"))
     assert second.count("Gathering endorsements") == 5  # the last five
     assert Proposal.objects.count() == 25
+
+
+def test_the_page_renders_a_draft_for_the_admins_preview():
+    # The themes' admin preview renders this template with the same context
+    from django.template.loader import render_to_string
+
+    from themes.selectors import theme_page_context
+
+    now = timezone.now()
+    draft = a_theme(
+        phase="draft",
+        title="초안 테마",
+        starts_at=now - dt.timedelta(hours=1),
+        ends_at=now + dt.timedelta(days=9),
+    )
+    context = theme_page_context(draft, preview=True)
+    html = render_to_string(
+        "themes/detail.html", {**context, "editor_url": "/admin/themes/theme/1/change/"}
+    )
+    text = page_text(html)
+    assert "초안 테마" in text and "Preview: this is how the public will see" in text
+    assert "It is a draft" in text and 'href="/admin/themes/theme/1/change/"' in html
+    # it reads as it will once published: open, with its D-day and the
+    # button shown as the public will see it, leading nowhere
+    assert "Taking proposals D-9" in text and "Propose an idea to this theme" in text
+    assert f"/themes/{draft.pk}/propose/" not in html
