@@ -14,10 +14,12 @@ class ThemesConfig(AppConfig):
         from answers.signals import answer_published
         from notifications.messages import register
         from proposals import event_texts
+        from proposals.front_page import register_section as register_front_section
         from proposals.signals import standing_changed
 
         from . import audit_words, notices, services, timeline_texts
         from . import staff_home as my_staff_home
+        from .front_page import open_themes_section
 
         register(notices.MESSAGES)
         register_actions(audit_words.ACTIONS)
@@ -35,3 +37,5 @@ class ThemesConfig(AppConfig):
         answer_published.connect(
             services.answer_published_received, dispatch_uid="themes.answer_published"
         )
+        # The open themes on the front page.
+        register_front_section("themes", open_themes_section, order=20)

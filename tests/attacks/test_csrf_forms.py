@@ -11,6 +11,7 @@ test fails for a `<form method="post">` in templates/ that no row covers):
                                       no token: TOKENLESS_FORMS)
   templates/proposals/form.html       propose; edit one's proposal
   templates/proposals/comment_form.html  edit one's comment
+  templates/themes/propose.html       propose to an open theme
   templates/proposals/detail.html     endorse; take back an endorsement;
                                       follow; withdraw; delete one's
                                       proposal; comment; delete one's
@@ -63,6 +64,7 @@ from tests.attacks.world import World, refreshed
 from tests.pages import english_client, form_posting_to, logged_in
 from tests.polls.discussion_helpers import discussion_poll
 from tests.polls.target_helpers import targeted_poll
+from themes.models import Theme, ThemeProposal
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +104,13 @@ def first_option(name: str, **values) -> Callable[[World, dict], dict]:
         return {**form["fields"], name: choice, **values}
 
     return fill
+
+
+def open_theme():
+    """The open theme the theme propose form is read and sent on."""
+    from tests.themes.page_helpers import a_theme
+
+    return Theme.objects.filter(title="열린 테마").first() or a_theme(title="열린 테마")
 
 
 @dataclass(frozen=True)
@@ -158,6 +167,19 @@ FORMS = [
         action=lambda w: None,
         fill=first_option("category", title=NEW_TITLE, body="한강 다리를 걷고 싶게 해 주세요."),
         stored=lambda w, browser: Proposal.objects.filter(title=NEW_TITLE).exists(),
+    ),
+    PageForm(
+        "propose to a theme",
+        (("themes/propose.html", "themes:propose"),),
+        "citizen_b",
+        page=lambda w: f"/themes/{open_theme().pk}/propose/",
+        action=lambda w: f"/themes/{open_theme().pk}/propose/",
+        fill=first_option(
+            "category", title="테마에 낸 제안", body="한강 공원에 그늘막을 늘려 주세요."
+        ),
+        stored=lambda w, browser: ThemeProposal.objects.filter(
+            proposal__title="테마에 낸 제안"
+        ).exists(),
     ),
     PageForm(
         "edit one's proposal",

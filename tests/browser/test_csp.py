@@ -377,6 +377,53 @@ def test_a_discussion_polls_page_runs_under_the_policy_and_axe_finds_nothing(
     assert found == [], "\n".join(found)
 
 
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}]
+)
+def test_the_theme_pages_run_under_the_policy_and_axe_finds_nothing(browser, live_server, viewport):
+    # Given an open theme with material and proposals, and a closed one with
+    # a debate pick and its department's published response
+    from tests.themes.page_helpers import a_theme, entered
+    from themes.models import ThemeMaterial, ThemeProposal
+
+    open_theme = a_theme()
+    ThemeMaterial.objects.create(
+        theme=open_theme, title="한강 이용 통계", url="https://data.seoul.go.kr/"
+    )
+    entered(open_theme, title="한강에서 야외 영화를")
+    closed = a_theme(
+        phase="closed",
+        title="골목 쉼터를 함께 만들어요",
+        response="좋은 제안 감사합니다. 내년에 시범 사업을 합니다.",
+        response_published_at=timezone.now(),
+        outcome="2027년 시범 사업 예산 반영",
+    )
+    picked = entered(closed, title="버스 정류장 옆 골목 쉼터")
+    ThemeProposal.objects.filter(proposal=picked).update(picked_for_debate_at=timezone.now())
+    # When a member reads the list, both pages, the propose form and a
+    # proposal's page naming its theme
+    visitor = Visitor(browser, live_server, UserFactory())
+    visitor.page.set_viewport_size(viewport)
+    found = []
+    for path in [
+        "/",
+        "/themes/",
+        f"/themes/{open_theme.pk}/",
+        f"/themes/{closed.pk}/",
+        picked.get_absolute_url(),
+        f"/themes/{open_theme.pk}/propose/",
+    ]:
+        found += visitor.violations_on(path)
+        found += [f"{path}: {line}" for line in axe_violations(visitor.page)]
+    # and the form (the last page) sent empty comes back with its errors, still clean
+    visitor.page.click("form.card button[type=submit]")
+    visitor.page.wait_for_load_state("networkidle")
+    found += [f"propose (errors): {line}" for line in axe_violations(visitor.page)]
+    visitor.close()
+    # Then nothing is refused and axe finds nothing
+    assert found == [], "\n".join(found)
+
+
 def test_an_injected_inline_script_is_refused_and_reported(browser, live_server):
     # The check above would be worth nothing if refusals went unseen.
     visitor = Visitor(browser, live_server)

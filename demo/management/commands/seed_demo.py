@@ -21,6 +21,7 @@ from demo.panel import seed_panel
 from demo.pipeline import seed_pipeline
 from demo.proposals import DemoSeeder
 from demo.staff import staff_authenticator_apps
+from demo.themes import seed_themes
 from mileage.services import folds_deferred
 from notifications.services import notices_without_email
 from proposals.models import Proposal
@@ -87,6 +88,10 @@ class Command(BaseCommand):
                 # The citizen panel rates the proposals still open once the
                 # pipeline has moved the others on.
                 panel = seed_panel()
+                # The themed calls, an open one and a closed one, with their
+                # own proposals (after the pipeline, which leaves them alone).
+                with transaction.atomic():
+                    themes = seed_themes()
             # Mileage last: the ledger is drawn from everything above.
             with transaction.atomic():
                 mileage_entries = seed_mileage(now=timezone.now(), since=loading_began)
@@ -99,6 +104,10 @@ class Command(BaseCommand):
             )
         if panel.ratings:
             self.stdout.write(f"Citizen panel: {panel.members} members, {panel.ratings} ratings.")
+        if themes.themes:
+            self.stdout.write(
+                f"Themed calls: {themes.themes} themes, {themes.proposals} proposals to them."
+            )
         if mileage_entries:
             self.stdout.write(f"Mileage demo: {mileage_entries:,} ledger entries.")
         if not created.any():
