@@ -102,7 +102,7 @@ def test_a_member_outside_the_target_is_told_why_and_nothing_is_written():
     poll = discussion_poll(target_districts=["jongno"])
     with pytest.raises(ServiceError) as refused:
         _argue(poll, UserFactory(district="mapo"))
-    assert refused.value.message == "This poll asks a particular group of citizens."
+    assert refused.value.message.startswith("This poll asks residents of Jongno-gu.")
     _nothing_written(poll)
     # while a member of the district takes part
     _argue(poll, UserFactory(district="jongno"))
@@ -171,7 +171,7 @@ def test_endorsing_after_the_close_or_outside_the_target_is_refused():
     argument = _argue(poll, UserFactory(district="jongno"))
     endorser = UserFactory(district="jongno")
     services.argument_endorse(argument=argument, member=endorser)
-    with pytest.raises(ServiceError, match="particular group"):
+    with pytest.raises(ServiceError, match="This poll asks residents of"):
         services.argument_endorse(argument=argument, member=UserFactory(district="mapo"))
     Poll.objects.filter(pk=poll.pk).update(status=PollStatus.CLOSED)
     with pytest.raises(ServiceError, match="Votes are no longer taken"):
