@@ -38,6 +38,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # Rewards, 이달의 상상지기 and best policies: read in the admin; the
         # award screens write through awards.services (awards/rules.py).
         "awards.*": ("view",),
+        # City polls: the editor's forms write through polls' editing
+        # services (polls/editing_rules.py).
+        "polls.poll": ALL_ACTIONS,
+        "polls.pollattachment": ALL_ACTIONS,
+        "polls.question": ALL_ACTIONS,
+        "polls.choice": ALL_ACTIONS,
     },
     Role.OFFICIAL: {
         "proposals.proposal": ("view",),
@@ -54,6 +60,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "meetings.realizationmeeting": ("view",),
         "meetings.agendaitem": ("view",),
         "tracking.*": ("view", "change"),
+        # Their department's polls, read-only (polls.see_poll_admin).
+        "polls.poll": ("view",),
+        "polls.pollattachment": ("view",),
+        "polls.question": ("view",),
     },
     Role.MAYOR_OFFICE: {
         "proposals.proposal": ("view",),

@@ -5,3 +5,23 @@ from django.utils.translation import gettext_lazy as _
 class PollsConfig(AppConfig):
     name = "polls"
     verbose_name = _("City polls")
+
+    def ready(self):
+        # Local: these modules read models, which exist only once apps are ready.
+        from accounts import staff_home
+        from accounts.audit import register_actions
+        from notifications.messages import register
+        from proposals import front_page
+
+        # editing_rules registers the editor's permissions.
+        from . import audit_words, editing_rules, notices  # noqa: F401
+        from . import front_page as my_front_page
+        from . import staff_home as my_staff_home
+
+        register(notices.MESSAGES)
+        register_actions(audit_words.ACTIONS)
+        for key, builder, order in my_staff_home.SECTIONS:
+            staff_home.register_section(key, builder, order=order)
+        front_page.register_section(
+            my_front_page.KEY, my_front_page.open_polls_section, order=my_front_page.ORDER
+        )
