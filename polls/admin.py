@@ -106,10 +106,6 @@ class AttachmentInline(_PollPartInline, admin.TabularInline):
     verbose_name = _("image or file")
     verbose_name_plural = _("Background material: images and files")
 
-    def get_readonly_fields(self, request, obj=None):
-        # A stored image or file is replaced by removing it and adding another.
-        return ["kind", "file"] if obj is not None and obj.pk else []
-
     def get_extra(self, request, obj=None, **kwargs):
         return 1 if rules.has_perm("polls.edit_poll", request.user) else 0
 

@@ -173,8 +173,21 @@ class AttachmentForm(forms.ModelForm):
         model = PollAttachment
         fields = ["kind", "file", "title", "position"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A stored image or file is replaced by removing it and adding
+            # another; its words and place may be corrected.
+            self.fields["kind"].disabled = self.fields["file"].disabled = True
+        # Asked by attachment_check, with words that say what it is for.
+        self.fields["title"].required = False
+
     def clean(self):
         data = super().clean()
+        if self.instance.pk and not (data.get("title") or "").strip():
+            self.add_error(
+                "title", _("Please say what the image shows, for readers who cannot see it.")
+            )
         if self.instance.pk is None and self.has_changed() and not self.errors:
             try:
                 attachment_check(

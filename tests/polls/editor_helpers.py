@@ -34,7 +34,8 @@ def a_poll(
             poll=poll,
             actor=by,
             questions=questions
-            or [
+            if questions is not None
+            else [
                 editing.QuestionDraft(
                     text="가장 좋은 방법을 골라 주세요.",
                     kind="multiple",
