@@ -21,6 +21,7 @@ from notifications.models import Notification
 from notifications.tasks import send_notification_email
 from panel.notices import PanelNotice
 from pipeline.notices import PipelineNotice
+from polls.notices import PollNotice
 from proposals.notices import ProposalNotice
 from tests.factories import DepartmentFactory, UserFactory, official
 from tests.pages import log_in_with_second_factor
@@ -147,6 +148,7 @@ def test_every_kind_an_app_sends_has_its_words_registered():
             CardNotice,
             PanelNotice,
             AwardNotice,
+            PollNotice,
         )
         for kind in notices
     }
@@ -194,6 +196,8 @@ def _sample_params(department) -> dict:
         "amount": 50000,
         "given_on": "2026-03-21",
         "month": "2026-11",
+        # issue 14: a poll's voters
+        "voters": 1234,
     }
 
 
