@@ -16,6 +16,7 @@ PROJECT_APPS = (
     "pipeline",
     "mileage",
     "awards",
+    "polls",
 )
 
 
