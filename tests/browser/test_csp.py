@@ -24,6 +24,7 @@ from tests.debates.helpers import open_debate
 from tests.factories import ProposalFactory, UserFactory, official, operator
 from tests.meetings.helpers import external_expert, meeting, on_agenda
 from tests.pages import log_in_with_second_factor
+from tests.polls.editor_helpers import a_poll, published
 from tests.panel.helpers import panel_member
 from tests.tracking.helpers import adopted_card
 
@@ -119,6 +120,9 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
     award = award_services.monthly_award_rank(
         now=award_services.month_bounds(timezone.localdate().replace(day=1))[1]
     )
+    # City polls: a draft in the editor and its preview, a running one to close.
+    draft_poll = a_poll("survey")
+    running_poll = published("yes_no")
 
     public = [
         "/",
@@ -179,6 +183,12 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
         f"/admin/awards/proposerreward/record/{card.pk}/",
         "/admin/awards/bestpolicy/",
         f"/admin/awards/bestpolicy/mark/{card.pk}/",
+        "/admin/polls/poll/",
+        "/admin/polls/poll/add/",
+        f"/admin/polls/poll/{draft_poll.pk}/change/",  # the poll editor
+        f"/admin/polls/poll/{draft_poll.pk}/preview/",  # the public page's preview
+        f"/admin/polls/poll/{draft_poll.pk}/publish/",
+        f"/admin/polls/poll/{running_poll.pk}/close/",
     ]
 
     found = []
