@@ -213,6 +213,15 @@ class PollAdmin(admin.ModelAdmin):
             return False
         return obj is None or (obj.status == PollStatus.DRAFT and obj.voter_count == 0)
 
+    def get_actions(self, request):
+        # Deleting goes through the service, one poll at a time (a draft only).
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_model(self, request, obj):
+        editing.poll_delete(poll=obj, actor=request.user)
+
     # --- the form ----------------------------------------------------------------
 
     def get_fieldsets(self, request, obj=None):

@@ -238,6 +238,25 @@ def _replace_choices(question: Question, labels: list[str]) -> None:
     question.choices.exclude(pk__in=keep).delete()
 
 
+def poll_delete(*, poll: Poll, actor) -> None:
+    """Delete a draft nobody voted in (a mistake, a poll not asked after
+    all), with its questions and material; its files leave the disk once
+    the deletion is committed. A published poll is closed instead, so what
+    members answered is kept. Requires `polls.edit_poll`."""
+    _require("polls.edit_poll", actor)
+    with transaction.atomic():
+        locked = Poll.objects.select_for_update().filter(pk=poll.pk).first()
+        if locked is None:
+            return  # deleted meanwhile: what was asked is done
+        if locked.status != PollStatus.DRAFT or editing_rules.has_votes(locked):
+            raise ServiceError(
+                _("Only a draft nobody voted in can be deleted; close this poll instead.")
+            )
+        names = [item.file.name for item in locked.attachments.all()]
+        locked.delete()
+        delete_files_on_commit(names)
+
+
 # --- background material -------------------------------------------------------------
 
 

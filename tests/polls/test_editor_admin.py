@@ -245,3 +245,14 @@ def test_the_list_costs_the_same_queries_however_many_polls(django_assert_max_nu
         published(PollKind.YES_NO)
     with django_assert_max_num_queries(len(first)):
         assert client.get("/admin/polls/poll/").status_code == 200
+
+
+def test_a_draft_is_deleted_and_a_published_poll_is_not():
+    draft = a_poll(PollKind.YES_NO)
+    running = published(PollKind.YES_NO)
+    client = logged_in(operator())
+    url = f"/admin/polls/poll/{draft.pk}/delete/"
+    assert client.post(url, form_fields(client.get(url))).status_code == 302
+    assert not Poll.objects.filter(pk=draft.pk).exists()
+    assert client.get(f"/admin/polls/poll/{running.pk}/delete/").status_code == 403
+    assert Poll.objects.filter(pk=running.pk).exists()
