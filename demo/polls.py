@@ -6,10 +6,9 @@ closed polls ran weeks ago and closed by the beat's own sweep, so their
 departments were told; the oldest has its department's response.
 
 Polls are written, published and closed through polls.services.editing at
-the moments they tell of. The votes are written as a vote is (the ballot
-through polls.services.ballots, under the poll's lock, with the counts
-moved in the same transaction) until the voting part's service lands; the
-discussion polls' arguments are the discussion part's to add.
+the moments they tell of. The votes go through the voting service
+(polls.services.votes.poll_vote); the discussion polls' arguments are the
+discussion part's to add.
 Idempotent: a second run adds nothing."""
 
 import random
@@ -17,13 +16,10 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import transaction
-from django.db.models import F
-
 from accounts.models import Department, User
 from accounts.roles import STAFF_ROLES
-from polls.models import Answer, Choice, Poll, PollKind, Question, QuestionKind
-from polls.services import ballots, editing
+from polls.models import Poll, PollKind, Question, QuestionKind
+from polls.services import editing, votes
 from polls.targeting import eligibility
 
 from .clock import at
@@ -177,6 +173,12 @@ DRAFT = PollSpec(
     labels=["금연 구역 찬성", "금연 구역 반대", "기타 의견"],
 )
 
+REASONS = [
+    "여름철 전력 부족이 걱정됩니다.",
+    "가게마다 사정이 다르니 권고 정도가 좋겠습니다.",
+    "밤길이 어두워 무섭습니다.",
+]
+
 TEXT_ANSWERS = [
     "그늘막과 쉼터가 더 있었으면 합니다.",
     "화장실을 늘려 주세요.",
@@ -272,33 +274,21 @@ def _votes(poll: Poll, spec: PollSpec, voters: list[User], starts, ends) -> None
 
 
 def _vote(poll, member, questions, rng, moment) -> None:
-    with transaction.atomic():
-        locked = Poll.objects.select_for_update().get(pk=poll.pk)
-        ballot, created = ballots.ballot_take(poll=locked, member=member, now=moment)
-        if not created:
-            return
-        for question in questions:
-            choices = list(question.choices.all())
-            if question.kind == QuestionKind.TEXT:
-                if rng.random() < 0.4:
-                    Answer.objects.create(
-                        ballot=ballot, question=question, text=rng.choice(TEXT_ANSWERS)
-                    )
-                    Question.objects.filter(pk=question.pk).update(
-                        answer_count=F("answer_count") + 1
-                    )
-                continue
-            weights = [len(choices) - i + rng.random() for i in range(len(choices))]
-            count = (
-                rng.randint(1, question.max_choices)
-                if question.kind == QuestionKind.MULTIPLE
-                else 1
-            )
-            picked = set()
-            while len(picked) < count:
-                picked.add(rng.choices(choices, weights=weights)[0].pk)
-            Answer.objects.bulk_create(
-                Answer(ballot=ballot, question=question, choice_id=pk) for pk in sorted(picked)
-            )
-            Choice.objects.filter(pk__in=picked).update(vote_count=F("vote_count") + 1)
-            Question.objects.filter(pk=question.pk).update(answer_count=F("answer_count") + 1)
+    """One member's vote through the voting service, as the poll page sends it."""
+    answers = {}
+    for question in questions:
+        choices = [choice.pk for choice in question.choices.all()]
+        if question.kind == QuestionKind.TEXT:
+            if rng.random() < 0.4:
+                answers[question.pk] = rng.choice(TEXT_ANSWERS)
+            continue
+        weights = [len(choices) - i + rng.random() for i in range(len(choices))]
+        count = (
+            rng.randint(1, question.max_choices) if question.kind == QuestionKind.MULTIPLE else 1
+        )
+        picked = set()
+        while len(picked) < count:
+            picked.add(rng.choices(choices, weights=weights)[0])
+        answers[question.pk] = sorted(picked)
+    reason = rng.choice(REASONS) if poll.kind == PollKind.YES_NO and rng.random() < 0.3 else ""
+    votes.poll_vote(poll=poll, member=member, answers=answers, reason=reason, now=moment)

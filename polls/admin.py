@@ -30,7 +30,7 @@ from oasis.errors import ServiceError
 
 from . import editing_rules
 from .admin_forms import AttachmentForm, PollForm, QuestionForm, QuestionFormSet
-from .admin_screens import attachment_view, close_view, preview_view, publish_view
+from .admin_screens import close_view, preview_view, publish_view
 from .models import Poll, PollAttachment, PollKind, PollStatus, Question
 from .services import editing
 from .staff_home import CLOSING_SOON_DAYS
@@ -403,10 +403,5 @@ class PollAdmin(admin.ModelAdmin):
             path("<path:object_id>/preview/", screen(preview_view), name="polls_poll_preview"),
             path("<path:object_id>/publish/", screen(publish_view), name="polls_poll_publish"),
             path("<path:object_id>/close/", screen(close_view), name="polls_poll_close"),
-            path(
-                "<path:object_id>/material/<int:attachment_id>/",
-                screen(attachment_view),
-                name="polls_poll_attachment",
-            ),
             *super().get_urls(),
         ]

@@ -1,7 +1,6 @@
 """The poll editor's own screens, registered by admin.py (each wrapped in
 admin_site.admin_view, where the second factor is asked): the preview of
-the public page, publishing a draft, closing a poll early, and a draft's
-background material (served to staff who may see the poll). Each form posts
+the public page, publishing a draft and closing a poll early. Each form posts
 to its own page, which calls the service; a refusal comes back with its
 reason, success goes back to the poll."""
 
@@ -17,12 +16,12 @@ from django.utils.translation import gettext
 
 from oasis.admin_utils import pk_or_404
 from oasis.errors import ServiceError
-from oasis.files import serve_media
 
 from . import editing_rules
 from .admin_forms import CloseForm
-from .models import AttachmentKind, Poll, PollAttachment
+from .models import Poll, PollStatus
 from .services import editing
+from .views import page_context
 
 
 def change_url(poll) -> str:
@@ -63,40 +62,33 @@ def _page(modeladmin, request, *, template, title, **context):
 
 
 def preview_view(modeladmin, request, object_id):
-    """The poll as its public page will show it, with a banner saying it is
-    a preview and no working form: for the operator writing it and the
-    department asking it. Read-only (GET)."""
+    """The poll as its public page will show it (the public page's own
+    template and context, polls.views.page_context), under a banner saying
+    it is a preview, with no working form: for the operator writing it and
+    the department asking it. A draft's images are served to them by the
+    public attachment view (polls.views.poll_attachment). Read-only (GET)."""
     poll = _poll(request, object_id)
-    questions = list(poll.questions.all())
-    attachments = list(poll.attachments.all())
-    request.current_app = modeladmin.admin_site.name
-    return TemplateResponse(
-        request,
-        "polls/preview.html",
-        {
-            "poll": poll,
-            "questions": questions,
-            "images": [item for item in attachments if item.kind == AttachmentKind.IMAGE],
-            "files": [item for item in attachments if item.kind == AttachmentKind.FILE],
-            "problems": editing_rules.publish_refusals(poll, questions)
-            if poll.status == "draft"
-            else [],
-            "edit_url": change_url(poll),
-        },
+    context = page_context(request, poll)
+    # Nobody votes in a preview: the vote's place shows the questions and
+    # their choices as the page lists them for a reader who cannot vote.
+    context.update(
+        form=None,
+        ballot=None,
+        my_vote=[],
+        changing=False,
+        may_vote=False,
+        can_change=False,
+        details_needed_url="",
+        refused_now=None,
+        vote_refusal=gettext("This is a preview: nothing here can be voted on."),
+        problems=editing_rules.publish_refusals(poll, list(poll.questions.all()))
+        if poll.status == PollStatus.DRAFT
+        else [],
+        edit_url=change_url(poll),
+        is_preview=True,
     )
-
-
-def attachment_view(modeladmin, request, object_id, attachment_id):
-    """One of the poll's images or files, for staff who may see the poll
-    (a draft's material is not public yet)."""
-    poll = _poll(request, object_id)
-    item = PollAttachment.objects.filter(
-        poll=poll, pk=pk_or_404(PollAttachment, attachment_id)
-    ).first()
-    if item is None:
-        raise Http404
-    download = None if item.kind == AttachmentKind.IMAGE else item.file.name.rsplit("/", 1)[-1]
-    return serve_media(item.file, download_name=download)
+    request.current_app = modeladmin.admin_site.name
+    return TemplateResponse(request, "polls/preview.html", context)
 
 
 def publish_view(modeladmin, request, object_id):

@@ -3,7 +3,7 @@ most FRONT_POLLS of them, those closing soonest first, with their D-day and
 voters. One query whatever the number of polls; the same for every reader
 (the anonymous front page is cached), so it reads no member."""
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -15,22 +15,6 @@ KEY = "polls.open"
 # After the hero and the counts, before the themes' section.
 ORDER = 20
 FRONT_POLLS = 3
-
-
-def poll_url(poll: Poll) -> str:
-    """The public page of `poll`."""
-    try:
-        return reverse("polls:detail", args=[poll.pk])
-    except NoReverseMatch:
-        # The public poll page (the voting part's) is not wired in yet.
-        return f"/polls/{poll.pk}/"
-
-
-def list_url() -> str:
-    try:
-        return reverse("polls:list")
-    except NoReverseMatch:
-        return "/polls/"
 
 
 def dday_text(ends_at, now) -> str:
@@ -61,7 +45,7 @@ def open_polls_section() -> FrontSection | None:
             "summary": poll.summary,
             "kind": poll.get_kind_display(),
             "department": poll.department.label,
-            "url": poll_url(poll),
+            "url": poll.get_absolute_url(),
             "ends_at": poll.ends_at,
             "dday": dday_text(poll.ends_at, now),
             "voters": poll.voter_count,
@@ -70,5 +54,7 @@ def open_polls_section() -> FrontSection | None:
         for poll in polls
     ]
     return FrontSection(
-        key=KEY, template="polls/front_section.html", data={"polls": rows, "list_url": list_url()}
+        key=KEY,
+        template="polls/front_section.html",
+        data={"polls": rows, "list_url": reverse("polls:list")},
     )

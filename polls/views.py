@@ -4,8 +4,10 @@ applies the rules under the poll's lock, and a refusal comes back as the
 poll's page with its reason and the status that fits (400 for answers that
 do not fit the questions, 403 for a vote the rules refuse)."""
 
+import rules as django_rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -21,7 +23,7 @@ from oasis.ratelimits import rate_limited
 
 from . import rules, selectors
 from .forms import VoteForm
-from .models import PollAttachment, PollKind
+from .models import Poll, PollAttachment, PollKind
 from .services import votes
 from .targeting import eligibility
 
@@ -173,8 +175,13 @@ def poll_vote(request, pk):
 
 
 def poll_attachment(request, pk, attachment_pk):
-    """A poll's image or file, served while the poll is public."""
-    poll = selectors.public_poll_or_404(pk)
+    """A poll's image or file, served while the poll is public, and to the
+    staff who may see a draft in the admin (its preview shows this page)."""
+    poll = get_object_or_404(Poll.objects.select_related("department"), pk=pk)
+    if not (
+        rules.is_public(poll) or django_rules.has_perm("polls.see_poll_admin", request.user, poll)
+    ):
+        raise Http404
     item = get_object_or_404(PollAttachment, poll=poll, pk=attachment_pk)
     return serve_media(
         item.file, download_name=None if item.kind == "image" else item.file.name.rsplit("/", 1)[-1]

@@ -24,8 +24,8 @@ from tests.debates.helpers import open_debate
 from tests.factories import ProposalFactory, UserFactory, official, operator
 from tests.meetings.helpers import external_expert, meeting, on_agenda
 from tests.pages import log_in_with_second_factor
-from tests.polls.editor_helpers import a_poll, published
 from tests.panel.helpers import panel_member
+from tests.polls.editor_helpers import a_poll, published
 from tests.tracking.helpers import adopted_card
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -3,11 +3,10 @@ editor, its life cycle and the sections that show polls."""
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils import timezone
 
-from polls.models import Answer, Poll, PollKind
-from polls.services import ballots, editing
+from polls.models import Poll, PollKind
+from polls.services import editing, votes
 from tests.factories import DepartmentFactory, UserFactory, operator
 
 
@@ -53,13 +52,13 @@ def published(kind=PollKind.CHOICE, **kwargs) -> Poll:
 
 
 def vote(poll, member=None) -> None:
-    """A member's vote on the first choice of each question, written as a
-    vote service would: the ballot under the poll's lock, then its answers."""
+    """A member's vote on the first choice of each question, through the
+    voting service as the poll page sends it."""
     member = member or UserFactory()
-    with transaction.atomic():
-        locked = Poll.objects.select_for_update().get(pk=poll.pk)
-        ballot, _created = ballots.ballot_take(poll=locked, member=member)
-        for question in locked.questions.all():
-            choice = question.choices.first()
-            Answer.objects.create(ballot=ballot, question=question, choice=choice)
+    answers = {
+        question.pk: [question.choices.first().pk]
+        for question in poll.questions.prefetch_related("choices")
+        if question.kind != "text"
+    }
+    votes.poll_vote(poll=poll, member=member, answers=answers)
     poll.refresh_from_db()

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from polls.models import Choice, Poll, PollKind, PollStatus, Question
 from tests.factories import DepartmentFactory, UserFactory, image_file, official, operator, upload
-from tests.pages import form_fields, logged_in, messages_sent, page_text
+from tests.pages import form_fields, forms_on, logged_in, messages_sent, page_text
 from tests.polls.editor_helpers import a_poll, published, vote
 
 pytestmark = pytest.mark.django_db
@@ -190,15 +190,32 @@ def test_an_incomplete_draft_says_what_is_missing_and_is_not_published():
 
 
 def test_the_preview_shows_the_draft_as_the_public_page_with_no_working_form():
-    poll = a_poll(PollKind.CHOICE)
-    page = logged_in(operator()).get(f"/admin/polls/poll/{poll.pk}/preview/")
+    poll = a_poll(PollKind.CHOICE, background="길고양이 급식소 현황입니다.")
+    client = logged_in(operator())
+    fields = form_fields(client.get(change(poll)))
+    client.post(
+        change(poll),
+        {
+            **fields,
+            "attachments-0-kind": "image",
+            "attachments-0-title": "골목의 길고양이 급식소",
+            "attachments-0-file": image_file(),
+        },
+    )
+    page = client.get(f"/admin/polls/poll/{poll.pk}/preview/")
     assert page.status_code == 200
     text = page_text(page)
-    assert "Preview" in text and "Nothing here can be voted on" in text
-    assert poll.title in text and "시민단체 협조" in text
-    # The header's log-out and language forms only: no vote form.
-    assert "<fieldset disabled>" in page.content.decode()
-    assert 'method="post" action="/polls' not in page.content.decode()
+    assert "Preview" in text and "This is a preview: nothing here can be voted on." in text
+    assert poll.title in text and "시민단체 협조" in text and "길고양이 급식소 현황" in text
+    # The public page's own template, with no vote form to send
+    assert "polls/detail.html" in [t.name for t in page.templates]
+    assert not [f for f in forms_on(page) if (f["action"] or "").startswith("/polls/")]
+    # and the draft's image shows for the staff previewing it, not for the public
+    (image,) = poll.attachments.all()
+    src = f"/polls/{poll.pk}/files/{image.pk}/"
+    assert src in page.content.decode()
+    assert client.get(src).status_code == 200
+    assert logged_in().get(src).status_code == 404
 
 
 @pytest.mark.parametrize(
