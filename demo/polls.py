@@ -19,8 +19,8 @@ from datetime import datetime, timedelta
 from accounts.models import Department, User
 from accounts.roles import STAFF_ROLES
 from polls.models import Poll, PollKind, Question, QuestionKind
+from polls.rules import vote_refusal
 from polls.services import editing, votes
-from polls.targeting import eligibility
 
 from .clock import at
 from .members import CITIZEN2_EMAIL, CITIZEN_EMAIL, DEMO_EMAIL_DOMAIN
@@ -219,7 +219,7 @@ def seed_polls(staff: Staff, now: datetime) -> None:
 
 def _voters() -> list[User]:
     """Demo citizens, not the two fixed citizen logins (left for a visitor to
-    vote with), in a fixed order."""
+    vote with), in a fixed order; polls.rules leaves staff accounts out."""
     return list(
         User.objects.filter(email__endswith="@" + DEMO_EMAIL_DOMAIN, is_active=True)
         .exclude(email__in=[CITIZEN_EMAIL, CITIZEN2_EMAIL])
@@ -266,7 +266,7 @@ def _votes(poll: Poll, spec: PollSpec, voters: list[User], starts, ends) -> None
         return
     rng = random.Random(zlib.crc32(spec.title.encode()))
     questions = list(Question.objects.filter(poll=poll).prefetch_related("choices"))
-    allowed = [member for member in voters if eligibility(member, poll).allowed]
+    allowed = [member for member in voters if vote_refusal(member, poll, starts) is None]
     span = (ends - starts).total_seconds()
     for member in rng.sample(allowed, min(spec.voters, len(allowed))):
         moment = starts + timedelta(seconds=rng.uniform(0.02, 0.95) * span)
