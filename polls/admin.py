@@ -29,7 +29,13 @@ from oasis.admin_utils import WaitingFirstFilter, dday_cell
 from oasis.errors import ServiceError
 
 from . import editing_rules
-from .admin_forms import AttachmentForm, PollForm, QuestionForm, QuestionFormSet
+from .admin_forms import (
+    TARGET_FIELDS,
+    AttachmentForm,
+    PollForm,
+    QuestionForm,
+    QuestionFormSet,
+)
 from .admin_screens import close_view, preview_view, publish_view
 from .models import Poll, PollAttachment, PollKind, PollStatus, Question
 from .services import editing
@@ -233,7 +239,10 @@ class PollAdmin(admin.ModelAdmin):
             (
                 _("Who may vote"),
                 {
-                    "fields": ["target_districts", "target_age_bands", "target_genders"],
+                    "fields": [
+                        f"{name}_shown" if name in self._fixed_targets(obj) else name
+                        for name in ("target_districts", "target_age_bands", "target_genders")
+                    ],
                     "description": _(
                         "Leave these empty for a poll every member may vote in. Members are "
                         "asked for what a poll needs, with its purpose, and only items they "
@@ -252,22 +261,42 @@ class PollAdmin(admin.ModelAdmin):
             )
         return fieldsets
 
+    def _fixed_targets(self, obj) -> list[str]:
+        """Who may vote is fixed once somebody voted, and once it closed."""
+        if obj is not None and (obj.status == PollStatus.CLOSED or editing_rules.has_votes(obj)):
+            return ["target_districts", "target_age_bands", "target_genders"]
+        return []
+
     def get_readonly_fields(self, request, obj=None):
         fields = ["status", "published_at", "closed_at", "voter_count", "kind_shown"]
+        fields += [f"{name}_shown" for name in TARGET_FIELDS]
         if obj is not None and obj.status == PollStatus.CLOSED:
             fields += ["starts_at", "ends_at", "results_shown", "allow_vote_change"]
-        if obj is not None and obj.status != PollStatus.DRAFT and editing_rules.has_votes(obj):
-            fields += [
-                "target_districts",
-                "target_age_bands",
-                "target_genders",
-                "allow_vote_change",
-            ]
+        if self._fixed_targets(obj):
+            fields += [*self._fixed_targets(obj), "allow_vote_change"]
         return list(dict.fromkeys(fields))
 
     @admin.display(description=_("type"))
     def kind_shown(self, poll):
         return poll.get_kind_display()
+
+    def _targets_shown(self, poll, field):
+        choices, _label = TARGET_FIELDS[field]
+        names = dict(choices.choices)
+        shown = [str(names.get(value, value)) for value in getattr(poll, field)]
+        return ", ".join(shown) or gettext("Everyone")
+
+    @admin.display(description=_("Districts"))
+    def target_districts_shown(self, poll):
+        return self._targets_shown(poll, "target_districts")
+
+    @admin.display(description=_("Age bands"))
+    def target_age_bands_shown(self, poll):
+        return self._targets_shown(poll, "target_age_bands")
+
+    @admin.display(description=_("Genders"))
+    def target_genders_shown(self, poll):
+        return self._targets_shown(poll, "target_genders")
 
     def get_inline_instances(self, request, obj=None):
         # A new poll is saved first (its type decides its questions' shape);

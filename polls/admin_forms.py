@@ -67,8 +67,8 @@ class PollForm(forms.ModelForm):
         poll = locked or Poll(kind=data.get("kind"))
         refusal = editing_rules.period_refusal(
             poll,
-            starts_at=data.get("starts_at", poll.starts_at),
-            ends_at=data.get("ends_at", poll.ends_at),
+            starts_at=changes.get("starts_at", poll.starts_at),
+            ends_at=changes.get("ends_at", poll.ends_at),
             now=timezone.now(),
         ) or editing_rules.settings_refusal(poll, changes)
         if refusal:
@@ -77,10 +77,16 @@ class PollForm(forms.ModelForm):
 
     def changes(self) -> dict:
         """The editable fields as the form sends them (the readonly ones,
-        absent from the form, are not changes)."""
-        return {
+        absent from the form, are not changes). A moment the form shows to
+        the second is unchanged if the stored one differs only below it."""
+        changes = {
             name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in self.cleaned_data
         }
+        for name in ("starts_at", "ends_at"):
+            stored = self.initial.get(name)
+            if stored and changes.get(name) == stored.replace(microsecond=0):
+                changes[name] = stored
+        return changes
 
 
 class QuestionForm(forms.ModelForm):
