@@ -41,6 +41,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         # Discussion polls' arguments: read in the admin; hiding and showing
         # again are actions calling polls.services.discussion.
         "polls.pollargument": ("view",),
+        # City polls: the editor's forms write through polls' editing
+        # services (polls/editing_rules.py).
+        "polls.poll": ALL_ACTIONS,
+        "polls.pollattachment": ALL_ACTIONS,
+        "polls.question": ALL_ACTIONS,
+        "polls.choice": ALL_ACTIONS,
     },
     Role.OFFICIAL: {
         "proposals.proposal": ("view",),
@@ -57,6 +63,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "meetings.realizationmeeting": ("view",),
         "meetings.agendaitem": ("view",),
         "tracking.*": ("view", "change"),
+        # Their department's polls, read-only (polls.see_poll_admin).
+        "polls.poll": ("view",),
+        "polls.pollattachment": ("view",),
+        "polls.question": ("view",),
     },
     Role.MAYOR_OFFICE: {
         "proposals.proposal": ("view",),

@@ -51,6 +51,7 @@ from .clock import at
 from .datafiles import read
 from .meetings import seed_meetings
 from .members import DEMO_EMAIL_DOMAIN, generated_members
+from .polls import seed_polls
 from .staff import Staff, colleague_moved_on, colleague_who_moves_on, staff_gather
 
 # How many proposals each step of the pipeline shows. The meeting ones are
@@ -143,6 +144,8 @@ def seed_pipeline(*, now: datetime | None = None) -> PipelineCreated:
             seed_amendments(plan["answered"][0], staff, now)
         # After the answers, comments and cards are dated: awards count them.
         seed_awards(staff, now)
+        # City polls, open and closed, with their votes (issue 14).
+        seed_polls(staff, now)
         # What the clock of `make run` will do minutes from now.
         live.arm(now)
         created.stages = {key: len(value) for key, value in plan.items()}

@@ -11,6 +11,20 @@ class PollsConfig(AppConfig):
         from accounts import staff_home
         from accounts.audit import register_actions
         from notifications.messages import register
+        from proposals import front_page
+
+        # editing_rules registers the editor's permissions.
+        from . import audit_words, editing_rules, notices  # noqa: F401
+        from . import front_page as my_front_page
+        from . import staff_home as my_staff_home
+
+        register(notices.MESSAGES)
+        register_actions(audit_words.ACTIONS)
+        for key, builder, order in my_staff_home.SECTIONS:
+            staff_home.register_section(key, builder, order=order)
+        front_page.register_section(
+            my_front_page.KEY, my_front_page.open_polls_section, order=my_front_page.ORDER
+        )
 
         # The results part: its permissions (results_rules), the response's
         # audit words and notice, and its task, which the worker must know.

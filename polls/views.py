@@ -4,6 +4,7 @@ applies the rules under the poll's lock, and a refusal comes back as the
 poll's page with its reason and the status that fits (400 for answers that
 do not fit the questions, 403 for a vote the rules refuse)."""
 
+import rules as django_rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -174,9 +175,13 @@ def poll_vote(request, pk):
 
 
 def poll_attachment(request, pk):
-    """A poll's image or file, served while its poll is public."""
-    item = get_object_or_404(PollAttachment.objects.select_related("poll"), pk=pk)
-    if not rules.is_public(item.poll):
+    """A poll's image or file, served while its poll is public, and to the
+    staff who may see a draft in the admin (its preview shows this page)."""
+    item = get_object_or_404(PollAttachment.objects.select_related("poll__department"), pk=pk)
+    if not (
+        rules.is_public(item.poll)
+        or django_rules.has_perm("polls.see_poll_admin", request.user, item.poll)
+    ):
         raise Http404
     return serve_media(
         item.file, download_name=None if item.kind == "image" else item.file.name.rsplit("/", 1)[-1]

@@ -223,6 +223,8 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 55},
     },
     "close-due-debates": {"task": "debates.tasks.close_due_debates", "schedule": 300.0},
+    # City polls whose period is over: closed, their department told (polls/services/editing.py).
+    "close-due-polls": {"task": "polls.tasks.close_due_polls", "schedule": 300.0},
     "answer-deadlines": {
         "task": "answers.tasks.sweep_answer_deadlines",
         "schedule": crontab(minute=20),

@@ -28,6 +28,7 @@ from tests.meetings.helpers import external_expert, meeting, on_agenda
 from tests.pages import log_in_with_second_factor
 from tests.panel.helpers import panel_member
 from tests.polls.discussion_helpers import discussion_poll
+from tests.polls.editor_helpers import a_poll, published
 from tests.polls.vote_helpers import citizen, survey_poll, yes_no_poll
 from tests.themes.helpers import make_theme, proposal_fields
 from tests.tracking.helpers import adopted_card
@@ -128,6 +129,9 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
         now=award_services.month_bounds(timezone.localdate().replace(day=1))[1]
     )
     draft_theme, closed_theme = theme_screens_world()
+    # City polls: a draft in the editor and its preview, a running one to close.
+    draft_poll = a_poll("survey")
+    running_poll = published("yes_no")
 
     public = [
         "/",
@@ -198,6 +202,12 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
         f"/admin/awards/bestpolicy/mark/{card.pk}/",
         *theme_screens(draft_theme, closed_theme),
         "/admin/polls/pollargument/",  # discussion polls' arguments, hidden from here
+        "/admin/polls/poll/",
+        "/admin/polls/poll/add/",
+        f"/admin/polls/poll/{draft_poll.pk}/change/",  # the poll editor
+        f"/admin/polls/poll/{draft_poll.pk}/preview/",  # the public page's preview
+        f"/admin/polls/poll/{draft_poll.pk}/publish/",
+        f"/admin/polls/poll/{running_poll.pk}/close/",
     ]
 
     found = []

@@ -21,6 +21,7 @@ from notifications.models import Notification
 from notifications.tasks import send_notification_email
 from panel.notices import PanelNotice
 from pipeline.notices import PipelineNotice
+from polls.notices import PollNotice
 from polls.results_notices import PollResultNotice
 from proposals.notices import ProposalNotice
 from tests.factories import DepartmentFactory, UserFactory, official
@@ -151,6 +152,7 @@ def test_every_kind_an_app_sends_has_its_words_registered():
             AwardNotice,
             ThemeNotice,
             PollResultNotice,
+            PollNotice,
         )
         for kind in notices
     }
@@ -200,6 +202,8 @@ def _sample_params(department) -> dict:
         "month": "2026-11",
         # issue 14: a theme's title, as its operator wrote it
         "theme": "Walkable Han River bridges",
+        # issue 14: a poll's voters
+        "voters": 1234,
     }
 
 
