@@ -20,10 +20,11 @@ from accounts.models import Department, User
 from accounts.roles import STAFF_ROLES
 from polls.models import Poll, PollKind, Question, QuestionKind
 from polls.rules import vote_refusal
-from polls.services import editing, votes
+from polls.services import editing, responses, votes
 
 from .clock import at
 from .members import CITIZEN2_EMAIL, CITIZEN_EMAIL, DEMO_EMAIL_DOMAIN
+from .polls_discussion import DISCUSSION_TOPICS, seed_poll_arguments
 from .staff import Staff
 
 Q = editing.QuestionDraft
@@ -42,6 +43,8 @@ class PollSpec:
     results_live: bool = False
     voters: int = 30
     response: str = ""
+    # A discussion poll's arguments (demo/polls_discussion.py DISCUSSION_TOPICS).
+    topic: str = ""
 
 
 OPEN = [
@@ -58,14 +61,15 @@ OPEN = [
     ),
     PollSpec(
         PollKind.DISCUSSION,
-        "플랫폼 노동자를 불안하게 하는 고객평점제, 어떻게 바꿀 수 있을까요?",
-        "배달·대리운전 노동자의 일감을 좌우하는 평점제를 더 공정하게 바꿀 방법을 함께 찾습니다.",
-        "jobs-policy",
+        DISCUSSION_TOPICS["quiet_parks"]["title"],
+        "밤 시간 공원 음주를 어디까지 허용할지, 주민의 쉼과 이웃의 잠 사이에서 함께 찾습니다.",
+        "park-development",
         voters=0,
+        topic="quiet_parks",
     ),
     PollSpec(
         PollKind.CHOICE,
-        "길고양이와의 공존을 위해 우리는 무엇을 해야 할까요?",
+        "길고양이와 함께 사는 동네, 어떤 방안이 좋을까요?",
         "길고양이와 공존하기 위한 방안을 모두 골라 주세요. (최대 3개)",
         "welfare-policy",
         questions=[
@@ -128,10 +132,11 @@ CLOSED = [
     ),
     PollSpec(
         PollKind.DISCUSSION,
-        "0%대 수수료 제로페이, 어떻게 하면 더 많은 사람이 쓸 수 있을까요?",
-        "소상공인의 카드 수수료를 줄이는 제로페이를 더 많은 시민이 쓰게 할 방법을 나눕니다.",
-        "jobs-policy",
+        DISCUSSION_TOPICS["street_cats"]["title"],
+        "길고양이와 이웃이 함께 지내는 방법을 시민 여러분의 의견과 공감으로 찾습니다.",
+        "welfare-policy",
         voters=0,
+        topic="street_cats",
     ),
     PollSpec(
         PollKind.CHOICE,
@@ -198,20 +203,27 @@ def seed_polls(staff: Staff, now: datetime) -> None:
         starts = now - timedelta(days=3 + number)
         poll = _poll(spec, staff, departments, starts, now + timedelta(days=5 + 3 * number))
         _votes(poll, spec, voters, starts, now)
+        if spec.topic:
+            seed_poll_arguments(poll=poll, topic=spec.topic, now=now)
     for number, spec in enumerate(CLOSED):
         starts = now - timedelta(days=150 - 25 * number)
         ends = starts + timedelta(days=30)
         poll = _poll(spec, staff, departments, starts, ends)
         _votes(poll, spec, voters, starts, ends)
+        if spec.topic:
+            seed_poll_arguments(poll=poll, topic=spec.topic, now=ends - timedelta(hours=1))
         # The beat's sweep, when the poll ended: its department is told.
         with at(ends):
             editing.close_due_polls(now=ends)
         if spec.response:
-            # The department's response, published a week later (written as
-            # the results part's responses service will write it).
-            Poll.objects.filter(pk=poll.pk).update(
-                response=spec.response, response_published_at=ends + timedelta(days=7)
-            )
+            # The department's response, written and published a week later
+            # through the results part's service (the voters are told).
+            answered = ends + timedelta(days=7)
+            with at(answered):
+                responses.poll_respond(
+                    poll=poll, actor=staff.operator, response=spec.response, now=answered
+                )
+                responses.poll_response_publish(poll=poll, actor=staff.operator, now=answered)
     _poll(
         DRAFT, staff, departments, now + timedelta(days=7), now + timedelta(days=37), publish=False
     )

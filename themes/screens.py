@@ -25,8 +25,8 @@ from oasis.errors import ServiceError
 from . import rules as theme_rules
 from . import services
 from .forms import PickForm, ResponseForm
-from .models import Theme, ThemeStatus
-from .selectors import pick_candidates, standing_entries, visible_to_staff
+from .models import Theme
+from .selectors import pick_candidates, theme_page_context, visible_to_staff
 
 
 def theme_url(theme) -> str:
@@ -61,36 +61,17 @@ def _page(modeladmin, request, *, template, title, **context):
     )
 
 
-def preview_context(theme) -> dict:
-    """What the public page shows of `theme`: its text, material, standing
-    proposals (most recent first) and the published response."""
-    entries = list(
-        standing_entries(theme).select_related("proposal").order_by("-created_at", "-id")[:20]
-    )
-    return {
-        "theme": theme,
-        "materials": list(theme.materials.all()),
-        "entries": entries,
-        "picked": [e for e in entries if e.picked_for_debate_at],
-        "response_shown": theme.response_published_at is not None,
-    }
-
-
 def preview_view(modeladmin, request, object_id):
-    """The theme's public page as citizens will see it, drafts included,
-    under a banner saying it is a preview. Reads only."""
+    """The theme's public page as citizens will see it, drafts included:
+    the public template itself (so the preview cannot drift from the page),
+    under its preview banner with a link back to the editor. Reads only."""
     if not rules.has_perm("themes.see_theme", request.user):
         raise PermissionDenied
     theme = _theme(request, object_id)
     return TemplateResponse(
         request,
-        "themes/preview.html",
-        {
-            **preview_context(theme),
-            "is_preview": True,
-            "is_draft": theme.status == ThemeStatus.DRAFT,
-            "editor_url": theme_url(theme),
-        },
+        "themes/detail.html",
+        {**theme_page_context(theme, preview=True), "editor_url": theme_url(theme)},
     )
 
 

@@ -137,7 +137,8 @@ def test_the_draft_preview_shows_the_public_page_under_a_banner():
 
     assert page.status_code == 200
     text = page_text(page)
-    assert "This theme is a draft: citizens cannot see it yet." in text
+    assert "Preview: this is how the public will see the theme's page." in text
+    assert "It is a draft: nobody else can see it yet." in text
     assert "그늘 있는 서울" in text and "폭염 대책 자료" in text
     assert theme.department.label in text
 

@@ -24,6 +24,10 @@ def test_an_open_and_a_closed_poll_of_each_type_with_votes(world):
         assert poll.voter_count == Ballot.objects.filter(poll=poll).count() > 0, poll.title
         for question in poll.questions.all():
             assert question.answer_count <= poll.voter_count
+    for poll in Poll.objects.filter(kind=PollKind.DISCUSSION):
+        # Arguments and endorsements through the discussion service.
+        assert poll.arguments.count() > 0, poll.title
+        assert poll.voter_count == Ballot.objects.filter(poll=poll).count() > 0, poll.title
     closed = Poll.objects.filter(status=PollStatus.CLOSED)
     assert all(p.closed_at == p.ends_at and p.closed_at < world.started for p in closed)
     assert closed.filter(response_published_at__isnull=False).count() == 1
