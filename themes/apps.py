@@ -17,7 +17,7 @@ class ThemesConfig(AppConfig):
         from proposals.front_page import register_section as register_front_section
         from proposals.signals import standing_changed
 
-        from . import audit_words, notices, services, timeline_texts
+        from . import audit_words, notices, services, tasks, timeline_texts  # noqa: F401 - tasks: queued by name
         from . import staff_home as my_staff_home
         from .front_page import open_themes_section
 
