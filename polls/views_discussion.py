@@ -36,7 +36,11 @@ def poll_page_url(poll: Poll, anchor: str = "poll-discussion", page=None) -> str
     the arguments' page `page`."""
     url = poll.get_absolute_url()
     query = ""
-    if page and str(page).isdigit() and int(page) > 1:
+    # The page comes back from a posted form: only ASCII digits of a sane
+    # length are a page ("²" passes isdigit() and a 5,000-digit number
+    # passes it too, and int() refuses both with a 500).
+    page = str(page or "")
+    if page.isascii() and page.isdigit() and len(page) <= 9 and int(page) > 1:
         query = "?" + urlencode({PAGE_PARAMETER: int(page)})
     return f"{url}{query}#{anchor}"
 

@@ -220,3 +220,19 @@ def test_the_page_reads_a_fixed_number_of_queries(rows, django_assert_max_num_qu
 
 def test_closed_poll_helper_is_closed():
     assert closed_poll().status == PollStatus.CLOSED
+
+
+@pytest.mark.parametrize("page", ["²", "٣", "9" * 5000, "-1", "x"])
+def test_a_forged_page_number_in_an_endorsement_is_no_error(page):
+    """The endorse and take-back buttons send the arguments' page back; a
+    forged one ("²" is a digit to str.isdigit, int() refuses it; a
+    5,000-digit number is past int()'s limit) still endorses and returns to
+    the first page, never a server error."""
+    poll = discussion_poll()
+    argument = _argue(poll, "급식소를 늘리면 좋겠습니다.")
+    browser = logged_in(UserFactory())
+    for action in ("endorse", "unendorse"):
+        back = browser.post(f"/polls/arguments/{argument.pk}/{action}/", {"apage": page})
+        assert back.status_code == 302
+        assert back.url == f"{_page(poll)}#argument-{argument.pk}"
+    assert PollArgumentEndorsement.objects.filter(argument=argument).count() == 0
