@@ -11,8 +11,10 @@ a workbook cannot hold are dropped rather than failing the export. Who may
 export: results_rules (`polls.export_results`)."""
 
 import re
+from collections import defaultdict
 
 import tablib
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from import_export.formats.base_formats import XLSX
 
@@ -100,13 +102,22 @@ def results_dataset(results: PollResults) -> tablib.Dataset:
     return _dataset(headers, rows, _("results"))
 
 
+def _respondent_order(poll: Poll, ballot_id: int) -> str:
+    """Where a ballot's respondent stands in the answers export: a keyed hash
+    of the ballot, the same at every export, unrelated to when it was cast.
+    Numbered in ballot order, respondent N would be the N-th voter, and the
+    mileage ledger (member, time, the ballot as its source) tells staff who
+    that is, with their written answers and reasons beside their number."""
+    message = f"polls.answers_export:{poll.pk}:{ballot_id}"
+    return salted_hmac("polls.results_export.respondent", message).hexdigest()
+
+
 def answers_dataset(poll: Poll) -> tablib.Dataset:
-    """Every answer, anonymous: respondents numbered 1, 2, … in the order
-    their ballots were cast (never their ids)."""
+    """Every answer, anonymous: respondents numbered 1, 2, … in an order that
+    says nothing of who voted when (_respondent_order; never their ids)."""
     headers = [_("respondent"), _("question"), _("question text"), _("choice"), _("written answer")]
-    numbers: dict[int, int] = {}
     positions = {q.pk: n for n, q in enumerate(poll.questions.all(), start=1)}
-    rows = []
+    by_ballot: dict[int, list] = defaultdict(list)
     answers = (
         Answer.objects.filter(ballot__poll=poll)
         .order_by("ballot_id", "question__position", "question_id", "choice__position", "id")
@@ -114,10 +125,15 @@ def answers_dataset(poll: Poll) -> tablib.Dataset:
         .iterator(chunk_size=2000)
     )
     for ballot_id, question_id, question_text, choice_label, text in answers:
-        number = numbers.setdefault(ballot_id, len(numbers) + 1)
-        rows.append(
-            [number, f"Q{positions.get(question_id, '')}", question_text, choice_label or "", text]
+        by_ballot[ballot_id].append(
+            [f"Q{positions.get(question_id, '')}", question_text, choice_label or "", text]
         )
+    ordered = sorted(by_ballot, key=lambda ballot_id: _respondent_order(poll, ballot_id))
+    rows = [
+        [number, *row]
+        for number, ballot_id in enumerate(ordered, start=1)
+        for row in by_ballot[ballot_id]
+    ]
     return _dataset(headers, rows, _("answers"))
 
 

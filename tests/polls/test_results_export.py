@@ -94,3 +94,25 @@ def test_only_the_polls_staff_export(poll, who, what):
 
 def test_an_unknown_format_is_not_found(poll):
     assert logged_in(operator()).get(_url(poll, "results", "pdf")).status_code == 404
+
+
+def test_the_answers_export_numbers_respondents_apart_from_the_order_they_voted():
+    """Numbered in ballot order, respondent N would be the N-th voter, whom
+    the mileage ledger names (member, time, the ballot as its source): the
+    staff would read each member's written answers beside their number."""
+    poll = make_poll(
+        kind=PollKind.SURVEY,
+        status=PollStatus.CLOSED,
+        questions=(("Anything else?", QuestionKind.TEXT, ()),),
+    )
+    cast = [f"answer of voter {n:02d}" for n in range(12)]
+    for text in cast:
+        vote(poll, texts={0: text})
+
+    first = _rows(logged_in(operator()).get(_url(poll, "answers", "csv")), "csv")[1:]
+    again = _rows(logged_in(operator()).get(_url(poll, "answers", "csv")), "csv")[1:]
+
+    by_number = [row[4] for row in sorted(first, key=lambda row: int(row[0]))]
+    assert sorted(by_number) == cast  # every answer, each once
+    assert by_number != cast  # but not in the order they were cast
+    assert first == again  # the same numbers at every export
