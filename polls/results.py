@@ -88,8 +88,11 @@ def results_public(poll: Poll, now=None) -> bool:
     now = now or timezone.now()
     if voting_over(poll, now):
         return True
+    # A discussion poll's results are its arguments' endorsements, which its
+    # page shows (and orders by) as they come: live whatever the setting says,
+    # or the results page would keep back what the poll page already shows.
     return (
-        poll.results_shown == ResultsShown.LIVE
+        (poll.results_shown == ResultsShown.LIVE or poll.kind == PollKind.DISCUSSION)
         and poll.status == PollStatus.PUBLISHED
         and poll.starts_at <= now
     )

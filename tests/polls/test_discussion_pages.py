@@ -209,10 +209,11 @@ def test_the_page_reads_a_fixed_number_of_queries(rows, django_assert_max_num_qu
     # poll, its questions and material, the member's ballot, the unread
     # notices…); then the block's five: the count, a page of ids, their rows
     # with authors, the member's endorsements among them, the tallies; the
-    # question comes from the page; and the results summary's two (the
-    # discussion's tallies and top arguments, shown live to nobody here but
-    # read to decide).
-    with django_assert_max_num_queries(18):
+    # question comes from the page; and the results summary's eight (the
+    # poll's questions with their choices, the discussion's tallies and each
+    # side's top arguments: a discussion poll's results are live, as its
+    # endorsements on this page are), none growing with the arguments.
+    with django_assert_max_num_queries(24):
         page = browser.get(_page(poll))
     assert page.status_code == 200
     assert page_text(page).count("Take back my endorsement") == min(rows, 10)

@@ -210,3 +210,26 @@ def test_the_poll_page_shows_the_summary():
     assert page.status_code == 200
     assert _rows(page_html(page)) == ["A 0 0.0%", "B 4 100.0%", "C 0 0.0%"]
     assert reverse("polls:results", args=[poll.pk]) in page_html(page)
+
+
+def test_an_open_discussion_polls_results_show_what_its_page_already_shows():
+    """A discussion poll's page shows each argument's endorsements and
+    orders by them as they come (set to "after close" or not, the default):
+    the results page keeping them back until the close hid nothing and told
+    readers the results were not out."""
+    from polls.services import discussion as services
+    from tests.polls.discussion_helpers import discussion_poll
+
+    poll = discussion_poll(results_shown=ResultsShown.AFTER_CLOSE)
+    argument = services.argument_post(
+        poll=poll, author=UserFactory(), side="for", body="급식소를 늘리면 좋겠습니다."
+    )
+    services.argument_endorse(argument=argument, member=UserFactory())
+
+    poll_page = page_text(english_client().get(f"/polls/{poll.pk}/"))
+    results = page_text(english_client().get(_url(poll)))
+
+    assert "1 endorsement" in poll_page
+    assert "Arguments and endorsements by side" in results
+    assert "급식소를 늘리면 좋겠습니다." in results
+    assert "shown when voting ends" not in results
