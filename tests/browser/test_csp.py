@@ -295,6 +295,7 @@ def test_the_theme_editor_and_screens_run_under_the_policy_and_axe_finds_nothing
         # their own, which are not the page's.
         visitor.console = []
     visitor.close()
+    assert found == [], "\n".join(found)
 
 
 @pytest.mark.parametrize(
@@ -547,6 +548,12 @@ def test_poll_results_run_under_the_policy_axe_finds_nothing_and_they_print(
         found += staff_visitor.violations_on(path)
         found += [f"{path}: {line}" for line in axe_violations(staff_visitor.page)]
     staff_visitor.close()
+    assert found == [], "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}]
+)
 def test_the_poll_targeting_pages_run_under_the_policy_and_axe_finds_nothing(
     browser, live_server, viewport
 ):

@@ -5,6 +5,7 @@ the poll's department, an official of another, a citizen)."""
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from polls.models import Choice, Poll, PollKind, PollStatus, Question
@@ -212,7 +213,7 @@ def test_the_preview_shows_the_draft_as_the_public_page_with_no_working_form():
     assert not [f for f in forms_on(page) if (f["action"] or "").startswith("/polls/")]
     # and the draft's image shows for the staff previewing it, not for the public
     (image,) = poll.attachments.all()
-    src = f"/polls/{poll.pk}/files/{image.pk}/"
+    src = reverse("polls:attachment", args=[image.pk])
     assert src in page.content.decode()
     assert client.get(src).status_code == 200
     assert logged_in().get(src).status_code == 404
