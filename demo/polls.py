@@ -205,6 +205,8 @@ def seed_polls(staff: Staff, now: datetime) -> None:
         _votes(poll, spec, voters, starts, now)
         if spec.topic:
             seed_poll_arguments(poll=poll, topic=spec.topic, now=now)
+        # Last changed by its editor, when it was published.
+        Poll.objects.filter(pk=poll.pk).update(updated_at=starts - timedelta(days=1))
     for number, spec in enumerate(CLOSED):
         starts = now - timedelta(days=150 - 25 * number)
         ends = starts + timedelta(days=30)
@@ -224,8 +226,17 @@ def seed_polls(staff: Staff, now: datetime) -> None:
                     poll=poll, actor=staff.operator, response=spec.response, now=answered
                 )
                 responses.poll_response_publish(poll=poll, actor=staff.operator, now=answered)
+        # Last changed when it closed, or when its response was published.
+        changed = ends + timedelta(days=7) if spec.response else ends
+        Poll.objects.filter(pk=poll.pk).update(updated_at=changed)
+    # The draft, written yesterday, is to open in a week once published.
     _poll(
-        DRAFT, staff, departments, now + timedelta(days=7), now + timedelta(days=37), publish=False
+        DRAFT,
+        staff,
+        departments,
+        now + timedelta(days=7),
+        now + timedelta(days=37),
+        written=now - timedelta(days=1),
     )
 
 
@@ -240,8 +251,11 @@ def _voters() -> list[User]:
     )
 
 
-def _poll(spec: PollSpec, staff, departments, starts, ends, *, publish=True) -> Poll:
-    published = starts - timedelta(days=1)
+def _poll(spec: PollSpec, staff, departments, starts, ends, *, written=None) -> Poll:
+    """A poll written and published the day before it starts, or (given
+    `written`) a draft written then and not yet published."""
+    publish = written is None
+    published = starts - timedelta(days=1) if publish else written
     with at(published):
         poll = editing.poll_create(
             actor=staff.operator,
@@ -267,7 +281,8 @@ def _poll(spec: PollSpec, staff, departments, starts, ends, *, publish=True) -> 
             editing.questions_save(poll=poll, actor=staff.operator, questions=spec.questions)
         if publish:
             editing.poll_publish(poll=poll, actor=staff.operator, now=published)
-    Poll.objects.filter(pk=poll.pk).update(created_at=published - timedelta(days=2))
+    created = published - timedelta(days=2) if publish else written
+    Poll.objects.filter(pk=poll.pk).update(created_at=created, updated_at=published)
     return poll
 
 

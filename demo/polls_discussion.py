@@ -15,12 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import STAFF_ROLES
 from oasis.errors import ServiceError
 from polls.models import Poll, PollArgument
 from polls.services import discussion as services
 
 from .datafiles import read
-from .members import DEMO_EMAIL_DOMAIN, DEMO_SEED
+from .members import CITIZEN2_EMAIL, CITIZEN_EMAIL, DEMO_EMAIL_DOMAIN, DEMO_SEED
 
 # Topic → {"title", "question", "arguments": [[side, body], …]}.
 DISCUSSION_TOPICS: dict = read("poll_discussion")
@@ -36,11 +37,14 @@ class DiscussionSeeded:
 
 
 def demo_citizens(limit: int = MEMBERS) -> list[User]:
-    """Demo members who may take part in a poll: citizens, not staff accounts."""
+    """Demo members who may take part in a poll: citizens, not staff
+    accounts, nor the two fixed citizen logins (left for a visitor to take
+    part with, as the votes leave them: demo/polls.py)."""
     return list(
-        User.objects.filter(
-            email__endswith="@" + DEMO_EMAIL_DOMAIN, is_staff=False, is_active=True
-        ).order_by("pk")[:limit]
+        User.objects.filter(email__endswith="@" + DEMO_EMAIL_DOMAIN, is_staff=False, is_active=True)
+        .exclude(email__in=[CITIZEN_EMAIL, CITIZEN2_EMAIL])
+        .exclude(groups__name__in=STAFF_ROLES)
+        .order_by("pk")[:limit]
     )
 
 
