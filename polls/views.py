@@ -84,6 +84,15 @@ def page_context(request, poll, *, form=None, now=None, changing=False) -> dict:
     # The vote form: for a member who may vote and has not, or who asked to
     # change their vote (or whose changed vote was refused and comes back).
     show_form = refusal is None and (ballot is None or changing or form is not None)
+    # The target's own refusal is said once, by the eligibility box above
+    # the vote (with its link to give missing details); the vote's place
+    # would only repeat it.
+    said_by_target_box = (
+        refusal is not None
+        and found is not None
+        and not found.allowed
+        and refusal == rules.target_refusal(user, poll, now)
+    )
     if show_form and form is None:
         answers, reason = selectors.answers_of(ballot, questions)
         form = VoteForm(
@@ -100,6 +109,7 @@ def page_context(request, poll, *, form=None, now=None, changing=False) -> dict:
         "changing": ballot is not None and show_form,
         "may_vote": refusal is None,
         "vote_refusal": refusal,
+        "refusal_said_above": said_by_target_box,
         "can_change": can_change,
         "eligibility": found,
         "details_needed_url": _details_needed_url(poll) if found and found.missing else "",

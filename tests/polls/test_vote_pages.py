@@ -280,6 +280,8 @@ def test_a_member_outside_the_target_is_told_why_and_cannot_vote():
     response = client.get(poll.get_absolute_url())
     assert "This poll asks residents of Jongno-gu." in page_text(response)
     assert "you are not in this group, so you cannot vote" in page_text(response)
+    # said once, by the target's box, not again where the vote would be
+    assert page_text(response).count("so you cannot vote") == 1
     assert 'id="vote-form"' not in response.content.decode()
 
     response = client.post(
