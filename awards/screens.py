@@ -14,12 +14,11 @@ from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext
 
 from accounts.once import AlreadySubmitted, create_once
-from oasis.admin_utils import pk_or_404
+from oasis.admin_utils import admin_page, pk_or_404
 from oasis.errors import ServiceError
 from tracking.models import CardKind, CardStage, ManagementCard
 from tracking.resources import official_name
@@ -88,20 +87,6 @@ def _card(card_id) -> ManagementCard:
     return card
 
 
-def _page(modeladmin, request, *, template, title, **context):
-    request.current_app = modeladmin.admin_site.name
-    return TemplateResponse(
-        request,
-        template,
-        {
-            **modeladmin.admin_site.each_context(request),
-            "opts": modeladmin.model._meta,
-            "title": title,
-            **context,
-        },
-    )
-
-
 def _card_form_view(modeladmin, request, card_id, *, perm, form_class, call, done, **page):
     """A one-form screen on a card: shown, and once valid the service
     `call(card, data)` (made once per form token); a refusal comes back on
@@ -126,7 +111,7 @@ def _card_form_view(modeladmin, request, card_id, *, perm, form_class, call, don
         else:
             messages.success(request, done)
             return HttpResponseRedirect(card_url(card))
-    return _page(
+    return admin_page(
         modeladmin,
         request,
         template="admin/awards/card_form.html",
@@ -236,7 +221,7 @@ def round_view(modeladmin, request, object_id):
     for candidate in candidates:
         candidate.name = official_name(candidate.official)
         candidate.checked = str(candidate.pk) in chosen
-    return _page(
+    return admin_page(
         modeladmin,
         request,
         template="admin/awards/round.html",

@@ -121,6 +121,23 @@ def apply_each(request, objects, *, service, done) -> int:
     return changed
 
 
+def admin_page(modeladmin, request, *, template, title, **context):
+    """A staff screen of `modeladmin`'s (a preview, a pick, a response form)
+    rendered in the admin's frame: the site's context, the model's opts and
+    the page's title, then `context`."""
+    request.current_app = modeladmin.admin_site.name
+    return TemplateResponse(
+        request,
+        template,
+        {
+            **modeladmin.admin_site.each_context(request),
+            "opts": modeladmin.model._meta,
+            "title": title,
+            **context,
+        },
+    )
+
+
 def intermediate_page(
     modeladmin, request, *, form, template="admin/intermediate_action.html", **context
 ):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from oasis.admin_utils import pk_or_404
+from oasis.admin_utils import admin_page, pk_or_404
 from oasis.errors import ServiceError
 
 from . import editing_rules
@@ -45,20 +45,6 @@ def _poll(request, object_id, perm="polls.see_poll_admin") -> Poll:
     if not allowed:
         raise PermissionDenied
     return poll
-
-
-def _page(modeladmin, request, *, template, title, **context):
-    request.current_app = modeladmin.admin_site.name
-    return TemplateResponse(
-        request,
-        template,
-        {
-            **modeladmin.admin_site.each_context(request),
-            "opts": modeladmin.model._meta,
-            "title": title,
-            **context,
-        },
-    )
 
 
 def preview_view(modeladmin, request, object_id):
@@ -111,7 +97,7 @@ def publish_view(modeladmin, request, object_id):
             },
         )
         return HttpResponseRedirect(change_url(poll))
-    return _page(
+    return admin_page(
         modeladmin,
         request,
         template="admin/polls/publish.html",
@@ -137,7 +123,7 @@ def close_view(modeladmin, request, object_id):
                 % {"title": poll.title},
             )
             return HttpResponseRedirect(change_url(poll))
-    return _page(
+    return admin_page(
         modeladmin,
         request,
         template="admin/polls/close.html",

@@ -32,9 +32,13 @@ from .targeting import eligibility
 VOTED_KINDS = frozenset({PollKind.YES_NO, PollKind.CHOICE, PollKind.SURVEY})
 
 
+# The statuses anyone may read a poll in (never a draft).
+PUBLIC_STATUSES = (PollStatus.PUBLISHED, PollStatus.CLOSED)
+
+
 def is_public(poll: Poll) -> bool:
     """Anyone may read the poll's page (published or closed, never a draft)."""
-    return poll.status in (PollStatus.PUBLISHED, PollStatus.CLOSED)
+    return poll.status in PUBLIC_STATUSES
 
 
 def has_closed(poll: Poll, now=None) -> bool:

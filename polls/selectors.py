@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .models import Answer, Ballot, Poll, PollStatus, Question, QuestionKind
-from .rules import is_public
+from .rules import PUBLIC_STATUSES, is_public
 
 # Groups of the list, in the order shown.
 OPEN, UPCOMING, CLOSED = 0, 1, 2
@@ -23,7 +23,7 @@ def public_polls(*, kind: str = "", now=None):
     now = now or timezone.now()
     open_now = Q(status=PollStatus.PUBLISHED, starts_at__lte=now, ends_at__gt=now)
     upcoming = Q(status=PollStatus.PUBLISHED, starts_at__gt=now)
-    polls = Poll.objects.filter(status__in=[PollStatus.PUBLISHED, PollStatus.CLOSED])
+    polls = Poll.objects.filter(status__in=PUBLIC_STATUSES)
     if kind:
         polls = polls.filter(kind=kind)
     return (

@@ -20,6 +20,7 @@ from accounts.selectors import consented_items
 from accounts.services import profile_save
 
 from .models import Poll, PollStatus
+from .rules import PUBLIC_STATUSES
 from .targeting import eligibility
 
 
@@ -37,7 +38,7 @@ def _back_url(request, poll) -> str:
 @never_cache
 @login_required
 def details_needed(request, pk):
-    poll = get_object_or_404(Poll.objects.exclude(status=PollStatus.DRAFT), pk=pk)
+    poll = get_object_or_404(Poll.objects.filter(status__in=PUBLIC_STATUSES), pk=pk)
     back = _back_url(request, poll)
     found = eligibility(request.user, poll)
     # Nothing to ask: the member may vote, is outside the target (the poll

@@ -18,13 +18,13 @@ from oasis.errors import ServiceError
 from oasis.ratelimits import rate_limited
 
 from .discussion_forms import DRAFT_SESSION_KEY, ArgumentForm
-from .models import Poll, PollArgument, PollKind, PollStatus
+from .models import Poll, PollArgument, PollKind
+from .rules import PUBLIC_STATUSES
 from .services import discussion as services
 from .templatetags.poll_discussion import PAGE_PARAMETER
 
 # Enough to give back an argument that was too long, so its author can cut it.
 DRAFT_MAX_LENGTH = 20_000
-PUBLIC_STATUSES = (PollStatus.PUBLISHED, PollStatus.CLOSED)
 
 
 def _public_discussion_or_404(pk) -> Poll:

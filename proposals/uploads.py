@@ -16,6 +16,8 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from oasis.ratelimits import count_and_check
+
 MAX_PHOTOS = 5
 MAX_FILES = 3
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
@@ -291,3 +293,22 @@ def _content_matches(kind: str, head: bytes, upload) -> bool:
             return "<script" not in text.lower() and "<html" not in text.lower()
         return False
     return False
+
+
+def photo_allowance_check(request, photos) -> None:
+    """Count `photos` (a proposal form's, free or to a theme) against the hourly allowances before any is decoded;
+    refuse them (a message on the form, the text kept) when they go over
+    one. Counted first and compared after, each count one atomic increment
+    in the cache, so requests arriving together cannot all pass a check
+    made before any of them counted; photos refused still count, as tries."""
+    if not photos:
+        return
+    if count_and_check(request, "photos", times=len(photos)):
+        raise ValidationError(
+            {
+                "photos": _(
+                    "You have sent many photos in the last hour. Please wait a little "
+                    "and add them later; your text is kept."
+                )
+            }
+        )

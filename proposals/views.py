@@ -23,7 +23,7 @@ from oasis.forms import add_service_errors
 from oasis.http import client_ip
 from oasis.page_cache import cached_for_anonymous
 from oasis.pagination import CappedPaginator
-from oasis.ratelimits import count_and_check, rate_limited
+from oasis.ratelimits import rate_limited
 
 from . import rules as proposal_rules
 from . import selectors, services
@@ -38,6 +38,7 @@ from .models import (
     ProposalStatus,
     ReportReason,
 )
+from .uploads import photo_allowance_check
 
 PAGE_SIZE = 20
 
@@ -192,25 +193,6 @@ def proposal_attachment(request, pk):
 # The allowances are OASIS_RATE_LIMITS["photos"] (oasis/settings/limits.py).
 
 
-def _photo_allowance(request, photos) -> None:
-    """Count `photos` against the hourly allowances before any is decoded;
-    refuse them (a message on the form, the text kept) when they go over
-    one. Counted first and compared after, each count one atomic increment
-    in the cache, so requests arriving together cannot all pass a check
-    made before any of them counted; photos refused still count, as tries."""
-    if not photos:
-        return
-    if count_and_check(request, "photos", times=len(photos)):
-        raise ValidationError(
-            {
-                "photos": _(
-                    "You have sent many photos in the last hour. Please wait a little "
-                    "and add them later; your text is kept."
-                )
-            }
-        )
-
-
 def _already_sent(request, done: AlreadySubmitted):
     """The same page sent again (a double click, a retry): show what the
     first sending made."""
@@ -226,7 +208,7 @@ def proposal_create(request):
         data = form.cleaned_data
 
         def create():
-            _photo_allowance(request, data["photos"])
+            photo_allowance_check(request, data["photos"])
             return services.proposal_create(
                 author=request.user,
                 title=data["title"],
@@ -282,7 +264,7 @@ def proposal_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            _photo_allowance(request, data["photos"])
+            photo_allowance_check(request, data["photos"])
             services.proposal_update(
                 proposal=proposal,
                 user=request.user,

@@ -19,7 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
-from oasis.admin_utils import pk_or_404
+from oasis.admin_utils import admin_page, pk_or_404
 from oasis.errors import ServiceError
 
 from . import rules as theme_rules
@@ -45,20 +45,6 @@ def _theme(request, object_id) -> Theme:
     if theme is None:
         raise Http404
     return theme
-
-
-def _page(modeladmin, request, *, template, title, **context):
-    request.current_app = modeladmin.admin_site.name
-    return TemplateResponse(
-        request,
-        template,
-        {
-            **modeladmin.admin_site.each_context(request),
-            "opts": modeladmin.model._meta,
-            "title": title,
-            **context,
-        },
-    )
 
 
 def preview_view(modeladmin, request, object_id):
@@ -104,7 +90,7 @@ def pick_view(modeladmin, request, object_id):
                 % {"count": len(picked)},
             )
             return HttpResponseRedirect(theme_url(theme))
-    return _page(
+    return admin_page(
         modeladmin,
         request,
         template="admin/themes/theme/pick.html",
@@ -145,7 +131,7 @@ def respond_view(modeladmin, request, object_id):
                 else gettext("The final response is saved as a draft; it is not public yet."),
             )
             return HttpResponseRedirect(request.path)
-    return _page(
+    return admin_page(
         modeladmin,
         request,
         template="admin/themes/theme/respond.html",

@@ -17,8 +17,9 @@ from oasis.errors import ServiceError
 from oasis.files import serve_media
 from oasis.forms import add_service_errors
 from oasis.page_cache import cached_for_anonymous
-from oasis.ratelimits import count_and_check, rate_limited
+from oasis.ratelimits import rate_limited
 from proposals.forms import ProposalForm
+from proposals.uploads import photo_allowance_check
 
 from . import rules as theme_rules
 from . import selectors, services
@@ -57,19 +58,6 @@ def theme_detail(request, pk):
     )
 
 
-def _photo_allowance(request, photos) -> None:
-    """The hourly photo allowance free proposals have (proposals.views)."""
-    if photos and count_and_check(request, "photos", times=len(photos)):
-        raise ValidationError(
-            {
-                "photos": _(
-                    "You have sent many photos in the last hour. Please wait a little "
-                    "and add them later; your text is kept."
-                )
-            }
-        )
-
-
 @login_required
 @rate_limited("propose")
 def theme_propose(request, pk):
@@ -86,7 +74,7 @@ def theme_propose(request, pk):
         data = form.cleaned_data
 
         def create():
-            _photo_allowance(request, data["photos"])
+            photo_allowance_check(request, data["photos"])
             return services.theme_propose(
                 theme=theme,
                 author=request.user,

@@ -15,7 +15,7 @@ from notifications.models import Notification
 from oasis.errors import ServiceError
 from proposals import services as proposal_services
 from tests.factories import DepartmentFactory, ProposalFactory, official, operator
-from tests.proposals.test_concurrency import _run_at_once
+from tests.threads import run_at_once
 from tests.tracking.helpers import adopted_card
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -38,7 +38,7 @@ def test_a_round_confirmed_twice_at_once_is_confirmed_once():
     ids = [c.pk for c in award.candidates.all()]
     bosses = [operator(), operator()]
 
-    results = _run_at_once(
+    results = run_at_once(
         [
             lambda boss=boss: services.monthly_award_confirm(award=award, winner_ids=ids, user=boss)
             for boss in bosses
@@ -56,7 +56,7 @@ def test_two_first_rewards_at_once_make_one():
     card = adopted_card()
     bosses = [operator(), operator()]
 
-    results = _run_at_once(
+    results = run_at_once(
         [
             lambda boss=boss: services.reward_record(
                 card=card,
@@ -80,7 +80,7 @@ def test_the_monthly_task_run_twice_at_once_makes_one_round():
     )
     moment = next_month_start()
 
-    results = _run_at_once([lambda: services.monthly_award_rank(now=moment)] * 2)
+    results = run_at_once([lambda: services.monthly_award_rank(now=moment)] * 2)
 
     assert all(isinstance(r, MonthlyAward) for r in results), results
     assert MonthlyAward.objects.count() == 1

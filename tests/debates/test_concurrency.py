@@ -1,11 +1,9 @@
 """Exact stance counts and a single close under concurrency, on the real
 PostgreSQL server (the row lock on the debate is what makes them hold)."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 
 from debates import services
 from debates.models import Debate, DebateStatus, Stance
@@ -13,6 +11,7 @@ from notifications.models import Notification
 from oasis.errors import ServiceError
 from proposals.models import EventKind
 from tests.factories import UserFactory, operator
+from tests.threads import run_at_once
 
 from .helpers import open_debate
 
@@ -20,26 +19,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def _run_at_once(callables):
-    """Start every callable in its own thread (own database connection) at the
-    same moment; collect what each returned or raised."""
-    barrier = threading.Barrier(len(callables))
-    results = [None] * len(callables)
-
-    def worker(i, fn):
-        try:
-            barrier.wait()
-            results[i] = fn()
-        except Exception as exc:  # noqa: BLE001 - recorded for the assertions
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, fn)) for i, fn in enumerate(callables)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
+    return run_at_once(callables, language=None)
 
 
 def _counts(debate) -> tuple[int, int, int]:

@@ -1,11 +1,8 @@
 """The ledger stays exact under concurrent actions, on the real PostgreSQL
 server: every credit once, none lost, none doubled, caps held, no deadlock."""
 
-import threading
-
 import pytest
-from django.db import connection, transaction
-from django.utils import translation
+from django.db import transaction
 
 from accounts.participation import Action, participated
 from mileage import services as mileage_services
@@ -13,6 +10,7 @@ from mileage.defaults import ensure_defaults
 from proposals import services
 from proposals.models import Endorsement
 from tests.factories import CommentFactory, ProposalFactory, UserFactory
+from tests.threads import run_at_once
 
 from .helpers import assert_exact, balance, endorse, entries, set_rule
 
@@ -25,29 +23,6 @@ def _rules():
     ensure_defaults()
     set_rule(Action.ENDORSE, 1)
     set_rule(Action.ENDORSED, 1)
-
-
-def _run_at_once(callables):
-    """Start every callable in its own thread (own connection) at once."""
-    barrier = threading.Barrier(len(callables))
-    results = [None] * len(callables)
-
-    def worker(i, fn):
-        try:
-            barrier.wait()
-            with translation.override("en"):
-                results[i] = fn()
-        except Exception as exc:  # noqa: BLE001 - recorded for the assertions
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, fn)) for i, fn in enumerate(callables)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 def _endorse_as_the_site_does(proposal, member):
@@ -63,7 +38,7 @@ def test_a_burst_of_endorsements_credits_the_proposer_once_each():
     members = [UserFactory() for _ in range(40)]
 
     # When they all endorse at the same moment
-    results = _run_at_once([lambda m=m: _endorse_as_the_site_does(proposal, m) for m in members])
+    results = run_at_once([lambda m=m: _endorse_as_the_site_does(proposal, m) for m in members])
 
     # Then, as soon as the last request answered, the proposer has one
     # credit per endorsement and each endorser one: none lost or doubled
@@ -98,7 +73,7 @@ def test_members_endorsing_each_others_proposals_at_once_do_not_deadlock():
             lambda a=a, b=b: in_one_transaction(b, a.author),
             lambda a=a, b=b: in_one_transaction(a, b.author),
         ]
-    results = _run_at_once(calls)
+    results = run_at_once(calls)
 
     # Then nobody failed and each has 1 for endorsing and 1 for being endorsed
     assert [r for r in results if isinstance(r, Exception)] == []
@@ -122,7 +97,7 @@ def test_the_daily_cap_holds_when_a_members_actions_arrive_at_once(in_transactio
             participated(action=Action.COMMENT, member_id=member.pk, source=comment)
 
     # When all twelve signals arrive at once, with the sweep running too
-    results = _run_at_once(
+    results = run_at_once(
         [lambda c=c: send(c) for c in comments] + [mileage_services.claims_fold_all] * 2
     )
 
@@ -153,7 +128,7 @@ def test_endorse_and_take_back_racing_leave_the_ledger_exact():
         for m in members[10:]
     ]
     calls += [mileage_services.claims_fold_all] * 2
-    results = _run_at_once(calls)
+    results = run_at_once(calls)
 
     # Then the proposer keeps one credit per standing endorsement
     assert [r for r in results if isinstance(r, Exception)] == []

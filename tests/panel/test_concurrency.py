@@ -3,15 +3,13 @@ proposal at the same moment, and one member's two tabs make one rating and
 one clear refusal, on the real PostgreSQL server (the proposal's row lock is
 what makes them hold)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from oasis.errors import ServiceError
 from panel.models import PanelApplication, PanelRating
 from panel.services import panel_score_of
 from tests.factories import UserFactory
+from tests.threads import run_at_once
 
 from .helpers import open_proposal, panel_member, rate
 
@@ -19,26 +17,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def _run_at_once(callables):
-    """Start every callable in its own thread (own database connection) at the
-    same moment; collect what each returned or raised."""
-    barrier = threading.Barrier(len(callables))
-    results = [None] * len(callables)
-
-    def worker(i, fn):
-        try:
-            barrier.wait()
-            results[i] = fn()
-        except Exception as exc:  # noqa: BLE001 - recorded for the assertions
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, fn)) for i, fn in enumerate(callables)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
+    return run_at_once(callables, language=None)
 
 
 def test_many_members_rating_at_once_keep_the_count_and_score_exact():

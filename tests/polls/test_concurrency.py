@@ -1,12 +1,8 @@
 """Exact counts under concurrent voting, on the real PostgreSQL server:
 every count equals the rows it counts once the last vote has answered."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.db.models import Count
-from django.utils import translation
 
 from accounts.participation import Action
 from mileage.defaults import ensure_defaults
@@ -15,6 +11,7 @@ from oasis.errors import ServiceError
 from polls.models import Answer, Ballot, Choice, Poll, Question
 from polls.services.votes import poll_vote
 from tests.polls.vote_helpers import choice_ids, choice_poll, citizen, survey_poll
+from tests.threads import run_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -27,27 +24,7 @@ def _mileage_rules():
 
 
 def _run_at_once(callables):
-    """Start every callable in its own thread (own database connection) at the
-    same moment; collect what each returned or raised."""
-    barrier = threading.Barrier(len(callables))
-    results = [None] * len(callables)
-
-    def worker(i, fn):
-        try:
-            barrier.wait()
-            with translation.override("en"):
-                results[i] = fn()
-        except Exception as exc:  # noqa: BLE001 - recorded for the assertions
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, fn)) for i, fn in enumerate(callables)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
+    return run_at_once(callables, timeout=120)
 
 
 def _counts_equal_rows(poll: Poll) -> None:

@@ -3,10 +3,7 @@ concurrency, on the real PostgreSQL server: the poll's row lock serialises
 them, the unique constraint backs "once", and the ballot with its mileage
 is taken once a member whatever they do at the same moment."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from mileage.defaults import ensure_defaults
 from mileage.services import claims_fold_all
@@ -15,6 +12,7 @@ from polls.models import Ballot, PollArgument, PollArgumentEndorsement
 from polls.services import discussion as services
 from tests.factories import UserFactory
 from tests.mileage.helpers import entries
+from tests.threads import run_at_once
 
 from .discussion_helpers import discussion_poll
 
@@ -28,26 +26,7 @@ def _mileage_rules():
 
 
 def _run_at_once(callables):
-    """Start every callable in its own thread (own database connection) at the
-    same moment; collect what each returned or raised."""
-    barrier = threading.Barrier(len(callables))
-    results = [None] * len(callables)
-
-    def worker(i, fn):
-        try:
-            barrier.wait()
-            results[i] = fn()
-        except Exception as exc:  # noqa: BLE001 - recorded for the assertions
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, fn)) for i, fn in enumerate(callables)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+    return run_at_once(callables, language=None)
 
 
 def _mileage(member) -> list[int]:

@@ -1,12 +1,8 @@
 """Exact counts under concurrency, on the real PostgreSQL server."""
 
-import threading
-
 import pytest
 from celery.signals import task_prerun
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.utils import translation
 
 from accounts.once import AlreadySubmitted, create_once
 from oasis.errors import ServiceError
@@ -21,32 +17,9 @@ from proposals.models import (
 )
 from proposals.timeline import PROMOTION_CHECK_TASK
 from tests.factories import CategoryFactory, ProposalFactory, UserFactory, image_file
+from tests.threads import run_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _run_at_once(callables):
-    """Start every callable in its own thread (own database connection) at the
-    same moment; collect what each returned or raised."""
-    barrier = threading.Barrier(len(callables))
-    results = [None] * len(callables)
-
-    def worker(i, fn):
-        try:
-            barrier.wait()
-            with translation.override("en"):
-                results[i] = fn()
-        except Exception as exc:  # noqa: BLE001 - recorded for the assertions
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, fn)) for i, fn in enumerate(callables)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 def test_many_members_endorsing_at_once_are_all_counted():
@@ -55,7 +28,7 @@ def test_many_members_endorsing_at_once_are_all_counted():
     members = [UserFactory() for _ in range(40)]
 
     # When they all endorse at the same moment
-    results = _run_at_once(
+    results = run_at_once(
         [lambda m=m: services.proposal_endorse(proposal=proposal, user=m) for m in members]
     )
 
@@ -74,7 +47,7 @@ def test_one_member_endorsing_many_times_at_once_counts_once():
     member = UserFactory()
 
     # When the member's 10 requests arrive together
-    results = _run_at_once(
+    results = run_at_once(
         [lambda: services.proposal_endorse(proposal=proposal, user=member) for _ in range(10)]
     )
 
@@ -98,7 +71,7 @@ def test_endorse_and_take_back_racing_keeps_count_exact():
     # When the first group takes theirs back while the second endorses
     calls = [lambda m=m: services.proposal_unendorse(proposal=proposal, user=m) for m in endorsers]
     calls += [lambda m=m: services.proposal_endorse(proposal=proposal, user=m) for m in newcomers]
-    results = _run_at_once(calls)
+    results = run_at_once(calls)
 
     # Then the count is exactly the endorsements that remain
     assert [r for r in results if isinstance(r, Exception)] == []
@@ -122,7 +95,7 @@ def test_a_bar_crossed_by_members_endorsing_at_once_wakes_the_conductor_once():
     task_prerun.connect(count_wakeups, weak=False)
     try:
         # When all 30 endorse at the same moment
-        results = _run_at_once(
+        results = run_at_once(
             [lambda m=m: services.proposal_endorse(proposal=proposal, user=m) for m in members]
         )
     finally:
@@ -144,7 +117,7 @@ def test_a_closed_proposal_is_not_endorsed():
     services.proposal_withdraw(proposal=proposal, user=proposal.author)
 
     # When ten members try to endorse it at once
-    results = _run_at_once(
+    results = run_at_once(
         [
             lambda m=m: services.proposal_endorse(proposal=proposal, user=m)
             for m in [UserFactory() for _ in range(10)]
@@ -165,7 +138,7 @@ def test_endorsing_while_the_author_withdraws_stores_only_what_members_were_told
     # When the withdrawal and the endorsements arrive together
     calls = [lambda m=m: services.proposal_endorse(proposal=proposal, user=m) for m in members]
     calls.append(lambda: services.proposal_withdraw(proposal=proposal, user=proposal.author))
-    results = _run_at_once(calls)
+    results = run_at_once(calls)
 
     # Then exactly the members told "endorsed" are stored and counted, and
     # none was stored after the withdrawal
@@ -188,7 +161,7 @@ def test_endorsements_left_uncounted_by_a_stopped_process_are_counted_once_by_th
     assert proposal.endorsement_count == 0
 
     # When the sweep runs, four times at once and then again
-    _run_at_once([tasks.reconcile_endorsement_counts for _ in range(4)])
+    run_at_once([tasks.reconcile_endorsement_counts for _ in range(4)])
     tasks.reconcile_endorsement_counts()
 
     # Then each is counted exactly once
@@ -228,7 +201,7 @@ def test_edits_sent_at_once_never_store_more_photos_than_the_limit():
             photos=[image_file(f"{tab}-{i}.jpg") for i in range(5)],
         )
 
-    results = _run_at_once([lambda tab=tab: edit(tab) for tab in range(3)])
+    results = run_at_once([lambda tab=tab: edit(tab) for tab in range(3)])
 
     # Then one edit stores its five photos and the others are refused
     assert sum(isinstance(r, Proposal) for r in results) == 1
@@ -251,7 +224,7 @@ def test_one_comment_form_sent_from_three_requests_at_once_comments_once():
             url_of=lambda made: f"#comment-{made.pk}",
         )
 
-    results = _run_at_once([send, send, send])
+    results = run_at_once([send, send, send])
 
     # Then one comment is made and the others are pointed at it
     comment = Comment.objects.get(proposal=proposal)
@@ -289,7 +262,7 @@ def test_comments_written_at_once_are_all_counted_in_the_proposers_one_notice():
     proposal = ProposalFactory()
     members = UserFactory.create_batch(6)
 
-    results = _run_at_once(
+    results = run_at_once(
         [
             lambda m=member: services.comment_create(
                 proposal=proposal, author=m, body="동시에 씁니다"

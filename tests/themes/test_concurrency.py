@@ -10,8 +10,8 @@ from oasis.errors import ServiceError
 from proposals import services as proposal_services
 from proposals.models import Proposal
 from tests.factories import UserFactory, operator
-from tests.proposals.test_concurrency import _run_at_once
 from tests.themes.helpers import make_theme, proposal_fields
+from tests.threads import run_at_once
 from themes import services
 from themes.models import Theme, ThemeProposal, ThemeStatus
 
@@ -35,7 +35,7 @@ def test_proposals_racing_the_close_land_before_it_or_are_refused_and_the_count_
     calls.append(
         lambda: proposal_services.proposal_hide(proposal=already, user=staff, reason="광고")
     )
-    results = _run_at_once(calls)
+    results = run_at_once(calls)
 
     assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, ServiceError)]
     proposing = results[:3] + results[4:7]  # the close is at 3, the hiding last
