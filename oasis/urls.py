@@ -35,6 +35,9 @@ urlpatterns = [
     path("themes/", include("themes.urls")),
     path("polls/", include("polls.urls")),
     path("notifications/", include("notifications.urls")),
+    path("stats/", include("stats.urls")),
+    path("open-data/", include("opendata.urls")),
+    path("api/", include("api.urls")),
     path("", include("mileage.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,3 +9,4 @@ from .limits import *  # noqa: F401,F403
 from .auth import *  # noqa: F401,F403
 from .security import *  # noqa: F401,F403
 from .legal import *  # noqa: F401,F403
+from .api import *  # noqa: F401,F403

@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "import_export",
     "rangefilter",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "rules.apps.AutodiscoverRulesConfig",
     "accounts",
     "notifications",
@@ -56,6 +59,11 @@ INSTALLED_APPS = [
     "mileage",
     # The conductor sits above every stage app it moves proposals between.
     "pipeline",
+    # Issue 15, open by default: the statistics and reports read every stage
+    # app; the bulk files and the read API read the statistics.
+    "stats",
+    "opendata",
+    "api",
     "demo",
     # The top floor: the benchmark world and harness, imported by none.
     "bench",

@@ -256,6 +256,18 @@ CELERY_BEAT_SCHEDULE = {
     # Themed calls whose period ended close, their department told once;
     # picked proposals answered while the broker was away get their debate.
     "close-due-themes": {"task": "themes.tasks.close_due_themes", "schedule": 300.0},
+    # The open statistics (stats/refresh.py): the proposals changed since the
+    # last count every ten minutes, every proposal nightly.
+    "refresh-statistics": {
+        "task": "stats.tasks.refresh_statistics",
+        "schedule": 600.0,
+        "options": {"expires": 590},
+    },
+    "refresh-statistics-full": {
+        "task": "stats.tasks.refresh_statistics",
+        "schedule": crontab(hour=2, minute=30),
+        "kwargs": {"full": True},
+    },
 }
 # Seconds: when set, every periodic task runs at least this often (those
 # already more frequent keep their pace). For a demo, where windows, deadlines

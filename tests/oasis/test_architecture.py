@@ -26,6 +26,9 @@ FLOORS = [
     "polls",  # city polls (서울시가 묻습니다)
     "mileage",
     "pipeline",  # the conductor
+    "stats",  # open statistics and the monthly and yearly reports
+    "opendata",  # nightly bulk files and their data dictionary
+    "api",  # the read API (/api/v1/)
     "demo",
     "bench",
 ]

@@ -239,6 +239,11 @@ AHEAD = {
     ("Poll", "ends_at"),
     ("PollResponse", "starts_at"),
     ("PollResponse", "ends_at"),
+    # Not the story's moments: when the statistics were counted, which is
+    # at the loading (stats/refresh.py), as the beat would.
+    ("ProposalFact", "refreshed_at"),
+    ("Refresh", "started_at"),
+    ("Refresh", "finished_at"),
 }
 
 

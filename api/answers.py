@@ -1,0 +1,3 @@
+"""Shared ground: filled by its part of issue 15."""
+
+ROUTES = []

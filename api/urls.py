@@ -1,0 +1,20 @@
+from django.urls import include, path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
+from rest_framework.routers import DefaultRouter
+
+from .routes import all_routes
+
+router = DefaultRouter()
+for prefix, viewset, basename in all_routes():
+    router.register(prefix, viewset, basename=basename)
+
+urlpatterns = [
+    path("v1/", include((router.urls, "api"), namespace="v1")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]

@@ -1,0 +1,1 @@
+"""Shared ground: nothing connected yet."""
