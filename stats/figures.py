@@ -321,3 +321,29 @@ def period_snapshot(year: int, month: int | None = None) -> dict:
             for t in timeliness(year)
         ],
     }
+
+
+def monthly_tallies():
+    """Every tally row (each dimension's key per month received), oldest
+    month first, as JSON-ready dicts with the key's label in the active
+    language and the adoption rate: the open data's statistics file. Reads
+    the tallies in chunks; the labels once per dimension."""
+    keys: dict[str, set] = {}
+    for row in Tally.objects.values("dimension", "key").distinct().order_by():
+        keys.setdefault(row["dimension"], set()).add(row["key"])
+    labels = {dimension: _labels(dimension, sorted(found)) for dimension, found in keys.items()}
+    labels[Dimension.ALL] = {"": str(Dimension.ALL.label)}
+    for row in (
+        Tally.objects.order_by("year", "month", "dimension", "key")
+        .values("dimension", "key", "year", "month", *STAGE_FIELDS.values())
+        .iterator(chunk_size=2_000)
+    ):
+        counts = _counts(row)
+        yield {
+            "dimension": row["dimension"],
+            "key": row["key"],
+            "label": labels.get(row["dimension"], {}).get(row["key"], row["key"]),
+            "year": row["year"],
+            "month": row["month"],
+            **counts.as_dict(),
+        }

@@ -56,6 +56,7 @@ def pytest_collection_modifyitems(config, items):
 def _media_and_mail(settings, tmp_path):
     """Each test writes uploads to its own folder and sends mail to the outbox."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.OPEN_DATA_DIR = tmp_path / "open-data"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_list, env_str
+from .env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("OASIS_VAR_DIR", str(BASE_DIR / "var")))
@@ -143,6 +143,11 @@ STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
 OASIS_MEDIA_ACCEL_PREFIX = env_str("OASIS_MEDIA_ACCEL_PREFIX")
+# The nightly open-data files (opendata/build.py), served by opendata.views
+# (a public download with caching headers), and how many days of them are
+# kept besides the latest build.
+OPEN_DATA_DIR = Path(env_str("OASIS_OPEN_DATA_DIR", str(VAR_DIR / "open-data")))
+OPEN_DATA_KEEP_DAYS = env_int("OASIS_OPEN_DATA_KEEP_DAYS", 7)
 STORAGES = {
     # The file system, leaving no partial file when the disk refuses a write.
     "default": {"BACKEND": "oasis.files.MediaStorage"},

@@ -268,6 +268,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
         "kwargs": {"full": True},
     },
+    # The open-data files (opendata/build.py), nightly after the full count
+    # (Seoul time, CELERY_TIMEZONE); a second run the same day replaces them.
+    "build-open-data": {
+        "task": "opendata.tasks.build_open_data",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 # Seconds: when set, every periodic task runs at least this often (those
 # already more frequent keep their pace). For a demo, where windows, deadlines
