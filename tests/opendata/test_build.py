@@ -78,10 +78,12 @@ def test_every_dataset_is_written_in_both_formats_with_its_header_and_counts(bui
 
 def test_choices_carry_their_code_and_korean_label(built):
     world, exports = built
-    proposals = {int(r["proposal_id"]): r for r in read_csv(exports[("proposals", "csv")].file_name)}
+    proposals = {
+        int(r["proposal_id"]): r for r in read_csv(exports[("proposals", "csv")].file_name)
+    }
     first = proposals[world.public[0].pk]
     assert first["status"] == "open"
-    assert first["status_name"] == "공감 모으는 중" or first["status_name"] != "Gathering endorsements"
+    assert first["status_name"] == "추천 받는 중"
     assert first["district"] == "jongno"
     assert first["district_name"] == "종로구"
     assert first["category"] == "transport" and first["category_name"] == "교통"
@@ -99,7 +101,9 @@ def test_choices_carry_their_code_and_korean_label(built):
 
 def test_formula_cells_are_neutralised_in_csv_and_kept_as_written_in_json(built):
     world, exports = built
-    proposals = {int(r["proposal_id"]): r for r in read_csv(exports[("proposals", "csv")].file_name)}
+    proposals = {
+        int(r["proposal_id"]): r for r in read_csv(exports[("proposals", "csv")].file_name)
+    }
     assert proposals[world.public[0].pk]["title"] == "'" + FORMULA
     assert proposals[world.public[1].pk]["title"] == "'+1+cmd 다리"
     assert proposals[world.public[2].pk]["title"] == "'-2 평범한 제안"
@@ -114,9 +118,23 @@ def test_formula_cells_are_neutralised_in_csv_and_kept_as_written_in_json(built)
 def test_hidden_trashed_private_and_unpublished_rows_are_absent(built):
     world, exports = built
     everything = "".join(
-        (Path(settings.OPEN_DATA_DIR) / e.file_name).read_text("utf-8-sig") for e in exports.values()
+        (Path(settings.OPEN_DATA_DIR) / e.file_name).read_text("utf-8-sig")
+        for e in exports.values()
     )
-    for text in ("숨긴 안건 사유", "숨긴 제안", "휴지통 제안", "욕설", "내부 사유", "초안", "아직 안 낸 결과", "아직 안 낸 보고", "비밀 선택지", "비밀 질문", "홍길동", "@example.com"):
+    for text in (
+        "숨긴 안건 사유",
+        "숨긴 제안",
+        "휴지통 제안",
+        "욕설",
+        "내부 사유",
+        "초안",
+        "아직 안 낸 결과",
+        "아직 안 낸 보고",
+        "비밀 선택지",
+        "비밀 질문",
+        "홍길동",
+        "@example.com",
+    ):
         assert text not in everything, text
     for key in ("proposals", "timeline", "answers", "debates", "meetings", "adopted"):
         ids = {row["proposal_id"] for row in read_json(exports[(key, "json")].file_name)["rows"]}
@@ -157,7 +175,11 @@ def test_a_failing_dataset_leaves_the_previous_files_and_no_temporary_file(monke
         yield  # a generator, as a dataset's rows are
 
     broken_dataset = datasets.Dataset(
-        key="timeline", title="t", description="d", columns=DATASETS["timeline"].columns, rows=broken
+        key="timeline",
+        title="t",
+        description="d",
+        columns=DATASETS["timeline"].columns,
+        rows=broken,
     )
     monkeypatch.setitem(datasets.DATASETS, "timeline", broken_dataset)
     with pytest.raises(RuntimeError):

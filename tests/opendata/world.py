@@ -50,7 +50,11 @@ def build_world() -> World:
     )
     # Answers: one published (public proposal), one draft, one published on the hidden one.
     answered = public[1]
-    for proposal, status in ((answered, AnswerStatus.PUBLISHED), (public[2], AnswerStatus.DRAFT), (hidden, AnswerStatus.PUBLISHED)):
+    for proposal, status in (
+        (answered, AnswerStatus.PUBLISHED),
+        (public[2], AnswerStatus.DRAFT),
+        (hidden, AnswerStatus.PUBLISHED),
+    ):
         assignment = Assignment.objects.create(
             proposal=proposal, department=department, deadline=now + timedelta(days=10)
         )
