@@ -19,6 +19,7 @@ def seeded_world(django_db_blocker, media_root):
         django_db_blocker.unblock(),
         override_settings(
             MEDIA_ROOT=media_root,
+            OPEN_DATA_DIR=media_root / "open-data",
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         ),

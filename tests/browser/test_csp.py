@@ -584,3 +584,27 @@ def test_the_poll_targeting_pages_run_under_the_policy_and_axe_finds_nothing(
     found += [f"outside: {line}" for line in axe_violations(outsider.page)]
     outsider.close()
     assert found == [], "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}]
+)
+def test_the_open_data_pages_run_under_the_policy_and_axe_finds_nothing(
+    browser, live_server, viewport
+):
+    from opendata.build import build_exports
+    from tests.opendata.world import build_world
+
+    visitor = Visitor(browser, live_server)
+    visitor.page.set_viewport_size(viewport)
+    found = []
+    # Before the first build ("no files yet"), then with every file
+    found += visitor.violations_on("/open-data/")
+    found += [f"/open-data/ (empty): {line}" for line in axe_violations(visitor.page)]
+    build_world()
+    build_exports()
+    for path in ["/open-data/", "/open-data/dictionary/"]:
+        found += visitor.violations_on(path)
+        found += [f"{path}: {line}" for line in axe_violations(visitor.page)]
+    visitor.close()
+    assert found == [], "\n".join(found)

@@ -25,6 +25,7 @@ from demo.themes import seed_themes
 from mileage.services import folds_deferred
 from notifications.services import notices_without_email
 from proposals.models import Proposal
+from opendata.build import build_exports
 from stats.refresh import refresh as refresh_statistics
 
 
@@ -99,6 +100,10 @@ class Command(BaseCommand):
             # The open statistics counted once, so /stats/ has figures at
             # once (the beat keeps them up to date from then on).
             refresh_statistics(full=True)
+            # The open-data files made once from the counted world, so
+            # /open-data/ has files to download at once (the beat makes them
+            # nightly from then on).
+            open_data_files = build_exports()
         staff_authenticator_apps()
         seconds = monotonic() - started
         if stages.any():
@@ -114,6 +119,8 @@ class Command(BaseCommand):
             )
         if mileage_entries:
             self.stdout.write(f"Mileage demo: {mileage_entries:,} ledger entries.")
+        if open_data_files:
+            self.stdout.write(f"Open data: {len(open_data_files)} files at /open-data/.")
         if not created.any():
             self.stdout.write(
                 f"Demo data already present; nothing new was created ({seconds:.1f} s)."
