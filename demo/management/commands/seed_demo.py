@@ -24,8 +24,8 @@ from demo.staff import staff_authenticator_apps
 from demo.themes import seed_themes
 from mileage.services import folds_deferred
 from notifications.services import notices_without_email
-from proposals.models import Proposal
 from opendata.build import build_exports
+from proposals.models import Proposal
 from stats.refresh import refresh as refresh_statistics
 
 
