@@ -230,6 +230,11 @@ TIMELINE_FIELDS = (
 )
 
 
+# Rows whose typed reason the files leave out although the timeline shows
+# it: why an operator hid a proposal (issue 15: no reasons for hiding).
+REASON_KEPT_BACK = {EventKind.HIDDEN, EventKind.UNHIDDEN}
+
+
 def _timeline_rows():
     events = (
         ProposalEvent.objects.filter(is_public=True, **_public_proposal("proposal__"))
@@ -250,7 +255,7 @@ def _timeline_rows():
                 "department": event.actor_department.code if event.actor_department else "",
                 "from_status": event.from_status,
                 "to_status": event.to_status,
-                "text": event.text,
+                "text": event.words if event.kind in REASON_KEPT_BACK else event.text,
                 "created_at": event.created_at,
             }
 

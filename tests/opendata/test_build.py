@@ -62,7 +62,7 @@ def test_every_dataset_is_written_in_both_formats_with_its_header_and_counts(bui
             assert document["generated_at"].endswith("+09:00")
     expected = {
         "proposals": 3,
-        "timeline": 3,
+        "timeline": 5,
         "answers": 1,
         "debates": 1,
         "meetings": 1,
@@ -127,6 +127,7 @@ def test_hidden_trashed_private_and_unpublished_rows_are_absent(built):
         "휴지통 제안",
         "욕설",
         "내부 사유",
+        "숨김 사유 비밀",
         "초안",
         "아직 안 낸 결과",
         "아직 안 낸 보고",
@@ -136,6 +137,9 @@ def test_hidden_trashed_private_and_unpublished_rows_are_absent(built):
         "@example.com",
     ):
         assert text not in everything, text
+    timeline = read_json(exports[("timeline", "json")].file_name)["rows"]
+    steps = [row["kind"] for row in timeline if row["proposal_id"] == world.public[2].pk]
+    assert steps == ["created", "hidden", "unhidden"]
     for key in ("proposals", "timeline", "answers", "debates", "meetings", "adopted"):
         ids = {row["proposal_id"] for row in read_json(exports[(key, "json")].file_name)["rows"]}
         assert world.hidden.pk not in ids and world.trashed.pk not in ids, key

@@ -48,6 +48,9 @@ def build_world() -> World:
     ProposalEvent.objects.create(
         proposal=public[1], kind=EventKind.EXTENSION_REQUESTED, is_public=False, reason="내부 사유"
     )
+    # Hidden once and shown again: the rows stay, the operator's reason not.
+    for kind in (EventKind.HIDDEN, EventKind.UNHIDDEN):
+        ProposalEvent.objects.create(proposal=public[2], kind=kind, reason="숨김 사유 비밀")
     # Answers: one published (public proposal), one draft, one published on the hidden one.
     answered = public[1]
     for proposal, status in (
