@@ -16,7 +16,7 @@ COPY . .
 RUN DJANGO_SECRET_KEY=build-only DJANGO_DEBUG=0 python manage.py collectstatic --noinput \
     && python manage.py compilemessages --ignore=.venv
 
-RUN useradd --create-home oasis && mkdir -p /app/var/media && chown -R oasis /app/var
+RUN useradd --create-home oasis && mkdir -p /app/var/media /app/var/open-data && chown -R oasis /app/var
 USER oasis
 EXPOSE 8000
 CMD ["gunicorn", "oasis.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
