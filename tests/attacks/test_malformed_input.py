@@ -54,6 +54,8 @@ def test_bad_ids_in_every_url_are_never_a_500(world, route):
                 # a poll's spreadsheet: /admin/polls/pollresponse/<id>/export/results/csv/
                 "what": "results",
                 "file_format": "csv",
+                # the newest open-data file: /open-data/latest/<dataset>.<file_format>
+                "dataset": "proposals",
             }
             for name in names:
                 others = {other: real[other] for other in names if other != name}
