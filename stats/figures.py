@@ -8,6 +8,7 @@ refresh (`as_of()`), at most ten minutes old."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from statistics import median
 from urllib.parse import urlencode
 
 from django.db.models import Count, Sum
@@ -17,11 +18,19 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.districts import District
 from accounts.models import Department
-from proposals.models import Category
+from meetings.models import AgendaDecision, AgendaItem
+from proposals.models import Category, Proposal
 from themes.models import Theme
 from tracking.models import CardKind, CardStage, ManagementCard
 
-from .models import STAGE_FIELDS, DepartmentTimeliness, Dimension, Refresh, Tally
+from .models import (
+    STAGE_FIELDS,
+    DepartmentTimeliness,
+    Dimension,
+    ProposalFact,
+    Refresh,
+    Tally,
+)
 
 STAGE_NAMES = {stage: name for stage, name in STAGE_FIELDS.items()}
 # The URL word for each stage, in the lists' links (?stage=debated).
@@ -347,3 +356,81 @@ def monthly_tallies():
             "month": row["month"],
             **counts.as_dict(),
         }
+
+
+# --- added by the reports part (stats/reports.py) --------------------------------
+
+
+def first_month() -> tuple[int, int] | None:
+    """The (year, month) of the first public proposal counted; None before
+    any. The reports' catch-up starts here, never before."""
+    first = (
+        Tally.objects.filter(dimension=Dimension.ALL)
+        .order_by("year", "month")
+        .values_list("year", "month")
+        .first()
+    )
+    return tuple(first) if first else None
+
+
+def answer_timeliness(start: datetime, end: datetime) -> list[Timeliness]:
+    """Each department's first answers to public proposals published in
+    [start, end) (the same definition as `timeliness`, for any period; a
+    monthly report's month), slowest median first. Overdue now is not a
+    figure of a past period: always 0. Reads one narrow column per answer
+    of the period (a month's are a few thousand at full scale): the median
+    needs the values."""
+    answered = ProposalFact.objects.filter(
+        is_public=True,
+        department__isnull=False,
+        answered_at__gte=start,
+        answered_at__lt=end,
+    )
+    counted: dict[int, list] = {}
+    for department_id, spent, met in answered.values_list(
+        "department_id", "answer_hours", "answered_on_time"
+    ).order_by():
+        entry = counted.setdefault(department_id, [0, 0, []])
+        entry[0] += 1
+        entry[1] += bool(met)
+        if spent is not None:
+            entry[2].append(spent)
+    departments = Department.objects.in_bulk(list(counted))
+    rows = [
+        Timeliness(
+            department=departments[department_id],
+            answered=n,
+            on_time=on_time,
+            median_days=round(int(median(hours)) / 24, 1) if hours else None,
+            overdue_now=0,
+        )
+        for department_id, (n, on_time, hours) in counted.items()
+    ]
+    rows.sort(key=lambda row: (-(row.median_days or 0), row.department.name))
+    return rows
+
+
+def adopted_between(start: datetime, end: datetime) -> list[dict]:
+    """The public proposals a realization meeting adopted in [start, end),
+    in the order decided: id, department code and the decision's moment
+    (ISO 8601, Seoul time). Titles are not given: a reader of a frozen
+    list takes them from the live proposal, so a proposal hidden or retitled
+    by moderation since is never shown as it was."""
+    items = (
+        AgendaItem.objects.filter(
+            decision=AgendaDecision.ADOPTED,
+            decided_at__gte=start,
+            decided_at__lt=end,
+            proposal__in=Proposal.objects.public(),
+        )
+        .order_by("decided_at", "pk")
+        .values_list("proposal_id", "proposal__department__code", "decided_at")
+    )
+    return [
+        {
+            "proposal": proposal_id,
+            "department": department or "",
+            "decided_at": timezone.localtime(decided_at).isoformat(),
+        }
+        for proposal_id, department, decided_at in items
+    ]

@@ -274,6 +274,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "opendata.tasks.build_open_data",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Monthly and yearly reports (stats/reports.py): last month's on the 1st,
+    # last year's on 1 January, missed periods caught up; daily, so a day
+    # the beat was down is made good the next. Idempotent: a period once.
+    "make-due-reports": {
+        "task": "stats.tasks.make_due_reports",
+        "schedule": crontab(hour=1, minute=0),
+    },
 }
 # Seconds: when set, every periodic task runs at least this often (those
 # already more frequent keep their pace). For a demo, where windows, deadlines
