@@ -15,6 +15,7 @@ no request counts the proposals table (170,000 rows at Oasis's ten-year size).
 - `Report`: a monthly or yearly report, its figures frozen when it was made."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -199,3 +200,7 @@ class Report(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.period_start:%Y-%m}"
+
+    def get_absolute_url(self):
+        period = f"{self.period_start:%Y}" if self.kind == ReportKind.YEARLY else None
+        return reverse("stats:report", args=[self.kind, period or f"{self.period_start:%Y-%m}"])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "stats"
 
@@ -8,4 +8,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     # The proposals a figure counts (every figure links here).
     path("proposals/", views.proposal_list, name="proposals"),
+    # Monthly and yearly reports (stats/reports.py makes them, frozen).
+    path("reports/", report_views.report_list, name="reports"),
+    path("reports/<str:kind>/<str:period>/", report_views.report_detail, name="report"),
 ]
