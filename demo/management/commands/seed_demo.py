@@ -27,6 +27,7 @@ from notifications.services import notices_without_email
 from opendata.build import build_exports
 from proposals.models import Proposal
 from stats.refresh import refresh as refresh_statistics
+from stats.reports import reports_make_due
 
 
 class Command(BaseCommand):
@@ -100,6 +101,11 @@ class Command(BaseCommand):
             # The open statistics counted once, so /stats/ has figures at
             # once (the beat keeps them up to date from then on).
             refresh_statistics(full=True)
+            # The monthly and yearly reports of the demo's past (about
+            # fourteen months and last year), as the beat would have made
+            # them on each 1st, so /stats/reports/ is not empty; their
+            # figures are as of the loading. Idempotent: a second run makes none.
+            reports = reports_make_due()
             # The open-data files made once from the counted world, so
             # /open-data/ has files to download at once (the beat makes them
             # nightly from then on).
@@ -117,6 +123,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Themed calls: {themes.themes} themes, {themes.proposals} proposals to them."
             )
+        if reports:
+            self.stdout.write(f"Reports: {len(reports)} monthly and yearly reports.")
         if mileage_entries:
             self.stdout.write(f"Mileage demo: {mileage_entries:,} ledger entries.")
         if open_data_files:
