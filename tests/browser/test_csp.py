@@ -608,3 +608,72 @@ def test_the_open_data_pages_run_under_the_policy_and_axe_finds_nothing(
         found += [f"{path}: {line}" for line in axe_violations(visitor.page)]
     visitor.close()
     assert found == [], "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}]
+)
+def test_the_reports_run_under_the_policy_axe_finds_nothing_and_they_print(
+    browser, live_server, viewport
+):
+    # Given October's report (proposals in three categories, one answered,
+    # one adopted) and the yearly report of 2025
+    from stats.reports import report_make
+    from tests.answers.helpers import published
+    from tests.clock import at, seoul
+    from tests.factories import CategoryFactory
+
+    with at(2025, 5, 7, 10):
+        ProposalFactory()
+    with at(2026, 10, 5, 10):
+        answered = assigned()
+        for name in ("교통", "환경", "복지"):
+            ProposalFactory(category=CategoryFactory(name=name), district="jongno")
+        adopted_card(title="한강 다리 보행로 넓히기")
+    with at(2026, 10, 20, 10):
+        published(answered)
+    report = report_make("monthly", dt.date(2026, 10, 1), now=seoul(2026, 11, 1, 1))
+    report_make("yearly", dt.date(2025, 1, 1), now=seoul(2026, 11, 1, 1))
+    found = []
+
+    # When a visitor reads the list, the monthly report and the yearly one
+    visitor = Visitor(browser, live_server)
+    visitor.page.set_viewport_size(viewport)
+    for path in ("/stats/reports/", report.get_absolute_url(), "/stats/reports/yearly/2025/"):
+        found += visitor.violations_on(path)
+        found += [f"{path}: {line}" for line in axe_violations(visitor.page)]
+        # nothing wider than the screen but inside its own scrolling table box
+        overflow = visitor.page.evaluate("document.documentElement.scrollWidth")
+        # (what sticks out, named in the failure)
+        wide = visitor.page.evaluate(
+            """(width) => [...document.querySelectorAll("body *")]
+              .filter((el) => el.getBoundingClientRect().right > width)
+              .slice(0, 8).map((el) => `${el.tagName}.${el.className}`)""",
+            viewport["width"],
+        )
+        assert overflow <= viewport["width"], f"{path}: {overflow} {wide}"
+    visitor.page.goto(live_server.url + report.get_absolute_url())
+
+    # Then printed: no navigation, buttons or footer; whole tables; the bars drawn
+    visitor.page.emulate_media(media="print")
+    printed = visitor.page.evaluate(
+        """() => {
+          const shown = (sel) => [...document.querySelectorAll(sel)]
+            .some((el) => el.getClientRects().length > 0);
+          const table = document.querySelector("table.stats-table");
+          return {
+            header: shown(".site-header"), footer: shown(".site-footer"),
+            buttons: shown("button"), tables: document.querySelectorAll("table").length,
+            tableInside: getComputedStyle(table).breakInside,
+            barWidth: Math.max(...[...document.querySelectorAll(".stats-bar-fill")]
+              .map((bar) => bar.getBoundingClientRect().width)),
+          };
+        }"""
+    )
+    assert printed["header"] is False and printed["footer"] is False
+    assert printed["buttons"] is False
+    assert printed["tables"] >= 5  # comparison, four breakdowns, answers
+    assert printed["tableInside"] == "avoid"
+    assert printed["barWidth"] > 0
+    visitor.close()
+    assert found == []
