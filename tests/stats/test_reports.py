@@ -5,8 +5,11 @@ figures stay frozen while its proposals move on; an empty month is a report
 of zeros; a period not yet over is refused."""
 
 import datetime as dt
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
 
 from proposals import services as proposal_services
 from stats import figures
@@ -173,3 +176,26 @@ def test_hidden_proposals_are_not_counted_nor_listed():
         report = report_make("monthly", dt.date(2026, 10, 1))
     assert report.figures["totals"]["received"] == 1
     assert report.figures["adopted"] == []
+
+
+def test_the_command_makes_what_is_due_once():
+    proposals_on(2026, 10, 15, 10)
+    with at(2026, 11, 3, 9):
+        out = StringIO()
+        call_command("make_reports", stdout=out)
+        assert out.getvalue().strip() == "reports: 1 made (monthly 2026-10)"
+        call_command("make_reports", stdout=out)
+        assert out.getvalue().strip().endswith("reports: 0 made")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_figures_are_read_in_a_read_only_snapshot_and_then_written():
+    # Outside any transaction, as the beat runs it: the snapshot is
+    # REPEATABLE READ READ ONLY, and the report is written after it.
+    proposals_on(2026, 10, 15, 10, count=2)
+    with at(2026, 11, 1, 1):
+        assert not connection.in_atomic_block
+        assert make_due_reports() == 1
+        assert make_due_reports() == 0
+    assert Report.objects.get().figures["totals"]["received"] == 2
