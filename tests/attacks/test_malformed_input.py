@@ -56,6 +56,8 @@ def test_bad_ids_in_every_url_are_never_a_500(world, route):
                 "file_format": "csv",
                 # the newest open-data file: /open-data/latest/<dataset>.<file_format>
                 "dataset": "proposals",
+                # a report: /stats/reports/<kind>/<period>/
+                "period": "2026-10",
             }
             for name in names:
                 others = {other: real[other] for other in names if other != name}
