@@ -1,0 +1,153 @@
+"""Nothing private leaves through the read API: an anonymous reader walks
+every GET path of /api/schema/ (every page of every list, every detail
+reached from a list, every choice of every filter, in Korean and English)
+over the secret world, and no secret marker appears anywhere in any answer,
+while the public markers do. The hidden objects' own ids answer 404. Every
+field name met is on the allow-list (tests/privacy/fields.py).
+
+The walk knows no endpoint by name: an endpoint added later is walked as
+it appears in the schema."""
+
+import pytest
+from django.conf import settings
+
+from tests.privacy.fields import ALLOWED, FORBIDDEN
+from tests.privacy.walk import ApiWalk, markers_in
+from tests.privacy.world import PUBLIC, SECRETS, SMALL_GROUP_DISTRICT
+
+# Which public marker a part of the API must show, by the first segment of
+# its paths after /api/v1/ (a part not in the schema yet is not asked).
+REQUIRED = {
+    "proposals": ["proposal"],
+    "answers": ["answer"],
+    "debates": ["debate"],
+    "meetings": ["meeting"],
+    "cards": ["adopted", "report"],
+    "adopted": ["adopted", "report"],
+    "polls": ["poll"],
+    "themes": ["theme"],
+}
+PREFIX = settings.SPECTACULAR_SETTINGS["SCHEMA_PATH_PREFIX"].replace("\\", "")
+
+
+@pytest.fixture(scope="module")
+def walk(secret_world, django_db_blocker):
+    with django_db_blocker.unblock():
+        return ApiWalk(extra_ids=secret_world.hidden_ids).run()
+
+
+def _section(source: str) -> str:
+    """`proposals` of /api/v1/proposals/12/timeline/?lang=ko."""
+    path = source.split("?")[0]
+    if not path.startswith(PREFIX):
+        return ""
+    return path[len(PREFIX) :].strip("/").split("/")[0]
+
+
+def test_no_secret_appears_in_any_answer(walk, db):
+    assert markers_in(walk.seen, SECRETS) == []
+
+
+def test_the_walk_read_the_public_things(walk, db):
+    """Proof that the walk saw data: each part of the API shows its public
+    marker somewhere, and every list without parameters answers."""
+    sections = {_section(path["template"]) for path in walk.get_paths()}
+    missing = []
+    for section, names in REQUIRED.items():
+        if section not in sections:
+            continue
+        seen = [each for each in walk.seen if _section(each.source) == section]
+        for name in names:
+            if not markers_in(seen, {name: PUBLIC[name]}):
+                missing.append(f"{section}: {PUBLIC[name]}")
+    assert missing == []
+    for path in walk.get_paths():
+        if "{" not in path["template"]:
+            assert walk.statuses.get(path["template"] + "?lang=ko") == 200, path["template"]
+
+
+def test_no_answer_is_a_server_error(walk, db):
+    assert [url for url, status in walk.statuses.items() if status >= 500] == []
+
+
+def test_hidden_objects_are_not_found_by_their_ids(walk, db):
+    """A hidden, trashed or draft object's id on its detail path is 404,
+    as its page is."""
+    assert [(kind, url, status) for kind, url, status in walk.probes if status != 404] == []
+
+
+def test_every_field_is_on_the_allow_list(walk, db):
+    assert not set(ALLOWED) & set(FORBIDDEN), "a forbidden field was allowed"
+    unknown = {}
+    for each in walk.seen:
+        for name, where in each.fields.items():
+            if name not in ALLOWED:
+                unknown.setdefault(name, f"{each.source} {where}")
+    assert unknown == {}, (
+        "New fields in the API: check each is public data and add it to "
+        "tests/privacy/fields.py with its reason"
+    )
+
+
+def _objects(value):
+    if isinstance(value, dict):
+        yield value
+        for item in value.values():
+            yield from _objects(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _objects(item)
+
+
+def _numbers(value) -> list:
+    """Every number in `value` and below it, but ids and positions (which
+    say nothing about votes)."""
+    found = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, bool) or key in ("id", "position"):
+                continue
+            if isinstance(item, int | float):
+                found.append(item)
+            else:
+                found.extend(_numbers(item))
+    elif isinstance(value, list):
+        for item in value:
+            found.extend(_numbers(item))
+    return found
+
+
+def _mentions(obj: dict, words: set) -> bool:
+    """`obj` holds one of `words` as a value, or as the code or label of a
+    choice it holds."""
+    for value in obj.values():
+        if isinstance(value, str) and value in words:
+            return True
+        if isinstance(value, dict) and {value.get("code"), value.get("label")} & words:
+            return True
+    return False
+
+
+def test_results_not_yet_public_give_no_counts(walk, secret_world, db):
+    """The open poll shows its results only after the close: its choices
+    are listed without a count or a share (one member voted 찬성)."""
+    labels = set(secret_world.poll_open.questions.get().choices.values_list("label", flat=True))
+    leaking = [
+        f"{each.source}: {obj}"
+        for each in walk.seen
+        for obj in _objects(each.body)
+        if _mentions(obj, labels) and any(number > 0 for number in _numbers(obj))
+    ]
+    assert leaking == []
+
+
+def test_a_group_under_the_threshold_is_not_broken_down(walk, db):
+    """One voter of the closed poll lives in 도봉구: no row for that group
+    carries a number (its share would tell how they voted)."""
+    leaking = [
+        f"{each.source}: {obj}"
+        for each in walk.seen
+        for obj in _objects(each.body)
+        if _mentions(obj, {SMALL_GROUP_DISTRICT}) and any(number > 0 for number in _numbers(obj))
+    ]
+    assert leaking == []
