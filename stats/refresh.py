@@ -252,9 +252,12 @@ def rebuild_timeliness() -> int:
         per_year[(department, timezone.localtime(answered_at).year)] += 1
     for row in counts:
         per_year[(row["department_id"], 0)] = row["n"]
+    # Only public proposals' assignments: a hidden one still waits for its
+    # answer, but counting it would tell the public that something it
+    # cannot see is overdue (awaiting_answer already leaves out the trash).
     overdue = dict(
         Assignment.objects.awaiting_answer()
-        .filter(deadline__lt=timezone.now())
+        .filter(deadline__lt=timezone.now(), proposal__is_hidden=False)
         .values("department_id")
         .annotate(n=Count("pk"))
         .order_by()
