@@ -12,21 +12,9 @@ import pytest
 from django.conf import settings
 
 from tests.privacy.fields import ALLOWED, FORBIDDEN
-from tests.privacy.walk import ApiWalk, markers_in
+from tests.privacy.walk import REQUIRED, ApiWalk, markers_in, mentions, numbers, objects
 from tests.privacy.world import PUBLIC, SECRETS, SMALL_GROUP_DISTRICT
 
-# Which public marker a part of the API must show, by the first segment of
-# its paths after /api/v1/ (a part not in the schema yet is not asked).
-REQUIRED = {
-    "proposals": ["proposal"],
-    "answers": ["answer"],
-    "debates": ["debate"],
-    "meetings": ["meeting"],
-    "cards": ["adopted", "report"],
-    "adopted": ["adopted", "report"],
-    "polls": ["poll"],
-    "themes": ["theme"],
-}
 PREFIX = settings.SPECTACULAR_SETTINGS["SCHEMA_PATH_PREFIX"].replace("\\", "")
 
 
@@ -89,45 +77,6 @@ def test_every_field_is_on_the_allow_list(walk, db):
     )
 
 
-def _objects(value):
-    if isinstance(value, dict):
-        yield value
-        for item in value.values():
-            yield from _objects(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _objects(item)
-
-
-def _numbers(value) -> list:
-    """Every number in `value` and below it, but ids and positions (which
-    say nothing about votes)."""
-    found = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if isinstance(item, bool) or key in ("id", "position"):
-                continue
-            if isinstance(item, int | float):
-                found.append(item)
-            else:
-                found.extend(_numbers(item))
-    elif isinstance(value, list):
-        for item in value:
-            found.extend(_numbers(item))
-    return found
-
-
-def _mentions(obj: dict, words: set) -> bool:
-    """`obj` holds one of `words` as a value, or as the code or label of a
-    choice it holds."""
-    for value in obj.values():
-        if isinstance(value, str) and value in words:
-            return True
-        if isinstance(value, dict) and {value.get("code"), value.get("label")} & words:
-            return True
-    return False
-
-
 def test_results_not_yet_public_give_no_counts(walk, secret_world, db):
     """The open poll shows its results only after the close: its choices
     are listed without a count or a share (one member voted 찬성)."""
@@ -135,8 +84,8 @@ def test_results_not_yet_public_give_no_counts(walk, secret_world, db):
     leaking = [
         f"{each.source}: {obj}"
         for each in walk.seen
-        for obj in _objects(each.body)
-        if _mentions(obj, labels) and any(number > 0 for number in _numbers(obj))
+        for obj in objects(each.body)
+        if mentions(obj, labels) and any(number > 0 for number in numbers(obj))
     ]
     assert leaking == []
 
@@ -147,7 +96,7 @@ def test_a_group_under_the_threshold_is_not_broken_down(walk, db):
     leaking = [
         f"{each.source}: {obj}"
         for each in walk.seen
-        for obj in _objects(each.body)
-        if _mentions(obj, {SMALL_GROUP_DISTRICT}) and any(number > 0 for number in _numbers(obj))
+        for obj in objects(each.body)
+        if mentions(obj, {SMALL_GROUP_DISTRICT}) and any(number > 0 for number in numbers(obj))
     ]
     assert leaking == []

@@ -78,6 +78,62 @@ def markers_in(seen: list[Seen], markers: dict) -> list[str]:
     return found
 
 
+# Which public marker a part of the data must show, by the first segment of
+# an API path after /api/v1/ or a bulk file's dataset (a part not there
+# yet is not asked).
+REQUIRED = {
+    "proposals": ["proposal"],
+    "answers": ["answer"],
+    "debates": ["debate"],
+    "meetings": ["meeting"],
+    "cards": ["adopted", "report"],
+    "adopted": ["adopted"],
+    "card_reports": ["report"],
+    "polls": ["poll"],
+    "themes": ["theme"],
+}
+
+
+def objects(value):
+    """Every JSON object in `value`, itself included."""
+    if isinstance(value, dict):
+        yield value
+        for item in value.values():
+            yield from objects(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from objects(item)
+
+
+def numbers(value) -> list:
+    """Every number in `value` and below it, but ids (`id`, `poll_id`…) and
+    positions, which say nothing about votes."""
+    found = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, bool) or key in ("id", "position") or key.endswith("_id"):
+                continue
+            if isinstance(item, int | float):
+                found.append(item)
+            else:
+                found.extend(numbers(item))
+    elif isinstance(value, list):
+        for item in value:
+            found.extend(numbers(item))
+    return found
+
+
+def mentions(obj: dict, words: set) -> bool:
+    """`obj` holds one of `words` as a value, or as the code or label of a
+    choice it holds."""
+    for value in obj.values():
+        if isinstance(value, str) and value in words:
+            return True
+        if isinstance(value, dict) and {value.get("code"), value.get("label")} & words:
+            return True
+    return False
+
+
 # --- the API ------------------------------------------------------------------------
 
 
