@@ -24,7 +24,7 @@ from meetings.models import RealizationMeeting
 from polls.models import Poll, PollStatus, ResultsShown
 from polls.services import votes as poll_votes
 from proposals import services as proposal_services
-from proposals.models import Comment, EventKind, ProposalEvent
+from proposals.models import EventKind, ProposalEvent
 from tests.answers.helpers import COMPLETE, assigned, drafted, published, submitted
 from tests.debates.helpers import open_debate
 from tests.factories import CategoryFactory, DepartmentFactory, UserFactory, official, operator
@@ -152,8 +152,8 @@ def build_secret_world() -> SecretWorld:
     hidden_comment = proposal_services.comment_create(
         proposal=o["proposal"], author=other, body=f"{s['hidden_comment']} 나쁜 말"
     )
-    Comment.objects.filter(pk=hidden_comment.pk).update(
-        is_hidden=True, hidden_reason=s["hiding_reason"]
+    proposal_services.comment_set_hidden(
+        comment=hidden_comment, user=staff, reason=s["hiding_reason"], hidden=True
     )
     proposal_services.report_create(
         reporter=other, reason="spam", detail=s["report_detail"], proposal=o["proposal"]
