@@ -24,6 +24,29 @@ def walk(secret_world, django_db_blocker):
         return ApiWalk(extra_ids=secret_world.hidden_ids).run()
 
 
+@pytest.fixture(scope="module")
+def partner_walk(secret_world, django_db_blocker):
+    """The same walk with a partner's key: a key raises the rate limit and
+    nothing else."""
+    if not secret_world.partner_key:
+        pytest.skip("the API has no partner keys yet")
+    with django_db_blocker.unblock():
+        return ApiWalk(
+            extra_ids=secret_world.hidden_ids, headers={"HTTP_X_API_KEY": secret_world.partner_key}
+        ).run()
+
+
+def _secrets(world) -> dict:
+    """The world's markers, and its partner key's value and hash."""
+    secrets = dict(SECRETS)
+    if world.partner_key:
+        from api.models import hash_key
+
+        secrets["partner_key"] = world.partner_key
+        secrets["partner_key_hash"] = hash_key(world.partner_key)
+    return secrets
+
+
 def _section(source: str) -> str:
     """`proposals` of /api/v1/proposals/12/timeline/?lang=ko."""
     path = source.split("?")[0]
@@ -32,8 +55,15 @@ def _section(source: str) -> str:
     return path[len(PREFIX) :].strip("/").split("/")[0]
 
 
-def test_no_secret_appears_in_any_answer(walk, db):
-    assert markers_in(walk.seen, SECRETS) == []
+def test_no_secret_appears_in_any_answer(walk, secret_world, db):
+    assert markers_in(walk.seen, _secrets(secret_world)) == []
+
+
+def test_a_partner_reads_no_more_than_anyone(partner_walk, walk, secret_world, db):
+    assert markers_in(partner_walk.seen, _secrets(secret_world)) == []
+    assert [url for url, status in partner_walk.statuses.items() if status in (401, 403)] == []
+    assert partner_walk.statuses == walk.statuses
+    assert [(kind, url, status) for kind, url, status in partner_walk.probes if status != 404] == []
 
 
 def test_the_walk_read_the_public_things(walk, db):

@@ -45,4 +45,4 @@ def test_it_tries_the_hidden_ids_and_sees_them_answer(careless_walk, db):
 
 def test_it_names_the_fields_nobody_allowed(careless_walk, db):
     names = {name for each in careless_walk.seen for name in each.fields}
-    assert {"author_email", "title"} <= names - set(ALLOWED)
+    assert "author_email" in names - set(ALLOWED)

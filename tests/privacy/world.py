@@ -76,6 +76,10 @@ SECRETS = {
     "survey_text": "SECRET-SURVEY-TEXT",
     "vote_reason": "SECRET-VOTE-REASON",
     "draft_theme": "SECRET-DRAFT-THEME",
+    # A partner institution's key and contact (the key's value is random:
+    # the world keeps it in objects["partner_key"]).
+    "partner_institution": "SECRET-PARTNER-INSTITUTION",
+    "partner_contact": "secret-partner-contact",
 }
 
 # Must be read somewhere (which endpoint or file is checked by the tests).
@@ -322,15 +326,43 @@ def build_secret_world() -> SecretWorld:
             proposal=assignment.proposal, user=staff, reason=s["hiding_reason"]
         )
 
+    # A debate and an adopted item whose proposals were hidden since.
+    o["debate_hidden"] = open_debate(author=member, title=f"{s['hidden_proposal']} 숨긴 토론")
+    o["card_hidden"] = adopted_card(dept, author=member, title=f"{s['hidden_proposal']} 숨긴 채택")
+    for proposal in (o["debate_hidden"].proposal, o["card_hidden"].proposal):
+        proposal_services.proposal_hide(proposal=proposal, user=staff, reason=s["hiding_reason"])
+
+    o["partner_key"] = _partner_key(staff)
+
     world.hidden_ids = {
         "proposal": [
             o["proposal_hidden"].pk,
             o["proposal_trashed"].pk,
             o["assignment_hidden_answered"].proposal_id,
             o["assignment_hidden_overdue"].proposal_id,
+            o["debate_hidden"].proposal_id,
+            o["card_hidden"].proposal_id,
         ],
+        "debate": [o["debate_hidden"].pk],
+        "adopted": [o["card_hidden"].pk],
         "answer": [o["answer_draft"].pk, o["answer_submitted"].pk],
         "poll": [o["poll_draft"].pk],
         "theme": [o["theme_draft"].pk],
     }
     return world
+
+
+def _partner_key(staff) -> str | None:
+    """A partner's API key, issued as an operator issues it, when the API
+    has keys (the api-core part adds them): returns the key itself."""
+    try:
+        from api.services import key_issue
+    except ImportError:
+        return None
+    _key, raw = key_issue(
+        actor=staff,
+        institution=SECRETS["partner_institution"],
+        contact_email=f"{SECRETS['partner_contact']}@example.com",
+        rate="6000/h",
+    )
+    return raw
