@@ -192,6 +192,9 @@ def test_no_statistics_page_shows_a_secret(secret_world, db):
 
     assert [(each.source, each.status) for each in seen if each.status >= 500] == []
     assert markers_in(seen, PAGE_SECRETS) == []
+    reports = [each for each in seen if each.source.startswith("/stats/reports/")]
+    if reports[0].status == 200:  # the reports' part has merged: its report was read too
+        assert any(each.status == 200 and each.source != "/stats/reports/" for each in reports)
     listing = next(each for each in seen if each.source == "/stats/proposals/")
     if listing.status == 200:  # the statistics pages' part has merged
         assert markers_in([listing], {"proposal": PUBLIC["proposal"]})
