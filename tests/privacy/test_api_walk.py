@@ -130,3 +130,25 @@ def test_a_group_under_the_threshold_is_not_broken_down(walk, db):
         if mentions(obj, {SMALL_GROUP_DISTRICT}) and any(number > 0 for number in numbers(obj))
     ]
     assert leaking == []
+
+
+def _proposal_ids(obj: dict) -> list:
+    """The proposals an object points at: `proposal_id`, `proposal` as an
+    id, or `proposal` as an object with its `id`."""
+    found = [obj.get("proposal_id")]
+    pointer = obj.get("proposal")
+    found.append(pointer.get("id") if isinstance(pointer, dict) else pointer)
+    return [value for value in found if isinstance(value, int) and not isinstance(value, bool)]
+
+
+def test_nothing_points_at_a_hidden_proposal(walk, secret_world, db):
+    """A meeting's items, a card, an answer or a debate of a proposal hidden
+    since is not listed, not even by the proposal's id alone."""
+    hidden = set(secret_world.hidden_ids["proposal"])
+    pointing = [
+        f"{each.source}: {obj}"
+        for each in walk.seen
+        for obj in objects(each.body)
+        if hidden & set(_proposal_ids(obj))
+    ]
+    assert pointing == []
