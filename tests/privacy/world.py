@@ -52,6 +52,7 @@ SECRETS = {
     "hidden_proposal": "SECRET-HIDDEN-PROPOSAL",
     "hidden_proposal_body": "SECRET-HIDDEN-BODY",
     "hiding_reason": "SECRET-HIDING-REASON",
+    "unhiding_reason": "SECRET-UNHIDING-REASON",
     "trashed_proposal": "SECRET-TRASHED-PROPOSAL",
     "trash_reason": "SECRET-TRASH-REASON",
     "hidden_argument": "SECRET-HIDDEN-ARGUMENT",
@@ -177,6 +178,13 @@ def build_secret_world() -> SecretWorld:
     )
     o["proposal_hidden"] = proposal_services.proposal_hide(
         proposal=hidden, user=staff, reason=s["hiding_reason"]
+    )
+    # A proposal hidden and shown again: public, its timeline keeps both
+    # steps, but the operators' reasons stay theirs.
+    shown_again = propose(member, f"{PUBLIC['proposal']} 다시 공개된 제안")
+    proposal_services.proposal_hide(proposal=shown_again, user=staff, reason=s["hiding_reason"])
+    o["proposal_shown_again"] = proposal_services.proposal_unhide(
+        proposal=shown_again, user=staff, reason=s["unhiding_reason"]
     )
     trashed = propose(member, f"{s['trashed_proposal']} 지운 제안")
     o["proposal_trashed"] = proposal_services.proposal_trash(
