@@ -5,12 +5,15 @@ and the departments' timeliness from the facts.
 the proposals that changed since the last refresh began (their row, an event
 on their timeline, their answer, debate, agenda item or card); `refresh(full=
 True)` runs nightly and rewrites every fact. Both then rebuild the tallies
-and timeliness from all facts, in one transaction, so a page never reads
-tallies half rebuilt. Background work: it reads proposals in chunks of
-CHUNK, never the table at once."""
+and timeliness from all facts. Facts and tallies are written in one
+transaction reading one snapshot (REPEATABLE READ on PostgreSQL), so a page
+never reads tallies half rebuilt nor a figure that disagrees with its list;
+refreshes run one at a time. Background work: it reads proposals in chunks
+of CHUNK, never the table at once."""
 
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from statistics import median
 
@@ -36,6 +39,8 @@ from .models import (
 )
 
 CHUNK = 2_000
+# How far before the last refresh's start a change is looked for again.
+OVERLAP = timedelta(minutes=1)
 S = ProposalStatus
 
 # The stage a status shows a proposal reached at least, whatever the other
@@ -105,8 +110,15 @@ def _stage(row) -> int:
     return max(reached, STATUS_FLOOR.get(row["status"], Stage.RECEIVED))
 
 
+def _seoul(moment: datetime) -> datetime:
+    """The moment on Seoul's calendar (TIME_ZONE), whatever time zone the
+    calling thread may have activated: a fact's month must not depend on who
+    triggered the refresh."""
+    return timezone.localtime(moment, timezone.get_default_timezone())
+
+
 def _fact(row, now) -> ProposalFact:
-    received = timezone.localtime(row["created_at"])
+    received = _seoul(row["created_at"])
     answered_at = row["first_answer_at"]
     hours = None
     if answered_at is not None and row["first_assigned_at"] is not None:
@@ -227,34 +239,38 @@ def rebuild_tallies() -> int:
     return len(rows)
 
 
+def _median_hours(values: list[int]) -> int | None:
+    """The median in whole hours: with an even count, the mean of the two
+    middle values, rounded half up (11.5 hours -> 12)."""
+    if not values:
+        return None
+    return int(median(values) + 0.5)
+
+
 def rebuild_timeliness() -> int:
     """Each department's answers per year of publication (and year 0, all
-    years): count, on time, median hours; overdue now on year 0."""
+    years): count, on time, median hours; overdue now on year 0. Runs
+    inside the caller's transaction."""
     answered = ProposalFact.objects.filter(
         answered_at__isnull=False, department__isnull=False, is_public=True
     )
+    count: dict[tuple[int, int], int] = defaultdict(int)
     hours: dict[tuple[int, int], list[int]] = defaultdict(list)
     on_time: dict[tuple[int, int], int] = defaultdict(int)
-    # One narrow column per answered proposal: the median needs the values.
+    # One narrow row per answered proposal (a few tens of thousands at full
+    # scale), read in chunks: the median needs the values themselves, and
+    # SQLite, the embedded default, has no percentile function.
     for department, answered_at, spent, met in answered.values_list(
         "department_id", "answered_at", "answer_hours", "answered_on_time"
     ).iterator(chunk_size=CHUNK):
-        year = timezone.localtime(answered_at).year
+        year = _seoul(answered_at).year
         for key in ((department, year), (department, 0)):
+            count[key] += 1
             if spent is not None:
                 hours[key].append(spent)
             on_time[key] += bool(met)
-    counts = answered.values("department_id").annotate(n=Count("pk")).order_by()
-    per_year: dict[tuple[int, int], int] = defaultdict(int)
-    for department, answered_at in answered.values_list("department_id", "answered_at").iterator(
-        chunk_size=CHUNK
-    ):
-        per_year[(department, timezone.localtime(answered_at).year)] += 1
-    for row in counts:
-        per_year[(row["department_id"], 0)] = row["n"]
-    # Only public proposals' assignments: a hidden one still waits for its
-    # answer, but counting it would tell the public that something it
-    # cannot see is overdue (awaiting_answer already leaves out the trash).
+    # Overdue now: assignments past their deadline on proposals the public
+    # sees (a hidden proposal's lateness is not shown, as the proposal is not).
     overdue = dict(
         Assignment.objects.awaiting_answer()
         .filter(deadline__lt=timezone.now(), proposal__is_hidden=False)
@@ -264,19 +280,17 @@ def rebuild_timeliness() -> int:
         .values_list("department_id", "n")
     )
     for department in overdue:
-        per_year.setdefault((department, 0), 0)
+        count.setdefault((department, 0), 0)
     rows = [
         DepartmentTimeliness(
             department_id=department,
             year=year,
             answered=n,
             on_time=on_time.get((department, year), 0),
-            median_hours=int(median(hours[(department, year)]))
-            if hours.get((department, year))
-            else None,
+            median_hours=_median_hours(hours.get((department, year), [])),
             overdue_now=overdue.get(department, 0) if year == 0 else 0,
         )
-        for (department, year), n in per_year.items()
+        for (department, year), n in count.items()
     ]
     DepartmentTimeliness.objects.all().delete()
     DepartmentTimeliness.objects.bulk_create(rows, batch_size=2_000)
@@ -287,36 +301,66 @@ def rebuild_timeliness() -> int:
 _LOCK_ID = 15_0001
 
 
-def _one_rebuild_at_a_time() -> None:
-    """Two refreshes at once (the beat's and a report's) would each delete
-    and insert the tallies; the second waits for the first to commit."""
+@contextmanager
+def _one_refresh_at_a_time():
+    """Two refreshes at once (the beat's and the nightly one, or a report's)
+    would each read the last refresh, write the same facts and rebuild the
+    tallies; the second waits for the first to finish and then counts from
+    what the first committed. A session lock, taken before the refresh's
+    transaction begins, so that transaction's snapshot is taken after the
+    wait; a process that dies releases it with its connection."""
+    if connection.vendor != "postgresql":
+        yield  # SQLite, the embedded default, has one writer at a time.
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [_LOCK_ID])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [_LOCK_ID])
+
+
+def _one_snapshot() -> None:
+    """Read every table as of one moment: the facts from the stage apps'
+    tables, then the tallies from the facts, while proposals go on being
+    written. Only where the refresh's own transaction begins (a test's or a
+    caller's transaction keeps its view: the level is set before the first
+    query or not at all)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
 
 def refresh(*, full: bool = False) -> Refresh:
     """Bring the figures up to date; idempotent. The facts of the changed
     proposals (all, when `full`, or when nothing was ever counted) are
-    written, then the tallies and timeliness rebuilt in one transaction."""
-    clock = time.monotonic()
-    started = timezone.now()
-    last = Refresh.objects.filter(finished_at__isnull=False).order_by("-started_at").first()
-    if full or last is None:
-        written = write_facts()
-        full = True
-    else:
-        # A minute's overlap: a write that committed just after the last
-        # refresh read its table still carries a time before it began.
-        written = write_facts(changed_since(last.started_at - timedelta(minutes=1)))
-    with transaction.atomic():
-        _one_rebuild_at_a_time()
-        rebuild_tallies()
-        rebuild_timeliness()
-        return Refresh.objects.create(
-            started_at=started,
-            finished_at=timezone.now(),
-            full=full,
-            facts_written=written,
-            took_ms=int((time.monotonic() - clock) * 1000),
-        )
+    written, then the tallies and timeliness rebuilt from them, all in ONE
+    transaction reading one snapshot: the figures (tallies) and their lists
+    (facts) change together, so a figure always counts what its list shows.
+    Refreshes run one at a time. A proposal changed while a refresh runs is
+    picked up by the next one (its time is after this one's start)."""
+    with _one_refresh_at_a_time():
+        clock = time.monotonic()
+        outermost = not connection.in_atomic_block
+        started = timezone.now()
+        with transaction.atomic():
+            if outermost:
+                _one_snapshot()
+            last = Refresh.objects.filter(finished_at__isnull=False).order_by("-started_at").first()
+            if full or last is None:
+                written = write_facts()
+                full = True
+            else:
+                # A minute's overlap: a write that committed just after the
+                # last refresh's snapshot still carries a time before it began.
+                written = write_facts(changed_since(last.started_at - OVERLAP))
+            rebuild_tallies()
+            rebuild_timeliness()
+            return Refresh.objects.create(
+                started_at=started,
+                finished_at=timezone.now(),
+                full=full,
+                facts_written=written,
+                took_ms=int((time.monotonic() - clock) * 1000),
+            )
