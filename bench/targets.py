@@ -6,7 +6,7 @@ import math
 from urllib.parse import urlencode
 
 from django.db.models import Count, Max, Q
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 from accounts.models import User
 from debates.models import Debate
@@ -47,6 +47,19 @@ def fresh_proposal() -> Proposal | None:
         .order_by("-id")
         .first()
     )
+
+
+# Written out, not reversed: the api app registers it (api/proposals.py).
+API_PROPOSALS = "/api/v1/proposals/"
+
+
+def api_proposals_path() -> str | None:
+    """The read API's proposal list, once the api app routes it."""
+    try:
+        resolve(API_PROPOSALS)
+    except Resolver404:
+        return None
+    return API_PROPOSALS
 
 
 def pages() -> list[dict]:
@@ -98,6 +111,10 @@ def pages() -> list[dict]:
         found.append(("agenda", meeting.get_agenda_url(), "anon"))
     if card:
         found.append(("tracker_card", card.get_absolute_url(), "anon"))
+    # Issue 15: the statistics page and one list of the read API.
+    found.append(("stats", reverse("stats:overview"), "anon"))
+    if api_proposals_path():
+        found.append(("api_proposals", API_PROPOSALS, "anon"))
     found.append(("admin_proposals", reverse("admin:proposals_proposal_changelist"), "staff"))
     return [{"name": n, "path": p, "who": w} for n, p, w in found]
 

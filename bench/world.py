@@ -66,6 +66,7 @@ from proposals.models import (
     Tag,
 )
 from proposals.text import compact
+from stats.refresh import refresh
 from tracking.models import CardEvent, CardEventKind, CardStage, ManagementCard
 
 from .texts import TextPools
@@ -325,6 +326,11 @@ class World:
                 CardEvent,
             ]
         )
+        timer.lap("sequences")
+        # The open statistics count the world once, as the nightly refresh
+        # does: the pages, the API and the reports read its summary tables.
+        refresh(full=True)
+        timer.lap("statistics (full refresh)")
         timer.total()
         return self.report
 

@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from bench.targets import api_proposals_path
+
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -84,7 +86,16 @@ def test_the_harness_measures_every_page_and_the_spike_keeps_its_invariants(tmp_
         "agenda",
         "tracker_card",
         "admin_proposals",
+        "stats",
     } <= names
+    if api_proposals_path():  # once the api app routes it
+        assert "api_proposals" in names
+    statistics = results["statistics"]["0.01"]
+    assert statistics["facts"] == statistics["full"]["facts_written"] > 0
+    assert (
+        statistics["incremental_changed"]["facts_written"]
+        >= statistics["incremental_changed"]["touched"]
+    )
     for name, page in results["pages"].items():
         assert page["alone_statuses"]["0.01"] == [200], name
         assert page["load"]["errors"] == 0, name
