@@ -250,3 +250,20 @@ def test_a_second_refresh_changes_nothing(w):
     before.pop("as_of"), after.pop("as_of")
     assert after == before
     assert tallies_disagreeing_with_facts() == []
+
+
+def test_list_count_is_the_figure_that_links_to_the_list(w):
+    assert figures.list_count() == 14
+    assert figures.list_count("debated", year=2025, category="transport") == 3
+    assert figures.list_count("received", district="citywide") == 6
+    assert figures.list_count("adopted", year=2025, month=3, department="parks") == 1
+    assert figures.list_count("received", theme=w.theme.pk) == 1
+    assert figures.list_count("received", category="nothing") == 0
+    # No tally holds two dimensions at once, nor an unknown stage or filter.
+    assert figures.list_count(category="transport", district="jongno") is None
+    assert figures.list_count("famous") is None
+    assert figures.list_count(colour="blue") is None
+    # Each breakdown row's link and its count agree with the facts behind it.
+    for dimension in ("category", "district", "department", "theme"):
+        for row in figures.breakdown(dimension, 2025):
+            assert figures.list_count("on_agenda", **row.filters) == row.counts.on_agenda
