@@ -339,7 +339,10 @@ def refresh(*, full: bool = False) -> Refresh:
     transaction reading one snapshot: the figures (tallies) and their lists
     (facts) change together, so a figure always counts what its list shows.
     Refreshes run one at a time. A proposal changed while a refresh runs is
-    picked up by the next one (its time is after this one's start)."""
+    picked up by the next one (its time is after this one's start); one
+    hard-deleted meanwhile may end the refresh with a serialization failure
+    (an OperationalError, which the task retries). Call it outside a read-only
+    snapshot (oasis.snapshot): it writes."""
     with _one_refresh_at_a_time():
         clock = time.monotonic()
         outermost = not connection.in_atomic_block
