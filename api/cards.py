@@ -7,7 +7,7 @@ internal rows (handoffs, an owner who left) are not public and stay out."""
 
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
 from accounts.models import Department
 from meetings.models import AgendaDecision
@@ -16,7 +16,8 @@ from tracking import selectors
 from tracking.models import CardEvent, CardEventKind, CardKind, CardStage, ManagementCard
 from tracking.models import ProgressReport as Report
 
-from .shapes import CodeLabelField, DepartmentField, ReaderLanguageMixin, YearFilter
+from .base import CodeLabelField, ReadOnlyViewSet
+from .filter_fields import YearFilter
 
 
 class CardFilter(django_filters.FilterSet):
@@ -51,7 +52,7 @@ class CardSerializer(serializers.ModelSerializer):
     kind = CodeLabelField(CardKind)
     stage = CodeLabelField(CardStage)
     origin = serializers.CharField(help_text="Where the card came from, in words.")
-    department = DepartmentField()
+    department = CodeLabelField()
     meeting_decision = MeetingDecisionSerializer(
         source="agenda_item", allow_null=True, help_text="The realization meeting's adoption."
     )
@@ -141,7 +142,7 @@ class CardDetailSerializer(CardSerializer):
     list=extend_schema(summary="Adopted items", description="The latest adopted first."),
     retrieve=extend_schema(summary="One adopted item, its reports and history"),
 )
-class CardViewSet(ReaderLanguageMixin, viewsets.ReadOnlyModelViewSet):
+class CardViewSet(ReadOnlyViewSet):
     """Adopted items (실현회의 채택) and department promises, as tracked."""
 
     filterset_class = CardFilter

@@ -6,12 +6,13 @@ they are people's words tied to their accounts; nobody is named."""
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
 from debates import selectors
 from debates.models import Debate, DebateStatus
 
-from .shapes import CodeLabelField, IdFilter, ReaderLanguageMixin
+from .base import CodeLabelField, ReadOnlyViewSet
+from .filter_fields import IdFilter
 
 
 class DebateFilter(django_filters.FilterSet):
@@ -82,7 +83,7 @@ class DebateSerializer(serializers.ModelSerializer):
     ),
     retrieve=extend_schema(summary="One debate"),
 )
-class DebateViewSet(ReaderLanguageMixin, viewsets.ReadOnlyModelViewSet):
+class DebateViewSet(ReadOnlyViewSet):
     """Debates (상상토론) on public proposals, with their stance counts."""
 
     serializer_class = DebateSerializer

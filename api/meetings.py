@@ -11,11 +11,12 @@ tells a reader of data nothing but a gap."""
 import django_filters
 from django.db.models import Count, Prefetch, Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
 from meetings.models import AgendaDecision, AgendaItem, RealizationMeeting, RealizationMeetingStatus
 
-from .shapes import CodeLabelField, DepartmentField, ReaderLanguageMixin, YearFilter
+from .base import CodeLabelField, ReadOnlyViewSet
+from .filter_fields import YearFilter
 
 PUBLIC_ITEM = Q(items__proposal__deleted_at__isnull=True, items__proposal__is_hidden=False)
 
@@ -64,7 +65,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
     proposal = serializers.IntegerField(source="proposal_id")
     proposal_title = serializers.CharField(source="proposal.title")
     decision = CodeLabelField(AgendaDecision)
-    department = DepartmentField(
+    department = CodeLabelField(
         source="proposal.department", help_text="The department responsible for the proposal."
     )
     held_over_from = serializers.SerializerMethodField(
@@ -142,7 +143,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     list=extend_schema(summary="Realization meetings", description="Latest date first."),
     retrieve=extend_schema(summary="One realization meeting"),
 )
-class MeetingViewSet(ReaderLanguageMixin, viewsets.ReadOnlyModelViewSet):
+class MeetingViewSet(ReadOnlyViewSet):
     """Realization meetings (실현회의) with their agendas and decisions."""
 
     serializer_class = MeetingSerializer

@@ -13,7 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
 from accounts.models import Department
 from polls import selectors
@@ -21,7 +21,8 @@ from polls.models import Poll, PollKind, PollStatus, QuestionKind, ResultsShown
 from polls.results import poll_results, results_public
 from polls.rules import PUBLIC_STATUSES
 
-from .shapes import CodeLabelField, DepartmentField, ReaderLanguageMixin, YearFilter
+from .base import CodeLabelField, ReadOnlyViewSet
+from .filter_fields import YearFilter
 
 
 class PollFilter(django_filters.FilterSet):
@@ -45,7 +46,7 @@ class PollFilter(django_filters.FilterSet):
 class PollSerializer(serializers.ModelSerializer):
     kind = CodeLabelField(PollKind)
     status = CodeLabelField(PollStatus)
-    department = DepartmentField(help_text="The department that asks and responds.")
+    department = CodeLabelField(help_text="The department that asks and responds.")
     results_shown = CodeLabelField(ResultsShown)
     results_public = serializers.SerializerMethodField(
         help_text="Whether the results are public now (see `results` of one poll)."
@@ -208,7 +209,7 @@ class PollDetailSerializer(PollSerializer):
     ),
     retrieve=extend_schema(summary="One city poll, with its results once public"),
 )
-class PollViewSet(ReaderLanguageMixin, viewsets.ReadOnlyModelViewSet):
+class PollViewSet(ReadOnlyViewSet):
     """City polls (서울시가 묻습니다) and their results."""
 
     filterset_class = PollFilter

@@ -14,14 +14,8 @@ from stats import figures
 from stats.models import STAGE_FIELDS, Dimension
 from tracking.models import CardKind, CardStage
 
-from .shapes import (
-    MAX_YEAR,
-    MIN_YEAR,
-    DepartmentSerializer,
-    ReaderLanguageMixin,
-    code_label,
-    department,
-)
+from .base import ReaderLanguageMixin, code_label
+from .filter_fields import MAX_YEAR, MIN_YEAR
 
 # The dimensions a breakdown may be asked for (Dimension.ALL is `totals`).
 BREAKDOWN_DIMENSIONS = [d for d in Dimension.values if d != Dimension.ALL]
@@ -135,6 +129,8 @@ TOTALS = inline_serializer(
     },
 )
 
+CODE_LABEL = {"code": serializers.CharField(), "label": serializers.CharField()}
+
 TIMELINESS = inline_serializer(
     "StatisticsTimeliness",
     {
@@ -143,7 +139,7 @@ TIMELINESS = inline_serializer(
         "rows": inline_serializer(
             "DepartmentTimeliness",
             {
-                "department": DepartmentSerializer(),
+                "department": inline_serializer("TimelinessDepartment", CODE_LABEL),
                 "answered": serializers.IntegerField(),
                 "on_time": serializers.IntegerField(),
                 "on_time_share": serializers.FloatField(allow_null=True),
@@ -154,8 +150,6 @@ TIMELINESS = inline_serializer(
         ),
     },
 )
-
-CODE_LABEL = {"code": serializers.CharField(), "label": serializers.CharField()}
 
 CARD_PROGRESS = inline_serializer(
     "StatisticsCardProgress",
@@ -268,7 +262,7 @@ class StatisticsViewSet(ReaderLanguageMixin, viewsets.ViewSet):
         year = _query(YearQuery, request).get("year")
         rows = [
             {
-                "department": department(row.department),
+                "department": code_label(row.department, None),
                 "answered": row.answered,
                 "on_time": row.on_time,
                 "on_time_share": row.on_time_share,
@@ -285,8 +279,8 @@ class StatisticsViewSet(ReaderLanguageMixin, viewsets.ViewSet):
         """Adopted items and department promises by stage (counted now)."""
         rows = [
             {
-                "kind": code_label(CardKind, row.kind),
-                "stage": code_label(CardStage, row.stage),
+                "kind": code_label(row.kind, CardKind),
+                "stage": code_label(row.stage, CardStage),
                 "count": row.count,
             }
             for row in figures.card_progress()

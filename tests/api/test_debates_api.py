@@ -20,7 +20,10 @@ def test_a_reader_sees_a_debate_with_its_stance_counts_and_no_arguments():
     services.stance_set(debate=debate, user=member, position="for")
     services.stance_set(debate=debate, user=UserFactory(), position="against")
     services.argument_create(
-        debate=debate, author=member, side="for", body="여름 햇볕이 너무 뜨겁습니다. 그늘이 필요해요."
+        debate=debate,
+        author=member,
+        side="for",
+        body="여름 햇볕이 너무 뜨겁습니다. 그늘이 필요해요.",
     )
 
     response = read(URL)

@@ -55,7 +55,7 @@ def test_a_reader_sees_a_meeting_its_agenda_and_decisions_without_names():
     assert adopted["decided_at"].endswith("+09:00")
     assert adopted["reason"] == "시민 공감이 큽니다."
     assert adopted["conditions"] == "2027년 예산 반영"
-    assert adopted["department"] == {"code": "transport", "name": "Transport"}
+    assert adopted["department"] == {"code": "transport", "label": "Transport"}
     assert refused["decision"]["code"] == "not_adopted"
     body = text_of(response)
     for private in ("박담당자", "김국장", "오시장", "이제안자", carrier.email):
