@@ -4,7 +4,6 @@ operator has published them, the results (토론결과). Arguments are left out:
 they are people's words tied to their accounts; nobody is named."""
 
 import django_filters
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
@@ -46,7 +45,7 @@ class DebateSerializer(serializers.ModelSerializer):
     status = CodeLabelField(DebateStatus)
     stances = StancesSerializer(source="*")
     results = serializers.SerializerMethodField(
-        help_text=_("The published results (토론결과); null until an operator publishes them.")
+        help_text="The published results (토론결과); null until an operator publishes them."
     )
     results_published_at = serializers.DateTimeField(source="summary_published_at")
     url = serializers.SerializerMethodField(help_text="The debate on the proposal's page.")

@@ -122,3 +122,10 @@ def test_the_list_costs_the_same_however_many_debates(django_assert_max_num_quer
         large = read(URL)
     assert len(small.data_json["results"]) == 3
     assert len(large.data_json["results"]) == 15
+
+
+@pytest.mark.parametrize("pk", ["abc", "99999999999999999999", "0"])
+def test_an_id_that_is_no_debate_is_a_404(pk):
+    open_debate()
+
+    assert read(f"{URL}{pk}/").status_code == 404

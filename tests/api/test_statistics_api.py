@@ -155,3 +155,12 @@ def test_the_korean_label_by_default():
 def test_each_figure_costs_a_few_queries(counted, path, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         assert read(f"{URL}{path}").status_code == 200
+
+
+def test_a_month_without_its_year_is_refused_in_the_readers_language():
+    korean = read(f"{URL}totals/", month="3")
+    english = read(f"{URL}totals/", month="3", lang="en")
+
+    assert korean.status_code == english.status_code == 400
+    assert "월을 고르려면 연도도 함께 알려 주세요." in korean.content.decode()
+    assert "A month needs its year." in english.content.decode()
