@@ -47,7 +47,7 @@ class DebateSerializer(serializers.ModelSerializer):
     results = serializers.SerializerMethodField(
         help_text="The published results (토론결과); null until an operator publishes them."
     )
-    results_published_at = serializers.DateTimeField(source="summary_published_at")
+    results_published_at = serializers.DateTimeField(source="summary_published_at", allow_null=True)
     url = serializers.SerializerMethodField(help_text="The debate on the proposal's page.")
 
     class Meta:

@@ -5,6 +5,7 @@ figure links to the list of the proposals it counts, as the pages do."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -168,6 +169,14 @@ CARD_PROGRESS = inline_serializer(
 )
 
 
+class OneObjectSchema(AutoSchema):
+    """The statistics' `list` answers one object (the totals), not a list
+    of them, as drf-spectacular would otherwise describe a `list` action."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class StatisticsViewSet(ReaderLanguageMixin, viewsets.ViewSet):
     """The statistics of public proposals: how many were received and how
     many reached each stage, by period and by category, district,
@@ -175,6 +184,7 @@ class StatisticsViewSet(ReaderLanguageMixin, viewsets.ViewSet):
     progress by stage."""
 
     pagination_class = None
+    schema = OneObjectSchema()
 
     @extend_schema(parameters=[YEAR, MONTH, LANG], responses=TOTALS)
     def list(self, request):
