@@ -136,6 +136,8 @@ def test_filters_by_stage_kind_department_and_year():
         {"stage": "done"},
         {"kind": "gift"},
         {"department": "no-such-department"},
+        {"department": "parks\x00"},
+        {"stage": "review\x00"},
         {"year": "twenty"},
         {"year": "1e9"},
         {"year": "99999999999999999999"},

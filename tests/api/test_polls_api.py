@@ -185,6 +185,8 @@ def test_filters_by_kind_status_department_and_year():
         {"kind": "referendum"},
         {"status": "draft"},
         {"department": "nowhere"},
+        {"department": "\x00"},
+        {"department": "x" * 5000},
         {"year": "2025.5"},
         {"year": "-1"},
     ],
