@@ -22,6 +22,8 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type, build_object_type
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.views import APIView
 
 LANGUAGE_PARAMETER = "lang"
 SUPPORTED_LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)  # ("ko", "en")
@@ -108,6 +110,13 @@ class CodeLabelField(serializers.Field):
             label = value  # a code retired from the choices still reads
         return {"code": value, "label": str(label)}
 
+    def codes(self) -> list[str] | None:
+        """Every code the field may give, for the schema (None: not known)."""
+        if self.choices_class is None:
+            return None
+        codes = [str(value) for value in self.choices_class.values]
+        return ["", *codes] if self.blank_label is not None else codes
+
     def get_attribute(self, instance):
         # A missing relation (no department yet) is null, not an error.
         try:
@@ -126,14 +135,13 @@ class CodeLabelFieldExtension(OpenApiSerializerFieldExtension):
     choices' codes when they are known."""
 
     target_class = CodeLabelField
+    match_subclasses = True
 
     def map_serializer_field(self, auto_schema, direction):
         field = self.target
         code = build_basic_type(OpenApiTypes.STR)
-        if field.choices_class is not None:
-            codes = [str(value) for value in field.choices_class.values]
-            if field.blank_label is not None:
-                codes = ["", *codes]
+        codes = field.codes()
+        if codes is not None:
             code["enum"] = codes
         schema = build_object_type(
             properties={
@@ -146,3 +154,16 @@ class CodeLabelFieldExtension(OpenApiSerializerFieldExtension):
             required=["code", "label"],
         )
         return schema
+
+
+class NotFoundView(ReaderLanguageMixin, APIView):
+    """Any address under /api/ that names nothing: a JSON 404 like every
+    other API error, not the site's HTML page (an id with a dot in it, a
+    mistyped path)."""
+
+    schema = None  # not an operation of the schema
+
+    def get(self, request, *args, **kwargs):
+        raise NotFound()
+
+    head = options = get
