@@ -17,7 +17,9 @@ def routes(resolver=None, prefix=""):
             yield from routes(pattern, prefix + str(pattern.pattern))
         elif isinstance(pattern, URLPattern):
             route = prefix + str(pattern.pattern)
-            if not (route.startswith("^") or "(?P" in route or "(?P" in str(pattern.pattern)):
+            # A regular expression may sit under a path prefix (the API's
+            # router under "api/v1/"), so "^" is looked for anywhere.
+            if not ("^" in route or "(?P" in route):
                 yield route, pattern
 
 
