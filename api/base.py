@@ -1,0 +1,148 @@
+"""What every endpoint of the read API shares: the reader's language and
+choices given as a stable code plus a label in that language.
+
+The language is `?lang=ko|en` when given, else the first supported language
+of the Accept-Language header, else Korean. Unlike the pages, the session
+and the language cookie are ignored: an API answer depends only on what the
+request says, so a partner's script and a cache see the same thing.
+
+Every viewset of /api/v1/ derives from `ReadOnlyViewSet` (or mixes
+`ReaderLanguageMixin` into its own base); every choice is a
+`CodeLabelField`:
+
+    status = CodeLabelField(choices=ProposalStatus)
+    category = CodeLabelField()          # an object with .code and .label
+    district = CodeLabelField(choices=District, blank_label=_("Whole city"))
+"""
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_basic_type, build_object_type
+from drf_spectacular.types import OpenApiTypes
+from rest_framework import serializers, viewsets
+
+LANGUAGE_PARAMETER = "lang"
+SUPPORTED_LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)  # ("ko", "en")
+DEFAULT_LANGUAGE = settings.LANGUAGE_CODE  # "ko"
+
+
+def _supported(code: str) -> str | None:
+    code = (code or "").strip().lower()
+    if not code or "\x00" in code:
+        return None
+    base = code.split("-")[0].split("_")[0]
+    return base if base in SUPPORTED_LANGUAGES else None
+
+
+def reader_language(request) -> str:
+    """The language an API answer is written in: ?lang=, else
+    Accept-Language, else Korean. An unsupported ?lang= is ignored rather
+    than refused, like an unsupported Accept-Language."""
+    chosen = _supported(request.GET.get(LANGUAGE_PARAMETER, ""))
+    if chosen:
+        return chosen
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    if header and len(header) <= 1000:
+        from django.utils.translation.trans_real import parse_accept_lang_header
+
+        for code, _quality in parse_accept_lang_header(header):
+            chosen = _supported(code)
+            if chosen:
+                return chosen
+    return DEFAULT_LANGUAGE
+
+
+class ReaderLanguageMixin:
+    """Answer (errors included) in the reader's language. The response is
+    rendered inside the language's block: labels are lazy translations and
+    would otherwise be written in whatever language the middleware left
+    active when Django renders the response after the view."""
+
+    def dispatch(self, request, *args, **kwargs):
+        language = reader_language(request)
+        with translation.override(language):
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        response["Content-Language"] = language
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
+
+
+class ReadOnlyViewSet(ReaderLanguageMixin, viewsets.ReadOnlyModelViewSet):
+    """The base of the API's list + detail endpoints."""
+
+
+class CodeLabelField(serializers.Field):
+    """A choice as `{"code": ..., "label": ...}`: the code is stable (what
+    a program filters and compares on), the label is in the reader's
+    language (what a person reads).
+
+    `choices`: a Django Choices class; the value is its code. Without it the
+    value is an object with `.code` and `.label` (a Category, a Department).
+    `blank_label`: the label of the empty code (district "" is the whole
+    city); without it an empty value is null."""
+
+    def __init__(self, choices=None, blank_label=None, **kwargs):
+        self.choices_class = choices
+        self.blank_label = blank_label
+        kwargs["read_only"] = True
+        if blank_label is None:
+            kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if self.choices_class is None:
+            if value is None:
+                return None
+            return {"code": value.code, "label": str(value.label)}
+        if value in ("", None):
+            if self.blank_label is None:
+                return None
+            return {"code": "", "label": str(self.blank_label)}
+        try:
+            label = self.choices_class(value).label
+        except ValueError:
+            label = value  # a code retired from the choices still reads
+        return {"code": value, "label": str(label)}
+
+    def get_attribute(self, instance):
+        # A missing relation (no department yet) is null, not an error.
+        try:
+            return super().get_attribute(instance)
+        except (AttributeError, KeyError):
+            return None
+
+
+def code_label(value, choices, blank_label=None):
+    """A CodeLabelField's output outside a serializer (a dict a view builds)."""
+    return CodeLabelField(choices=choices, blank_label=blank_label).to_representation(value)
+
+
+class CodeLabelFieldExtension(OpenApiSerializerFieldExtension):
+    """The schema of a CodeLabelField: an object whose code is one of the
+    choices' codes when they are known."""
+
+    target_class = CodeLabelField
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        code = build_basic_type(OpenApiTypes.STR)
+        if field.choices_class is not None:
+            codes = [str(value) for value in field.choices_class.values]
+            if field.blank_label is not None:
+                codes = ["", *codes]
+            code["enum"] = codes
+        schema = build_object_type(
+            properties={
+                "code": code,
+                "label": {
+                    **build_basic_type(OpenApiTypes.STR),
+                    "description": "In the reader's language (?lang= or Accept-Language).",
+                },
+            },
+            required=["code", "label"],
+        )
+        return schema
