@@ -108,6 +108,13 @@ class CodeLabelField(serializers.Field):
             label = value  # a code retired from the choices still reads
         return {"code": value, "label": str(label)}
 
+    def codes(self) -> list[str] | None:
+        """Every code the field may give, for the schema (None: not known)."""
+        if self.choices_class is None:
+            return None
+        codes = [str(value) for value in self.choices_class.values]
+        return ["", *codes] if self.blank_label is not None else codes
+
     def get_attribute(self, instance):
         # A missing relation (no department yet) is null, not an error.
         try:
@@ -126,14 +133,13 @@ class CodeLabelFieldExtension(OpenApiSerializerFieldExtension):
     choices' codes when they are known."""
 
     target_class = CodeLabelField
+    match_subclasses = True
 
     def map_serializer_field(self, auto_schema, direction):
         field = self.target
         code = build_basic_type(OpenApiTypes.STR)
-        if field.choices_class is not None:
-            codes = [str(value) for value in field.choices_class.values]
-            if field.blank_label is not None:
-                codes = ["", *codes]
+        codes = field.codes()
+        if codes is not None:
             code["enum"] = codes
         schema = build_object_type(
             properties={

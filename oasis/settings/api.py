@@ -25,7 +25,7 @@ REST_FRAMEWORK = {
         # Per key, unless the key carries its own rate.
         "partner": env_str("OASIS_API_RATE_PARTNER", "600/min"),
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
 }
