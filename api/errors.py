@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -30,10 +31,11 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, exceptions.Throttled):
         wait = max(1, int(exc.wait or 1))
-        exc = exceptions.Throttled(
-            wait=wait,
-            detail=_("Too many requests. Please try again in %(seconds)d seconds.")
-            % {"seconds": wait},
+        exc = exceptions.Throttled(wait=wait)
+        # Our sentence alone (DRF would append its own about the wait).
+        exc.detail = ErrorDetail(
+            _("Too many requests. Please try again in %(seconds)d seconds.") % {"seconds": wait},
+            code="throttled",
         )
     elif isinstance(exc, exceptions.NotFound) and exc.get_codes() == "not_found":
         if str(exc.detail) == str(exceptions.NotFound.default_detail):

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from tests.api.world import make_world
+from tests.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -168,10 +169,6 @@ def test_the_timeline_gives_roles_and_words_never_names(world):
 
 
 def test_a_list_page_costs_the_same_whatever_its_rows(world, django_assert_max_num_queries):
-    from tests.api.world import make_world as _more  # noqa: F401 - rows below
-
-    from tests.factories import ProposalFactory
-
     ProposalFactory.create_batch(30)
     # count, page ids, rows (joins), tags, published answers.
     with django_assert_max_num_queries(5):
