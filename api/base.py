@@ -22,6 +22,8 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type, build_object_type
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.views import APIView
 
 LANGUAGE_PARAMETER = "lang"
 SUPPORTED_LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)  # ("ko", "en")
@@ -152,3 +154,16 @@ class CodeLabelFieldExtension(OpenApiSerializerFieldExtension):
             required=["code", "label"],
         )
         return schema
+
+
+class NotFoundView(ReaderLanguageMixin, APIView):
+    """Any address under /api/ that names nothing: a JSON 404 like every
+    other API error, not the site's HTML page (an id with a dot in it, a
+    mistyped path)."""
+
+    schema = None  # not an operation of the schema
+
+    def get(self, request, *args, **kwargs):
+        raise NotFound()
+
+    head = options = get

@@ -50,11 +50,15 @@ class ApiAutoSchema(AutoSchema):
     def get_override_parameters(self):
         return [*super().get_override_parameters(), LANGUAGE]
 
-    def get_response_serializers(self):
-        responses = super().get_response_serializers()
-        if isinstance(responses, dict):
-            return {**ERRORS, **{str(code): value for code, value in responses.items()}}
-        return {"200": responses, **ERRORS}
+    def _get_response_bodies(self, direction="response"):
+        # Here rather than in get_response_serializers, which an operation's
+        # extend_schema(responses=...) replaces: every operation, the other
+        # parts' included, documents the errors api.errors may answer.
+        responses = super()._get_response_bodies(direction)
+        for code, error in ERRORS.items():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(error, code, direction=direction)
+        return responses
 
 
 class PartnerKeyScheme(OpenApiAuthenticationExtension):
