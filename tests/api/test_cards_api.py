@@ -165,3 +165,9 @@ def test_the_list_costs_the_same_however_many_items(django_assert_max_num_querie
 def test_one_item_costs_a_fixed_number_of_queries(worked_card, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         assert read(f"{URL}{worked_card.pk}/").status_code == 200
+
+
+def test_the_proposal_links_to_its_card_and_the_link_reads_it(worked_card):
+    link = read(f"/api/v1/proposals/{worked_card.proposal_id}/").data_json["links"]["card"]
+    assert link == f"http://testserver/api/v1/adopted/{worked_card.pk}/"
+    assert read(link.removeprefix("http://testserver")).data_json["id"] == worked_card.pk

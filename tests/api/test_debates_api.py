@@ -129,3 +129,12 @@ def test_an_id_that_is_no_debate_is_a_404(pk):
     open_debate()
 
     assert read(f"{URL}{pk}/").status_code == 404
+
+
+def test_the_proposal_links_to_its_debate_and_the_link_reads_it():
+    # The proposal endpoint's links name this endpoint's rows (the two parts
+    # were written side by side; a wrong route name once left the link out).
+    debate = open_debate(title="보행교 그늘막 토론")
+    link = read(f"/api/v1/proposals/{debate.proposal_id}/").data_json["links"]["debate"]
+    assert link == f"http://testserver/api/v1/debates/{debate.pk}/"
+    assert read(link.removeprefix("http://testserver")).data_json["id"] == debate.pk

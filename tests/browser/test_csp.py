@@ -677,3 +677,22 @@ def test_the_reports_run_under_the_policy_axe_finds_nothing_and_they_print(
     assert printed["barWidth"] > 0
     visitor.close()
     assert found == []
+
+
+def test_the_api_docs_run_under_the_policy_and_axe_finds_nothing(browser, live_server, viewport):
+    # Given a public proposal for the docs to be about
+    ProposalFactory(title="API 문서에서 보는 제안")
+    # When anyone opens Swagger UI and ReDoc
+    visitor = Visitor(browser, live_server)
+    visitor.page.set_viewport_size(viewport)
+    found = []
+    for path, ready in [("/api/docs/", ".opblock"), ("/api/redoc/", "[data-section-id]")]:
+        found += visitor.violations_on(path)
+        # Then each drew the schema (an operation of it is on the page) …
+        visitor.page.wait_for_selector(ready, timeout=15_000)
+        found += [f"{path}: {v}" for v in visitor.page.evaluate("window.__cspViolations")]
+        found += [f"{path}: {line}" for line in axe_violations(visitor.page)]
+        visitor.console = []
+    visitor.close()
+    # … with nothing refused and nothing axe finds
+    assert found == [], "\n".join(found)
