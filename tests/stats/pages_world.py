@@ -38,7 +38,7 @@ class World:
     p: dict
 
 
-def _proposal(key, when, category, district, department, status, **extra):
+def proposal_at(key, when, category, district, department, status, **extra):
     proposal = ProposalFactory(
         title=f"{key}: 세어 본 제안",
         category=category,
@@ -64,16 +64,16 @@ def counted_world(*, counted: bool = True) -> World:
         code="climate", name="환경", name_en="Environment", default_department=environment
     )
     p = {
-        "p1": _proposal("p1", (2024, 3, 10, 9), transport, "gangnam", traffic, "answered"),
-        "p2": _proposal("p2", (2024, 3, 20, 9), transport, "", traffic, "debate"),
-        "p3": _proposal("p3", (2024, 5, 2, 9), transport, "gangnam", traffic, "adopted"),
-        "p4": _proposal("p4", (2024, 5, 15, 9), climate, "jongno", environment, "open"),
-        "p5": _proposal("p5", (2025, 1, 5, 9), climate, "", environment, "on_agenda"),
-        "p6": _proposal("p6", (2025, 2, 1, 9), transport, "jongno", traffic, "open"),
-        "hidden": _proposal(
+        "p1": proposal_at("p1", (2024, 3, 10, 9), transport, "gangnam", traffic, "answered"),
+        "p2": proposal_at("p2", (2024, 3, 20, 9), transport, "", traffic, "debate"),
+        "p3": proposal_at("p3", (2024, 5, 2, 9), transport, "gangnam", traffic, "adopted"),
+        "p4": proposal_at("p4", (2024, 5, 15, 9), climate, "jongno", environment, "open"),
+        "p5": proposal_at("p5", (2025, 1, 5, 9), climate, "", environment, "on_agenda"),
+        "p6": proposal_at("p6", (2025, 2, 1, 9), transport, "jongno", traffic, "open"),
+        "hidden": proposal_at(
             "hidden", (2024, 3, 11, 9), transport, "gangnam", traffic, "adopted", is_hidden=True
         ),
-        "trashed": _proposal(
+        "trashed": proposal_at(
             "trashed",
             (2024, 3, 12, 9),
             transport,
