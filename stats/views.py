@@ -272,7 +272,9 @@ def _scope_words(data: dict) -> list[str]:
     answered_in = data.get("answered_in")
     if answered_in == ANY_YEAR:
         words.append(
-            _("answered on time") if data.get("on_time") == YES else _("with a published answer")
+            _("answered on time, in any year")
+            if data.get("on_time") == YES
+            else _("with a published answer")
         )
     elif answered_in:
         words.append(
@@ -295,7 +297,9 @@ def _list_heading(data: dict) -> str:
         scope = _("%(scope)s, %(more)s") % {"scope": scope, "more": word}
     stage = data.get("stage", Stage.RECEIVED)
     if stage == Stage.RECEIVED:
-        return _("Proposals (%(scope)s)") % {"scope": scope} if scope else _("All proposals")
+        return (
+            _("Proposals (%(scope)s)") % {"scope": scope} if scope else _("Every proposal received")
+        )
     phrase = STAGE_PHRASES[stage]
     if scope:
         return _("Proposals (%(scope)s) that %(stage)s") % {"scope": scope, "stage": phrase}
