@@ -113,8 +113,8 @@ def _page_context(request, section):
     suffix = f"?{query.urlencode()}" if query else ""
     pages = [
         ("overview", _("Overview"), reverse("stats:overview") + suffix),
-        ("departments", _("Departments"), reverse("stats:departments") + suffix),
-        ("themes", _("Themed calls"), reverse("stats:themes") + suffix),
+        ("departments", _("By department"), reverse("stats:departments") + suffix),
+        ("themes", _("By themed call"), reverse("stats:themes") + suffix),
     ]
     context = {
         "section": section,
