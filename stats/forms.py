@@ -60,7 +60,8 @@ class CountedListForm(forms.Form):
     """What a figure counted: the stage reached at least and the figure's
     filters (stats.figures.list_url). `answered_in` and `on_time` come from
     the departments' timeliness (the year an answer was published, "any"
-    for all years; answers on time only)."""
+    for all years; answers on time only; `overdue`: answers awaited past
+    their deadline)."""
 
     stage = forms.ChoiceField(
         label=_("Reached at least"),
@@ -103,6 +104,9 @@ class CountedListForm(forms.Form):
     )
     answered_in = forms.CharField(required=False, widget=forms.HiddenInput)
     on_time = forms.ChoiceField(
+        required=False, choices=[("", ""), (YES, YES)], widget=forms.HiddenInput
+    )
+    overdue = forms.ChoiceField(
         required=False, choices=[("", ""), (YES, YES)], widget=forms.HiddenInput
     )
 

@@ -7,8 +7,11 @@ list holds exactly the proposals its figure counted at the last refresh,
 less any hidden or trashed since (a list never shows what the public site
 does not)."""
 
+from datetime import datetime
+
 from django.db.models import QuerySet
 
+from answers.models import Assignment
 from proposals import selectors as proposal_selectors
 from proposals.models import Proposal
 
@@ -27,13 +30,18 @@ def counted_proposals(
     theme=None,
     answered_in: int | str = "",
     on_time: str = "",
+    overdue: str = "",
+    overdue_at: datetime | None = None,
     user=None,
 ) -> QuerySet[Proposal]:
     """Public proposals whose fact reached `stage` and matches the filters
     (a CountedListForm's cleaned data), newest first, with what a list row
     shows. `answered_in`: the year the first answer was published, or
     "any"; with `on_time` "yes", only answers that met their deadline (the
-    departments' timeliness counts these among proposals with a department)."""
+    departments' timeliness counts these among proposals with a department).
+    `overdue` "yes": the proposals whose answer is still awaited and was due
+    before `overdue_at` (the last refresh, when "overdue now" was counted);
+    read from the live assignments, so one answered since has left the list."""
     facts = {"fact__is_public": True, "fact__stage__gte": stage}
     if year is not None:
         facts["fact__year"] = year
@@ -56,6 +64,11 @@ def counted_proposals(
     if on_time == YES:
         facts["fact__answered_on_time"] = True
     queryset = proposal_selectors.proposal_list().filter(**facts)
+    if overdue == YES:
+        late = Assignment.objects.awaiting_answer().filter(deadline__lt=overdue_at)
+        if department is not None:
+            late = late.filter(department=department)
+        queryset = queryset.filter(pk__in=late.values("proposal_id"))
     if user is not None:
         queryset = proposal_selectors.with_endorsed_flag(queryset, user)
     return queryset.order_by("-created_at", "-id")

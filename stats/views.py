@@ -212,6 +212,9 @@ def departments(request):
                 "answered_link": figures.list_url(
                     "answered", department=row.department.code, answered_in=answered_in
                 ),
+                "overdue_link": figures.list_url(
+                    "received", department=row.department.code, overdue=YES
+                ),
                 "on_time_link": figures.list_url(
                     "answered",
                     department=row.department.code,
@@ -285,6 +288,8 @@ def _scope_words(data: dict) -> list[str]:
             )
             % {"year": answered_in}
         )
+    if data.get("overdue") == YES:
+        words.append(_("with an answer overdue"))
     return words
 
 
@@ -315,10 +320,12 @@ def proposal_list(request):
     with status 400: nothing is listed for a figure that does not exist."""
     form = CountedListForm(request.GET)
     status = 200
+    as_of = figures.as_of()
     if form.is_valid():
         data = form.cleaned_data
         queryset = counted_proposals(
             **data,
+            overdue_at=as_of or timezone.now(),
             user=request.user if request.user.is_authenticated else None,
         )
         heading = _list_heading(data)
@@ -337,7 +344,7 @@ def proposal_list(request):
             "heading": heading,
             "page": page,
             "query": query.urlencode(),
-            "as_of": figures.as_of(),
+            "as_of": as_of,
         },
         status=status,
     )

@@ -3,10 +3,12 @@ items' progress as the statistics pages show them, each figure leading to
 what it counts."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from answers.models import Assignment
 from stats.refresh import refresh
 from tests.answers.helpers import assigned, published
 from tests.factories import DepartmentFactory, UserFactory
@@ -25,7 +27,10 @@ def test_departments_show_their_answer_timeliness_and_the_answers_behind_it():
     parks = DepartmentFactory(code="parks", name="공원조성과", name_en="Parks")
     for title in ("보도 턱 낮추기", "자전거 길 잇기"):
         published(assigned(department=roads, title=title))
-    assigned(department=parks, title="놀이터 그늘막")
+    late = assigned(department=parks, title="놀이터 그늘막")
+    Assignment.objects.filter(pk=late.pk).update(
+        assigned_at=timezone.now() - timedelta(days=20), deadline=timezone.now() - timedelta(days=2)
+    )
     refresh()
     en = english_client()
     response = en.get("/stats/departments/")
@@ -37,6 +42,11 @@ def test_departments_show_their_answer_timeliness_and_the_answers_behind_it():
     link = re.search(r'<a href="([^"]+answered_in=any[^"]*)">2</a>', page_html(response)).group(1)
     assert "department=roads" in link
     assert sorted(listed_titles(en.get(link))) == ["보도 턱 낮추기", "자전거 길 잇기"]
+    # And the answer overdue now leads to its proposal
+    assert rows["Parks"][0] == "0" and rows["Parks"][4] == "1"
+    overdue = re.search(r'<a href="([^"]+overdue=yes[^"]*)">1</a>', page_html(response)).group(1)
+    assert listed_titles(en.get(overdue)) == ["놀이터 그늘막"]
+    assert "with an answer overdue" in page_text(en.get(overdue))
     # And the proposals by department, each figure with its list
     assert table(response, "stats-by-department")["Road Planning"][:2] == ["2", "2"]
     assert table(response, "stats-by-department")["Parks"][:2] == ["1", "0"]
