@@ -73,8 +73,6 @@ def _table(rows: list[figures.Row]) -> list[dict]:
                 for name, label in STAGE_COLUMNS
             ],
             "rate": row.counts.adoption_rate,
-            "received": row.counts.received,
-            "received_link": row.link("received"),
             "bar": _bar(row.counts.received, top),
         }
         for row in rows

@@ -161,6 +161,7 @@ def test_a_proposal_hidden_since_the_count_leaves_its_list(world, en):
         "department=nobody",
         "theme=abc",
         "theme=999999",
+        "theme=99999999999999999999",
         "answered_in=soon",
         "on_time=maybe",
     ],
