@@ -4,14 +4,10 @@ run a fixed number of queries."""
 from dataclasses import dataclass
 from math import ceil
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from . import event_texts
-from .models import Comment, Endorsement, Proposal, ProposalEvent, ProposalStatus
+from .models import Comment, Endorsement, Proposal, ProposalEvent
 
 
 def proposal_list() -> QuerySet[Proposal]:
@@ -152,42 +148,3 @@ def with_endorsed_flag(queryset: QuerySet[Proposal], user) -> QuerySet[Proposal]
     return queryset.annotate(
         endorsed=Exists(Endorsement.objects.filter(proposal=OuterRef("pk"), user=user))
     )
-
-
-# The home page's headline counts are counted again at most this often.
-# Counting every public proposal is a scan that grows with the data (94 ms of
-# a 139 ms home page at ten-year size), and readers gain nothing from a count
-# fresher than a minute. The page says when they were counted ("22:10 기준"),
-# so what it shows is exact as of the time it states.
-HEADLINE_COUNTS_KEY = "proposals.headline-counts"
-HEADLINE_COUNTS_LOCK = "proposals.headline-counts.recount"
-
-
-def _count_headlines() -> dict:
-    counts = Proposal.objects.public().aggregate(
-        total=Count("id"),
-        open=Count("id", filter=Q(status=ProposalStatus.OPEN)),
-        adopted=Count("id", filter=Q(status=ProposalStatus.ADOPTED)),
-    )
-    counts["members"] = get_user_model().objects.filter(is_active=True).count()
-    counts["counted_at"] = timezone.now()
-    return counts
-
-
-def headline_counts() -> dict:
-    """Public proposals (all, gathering endorsements, adopted), active members
-    and `counted_at`, the moment they were counted: at most
-    settings.HEADLINE_COUNTS_SECONDS old. When they are older, one request
-    (whichever takes the lock first, across every worker) counts again while
-    the others keep showing the previous counts with their time, so a busy
-    minute never starts many scans at once."""
-    fresh_for = settings.HEADLINE_COUNTS_SECONDS
-    counts = cache.get(HEADLINE_COUNTS_KEY)
-    stale = counts is None or (timezone.now() - counts["counted_at"]).total_seconds() >= fresh_for
-    if stale and (counts is None or cache.add(HEADLINE_COUNTS_LOCK, 1, timeout=30)):
-        counts = _count_headlines()
-        # Kept well past its freshness so there is always something to show
-        # while one request counts again.
-        cache.set(HEADLINE_COUNTS_KEY, counts, timeout=max(fresh_for * 10, 600))
-        cache.delete(HEADLINE_COUNTS_LOCK)
-    return counts

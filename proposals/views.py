@@ -56,8 +56,9 @@ ENDORSE_READS = (
 
 @cached_for_anonymous
 def home(request):
-    """The front page: latest and most endorsed proposals, and the headline
-    counts as of the minute they were counted (selectors.headline_counts)."""
+    """The front page: latest and most endorsed proposals, and the sections
+    the apps above register (proposals.front_page): the statistics' headline
+    figures and next meeting, the open themed calls, the open city polls."""
     return render(
         request,
         "home.html",
@@ -66,7 +67,6 @@ def home(request):
             "popular": selectors.proposal_list()
             .filter(status=ProposalStatus.OPEN)
             .order_by("-endorsement_count", "-id")[:6],
-            "counts": selectors.headline_counts(),
             "front_sections": front_sections(),
         },
     )

@@ -6,6 +6,8 @@ app_name = "stats"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("departments/", views.departments, name="departments"),
+    path("themes/", views.themes, name="themes"),
     # The proposals a figure counts (every figure links here).
     path("proposals/", views.proposal_list, name="proposals"),
     # Monthly and yearly reports (stats/reports.py makes them, frozen).

@@ -323,10 +323,6 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# How old the home page's headline counts may be, in seconds (proposals/
-# selectors.py: counting every proposal is a scan that grows with the data;
-# the page says when they were counted).
-HEADLINE_COUNTS_SECONDS = env_int("OASIS_HEADLINE_COUNTS_SECONDS", 60)
 # Days before an expert opinion request's due date that beat reminds the
 # expert (meetings.services.opinion_requests_remind).
 OPINION_REMIND_DAYS = env_int("OASIS_OPINION_REMIND_DAYS", 3)

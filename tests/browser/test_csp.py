@@ -152,6 +152,10 @@ def test_public_pages_and_admin_screens_run_under_the_policy(browser, live_serve
         "/awards/best/",
         "/polls/",  # 서울시가 묻습니다
         poll.get_absolute_url(),  # a visitor's poll page
+        "/stats/",  # the open statistics: charts as tables with bars
+        "/stats/departments/",
+        "/stats/themes/",
+        "/stats/proposals/?stage=answered",  # the list a figure links to
     ]
     private = [
         "/me/",
@@ -695,4 +699,56 @@ def test_the_api_docs_run_under_the_policy_and_axe_finds_nothing(browser, live_s
         visitor.console = []
     visitor.close()
     # … with nothing refused and nothing axe finds
+    assert found == [], "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}]
+)
+@pytest.mark.parametrize("language", ["ko-KR", "en-US"])
+def test_the_statistics_pages_run_under_the_policy_and_axe_finds_nothing(
+    browser, live_server, viewport, language
+):
+    # Given the hand-counted world (every stage, two years, three districts),
+    # a themed call's proposal, an adopted item and the next meeting, counted
+    from stats.refresh import refresh
+    from tests.stats.pages_world import counted_world
+
+    world = counted_world(counted=False)
+    theme_services.theme_propose(
+        theme=make_theme(), author=UserFactory(), **proposal_fields(title="테마 제안")
+    )
+    adopted_card()
+    meeting(days=9)
+    refresh(full=True)
+    visitor = Visitor(browser, live_server)
+    visitor.context.set_extra_http_headers({"Accept-Language": language})
+    visitor.page.set_viewport_size(viewport)
+    found = []
+    for path in [
+        "/",
+        "/stats/",
+        "/stats/?year=2024&month=3",
+        "/stats/departments/",
+        "/stats/themes/",
+        f"/stats/proposals/?stage=debated&year=2024&category={world.transport.code}",
+        "/stats/proposals/?stage=nowhere",  # the form's message (status 400)
+    ]:
+        if "nowhere" in path:
+            visitor.page.goto(live_server.url + path)
+        else:
+            found += visitor.violations_on(path)
+        found += [f"{path}: {line}" for line in axe_violations(visitor.page)]
+        if not visitor.page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"
+        ):
+            found.append(f"{path}: scrolls sideways")
+    # And the bars are drawn (by the stylesheet's width classes, no style attribute)
+    visitor.violations_on("/stats/")
+    widths = visitor.page.evaluate(
+        "[...document.querySelectorAll('.stats-funnel .stats-bar-fill')]"
+        ".map((bar) => bar.getBoundingClientRect().width)"
+    )
+    assert widths[0] > widths[4] > 0, widths
+    visitor.close()
     assert found == [], "\n".join(found)

@@ -1,17 +1,14 @@
 """Pages whose cost used to grow with the data (issue 10): the list counts
 only up to a cap and still pages on, search finds every word anywhere (on
-PostgreSQL through the bigram index), the home page's counts are as stored
-as of the time it states, and the admin's list says "more than"."""
+PostgreSQL through the bigram index), and the admin's list says "more
+than". (The home page's figures are the statistics' own since issue 15:
+tests/stats/test_front_page.py.)"""
 
-import datetime as dt
-import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import time_machine
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
 
 from proposals.models import Proposal
 from proposals.search import search_proposals
@@ -149,41 +146,6 @@ def test_on_postgresql_search_reads_the_bigram_index(client, library):
         finally:
             cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
     assert "Bitmap Index Scan on proposal_search_bigrams" in plan
-
-
-# --- the home page's counts -----------------------------------------------------------
-
-
-def _stat(response, label) -> str:
-    match = re.search(rf"<dt>{label}</dt><dd>([^<]*)</dd>", response.content.decode())
-    return match.group(1)
-
-
-def test_home_counts_are_as_stored_at_the_time_the_page_states(client, settings):
-    settings.HEADLINE_COUNTS_SECONDS = 60
-    start = timezone.now().replace(microsecond=0)
-    with time_machine.travel(start, tick=False):
-        # Given three public proposals, one adopted, and a hidden one
-        ProposalFactory.create_batch(2)
-        ProposalFactory(status="adopted")
-        ProposalFactory(is_hidden=True)
-        # When the home page is read, it shows what is stored and when it counted
-        first = client.get("/")
-        assert _stat(first, "Proposals") == "3"
-        assert _stat(first, "Adopted") == "1"
-        counted_at = timezone.localtime(start).strftime("%H:%M")
-        assert f"Counted at {counted_at}" in page_text(first)
-    # And within the minute a new proposal is not yet counted, and the page
-    # still says when it counted
-    with time_machine.travel(start + dt.timedelta(seconds=30), tick=False):
-        ProposalFactory()
-        assert _stat(client.get("/"), "Proposals") == "3"
-    # And after the minute the count is again what is stored, with its new time
-    later = start + dt.timedelta(seconds=61)
-    with time_machine.travel(later, tick=False):
-        again = client.get("/")
-        assert _stat(again, "Proposals") == str(Proposal.objects.public().count()) == "4"
-        assert f"Counted at {timezone.localtime(later).strftime('%H:%M')}" in page_text(again)
 
 
 # --- the admin ------------------------------------------------------------------------
