@@ -193,10 +193,13 @@ def _request_opinions(upcoming, staff: Staff, data: dict, asked: datetime, now: 
     ExpertOpinionRequest.objects.filter(pk__in=made).update(created_at=asked, updated_at=asked)
     # The operator's requests, in the audit trail when they were made.
     AuditRecord.objects.filter(pk__gt=audited).update(created_at=asked)
-    # Beat's morning round today (or an hour ago, before nine): the reminder
-    # and the overdue notices.
-    morning = min(
-        timezone.make_aware(datetime.combine(today, time(9, 10))), now - timedelta(hours=1)
+    # Beat's morning round today (or an hour ago, before nine, but never
+    # yesterday: loaded just after midnight, the round an hour ago would see
+    # yesterday's date and not yet find the request due yesterday overdue):
+    # the reminder and the overdue notices.
+    morning = max(
+        timezone.make_aware(datetime.combine(today, time(0, 0))),
+        min(timezone.make_aware(datetime.combine(today, time(9, 10))), now - timedelta(hours=1)),
     )
     with at(morning):
         opinion_requests_remind(now=morning)
