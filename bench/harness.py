@@ -284,7 +284,15 @@ class Harness:
     def collectstatic(self, db_url: str):
         """DEBUG off serves static files through whitenoise's manifest, which
         collectstatic writes (and pages cannot render without)."""
-        if not (ROOT / "var" / "bench" / "static" / "staticfiles.json").exists():
+        manifest = ROOT / "var" / "bench" / "static" / "staticfiles.json"
+        # Collected again when a static file changed since: a stale manifest
+        # lacks the new file, and every page naming it fails to render.
+        sources = [ROOT / "static", *ROOT.glob("*/static")]
+        newest = max(
+            (path.stat().st_mtime for folder in sources for path in folder.rglob("*")),
+            default=0,
+        )
+        if not manifest.exists() or manifest.stat().st_mtime < newest:
             log("collectstatic")
             self.manage(db_url, "collectstatic", "--noinput", "-v0", quiet=True)
 
