@@ -15,7 +15,10 @@ Every viewset of /api/v1/ derives from `ReadOnlyViewSet` (or mixes
     district = CodeLabelField(choices=District, blank_label=_("Whole city"))
 """
 
+import hashlib
+
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -23,7 +26,11 @@ from drf_spectacular.plumbing import build_basic_type, build_object_type
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from oasis.page_cache import STATUS_HEADER, query_for_key
+from oasis.page_cache import cache as pages_cache
 
 LANGUAGE_PARAMETER = "lang"
 SUPPORTED_LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)  # ("ko", "en")
@@ -73,7 +80,66 @@ class ReaderLanguageMixin:
         return response
 
 
-class ReadOnlyViewSet(ReaderLanguageMixin, viewsets.ReadOnlyModelViewSet):
+class _Stored(Exception):
+    """Raised after the throttles when a copy of the answer is in the cache."""
+
+    def __init__(self, content: bytes):
+        self.content = content
+
+
+class ShortCacheMixin:
+    """The same answer for a few seconds (settings.PAGE_CACHE_SECONDS, as
+    the site's public pages): an API list read by many programs at once is
+    serialised once, not once per request. Unlike the site's page cache,
+    which answers before the middleware, this one answers after the key is
+    checked and the throttles counted, so a cached answer still costs the
+    caller its rate and an unknown key is still refused. Every reader gets
+    the same answer for the same address and language (a partner's key only
+    raises its limit), so the key is the path, its query and the language.
+    Only 200 answers are kept."""
+
+    def _short_cache_key(self, request) -> str:
+        query = query_for_key(request._request)
+        digest = hashlib.sha256(
+            f"{request.path}?{query}|{translation.get_language()}".encode()
+        ).hexdigest()
+        return f"api:{digest}"
+
+    def _short_cache_on(self, request) -> bool:
+        return settings.PAGE_CACHE_SECONDS > 0 and request.method in ("GET", "HEAD")
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self._short_cache_on(request):
+            content = pages_cache.get(self._short_cache_key(request))
+            if content is not None:
+                raise _Stored(content)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, _Stored):
+            response = HttpResponse(exc.content, content_type="application/json")
+            response[STATUS_HEADER] = "hit"
+            return response
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if (
+            isinstance(response, Response)
+            and response.status_code == 200
+            and self._short_cache_on(request)
+        ):
+            response.render()
+            pages_cache.set(
+                self._short_cache_key(request),
+                response.content,
+                settings.PAGE_CACHE_SECONDS,
+            )
+            response[STATUS_HEADER] = "miss"
+        return response
+
+
+class ReadOnlyViewSet(ReaderLanguageMixin, ShortCacheMixin, viewsets.ReadOnlyModelViewSet):
     """The base of the API's list + detail endpoints."""
 
 

@@ -15,7 +15,7 @@ from stats import figures
 from stats.models import STAGE_FIELDS, Dimension
 from tracking.models import CardKind, CardStage
 
-from .base import ReaderLanguageMixin, code_label
+from .base import ReaderLanguageMixin, ShortCacheMixin, code_label
 from .filter_fields import MAX_YEAR, MIN_YEAR
 
 # The dimensions a breakdown may be asked for (Dimension.ALL is `totals`).
@@ -177,7 +177,7 @@ class OneObjectSchema(AutoSchema):
         return False
 
 
-class StatisticsViewSet(ReaderLanguageMixin, viewsets.ViewSet):
+class StatisticsViewSet(ReaderLanguageMixin, ShortCacheMixin, viewsets.ViewSet):
     """The statistics of public proposals: how many were received and how
     many reached each stage, by period and by category, district,
     department and theme; departments' answer timeliness; adopted items'

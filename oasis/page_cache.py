@@ -119,7 +119,7 @@ def _eligible(request) -> bool:
 TRACKING_PARAMETERS = ("utm_", "fbclid", "gclid", "dclid", "msclkid", "igshid", "_ga")
 
 
-def _query_for_key(request) -> str:
+def query_for_key(request) -> str:
     """The query string without tracking parameters, in the order given."""
     return urlencode(
         [
@@ -134,7 +134,7 @@ def _query_for_key(request) -> str:
 def page_key(request) -> str:
     """The cache key of the page `request` asks for (its lock: this + ":lock")."""
     language = translation.get_language_from_request(request)
-    where = f"{request.scheme}://{request.get_host()}{request.path}?{_query_for_key(request)}"
+    where = f"{request.scheme}://{request.get_host()}{request.path}?{query_for_key(request)}"
     return f"page:{language}:{hashlib.sha256(where.encode()).hexdigest()}"
 
 
