@@ -683,6 +683,9 @@ def test_the_reports_run_under_the_policy_axe_finds_nothing_and_they_print(
     assert found == []
 
 
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}]
+)
 def test_the_api_docs_run_under_the_policy_and_axe_finds_nothing(browser, live_server, viewport):
     # Given a public proposal for the docs to be about
     ProposalFactory(title="API 문서에서 보는 제안")
