@@ -10,7 +10,9 @@ Kept to 25 examples an operation so it runs in well under two minutes."""
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -36,7 +38,18 @@ def world(db, settings):
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anonymous": "100000/m", "partner": "100000/m"},
     }
-    return make_world()
+    # The WSGI app closes the database connection after each request when
+    # connections are not kept (DATABASE_CONN_MAX_AGE=0, as in CI), and the
+    # test's transaction lives on that connection: on PostgreSQL every call
+    # after the first found it closed. Django's test client disconnects the
+    # same receiver while it calls the app.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield make_world()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 # The live schema, as /api/schema/ serves it (no database needed to build it).
