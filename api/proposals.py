@@ -8,7 +8,6 @@ cannot be used is a 400 naming the parameter, never an empty list that
 looks like an answer."""
 
 import django_filters
-from django import forms
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -26,12 +25,20 @@ from accounts.models import Department
 from accounts.roles import Role
 from answers.models import AnswerStatus, Assignment
 from proposals import event_texts
-from proposals.models import Category, EventKind, Proposal, ProposalEvent, ProposalStatus
+from proposals.models import (
+    MODERATION_REASON_KINDS,
+    Category,
+    EventKind,
+    Proposal,
+    ProposalEvent,
+    ProposalStatus,
+)
 from proposals.search import search_proposals
 from stats.models import STAGE_FIELDS, Stage
 from themes.models import Theme, ThemeStatus
 
 from .base import CodeLabelField, ReadOnlyViewSet
+from .filter_fields import YearFilter
 
 CITY_WIDE = "citywide"
 WHOLE_CITY = _("Whole city")
@@ -42,15 +49,6 @@ SORTS = {
     "endorsed": ("-endorsement_count", "-id"),
     "commented": ("-comment_count", "-id"),
     "viewed": ("-view_count", "-id"),
-}
-# Reasons the public API leaves out even on public rows: why an operator hid
-# or restored something is moderation's business (issue 15: no reasons for
-# hiding), though the row itself says that it happened.
-REASON_LEFT_OUT = {
-    EventKind.HIDDEN,
-    EventKind.UNHIDDEN,
-    EventKind.COMMENT_HIDDEN,
-    EventKind.COMMENT_UNHIDDEN,
 }
 SYSTEM_ROLE = "system"
 
@@ -63,10 +61,6 @@ def api_url(request, basename: str, pk) -> str:
 
 
 # Filters -------------------------------------------------------------------
-
-
-class YearFilter(django_filters.Filter):
-    field_class = forms.IntegerField
 
 
 class ProposalFilter(django_filters.FilterSet):
@@ -92,8 +86,6 @@ class ProposalFilter(django_filters.FilterSet):
     )
     year = YearFilter(
         field_name="created_at",
-        lookup_expr="year",
-        min_value=2000,
         max_value=2999,
         help_text="The year received (Seoul time).",
     )
@@ -258,7 +250,7 @@ class TimelineRowSerializer(serializers.ModelSerializer):
         ]
 
     def get_reason(self, row) -> str:
-        return "" if row.kind in REASON_LEFT_OUT else row.reason
+        return "" if row.kind in MODERATION_REASON_KINDS else row.reason
 
     @extend_schema_field(TimelineActorSerializer)
     def get_actor(self, row):

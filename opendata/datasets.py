@@ -38,7 +38,13 @@ from polls.models import Choice, Poll, PollKind, PollStatus, QuestionKind
 from polls.results import results_public, shares
 from polls.rules import PUBLIC_STATUSES
 from proposals import event_texts
-from proposals.models import EventKind, Proposal, ProposalEvent, ProposalStatus
+from proposals.models import (
+    MODERATION_REASON_KINDS,
+    EventKind,
+    Proposal,
+    ProposalEvent,
+    ProposalStatus,
+)
 from stats import figures
 from stats.models import Dimension, Stage
 from tracking.models import CardKind, CardStage, ManagementCard, ProgressReport, ReportStatus
@@ -230,11 +236,6 @@ TIMELINE_FIELDS = (
 )
 
 
-# Rows whose typed reason the files leave out although the timeline shows
-# it: why an operator hid a proposal (issue 15: no reasons for hiding).
-REASON_KEPT_BACK = {EventKind.HIDDEN, EventKind.UNHIDDEN}
-
-
 def _timeline_rows():
     events = (
         ProposalEvent.objects.filter(is_public=True, **_public_proposal("proposal__"))
@@ -255,7 +256,7 @@ def _timeline_rows():
                 "department": event.actor_department.code if event.actor_department else "",
                 "from_status": event.from_status,
                 "to_status": event.to_status,
-                "text": event.words if event.kind in REASON_KEPT_BACK else event.text,
+                "text": event.words if event.kind in MODERATION_REASON_KINDS else event.text,
                 "created_at": event.created_at,
             }
 

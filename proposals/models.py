@@ -714,6 +714,20 @@ class EventKind(models.TextChoices):
     THEME_DEBATE_PICKED = "theme_debate_picked", _("Picked for the theme debate")
 
 
+# Rows whose typed reason is moderation's business: the open data and the
+# read API say that a proposal was hidden or restored, never why (issue 15:
+# no reasons for hiding). The comment rows are internal (is_public=False)
+# and never leave at all; they are named here so the rule is whole.
+MODERATION_REASON_KINDS = frozenset(
+    {
+        EventKind.HIDDEN,
+        EventKind.UNHIDDEN,
+        EventKind.COMMENT_HIDDEN,
+        EventKind.COMMENT_UNHIDDEN,
+    }
+)
+
+
 class ProposalEvent(models.Model):
     """One row per thing that happened to a proposal; the public timeline is
     drawn from these (who, what, from, to, why, when)."""
