@@ -15,8 +15,72 @@ from .names import public_name_for
 from .roles import Role
 
 
+def institution_logo_path(instance, filename):
+    return f"institutions/{instance.slug}/{filename}"
+
+
+class Institution(models.Model):
+    """A partner institution (기관협력, issue 16), e.g. 서울시설공단: it shares
+    the platform with the city and has its own space at /org/<slug>/, its own
+    administrators (members with `institution` set and the institution admin
+    role), departments, categories, branding and thresholds. Proposals,
+    categories, departments and polls with no institution are the city's."""
+
+    slug = models.SlugField(
+        _("address name"),
+        max_length=40,
+        unique=True,
+        help_text=_("Used in its address: /org/<address name>/. Letters, digits and hyphens."),
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    short_name = models.CharField(
+        _("short name"), max_length=20, blank=True, help_text=_("Shown as the label on lists.")
+    )
+    description = models.TextField(_("introduction"), max_length=2000, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to=institution_logo_path, blank=True)
+    # Branding: the space's accent colour, as #rrggbb (checked by the admin
+    # form for contrast against white text).
+    brand_color = models.CharField(_("brand colour"), max_length=7, default="#1f5fa8")
+    # Thresholds: empty means the city's (proposals.PipelineSettings).
+    answer_threshold = models.PositiveIntegerField(
+        _("endorsements for an answer"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to use the city's."),
+    )
+    debate_threshold = models.PositiveIntegerField(
+        _("endorsements for a debate"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to use the city's."),
+    )
+    is_active = models.BooleanField(
+        _("open"), default=True, help_text=_("A closed institution takes no new proposals.")
+    )
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner institution")
+        verbose_name_plural = _("partner institutions")
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return in_page_language(self.name, self.name_en)
+
+    @property
+    def short_label(self) -> str:
+        return self.short_name or self.label
+
+
 class Department(models.Model):
-    """A Seoul city department that answers proposals and keeps adopted items."""
+    """A department that answers proposals and keeps adopted items: the
+    city's, or a partner institution's (`institution`)."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -36,6 +100,16 @@ class Department(models.Model):
         help_text=_(
             "An official of this department. May hand its adopted items to another official."
         ),
+    )
+    # Empty: a city department. Set: a partner institution's own department,
+    # whose officials see only their institution's work.
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("partner institution"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="departments",
     )
 
     class Meta:
@@ -109,6 +183,17 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="members",
+    )
+    # The partner institution this member works for (its administrators;
+    # an institution's officials also have it through their department).
+    # Empty for the city's staff and for citizens.
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("partner institution"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
     )
     language = models.CharField(
         _("language for e-mails"),

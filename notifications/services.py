@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from oasis.tasks import enqueue_on_commit
 
-from .models import Notification
+from .models import NoticeTopic, Notification
 from .tasks import send_notification_email
 
 # Set by `notices_without_email` (see there).
@@ -42,6 +42,7 @@ def notify(
     url: str = "",
     email: bool = True,
     in_site_only: bool = False,
+    topic: str = "",
 ) -> list[Notification]:
     """Notify each recipient once about the event named by `key`. A recipient
     who already has a notice with this key gets nothing new, so calling this
@@ -66,6 +67,7 @@ def notify(
                     recipient=user,
                     kind=kind,
                     key=key,
+                    topic=topic,
                     proposal=proposal,
                     params=params,
                     url=url,
@@ -137,12 +139,37 @@ def proposal_audience(proposal) -> list:
 
 
 def notify_proposal(
-    *, proposal, kind: str, key: str, params: dict | None = None
+    *,
+    proposal,
+    kind: str,
+    key: str,
+    params: dict | None = None,
+    follower_topic: str = NoticeTopic.FOLLOWED,
 ) -> list[Notification]:
-    """Tell the proposer and followers about a step their proposal took."""
-    return notify(
-        recipients=proposal_audience(proposal), kind=kind, key=key, proposal=proposal, params=params
+    """Tell the proposer and followers about a step their proposal took: the
+    proposer under "my proposals", the followers under `follower_topic`
+    ("followed proposals"; "adopted items I follow" for a card's news). A
+    proposer who also follows is told once, as the proposer."""
+    created = []
+    if proposal.author_id:
+        created += notify(
+            recipients=[proposal.author],
+            kind=kind,
+            key=key,
+            proposal=proposal,
+            params=params,
+            topic=NoticeTopic.MY_PROPOSALS,
+        )
+    followers = [f.user for f in proposal.follows.select_related("user")]
+    created += notify(
+        recipients=[u for u in followers if u.pk != proposal.author_id],
+        kind=kind,
+        key=key,
+        proposal=proposal,
+        params=params,
+        topic=follower_topic,
     )
+    return created
 
 
 def notification_mark_read(*, notification: Notification, user) -> None:

@@ -36,6 +36,7 @@ urlpatterns = [
     path("polls/", include("polls.urls")),
     path("notifications/", include("notifications.urls")),
     path("stats/", include("stats.urls")),
+    path("org/", include("institutions.urls")),
     path("open-data/", include("opendata.urls")),
     path("api/", include("api.urls")),
     path("", include("mileage.urls")),

@@ -98,6 +98,16 @@ class Poll(models.Model):
     allow_vote_change = models.BooleanField(
         _("members may change their vote until it closes"), default=False
     )
+    # A partner institution's poll (issue 16), shown in its space and in the
+    # city's list, labelled; empty: the city's.
+    institution = models.ForeignKey(
+        "accounts.Institution",
+        verbose_name=_("partner institution"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="polls",
+    )
     # Targeting (mVoting): empty = everyone. Values of accounts.districts.
     # District, accounts.age_bands.AgeBand and accounts.models.Gender. Read
     # from the member's profile only where they consented to the item.

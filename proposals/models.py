@@ -36,6 +36,16 @@ class Category(models.Model):
         related_name="default_categories",
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Empty: a city category. Set: a partner institution's own category,
+    # offered only to proposals addressed to that institution.
+    institution = models.ForeignKey(
+        "accounts.Institution",
+        verbose_name=_("partner institution"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="categories",
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -269,6 +279,9 @@ class ProposalStatus(models.TextChoices):
     ADOPTED = "adopted", _("Adopted")
     NOT_ADOPTED = "not_adopted", _("Not adopted")
     WITHDRAWN = "withdrawn", _("Withdrawn by the proposer")
+    # Joined another proposal by an operator (issue 16): Proposal.merged_into
+    # says which; its endorsers are asked to carry their endorsement over.
+    MERGED = "merged", _("Merged into another proposal")
 
 
 # Endorsements keep coming in while the department answers, so that a proposal
@@ -280,18 +293,35 @@ ENDORSABLE_STATUSES = frozenset(
 
 # The pipeline as data (PRODUCT.md, "The pipeline"). A proposer may withdraw at
 # any time until the realization meeting has decided.
+#
+# An operator may merge a duplicate into another proposal until its debate
+# opens (issue 16); after that the debate and the meeting have weighed it on
+# its own.
 PROPOSAL_TRANSITIONS: dict[str, set[str]] = {
     ProposalStatus.OPEN: {
         ProposalStatus.ASSIGNED,
         ProposalStatus.NOT_REACHED,
         ProposalStatus.WITHDRAWN,
+        ProposalStatus.MERGED,
     },
-    ProposalStatus.NOT_REACHED: {ProposalStatus.ASSIGNED, ProposalStatus.WITHDRAWN},
-    ProposalStatus.ASSIGNED: {ProposalStatus.ANSWERED, ProposalStatus.WITHDRAWN},
+    ProposalStatus.NOT_REACHED: {
+        ProposalStatus.ASSIGNED,
+        ProposalStatus.WITHDRAWN,
+        ProposalStatus.MERGED,
+    },
+    ProposalStatus.ASSIGNED: {
+        ProposalStatus.ANSWERED,
+        ProposalStatus.WITHDRAWN,
+        ProposalStatus.MERGED,
+    },
     # Only the debate leads to the working review (DEBATE → REVIEW, when its
     # results are published): no service moves an answered proposal straight
     # to REVIEW, so the table does not allow it either.
-    ProposalStatus.ANSWERED: {ProposalStatus.DEBATE, ProposalStatus.WITHDRAWN},
+    ProposalStatus.ANSWERED: {
+        ProposalStatus.DEBATE,
+        ProposalStatus.WITHDRAWN,
+        ProposalStatus.MERGED,
+    },
     ProposalStatus.DEBATE: {ProposalStatus.REVIEW, ProposalStatus.WITHDRAWN},
     ProposalStatus.REVIEW: {
         ProposalStatus.ON_AGENDA,
@@ -308,6 +338,7 @@ PROPOSAL_TRANSITIONS: dict[str, set[str]] = {
     ProposalStatus.ADOPTED: set(),
     ProposalStatus.NOT_ADOPTED: set(),
     ProposalStatus.WITHDRAWN: set(),
+    ProposalStatus.MERGED: set(),
 }
 
 
@@ -360,6 +391,30 @@ class Proposal(models.Model):
         related_name="proposals",
         help_text=_("The department that answers it, once assigned."),
     )
+    # Addressed to a partner institution (issue 16); empty: to the city.
+    # Fixed when proposed: its category, department and thresholds are the
+    # institution's, and a merge never crosses institutions.
+    institution = models.ForeignKey(
+        "accounts.Institution",
+        verbose_name=_("addressed to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+    # Set when an operator merges this proposal into another (status MERGED).
+    # Never a chain: a proposal that others joined, merged in turn, takes
+    # them along (proposals.merging), so this always names a proposal that
+    # is not merged itself.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_proposals",
+    )
+    merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
     # Denormalised counters, always changed in the same transaction as the rows
     # they count (services.py), so the number shown is exact. The endorsement
     # count alone trails its rows by the few milliseconds between an
@@ -376,6 +431,10 @@ class Proposal(models.Model):
     # "한강다리" finds "한강 다리를 걷고…"; text.search_text_of writes it, and
     # proposals/text.py says how PostgreSQL indexes it.
     search_text = models.TextField(editable=False, default="")
+    # The nouns and stems of title and body as Kiwi reads them (한강다리를 →
+    # 한강 다리), space-separated: what "similar proposals" compares
+    # (proposals/similarity.py).
+    similarity_terms = models.TextField(editable=False, default="", db_default="")
 
     is_hidden = models.BooleanField(_("hidden"), default=False)
     hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
@@ -547,6 +606,51 @@ class Endorsement(models.Model):
         return f"{self.user_id} → {self.proposal_id}"
 
 
+class CarryState(models.TextChoices):
+    ASKED = "asked", _("Asked")
+    CARRIED = "carried", _("Carried over")
+    # The member had endorsed the other proposal too: nothing to carry, and
+    # never counted twice.
+    ALREADY = "already", _("Already endorsed there")
+    DECLINED = "declined", _("Declined")
+
+
+class EndorsementCarry(models.Model):
+    """An endorser of a merged proposal asked to carry their endorsement to
+    the proposal it joined (issue 16). One row per member and merged
+    proposal; carrying is one click by the member, never automatic, and the
+    carried endorsement is an ordinary Endorsement of the target, so the
+    unique constraint there counts it once whatever happens here."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="endorsement_carries"
+    )
+    source = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="carries_out"
+    )
+    # The proposal to carry to: the source's merged_into, moved along when
+    # the target itself is merged later.
+    target = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="carries_in")
+    state = models.CharField(max_length=10, choices=CarryState.choices, default=CarryState.ASKED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("endorsement carry-over")
+        verbose_name_plural = _("endorsement carry-overs")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "source"], name="carry_once_per_member"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["member"], condition=Q(state="asked"), name="carry_asked_member"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member_id}: {self.source_id} → {self.target_id}"
+
+
 class Follow(models.Model):
     """A member follows a proposal to hear of every step it takes."""
 
@@ -712,6 +816,10 @@ class EventKind(models.TextChoices):
     # "theme": id} when an operator picks it for the theme debate.
     THEME_SUBMITTED = "theme_submitted", _("Submitted to a theme")
     THEME_DEBATE_PICKED = "theme_debate_picked", _("Picked for the theme debate")
+    # Merges (issue 16): on the merged proposal {"text": "merged_into",
+    # "into": id}; on the one it joined {"text": "merged_from", "from": id}.
+    MERGED_INTO = "merged_into", _("Merged into another proposal")
+    MERGED_FROM = "merged_from", _("Another proposal was merged into this one")
 
 
 # Rows whose typed reason is moderation's business: the open data and the

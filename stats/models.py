@@ -66,6 +66,10 @@ class ProposalFact(models.Model):
     theme = models.ForeignKey(
         "themes.Theme", on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # The partner institution it was addressed to; empty: the city.
+    institution = models.ForeignKey(
+        "accounts.Institution", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     # Not hidden and not in the trash. Only public proposals are counted:
     # a figure must be reproducible from the public list it links to.
     is_public = models.BooleanField(_("public"))

@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     # Issue 15, open by default: the statistics and reports read every stage
     # app; the bulk files and the read API read the statistics.
     "stats",
+    # Issue 16: partner institutions' own spaces (/org/<slug>/) read every
+    # stage app and the statistics; the bulk files and the API sit above.
+    "institutions",
     "opendata",
     "api",
     "demo",

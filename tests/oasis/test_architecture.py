@@ -27,6 +27,7 @@ FLOORS = [
     "mileage",
     "pipeline",  # the conductor
     "stats",  # open statistics and the monthly and yearly reports
+    "institutions",  # partner institutions' spaces (/org/<slug>/) and their registration
     "opendata",  # nightly bulk files and their data dictionary
     "api",  # the read API (/api/v1/)
     "demo",
