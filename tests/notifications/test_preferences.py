@@ -203,3 +203,10 @@ def test_turning_a_topic_off_drops_its_notices_waiting_for_a_digest():
     other.refresh_from_db()
     assert waiting.emailed_at is not None
     assert other.emailed_at is None and other.digest == "weekly"
+
+
+def test_the_members_data_export_holds_their_choices():
+    member = UserFactory()
+    preferences_update(user=member, changes={NoticeTopic.DEBATES: {"email": EmailMode.OFF}})
+    data = logged_in(member).get("/accounts/profile/export/").json()
+    assert data["notice_preferences"] == [{"topic": "debates", "in_site": True, "email": "off"}]
