@@ -20,9 +20,11 @@ class NotificationsConfig(AppConfig):
         # retention period (accounts.services.withdrawn_residue_purge).
         register_residue(
             "notifications",
-            lambda user: Notification.objects.filter(recipient=user).delete()[0]
-            + NotificationPreference.objects.filter(user=user).delete()[0]
-            + DigestRun.objects.filter(user=user).delete()[0],
+            lambda user: (
+                Notification.objects.filter(recipient=user).delete()[0]
+                + NotificationPreference.objects.filter(user=user).delete()[0]
+                + DigestRun.objects.filter(user=user).delete()[0]
+            ),
         )
         # The member's own choices are part of their data.
         register_export(

@@ -272,6 +272,6 @@ def _preference_write(user, topic: str, in_site: bool, email: str) -> None:
 
 
 def _drop_waiting_digest(user, topic: str) -> None:
-    Notification.objects.filter(
-        recipient=user, topic=topic, emailed_at__isnull=True
-    ).exclude(digest="").update(emailed_at=timezone.now())
+    Notification.objects.filter(recipient=user, topic=topic, emailed_at__isnull=True).exclude(
+        digest=""
+    ).update(emailed_at=timezone.now())

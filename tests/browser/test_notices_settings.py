@@ -32,7 +32,9 @@ def test_the_settings_page_is_accessible_and_saves_a_click(browser, live_server,
     found += _check(page, live_server, f"/notifications/unsubscribe/{token}/")
     context.close()
     assert found == []
-    stored = {p.topic: (p.in_site, p.email) for p in NotificationPreference.objects.filter(user=member)}
+    stored = {
+        p.topic: (p.in_site, p.email) for p in NotificationPreference.objects.filter(user=member)
+    }
     assert stored == {"followed": (True, "off"), "debates": (False, "daily")}
 
 

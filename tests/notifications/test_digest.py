@@ -219,9 +219,15 @@ def test_a_digest_lists_at_most_fifty_and_counts_the_rest():
 
 
 def test_the_beat_schedules_both_digests(settings):
-    entries = {e["task"]: e for e in settings.CELERY_BEAT_SCHEDULE.values()
-               if e["task"] == "notifications.tasks.send_digests"}
+    entries = {
+        e["task"]: e
+        for e in settings.CELERY_BEAT_SCHEDULE.values()
+        if e["task"] == "notifications.tasks.send_digests"
+    }
     assert entries
-    periods = {e["kwargs"]["period"] for e in settings.CELERY_BEAT_SCHEDULE.values()
-               if e["task"] == "notifications.tasks.send_digests"}
+    periods = {
+        e["kwargs"]["period"]
+        for e in settings.CELERY_BEAT_SCHEDULE.values()
+        if e["task"] == "notifications.tasks.send_digests"
+    }
     assert periods == {EmailMode.DAILY, EmailMode.WEEKLY}

@@ -104,9 +104,12 @@ def test_work_always_shows_in_the_site():
 
 def test_a_citizen_cannot_set_the_staff_topic():
     member = UserFactory()
-    assert preferences_update(
-        user=member, changes={NoticeTopic.WORK: {"in_site": True, "email": EmailMode.OFF}}
-    ) == []
+    assert (
+        preferences_update(
+            user=member, changes={NoticeTopic.WORK: {"in_site": True, "email": EmailMode.OFF}}
+        )
+        == []
+    )
     assert not NotificationPreference.objects.filter(user=member).exists()
 
 
@@ -116,11 +119,23 @@ def test_hidden_notices_leave_the_list_and_the_unread_count(django_assert_max_nu
         user=member, changes={NoticeTopic.FOLLOWED: {"in_site": False, "email": "immediate"}}
     )
     for n in range(3):
-        notify(recipients=[member], kind="test", key=f"f:{n}", topic=NoticeTopic.FOLLOWED,
-               params={"title": f"숨김 {n}"}, email=False)
+        notify(
+            recipients=[member],
+            kind="test",
+            key=f"f:{n}",
+            topic=NoticeTopic.FOLLOWED,
+            params={"title": f"숨김 {n}"},
+            email=False,
+        )
     for n in range(2):
-        notify(recipients=[member], kind="test", key=f"m:{n}", topic=NoticeTopic.MY_PROPOSALS,
-               params={"title": f"보임 {n}"}, email=False)
+        notify(
+            recipients=[member],
+            kind="test",
+            key=f"m:{n}",
+            topic=NoticeTopic.MY_PROPOSALS,
+            params={"title": f"보임 {n}"},
+            email=False,
+        )
     browser = logged_in(member)
     with django_assert_max_num_queries(12):
         page = browser.get("/notifications/")
@@ -186,9 +201,7 @@ def test_the_settings_page_is_linked_and_needs_a_login():
     member = UserFactory()
     browser = logged_in(member)
     assert 'href="/notifications/settings/"' in browser.get("/notifications/").content.decode()
-    assert 'href="/notifications/settings/"' in browser.get(
-        "/accounts/profile/"
-    ).content.decode()
+    assert 'href="/notifications/settings/"' in browser.get("/accounts/profile/").content.decode()
     anonymous = logged_in(member)
     anonymous.logout()
     assert anonymous.get("/notifications/settings/").status_code == 302

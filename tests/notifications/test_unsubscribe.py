@@ -134,16 +134,18 @@ def test_a_link_made_before_a_change_in_the_settings_is_stale():
         lambda path: path.replace("/unsubscribe/", "/unsubscribe/x"),
         lambda path: path[:-3] + ("A" if path[-3] != "A" else "B") + path[-2:],
         # A payload for another topic, glued to this link's signature.
-        lambda path: "/notifications/unsubscribe/"
-        + signing.dumps({"u": 1, "t": {"personal": 1}}, salt="notifications.unsubscribe").split(
-            ":", 1
-        )[0]
-        + ":"
-        + path.split(":", 1)[1],
+        lambda path: (
+            "/notifications/unsubscribe/"
+            + signing.dumps({"u": 1, "t": {"personal": 1}}, salt="notifications.unsubscribe").split(
+                ":", 1
+            )[0]
+            + ":"
+            + path.split(":", 1)[1]
+        ),
         # Signed, but with another salt (another feature's token).
-        lambda path: "/notifications/unsubscribe/"
-        + signing.dumps({"u": 1, "t": {"followed": 1}})
-        + "/",
+        lambda path: (
+            "/notifications/unsubscribe/" + signing.dumps({"u": 1, "t": {"followed": 1}}) + "/"
+        ),
     ],
     ids=["garbled", "signature", "payload", "salt"],
 )
