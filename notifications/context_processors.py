@@ -13,5 +13,7 @@ def site(request):
     return {
         "nav_is_staff": user.is_staff or is_operator(user),
         # One indexed count per page for logged-in members.
-        "nav_unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+        "nav_unread": Notification.objects.filter(
+            recipient=user, read_at__isnull=True, in_site=True
+        ).count(),
     }

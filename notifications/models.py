@@ -72,6 +72,13 @@ class DigestRun(models.Model):
     notice_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The hand-off to the mail server, as for a notice (tasks.py): set before
+    # the message is handed over, so a worker killed in the middle leaves a
+    # run that says "maybe sent"; it is sent once more, with the same
+    # Message-ID, only after OASIS_EMAIL_UNCERTAIN_AFTER, and never a third time.
+    sending_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
+    message_id = models.CharField(max_length=255, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [
@@ -143,6 +150,12 @@ class Notification(models.Model):
                 fields=["id"],
                 condition=models.Q(emailed_at__isnull=True),
                 name="notification_email_pending",
+            ),
+            # The digest task reads only the rows waiting for a digest.
+            models.Index(
+                fields=["digest", "created_at"],
+                condition=models.Q(emailed_at__isnull=True) & ~models.Q(digest=""),
+                name="notification_digest_pending",
             ),
         ]
 

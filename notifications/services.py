@@ -12,7 +12,16 @@ from django.utils import timezone
 
 from oasis.tasks import enqueue_on_commit
 
-from .models import NoticeTopic, Notification
+from .models import EmailMode, NoticeTopic, Notification, NotificationPreference
+from .preferences import (
+    ALWAYS_IN_SITE,
+    DEFAULTS,
+    DIGEST_MODES,
+    forget_cached,
+    preferences_of,
+    resolve_topic,
+    topics_for,
+)
 from .tasks import send_notification_email
 
 # Set by `notices_without_email` (see there).
@@ -47,7 +56,9 @@ def notify(
     """Notify each recipient once about the event named by `key`. A recipient
     who already has a notice with this key gets nothing new, so calling this
     twice for one event (a retried task, a second sweep) sends nothing twice.
-    Returns the notices created now. Inside `notices_without_email`, and
+    Returns the notices created now. Each recipient's preference for the
+    notice's topic (notifications.preferences) says whether it shows in the
+    site, and whether its e-mail goes now, in a digest or not at all. Inside `notices_without_email`, and
     for `in_site_only` notices, no e-mail is queued and the notices count as
     handled (`email=False` only leaves the e-mail to the minute's sweep)."""
     silent = _without_email.get() or in_site_only
@@ -55,12 +66,25 @@ def notify(
     if proposal is not None:
         params.setdefault("title", proposal.title)
         url = url or proposal.get_absolute_url()
-    created = []
+    topic = resolve_topic(topic, url)
+    members = []
     seen = set()
     for user in recipients:
         if user is None or user.pk in seen or not user.is_active:
             continue
         seen.add(user.pk)
+        members.append(user)
+    # One query for everyone's choice, however long the list.
+    chosen = preferences_of([user.pk for user in members], topic)
+    created = []
+    now = timezone.now()
+    for user in members:
+        preference = chosen[user.pk]
+        # Handled at once (no e-mail due): history, in-site-only notices and
+        # members who chose no e-mail for this topic. A digest row waits,
+        # un-e-mailed, for send_digests; the minute's sweep leaves it alone.
+        handled = silent or preference.email == EmailMode.OFF
+        digest = "" if handled or preference.email not in DIGEST_MODES else preference.email
         try:
             with transaction.atomic():
                 notice = Notification.objects.create(
@@ -68,15 +92,17 @@ def notify(
                     kind=kind,
                     key=key,
                     topic=topic,
+                    in_site=preference.in_site,
+                    digest=digest,
                     proposal=proposal,
                     params=params,
                     url=url,
-                    emailed_at=timezone.now() if silent else None,
+                    emailed_at=now if handled else None,
                 )
         except IntegrityError:
             continue  # already told about this event
         created.append(notice)
-        if email and not silent:
+        if email and not handled and not digest:
             enqueue_on_commit(send_notification_email, notice.pk)
     return created
 
@@ -88,6 +114,7 @@ def notify_grouped(
     proposal,
     window: dt.timedelta,
     params: dict | None = None,
+    topic: str = "",
 ) -> Notification | None:
     """One in-site notice (no e-mail) of `kind` about `proposal` per `window`
     for `recipient`, standing for every event in it: an event within the
@@ -119,14 +146,19 @@ def notify_grouped(
         return latest
     params = dict(params or {})
     params.setdefault("title", proposal.title)
+    url = proposal.get_absolute_url()
+    topic = resolve_topic(topic, url)
+    preference = preferences_of([recipient.pk], topic)[recipient.pk]
     return Notification.objects.create(
         recipient=recipient,
         kind=kind,
+        topic=topic,
+        in_site=preference.in_site,
         # Unique per notice: the window, not the key, groups these.
         key=f"{kind}:{proposal.pk}:{now.isoformat()}",
         proposal=proposal,
         params=params,
-        url=proposal.get_absolute_url(),
+        url=url,
         emailed_at=now,  # in-site only: no e-mail is due
     )
 
@@ -184,3 +216,62 @@ def notifications_mark_all_read(*, user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def preferences_update(*, user, changes: dict) -> list[str]:
+    """Set `user`'s choices: `changes` maps a topic to {"in_site": bool,
+    "email": EmailMode} (either may be left out). A topic the member may not
+    choose for (WORK for a citizen, an unknown one) is ignored; WORK always
+    shows in the site. Each row that changes moves its `version` on, so an
+    unsubscribe link made before is stale. Turning a topic's e-mail off also
+    drops its notices still waiting for a digest (marked handled): "no
+    e-mail" holds from the moment it is chosen. Returns the topics changed."""
+    allowed = set(topics_for(user))
+    changed = []
+    with transaction.atomic():
+        rows = {
+            row.topic: row
+            for row in NotificationPreference.objects.select_for_update().filter(user=user)
+        }
+        for topic, change in changes.items():
+            if topic not in allowed:
+                continue
+            row = rows.get(topic)
+            current = row if row is not None else DEFAULTS[topic]
+            in_site = bool(change.get("in_site", current.in_site)) or topic in ALWAYS_IN_SITE
+            email = change.get("email", current.email)
+            if email not in EmailMode.values:
+                continue
+            if row is not None and (row.in_site, row.email) == (in_site, email):
+                continue
+            if row is None and (current.in_site, current.email) == (in_site, email):
+                continue
+            if row is None:
+                try:
+                    with transaction.atomic():
+                        # The default counted as version 1.
+                        NotificationPreference.objects.create(
+                            user=user, topic=topic, in_site=in_site, email=email, version=2
+                        )
+                except IntegrityError:
+                    # Written meanwhile by a second request: change it.
+                    _preference_write(user, topic, in_site, email)
+            else:
+                _preference_write(user, topic, in_site, email)
+            if email == EmailMode.OFF:
+                _drop_waiting_digest(user, topic)
+            changed.append(topic)
+    forget_cached(user)
+    return changed
+
+
+def _preference_write(user, topic: str, in_site: bool, email: str) -> None:
+    NotificationPreference.objects.filter(user=user, topic=topic).update(
+        in_site=in_site, email=email, version=F("version") + 1, updated_at=timezone.now()
+    )
+
+
+def _drop_waiting_digest(user, topic: str) -> None:
+    Notification.objects.filter(recipient=user, topic=topic, emailed_at__isnull=True).exclude(
+        digest=""
+    ).update(emailed_at=timezone.now())

@@ -33,7 +33,9 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import Notification
+from . import digests, unsubscribe
+from .models import NoticeTopic, Notification
+from .preferences import resolve_topic
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +61,8 @@ def email_begin(notification_id: int) -> Notification | None:
         )
         if notice is None or notice.emailed_at is not None or not notice.recipient.email:
             return None
+        if notice.digest:
+            return None  # its e-mail is the member's digest (digests.py)
         if notice.email_sending_at is not None:
             if notice.email_sending_at > _uncertain_before():
                 return None  # another hand-off may still be under way
@@ -81,8 +85,12 @@ def email_begin(notification_id: int) -> Notification | None:
 
 def _message(notice: Notification) -> EmailMultiAlternatives:
     recipient = notice.recipient
+    topic = resolve_topic(notice.topic, notice.url)
+    token = unsubscribe.make_token(recipient, [topic])
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
         context = {
+            "unsubscribe_link": unsubscribe.link(token),
+            "topic_label": NoticeTopic(topic).label,
             "notice": notice,
             "recipient": recipient,
             "title": notice.title,
@@ -93,7 +101,10 @@ def _message(notice: Notification) -> EmailMultiAlternatives:
         text = render_to_string("notifications/email/message.txt", context)
         html = render_to_string("notifications/email/message.html", context)
     mail = EmailMultiAlternatives(
-        subject, text, to=[recipient.email], headers={"Message-ID": notice.email_message_id}
+        subject,
+        text,
+        to=[recipient.email],
+        headers={"Message-ID": notice.email_message_id, **unsubscribe.headers(token)},
     )
     mail.attach_alternative(html, "text/html")
     return mail
@@ -130,6 +141,7 @@ def pending_emails():
         | Q(email_sending_at__lt=_uncertain_before(), email_attempts__lt=MAX_EMAIL_ATTEMPTS),
         emailed_at__isnull=True,
         recipient__is_active=True,
+        digest="",
     ).exclude(recipient__email="")
 
 
@@ -160,3 +172,11 @@ def send_pending_emails() -> int:
                 "Notice %s: e-mail not sent; the next sweep tries again.", pk, exc_info=True
             )
     return sent
+
+
+@shared_task(acks_late=True)
+def send_digests(period: str) -> int:
+    """The daily or weekly digests now due (beat: every day and every Monday
+    at 07:00 Seoul time; see digests.py). Idempotent: a member's digest for
+    a period goes once however often this runs."""
+    return digests.send_digests(period)

@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.notification_list, name="list"),
     path("<int:pk>/", views.notification_open, name="open"),
     path("read-all/", views.notification_read_all, name="read_all"),
+    path("settings/", views.notification_settings, name="settings"),
+    path("unsubscribe/<str:token>/", views.notification_unsubscribe, name="unsubscribe"),
 ]

@@ -281,6 +281,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "stats.tasks.make_due_reports",
         "schedule": crontab(hour=1, minute=0),
     },
+    # Notice digests (notifications/digests.py): yesterday's at 07:00, last
+    # week's on Monday at 07:00 (Seoul time); each also catches up the
+    # period before, and a member's digest goes once per period.
+    "send-daily-digests": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+        "kwargs": {"period": "daily"},
+    },
+    "send-weekly-digests": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+        "kwargs": {"period": "weekly"},
+    },
 }
 # Seconds: when set, every periodic task runs at least this often (those
 # already more frequent keep their pace). For a demo, where windows, deadlines

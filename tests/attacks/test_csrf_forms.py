@@ -27,6 +27,9 @@ test fails for a `<form method="post">` in templates/ that no row covers):
                                       argument; endorse one; take it back
   templates/polls/vote_form.html      vote in a city poll
   templates/notifications/list.html   mark all notices read
+  templates/notifications/settings.html  choose one's notices (the unsubscribe
+                                      page's button carries no token:
+                                      TOKENLESS_FORMS)
   templates/accounts/profile.html     edit one's profile
   templates/accounts/delete.html      close one's account
   templates/polls/details_needed.html give the details a targeted poll needs
@@ -53,7 +56,7 @@ from django.core import mail
 from accounts.models import ConsentRecord, ConsentVia, User
 from answers.models import AnswerRating
 from debates.models import Argument, Stance
-from notifications.models import Notification
+from notifications.models import Notification, NotificationPreference
 from panel.models import PanelApplication, PanelRating
 from polls.models import Ballot, Poll, PollArgument, PollArgumentEndorsement
 from polls.services import discussion as discussion_services
@@ -418,6 +421,17 @@ FORMS = [
         ),
     ),
     PageForm(
+        "choose one's notices",
+        (("notifications/settings.html", "notifications:settings"),),
+        "citizen_a",
+        page=lambda w: "/notifications/settings/",
+        action=lambda w: "/notifications/settings/",
+        fill=with_fields(**{"debates-email": "off"}),
+        stored=lambda w, browser: NotificationPreference.objects.filter(
+            user=w.people.citizen_a, topic="debates", email="off"
+        ).exists(),
+    ),
+    PageForm(
         "edit one's profile",
         (("accounts/profile.html", ""),),
         "citizen_b",
@@ -578,11 +592,20 @@ CSRF_EXEMPT = {
     # visitor's display language, and a token in it would set a cookie on
     # every page, keeping them all out of the page cache.
     "/i18n/setlang/": "display language only",
+    # One-click unsubscribe (notifications/unsubscribe.py): mail clients post
+    # it with no cookie or token (RFC 8058); the signed link in the URL is the
+    # authority, and all it can do is stop its own e-mails once.
+    "notifications/unsubscribe/<str:token>/": "signed link, stops its own e-mails",
 }
 
 # Forms that post without a token, to a URL in CSRF_EXEMPT; the switch works
 # as rendered (tests/oasis/test_page_cache.py).
-TOKENLESS_FORMS = {("base.html", "set_language")}
+TOKENLESS_FORMS = {
+    ("base.html", "set_language"),
+    # The unsubscribe page's button posts to the signed link (CSRF_EXEMPT);
+    # tests/notifications/test_unsubscribe.py sends it as rendered.
+    ("notifications/unsubscribe.html", "notifications:unsubscribe"),
+}
 
 
 def test_every_url_refuses_a_post_without_the_token(world):
@@ -593,7 +616,7 @@ def test_every_url_refuses_a_post_without_the_token(world):
     accepted = []
     for route, _pattern in routes():
         url = fill_route(route, pk)
-        if url in CSRF_EXEMPT:
+        if url in CSRF_EXEMPT or route in CSRF_EXEMPT:
             continue
         # when another site posts to it in their name
         response = browser.post(url, {"action": "hide", "reason": "x"})
