@@ -9,6 +9,7 @@ from math import ceil
 from django.utils.translation import gettext_lazy as _
 
 from notifications.messages import NoticeText
+from notifications.models import Notification, NoticeTopic
 from notifications.services import notify, notify_grouped
 
 from .models import PipelineSettings, Proposal
@@ -52,12 +53,17 @@ def tell_new_comment(*, proposal: Proposal, comment) -> None:
     proposal's row lock in the caller's transaction (notify_grouped)."""
     if proposal.author_id is None or comment.author_id == proposal.author_id:
         return
-    notify_grouped(
+    notice = notify_grouped(
         recipient=proposal.author,
         kind=ProposalNotice.NEW_COMMENTS,
         proposal=proposal,
         window=COMMENTS_WINDOW,
     )
+    if notice is not None and not notice.topic:
+        # notify_grouped takes no topic (yet): the grouped notice is the
+        # proposer's, under "my proposals".
+        Notification.objects.filter(pk=notice.pk).update(topic=NoticeTopic.MY_PROPOSALS)
+        notice.topic = NoticeTopic.MY_PROPOSALS
 
 
 def tell_endorsement_milestones(*, proposal_id: int, before: int, after: int) -> None:
@@ -87,4 +93,5 @@ def tell_endorsement_milestones(*, proposal_id: int, before: int, after: int) ->
             proposal=proposal,
             params={"endorsements": milestone, "bar": bar},
             in_site_only=True,
+            topic=NoticeTopic.MY_PROPOSALS,
         )
