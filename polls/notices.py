@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -103,13 +103,14 @@ def queue_district_notice(poll: Poll, *, now=None) -> None:
 
 
 def polls_opened_recently(now) -> list[int]:
-    """Open polls that target districts and opened within DISTRICT_WINDOW."""
-    recent = Poll.objects.filter(
-        status=PollStatus.PUBLISHED,
-        starts_at__lte=now,
-        starts_at__gt=now - DISTRICT_WINDOW,
-        ends_at__gt=now,
-    ).values_list("pk", "target_districts")
+    """Open polls that target districts and opened within DISTRICT_WINDOW:
+    started then, or published then with a start already past."""
+    since = now - DISTRICT_WINDOW
+    recent = (
+        Poll.objects.filter(status=PollStatus.PUBLISHED, starts_at__lte=now, ends_at__gt=now)
+        .filter(Q(starts_at__gt=since) | Q(published_at__gt=since))
+        .values_list("pk", "target_districts")
+    )
     return [pk for pk, districts in recent if districts]
 
 
