@@ -277,7 +277,10 @@ def tell_assigned(*, assignment: Assignment) -> None:
         mail_empty_department(assignment)
     staff = (
         (officials, AnswerNotice.ASSIGNED_DEPARTMENT),
-        (operators(), AnswerNotice.ASSIGNED_OPERATOR if officials else AnswerNotice.ASSIGNED_NOBODY),
+        (
+            operators(),
+            AnswerNotice.ASSIGNED_OPERATOR if officials else AnswerNotice.ASSIGNED_NOBODY,
+        ),
     )
     for recipients, kind in staff:
         notify(
@@ -320,9 +323,7 @@ def tell_reassigned(*, assignment: Assignment) -> None:
         params=params,
         url=workroom(assignment),
     )
-    notify_proposal(
-        proposal=proposal, kind=AnswerNotice.REASSIGNED_PUBLIC, key=key, params=params
-    )
+    notify_proposal(proposal=proposal, kind=AnswerNotice.REASSIGNED_PUBLIC, key=key, params=params)
 
 
 def tell_answer_submitted(*, assignment: Assignment, event_id: int) -> None:

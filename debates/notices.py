@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import operators
 from notifications.messages import NoticeText, moments
-from notifications.models import Notification, NoticeTopic
+from notifications.models import NoticeTopic, Notification
 from notifications.services import notify, notify_proposal
-
 from oasis.tasks import enqueue_on_commit
 
 from .models import Argument, Debate, Stance

@@ -16,9 +16,8 @@ from accounts.models import ConsentRecord
 from accounts.roles import STAFF_ROLES
 from accounts.selectors import department_officials
 from notifications.messages import NoticeText, moments, numbers
-from notifications.models import Notification, NoticeTopic
+from notifications.models import NoticeTopic, Notification
 from notifications.services import notify
-
 from oasis.tasks import enqueue_on_commit
 
 from .models import Poll, PollStatus
@@ -45,10 +44,7 @@ MESSAGES = {
     # To members whose (consented) district the poll asks: "polls in my district".
     PollNotice.POLL_OPENED_IN_DISTRICT: NoticeText(
         _("A city poll for your district is open"),
-        _(
-            "The city asks residents of your district: “%(title)s”. You can vote until "
-            "%(ends)s."
-        ),
+        _("The city asks residents of your district: “%(title)s”. You can vote until %(ends)s."),
         {"ends": moments},
     ),
 }

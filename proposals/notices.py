@@ -9,7 +9,7 @@ from math import ceil
 from django.utils.translation import gettext_lazy as _
 
 from notifications.messages import NoticeText
-from notifications.models import Notification, NoticeTopic
+from notifications.models import NoticeTopic, Notification
 from notifications.services import notify, notify_grouped
 
 from .models import PipelineSettings, Proposal

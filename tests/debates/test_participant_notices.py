@@ -1,4 +1,4 @@
-""""Debates I joined" (issue 16): the members who took a stance or wrote an
+""" "Debates I joined" (issue 16): the members who took a stance or wrote an
 argument in a debate hear of its close and of its published results, under
 the topic DEBATES, once each: not a second time when they are also the
 proposer or a follower (who hear of it under their own topics)."""
@@ -13,7 +13,7 @@ from django.urls import reverse
 from debates import notices as debate_notices
 from debates import services
 from debates.tasks import catch_up_debate_participants, tell_debate_participants
-from notifications.models import Notification, NoticeTopic
+from notifications.models import NoticeTopic, Notification
 from proposals.services import proposal_follow
 from tests.factories import UserFactory, operator
 from tests.pages import logged_in, page_text
@@ -41,9 +41,10 @@ def debate_with_everyone():
     account was deactivated since, and a bystander."""
     debate = open_debate()
     proposal = debate.proposal
-    people = {name: UserFactory() for name in (
-        "follower_joined", "follower", "writer", "voter", "both", "gone", "bystander"
-    )}
+    people = {
+        name: UserFactory()
+        for name in ("follower_joined", "follower", "writer", "voter", "both", "gone", "bystander")
+    }
     people["proposer"] = proposal.author
     for name in ("follower_joined", "follower"):
         proposal_follow(proposal=proposal, user=people[name])

@@ -48,7 +48,10 @@ def test_the_schedule_closes_a_debate_at_its_end_with_the_counts(
     # "debates I joined" (tests/debates/test_participant_notices.py).
     assert [(n.recipient_id, n.topic) for n in closed] == [
         (debate.proposal.author_id, "my_proposals"),
-        *((user_id, "debates") for user_id in sorted(debate.stances.values_list("user_id", flat=True))),
+        *(
+            (user_id, "debates")
+            for user_id in sorted(debate.stances.values_list("user_id", flat=True))
+        ),
     ]
     assert closed[0].params == {
         "title": debate.proposal.title,

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from notifications.messages import registered_kinds
-from notifications.models import Notification, NoticeTopic
+from notifications.models import NoticeTopic, Notification
 from proposals.services import proposal_follow
 from tests.factories import DepartmentFactory, ProposalFactory, UserFactory, official, operator
 
@@ -32,7 +32,9 @@ NOT_SENDERS = {"tests", "notifications", "faults", "docs", "locale", "static", "
 
 def test_every_registered_kind_has_its_topics_in_the_table():
     missing = sorted(registered_kinds() - set(KIND_TOPICS))
-    assert not missing, f"Say who hears these as what in tests/notifications/topic_table.py: {missing}"
+    assert not missing, (
+        f"Say who hears these as what in tests/notifications/topic_table.py: {missing}"
+    )
     assert not set(KIND_TOPICS) - registered_kinds()
     for kind, topics in KIND_TOPICS.items():
         assert topics and topics <= set(NoticeTopic.values), kind
@@ -192,7 +194,9 @@ SENT = [
 @pytest.mark.parametrize(("kind", "expected"), SENT, ids=[kind for kind, _ in SENT])
 def test_each_recipient_hears_under_their_own_topic_once(world, kind, expected):
     _send(kind, world)
-    people = {getattr(world, name).pk: name for name in ("proposer", "follower", "operator", "official")}
+    people = {
+        getattr(world, name).pk: name for name in ("proposer", "follower", "operator", "official")
+    }
     stored = [
         (people.get(recipient_id, recipient_id), topic)
         for recipient_id, topic in Notification.objects.filter(kind=kind).values_list(

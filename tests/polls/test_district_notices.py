@@ -1,4 +1,4 @@
-""""Polls in my district" (issue 16): when a poll that asks some districts
+""" "Polls in my district" (issue 16): when a poll that asks some districts
 opens, each member whose district (by the consent in force) is among them
 hears of it once, under the topic DISTRICT_POLLS. A poll for the whole city
 tells nobody; staff accounts, members who did not consent to their district,
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import ConsentVia
 from accounts.services import consent_record
-from notifications.models import Notification, NoticeTopic
+from notifications.models import NoticeTopic, Notification
 from polls import notices as poll_notices
 from polls.tasks import announce_opened_polls, tell_district_poll_opened
 from tests.factories import UserFactory, official, operator
