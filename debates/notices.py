@@ -125,7 +125,7 @@ def tell_debate_summary(*, debate: Debate, proposal) -> None:
 # The news a debate's participants hear, and how many are told per batch.
 PARTICIPANT_KINDS = (DebateNotice.DEBATE_CLOSED, DebateNotice.DEBATE_SUMMARY)
 PARTICIPANT_BATCH = 500
-# How far back the close sweep looks for participants not told yet (a
+# How far back the hourly catch-up looks for participants not told yet (a
 # fan-out lost with the broker): each look is one cheap query per debate.
 PARTICIPANT_CATCH_UP = dt.timedelta(days=1)
 
