@@ -17,7 +17,8 @@ from accounts.selectors import (
     usable_head,
 )
 from notifications.messages import NoticeText, choices, dates, falls_to, numbers, staff_left_reasons
-from notifications.services import notify, proposal_audience
+from notifications.models import NoticeTopic
+from notifications.services import notify, notify_proposal
 from oasis.tasks import enqueue_on_commit
 
 from .models import (
@@ -274,16 +275,24 @@ def tell_assigned(*, assignment: Assignment) -> None:
     officials = list(department_officials(assignment.department))
     if not officials:
         mail_empty_department(assignment)
-    for recipients, kind, url in (
-        (officials, AnswerNotice.ASSIGNED_DEPARTMENT, workroom(assignment)),
+    staff = (
+        (officials, AnswerNotice.ASSIGNED_DEPARTMENT),
         (
             operators(),
             AnswerNotice.ASSIGNED_OPERATOR if officials else AnswerNotice.ASSIGNED_NOBODY,
-            workroom(assignment),
         ),
-        (proposal_audience(proposal), AnswerNotice.ASSIGNED, ""),
-    ):
-        notify(recipients=recipients, kind=kind, key=key, proposal=proposal, params=params, url=url)
+    )
+    for recipients, kind in staff:
+        notify(
+            recipients=recipients,
+            kind=kind,
+            key=key,
+            proposal=proposal,
+            params=params,
+            url=workroom(assignment),
+            topic=NoticeTopic.WORK,
+        )
+    notify_proposal(proposal=proposal, kind=AnswerNotice.ASSIGNED, key=key, params=params)
 
 
 def tell_reassigned(*, assignment: Assignment) -> None:
@@ -298,6 +307,7 @@ def tell_reassigned(*, assignment: Assignment) -> None:
         mail_empty_department(assignment)
         notify(
             recipients=operators(),
+            topic=NoticeTopic.WORK,
             kind=AnswerNotice.ASSIGNED_NOBODY,
             key=key,
             proposal=proposal,
@@ -306,25 +316,21 @@ def tell_reassigned(*, assignment: Assignment) -> None:
         )
     notify(
         recipients=officials,
+        topic=NoticeTopic.WORK,
         kind=AnswerNotice.REASSIGNED,
         key=key,
         proposal=proposal,
         params=params,
         url=workroom(assignment),
     )
-    notify(
-        recipients=proposal_audience(proposal),
-        kind=AnswerNotice.REASSIGNED_PUBLIC,
-        key=key,
-        proposal=proposal,
-        params=params,
-    )
+    notify_proposal(proposal=proposal, kind=AnswerNotice.REASSIGNED_PUBLIC, key=key, params=params)
 
 
 def tell_answer_submitted(*, assignment: Assignment, event_id: int) -> None:
     """The operators: an answer waits for their approval."""
     notify(
         recipients=operators(),
+        topic=NoticeTopic.WORK,
         kind=AnswerNotice.ANSWER_SUBMITTED,
         key=f"answer_submitted:{event_id}",
         proposal=assignment.proposal,
@@ -337,6 +343,7 @@ def tell_answer_returned(*, assignment: Assignment, event_id: int, reason: str) 
     """The department's officials: their answer came back, with the reason."""
     notify(
         recipients=department_officials(assignment.department),
+        topic=NoticeTopic.WORK,
         kind=AnswerNotice.ANSWER_RETURNED,
         key=f"answer_returned:{event_id}",
         proposal=assignment.proposal,
@@ -347,11 +354,10 @@ def tell_answer_returned(*, assignment: Assignment, event_id: int, reason: str) 
 
 def tell_answer_published(*, assignment: Assignment, answer) -> None:
     """The proposer and followers: the department's answer and its decision."""
-    notify(
-        recipients=proposal_audience(assignment.proposal),
+    notify_proposal(
+        proposal=assignment.proposal,
         kind=AnswerNotice.ANSWER_PUBLISHED,
         key=f"answer_published:{answer.pk}",
-        proposal=assignment.proposal,
         params={"department": assignment.department_id, "decision": answer.decision},
     )
 
@@ -361,6 +367,7 @@ def tell_reassignment_requested(*, request: ReassignmentRequest, reason: str) ->
     assignment = request.assignment
     notify(
         recipients=operators(),
+        topic=NoticeTopic.WORK,
         kind=AnswerNotice.REASSIGNMENT_REQUESTED,
         key=f"reassignment_requested:{request.pk}",
         proposal=assignment.proposal,
@@ -373,6 +380,7 @@ def tell_reassignment_approved(*, request: ReassignmentRequest, department) -> N
     """The official who asked: the proposal now goes to `department`."""
     notify(
         recipients=[request.requested_by] if request.requested_by_id else [],
+        topic=NoticeTopic.WORK,
         kind=AnswerNotice.REASSIGNMENT_APPROVED,
         key=f"reassignment_approved:{request.pk}",
         proposal=request.assignment.proposal,
@@ -385,6 +393,7 @@ def tell_reassignment_refused(*, request: ReassignmentRequest, reason: str) -> N
     assignment = request.assignment
     notify(
         recipients=[request.requested_by] if request.requested_by_id else [],
+        topic=NoticeTopic.WORK,
         kind=AnswerNotice.REASSIGNMENT_REFUSED,
         key=f"reassignment_refused:{request.pk}",
         proposal=assignment.proposal,
@@ -397,6 +406,7 @@ def tell_answer_rated(*, rating: AnswerRating, assignment: Assignment) -> None:
     """The department's officials: the proposer's score for their answer."""
     notify(
         recipients=department_officials(assignment.department),
+        topic=NoticeTopic.WORK,
         kind=AnswerNotice.ANSWER_RATED,
         key=f"answer_rated:{rating.pk}",
         proposal=assignment.proposal,
@@ -411,6 +421,7 @@ def tell_answer_reminder(*, assignment: Assignment, days_left: int) -> None:
     assignment)."""
     notify(
         recipients=answering_officials(assignment.department),
+        topic=NoticeTopic.WORK,
         kind=AnswerNotice.ANSWER_REMINDER,
         key=step_key("answer_reminder", assignment),
         proposal=assignment.proposal,
@@ -429,6 +440,7 @@ def tell_answer_overdue(*, assignment: Assignment, waits_for_approval: bool) -> 
     per assignment."""
     notify(
         recipients=operators(),
+        topic=NoticeTopic.WORK,
         kind=(
             AnswerNotice.ANSWER_OVERDUE_UNAPPROVED
             if waits_for_approval
@@ -446,6 +458,7 @@ def tell_answer_overdue_department(*, assignment: Assignment) -> None:
     escalation; once per deadline)."""
     notify(
         recipients=department_officials(assignment.department),
+        topic=NoticeTopic.WORK,
         kind=AnswerNotice.ANSWER_OVERDUE_DEPARTMENT,
         key=step_key("answer_overdue_department", assignment),
         proposal=assignment.proposal,
@@ -459,6 +472,7 @@ def tell_answer_overdue_head(*, assignment: Assignment, head) -> None:
     deadline (second step; once per deadline)."""
     notify(
         recipients=[head],
+        topic=NoticeTopic.WORK,
         kind=AnswerNotice.ANSWER_OVERDUE_HEAD,
         key=step_key("answer_overdue_head", assignment),
         proposal=assignment.proposal,
@@ -472,6 +486,7 @@ def tell_extension_requested(*, extension: DeadlineExtension) -> None:
     assignment = extension.assignment
     notify(
         recipients=operators(),
+        topic=NoticeTopic.WORK,
         kind=AnswerNotice.EXTENSION_REQUESTED,
         key=f"extension_requested:{extension.pk}",
         proposal=assignment.proposal,
@@ -495,22 +510,23 @@ def tell_extension_decided(*, extension: DeadlineExtension) -> None:
     if extension.status == "granted":
         notify(
             recipients=department_officials(assignment.department),
+            topic=NoticeTopic.WORK,
             kind=AnswerNotice.EXTENSION_GRANTED,
             key=key,
             proposal=assignment.proposal,
             params=params,
             url=workroom(assignment),
         )
-        notify(
-            recipients=proposal_audience(assignment.proposal),
+        notify_proposal(
+            proposal=assignment.proposal,
             kind=AnswerNotice.DEADLINE_EXTENDED,
             key=key,
-            proposal=assignment.proposal,
             params={**params, "reason": extension.reason},
         )
     else:
         notify(
             recipients=department_officials(assignment.department),
+            topic=NoticeTopic.WORK,
             kind=AnswerNotice.EXTENSION_REFUSED,
             key=key,
             proposal=assignment.proposal,
@@ -523,6 +539,7 @@ def tell_amendment_submitted(*, assignment: Assignment, event_id: int, reason: s
     """The operators: an amendment of a published answer waits for them."""
     notify(
         recipients=operators(),
+        topic=NoticeTopic.WORK,
         kind=AnswerNotice.AMENDMENT_SUBMITTED,
         key=f"amendment_submitted:{event_id}",
         proposal=assignment.proposal,
@@ -535,6 +552,7 @@ def tell_amendment_returned(*, assignment: Assignment, amendment) -> None:
     """The department's officials: their amendment came back, with the reason."""
     notify(
         recipients=department_officials(assignment.department),
+        topic=NoticeTopic.WORK,
         kind=AnswerNotice.AMENDMENT_RETURNED,
         key=f"amendment_returned:{amendment.pk}",
         proposal=assignment.proposal,
@@ -548,15 +566,14 @@ def tell_answer_amended(*, assignment: Assignment, amendment, old_decision: str)
     differently, why, and whether the decision changed (once per amendment)."""
     answer = amendment.answer
     decision_changed = old_decision != answer.decision
-    notify(
-        recipients=proposal_audience(assignment.proposal),
+    notify_proposal(
+        proposal=assignment.proposal,
         kind=(
             AnswerNotice.ANSWER_AMENDED_DECISION
             if decision_changed
             else AnswerNotice.ANSWER_AMENDED
         ),
         key=f"answer_amended:{amendment.pk}",
-        proposal=assignment.proposal,
         params={
             "department": assignment.department_id,
             "reason": amendment.reason,
@@ -580,6 +597,7 @@ def tell_answer_author_left(*, assignment: Assignment, member, reason: str, key:
     head = usable_head(assignment.department)
     notify(
         recipients=[*([head] if head else []), *operators()],
+        topic=NoticeTopic.WORK,
         kind=AnswerNotice.ANSWER_AUTHOR_LEFT,
         key=key,
         proposal=assignment.proposal,

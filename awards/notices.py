@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from notifications.messages import NoticeText, choices, dates, numbers
+from notifications.models import NoticeTopic
 from notifications.services import notify
 
 from .models import MonthlyAward, ProposerReward, RewardKind
@@ -43,6 +44,7 @@ def tell_reward_given(*, reward: ProposerReward) -> None:
     """The proposer, once per reward: what they were given and when."""
     notify(
         recipients=[reward.proposer],
+        topic=NoticeTopic.PERSONAL,
         kind=AwardNotice.REWARD_GIVEN,
         key=f"reward_given:{reward.pk}",
         proposal=reward.card.proposal,
@@ -59,6 +61,7 @@ def tell_award_won(*, award: MonthlyAward, winners) -> None:
     """Each winner, once per round."""
     notify(
         recipients=[candidate.official for candidate in winners],
+        topic=NoticeTopic.PERSONAL,
         kind=AwardNotice.MONTHLY_AWARD_WON,
         key=f"monthly_award_won:{award.pk}",
         params={"month": award.month.strftime("%Y-%m")},

@@ -14,7 +14,7 @@ class DebatesConfig(AppConfig):
         from accounts.staff_home import register_section as register_home_section
         from proposals import event_texts
 
-        from . import notices, staff_home, timeline_texts
+        from . import notices, staff_home, tasks, timeline_texts  # noqa: F401 - tasks: queued by name
         from .selectors import member_debate_data
 
         register_section("debates", member_debate_data)

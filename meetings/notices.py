@@ -12,6 +12,7 @@ from accounts.models import User
 from accounts.selectors import operators
 from accounts.staff_home import admin_url
 from notifications.messages import NoticeText, dates, moments
+from notifications.models import NoticeTopic
 from notifications.services import notify, notify_proposal
 
 from .models import AgendaDecision, AgendaItem, ExpertOpinionRequest, RealizationMeeting
@@ -170,6 +171,7 @@ def tell_invited(*, meeting: RealizationMeeting, proposal) -> int:
     return len(
         notify(
             recipients=[proposal.author],
+            topic=NoticeTopic.MY_PROPOSALS,
             kind=MeetingNotice.MEETING_INVITATION,
             key=f"meeting_invitation:{meeting.pk}:{proposal.pk}",
             proposal=proposal,
@@ -214,6 +216,7 @@ def _tell_expert(request: ExpertOpinionRequest, kind: MeetingNotice) -> int:
     return len(
         notify(
             recipients=[request.expert],
+            topic=NoticeTopic.WORK,
             kind=kind,
             key=f"{kind}:{request.pk}",
             proposal=request.agenda_item.proposal,
@@ -239,6 +242,7 @@ def tell_opinion_overdue(*, request: ExpertOpinionRequest) -> None:
     _tell_expert(request, MeetingNotice.OPINION_OVERDUE)
     notify(
         recipients=operators(),
+        topic=NoticeTopic.WORK,
         kind=MeetingNotice.OPINION_MISSING,
         key=f"{MeetingNotice.OPINION_MISSING}:{request.pk}",
         proposal=request.agenda_item.proposal,
@@ -252,6 +256,7 @@ def tell_opinion_request_flagged(*, request: ExpertOpinionRequest) -> None:
     once per request."""
     notify(
         recipients=operators(),
+        topic=NoticeTopic.WORK,
         kind=MeetingNotice.OPINION_REQUEST_FLAGGED,
         key=f"{MeetingNotice.OPINION_REQUEST_FLAGGED}:{request.pk}",
         proposal=request.agenda_item.proposal,

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from notifications.messages import NoticeText
+from notifications.models import NoticeTopic
 from notifications.services import notify
 
 from .models import PanelApplication
@@ -46,6 +47,7 @@ MESSAGES = {
 def _tell(application: PanelApplication, kind: PanelNotice, params: dict | None = None) -> None:
     notify(
         recipients=[application.member],
+        topic=NoticeTopic.PERSONAL,
         kind=kind,
         key=f"{kind}:{application.pk}",
         params=params,

@@ -11,6 +11,7 @@ from accounts.selectors import department_names, operators, superusers, usable_h
 from answers.hand_assignment import assign_url
 from answers.services import DEPARTMENT_INACTIVE, NO_DEFAULT_DEPARTMENT
 from notifications.messages import NoticeText
+from notifications.models import NoticeTopic
 from notifications.services import notify, notify_proposal
 
 
@@ -72,6 +73,7 @@ def tell_assignment_blocked(*, proposal, reason: str) -> None:
     other refusal); once per proposal."""
     notify(
         recipients=operators(),
+        topic=NoticeTopic.WORK,
         kind=PipelineNotice.ASSIGNMENT_BLOCKED,
         key=f"assignment_blocked:{proposal.pk}",
         proposal=proposal,
@@ -94,6 +96,7 @@ def tell_unowned_work(*, count: int, day: str) -> None:
     count can be above 0): the unowned count is not 0; once a day (`day`)."""
     notify(
         recipients=list(operators()) or list(superusers()),
+        topic=NoticeTopic.WORK,
         kind=PipelineNotice.UNOWNED_WORK,
         key=f"unowned_work:{day}",
         params={"count": count},
@@ -112,6 +115,7 @@ def tell_departments_headless(
             continue
         notify(
             recipients=operators(),
+            topic=NoticeTopic.WORK,
             kind=PipelineNotice.DEPARTMENT_HEADLESS,
             key=f"department_headless:{department.pk}:{member.pk}:{stamp}",
             params={"name": member.get_full_name(), "department": department.pk},

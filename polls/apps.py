@@ -14,7 +14,7 @@ class PollsConfig(AppConfig):
         from proposals import front_page
 
         # editing_rules registers the editor's permissions.
-        from . import audit_words, editing_rules, notices  # noqa: F401
+        from . import audit_words, editing_rules, notices, tasks  # noqa: F401 - tasks: queued by name
         from . import front_page as my_front_page
         from . import staff_home as my_staff_home
 

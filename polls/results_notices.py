@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from notifications.messages import NoticeText
+from notifications.models import NoticeTopic
 from notifications.services import notify
 
 from .models import Ballot, Poll
@@ -56,5 +57,8 @@ def tell_voters_of_response(*, poll: Poll) -> int:
                 params={"title": poll.title},
                 url=reverse("polls:results", args=[poll.pk]),
                 in_site_only=True,
+                # What the member took part in themselves (there is no topic
+                # "polls I voted in"; "polls in my district" is about new polls).
+                topic=NoticeTopic.PERSONAL,
             )
         )

@@ -9,6 +9,7 @@ from math import ceil
 from django.utils.translation import gettext_lazy as _
 
 from notifications.messages import NoticeText
+from notifications.models import NoticeTopic
 from notifications.services import notify, notify_grouped
 
 from .models import PipelineSettings, Proposal
@@ -57,6 +58,7 @@ def tell_new_comment(*, proposal: Proposal, comment) -> None:
         kind=ProposalNotice.NEW_COMMENTS,
         proposal=proposal,
         window=COMMENTS_WINDOW,
+        topic=NoticeTopic.MY_PROPOSALS,
     )
 
 
@@ -87,4 +89,5 @@ def tell_endorsement_milestones(*, proposal_id: int, before: int, after: int) ->
             proposal=proposal,
             params={"endorsements": milestone, "bar": bar},
             in_site_only=True,
+            topic=NoticeTopic.MY_PROPOSALS,
         )

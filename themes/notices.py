@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import department_officials
 from notifications.messages import NoticeText, numbers
+from notifications.models import NoticeTopic
 from notifications.services import notify
 
 from .selectors import STANDING
@@ -71,6 +72,7 @@ def tell_theme_closed(*, theme) -> None:
     """The owning department's officials, once per theme."""
     notify(
         recipients=department_officials(theme.department),
+        topic=NoticeTopic.WORK,
         kind=ThemeNotice.THEME_CLOSED,
         key=f"theme_closed:{theme.pk}",
         params={"theme": theme.title, "count": theme.proposal_count},
@@ -83,6 +85,7 @@ def tell_picked(*, entry) -> None:
     proposal = entry.proposal
     notify(
         recipients=[proposal.author] if proposal.author_id else [],
+        topic=NoticeTopic.MY_PROPOSALS,
         kind=ThemeNotice.THEME_DEBATE_PICKED,
         key=f"theme_debate_picked:{entry.pk}",
         proposal=proposal,
@@ -99,6 +102,7 @@ def tell_response_published(*, theme) -> None:
     )
     notify(
         recipients=[entry.proposal.author for entry in authors],
+        topic=NoticeTopic.MY_PROPOSALS,
         kind=ThemeNotice.THEME_RESPONSE_PUBLISHED,
         key=f"theme_response_published:{theme.pk}",
         params={"theme": theme.title},

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import department_names, department_officials, operators, usable_head
 from notifications.messages import NoticeText, choices, dates, falls_to, staff_left_reasons
+from notifications.models import NoticeTopic
 from notifications.services import notify, notify_proposal, proposal_audience
 
 from .models import CardEvent, CardStage, ManagementCard, ProgressReport
@@ -151,6 +152,7 @@ def tell_card_opened(*, card: ManagementCard) -> None:
         kind = CardNotice.CARD_OPENED_CARRIED if carried_by else CardNotice.CARD_OPENED
     notify(
         recipients=department_officials(card.department),
+        topic=NoticeTopic.WORK,
         kind=kind,
         key=f"card_opened:{card.pk}",
         proposal=card.proposal,
@@ -164,6 +166,7 @@ def tell_promise_adopted(*, card: ManagementCard) -> None:
     proposal they had promised; its card carries on (once per card)."""
     notify(
         recipients=department_officials(card.department),
+        topic=NoticeTopic.WORK,
         kind=CardNotice.PROMISE_ADOPTED,
         key=f"promise_adopted:{card.pk}",
         proposal=card.proposal,
@@ -179,6 +182,7 @@ def tell_stage_changed(*, card: ManagementCard, event: CardEvent) -> None:
         kind=CardNotice.CARD_STAGE_CHANGED,
         key=f"card_stage_changed:{event.pk}",
         params={"stage": event.to_stage, "note": event.note},
+        follower_topic=NoticeTopic.ADOPTED,
     )
 
 
@@ -186,6 +190,7 @@ def tell_handoff(*, card: ManagementCard, event: CardEvent, previous, to_officia
     """The previous official, the new one and the operators: the card changed hands."""
     notify(
         recipients=[previous, to_official, *operators()],
+        topic=NoticeTopic.WORK,
         kind=CardNotice.CARD_HANDOFF,
         key=f"card_handoff:{event.pk}",
         proposal=card.proposal,
@@ -203,6 +208,7 @@ def tell_report_requested(*, report: ProgressReport, recipients) -> None:
     once each per report (an official who takes the card over gets it too)."""
     notify(
         recipients=recipients,
+        topic=NoticeTopic.WORK,
         kind=CardNotice.REPORT_REQUESTED,
         key=f"report_requested:{report.pk}",
         proposal=report.card.proposal,
@@ -215,6 +221,7 @@ def tell_report_reminder(*, report: ProgressReport, recipients) -> None:
     """`recipients`: the report is due soon; once per report."""
     notify(
         recipients=recipients,
+        topic=NoticeTopic.WORK,
         kind=CardNotice.REPORT_REMINDER,
         key=f"report_reminder:{report.pk}",
         proposal=report.card.proposal,
@@ -229,6 +236,7 @@ def tell_report_overdue(*, report: ProgressReport) -> None:
     card = report.card
     notify(
         recipients=operators(),
+        topic=NoticeTopic.WORK,
         kind=CardNotice.REPORT_OVERDUE,
         key=f"report_overdue:{report.pk}",
         proposal=card.proposal,
@@ -239,14 +247,25 @@ def tell_report_overdue(*, report: ProgressReport) -> None:
 
 def tell_card_report(*, card: ManagementCard, report: ProgressReport, percent: int) -> None:
     """The proposer and followers: a progress report, linking to the card's page."""
-    notify(
-        recipients=proposal_audience(card.proposal),
-        kind=CardNotice.CARD_REPORT,
-        key=f"card_report:{report.pk}",
-        proposal=card.proposal,
-        url=card.get_absolute_url(),
-        params={"period": report.period, "percent": percent},
-    )
+    proposal = card.proposal
+    # As notify_proposal, but linking to the card's page: the proposer under
+    # "my proposals", the followers under "adopted items I follow"; a
+    # proposer who follows is told once (the key), as the proposer.
+    proposer = [proposal.author] if proposal.author_id else []
+    followers = [u for u in proposal_audience(proposal) if u.pk != proposal.author_id]
+    for recipients, topic in (
+        (proposer, NoticeTopic.MY_PROPOSALS),
+        (followers, NoticeTopic.ADOPTED),
+    ):
+        notify(
+            recipients=recipients,
+            kind=CardNotice.CARD_REPORT,
+            key=f"card_report:{report.pk}",
+            proposal=proposal,
+            url=card.get_absolute_url(),
+            params={"period": report.period, "percent": percent},
+            topic=topic,
+        )
 
 
 def cards_list_url(department_id) -> str:
@@ -263,6 +282,7 @@ def tell_cards_owner_left(*, department, member, reason: str, count: int, key: s
     head = usable_head(department)
     notify(
         recipients=[*([head] if head else []), *operators()],
+        topic=NoticeTopic.WORK,
         kind=CardNotice.CARDS_OWNER_LEFT,
         key=key,
         params={

@@ -223,8 +223,17 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 55},
     },
     "close-due-debates": {"task": "debates.tasks.close_due_debates", "schedule": 300.0},
+    # Participants of a debate closed or summarised in the last day who were
+    # not told (a fan-out lost with the broker) (debates/notices.py).
+    "debate-participants-catch-up": {
+        "task": "debates.tasks.catch_up_debate_participants",
+        "schedule": crontab(minute=35),
+    },
     # City polls whose period is over: closed, their department told (polls/services/editing.py).
     "close-due-polls": {"task": "polls.tasks.close_due_polls", "schedule": 300.0},
+    # Polls for some districts that opened lately: their members told
+    # ("polls in my district", polls/notices.py), each once.
+    "announce-opened-polls": {"task": "polls.tasks.announce_opened_polls", "schedule": 600.0},
     "answer-deadlines": {
         "task": "answers.tasks.sweep_answer_deadlines",
         "schedule": crontab(minute=20),

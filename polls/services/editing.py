@@ -352,6 +352,7 @@ def poll_publish(*, poll: Poll, actor, now=None) -> Poll:
             target=locked,
             params={"kind": locked.kind, "ends_at": locked.ends_at.isoformat()},
         )
+        notices.queue_district_notice(locked, now=now)
     poll.status, poll.published_at = locked.status, locked.published_at
     return locked
 

@@ -44,7 +44,15 @@ def test_the_schedule_closes_a_debate_at_its_end_with_the_counts(
     assert event.is_public and event.actor is None
     assert event.text == "2 for, 1 against, 1 undecided."
     closed = notices("debate_closed")
-    assert [n.recipient_id for n in closed] == [debate.proposal.author_id]
+    # The proposer under "my proposals", the four who took a stance under
+    # "debates I joined" (tests/debates/test_participant_notices.py).
+    assert [(n.recipient_id, n.topic) for n in closed] == [
+        (debate.proposal.author_id, "my_proposals"),
+        *(
+            (user_id, "debates")
+            for user_id in sorted(debate.stances.values_list("user_id", flat=True))
+        ),
+    ]
     assert closed[0].params == {
         "title": debate.proposal.title,
         "for": 2,
@@ -54,7 +62,7 @@ def test_the_schedule_closes_a_debate_at_its_end_with_the_counts(
     due = notices("debate_summary_due")
     assert [n.recipient_id for n in due] == [admin.pk]
     assert due[0].url == f"/admin/debates/debate/{debate.pk}/change/"
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 2 + 4
     # the proposal waits in debate for its results
     debate.proposal.refresh_from_db()
     assert debate.proposal.status == ProposalStatus.DEBATE
@@ -143,8 +151,9 @@ def test_the_sweep_closes_due_debates_once_however_often_it_runs(
     later.refresh_from_db()
     assert (due.status, later.status) == (DebateStatus.CLOSED, DebateStatus.OPEN)
     assert due.proposal.events.filter(kind=EventKind.DEBATE_CLOSED).count() == 1
-    assert len(notices("debate_closed")) == 1
-    assert len(mail.outbox) == 1  # the proposer; there is no operator here
+    # the proposer and the one member who took a stance; there is no operator here
+    assert len(notices("debate_closed")) == 2
+    assert len(mail.outbox) == 2
 
     # and a week later the other one closes
     with time_machine.travel(later.ends_at, tick=False):
