@@ -14,9 +14,9 @@ and body, `terms_of_many` serves bulk writers, and
 Ranking: `similar_proposals(title, body, ...)` scores candidates in Python
 by the cosine of the two weighted term sets, the same on every database,
 and keeps those at or above SCORE_FLOOR. Only the way candidates are found
-differs: PostgreSQL asks the GIN index over
-`to_tsvector('simple', similarity_terms)` (migration 0020) for the best
-CANDIDATES rows of an OR-query by `ts_rank_cd`; SQLite, the embedded
+differs: PostgreSQL asks the GIN index over the stored
+`to_tsvector('simple', similarity_terms)` (migration 0020) for rows sharing
+two of the query's terms, the best CANDIDATES by `ts_rank_cd`; SQLite, the embedded
 default, takes rows containing one of the query's rarest-looking terms
 (the longest ones, title first). On a corpus smaller than CANDIDATES both
 see every row that shares a term, so they agree.
@@ -52,7 +52,11 @@ def kiwi():
             if _kiwi is None:
                 from kiwipiepy import Kiwi  # heavy: only when first needed
 
-                _kiwi = Kiwi()
+                loaded = Kiwi()
+                # Kiwi builds more on its first read (a second or more): done
+                # here, under the lock, so no request pays it halfway.
+                loaded.tokenize("서울")
+                _kiwi = loaded
     return _kiwi
 
 
@@ -164,6 +168,8 @@ SCORE_FLOOR = 0.25
 # And at least this many terms in common (one shared word is a coincidence).
 MIN_SHARED = 2
 CANDIDATES = 200
+# The query's terms asked of the database, at most (title terms first).
+QUERY_TERMS = 12
 # Statuses never shown: the merged (their target is shown instead) and the
 # withdrawn.
 LEFT_OUT = (ProposalStatus.WITHDRAWN,)
@@ -181,11 +187,9 @@ class _Matches(Func):
 
 
 def _vector():
-    # The exact expression of the GIN index (migration 0020), so PostgreSQL
-    # answers `@@` from it.
-    return RawSQL(
-        """to_tsvector('simple'::regconfig, "proposals_proposal"."similarity_terms")""", []
-    )
+    # The stored tsvector of the terms (migration 0020: a generated column
+    # the database keeps, not a Django field) and its GIN index.
+    return RawSQL('"proposals_proposal"."similarity_vector"', [])
 
 
 def _quoted(term: str) -> str:
@@ -195,17 +199,30 @@ def _quoted(term: str) -> str:
 def _candidate_ids(query: dict[str, float], queryset) -> list[tuple[int, str, int | None]]:
     # Longest first, title terms before body terms: a cheap stand-in for
     # "rarest first" when the database cannot tell.
-    ordered = sorted(query, key=lambda t: (-query[t], -len(t), t))[:30]
+    ordered = sorted(query, key=lambda t: (-query[t], -len(t), t))[:QUERY_TERMS]
     if not ordered:
         return []
     fields = ("pk", "similarity_terms", "merged_into_id")
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQueryField
 
-        tsquery = Cast(Value(" | ".join(_quoted(t) for t in ordered)), SearchQueryField())
+        # Rows sharing at least two of the terms (MIN_SHARED, as the score
+        # asks): an OR of pairs, which the GIN index answers by itself. A
+        # plain OR of the terms matched every row with one common word
+        # (15,000 of 100,000) and ranking them cost 0.9 s.
+        if len(ordered) < MIN_SHARED:
+            return []
+        pairs = " | ".join(
+            f"({_quoted(a)} & {_quoted(b)})"
+            for i, a in enumerate(ordered)
+            for b in ordered[i + 1 :]
+        )
+        # Ranked by the plain OR of the terms: ts_rank_cd over the pairs
+        # themselves cost five times as much (1 s for 2,400 rows).
+        any_term = " | ".join(_quoted(t) for t in ordered)
         return list(
-            queryset.filter(_Matches(_vector(), tsquery))
-            .annotate(rank=_TsRankCd(_vector(), tsquery))
+            queryset.filter(_Matches(_vector(), Cast(Value(pairs), SearchQueryField())))
+            .annotate(rank=_TsRankCd(_vector(), Cast(Value(any_term), SearchQueryField())))
             .order_by("-rank", "-pk")
             .values_list(*fields)[:CANDIDATES]
         )

@@ -26,7 +26,7 @@ def _searches(captured) -> int:
         [
             q
             for q in captured.captured_queries
-            if '"similarity_terms" LIKE' in q["sql"] or "to_tsvector('simple'" in q["sql"]
+            if '"similarity_terms" LIKE' in q["sql"] or '"similarity_vector"' in q["sql"]
         ]
     )
 
