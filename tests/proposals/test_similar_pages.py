@@ -228,3 +228,17 @@ def test_admin_list_works_out_a_bounded_number_a_load(operator_client, monkeypat
 def test_admin_list_says_none_when_nothing_similar(operator_client, unrelated):
     html = operator_client.get("/admin/proposals/proposal/").content.decode()
     assert html.count('<td class="field-similar_column">—</td>') == len(unrelated)
+
+
+def test_typing_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    for n in range(12):
+        proposal = _make(f"미세먼지 전광판 {n}", "지하철역 대합실에 미세먼지 농도를 보여 주세요.")
+        if n % 3 == 0:
+            _publish_answer(proposal)
+    # The search, the hits' rows, their answers: however many hits.
+    with django_assert_max_num_queries(3):
+        html = client.get(SIMILAR, {"title": "지하철역 미세먼지 전광판"}).content.decode()
+    assert html.count('class="similar-endorse"') == 5
+    # The same words again within the minute: from the cache.
+    with django_assert_max_num_queries(0):
+        assert client.get(SIMILAR, {"title": "지하철역 미세먼지 전광판"}).status_code == 200
