@@ -235,3 +235,35 @@ def test_propose_and_edit_services_write_the_terms():
     )
     proposal.refresh_from_db()
     assert "미세먼지" in proposal.similarity_terms and "한강" not in proposal.similarity_terms
+
+
+def test_kiwi_is_loaded_once_per_process_even_by_threads_at_once(monkeypatch):
+    """The analyser takes a second and 100+ MB: requests arriving together
+    on a fresh process build it once, and importing the module builds none."""
+    import threading
+    import time
+
+    import kiwipiepy
+
+    from proposals import similarity
+
+    built = []
+
+    class SlowKiwi:
+        def __init__(self):
+            built.append(self)
+            time.sleep(0.2)
+
+        def tokenize(self, text):
+            return []
+
+    monkeypatch.setattr(similarity, "_kiwi", None)
+    monkeypatch.setattr(kiwipiepy, "Kiwi", SlowKiwi)
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(similarity.kiwi())) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(built) == 1
+    assert all(kiwi is built[0] for kiwi in got) and len(got) == 8
