@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from oasis.ratelimits import count_and_check
 
 from .models import TITLE_MAX_LENGTH, ProposalStatus
-from .similarity import similar_proposals, terms_of
+from .similarity import generation, similar_proposals, terms_of
 
 # Longer input is refused (400), not cut: the form never sends more. The body
 # is read only this far for terms: its first paragraphs say what it is about.
@@ -45,7 +45,10 @@ def similar_fragment(request):
     if count_and_check(request, "similar"):
         return HttpResponse(status=429)
     terms = terms_of(title, body[:READ_BODY])
-    key = "similar:typing:" + hashlib.sha256(f"{get_language()}|{terms}".encode()).hexdigest()
+    key = (
+        "similar:typing:"
+        + hashlib.sha256(f"{generation()}|{get_language()}|{terms}".encode()).hexdigest()
+    )
     html = cache.get(key)
     if html is None:
         hits = similar_proposals("", terms=terms) if terms else []

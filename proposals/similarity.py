@@ -28,11 +28,12 @@ import math
 import re
 import threading
 import unicodedata
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, FloatField, Func, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
@@ -326,8 +327,34 @@ def similar_proposals(
 CACHE_SECONDS = 300
 
 
-def _cache_key(pk: int) -> str:
-    return f"similar:v1:{pk}:{get_language() or 'ko'}"
+# Cached lists are keyed by a generation that changes whenever a proposal
+# stops or starts standing (hidden, trashed, withdrawn, shown again): a
+# hidden proposal leaves every cached list at once, not minutes later.
+_GENERATION = "similar:generation"
+
+
+def generation() -> str:
+    """The cached lists' generation (one cache read)."""
+    value = cache.get(_GENERATION)
+    if value is None:
+        value = uuid.uuid4().hex
+        cache.add(_GENERATION, value, None)
+        value = cache.get(_GENERATION) or value
+    return value
+
+
+def forget_similar_lists() -> None:
+    cache.set(_GENERATION, uuid.uuid4().hex, None)
+
+
+def standing_changed_received(sender, proposal, stands, **kwargs) -> None:
+    """proposals.signals.standing_changed (connected in apps.py): after the
+    change commits, every cached list is dropped."""
+    transaction.on_commit(forget_similar_lists)
+
+
+def _cache_key(pk: int, gen: str | None = None) -> str:
+    return f"similar:v1:{gen or generation()}:{pk}:{get_language() or 'ko'}"
 
 
 def _stored(hits: list[SimilarHit]) -> list[dict]:
@@ -366,5 +393,6 @@ def similar_to_proposal(proposal: Proposal, *, compute: bool = True) -> list[dic
 
 def similar_cached_many(pks: Sequence[int]) -> dict[int, list[dict]]:
     """The cached similar lists of these proposals (those cached)."""
-    keys = {_cache_key(pk): pk for pk in pks}
+    gen = generation()
+    keys = {_cache_key(pk, gen): pk for pk in pks}
     return {keys[key]: value for key, value in cache.get_many(list(keys)).items()}

@@ -242,3 +242,20 @@ def test_typing_costs_a_fixed_number_of_queries(client, django_assert_max_num_qu
     # The same words again within the minute: from the cache.
     with django_assert_max_num_queries(0):
         assert client.get(SIMILAR, {"title": "지하철역 미세먼지 전광판"}).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hidden_proposal_leaves_cached_lists_at_once(client, dust):
+    from proposals import services
+    from tests.factories import operator
+
+    twin = _make(
+        "미세먼지 농도를 지하철역에서 보여 주세요",
+        "역 대합실에 초미세먼지 수치를 띄우면 좋겠습니다.",
+    )
+    query = {"title": "지하철역 미세먼지 전광판"}
+    assert f"/proposals/{dust.pk}/" in client.get(f"/proposals/{twin.pk}/").content.decode()
+    assert f"/proposals/{dust.pk}/" in client.get(SIMILAR, query).content.decode()
+    services.proposal_hide(proposal=dust, user=operator(), reason="개인정보 노출")
+    assert f"/proposals/{dust.pk}/" not in client.get(f"/proposals/{twin.pk}/").content.decode()
+    assert f"/proposals/{dust.pk}/" not in client.get(SIMILAR, query).content.decode()
