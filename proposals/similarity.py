@@ -4,7 +4,9 @@ Terms: `terms_of(title, body)` reads the text with Kiwi (kiwipiepy, a Korean
 morphological analyser that ships its model) and keeps what carries the
 meaning: nouns (NNG, NNP), foreign words (SL), roots (XR) and verb and
 adjective stems (VV, VA), so that 한강다리를, 한강 다리에서 and 한강다리 all
-give 한강 다리. Words every proposal has (제안, 서울, 시민, 하다, 주다…) are
+give 한강 다리, and two nouns side by side also count as one compound
+(한강다리), so a shared phrase weighs more than its words apart; one-syllable
+nouns (역, 길) count only inside a compound. Words every proposal has (제안, 서울, 시민, 하다, 주다…) are
 dropped. The stored form is "<title terms> / <body terms>": the body part
 leaves out what the title already has, and title terms weigh double.
 `Proposal.similarity_terms` holds it; the services write it with the title
@@ -13,13 +15,16 @@ and body, `terms_of_many` serves bulk writers, and
 
 Ranking: `similar_proposals(title, body, ...)` scores candidates in Python
 by the cosine of the two weighted term sets, the same on every database,
-and keeps those at or above SCORE_FLOOR. Only the way candidates are found
-differs: PostgreSQL asks the GIN index over the stored
-`to_tsvector('simple', similarity_terms)` (migration 0020) for rows sharing
-two of the query's terms, the best CANDIDATES by `ts_rank_cd`; SQLite, the embedded
-default, takes rows containing one of the query's rarest-looking terms
-(the longest ones, title first). On a corpus smaller than CANDIDATES both
-see every row that shares a term, so they agree.
+and keeps those sharing MIN_SHARED terms and scoring at or above
+SCORE_FLOOR. Only the way candidates are found differs: PostgreSQL asks the
+GIN index over the stored `to_tsvector('simple', similarity_terms)`
+(migration 0020) for rows sharing two of the query's first QUERY_TERMS
+terms (title terms first, then the longest), the best CANDIDATES by
+`ts_rank_cd`; SQLite, the embedded default, takes the newest CANDIDATES rows
+containing one of its first eight. A query of a title and a few lines has
+fewer terms than that, and a corpus smaller than CANDIDATES is read whole,
+so on the test corpus both find the same rows. On 100,000 proposals
+(PostgreSQL, two busy CPUs) a search took 4-290 ms, most under 70 ms.
 
 Kiwi takes about a second and over 100 MB to load: one instance per
 process, built on first use under a lock, never at import time."""
@@ -62,7 +67,6 @@ def kiwi():
 
 
 _KEPT_TAGS = {"NNG", "NNP", "SL", "XR", "VV", "VA"}
-_STEM_TAGS = {"VV", "VA"}
 
 # Words nearly every proposal has, or that say nothing of its subject. Kept
 # short on purpose: a word dropped here can never make two proposals meet.
@@ -70,17 +74,18 @@ STOPWORDS = frozenset(
     """
     제안 서울 서울시 시민 시 생각 의견 부탁 필요 문제 경우 요청 방안 개선 방법 우리 사람
     정말 지금 현재 사용 이용 관련 대한 위해 때문 정도 부분 내용 정책 사업 추진 검토 마련
-    도움 가능 불편 해결 늘리 설치 확대 운영 제공 설치 강화 모두 누구 이번 그냥 항상 최근 많이 하루 오늘 주변 지역 곳곳
+    도움 가능 불편 해결 늘리 설치 확대 운영 제공 강화 모두 누구 이번 그냥 항상 최근 많이 하루 오늘 주변 지역 곳곳
     하 되 있 없 주 보 같 좋 많 싶 않 들 알 받 나 오 가 말 쓰 만들 바라 드리 살
     """.split()
 )
 
 MAX_TERMS = 60  # per part: a long body adds little after its first nouns
-MAX_INPUT = 5000  # characters read from the body; the title is short anyway
+MAX_INPUT = 5000  # characters read of a title or body
 
 
 def _normal(form: str, tag: str) -> str:
-    word = unicodedata.normalize("NFC", form).strip().lower()
+    # No space inside a term: the stored form is space-separated.
+    word = "".join(unicodedata.normalize("NFC", form).lower().split())
     if tag == "SL":
         return word if len(word) >= 2 else ""
     return word
@@ -171,8 +176,8 @@ MIN_SHARED = 2
 CANDIDATES = 200
 # The query's terms asked of the database, at most (title terms first).
 QUERY_TERMS = 12
-# Statuses never shown: the merged (their target is shown instead) and the
-# withdrawn.
+# Statuses never shown (a merged proposal is not shown either: the one it
+# joined is, see similar_proposals).
 LEFT_OUT = (ProposalStatus.WITHDRAWN,)
 
 
