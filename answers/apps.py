@@ -15,8 +15,9 @@ class AnswersConfig(AppConfig):
         from accounts.signals import staff_left_post
         from accounts.staff_home import register_section
         from proposals import event_texts
+        from proposals.similarity import register_answer_reader
 
-        from . import audit_words, notices, staff_home, tasks, timeline_texts  # noqa: F401 - tasks: queued by name
+        from . import audit_words, notices, similar, staff_home, tasks, timeline_texts  # noqa: F401 - tasks: queued by name
         from .services import ownership
 
         register(notices.MESSAGES)
@@ -29,3 +30,5 @@ class AnswersConfig(AppConfig):
             ownership.flag_answers_of_leaver, dispatch_uid="answers.flag_answers_of_leaver"
         )
         register_unowned_count("answers.assignments", ownership.unowned_assignments)
+        # Similar proposals show their published answers (issue 16).
+        register_answer_reader(similar.published_answers)

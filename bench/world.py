@@ -65,6 +65,7 @@ from proposals.models import (
     ProposalStatus,
     Tag,
 )
+from proposals.similarity import terms_of, terms_of_many
 from proposals.text import compact
 from stats.refresh import refresh
 from tracking.models import CardEvent, CardEventKind, CardStage, ManagementCard
@@ -640,6 +641,9 @@ class World:
         rng = self.rng
         texts = self.texts.proposals
         pool_compact = [compact(" ".join([t, b, *tags])) for _c, _d, t, b, tags in texts]
+        # Kiwi reads each pooled text once (4,000 of them, some seconds);
+        # the rows reuse them as they reuse the texts (issue 16).
+        pool_terms = terms_of_many((t, b) for _c, _d, t, b, _tags in texts)
         dept_of_category = {code: c.default_department_id for code, c in self.categories.items()}
         window = timedelta(days=self.settings.endorsement_window_days)
         self.department_of = {}
@@ -652,12 +656,15 @@ class World:
                 pick = rng.randrange(len(texts))
                 category, district, title, body, tags = texts[pick]
                 search = pool_compact[pick]
+                terms = pool_terms[pick]
                 if index == self.hot:
                     title = HOT_TITLE
                     search = compact(" ".join([title, body, *tags]))
+                    terms = terms_of(title, body)
                 elif index == self.fresh:
                     title = FRESH_TITLE
                     search = compact(" ".join([title, body, *tags]))
+                    terms = terms_of(title, body)
                 steps = self.dates[index]
                 status = self.statuses[index]
                 department = dept_of_category[category] if "assigned" in steps else None
@@ -682,6 +689,7 @@ class World:
                     self.comments[index],
                     views,
                     search,
+                    terms,
                     hidden,
                     "광고성 글로 신고되어 가립니다." if hidden else "",
                     steps.get("withdrawn"),
@@ -707,6 +715,7 @@ class World:
                 "comment_count",
                 "view_count",
                 "search_text",
+                "similarity_terms",
                 "is_hidden",
                 "hidden_reason",
                 "withdrawn_at",

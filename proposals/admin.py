@@ -39,6 +39,7 @@ from .moderation import (
 from .recategorise import RecategoriseAdminMixin
 from .resources import ProposalResource
 from .search import search_condition
+from .similar_admin import SimilarProposalsAdminMixin
 
 # --- filters ------------------------------------------------------------------
 
@@ -171,6 +172,7 @@ class ProposalEventInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(Proposal)
 class ProposalAdmin(
+    SimilarProposalsAdminMixin,
     RecategoriseAdminMixin,
     RecordedMemberSearchMixin,
     OperatorOnlyMixin,
@@ -190,6 +192,7 @@ class ProposalAdmin(
         "author",
         "created_at",
         "is_hidden",
+        "similar_column",
     ]
     list_display_links = ["id", "title"]
     list_select_related = ["author", "category", "department"]
@@ -238,6 +241,7 @@ class ProposalAdmin(
             {"fields": ["is_hidden", "hidden_reason", "deleted_at", "withdrawn_at"]},
         ),
         (_("Dates"), {"fields": ["created_at", "updated_at"]}),
+        (_("Similar proposals"), {"fields": ["similar_list"]}),
     ]
     inlines = [ProposalEventInline]
     # The operators' buttons (assign, recategorise) beside the history link;

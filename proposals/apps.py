@@ -16,6 +16,15 @@ class ProposalsConfig(AppConfig):
         register(notices.MESSAGES)
         event_texts.register(timeline_texts.TEXTS)
 
+        from . import similarity
+        from .signals import standing_changed
+
+        # A proposal hidden, trashed or withdrawn leaves the cached similar
+        # lists at once (proposals/similarity.py).
+        standing_changed.connect(
+            similarity.standing_changed_received, dispatch_uid="proposals.similar_lists"
+        )
+
         register_section("proposals", export.member_proposals)
         register_section("endorsements", export.member_endorsements)
         register_section("comments", export.member_comments)

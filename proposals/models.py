@@ -625,9 +625,7 @@ class EndorsementCarry(models.Model):
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="endorsement_carries"
     )
-    source = models.ForeignKey(
-        Proposal, on_delete=models.CASCADE, related_name="carries_out"
-    )
+    source = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="carries_out")
     # The proposal to carry to: the source's merged_into, moved along when
     # the target itself is merged later.
     target = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="carries_in")
@@ -642,9 +640,7 @@ class EndorsementCarry(models.Model):
             models.UniqueConstraint(fields=["member", "source"], name="carry_once_per_member"),
         ]
         indexes = [
-            models.Index(
-                fields=["member"], condition=Q(state="asked"), name="carry_asked_member"
-            ),
+            models.Index(fields=["member"], condition=Q(state="asked"), name="carry_asked_member"),
         ]
 
     def __str__(self):

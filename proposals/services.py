@@ -45,6 +45,7 @@ from .models import (
     Tag,
 )
 from .participation import proposal_standing_changed, proposal_stands
+from .similarity import terms_of
 from .text import search_text_of
 from .timeline import crossing_counts, event_record, proposal_transition, queue_promotion_check
 
@@ -168,6 +169,7 @@ def proposal_create(
             category=category,
             district=district or "",
             search_text=search_text_of(title, body, tag_names),
+            similarity_terms=terms_of(title, body),
             endorsement_deadline=timezone.now()
             + timedelta(days=PipelineSettings.load().endorsement_window_days),
         )
@@ -249,8 +251,17 @@ def proposal_update(
         )
         _set_tags(locked, tag_names)
         locked.search_text = _search_text(locked, tag_names)
+        locked.similarity_terms = terms_of(title, body)
         locked.save(
-            update_fields=["title", "body", "category", "district", "search_text", "updated_at"]
+            update_fields=[
+                "title",
+                "body",
+                "category",
+                "district",
+                "search_text",
+                "similarity_terms",
+                "updated_at",
+            ]
         )
         last = locked.photos.order_by("-position").values_list("position", flat=True).first()
         _save_uploads(locked, clean_photos, clean_files, written=written, start=(last or 0) + 1)

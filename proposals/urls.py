@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import similar_views, views
 
 app_name = "proposals"
 
 urlpatterns = [
     path("", views.proposal_list, name="list"),
     path("new/", views.proposal_create, name="create"),
+    path("similar/", similar_views.similar_fragment, name="similar"),
     path("<int:pk>/", views.proposal_detail, name="detail"),
     path("photos/<int:pk>/<str:size>/", views.proposal_photo, name="photo"),
     path("files/<int:pk>/", views.proposal_attachment, name="attachment"),

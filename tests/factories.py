@@ -133,7 +133,9 @@ def gps_exif() -> Image.Exif:
     return exif
 
 
-def upload(name: str, content: bytes, content_type="application/octet-stream") -> SimpleUploadedFile:
+def upload(
+    name: str, content: bytes, content_type="application/octet-stream"
+) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
@@ -166,7 +168,9 @@ def office_file(kind: str, name: str | None = None) -> SimpleUploadedFile:
     return zip_file(name or f"plan.{kind}", {"[Content_Types].xml": b"<Types/>", marker: b"<x/>"})
 
 
-def txt_file(name="notes.txt", text="한강 다리 산책로 메모", encoding="utf-8") -> SimpleUploadedFile:
+def txt_file(
+    name="notes.txt", text="한강 다리 산책로 메모", encoding="utf-8"
+) -> SimpleUploadedFile:
     return upload(name, text.encode(encoding), "text/plain")
 
 
@@ -178,11 +182,15 @@ def png_bomb(name="bomb.png", width=20_000, height=20_000) -> SimpleUploadedFile
     import zlib
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     row = b"\x00" * (1 + (width + 7) // 8)  # filter byte + packed bits
     packer = zlib.compressobj(9)
     idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
-    data = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    data = (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
     return upload(name, data, "image/png")

@@ -59,8 +59,17 @@ class PrivateRedis:
 
     def start(self) -> "PrivateRedis":
         self.process = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"],  # fmt: skip
+            [
+                REDIS_SERVER,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],  # fmt: skip
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -106,8 +115,22 @@ def start_worker(tmp_path: Path, env: dict[str, str], queue: str) -> subprocess.
     log = tmp_path / "worker.log"
     with open(log, "w") as out:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "oasis", "worker", "-Q", queue, "-c", "2",
-             "--loglevel", "INFO", "--without-gossip", "--without-mingle"],  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "oasis",
+                "worker",
+                "-Q",
+                queue,
+                "-c",
+                "2",
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+            ],  # fmt: skip
             cwd=settings.BASE_DIR,
             env={**env, "CELERY_TASK_DEFAULT_QUEUE": queue},
             stdout=out,

@@ -30,6 +30,9 @@ _DEFAULTS: dict[str, dict[str, str]] = {
     "propose": {"user": "10/h", "ip": "300/h"},
     "edit_proposal": {"user": "30/h", "ip": "1000/h"},
     "endorse": {"user": "120/h", "ip": "6000/h"},
+    # The similar proposals shown while typing a proposal (a GET per pause
+    # in typing, each a Kiwi read and a search).
+    "similar": {"user": "600/h", "ip": "6000/h"},
     "comment": {"user": "30/h", "ip": "1000/h"},
     "report": {"user": "30/h", "ip": "300/h"},
     "answer_rate": {"user": "30/h", "ip": "300/h"},

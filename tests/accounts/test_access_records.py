@@ -16,9 +16,7 @@ def test_viewing_a_member_in_the_admin_is_recorded():
     staff = operator(email="op@example.com")
     citizen = UserFactory(display_name="김시민")
     client = logged_in(staff)
-    response = client.get(
-        f"/admin/accounts/user/{citizen.pk}/change/", REMOTE_ADDR="203.0.113.7"
-    )
+    response = client.get(f"/admin/accounts/user/{citizen.pk}/change/", REMOTE_ADDR="203.0.113.7")
     assert response.status_code == 200
     record = AccessRecord.objects.get()
     assert (record.staff, record.staff_email, record.action) == (

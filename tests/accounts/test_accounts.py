@@ -476,7 +476,9 @@ def test_a_member_without_a_password_leaves_by_confirming(client):
     assert not member.is_active and member.withdrawn_at is not None
 
 
-@pytest.mark.parametrize("nickname", ["탈퇴한 회원", "Withdrawn member", "홍*동", "운영자", "관리자"])
+@pytest.mark.parametrize(
+    "nickname", ["탈퇴한 회원", "Withdrawn member", "홍*동", "운영자", "관리자"]
+)
 def test_a_nickname_that_passes_for_someone_else_is_refused(client, nickname):
     member = UserFactory()
     client.force_login(member)

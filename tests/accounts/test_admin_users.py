@@ -25,7 +25,11 @@ def test_an_operator_cannot_change_a_superuser_or_another_staff_account(operator
         assert b'name="_save"' not in page.content
         response = operator_client.post(
             f"/admin/accounts/user/{target.pk}/password/",
-            {"password1": "taken-over-123", "password2": "taken-over-123", "usable_password": "true"},
+            {
+                "password1": "taken-over-123",
+                "password2": "taken-over-123",
+                "usable_password": "true",
+            },
         )
         assert response.status_code == 403
         target.refresh_from_db()
@@ -57,7 +61,9 @@ def test_an_operator_closes_a_report_from_the_admin_with_a_reason(operator_clien
     from proposals.models import Report
     from tests.factories import ProposalFactory
 
-    report = services.report_create(reporter=UserFactory(), reason="spam", proposal=ProposalFactory())
+    report = services.report_create(
+        reporter=UserFactory(), reason="spam", proposal=ProposalFactory()
+    )
     url = "/admin/proposals/report/"
     data = {"action": "dismiss_reports", "_selected_action": [report.pk]}
     page = operator_client.post(url, data)

@@ -37,4 +37,3 @@ def test_the_test_installation_itself_is_named_by_its_site_url(settings):
     # The test database was migrated with the default OASIS_SITE_URL, not
     # with the city's real domain.
     assert Site.objects.get_current().domain == "127.0.0.1:8000"
-

@@ -33,7 +33,9 @@ def _login_page_providers(env_extra: dict, var_dir) -> dict[str, bool]:
         text=True,
     ).stdout
     rows = [line.split() for line in out.splitlines()]
-    return {row[0]: row[1] == "True" for row in rows if len(row) == 2 and row[1] in ("True", "False")}
+    return {
+        row[0]: row[1] == "True" for row in rows if len(row) == 2 and row[1] in ("True", "False")
+    }
 
 
 def test_no_social_login_without_keys(tmp_path):

@@ -82,9 +82,7 @@ def test_guessing_passwords_across_many_accounts_from_one_address_is_stopped():
 
 def test_hammering_the_login_page_is_stopped_with_the_friendly_page():
     attacker = english_client()
-    refused = _until_refused(
-        lambda: attacker.post("/accounts/login/", {}), _allowed("login", "ip")
-    )
+    refused = _until_refused(lambda: attacker.post("/accounts/login/", {}), _allowed("login", "ip"))
     assert _friendly_429(refused)
 
 

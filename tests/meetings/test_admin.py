@@ -417,7 +417,7 @@ def test_the_decision_choices_are_a_named_group():
     )
 
     html = page.content.decode()
-    group = html[html.index("<fieldset class=\"flex-container\"") :]
+    group = html[html.index('<fieldset class="flex-container"') :]
     assert re.search(r"<legend[^>]*>\s*Decision", group)
     assert group.index('name="decision"') < group.index("</fieldset>")
 

@@ -157,7 +157,9 @@ def test_a_refused_hand_off_goes_back_to_pending_and_the_sweep_sends_it(mail_ser
     assert _ids(mail.outbox) == [notice.email_message_id]
 
 
-def test_the_sweep_skips_members_without_an_address(mail_server, django_capture_on_commit_callbacks):
+def test_the_sweep_skips_members_without_an_address(
+    mail_server, django_capture_on_commit_callbacks
+):
     member = UserFactory(email="")
     notify(recipients=[member], kind="test", key="once:2", email=False)
     assert send_pending_emails() == 0

@@ -22,8 +22,16 @@ def portal_without_database(tmp_path_factory):
         tmp_path, DATABASE_URL=f"postgres://oasis:oasis@127.0.0.1:{free_port()}/oasis"
     )
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "oasis.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", "1"],  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "oasis.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+        ],  # fmt: skip
         cwd=BASE_DIR,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -48,8 +48,15 @@ def proposal():
 
 
 def public_pages(proposal) -> list[str]:
-    return ["/", "/proposals/", "/proposals/?sort=popular", proposal.get_absolute_url(),
-            "/adopted/", "/meetings/", "/debates/"]
+    return [
+        "/",
+        "/proposals/",
+        "/proposals/?sort=popular",
+        proposal.get_absolute_url(),
+        "/adopted/",
+        "/meetings/",
+        "/debates/",
+    ]
 
 
 def test_public_pages_set_no_cookie_for_a_reader_who_is_not_logged_in(proposal):
@@ -210,7 +217,9 @@ def test_readers_arriving_from_a_shared_link_share_one_copy(proposal):
         shared = english_client().get(f"{proposal.get_absolute_url()}?{tracking}")
         assert shared[STATUS_HEADER] == "hit", tracking
     # parameters the views read still have their own copies
-    assert english_client().get(f"{proposal.get_absolute_url()}?comments=2")[STATUS_HEADER] == "miss"
+    assert (
+        english_client().get(f"{proposal.get_absolute_url()}?comments=2")[STATUS_HEADER] == "miss"
+    )
 
 
 @pytest.mark.urls(__name__)

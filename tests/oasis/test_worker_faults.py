@@ -94,7 +94,10 @@ def test_the_worker_carries_on_after_the_broker_drops_under_a_running_task(
     wait_for(lambda: _emailed(second), 60, "the task queued after the broker's return")
     assert worker.poll() is None, (tmp_path / "worker.log").read_text()[-3000:]
     assert _emailed(first)
-    assert [m["to"] for m in mail_server.messages] == [["first@example.com"], ["second@example.com"]]
+    assert [m["to"] for m in mail_server.messages] == [
+        ["first@example.com"],
+        ["second@example.com"],
+    ]
 
 
 def test_emails_waiting_for_a_worker_go_out_as_soon_as_it_starts(worker_for, mail_server):

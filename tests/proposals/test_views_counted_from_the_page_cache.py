@@ -79,7 +79,10 @@ def test_with_redis_views_wait_in_a_queue_and_counting_twice_counts_once():
 def test_with_redis_down_pages_are_kept_in_memory_and_views_counted_at_once(settings):
     # given Redis down (a real address where nothing listens)
     settings.CACHES = {
-        "default": {"BACKEND": "oasis.cache.FailSafeRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+        "default": {
+            "BACKEND": "oasis.cache.FailSafeRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
     }
     proposal = ProposalFactory()
     url = proposal.get_absolute_url()

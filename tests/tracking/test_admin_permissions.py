@@ -62,7 +62,6 @@ def test_a_requested_report_is_submitted_by_its_department_or_the_operator_once(
     assert not rules.has_perm("tracking.submit_report", user, report)
 
 
-
 @pytest.mark.parametrize("model", ["managementcard", "progressreport"])
 @pytest.mark.parametrize("object_id", ["abc", "1.5", "%27"])
 def test_a_card_or_report_page_with_an_id_that_is_not_a_number_is_not_found(model, object_id):
