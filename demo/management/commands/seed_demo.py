@@ -18,6 +18,7 @@ from django.utils import timezone
 from demo import plan
 from demo.mileage import seed_mileage
 from demo.panel import seed_panel
+from demo.fanouts import seed_fan_outs
 from demo.pipeline import seed_pipeline
 from demo.proposals import DemoSeeder
 from demo.staff import staff_authenticator_apps
@@ -95,6 +96,9 @@ class Command(BaseCommand):
                 # own proposals (after the pipeline, which leaves them alone).
                 with transaction.atomic():
                     themes = seed_themes()
+                # The debates' and polls' fan-outs, as history (demo/fanouts.py).
+                with transaction.atomic():
+                    seed_fan_outs()
             # Mileage last: the ledger is drawn from everything above.
             with transaction.atomic():
                 mileage_entries = seed_mileage(now=timezone.now(), since=loading_began)
