@@ -34,6 +34,10 @@ def _manages(request) -> bool:
 
 
 class InstitutionForm(forms.ModelForm):
+    website = forms.URLField(
+        label=_("website"), required=False, max_length=200, assume_scheme="https"
+    )
+
     class Meta:
         model = Institution
         fields = list(account_services.INSTITUTION_FIELDS)
