@@ -35,3 +35,62 @@ def institution_condition(user, field: str = "institution") -> Q:
     if getattr(user, "is_superuser", False) or is_operator(user):
         return Q()
     return Q(**{f"{field}__isnull": True})
+
+
+def sees_institution(user, institution_id: int | None) -> bool:
+    """The object-rule twin of institution_condition: may `user` see a row
+    of `institution_id` (None: the city's)?"""
+    own = staff_institution_id(user)
+    if own is not None:
+        return institution_id == own
+    if getattr(user, "is_superuser", False) or is_operator(user):
+        return True
+    return institution_id is None
+
+
+def scoped_choices(user, model, queryset):
+    """The choices a form offers `user` from `queryset` of `model`: for
+    departments, categories and institutions, only those of their
+    institution (institution_condition); a tampered id of another is then
+    refused by the form as "not one of the available choices"."""
+    from .models import Department, Institution
+
+    if model is Institution:
+        own = staff_institution_id(user)
+        if own is not None:
+            return queryset.filter(pk=own)
+        if getattr(user, "is_superuser", False) or is_operator(user):
+            return queryset
+        return queryset.none()
+    if model is Department or any(
+        getattr(field, "related_model", None) is Institution and field.name == "institution"
+        for field in model._meta.get_fields()
+        if getattr(field, "many_to_one", False)
+    ):
+        return queryset.filter(institution_condition(user, "institution"))
+    return queryset
+
+
+class InstitutionScopedAdminMixin:
+    """For a ModelAdmin (or inline): every row it lists, opens by id, offers
+    in autocomplete and related look-ups (?_to_field=) and exports is of the
+    user's institution (institution_condition over `institution_field`, the
+    path to the Institution foreign key; the admin's own rules, such as an
+    official's department, still apply on top). Another institution's id in
+    a URL finds nothing: the admin's "doesn't exist" redirect. The choices
+    of its forms' departments, categories and institutions are scoped the
+    same way (scoped_choices)."""
+
+    institution_field = "institution"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.filter(institution_condition(request.user, self.institution_field))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if formfield is not None and hasattr(formfield, "queryset"):
+            formfield.queryset = scoped_choices(
+                request.user, db_field.related_model, formfield.queryset
+            )
+        return formfield

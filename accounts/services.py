@@ -736,7 +736,9 @@ def institution_admin_revoke(*, actor: User, institution: Institution, member: U
     _operator_only(actor)
     with transaction.atomic():
         locked = _locked_member(actor=actor, member=member)
-        if not (locked.has_role(Role.INSTITUTION_ADMIN) and locked.institution_id == institution.pk):
+        if not (
+            locked.has_role(Role.INSTITUTION_ADMIN) and locked.institution_id == institution.pk
+        ):
             raise ServiceError(
                 _("%(member)s is not an administrator of %(institution)s.")
                 % {"member": locked.get_full_name(), "institution": institution.name}

@@ -14,7 +14,7 @@ the object), then raise the state rule's own reason under their lock.
 import rules
 from django.utils.translation import gettext as _
 
-from accounts.predicates import is_official, is_operator
+from accounts.predicates import is_institution_admin, is_official, is_operator
 from proposals.models import ProposalStatus
 
 from .models import (
@@ -41,7 +41,19 @@ def is_assigned_official(user, assignment):
     )
 
 
-can_see_assignment = is_operator | is_assigned_official
+@rules.predicate
+def administers_assignment_institution(user, assignment):
+    """An administrator of the partner institution the proposal is
+    addressed to (issue 16): reads its current assignments, never acts."""
+    return (
+        assignment is not None
+        and is_institution_admin(user)
+        and assignment.is_current
+        and assignment.proposal.institution_id == user.institution_id
+    )
+
+
+can_see_assignment = is_operator | is_assigned_official | administers_assignment_institution
 
 
 @rules.predicate

@@ -61,9 +61,7 @@ class InstitutionForm(forms.ModelForm):
                 "readable on it."
             )
         if "logo" in self.fields:
-            self.fields["logo"].help_text = _(
-                "JPEG, PNG, WebP or GIF. Location data is removed."
-            )
+            self.fields["logo"].help_text = _("JPEG, PNG, WebP or GIF. Location data is removed.")
             self.fields["logo"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp,image/gif"
 
     def clean_slug(self):
@@ -115,9 +113,7 @@ class CategoryInlineForm(forms.ModelForm):
 
     def clean_default_department(self):
         department = self.cleaned_data.get("default_department")
-        institution_id = self.instance.institution_id or getattr(
-            self, "institution_pk", None
-        )
+        institution_id = self.instance.institution_id or getattr(self, "institution_pk", None)
         if department is not None and department.institution_id != institution_id:
             raise ValidationError(
                 _("Choose one of this institution's own departments as the default department.")
@@ -195,7 +191,9 @@ class InstitutionAdmin(admin.ModelAdmin):
         answer = institution.answer_threshold
         debate = institution.debate_threshold
         city = gettext("the city's")
-        return f"{answer if answer is not None else city} / {debate if debate is not None else city}"
+        return (
+            f"{answer if answer is not None else city} / {debate if debate is not None else city}"
+        )
 
     @admin.display(description=_("administrators"))
     def administrators(self, institution):
@@ -280,7 +278,9 @@ def _step(request, institution) -> str:
             "institution": institution.label,
         }
     if step == "revoke":
-        member = institution.staff.filter(pk=pk_or_404(User, request.POST.get("member", ""))).first()
+        member = institution.staff.filter(
+            pk=pk_or_404(User, request.POST.get("member", ""))
+        ).first()
         if member is None:
             raise ServiceError(gettext("This member is not one of its administrators."))
         account_services.institution_admin_revoke(
@@ -321,9 +321,8 @@ def administrators_view(modeladmin, request, object_id):
         {
             **modeladmin.admin_site.each_context(request),
             "opts": modeladmin.model._meta,
-            "title": gettext("Administrators of %(institution)s") % {
-                "institution": institution.label
-            },
+            "title": gettext("Administrators of %(institution)s")
+            % {"institution": institution.label},
             "institution": institution,
             "administrators": administrators,
             "find_form": FindMemberForm(),

@@ -22,6 +22,7 @@ from import_export.formats.base_formats import XLSX
 from rangefilter.filters import DateRangeFilterBuilder
 
 from accounts.access_records import RecordedMemberSearchMixin
+from accounts.institutions import InstitutionScopedAdminMixin
 from oasis.admin_utils import OperatorOnlyMixin, ReadOnlyMixin, WaitingFirstFilter
 from oasis.exports import ExcelFriendlyCSV
 from oasis.pagination import CappedPaginator
@@ -171,6 +172,7 @@ class ProposalEventInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(Proposal)
 class ProposalAdmin(
+    InstitutionScopedAdminMixin,
     RecategoriseAdminMixin,
     RecordedMemberSearchMixin,
     OperatorOnlyMixin,
@@ -313,7 +315,14 @@ class ProposalAdmin(
 
 
 @admin.register(Comment)
-class CommentAdmin(RecordedMemberSearchMixin, OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
+class CommentAdmin(
+    InstitutionScopedAdminMixin,
+    RecordedMemberSearchMixin,
+    OperatorOnlyMixin,
+    ReadOnlyMixin,
+    admin.ModelAdmin,
+):
+    institution_field = "proposal__institution"
     list_display = [
         "id",
         "excerpt",
@@ -437,9 +446,10 @@ class ReportAdmin(OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_en", "code", "default_department", "position"]
-    list_select_related = ["default_department"]
+class CategoryAdmin(InstitutionScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "name_en", "code", "institution", "default_department", "position"]
+    list_select_related = ["default_department", "institution"]
+    list_filter = ["institution"]
     list_editable = ["position"]
     search_fields = ["name", "name_en", "code"]
 

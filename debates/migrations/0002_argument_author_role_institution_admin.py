@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('debates', '0001_initial'),
+        ("debates", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='argument',
-            name='author_role',
-            field=models.CharField(blank=True, choices=[('citizen', 'Citizen'), ('panel', 'Citizen panel'), ('official', 'Department official'), ('operator', 'Operator'), ('expert_internal', 'Internal expert'), ('expert_external', 'External expert'), ('mayor_office', "Mayor's office"), ('institution_admin', 'Institution administrator')], max_length=30, verbose_name='role badge'),
+            model_name="argument",
+            name="author_role",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("citizen", "Citizen"),
+                    ("panel", "Citizen panel"),
+                    ("official", "Department official"),
+                    ("operator", "Operator"),
+                    ("expert_internal", "Internal expert"),
+                    ("expert_external", "External expert"),
+                    ("mayor_office", "Mayor's office"),
+                    ("institution_admin", "Institution administrator"),
+                ],
+                max_length=30,
+                verbose_name="role badge",
+            ),
         ),
     ]

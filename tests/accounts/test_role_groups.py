@@ -65,7 +65,9 @@ def test_citizens_and_the_panel_have_no_admin_permissions(role):
 )
 def test_staff_roles_only_read_proposals_and_never_delete_anything(role):
     perms = group_permissions(role)
-    assert not {p for p in perms if p.startswith("proposals.") and not p.startswith("proposals.view_")}
+    assert not {
+        p for p in perms if p.startswith("proposals.") and not p.startswith("proposals.view_")
+    }
     assert not {p for p in perms if ".delete_" in p}
 
 
