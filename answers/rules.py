@@ -142,6 +142,24 @@ def answer_review_refusal(answer, to_status) -> str | None:
     return assignment_open_refusal(answer.assignment)
 
 
+def department_institution_refusal(proposal, department) -> str | None:
+    """Why `department` may not answer `proposal`, for want of belonging to
+    the institution the proposal is addressed to (issue 16): a proposal to a
+    partner institution is answered by one of that institution's
+    departments, a city proposal by one of the city's. None when it may."""
+    if department is None or department.institution_id == proposal.institution_id:
+        return None
+    if proposal.institution_id is None:
+        return _(
+            "%(department)s is a partner institution's department; a proposal to the city "
+            "is answered by a department of the city."
+        ) % {"department": department.label}
+    return _(
+        "%(department)s is not a department of the institution this proposal is "
+        "addressed to; choose one of its departments."
+    ) % {"department": department.label}
+
+
 def reassignment_request_refusal(assignment) -> str | None:
     if refusal := assignment_open_refusal(assignment):
         return refusal
