@@ -6,6 +6,9 @@ platform and see every institution."""
 
 from __future__ import annotations
 
+from functools import cache
+
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 
 from .predicates import is_operator
@@ -62,13 +65,43 @@ def scoped_choices(user, model, queryset):
         if getattr(user, "is_superuser", False) or is_operator(user):
             return queryset
         return queryset.none()
-    if model is Department or any(
+    if model is Department or _is_scoped_model(model):
+        return queryset.filter(institution_condition(user, "institution"))
+    return queryset
+
+
+@cache
+def _scoped_related_filter():
+    from django.contrib.admin import RelatedFieldListFilter
+
+    class ScopedRelatedFieldListFilter(RelatedFieldListFilter):
+        """A list filter over a department, category or institution that
+        names only those of the user's institution (the filter's choices
+        would otherwise list every institution's)."""
+
+        def field_choices(self, field, request, model_admin):
+            ordering = self.field_admin_ordering(field, request, model_admin)
+            related = field.related_model
+            allowed = scoped_choices(request.user, related, related._default_manager.all())
+            return field.get_choices(
+                include_blank=False,
+                ordering=ordering,
+                limit_choices_to={"pk__in": allowed.values("pk")},
+            )
+
+    return ScopedRelatedFieldListFilter
+
+
+def _is_scoped_model(model) -> bool:
+    from .models import Department, Institution
+
+    if model in (Department, Institution):
+        return True
+    return any(
         getattr(field, "related_model", None) is Institution and field.name == "institution"
         for field in model._meta.get_fields()
         if getattr(field, "many_to_one", False)
-    ):
-        return queryset.filter(institution_condition(user, "institution"))
-    return queryset
+    )
 
 
 class InstitutionScopedAdminMixin:
@@ -83,9 +116,50 @@ class InstitutionScopedAdminMixin:
 
     institution_field = "institution"
 
+    def __init_subclass__(cls, **kwargs):
+        # A ModelAdmin that writes its own get_queryset or get_list_filter
+        # (often from a selector, without super()) is scoped all the same:
+        # its own method is wrapped, so no admin can forget the rule.
+        super().__init_subclass__(**kwargs)
+        own_queryset = cls.__dict__.get("get_queryset")
+        if own_queryset is not None and not getattr(own_queryset, "_institution_scoped", False):
+
+            def get_queryset(self, request, _own=own_queryset):
+                return _own(self, request).filter(
+                    institution_condition(request.user, self.institution_field)
+                )
+
+            get_queryset._institution_scoped = True
+            get_queryset.__doc__ = own_queryset.__doc__
+            cls.get_queryset = get_queryset
+        own_filters = cls.__dict__.get("get_list_filter")
+        if own_filters is not None and not getattr(own_filters, "_institution_scoped", False):
+
+            def get_list_filter(self, request, _own=own_filters):
+                return self._scoped_filters(_own(self, request))
+
+            get_list_filter._institution_scoped = True
+            cls.get_list_filter = get_list_filter
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return queryset.filter(institution_condition(request.user, self.institution_field))
+
+    def get_list_filter(self, request):
+        return self._scoped_filters(super().get_list_filter(request))
+
+    def _scoped_filters(self, entries):
+        filters = []
+        for entry in entries:
+            if isinstance(entry, str) and "__" not in entry:
+                try:
+                    related = self.model._meta.get_field(entry).related_model
+                except FieldDoesNotExist:  # a name that is not a field: left as it is
+                    related = None
+                if related is not None and _is_scoped_model(related):
+                    entry = (entry, _scoped_related_filter())
+            filters.append(entry)
+        return filters
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)

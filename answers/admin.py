@@ -220,9 +220,10 @@ class AssignmentAdmin(InstitutionScopedAdminMixin, ServiceOnlyMixin, admin.Model
 
 @admin.register(Answer)
 class AnswerAdmin(InstitutionScopedAdminMixin, ServiceOnlyMixin, admin.ModelAdmin):
-    institution_field = "assignment__proposal__institution"
     """Every answer by status; the operators' list of answers waiting for
     approval. Opening one goes to its assignment's workroom."""
+
+    institution_field = "assignment__proposal__institution"
 
     list_display = [
         "proposal_title",
@@ -280,9 +281,10 @@ class AnswerAdmin(InstitutionScopedAdminMixin, ServiceOnlyMixin, admin.ModelAdmi
 
 @admin.register(ReassignmentRequest)
 class ReassignmentRequestAdmin(InstitutionScopedAdminMixin, ServiceOnlyMixin, admin.ModelAdmin):
-    institution_field = "assignment__proposal__institution"
     """Requests to have a proposal answered by another department. Opening one
     goes to its assignment's workroom, where the operator decides it."""
+
+    institution_field = "assignment__proposal__institution"
 
     list_display = [
         "proposal_title",
@@ -332,10 +334,11 @@ class ReassignmentRequestAdmin(InstitutionScopedAdminMixin, ServiceOnlyMixin, ad
 
 @admin.register(AnswerAmendment)
 class AnswerAmendmentAdmin(InstitutionScopedAdminMixin, ServiceOnlyMixin, admin.ModelAdmin):
-    institution_field = "answer__assignment__proposal__institution"
     """Amendments of published answers; the operators' list of those waiting
     for approval. Opening one goes to its answer's workroom, where it is
     written, approved or returned."""
+
+    institution_field = "answer__assignment__proposal__institution"
 
     list_display = [
         "proposal_title",
@@ -384,10 +387,11 @@ class AnswerAmendmentAdmin(InstitutionScopedAdminMixin, ServiceOnlyMixin, admin.
 
 @admin.register(DeadlineExtension)
 class DeadlineExtensionAdmin(InstitutionScopedAdminMixin, ServiceOnlyMixin, admin.ModelAdmin):
-    institution_field = "assignment__proposal__institution"
     """Departments' requests for more time. Opening one goes to its
     assignment's workroom, where the department asks and the operator
     grants or refuses."""
+
+    institution_field = "assignment__proposal__institution"
 
     list_display = [
         "proposal_title",
@@ -433,8 +437,9 @@ class DeadlineExtensionAdmin(InstitutionScopedAdminMixin, ServiceOnlyMixin, admi
 
 @admin.register(AnswerRating)
 class AnswerRatingAdmin(InstitutionScopedAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
-    institution_field = "answer__assignment__proposal__institution"
     """The proposers' ratings, read-only."""
+
+    institution_field = "answer__assignment__proposal__institution"
 
     list_display = ["proposal_title", "department", "score", "comment", "created_at"]
     list_filter = ["score"]

@@ -407,11 +407,12 @@ class ManagementCardAdmin(
 
 @admin.register(ProgressReport)
 class ProgressReportAdmin(InstitutionScopedAdminMixin, ScopedExportMixin, admin.ModelAdmin):
-    institution_field = "card__proposal__institution"
     """Bimonthly progress reports. They are requested by the schedule, never
     added or deleted here. An official submits their own department's
     requested reports (the change form calls services.report_submit); a
     submitted report is read-only. The operator sees all of them."""
+
+    institution_field = "card__proposal__institution"
 
     form = ProgressReportForm
     resource_classes = [ProgressReportResource]
