@@ -107,6 +107,8 @@ class DepartmentInline(admin.TabularInline):
 
 
 class CategoryInlineForm(forms.ModelForm):
+    institution_pk = None  # set per request by CategoryInline.get_formset
+
     class Meta:
         model = Category
         fields = ["code", "name", "name_en", "default_department", "position"]
@@ -133,21 +135,17 @@ class CategoryInline(admin.TabularInline):
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         institution_pk = obj.pk if obj is not None else None
-        departments = Department.objects.filter(institution_id=institution_pk, is_active=True)
-        if institution_pk is None:
-            departments = Department.objects.none()
-
-        class Formset(formset):
-            def _construct_form(self, i, **form_kwargs):
-                form = super()._construct_form(i, **form_kwargs)
-                form.institution_pk = institution_pk
-                if "default_department" in form.fields:
-                    # A department of another institution (or of the city)
-                    # is not a choice; a tampered id is refused as one.
-                    form.fields["default_department"].queryset = departments
-                return form
-
-        return Formset
+        departments = (
+            Department.objects.filter(institution_id=institution_pk, is_active=True)
+            if institution_pk is not None
+            else Department.objects.none()
+        )
+        # The form class is made for this request: a department of another
+        # institution (or of the city) is not a choice, and a tampered id is
+        # refused as one ("Select a valid choice").
+        formset.form.base_fields["default_department"].queryset = departments
+        formset.form.institution_pk = institution_pk
+        return formset
 
 
 class InstitutionAdmin(admin.ModelAdmin):

@@ -42,7 +42,8 @@ class World:
 
 def institution(key: str, **fields) -> Institution:
     fields.setdefault("name", f"기관 {key}")
-    return Institution.objects.create(slug=f"org-{key.lower()}", **fields)
+    fields.setdefault("slug", f"org-{key.lower()}")
+    return Institution.objects.create(**fields)
 
 
 def institution_admin(of: Institution, **kwargs) -> User:
