@@ -193,3 +193,31 @@ def test_reassignment_stays_within_the_institution():
     assert refused.status_code == 400
     assert "Select a valid choice" in page_text(refused)
     assert not ReassignmentRequest.objects.exists()
+
+
+def test_recategorising_offers_only_the_institutions_own_categories():
+    own = institution("A")
+    department = DepartmentFactory(institution=own)
+    current = CategoryFactory(name="A 분야 1", default_department=department, institution=own)
+    sibling = CategoryFactory(name="A 분야 2", default_department=department, institution=own)
+    city = CategoryFactory(name="시 분야")
+    theirs_department = DepartmentFactory(institution=institution("B"))
+    theirs = CategoryFactory(
+        name="B 분야",
+        default_department=theirs_department,
+        institution=theirs_department.institution,
+    )
+    proposal = ProposalFactory(category=current, institution=own, status=ProposalStatus.OPEN)
+    url = reverse("admin:proposals_proposal_recategorise", args=[proposal.pk])
+    client = logged_in(operator(), csrf_checks=True)
+    page = client.get(url)
+    form = next(f for f in forms_on(page) if "category" in f["options"])
+    assert str(sibling.pk) in form["options"]["category"]
+    assert str(city.pk) not in form["options"]["category"]
+    assert str(theirs.pk) not in form["options"]["category"]
+    refused = client.post(
+        url, {**form["fields"], "category": str(theirs.pk), "reason": "잘못 분류"}
+    )
+    assert "Select a valid choice" in page_text(refused)
+    proposal.refresh_from_db()
+    assert proposal.category_id == current.pk
