@@ -9,8 +9,9 @@ from __future__ import annotations
 from functools import cache
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Q
+from django.db.models import Exists, Q
 
+from .models import Department
 from .predicates import is_operator
 
 
@@ -26,18 +27,43 @@ def staff_institution_id(user) -> int | None:
     return getattr(user, "institution_id", None)
 
 
+def _condition_without_department(user, field: str) -> Q:
+    """institution_condition for a member whose department does not decide."""
+    own = (
+        getattr(user, "institution_id", None) if getattr(user, "is_authenticated", False) else None
+    )
+    if own is not None:
+        return Q(**{f"{field}_id": own})
+    if getattr(user, "is_superuser", False) or is_operator(user):
+        return Q()
+    return Q(**{f"{field}__isnull": True})
+
+
 def institution_condition(user, field: str = "institution") -> Q:
     """The rows of `user`'s institution (`field` names the path to the
     Institution foreign key, e.g. "proposal__institution"): an institution's
     staff get theirs only; the city's staff get the city's rows and, for
     operators and superusers, every institution's (the caller still applies
     its department rule for officials)."""
+    department_id = getattr(user, "department_id", None)
+    if (
+        department_id is not None
+        and getattr(user, "is_authenticated", False)
+        and "department" not in user._state.fields_cache
+    ):
+        # The department's institution is asked inside the list's own query
+        # (a subquery on its primary key), not by a query of its own on
+        # every staff page: "their department's institution's rows, or, for
+        # a city department, as if they had none".
+        department = Department.objects.filter(pk=department_id)
+        of_institution = department.filter(institution__isnull=False)
+        return Q(**{f"{field}_id__in": of_institution.values("institution_id")}) | (
+            ~Q(Exists(of_institution)) & _condition_without_department(user, field)
+        )
     institution_id = staff_institution_id(user)
     if institution_id is not None:
         return Q(**{f"{field}_id": institution_id})
-    if getattr(user, "is_superuser", False) or is_operator(user):
-        return Q()
-    return Q(**{f"{field}__isnull": True})
+    return _condition_without_department(user, field)
 
 
 def sees_institution(user, institution_id: int | None) -> bool:
