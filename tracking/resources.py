@@ -28,6 +28,7 @@ services.card_change_stage (stage) and services.card_update (budget, target
 date), so transitions, permissions and history apply. A refusal becomes a
 row error; with any row error the admin writes nothing (one transaction)."""
 
+
 import rules
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone, translation
