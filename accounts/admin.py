@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .access_records import AccessRecordedAdminMixin
 from .audit_admin import AuditRecordAdmin
+from .institutions import InstitutionScopedAdminMixin
 from .legal_admin import AccessRecordAdmin, ConsentGovernedFieldsMixin, ConsentRecordAdmin
 from .models import AccessRecord, AuditRecord, ConsentRecord, Department, StaffMember, User
 from .selectors import department_officials, headless_departments, usable_official_exists
@@ -25,7 +26,7 @@ from .staff_admin import StaffAdmin
 class DepartmentForm(forms.ModelForm):
     class Meta:
         model = Department
-        fields = ["code", "name", "name_en", "email", "head", "is_active"]
+        fields = ["code", "name", "name_en", "institution", "email", "head", "is_active"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,12 +59,17 @@ class HeadlessFilter(admin.SimpleListFilter):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(InstitutionScopedAdminMixin, admin.ModelAdmin):
     form = DepartmentForm
-    list_display = ["name", "code", "head_state", "email", "is_active"]
-    list_filter = ["is_active", HeadlessFilter]
-    list_select_related = ["head"]
+    list_display = ["name", "code", "institution", "head_state", "email", "is_active"]
+    list_filter = ["is_active", HeadlessFilter, "institution"]
+    list_select_related = ["head", "institution"]
     search_fields = ["name", "code"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A department's institution is chosen when it is made: its
+        # officials' work is that institution's (accounts.institutions).
+        return ["institution"] if obj is not None else []
 
     def get_queryset(self, request):
         # Whether the named head can still act as one (an active official

@@ -8,6 +8,10 @@ from .audit import AuditAction, role_names
 from .selectors import department_names
 from .services import (
     DEPARTMENT_SET,
+    INSTITUTION_ADMIN_GRANTED,
+    INSTITUTION_ADMIN_REVOKED,
+    INSTITUTION_REGISTERED,
+    INSTITUTION_UPDATED,
     ROLE_GRANTED,
     ROLE_WITHDRAWN,
     STAFF_DEACTIVATED,
@@ -33,6 +37,20 @@ def _moved(params: dict) -> str:
     return str(_("Moved from %(from)s to %(to)s.") % params)
 
 
+def institution_names(ids: set) -> dict[int, str]:
+    """Institution ids → their names in the active language (one query)."""
+    from .models import Institution
+
+    wanted = {pk for pk in ids if isinstance(pk, int) and not isinstance(pk, bool)}
+    if not wanted:
+        return {}
+    return {i.pk: i.label for i in Institution.objects.filter(pk__in=wanted)}
+
+
+def _institution_changed(params: dict) -> str:
+    return str(_("Changed: %(fields)s.") % {"fields": ", ".join(params.get("fields") or [])})
+
+
 ROLE_FORMATS = {"role": role_names, "department": department_names}
 
 ACTIONS = {
@@ -50,5 +68,21 @@ ACTIONS = {
     ),
     STAFF_REACTIVATED: AuditAction(
         label=_("Staff account reactivated"), words=_("Reactivated the account.")
+    ),
+    INSTITUTION_REGISTERED: AuditAction(
+        label=_("Partner institution registered"), words=_("Registered the institution.")
+    ),
+    INSTITUTION_UPDATED: AuditAction(
+        label=_("Partner institution changed"), words=_institution_changed
+    ),
+    INSTITUTION_ADMIN_GRANTED: AuditAction(
+        label=_("Institution administrator appointed"),
+        words=lambda params: str(_("Made an administrator of %(institution)s.") % params),
+        formats={"institution": institution_names},
+    ),
+    INSTITUTION_ADMIN_REVOKED: AuditAction(
+        label=_("Institution administrator removed"),
+        words=lambda params: str(_("Removed as an administrator of %(institution)s.") % params),
+        formats={"institution": institution_names},
     ),
 }

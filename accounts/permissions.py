@@ -85,6 +85,22 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "meetings.expertopinion": ("view", "add", "change"),
         "meetings.realizationmeeting": ("view",),
     },
+    # A partner institution's administrator reads their institution's work in
+    # the admin (which rows: accounts.institutions.institution_condition);
+    # registering the institution, its departments, categories and
+    # administrators stays the city operators' (institutions/admin.py).
+    Role.INSTITUTION_ADMIN: {
+        "proposals.proposal": ("view",),
+        "proposals.category": ("view",),
+        "accounts.department": ("view",),
+        "answers.assignment": ("view",),
+        "answers.answer": ("view",),
+        "polls.poll": ("view",),
+        "polls.pollattachment": ("view",),
+        "polls.question": ("view",),
+        "tracking.managementcard": ("view",),
+        "tracking.progressreport": ("view",),
+    },
     Role.PANEL: {},
     Role.CITIZEN: {},
 }

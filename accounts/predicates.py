@@ -60,6 +60,16 @@ def is_mayor_office(user) -> bool:
 
 
 @rules.predicate
+def is_institution_admin(user) -> bool:
+    """A partner institution's administrator who has their institution."""
+    return (
+        _member(user)
+        and bool(getattr(user, "institution_id", None))
+        and user.has_role(Role.INSTITUTION_ADMIN)
+    )
+
+
+@rules.predicate
 def heads_department(user, department_id) -> bool:
     """`user` is the head of the department `department_id` and still one
     of its active officials (a head moved elsewhere loses the power)."""

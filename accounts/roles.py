@@ -13,6 +13,9 @@ class Role(models.TextChoices):
     EXPERT_INTERNAL = "expert_internal", _("Internal expert")
     EXPERT_EXTERNAL = "expert_external", _("External expert")
     MAYOR_OFFICE = "mayor_office", _("Mayor's office")
+    # A partner institution's administrator (issue 16): always has
+    # `User.institution`, and sees in the admin only that institution's work.
+    INSTITUTION_ADMIN = "institution_admin", _("Institution administrator")
 
 
 # Roles that work in the admin.
@@ -22,5 +25,6 @@ STAFF_ROLES = {
     Role.MAYOR_OFFICE,
     Role.EXPERT_INTERNAL,
     Role.EXPERT_EXTERNAL,
+    Role.INSTITUTION_ADMIN,
 }
 EXPERT_ROLES = {Role.EXPERT_INTERNAL, Role.EXPERT_EXTERNAL}

@@ -5,11 +5,13 @@ member, so it is for operators only; other staff find rows by what the
 public sees (titles, nicknames). Asked through `rules.has_perm` (the rule set
 itself; the predicate covers a superuser, who counts as an operator)."""
 
+import re
+
 import rules
 from django.utils.translation import gettext as _
 
 from .predicates import is_operator
-from .roles import Role
+from .roles import STAFF_ROLES, Role
 
 rules.add_perm("accounts.unmask_members", is_operator)
 
@@ -69,3 +71,66 @@ def may_change_staff_member(user, member) -> bool:
 # may_change_staff_member, asked again by every service under its lock.
 rules.add_perm("accounts.manage_staff", is_operator)
 rules.add_perm("accounts.change_staff_member", is_operator & may_change_staff_member)
+
+
+# --- partner institutions (issue 16) ---------------------------------------------------
+
+# Registering an institution, its administrators, departments and categories:
+# the city's operators (institutions/admin.py).
+rules.add_perm("accounts.manage_institutions", is_operator)
+
+# White text on the brand colour must stay readable (WCAG AA, normal text).
+MIN_BRAND_CONTRAST = 4.5
+BRAND_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _luminance(hex_color: str) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast_with_white(hex_color: str) -> float:
+    return 1.05 / (_luminance(hex_color) + 0.05)
+
+
+def brand_color_refusal(value: str) -> str | None:
+    """Why `value` cannot be an institution's brand colour, or None."""
+    if not BRAND_COLOR.match(value or ""):
+        return _("Give the colour as # and six hexadecimal digits, e.g. #1f5fa8.")
+    ratio = contrast_with_white(value)
+    if ratio < MIN_BRAND_CONTRAST:
+        return _(
+            "White text is hard to read on this colour (contrast %(ratio).1f:1, at least "
+            "%(minimum).1f:1 needed). Please choose a darker colour."
+        ) % {"ratio": ratio, "minimum": MIN_BRAND_CONTRAST}
+    return None
+
+
+def institution_admin_refusal(member, institution) -> str | None:
+    """Why `member` may not become an administrator of `institution`, or None.
+    A member who already works for the city or another institution would
+    carry that scope along: their other role goes first."""
+    if member.withdrawn_at is not None or not member.is_active:
+        return _("This member cannot be given a role.")
+    other_institution = member.institution_id or (
+        member.department.institution_id if member.department_id else None
+    )
+    if other_institution is not None and other_institution != institution.pk:
+        return _("%(member)s is staff of another institution.") % {
+            "member": member.get_full_name() or member.email
+        }
+    if member.has_role(Role.INSTITUTION_ADMIN) and member.institution_id == institution.pk:
+        return _("%(member)s is already an administrator of %(institution)s.") % {
+            "member": member.get_full_name() or member.email,
+            "institution": institution.name,
+        }
+    city_roles = member.role_names & {str(r) for r in STAFF_ROLES if r != Role.INSTITUTION_ADMIN}
+    if member.is_superuser or (city_roles and other_institution is None):
+        return _(
+            "%(member)s is staff of the city. Withdraw their city role first on the staff screen."
+        ) % {"member": member.get_full_name() or member.email}
+    return None

@@ -9,7 +9,7 @@ from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,7 @@ from oasis.errors import PermissionDenied, ServiceError
 from . import legal
 from . import rules as account_rules
 from .audit import audit_record
-from .models import AccessRecord, ConsentRecord, ConsentVia, Department, User
+from .models import AccessRecord, ConsentRecord, ConsentVia, Department, Institution, User
 from .participation import Action, earner_id, participated
 from .retention import residue_purgers
 from .roles import STAFF_ROLES, Role
@@ -110,6 +110,22 @@ def _active_department(department) -> Department:
     return department
 
 
+def _department_of_their_institution(member: User, department: Department) -> Department:
+    """An institution's staff work in that institution's departments only
+    (issue 16): an institution administrator who is also an official is an
+    official of one of its departments."""
+    if member.institution_id is not None and department.institution_id != member.institution_id:
+        raise ValidationError(
+            {
+                "department": _(
+                    "%(member)s works for another institution: choose one of its departments."
+                )
+                % {"member": member.get_full_name() or member.email}
+            }
+        )
+    return department
+
+
 def _leave_headship(member: User) -> list[int]:
     """A member who stops being an official of a department stops heading it."""
     headed = list(Department.objects.filter(head=member).values_list("pk", flat=True))
@@ -170,7 +186,9 @@ def staff_role_grant(*, actor: User, member: User, role: str, department=None) -
             )
         fields = ["is_staff"]
         if role == Role.OFFICIAL:
-            locked.department = _active_department(department or locked.department)
+            locked.department = _department_of_their_institution(
+                locked, _active_department(department or locked.department)
+            )
             fields.append("department")
         group, _created = Group.objects.get_or_create(name=str(role))
         locked.groups.add(group)
@@ -252,7 +270,7 @@ def official_department_set(*, actor: User, member: User, department) -> User:
         locked = _locked_member(actor=actor, member=member)
         if not locked.has_role(Role.OFFICIAL):
             raise ServiceError(_("Only an official belongs to a department."))
-        department = _active_department(department)
+        department = _department_of_their_institution(locked, _active_department(department))
         if department.pk == locked.department_id:
             raise ServiceError(
                 _("%(member)s is already in %(department)s.")
@@ -541,3 +559,200 @@ def access_records_purge(*, now=None) -> int:
     cutoff = now - timedelta(days=settings.OASIS_ACCESS_RECORD_RETENTION_DAYS)
     deleted, _rows = AccessRecord.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+# --- partner institutions (issue 16) -------------------------------------------------
+
+INSTITUTION_REGISTERED = "accounts.institution_registered"
+INSTITUTION_UPDATED = "accounts.institution_updated"
+INSTITUTION_ADMIN_GRANTED = "accounts.institution_admin_granted"
+INSTITUTION_ADMIN_REVOKED = "accounts.institution_admin_revoked"
+
+# What the registration form may set; the logo comes cleaned (re-encoded by
+# the form, as proposal photos are).
+INSTITUTION_FIELDS = (
+    "slug",
+    "name",
+    "name_en",
+    "short_name",
+    "description",
+    "website",
+    "logo",
+    "brand_color",
+    "answer_threshold",
+    "debate_threshold",
+    "is_active",
+)
+
+
+def _operator_only(actor) -> None:
+    if not rules.has_perm("accounts.manage_institutions", actor):
+        raise PermissionDenied
+
+
+def _institution_refusals(institution: Institution) -> None:
+    """The refusals a form would show, asked again under the service (a
+    second operator may have taken the name meanwhile): Korean messages
+    keyed by field, as ValidationError."""
+    errors = {}
+    others = Institution.objects.exclude(pk=institution.pk)
+    if others.filter(slug__iexact=institution.slug).exists():
+        errors["slug"] = _("Another institution already uses this address name.")
+    if others.filter(name__iexact=institution.name.strip()).exists():
+        errors["name"] = _("Another institution already has this name.")
+    if refusal := account_rules.brand_color_refusal(institution.brand_color):
+        errors["brand_color"] = refusal
+    if errors:
+        raise ValidationError(errors)
+
+
+def _institution_write(institution: Institution, fields: dict) -> list[str]:
+    changed = []
+    for name in INSTITUTION_FIELDS:
+        if name not in fields:
+            continue
+        value = fields[name]
+        if name == "logo":
+            if value is None:
+                continue  # untouched
+            if value is False:
+                value = ""  # cleared
+        if name in ("name", "short_name", "name_en") and isinstance(value, str):
+            value = value.strip()
+        if name == "brand_color" and isinstance(value, str):
+            value = value.strip().lower()
+        if name == "slug" and isinstance(value, str):
+            value = value.strip().lower()
+        if getattr(institution, name) != value:
+            setattr(institution, name, value)
+            changed.append(name)
+    return changed
+
+
+def _audit_params(institution: Institution, changed: list[str]) -> dict:
+    # Codes and numbers only (never a sentence): which fields, and the bars.
+    return {
+        "fields": sorted(changed),
+        "answer_threshold": institution.answer_threshold,
+        "debate_threshold": institution.debate_threshold,
+        "is_active": institution.is_active,
+    }
+
+
+def institution_register(*, actor: User, **fields) -> Institution:
+    """An operator registers a partner institution.
+
+    Requires: an operator (accounts.manage_institutions); an unused address
+    name (slug) and name; a brand colour white text is readable on.
+    Writes: the Institution; an audit row (accounts.institution_registered).
+    Triggers nothing: its space opens at /org/<slug>/ (orgspace)."""
+    _operator_only(actor)
+    institution = Institution()
+    _institution_write(institution, fields)
+    institution.full_clean(exclude=["logo"], validate_unique=False)
+    with transaction.atomic():
+        _institution_refusals(institution)
+        try:
+            with transaction.atomic():
+                institution.save()
+        except IntegrityError:
+            # Two operators registering the same name at once.
+            raise ValidationError(
+                {"name": _("Another institution already has this name or address name.")}
+            ) from None
+        audit_record(
+            actor=actor,
+            target=institution,
+            action=INSTITUTION_REGISTERED,
+            params=_audit_params(institution, [n for n in INSTITUTION_FIELDS if n in fields]),
+        )
+    return institution
+
+
+def institution_update(*, actor: User, institution: Institution, **fields) -> Institution:
+    """An operator changes a partner institution's details, branding,
+    thresholds or openness. Same requirements as institution_register.
+    Writes the changed fields only (update_fields) and an audit row
+    (accounts.institution_updated: which fields, the bars, openness)."""
+    _operator_only(actor)
+    with transaction.atomic():
+        locked = Institution.objects.select_for_update().get(pk=institution.pk)
+        changed = _institution_write(locked, fields)
+        if not changed:
+            return locked
+        locked.full_clean(exclude=["logo"], validate_unique=False)
+        _institution_refusals(locked)
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=changed)
+        except IntegrityError:
+            raise ValidationError(
+                {"name": _("Another institution already has this name or address name.")}
+            ) from None
+        audit_record(
+            actor=actor,
+            target=locked,
+            action=INSTITUTION_UPDATED,
+            params=_audit_params(locked, changed),
+        )
+    return locked
+
+
+def institution_admin_grant(*, actor: User, institution: Institution, member: User) -> User:
+    """An operator makes `member` an administrator of `institution`.
+
+    Requires: an operator; a member the operator may change (as on the staff
+    screen); not staff of another institution, nor of the city (an official
+    of a city department, a mayor's office member, an expert or an operator
+    would carry the city's view into the institution's: withdraw that role
+    first). Writes: the institution admin role's group, `User.institution`,
+    is_staff; an audit row (accounts.institution_admin_granted)."""
+    _operator_only(actor)
+    with transaction.atomic():
+        locked = _locked_member(actor=actor, member=member)
+        if refusal := account_rules.institution_admin_refusal(locked, institution):
+            raise ServiceError(refusal)
+        group, _created = Group.objects.get_or_create(name=str(Role.INSTITUTION_ADMIN))
+        locked.groups.add(group)
+        _forget_roles(locked)
+        locked.institution = institution
+        locked.is_staff = _staff_flag(locked)
+        locked.save(update_fields=["institution", "is_staff"])
+        audit_record(
+            actor=actor,
+            target=locked,
+            action=INSTITUTION_ADMIN_GRANTED,
+            params={"institution": institution.pk},
+        )
+    _forget_roles(member)
+    return locked
+
+
+def institution_admin_revoke(*, actor: User, institution: Institution, member: User) -> User:
+    """An operator takes `institution`'s administration from `member`.
+    Writes: the role's group removed; `User.institution` cleared unless the
+    member is still an official of one of its departments; is_staff
+    recomputed; an audit row (accounts.institution_admin_revoked)."""
+    _operator_only(actor)
+    with transaction.atomic():
+        locked = _locked_member(actor=actor, member=member)
+        if not (
+            locked.has_role(Role.INSTITUTION_ADMIN) and locked.institution_id == institution.pk
+        ):
+            raise ServiceError(
+                _("%(member)s is not an administrator of %(institution)s.")
+                % {"member": locked.get_full_name(), "institution": institution.name}
+            )
+        locked.groups.remove(Group.objects.get(name=str(Role.INSTITUTION_ADMIN)))
+        _forget_roles(locked)
+        locked.institution = None
+        locked.is_staff = _staff_flag(locked)
+        locked.save(update_fields=["institution", "is_staff"])
+        audit_record(
+            actor=actor,
+            target=locked,
+            action=INSTITUTION_ADMIN_REVOKED,
+            params={"institution": institution.pk},
+        )
+    _forget_roles(member)
+    return locked

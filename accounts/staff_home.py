@@ -40,14 +40,16 @@ class HomeRole:
     OPERATOR = "operator"
     MAYOR_OFFICE = "mayor_office"
     EXPERT = "expert"
+    INSTITUTION = "institution"
 
-    ORDER = [OFFICIAL, HEAD, OPERATOR, MAYOR_OFFICE, EXPERT]
+    ORDER = [OFFICIAL, HEAD, INSTITUTION, OPERATOR, MAYOR_OFFICE, EXPERT]
     HEADINGS = {
         OFFICIAL: _("Your department's work"),
         HEAD: _("As head of the department"),
         OPERATOR: _("Operator"),
         MAYOR_OFFICE: _("Mayor's office"),
         EXPERT: _("Expert"),
+        INSTITUTION: _("Your institution's work"),
     }
 
 

@@ -22,6 +22,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.institutions import InstitutionScopedAdminMixin
 from oasis.admin_utils import (
     ReadOnlyMixin,
     WaitingFirstFilter,
@@ -113,7 +114,8 @@ class AnswerStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ServiceOnlyMixin, admin.ModelAdmin):
+class AssignmentAdmin(InstitutionScopedAdminMixin, ServiceOnlyMixin, admin.ModelAdmin):
+    institution_field = "proposal__institution"
     # The title and its deadline first: on a phone they are what is read.
     list_display = [
         "proposal_title",
@@ -217,9 +219,11 @@ class AssignmentAdmin(ServiceOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(ServiceOnlyMixin, admin.ModelAdmin):
+class AnswerAdmin(InstitutionScopedAdminMixin, ServiceOnlyMixin, admin.ModelAdmin):
     """Every answer by status; the operators' list of answers waiting for
     approval. Opening one goes to its assignment's workroom."""
+
+    institution_field = "assignment__proposal__institution"
 
     list_display = [
         "proposal_title",
@@ -276,9 +280,11 @@ class AnswerAdmin(ServiceOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(ReassignmentRequest)
-class ReassignmentRequestAdmin(ServiceOnlyMixin, admin.ModelAdmin):
+class ReassignmentRequestAdmin(InstitutionScopedAdminMixin, ServiceOnlyMixin, admin.ModelAdmin):
     """Requests to have a proposal answered by another department. Opening one
     goes to its assignment's workroom, where the operator decides it."""
+
+    institution_field = "assignment__proposal__institution"
 
     list_display = [
         "proposal_title",
@@ -327,10 +333,12 @@ class ReassignmentRequestAdmin(ServiceOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(AnswerAmendment)
-class AnswerAmendmentAdmin(ServiceOnlyMixin, admin.ModelAdmin):
+class AnswerAmendmentAdmin(InstitutionScopedAdminMixin, ServiceOnlyMixin, admin.ModelAdmin):
     """Amendments of published answers; the operators' list of those waiting
     for approval. Opening one goes to its answer's workroom, where it is
     written, approved or returned."""
+
+    institution_field = "answer__assignment__proposal__institution"
 
     list_display = [
         "proposal_title",
@@ -378,10 +386,12 @@ class AnswerAmendmentAdmin(ServiceOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(DeadlineExtension)
-class DeadlineExtensionAdmin(ServiceOnlyMixin, admin.ModelAdmin):
+class DeadlineExtensionAdmin(InstitutionScopedAdminMixin, ServiceOnlyMixin, admin.ModelAdmin):
     """Departments' requests for more time. Opening one goes to its
     assignment's workroom, where the department asks and the operator
     grants or refuses."""
+
+    institution_field = "assignment__proposal__institution"
 
     list_display = [
         "proposal_title",
@@ -426,8 +436,10 @@ class DeadlineExtensionAdmin(ServiceOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(AnswerRating)
-class AnswerRatingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class AnswerRatingAdmin(InstitutionScopedAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     """The proposers' ratings, read-only."""
+
+    institution_field = "answer__assignment__proposal__institution"
 
     list_display = ["proposal_title", "department", "score", "comment", "created_at"]
     list_filter = ["score"]

@@ -146,8 +146,10 @@ class ReassignmentRequestForm(forms.Form):
     def __init__(self, *args, own_department=None, **kwargs):
         super().__init__(*args, **kwargs)
         if own_department is not None:
+            # Another department of the same institution (or of the city):
+            # a proposal to an institution is answered by one of its own.
             self.fields["suggested_department"].queryset = Department.objects.filter(
-                is_active=True
+                is_active=True, institution_id=own_department.institution_id
             ).exclude(pk=own_department.pk)
 
 
@@ -223,9 +225,11 @@ class ReassignForm(forms.Form):
     def __init__(self, *args, current_department=None, deciding=False, **kwargs):
         super().__init__(*args, **kwargs)
         if current_department is not None:
-            self.fields["department"].queryset = Department.objects.filter(is_active=True).exclude(
-                pk=current_department.pk
-            )
+            # Within the proposal's institution, or the city's departments
+            # for a city proposal (answers.rules.department_institution_refusal).
+            self.fields["department"].queryset = Department.objects.filter(
+                is_active=True, institution_id=current_department.institution_id
+            ).exclude(pk=current_department.pk)
         if deciding:
             # Deciding a request: approving needs the department and may give
             # a reason (else the department's own is shown); refusing needs a

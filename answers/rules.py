@@ -14,7 +14,7 @@ the object), then raise the state rule's own reason under their lock.
 import rules
 from django.utils.translation import gettext as _
 
-from accounts.predicates import is_official, is_operator
+from accounts.predicates import is_institution_admin, is_official, is_operator
 from proposals.models import ProposalStatus
 
 from .models import (
@@ -41,7 +41,19 @@ def is_assigned_official(user, assignment):
     )
 
 
-can_see_assignment = is_operator | is_assigned_official
+@rules.predicate
+def administers_assignment_institution(user, assignment):
+    """An administrator of the partner institution the proposal is
+    addressed to (issue 16): reads its current assignments, never acts."""
+    return (
+        assignment is not None
+        and is_institution_admin(user)
+        and assignment.is_current
+        and assignment.proposal.institution_id == user.institution_id
+    )
+
+
+can_see_assignment = is_operator | is_assigned_official | administers_assignment_institution
 
 
 @rules.predicate
@@ -128,6 +140,24 @@ def answer_review_refusal(answer, to_status) -> str | None:
     if refusal := _answer_move_refusal(answer, to_status):
         return refusal
     return assignment_open_refusal(answer.assignment)
+
+
+def department_institution_refusal(proposal, department) -> str | None:
+    """Why `department` may not answer `proposal`, for want of belonging to
+    the institution the proposal is addressed to (issue 16): a proposal to a
+    partner institution is answered by one of that institution's
+    departments, a city proposal by one of the city's. None when it may."""
+    if department is None or department.institution_id == proposal.institution_id:
+        return None
+    if proposal.institution_id is None:
+        return _(
+            "%(department)s is a partner institution's department; a proposal to the city "
+            "is answered by a department of the city."
+        ) % {"department": department.label}
+    return _(
+        "%(department)s is not a department of the institution this proposal is "
+        "addressed to; choose one of its departments."
+    ) % {"department": department.label}
 
 
 def reassignment_request_refusal(assignment) -> str | None:

@@ -6,7 +6,7 @@ all; an official only what is currently assigned to their department)."""
 
 from django.db.models import Q, QuerySet
 
-from accounts.predicates import is_official, is_operator
+from accounts.predicates import is_institution_admin, is_official, is_operator
 from proposals.models import Comment
 
 from .models import (
@@ -30,6 +30,15 @@ def _assignment_scope(user, prefix: str = "") -> Q | None:
         return Q()
     if is_official(user):
         return Q(**{f"{prefix}is_current": True, f"{prefix}department_id": user.department_id})
+    if is_institution_admin(user):
+        # An institution's administrator reads its proposals' current
+        # assignments (answers.rules.administers_assignment_institution).
+        return Q(
+            **{
+                f"{prefix}is_current": True,
+                f"{prefix}proposal__institution_id": user.institution_id,
+            }
+        )
     return None
 
 

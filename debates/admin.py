@@ -14,6 +14,7 @@ from django.utils.translation import gettext, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access_records import RecordedMemberSearchMixin
+from accounts.institutions import InstitutionScopedAdminMixin
 from oasis.admin_utils import (
     OperatorOnlyMixin,
     ReadOnlyMixin,
@@ -127,7 +128,8 @@ class ArgumentInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Debate)
-class DebateAdmin(OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
+class DebateAdmin(InstitutionScopedAdminMixin, OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
+    institution_field = "proposal__institution"
     list_display = [
         "id",
         "proposal_title",
@@ -195,7 +197,14 @@ class DebateAdmin(OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Argument)
-class ArgumentAdmin(RecordedMemberSearchMixin, OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
+class ArgumentAdmin(
+    InstitutionScopedAdminMixin,
+    RecordedMemberSearchMixin,
+    OperatorOnlyMixin,
+    ReadOnlyMixin,
+    admin.ModelAdmin,
+):
+    institution_field = "debate__proposal__institution"
     list_display = [
         "id",
         "excerpt",

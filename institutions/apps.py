@@ -10,3 +10,12 @@ class InstitutionsConfig(AppConfig):
 
     name = "institutions"
     verbose_name = _("Partner institutions")
+
+    def ready(self):
+        from accounts.staff_home import register_section
+
+        from .staff_home import SECTIONS
+
+        # The institution administrator's "오늘 할 일" (accounts.staff_home).
+        for key, builder, order in SECTIONS:
+            register_section(key, builder, order=order)

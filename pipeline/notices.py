@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department
 from accounts.selectors import department_names, operators, superusers, usable_head
 from answers.hand_assignment import assign_url
-from answers.services import DEPARTMENT_INACTIVE, NO_DEFAULT_DEPARTMENT
+from answers.services import DEPARTMENT_INACTIVE, NO_DEFAULT_DEPARTMENT, OTHER_INSTITUTION
 from notifications.messages import NoticeText
 from notifications.models import NoticeTopic
 from notifications.services import notify, notify_proposal
@@ -29,6 +29,9 @@ class PipelineNotice(StrEnum):
 BLOCKED_REASONS = {
     NO_DEFAULT_DEPARTMENT: _("Its category has no default department; set one in the admin."),
     DEPARTMENT_INACTIVE: _("The department of its category is not active."),
+    OTHER_INSTITUTION: _(
+        "Its category's department is not one of the institution the proposal is addressed to."
+    ),
     # A refusal without a code of its own.
     "": _("Please check its category and its department."),
 }

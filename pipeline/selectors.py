@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from proposals.models import PipelineSettings, Proposal, ProposalStatus
 
-from .services import due_bars
+from .services import proposal_bars
 
 # What each count of the bars is called on the page, in the order shown.
 CONDITION_LABELS = {
@@ -68,8 +68,9 @@ def bar_progress(proposal: Proposal, settings_row: PipelineSettings) -> BarProgr
     """The conditions of the bar `proposal` is working toward (due_bars, so
     the page says exactly what promote_if_due decides on), or None when its
     status does not move on by counts, or it is hidden or in the trash.
-    Reads only the proposal's own counters: no query."""
-    bar = due_bars(settings_row).get(proposal.status)
+    Reads only the proposal's own counters (and its institution's bars, one
+    query unless select_related, for a proposal addressed to one)."""
+    bar = proposal_bars(proposal, settings_row).get(proposal.status)
     if bar is None or not proposal.is_public:
         return None
     conditions = tuple(

@@ -38,7 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
-from accounts.models import Department
+from accounts.models import Department, Institution
 from accounts.ownership import unowned_total
 from answers.services import assignment_department, assignment_open
 from debates.services import debate_open
@@ -60,7 +60,9 @@ from . import notices, timeline_texts
 logger = logging.getLogger(__name__)
 
 
-def due_bars(settings_row: PipelineSettings) -> dict[str, dict[str, int]]:
+def due_bars(
+    settings_row: PipelineSettings, institution: Institution | None = None
+) -> dict[str, dict[str, int]]:
     """For each status that moves on by itself, the minimum counts that make
     a proposal due for its next stage. The one statement of both bars:
     `is_due` reads it for one proposal, `due_filter` for the sweep, and the
@@ -69,8 +71,19 @@ def due_bars(settings_row: PipelineSettings) -> dict[str, dict[str, int]]:
     A condition an operator set to 0 is not required and is left out (an
     endorsement bar is at least 1). The citizen panel's score is in the
     hundredths Proposal.panel_score is kept in, and comes with the number
-    of panel ratings it needs: a mean of one rating is not the panel's."""
-    debate = {"endorsement_count": settings_row.debate_threshold}
+    of panel ratings it needs: a mean of one rating is not the panel's.
+
+    A proposal addressed to a partner institution (`institution`) has that
+    institution's endorsement bars where it set them (issue 16); the other
+    conditions, and the bars it left empty, are the city's."""
+    answer_threshold = settings_row.answer_threshold
+    debate_threshold = settings_row.debate_threshold
+    if institution is not None:
+        if institution.answer_threshold is not None:
+            answer_threshold = institution.answer_threshold
+        if institution.debate_threshold is not None:
+            debate_threshold = institution.debate_threshold
+    debate = {"endorsement_count": debate_threshold}
     if settings_row.debate_min_comments:
         debate["comment_count"] = settings_row.debate_min_comments
     if settings_row.debate_min_views:
@@ -79,26 +92,65 @@ def due_bars(settings_row: PipelineSettings) -> dict[str, dict[str, int]]:
         debate["panel_score"] = panel_score
         debate["panel_rating_count"] = settings_row.debate_min_panel_raters
     return {
-        ProposalStatus.OPEN: {"endorsement_count": settings_row.answer_threshold},
+        ProposalStatus.OPEN: {"endorsement_count": answer_threshold},
         ProposalStatus.ANSWERED: debate,
     }
 
 
+def proposal_bars(proposal: Proposal, settings_row: PipelineSettings) -> dict[str, dict[str, int]]:
+    """due_bars for `proposal`: its institution's where it has one (the
+    institution row is read once, or taken from select_related)."""
+    institution = proposal.institution if proposal.institution_id is not None else None
+    return due_bars(settings_row, institution)
+
+
 def is_due(proposal: Proposal, settings_row: PipelineSettings) -> bool:
     """`proposal` passed the bar of its status (see due_bars)."""
-    bar = due_bars(settings_row).get(proposal.status)
+    bar = proposal_bars(proposal, settings_row).get(proposal.status)
     return bar is not None and all(getattr(proposal, f) >= n for f, n in bar.items())
 
 
-def due_filter(settings_row: PipelineSettings) -> Q:
-    """The SQL twin of is_due: proposals that passed the bar of their status."""
-    return reduce(
-        operator.or_,
-        (
-            Q(status=status, **{f"{field}__gte": n for field, n in bar.items()})
-            for status, bar in due_bars(settings_row).items()
-        ),
+def institutions_with_own_bars() -> list[Institution]:
+    """The partner institutions that set an endorsement bar of their own
+    (one small query; most use the city's)."""
+    return list(
+        Institution.objects.filter(
+            Q(answer_threshold__isnull=False) | Q(debate_threshold__isnull=False)
+        ).only("pk", "answer_threshold", "debate_threshold")
     )
+
+
+def _bar_condition(status, bar: dict[str, int]) -> Q:
+    return Q(status=status, **{f"{field}__gte": n for field, n in bar.items()})
+
+
+def due_filter(settings_row: PipelineSettings, institutions=None) -> Q:
+    """The SQL twin of is_due: proposals that passed the bar of their status.
+    One condition for the sweep's one query: an OR of the city's bars for
+    every proposal not addressed to an institution with bars of its own,
+    and each such institution's bars for its proposals (constant
+    comparisons, so the indexes on the counts still serve). `institutions`:
+    those with their own bars, when the caller read them already."""
+    if institutions is None:
+        institutions = institutions_with_own_bars()
+    own = [institution.pk for institution in institutions]
+    city = reduce(
+        operator.or_,
+        (_bar_condition(status, bar) for status, bar in due_bars(settings_row).items()),
+    )
+    conditions = [city & ~Q(institution_id__in=own) if own else city]
+    for institution in institutions:
+        conditions.append(
+            Q(institution_id=institution.pk)
+            & reduce(
+                operator.or_,
+                (
+                    _bar_condition(status, bar)
+                    for status, bar in due_bars(settings_row, institution).items()
+                ),
+            )
+        )
+    return reduce(operator.or_, conditions)
 
 
 def cached_due_bars() -> dict[str, dict[str, int]]:
@@ -123,7 +175,11 @@ def promote_if_due(*, proposal_id: int) -> str | None:
     a default one) stays open and the operators are told once. Returns the
     new status or None."""
     with transaction.atomic():
-        proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
+        proposal = (
+            Proposal.objects.select_for_update(of=("self",))
+            .select_related("institution")
+            .get(pk=proposal_id)
+        )
         settings_row = PipelineSettings.load()
         if not proposal.is_public or not is_due(proposal, settings_row):
             return None
@@ -145,7 +201,11 @@ def close_if_expired(*, proposal_id: int, now=None) -> bool:
     Returns whether it was closed; running it again changes nothing."""
     now = now or timezone.now()
     with transaction.atomic():
-        proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
+        proposal = (
+            Proposal.objects.select_for_update(of=("self",))
+            .select_related("institution")
+            .get(pk=proposal_id)
+        )
         settings_row = PipelineSettings.load()
         if (
             proposal.status != ProposalStatus.OPEN
@@ -161,7 +221,9 @@ def close_if_expired(*, proposal_id: int, now=None) -> bool:
             params={
                 "text": timeline_texts.WINDOW_CLOSED,
                 "count": proposal.endorsement_count,
-                "bar": settings_row.answer_threshold,
+                "bar": proposal_bars(proposal, settings_row)[ProposalStatus.OPEN][
+                    "endorsement_count"
+                ],
             },
         )
         notices.tell_not_reached(proposal=proposal)
@@ -174,14 +236,14 @@ def sweep(now=None) -> dict[str, int]:
     Idempotent: run by Celery beat every few minutes."""
     now = now or timezone.now()
     settings_row = PipelineSettings.load()
+    institutions = institutions_with_own_bars()
     live = Proposal.objects.public()
     promoted = 0
-    for proposal_id in live.filter(due_filter(settings_row)).values_list("pk", flat=True):
+    due = due_filter(settings_row, institutions)
+    for proposal_id in live.filter(due).values_list("pk", flat=True):
         promoted += promote_if_due(proposal_id=proposal_id) is not None
     closed = 0
-    expired = live.filter(status=ProposalStatus.OPEN, endorsement_deadline__lte=now).exclude(
-        due_filter(settings_row)
-    )
+    expired = live.filter(status=ProposalStatus.OPEN, endorsement_deadline__lte=now).exclude(due)
     for proposal_id in expired.values_list("pk", flat=True):
         closed += close_if_expired(proposal_id=proposal_id, now=now)
     return {"promoted": promoted, "closed": closed}

@@ -18,7 +18,7 @@ from answers.services import DEPARTMENT_INACTIVE, NO_DEFAULT_DEPARTMENT
 from proposals.models import PipelineSettings, Proposal, ProposalStatus
 
 from .notices import BLOCKED_REASONS
-from .services import due_bars
+from .services import due_filter
 
 # Where a blocked proposal is assigned by hand (answers/hand_assignment.py).
 ASSIGN_URL_NAME = "admin:proposals_proposal_assign"
@@ -28,10 +28,9 @@ def blocked_proposals():
     """Open, public proposals past the answer bar whose category names no
     active department: promote_if_due cannot assign them (and told the
     operators once, pipeline.notices.tell_assignment_blocked)."""
-    bar = due_bars(PipelineSettings.cached())[ProposalStatus.OPEN]
     return (
         Proposal.objects.public()
-        .filter(status=ProposalStatus.OPEN, **{f"{f}__gte": n for f, n in bar.items()})
+        .filter(due_filter(PipelineSettings.cached()), status=ProposalStatus.OPEN)
         .filter(
             Q(category__default_department__isnull=True)
             | Q(category__default_department__is_active=False)

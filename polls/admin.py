@@ -24,7 +24,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.predicates import is_official, is_operator
+from accounts.institutions import InstitutionScopedAdminMixin
+from accounts.predicates import is_institution_admin, is_official, is_operator
 from oasis.admin_utils import WaitingFirstFilter, dday_cell
 from oasis.errors import ServiceError
 
@@ -182,7 +183,7 @@ class QuestionInline(_PollPartInline, admin.StackedInline):
 
 
 @admin.register(Poll)
-class PollAdmin(admin.ModelAdmin):
+class PollAdmin(InstitutionScopedAdminMixin, admin.ModelAdmin):
     form = PollForm
     change_form_template = "admin/polls/poll/change_form.html"
     list_display = ["title", "kind", "status", "department", "period", "dday", "voter_count"]
@@ -200,7 +201,11 @@ class PollAdmin(admin.ModelAdmin):
         return editing_rules.polls_seen_in_admin(request.user, super().get_queryset(request))
 
     def has_module_permission(self, request):
-        return is_operator(request.user) or is_official(request.user)
+        return (
+            is_operator(request.user)
+            or is_official(request.user)
+            or is_institution_admin(request.user)
+        )
 
     def has_view_permission(self, request, obj=None):
         if obj is None:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.age_bands import AgeBand
 from accounts.districts import District
 from accounts.models import Gender
-from accounts.predicates import is_official, is_operator
+from accounts.predicates import is_institution_admin, is_official, is_operator
 
 from .models import PollKind, PollStatus, QuestionKind, YesNo
 
@@ -42,8 +42,20 @@ def of_own_department(user, poll) -> bool:
 rules.add_perm("polls.edit_poll", is_operator)
 rules.add_perm("polls.publish_poll", is_operator)
 rules.add_perm("polls.close_poll", is_operator)
+
+
 # In the admin: operators every poll, officials their department's.
-rules.add_perm("polls.see_poll_admin", is_operator | of_own_department)
+@rules.predicate
+def of_own_institution(user, poll) -> bool:
+    """`user` administers the partner institution that asks `poll`."""
+    return (
+        poll is not None
+        and is_institution_admin(user)
+        and poll.institution_id == user.institution_id
+    )
+
+
+rules.add_perm("polls.see_poll_admin", is_operator | of_own_department | of_own_institution)
 
 
 def polls_seen_in_admin(user, queryset):
@@ -53,6 +65,8 @@ def polls_seen_in_admin(user, queryset):
         return queryset
     if is_official(user):
         return queryset.filter(department_id=user.department_id)
+    if is_institution_admin(user):
+        return queryset.filter(institution_id=user.institution_id)
     return queryset.none()
 
 

@@ -8,6 +8,7 @@ Who sees what comes from the role groups (accounts/permissions.py); the
 moderation actions (moderation.py) and the export are for operators only,
 asked of rules.py through OperatorOnlyMixin."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin import ShowFacets
 from django.contrib.auth import get_user_model
@@ -22,6 +23,7 @@ from import_export.formats.base_formats import XLSX
 from rangefilter.filters import DateRangeFilterBuilder
 
 from accounts.access_records import RecordedMemberSearchMixin
+from accounts.institutions import InstitutionScopedAdminMixin
 from oasis.admin_utils import OperatorOnlyMixin, ReadOnlyMixin, WaitingFirstFilter
 from oasis.exports import ExcelFriendlyCSV
 from oasis.pagination import CappedPaginator
@@ -173,6 +175,7 @@ class ProposalEventInline(ReadOnlyMixin, admin.TabularInline):
 @admin.register(Proposal)
 class ProposalAdmin(
     SimilarProposalsAdminMixin,
+    InstitutionScopedAdminMixin,
     RecategoriseAdminMixin,
     RecordedMemberSearchMixin,
     OperatorOnlyMixin,
@@ -317,7 +320,14 @@ class ProposalAdmin(
 
 
 @admin.register(Comment)
-class CommentAdmin(RecordedMemberSearchMixin, OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
+class CommentAdmin(
+    InstitutionScopedAdminMixin,
+    RecordedMemberSearchMixin,
+    OperatorOnlyMixin,
+    ReadOnlyMixin,
+    admin.ModelAdmin,
+):
+    institution_field = "proposal__institution"
     list_display = [
         "id",
         "excerpt",
@@ -440,10 +450,33 @@ class ReportAdmin(OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
 # --- reference data -----------------------------------------------------------
 
 
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["code", "name", "name_en", "institution", "default_department", "position"]
+
+    def clean(self):
+        cleaned = super().clean()
+        department = cleaned.get("default_department")
+        institution = cleaned.get("institution")
+        # A category's proposals are answered by its default department: one
+        # of the same institution's, or of the city's for a city category.
+        if department is not None and department.institution_id != (
+            institution.pk if institution else None
+        ):
+            self.add_error(
+                "default_department",
+                _("Choose a department of the same institution as the category."),
+            )
+        return cleaned
+
+
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_en", "code", "default_department", "position"]
-    list_select_related = ["default_department"]
+class CategoryAdmin(InstitutionScopedAdminMixin, admin.ModelAdmin):
+    form = CategoryForm
+    list_display = ["name", "name_en", "code", "institution", "default_department", "position"]
+    list_select_related = ["default_department", "institution"]
+    list_filter = ["institution"]
     list_editable = ["position"]
     search_fields = ["name", "name_en", "code"]
 

@@ -158,6 +158,11 @@ class RecategoriseForm(forms.Form):
     def __init__(self, *args, current=None, **kwargs):
         super().__init__(*args, **kwargs)
         if current is not None:
-            self.fields["category"].queryset = self.fields["category"].queryset.exclude(
-                pk=current.pk
+            # Another category of the same owner: a proposal to a partner
+            # institution stays with that institution's categories (and
+            # departments), a city proposal with the city's (issue 16).
+            self.fields["category"].queryset = (
+                self.fields["category"]
+                .queryset.filter(institution_id=current.institution_id)
+                .exclude(pk=current.pk)
             )

@@ -26,6 +26,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.institutions import InstitutionScopedAdminMixin
 from oasis.admin_utils import ReadOnlyMixin, dday_cell, pk_or_404, waiting_first_choice_filter
 
 from . import rules as card_rules
@@ -178,7 +179,10 @@ RequestedReportsFilter = waiting_first_choice_filter(
 
 
 @admin.register(ManagementCard)
-class ManagementCardAdmin(CardImportMixin, ScopedExportMixin, admin.ModelAdmin):
+class ManagementCardAdmin(
+    InstitutionScopedAdminMixin, CardImportMixin, ScopedExportMixin, admin.ModelAdmin
+):
+    institution_field = "proposal__institution"
     # The title and its target date first: on a phone they are what is read.
     list_display = [
         "proposal",
@@ -402,11 +406,13 @@ class ManagementCardAdmin(CardImportMixin, ScopedExportMixin, admin.ModelAdmin):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(ScopedExportMixin, admin.ModelAdmin):
+class ProgressReportAdmin(InstitutionScopedAdminMixin, ScopedExportMixin, admin.ModelAdmin):
     """Bimonthly progress reports. They are requested by the schedule, never
     added or deleted here. An official submits their own department's
     requested reports (the change form calls services.report_submit); a
     submitted report is read-only. The operator sees all of them."""
+
+    institution_field = "card__proposal__institution"
 
     form = ProgressReportForm
     resource_classes = [ProgressReportResource]

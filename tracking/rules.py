@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from accounts.predicates import (
     heads_department,
     heads_own_department,
+    is_institution_admin,
     is_mayor_office,
     is_official,
     is_operator,
@@ -75,7 +76,20 @@ def is_card_owner(user, card):
 
 
 can_change_card = is_operator | is_card_official
-can_see_card_in_admin = can_change_card | is_mayor_office
+
+
+@rules.predicate
+def administers_card_institution(user, card):
+    """An administrator of the partner institution whose proposal the card
+    keeps (issue 16): reads it, never changes it."""
+    return (
+        card is not None
+        and is_institution_admin(user)
+        and card.proposal.institution_id == user.institution_id
+    )
+
+
+can_see_card_in_admin = can_change_card | is_mayor_office | administers_card_institution
 # Handing a card over: the operator, or the head of the card's department
 # (rotation and leave are the department's own business first).
 can_hand_off_card = is_operator | is_card_department_head

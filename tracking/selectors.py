@@ -7,7 +7,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.predicates import is_mayor_office, is_official, is_operator
+from accounts.predicates import is_institution_admin, is_mayor_office, is_official, is_operator
 from oasis.i18n import in_page_language
 
 from .models import CardEvent, CardStage, ManagementCard, ProgressReport, ReportStatus
@@ -22,6 +22,8 @@ def cards_visible_to(user) -> QuerySet[ManagementCard]:
         return queryset
     if is_official(user):
         return queryset.filter(department_id=user.department_id)
+    if is_institution_admin(user):
+        return queryset.filter(proposal__institution_id=user.institution_id)
     return queryset.none()
 
 

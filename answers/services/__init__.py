@@ -32,6 +32,7 @@ from .answering import (
 from .assignments import (
     DEPARTMENT_INACTIVE,
     NO_DEFAULT_DEPARTMENT,
+    OTHER_INSTITUTION,
     HandAssignmentRefused,
     assignment_department,
     assignment_open,
@@ -58,6 +59,7 @@ __all__ = [
     "amendment_submit",
     "DEPARTMENT_INACTIVE",
     "NO_DEFAULT_DEPARTMENT",
+    "OTHER_INSTITUTION",
     "ANSWER_REQUIRED_FIELDS",
     "ANSWER_TEXT_FIELDS",
     "answer_publish",

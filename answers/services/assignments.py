@@ -28,6 +28,7 @@ from .shared import locked_assignment, require_reason
 # Why a proposal could not be given to a department (ServiceError.code).
 NO_DEFAULT_DEPARTMENT = "no_default_department"
 DEPARTMENT_INACTIVE = "department_inactive"
+OTHER_INSTITUTION = "other_institution"
 
 
 def assignment_open(
@@ -100,6 +101,8 @@ def assignment_department(*, proposal: Proposal, department=None):
             % {"department": department.label},
             code=DEPARTMENT_INACTIVE,
         )
+    if refusal := answer_rules.department_institution_refusal(proposal, department):
+        raise ServiceError(refusal, code=OTHER_INSTITUTION)
     return department
 
 
@@ -153,7 +156,10 @@ def assignments_open_by_hand(*, proposals, user, department, reason: str) -> lis
         refusals = [
             (proposal, refusal)
             for proposal in locked
-            if (refusal := answer_rules.hand_assignment_refusal(proposal))
+            if (
+                refusal := answer_rules.hand_assignment_refusal(proposal)
+                or answer_rules.department_institution_refusal(proposal, department)
+            )
         ]
         if refusals:
             raise HandAssignmentRefused(refusals)
@@ -210,6 +216,8 @@ def _reassign(*, assignment: Assignment, user, department, reason: str) -> Assig
             _("%(department)s is not active and cannot answer proposals.")
             % {"department": department.label}
         )
+    if refusal := answer_rules.department_institution_refusal(assignment.proposal, department):
+        raise ServiceError(refusal)
     now = timezone.now()
     # The old row stops being current before the new one is inserted: the
     # database allows one current assignment per proposal.

@@ -54,7 +54,14 @@ def test_citizens_and_the_panel_have_no_admin_permissions(role):
 
 
 @pytest.mark.parametrize(
-    "role", [Role.OFFICIAL, Role.MAYOR_OFFICE, Role.EXPERT_INTERNAL, Role.EXPERT_EXTERNAL]
+    "role",
+    [
+        Role.OFFICIAL,
+        Role.MAYOR_OFFICE,
+        Role.EXPERT_INTERNAL,
+        Role.EXPERT_EXTERNAL,
+        Role.INSTITUTION_ADMIN,
+    ],
 )
 def test_staff_roles_only_read_proposals_and_never_delete_anything(role):
     perms = group_permissions(role)
