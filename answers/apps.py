@@ -29,3 +29,11 @@ class AnswersConfig(AppConfig):
             ownership.flag_answers_of_leaver, dispatch_uid="answers.flag_answers_of_leaver"
         )
         register_unowned_count("answers.assignments", ownership.unowned_assignments)
+        # A merged duplicate needs no answer of its own (issue 16).
+        from proposals.signals import proposal_merged
+
+        from .services.merging import proposal_merged_received
+
+        proposal_merged.connect(
+            proposal_merged_received, dispatch_uid="answers.proposal_merged_received"
+        )

@@ -36,6 +36,7 @@ from .moderation import (
     unhide_comments,
     unhide_proposals,
 )
+from .merge_admin import MergeAdminMixin
 from .recategorise import RecategoriseAdminMixin
 from .resources import ProposalResource
 from .search import search_condition
@@ -171,6 +172,7 @@ class ProposalEventInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(Proposal)
 class ProposalAdmin(
+    MergeAdminMixin,
     RecategoriseAdminMixin,
     RecordedMemberSearchMixin,
     OperatorOnlyMixin,

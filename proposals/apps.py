@@ -11,10 +11,16 @@ class ProposalsConfig(AppConfig):
         from accounts.export import register_section
         from notifications.messages import register
 
-        from . import event_texts, export, notices, timeline_texts
+        from accounts.audit import register_actions
+        from accounts.member_home import register_section as register_member_section
+
+        from . import audit_words, event_texts, export, member_sections, notices, timeline_texts
 
         register(notices.MESSAGES)
         event_texts.register(timeline_texts.TEXTS)
+        register_actions(audit_words.ACTIONS)
+        # Merges (issue 16): the member's carry-over requests on /me/.
+        register_member_section("carries", member_sections.carry_requests, order=5)
 
         register_section("proposals", export.member_proposals)
         register_section("endorsements", export.member_endorsements)

@@ -24,6 +24,10 @@ class ProposalNotice(StrEnum):
     NEW_COMMENTS = "proposal_new_comments"
     ENDORSEMENTS_REACHED = "proposal_endorsements_reached"
     HALFWAY_TO_ANSWER = "proposal_halfway_to_answer"
+    # Merges (proposals.merging): the merged proposal's proposer and
+    # followers; each endorser asked to carry their endorsement over.
+    MERGED = "proposal_merged"
+    CARRY_ASKED = "proposal_carry_asked"
 
 
 MESSAGES = {
@@ -41,6 +45,20 @@ MESSAGES = {
         message=_(
             "“%(title)s” has %(endorsements)s endorsements, half of the %(bar)s a "
             "department answer needs."
+        ),
+    ),
+    ProposalNotice.MERGED: NoticeText(
+        title=_("A proposal was merged into another"),
+        message=_(
+            "“%(title)s” was merged into #%(into)s “%(into_title)s”. Its comments stay "
+            "readable; the conversation goes on there."
+        ),
+    ),
+    ProposalNotice.CARRY_ASKED: NoticeText(
+        title=_("Carry your endorsement over?"),
+        message=_(
+            "“%(title)s”, which you endorsed, was merged into #%(into)s “%(into_title)s”. "
+            "One click carries your endorsement there."
         ),
     ),
 }
