@@ -15,6 +15,7 @@ class ProposalsConfig(AppConfig):
         from accounts.member_home import register_section as register_member_section
 
         from . import audit_words, event_texts, export, member_sections, notices, timeline_texts
+        from . import tasks  # noqa: F401 - queued by name (the merge's notices)
 
         register(notices.MESSAGES)
         event_texts.register(timeline_texts.TEXTS)
