@@ -50,15 +50,15 @@ MESSAGES = {
     ProposalNotice.MERGED: NoticeText(
         title=_("A proposal was merged into another"),
         message=_(
-            "“%(title)s” was merged into #%(into)s “%(into_title)s”. Its comments stay "
-            "readable; the conversation goes on there."
+            "“%(title)s” was merged into another proposal. Its comments stay readable; "
+            "its page links to the proposal where the conversation goes on."
         ),
     ),
     ProposalNotice.CARRY_ASKED: NoticeText(
         title=_("Carry your endorsement over?"),
         message=_(
-            "“%(title)s”, which you endorsed, was merged into #%(into)s “%(into_title)s”. "
-            "One click carries your endorsement there."
+            "“%(title)s”, which you endorsed, was merged into another proposal. One click "
+            "on its page carries your endorsement there."
         ),
     ),
 }

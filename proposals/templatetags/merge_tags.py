@@ -5,7 +5,7 @@ one-click form; on a proposal others joined, the list of them."""
 from django import template
 
 from proposals.merging import asked_carries
-from proposals.models import Proposal, ProposalStatus
+from proposals.models import EventKind, Proposal, ProposalStatus
 
 register = template.Library()
 
@@ -13,8 +13,8 @@ register = template.Library()
 @register.inclusion_tag("proposals/merge_box.html", takes_context=True)
 def merge_box(context, proposal):
     """Costs one query on a merged proposal (its target) plus one for a
-    logged-in reader (their waiting request), and one on any other (the
-    proposals merged into it)."""
+    logged-in reader (their waiting request); on any other, one only when
+    its timeline (already read by the page) says others were merged into it."""
     user = context.get("user")
     data = {"proposal": proposal, "csrf_token": context.get("csrf_token")}
     if proposal.status == ProposalStatus.MERGED:
@@ -22,7 +22,7 @@ def merge_box(context, proposal):
             Proposal.objects.filter(pk=proposal.merged_into_id).only("pk", "title").first()
         )
         data["carry"] = asked_carries(user, source=proposal).first()
-    else:
+    elif any(event.kind == EventKind.MERGED_FROM for event in context.get("timeline") or ()):
         data["merged_from"] = list(
             Proposal.objects.public()
             .filter(merged_into=proposal)

@@ -97,7 +97,9 @@ def test_the_asked_endorsers_are_told_personally_and_the_proposer_as_such(op, dj
     told = Notification.objects.get(kind=ProposalNotice.MERGED)
     assert told.recipient_id == source.author_id and told.topic == NoticeTopic.MY_PROPOSALS
     with translation.override("ko"):
-        assert str(target.pk) in asked.first().message
+        assert "다른 제안에 합쳐졌습니다" in asked.first().message
+    # The notice leads to the merged page, where the one-click form is
+    assert asked.first().url == source.get_absolute_url()
     # The task again sends nothing twice
     assert merging.carry_requests_tell(source.pk) == 0
     assert asked.count() == 2

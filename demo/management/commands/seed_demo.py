@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo import plan
+from demo.merges import seed_merges
 from demo.mileage import seed_mileage
 from demo.panel import seed_panel
 from demo.pipeline import seed_pipeline
@@ -95,6 +96,9 @@ class Command(BaseCommand):
                 # own proposals (after the pipeline, which leaves them alone).
                 with transaction.atomic():
                     themes = seed_themes()
+                # A duplicate merged, its endorsers asked to carry over (issue 16).
+                with transaction.atomic():
+                    merges = seed_merges()
             # Mileage last: the ledger is drawn from everything above.
             with transaction.atomic():
                 mileage_entries = seed_mileage(now=timezone.now(), since=loading_began)
@@ -122,6 +126,10 @@ class Command(BaseCommand):
         if themes.themes:
             self.stdout.write(
                 f"Themed calls: {themes.themes} themes, {themes.proposals} proposals to them."
+            )
+        if merges.merged:
+            self.stdout.write(
+                f"Merges: {merges.merged} duplicate merged, {merges.asked} endorsers asked."
             )
         if reports:
             self.stdout.write(f"Reports: {len(reports)} monthly and yearly reports.")
