@@ -26,6 +26,7 @@ from oasis.admin_utils import OperatorOnlyMixin, ReadOnlyMixin, WaitingFirstFilt
 from oasis.exports import ExcelFriendlyCSV
 from oasis.pagination import CappedPaginator
 
+from .merge_admin import MergeAdminMixin
 from .models import Category, Comment, PipelineSettings, Proposal, ProposalEvent, Report
 from .moderation import (
     dismiss_reports,
@@ -36,7 +37,6 @@ from .moderation import (
     unhide_comments,
     unhide_proposals,
 )
-from .merge_admin import MergeAdminMixin
 from .recategorise import RecategoriseAdminMixin
 from .resources import ProposalResource
 from .search import search_condition

@@ -8,14 +8,20 @@ class ProposalsConfig(AppConfig):
 
     def ready(self):
         # Imported here: apps.py loads before the models export reads.
+        from accounts.audit import register_actions
         from accounts.export import register_section
+        from accounts.member_home import register_section as register_member_section
         from notifications.messages import register
 
-        from accounts.audit import register_actions
-        from accounts.member_home import register_section as register_member_section
-
-        from . import audit_words, event_texts, export, member_sections, notices, timeline_texts
-        from . import tasks  # noqa: F401 - queued by name (the merge's notices)
+        from . import (
+            audit_words,
+            event_texts,
+            export,
+            member_sections,
+            notices,
+            tasks,  # noqa: F401 - queued by name (the merge's notices)
+            timeline_texts,
+        )
 
         register(notices.MESSAGES)
         event_texts.register(timeline_texts.TEXTS)

@@ -164,4 +164,3 @@ class MergeAdminMixin:
                     "admin:proposals_proposal_merge", args=[proposal.pk]
                 )
         return super().change_view(request, object_id, form_url, extra_context)
-

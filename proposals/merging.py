@@ -18,13 +18,13 @@ Never a chain: a target cannot be merged itself, and a source that others
 had joined takes them along (their `merged_into` and their waiting carries
 move to the new target)."""
 
+import rules
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-import rules
 from accounts.audit import audit_record
 from notifications.models import NoticeTopic
 from notifications.services import notify, notify_proposal

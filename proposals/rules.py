@@ -86,9 +86,10 @@ def merge_refusal(source, target, actor=None) -> str | None:
             "whose debate has not opened can be."
         ) % {"status": ProposalStatus(source.status).label}
     if target.status == ProposalStatus.MERGED:
-        return _(
-            "#%(id)s has itself been merged into #%(into)s. Merge into #%(into)s instead."
-        ) % {"id": target.pk, "into": target.merged_into_id}
+        return _("#%(id)s has itself been merged into #%(into)s. Merge into #%(into)s instead.") % {
+            "id": target.pk,
+            "into": target.merged_into_id,
+        }
     if source.institution_id != target.institution_id:
         return _(
             "Both proposals must be addressed to the same place: the city, or the same "
@@ -118,9 +119,9 @@ def merged_endorse_refusal(proposal) -> str | None:
     """A merged proposal takes no endorsement or comment: they go to the
     proposal it joined."""
     if proposal.status == ProposalStatus.MERGED:
-        return _(
-            "This proposal was merged into #%(id)s. Endorse and comment there instead."
-        ) % {"id": proposal.merged_into_id}
+        return _("This proposal was merged into #%(id)s. Endorse and comment there instead.") % {
+            "id": proposal.merged_into_id
+        }
     return None
 
 

@@ -19,17 +19,24 @@ def category_names(values: set) -> dict[int, str]:
 def proposal_names(values: set) -> dict[int, str]:
     """Proposal ids → "#id “title”" (one query)."""
     ids = [value for value in values if isinstance(value, int) and not isinstance(value, bool)]
-    return {pk: f"#{pk} “{title}”" for pk, title in Proposal.objects.filter(pk__in=ids).values_list("pk", "title")}
+    return {
+        pk: f"#{pk} “{title}”"
+        for pk, title in Proposal.objects.filter(pk__in=ids).values_list("pk", "title")
+    }
 
 
 def status_names(values: set) -> dict[str, str]:
     """Status codes → their labels in the active language."""
-    return {code: str(ProposalStatus(code).label) for code in values if code in ProposalStatus.values}
+    return {
+        code: str(ProposalStatus(code).label) for code in values if code in ProposalStatus.values
+    }
 
 
 TEXTS = {
     MERGED_INTO_TEXT: EventText(
-        _("Merged into %(into)s. It keeps the record of reaching “%(stage)s”; its endorsers are asked to carry their endorsement over."),
+        _(
+            "Merged into %(into)s. It keeps the record of reaching “%(stage)s”; its endorsers are asked to carry their endorsement over."
+        ),
         formats={"into": proposal_names, "stage": status_names},
     ),
     MERGED_FROM_TEXT: EventText(

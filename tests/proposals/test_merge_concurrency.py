@@ -64,8 +64,8 @@ def test_a_carry_racing_a_direct_endorsement_counts_once(role_groups):
 
         results = run_at_once(
             [
-                lambda: merging.endorsement_carry(member=member, carry=carry),
-                lambda: services.proposal_endorse(proposal=target, user=member),
+                lambda m=member, c=carry: merging.endorsement_carry(member=m, carry=c),
+                lambda m=member, t=target: services.proposal_endorse(proposal=t, user=m),
             ]
         )
 
@@ -100,21 +100,24 @@ def test_merges_of_one_pair_in_opposite_directions_make_no_loop(role_groups):
 
         results = run_at_once(
             [
-                lambda: merging.proposal_merge(actor=staff, source=a, target=b, reason="중복"),
-                lambda: merging.proposal_merge(actor=staff, source=b, target=a, reason="중복"),
+                lambda s=staff, x=a, y=b: merging.proposal_merge(
+                    actor=s, source=x, target=y, reason="중복"
+                ),
+                lambda s=staff, x=a, y=b: merging.proposal_merge(
+                    actor=s, source=y, target=x, reason="중복"
+                ),
             ]
         )
 
         merged = [r for r in results if isinstance(r, Proposal)]
         refused = [r for r in results if isinstance(r, ServiceError)]
         assert len(merged) == 1 and len(refused) == 1, results
-        statuses = dict(
-            Proposal.objects.filter(pk__in=[a.pk, b.pk]).values_list("pk", "status")
-        )
+        statuses = dict(Proposal.objects.filter(pk__in=[a.pk, b.pk]).values_list("pk", "status"))
         assert sorted(statuses.values()) == sorted([ProposalStatus.MERGED, ProposalStatus.OPEN])
-        assert ProposalEvent.objects.filter(
-            proposal__in=[a, b], kind=EventKind.MERGED_INTO
-        ).count() == 1
+        assert (
+            ProposalEvent.objects.filter(proposal__in=[a, b], kind=EventKind.MERGED_INTO).count()
+            == 1
+        )
 
 
 def test_an_endorsement_of_the_source_racing_its_merge_is_asked_or_refused(role_groups):
@@ -127,9 +130,9 @@ def test_an_endorsement_of_the_source_racing_its_merge_is_asked_or_refused(role_
 
         results = run_at_once(
             [
-                lambda: services.proposal_endorse(proposal=source, user=member),
-                lambda: merging.proposal_merge(
-                    actor=staff, source=source, target=target, reason="중복"
+                lambda p=source, m=member: services.proposal_endorse(proposal=p, user=m),
+                lambda s=staff, p=source, t=target: merging.proposal_merge(
+                    actor=s, source=p, target=t, reason="중복"
                 ),
             ]
         )

@@ -151,7 +151,9 @@ def test_the_merged_page_points_to_the_target_and_its_comments_stay(merged):
     # Korean readers read the banner in Korean
     korean = english_client()
     korean.cookies["django_language"] = "ko"
-    assert f"이 제안은 #{target.pk}에 합쳐졌습니다." in page_text(korean.get(source.get_absolute_url()))
+    assert f"이 제안은 #{target.pk}에 합쳐졌습니다." in page_text(
+        korean.get(source.get_absolute_url())
+    )
     # The target lists it
     target_page = english_client().get(target.get_absolute_url())
     assert "Merged proposals" in page_text(target_page)
@@ -163,7 +165,9 @@ def test_commenting_or_endorsing_a_merged_proposal_is_refused_with_a_message(mer
     member = UserFactory()
     client = logged_in(member, csrf_checks=True)
     page = client.get(source.get_absolute_url())
-    assert f'action="{reverse("proposals:comment_create", args=[source.pk])}"' not in page_html(page)
+    assert f'action="{reverse("proposals:comment_create", args=[source.pk])}"' not in page_html(
+        page
+    )
     # What a stale page (opened before the merge) would still send
     csrf = client.cookies["csrftoken"].value
     answer = client.post(
@@ -204,7 +208,8 @@ def test_the_member_carries_with_one_click_from_the_merged_page(merged):
     assert "You endorsed this proposal." in page_text(client.get(target.get_absolute_url()))
     # A second post (the back button) counts nothing more
     again = client.post(
-        reverse("proposals:carry", args=[carry.pk]), {**form["fields"], "action": "carry"},
+        reverse("proposals:carry", args=[carry.pk]),
+        {**form["fields"], "action": "carry"},
         follow=True,
     )
     assert "You have already answered this request." in page_text(again)
@@ -221,7 +226,8 @@ def test_the_member_sees_their_requests_on_their_page_and_may_decline(merged):
     assert "Carry your endorsements over" in page_text(page)
     form = form_posting_to(page, reverse("proposals:carry", args=[carry.pk]))
     done = client.post(
-        reverse("proposals:carry", args=[carry.pk]), {**form["fields"], "action": "decline"},
+        reverse("proposals:carry", args=[carry.pk]),
+        {**form["fields"], "action": "decline"},
         follow=True,
     )
     assert "your endorsement stays where it was" in page_text(done)

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from accounts.audit import describe
 from accounts.models import AuditRecord, Institution
-from notifications.models import Notification, NoticeTopic
+from notifications.models import NoticeTopic, Notification
 from oasis.errors import PermissionDenied, ServiceError
 from proposals import merging, services
 from proposals.models import (
@@ -64,9 +64,7 @@ def test_a_merge_asks_each_endorser_and_marks_those_who_endorse_both(op):
     assert merged.status == ProposalStatus.MERGED
     source.refresh_from_db()
     assert source.merged_into_id == target.pk and source.merged_at is not None
-    states = dict(
-        EndorsementCarry.objects.filter(source=source).values_list("member_id", "state")
-    )
+    states = dict(EndorsementCarry.objects.filter(source=source).values_list("member_id", "state"))
     assert states == {a.pk: CarryState.ASKED, b.pk: CarryState.ASKED, c.pk: CarryState.ALREADY}
     # And no count moved: the target gains only what members carry
     target.refresh_from_db()
@@ -84,7 +82,9 @@ def test_a_merge_asks_each_endorser_and_marks_those_who_endorse_both(op):
         assert describe(record) == f"#{source.pk} merged into #{target.pk}."
 
 
-def test_the_asked_endorsers_are_told_personally_and_the_proposer_as_such(op, django_capture_on_commit_callbacks):
+def test_the_asked_endorsers_are_told_personally_and_the_proposer_as_such(
+    op, django_capture_on_commit_callbacks
+):
     a, b = UserFactory(), UserFactory()
     source = _endorsed_by(ProposalFactory(), a, b)
     target = ProposalFactory()
@@ -119,10 +119,16 @@ def test_the_timeline_shows_the_merge_in_korean_and_english(op):
             for w in words
         ), words
         target_words = [e.text for e in proposal_timeline(target)]
-        assert any(f"#{source.pk} “걷고 싶은 한강다리” was merged into this proposal" in w for w in target_words)
+        assert any(
+            f"#{source.pk} “걷고 싶은 한강다리” was merged into this proposal" in w
+            for w in target_words
+        )
     with translation.override("ko"):
         words = [e.text for e in proposal_timeline(source)]
-        assert any(f"#{target.pk} “한강 다리 보행로”에 합쳐졌습니다" in w and "부서 답변 대기" in w for w in words), words
+        assert any(
+            f"#{target.pk} “한강 다리 보행로”에 합쳐졌습니다" in w and "부서 답변 대기" in w
+            for w in words
+        ), words
         target_words = [e.text for e in proposal_timeline(target)]
         assert any("이 제안에 합쳐졌습니다" in w for w in target_words), target_words
 
@@ -185,7 +191,9 @@ def test_an_institutions_operator_merges_only_its_own(role_groups):
 )
 def test_a_source_past_the_merge_window_is_refused(op, status):
     extra = {"withdrawn_at": timezone.now()} if status == ProposalStatus.WITHDRAWN else {}
-    _refused(op, ProposalFactory(status=status, **extra), ProposalFactory(), "can no longer be merged")
+    _refused(
+        op, ProposalFactory(status=status, **extra), ProposalFactory(), "can no longer be merged"
+    )
 
 
 def test_a_hidden_or_trashed_source_is_refused(op):
@@ -204,7 +212,9 @@ def test_a_hidden_or_trashed_source_is_refused(op):
     ids=["debate", "not-reached", "withdrawn", "window-closed"],
 )
 def test_a_target_that_no_longer_takes_endorsements_is_refused(op, target_fields):
-    _refused(op, ProposalFactory(), ProposalFactory(**target_fields), "no longer takes endorsements")
+    _refused(
+        op, ProposalFactory(), ProposalFactory(**target_fields), "no longer takes endorsements"
+    )
 
 
 def test_a_hidden_target_is_refused(op):
@@ -223,7 +233,9 @@ def test_only_operators_merge(role_groups):
 
 def test_a_reason_is_required(op):
     with pytest.raises(ServiceError):
-        merging.proposal_merge(actor=op, source=ProposalFactory(), target=ProposalFactory(), reason=" ")
+        merging.proposal_merge(
+            actor=op, source=ProposalFactory(), target=ProposalFactory(), reason=" "
+        )
     assert not Proposal.objects.filter(status=ProposalStatus.MERGED).exists()
 
 
@@ -252,7 +264,9 @@ def test_an_answered_source_keeps_its_stage_and_gives_the_target_nothing_by_itse
     assert source.endorsement_count == 3
 
 
-def test_a_carry_reaching_the_answer_bar_wakes_the_conductor(op, django_capture_on_commit_callbacks, monkeypatch):
+def test_a_carry_reaching_the_answer_bar_wakes_the_conductor(
+    op, django_capture_on_commit_callbacks, monkeypatch
+):
     from proposals import timeline
 
     woken = []
@@ -375,7 +389,9 @@ def test_the_departments_open_assignment_is_closed(op):
     assert not Assignment.objects.awaiting_answer().filter(pk=assignment.pk).exists()
 
 
-def test_thousands_of_endorsers_are_asked_in_batches(op, django_assert_max_num_queries, monkeypatch):
+def test_thousands_of_endorsers_are_asked_in_batches(
+    op, django_assert_max_num_queries, monkeypatch
+):
     # The merge's own work is a fixed number of statements; the notices are
     # the task's, queued after commit (run here by hand).
     queued = []

@@ -24,6 +24,4 @@ def test_a_duplicate_is_merged_and_its_endorsers_asked(world):
     assert f"This proposal was merged into #{duplicate.merged_into_id}." in text
     citizen = EndorsementCarry.objects.get(source=duplicate, member__email=CITIZEN_EMAIL)
     assert citizen.state == CarryState.ASKED
-    assert "Carry your endorsements over" in page_text(
-        logged_in(citizen.member).get(reverse("me"))
-    )
+    assert "Carry your endorsements over" in page_text(logged_in(citizen.member).get(reverse("me")))
