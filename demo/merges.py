@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from accounts.models import User
 from proposals import merging, services
 from proposals.models import CarryState, EndorsementCarry, Proposal, ProposalStatus
-from proposals.rules import merge_refusal
+from proposals.rules import is_gathering_endorsements
 
 from .members import CITIZEN_EMAIL, DEMO_EMAIL_DOMAIN
 from .staff import staff_gather
@@ -21,6 +21,7 @@ DUPLICATE_BODY = (
     "한강 다리 보도가 좁고 시끄러워서 걸어서 건너기가 무섭습니다. "
     "보도를 넓히고 쉼터를 두어 걷고 싶은 다리로 만들어 주세요."
 )
+# The duplicate's author and three endorsers besides the demo citizen.
 ENDORSERS = 4
 
 
@@ -32,42 +33,41 @@ class MergesSeeded:
 
 def seed_merges() -> MergesSeeded:
     """Merge one demo duplicate into the most endorsed proposal that can
-    take it (the city's, open, still gathering endorsements, endorsed by
-    none of the duplicate's endorsers). Requires the demo members and
-    staff; every step goes through the services."""
+    take it (the city's, open, still gathering endorsements, not endorsed by
+    the demo citizen). Requires the demo members and staff; every step goes
+    through the services."""
     if Proposal.objects.filter(title=DUPLICATE_TITLE).exists():
         return MergesSeeded()
     citizen = User.objects.filter(email=CITIZEN_EMAIL).first()
-    members = list(
-        User.objects.filter(email__endswith="@" + DEMO_EMAIL_DOMAIN, groups__isnull=True)
-        .exclude(email=CITIZEN_EMAIL)
-        .order_by("pk")[: ENDORSERS + 1]
-    )
-    if citizen is None or len(members) < ENDORSERS + 1:
+    if citizen is None:
         return MergesSeeded()
-    author, endorsers = members[0], [citizen, *members[1:]]
-    candidates = [
-        p
-        for p in Proposal.objects.public()
+    open_ones = (
+        Proposal.objects.public()
         .filter(status=ProposalStatus.OPEN, institution__isnull=True)
-        .exclude(author=author)
-        .order_by("-endorsement_count", "pk")[:20]
-        if not p.endorsements.filter(user__in=endorsers).exists()
-    ]
-    if not candidates:
-        return MergesSeeded()
-    duplicate = services.proposal_create(
-        author=author, title=DUPLICATE_TITLE, body=DUPLICATE_BODY, category=candidates[0].category
+        .exclude(author=citizen)
+        .exclude(endorsements__user=citizen)
+        .order_by("-endorsement_count", "pk")
     )
-    target = next((p for p in candidates if merge_refusal(duplicate, p) is None), None)
+    target = next((p for p in open_ones[:200] if is_gathering_endorsements(p)), None)
     if target is None:
         return MergesSeeded()
+    members = list(
+        User.objects.filter(email__endswith="@" + DEMO_EMAIL_DOMAIN, groups__isnull=True)
+        .exclude(pk__in=[citizen.pk, target.author_id or 0])
+        .exclude(endorsements__proposal=target)
+        .order_by("pk")[:ENDORSERS]
+    )
+    if len(members) < ENDORSERS:
+        return MergesSeeded()
+    author, endorsers = members[0], [citizen, *members[1:]]
+    duplicate = services.proposal_create(
+        author=author, title=DUPLICATE_TITLE, body=DUPLICATE_BODY, category=target.category
+    )
     for member in endorsers:
         services.proposal_endorse(proposal=duplicate, user=member)
     duplicate.refresh_from_db()
-    staff = staff_gather()
     merging.proposal_merge(
-        actor=staff.operator,
+        actor=staff_gather().operator,
         source=duplicate,
         target=target,
         reason="같은 내용의 제안이라 공감을 한곳에 모읍니다.",
