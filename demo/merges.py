@@ -8,11 +8,14 @@ there (by title) is left alone."""
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from accounts.models import User
 from proposals import merging, services
-from proposals.models import CarryState, EndorsementCarry, Proposal, ProposalStatus
+from proposals.models import CarryState, Endorsement, EndorsementCarry, Proposal, ProposalStatus
 from proposals.rules import is_gathering_endorsements
 
+from .clock import at
 from .members import CITIZEN_EMAIL, DEMO_EMAIL_DOMAIN
 from .staff import staff_gather
 
@@ -60,21 +63,51 @@ def seed_merges() -> MergesSeeded:
     if len(members) < ENDORSERS:
         return MergesSeeded()
     author, endorsers = members[0], [citizen, *members[1:]]
-    duplicate = services.proposal_create(
-        author=author, title=DUPLICATE_TITLE, body=DUPLICATE_BODY, category=target.category
-    )
-    for member in endorsers:
-        services.proposal_endorse(proposal=duplicate, user=member)
+    # The story, between the target's proposing and the loading: the
+    # duplicate proposed and endorsed, merged a little later, one endorser
+    # carrying over after that. The services stamp "now"; each stamp is
+    # moved to its moment (demo.clock.at for timeline rows, notices and
+    # the audit row; the rows' own dates here).
+    span = timezone.now() - target.created_at
+    proposed, merged_at, carried_at = (target.created_at + span * f for f in (0.4, 0.6, 0.8))
+    with at(proposed):
+        duplicate = services.proposal_create(
+            author=author, title=DUPLICATE_TITLE, body=DUPLICATE_BODY, category=target.category
+        )
+        for member in endorsers:
+            services.proposal_endorse(proposal=duplicate, user=member)
+    Endorsement.objects.filter(proposal=duplicate).update(created_at=proposed)
     duplicate.refresh_from_db()
-    merging.proposal_merge(
-        actor=staff_gather().operator,
-        source=duplicate,
-        target=target,
-        reason="같은 내용의 제안이라 공감을 한곳에 모읍니다.",
+    with at(merged_at):
+        merging.proposal_merge(
+            actor=staff_gather().operator,
+            source=duplicate,
+            target=target,
+            reason="같은 내용의 제안이라 공감을 한곳에 모읍니다.",
+        )
+        # The endorsers' notices now (the task queued after commit then
+        # finds them written and sends nothing twice).
+        merging.carry_requests_tell(duplicate.pk)
+    window = duplicate.endorsement_deadline - duplicate.created_at
+    Proposal.objects.filter(pk=duplicate.pk).update(
+        created_at=proposed,
+        updated_at=merged_at,
+        first_endorsed_at=proposed,
+        merged_at=merged_at,
+        endorsement_deadline=proposed + window,
+    )
+    EndorsementCarry.objects.filter(source=duplicate).update(created_at=merged_at)
+    EndorsementCarry.objects.filter(source=duplicate, decided_at__isnull=False).update(
+        decided_at=merged_at
     )
     # One endorser has carried theirs over; the demo citizen is still asked.
-    carried = EndorsementCarry.objects.get(source=duplicate, member=endorsers[-1])
-    merging.endorsement_carry(member=endorsers[-1], carry=carried)
+    carrier = endorsers[-1]
+    with at(carried_at):
+        merging.endorsement_carry(
+            member=carrier, carry=EndorsementCarry.objects.get(source=duplicate, member=carrier)
+        )
+    EndorsementCarry.objects.filter(source=duplicate, member=carrier).update(decided_at=carried_at)
+    Endorsement.objects.filter(proposal=target, user=carrier).update(created_at=carried_at)
     return MergesSeeded(
         merged=1,
         asked=EndorsementCarry.objects.filter(source=duplicate, state=CarryState.ASKED).count(),
