@@ -16,7 +16,7 @@ from proposals.models import CarryState, Endorsement, EndorsementCarry, Proposal
 from proposals.rules import is_gathering_endorsements
 
 from .clock import at
-from .members import CITIZEN_EMAIL, DEMO_EMAIL_DOMAIN
+from .members import CITIZEN_EMAIL
 from .staff import staff_gather
 
 DUPLICATE_TITLE = "한강 다리를 걸어서 건너고 싶어요"
@@ -55,7 +55,10 @@ def seed_merges() -> MergesSeeded:
     if target is None:
         return MergesSeeded()
     members = list(
-        User.objects.filter(email__endswith="@" + DEMO_EMAIL_DOMAIN, groups__isnull=True)
+        # The demo's ordinary members (demo.members.generated_members).
+        User.objects.filter(
+            groups__isnull=True, is_staff=False, is_active=True, withdrawn_at__isnull=True
+        )
         .exclude(pk__in=[citizen.pk, target.author_id or 0])
         .exclude(endorsements__proposal=target)
         .order_by("pk")[:ENDORSERS]
