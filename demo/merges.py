@@ -56,9 +56,7 @@ def seed_merges() -> MergesSeeded:
         return MergesSeeded()
     members = list(
         # The demo's ordinary members (demo.members.generated_members).
-        User.objects.filter(
-            groups__isnull=True, is_staff=False, is_active=True, withdrawn_at__isnull=True
-        )
+        User.objects.filter(is_staff=False, is_active=True, withdrawn_at__isnull=True)
         .exclude(pk__in=[citizen.pk, target.author_id or 0])
         .exclude(endorsements__proposal=target)
         .order_by("pk")[:ENDORSERS]
