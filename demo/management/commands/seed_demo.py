@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo import plan
-from demo.merges import seed_merges
+from demo.merges import MergesSeeded, seed_merges
 from demo.mileage import seed_mileage
 from demo.panel import seed_panel
 from demo.pipeline import seed_pipeline
@@ -96,9 +96,13 @@ class Command(BaseCommand):
                 # own proposals (after the pipeline, which leaves them alone).
                 with transaction.atomic():
                     themes = seed_themes()
-                # A duplicate merged, its endorsers asked to carry over (issue 16).
-                with transaction.atomic():
-                    merges = seed_merges()
+                # A duplicate merged, its endorsers asked to carry over (issue
+                # 16); in the full demo only, so a smaller run has the plan's
+                # proposals and the themes' alone.
+                merges = MergesSeeded()
+                if proposals >= plan.PROPOSAL_COUNT:
+                    with transaction.atomic():
+                        merges = seed_merges()
             # Mileage last: the ledger is drawn from everything above.
             with transaction.atomic():
                 mileage_entries = seed_mileage(now=timezone.now(), since=loading_began)
