@@ -32,3 +32,11 @@ class AnswersConfig(AppConfig):
         register_unowned_count("answers.assignments", ownership.unowned_assignments)
         # Similar proposals show their published answers (issue 16).
         register_answer_reader(similar.published_answers)
+        # A merged duplicate needs no answer of its own (issue 16).
+        from proposals.signals import proposal_merged
+
+        from .services.merging import proposal_merged_received
+
+        proposal_merged.connect(
+            proposal_merged_received, dispatch_uid="answers.proposal_merged_received"
+        )

@@ -28,6 +28,7 @@ from oasis.admin_utils import OperatorOnlyMixin, ReadOnlyMixin, WaitingFirstFilt
 from oasis.exports import ExcelFriendlyCSV
 from oasis.pagination import CappedPaginator
 
+from .merge_admin import MergeAdminMixin
 from .models import Category, Comment, PipelineSettings, Proposal, ProposalEvent, Report
 from .moderation import (
     dismiss_reports,
@@ -176,6 +177,7 @@ class ProposalEventInline(ReadOnlyMixin, admin.TabularInline):
 class ProposalAdmin(
     SimilarProposalsAdminMixin,
     InstitutionScopedAdminMixin,
+    MergeAdminMixin,
     RecategoriseAdminMixin,
     RecordedMemberSearchMixin,
     OperatorOnlyMixin,

@@ -8,13 +8,26 @@ class ProposalsConfig(AppConfig):
 
     def ready(self):
         # Imported here: apps.py loads before the models export reads.
+        from accounts.audit import register_actions
         from accounts.export import register_section
+        from accounts.member_home import register_section as register_member_section
         from notifications.messages import register
 
-        from . import event_texts, export, notices, timeline_texts
+        from . import (
+            audit_words,
+            event_texts,
+            export,
+            member_sections,
+            notices,
+            tasks,  # noqa: F401 - queued by name (the merge's notices)
+            timeline_texts,
+        )
 
         register(notices.MESSAGES)
         event_texts.register(timeline_texts.TEXTS)
+        register_actions(audit_words.ACTIONS)
+        # Merges (issue 16): the member's carry-over requests on /me/.
+        register_member_section("carries", member_sections.carry_requests, order=5)
 
         from . import similarity
         from .signals import standing_changed

@@ -25,6 +25,10 @@ class ProposalNotice(StrEnum):
     NEW_COMMENTS = "proposal_new_comments"
     ENDORSEMENTS_REACHED = "proposal_endorsements_reached"
     HALFWAY_TO_ANSWER = "proposal_halfway_to_answer"
+    # Merges (proposals.merging): the merged proposal's proposer and
+    # followers; each endorser asked to carry their endorsement over.
+    MERGED = "proposal_merged"
+    CARRY_ASKED = "proposal_carry_asked"
 
 
 MESSAGES = {
@@ -42,6 +46,20 @@ MESSAGES = {
         message=_(
             "“%(title)s” has %(endorsements)s endorsements, half of the %(bar)s a "
             "department answer needs."
+        ),
+    ),
+    ProposalNotice.MERGED: NoticeText(
+        title=_("A proposal was merged into another"),
+        message=_(
+            "“%(title)s” was merged into another proposal. Its comments stay readable; "
+            "its page links to the proposal where the conversation goes on."
+        ),
+    ),
+    ProposalNotice.CARRY_ASKED: NoticeText(
+        title=_("Carry your endorsement over?"),
+        message=_(
+            "“%(title)s”, which you endorsed, was merged into another proposal. One click "
+            "on its page carries your endorsement there."
         ),
     ),
 }

@@ -15,6 +15,7 @@ import rules
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.institutions import staff_institution_id
 from accounts.predicates import is_operator
 
 from .models import ENDORSABLE_STATUSES, PROPOSAL_TRANSITIONS, ProposalStatus
@@ -45,8 +46,82 @@ def is_gathering_endorsements(proposal, now=None) -> bool:
 def endorse_refusal(user, proposal) -> str | None:
     if proposal.author_id is not None and proposal.author_id == user.pk:
         return _("You cannot endorse your own proposal.")
+    if refusal := merged_endorse_refusal(proposal):
+        return refusal
     if not is_gathering_endorsements(proposal):
         return _("This proposal is no longer gathering endorsements.")
+    return None
+
+
+# --- merging duplicates (issue 16) ---------------------------------------------
+
+
+def merge_refusal(source, target, actor=None) -> str | None:
+    """Why `source` cannot be merged into `target` (by `actor`) now, or None.
+
+    The source: not merged already, standing (a hidden or trashed proposal is
+    moderation's business, not a duplicate to regroup), and not past the
+    merge window (PROPOSAL_TRANSITIONS: until its debate opens).
+    The target: not merged itself (so there is never a chain and A → B → A
+    cannot happen), addressed to the same place (the city or the same
+    partner institution), public, and still gathering endorsements: the
+    endorsers are asked to carry theirs over, which is only possible while
+    the target takes endorsements."""
+    if source.pk == target.pk:
+        return _("A proposal cannot be merged into itself.")
+    if actor is not None:
+        institution_id = staff_institution_id(actor)
+        if institution_id is not None and institution_id != source.institution_id:
+            return _("You can merge only your own institution's proposals.")
+    if source.status == ProposalStatus.MERGED:
+        return _("#%(id)s has already been merged into #%(into)s.") % {
+            "id": source.pk,
+            "into": source.merged_into_id,
+        }
+    if not source.is_public:
+        return _("A hidden proposal or one in the trash cannot be merged.")
+    if ProposalStatus.MERGED not in PROPOSAL_TRANSITIONS.get(source.status, set()):
+        return _(
+            "A proposal that is “%(status)s” can no longer be merged: only a proposal "
+            "whose debate has not opened can be."
+        ) % {"status": ProposalStatus(source.status).label}
+    if target.status == ProposalStatus.MERGED:
+        return _("#%(id)s has itself been merged into #%(into)s. Merge into #%(into)s instead.") % {
+            "id": target.pk,
+            "into": target.merged_into_id,
+        }
+    if source.institution_id != target.institution_id:
+        return _(
+            "Both proposals must be addressed to the same place: the city, or the same "
+            "partner institution."
+        )
+    if not target.is_public:
+        return _("The proposal to merge into is hidden or in the trash.")
+    if not is_gathering_endorsements(target):
+        return _(
+            "#%(id)s no longer takes endorsements (“%(status)s”), so the endorsers could not "
+            "carry their endorsement to it."
+        ) % {"id": target.pk, "status": ProposalStatus(target.status).label}
+    return None
+
+
+def carry_refusal(target) -> str | None:
+    """Why an endorsement cannot be carried to `target` now, or None."""
+    if not is_gathering_endorsements(target):
+        return _(
+            "The proposal it was merged into no longer takes endorsements, so there is "
+            "nothing to carry your endorsement to."
+        )
+    return None
+
+
+def merged_endorse_refusal(proposal) -> str | None:
+    """A merged proposal takes no endorsement or comment: they go to the
+    proposal it joined."""
+    if proposal.status == ProposalStatus.MERGED:
+        return _("This proposal was merged into #%(id)s. Endorse and comment there instead.") % {
+            "id": proposal.merged_into_id
+        }
     return None
 
 
@@ -177,5 +252,6 @@ rules.add_perm("proposals.moderate", is_operator)
 rules.add_perm("proposals.read_content", proposal_is_not_hidden | is_proposal_author | is_operator)
 rules.add_perm("proposals.promote_by_hand", is_operator & proposal_is_promotable)
 rules.add_perm("proposals.recategorise", is_operator)
+rules.add_perm("proposals.merge_proposal", is_operator)
 rules.add_perm("proposals.edit_comment", is_comment_author & comment_is_editable)
 rules.add_perm("proposals.delete_own_comment", is_comment_author)

@@ -826,6 +826,8 @@ def comment_create(*, proposal: Proposal, author, body: str) -> Comment:
     body = _validate_comment(body)
     if not proposal.is_public:
         raise ServiceError(_("Comments are closed on this proposal."))
+    if refusal := proposal_rules.merged_endorse_refusal(proposal):
+        raise ServiceError(refusal)
     with transaction.atomic():
         comment = Comment.objects.create(
             proposal=proposal,

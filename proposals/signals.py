@@ -9,3 +9,9 @@ from django.dispatch import Signal
 # restoring's transaction, with the proposal's row locked, and only when the
 # standing actually changed. `themes` keeps a theme's proposal count by it.
 standing_changed = Signal()
+
+# An operator merged `proposal` into `target` (proposals.merging): sent in
+# the merge's transaction with both rows locked, after the source is written
+# MERGED. Work a floor above keeps for the source stops waiting on it
+# (`answers` closes its open assignment: no department answers a duplicate).
+proposal_merged = Signal()

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from . import services
+from . import merging, services
 
 
 @shared_task(acks_late=True)
@@ -41,3 +41,10 @@ def count_noted_views() -> int:
     """Count the views of proposal pages answered from the page cache
     (services.proposal_note_view); idempotent."""
     return services.views_count_noted()
+
+
+@shared_task(acks_late=True)
+def tell_carry_requests(source_id: int) -> int:
+    """Ask the endorsers of a merged proposal to carry their endorsement
+    over (queued by the merge after commit); idempotent, in batches."""
+    return merging.carry_requests_tell(source_id)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/withdraw/", views.proposal_withdraw, name="withdraw"),
     path("<int:pk>/delete/", views.proposal_trash, name="trash"),
     path("<int:pk>/endorse/", views.proposal_endorse, name="endorse"),
+    path("carries/<int:pk>/", views.endorsement_carry, name="carry"),
     path("<int:pk>/follow/", views.proposal_follow, name="follow"),
     path("<int:pk>/comments/", views.comment_create, name="comment_create"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -25,13 +26,14 @@ from oasis.page_cache import cached_for_anonymous
 from oasis.pagination import CappedPaginator
 from oasis.ratelimits import rate_limited
 
+from . import merging, selectors, services
 from . import rules as proposal_rules
-from . import selectors, services
 from .filters import ProposalFilter
 from .forms import CommentForm, ProposalEditForm, ProposalForm, ReasonForm, ReportForm
 from .front_page import front_sections
 from .models import (
     Comment,
+    EndorsementCarry,
     Proposal,
     ProposalAttachment,
     ProposalPhoto,
@@ -357,6 +359,30 @@ def proposal_endorse(request, pk):
             _("You endorsed this proposal."),
         )
     return redirect(f"{proposal.get_absolute_url()}#endorse")
+
+
+@login_required
+@require_POST
+@rate_limited("endorse")
+def endorsement_carry(request, pk):
+    """The member's answer to a carry-over request (issue 16): carry their
+    endorsement to the proposal the one they endorsed was merged into, one
+    click, or decline. Another member's request is not found."""
+    carry = get_object_or_404(EndorsementCarry, pk=pk, member=request.user)
+    if request.POST.get("action") == "decline":
+        _run(
+            request,
+            lambda: merging.endorsement_carry_decline(member=request.user, carry=carry),
+            _("All right: your endorsement stays where it was."),
+        )
+        return redirect(f"{reverse('proposals:detail', args=[carry.source_id])}#merged")
+    if _run(
+        request,
+        lambda: merging.endorsement_carry(member=request.user, carry=carry),
+        _("Your endorsement now counts for this proposal."),
+    ):
+        return redirect(f"{reverse('proposals:detail', args=[carry.target_id])}#endorse")
+    return redirect(f"{reverse('proposals:detail', args=[carry.source_id])}#merged")
 
 
 @login_required

@@ -20,6 +20,8 @@ CARD_STATUSES = frozenset(
         ProposalStatus.ADOPTED,
         ProposalStatus.NOT_ADOPTED,
         ProposalStatus.WITHDRAWN,
+        # Merged after an accepting answer: its promise card stays.
+        ProposalStatus.MERGED,
     }
 )
 

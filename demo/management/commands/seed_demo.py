@@ -16,9 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo import plan
+from demo.fanouts import seed_fan_outs
+from demo.merges import MergesSeeded, seed_merges
 from demo.mileage import seed_mileage
 from demo.panel import seed_panel
-from demo.fanouts import seed_fan_outs
 from demo.pipeline import seed_pipeline
 from demo.proposals import DemoSeeder
 from demo.staff import staff_authenticator_apps
@@ -96,6 +97,13 @@ class Command(BaseCommand):
                 # own proposals (after the pipeline, which leaves them alone).
                 with transaction.atomic():
                     themes = seed_themes()
+                # A duplicate merged, its endorsers asked to carry over (issue
+                # 16); in the full demo only, so a smaller run has the plan's
+                # proposals and the themes' alone.
+                merges = MergesSeeded()
+                if proposals >= plan.PROPOSAL_COUNT:
+                    with transaction.atomic():
+                        merges = seed_merges()
                 # The debates' and polls' fan-outs, as history (demo/fanouts.py).
                 with transaction.atomic():
                     seed_fan_outs()
@@ -126,6 +134,10 @@ class Command(BaseCommand):
         if themes.themes:
             self.stdout.write(
                 f"Themed calls: {themes.themes} themes, {themes.proposals} proposals to them."
+            )
+        if merges.merged:
+            self.stdout.write(
+                f"Merges: {merges.merged} duplicate merged, {merges.asked} endorsers asked."
             )
         if reports:
             self.stdout.write(f"Reports: {len(reports)} monthly and yearly reports.")
