@@ -81,6 +81,10 @@ KIND_TOPICS = {
     "proposal_new_comments": MINE,
     "proposal_endorsements_reached": MINE,
     "proposal_halfway_to_answer": MINE,
+    # merges: the merged proposal's proposer and followers; each endorser asked
+    # to carry their endorsement over
+    "proposal_merged": PROPOSAL,
+    "proposal_carry_asked": PERSONAL,
     # themes
     "theme_closed": WORK,
     "theme_debate_picked": MINE,
