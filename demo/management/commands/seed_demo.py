@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo import plan
+from demo.institutions import seed_institutions
 from demo.mileage import seed_mileage
 from demo.panel import seed_panel
 from demo.pipeline import seed_pipeline
@@ -95,6 +96,9 @@ class Command(BaseCommand):
                 # own proposals (after the pipeline, which leaves them alone).
                 with transaction.atomic():
                     themes = seed_themes()
+                # The partner institution 서울시설공단, its space's proposals
+                # and poll (issue 16).
+                institutions = seed_institutions()
             # Mileage last: the ledger is drawn from everything above.
             with transaction.atomic():
                 mileage_entries = seed_mileage(now=timezone.now(), since=loading_began)
@@ -122,6 +126,11 @@ class Command(BaseCommand):
         if themes.themes:
             self.stdout.write(
                 f"Themed calls: {themes.themes} themes, {themes.proposals} proposals to them."
+            )
+        if institutions.institutions:
+            self.stdout.write(
+                f"Partner institutions: {institutions.institutions}, with "
+                f"{institutions.proposals} proposals and {institutions.polls} poll."
             )
         if reports:
             self.stdout.write(f"Reports: {len(reports)} monthly and yearly reports.")
