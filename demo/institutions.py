@@ -49,6 +49,12 @@ def institution_logins() -> list[InstitutionLogin]:
     return [InstitutionLogin(admin["role_ko"], admin["role_en"], demo_email(admin["email"]))]
 
 
+def institution_proposal_count() -> int:
+    """How many proposals the demo addresses to its institutions, whatever
+    the plan's size (as themes.theme_proposal_count)."""
+    return len(read(TEXTS)["proposals"])
+
+
 @dataclass
 class InstitutionsCreated:
     institutions: int = 0

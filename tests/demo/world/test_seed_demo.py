@@ -28,6 +28,7 @@ from answers.models import Answer
 from debates.models import Argument, Debate, Stance
 from debates.notices import DebateNotice
 from demo import members, plan
+from demo.institutions import institution_proposal_count
 from demo.themes import theme_proposal_count
 from meetings.models import AgendaItem, ExpertOpinionRequest, RealizationMeeting
 from meetings.services import meeting_time_in
@@ -356,8 +357,11 @@ def test_a_larger_run_adds_only_the_missing_proposals(world):
     seed()
 
     # Then the missing ones are added, and the others stay as they were
-    # (the themed calls' proposals are extra by design: demo/themes.py)
-    assert Proposal.objects.count() == len(specs) + theme_proposal_count()
+    # (the themed calls' and the institution's proposals are extra by
+    # design: demo/themes.py, demo/institutions.py)
+    assert Proposal.objects.count() == (
+        len(specs) + theme_proposal_count() + institution_proposal_count()
+    )
     assert kept <= set(Proposal.objects.values_list("pk", flat=True))
 
 
