@@ -1,39 +1,50 @@
 """The demo's partner institution (issue 16): 서울시설공단 (`sisul`), with
-its branding (no logo), two departments, three categories of its own, an
-administrator, ten proposals addressed to it at various stages (open with
-endorsements, one waiting for its answer, one answered, one withdrawn) and
-one open poll. The texts are demo/data/institutions.json.
+its branding (no logo), two departments with an official each, three
+categories of its own, an administrator, ten proposals addressed to it at
+various stages (gathering endorsements, given to its department to answer,
+withdrawn) and one open poll with votes. The texts and the story's days are
+demo/data/institutions.json.
 
-Everything goes through the services, as a citizen, the operators and the
-institution's department would do it. Run by `seed_demo` after the city's
-world; idempotent: an institution already there (by slug) is left alone.
+Everything goes through the services, as citizens and the pipeline would
+do it; the services stamp "now", so afterwards every stamp written for a
+proposal is moved back to that proposal's own day (as the rest of the demo
+dates its story), and the poll's to an hour ago. No staff step is taken
+here (the city's demo tells those, in office hours). Run by `seed_demo`
+after the city's world; idempotent: an institution already there (by slug)
+is left alone.
 
 TODO(orgadmin): the administrator gets only `User.institution`; the
-institution administrator role (Role.INSTITUTION_ADMIN) is added by the
+institution administrator role (Role.INSTITUTION_ADMIN) comes with the
 orgadmin part of issue 16 and should be given here once it is on main."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from types import SimpleNamespace
 
 from allauth.account.models import EmailAddress
-from django.db import transaction
+from django.apps import apps
+from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Department, Institution, User
-from answers.models import Assignment
-from answers.services import answer_publish, answer_save, answer_submit
-from pipeline import services as conductor
-from polls.models import Poll, PollKind
-from proposals.models import Category, Proposal, ProposalStatus
+from accounts.roles import Role
+from accounts.services import user_set_roles
+from answers.services import assignment_open
+from polls.models import PollKind
+from proposals.models import Category, Proposal
 from proposals.services import proposal_create, proposal_endorse, proposal_withdraw
 
 from .consents import consent_as_signed_up
 from .datafiles import read
-from .members import DEMO_PASSWORD, demo_email, generated_members
+from .members import DEMO_PASSWORD, OPERATOR_EMAIL, demo_email, generated_members
 from .polls import PollSpec, _poll, _votes
-from .staff import staff_gather
 
 TEXTS = "institutions"
+# Stamps that tell what lies ahead, set on purpose: never moved back.
+KEPT = {("Poll", "starts_at"), ("Poll", "ends_at"), ("Debate", "ends_at")}
+# The ledger dates its own entries from their sources (demo/mileage.py).
+NOT_MOVED_APPS = {"mileage"}
 
 
 @dataclass(frozen=True)
@@ -63,7 +74,7 @@ class InstitutionsCreated:
 
 
 def seed_institutions(*, now: datetime | None = None) -> InstitutionsCreated:
-    """Requires the demo's members and staff (DemoSeeder, the pipeline)."""
+    """Requires the demo's members (DemoSeeder); idempotent."""
     now = now or timezone.now()
     created = InstitutionsCreated()
     texts = read(TEXTS)
@@ -71,6 +82,7 @@ def seed_institutions(*, now: datetime | None = None) -> InstitutionsCreated:
     if Institution.objects.filter(slug=spec["slug"]).exists():
         return created
     with transaction.atomic():
+        began = timezone.now()
         institution = Institution.objects.create(**spec)
         departments = {
             row["code"]: Department.objects.create(
@@ -89,72 +101,96 @@ def seed_institutions(*, now: datetime | None = None) -> InstitutionsCreated:
             )
             for position, row in enumerate(texts["categories"])
         }
-        _administrator(texts["admin"], institution)
-        # An official for each new department (the demo's colleagues).
-        staff = staff_gather()
+        password = _demo_password_hash()
+        admin = _account(texts["admin"], password, institution=institution)
+        officials = [
+            _account(row, password, department=departments[row["department"]])
+            for row in texts["officials"]
+        ]
+        for official in officials:
+            user_set_roles(user=official, roles={Role.OFFICIAL}, department=official.department)
+        consent_as_signed_up([admin, *officials])
+        _move_back(began, now - timedelta(days=60))
         members = list(
             User.objects.filter(email__in=[m.email for m in generated_members()]).order_by("email")
         )
         for index, row in enumerate(texts["proposals"]):
-            author = members[(index * 7) % len(members)]
-            proposal = proposal_create(
-                author=author,
-                title=row["title"],
-                body=row["body"],
-                category=categories[row["category"]],
-                district=row["district"],
-                institution=institution,
-            )
-            supporters = [m for m in members if m.pk != author.pk][: row["endorsements"]]
-            for member in supporters:
-                proposal_endorse(proposal=proposal, user=member)
-            _to_stage(proposal, row["stage"], staff, texts)
+            began = timezone.now()
+            _proposal(index, row, members, categories, institution, texts)
+            _move_back(began, _story_moment(now, row["days_ago"], row["minute_of_day"]))
             created.proposals += 1
-        created.polls += _institution_poll(texts["poll"], institution, departments, staff, now)
+        began = timezone.now()
+        created.polls += _institution_poll(texts["poll"], institution, departments, now)
+        _move_back(began, now - timedelta(hours=1))
         created.institutions = 1
     return created
 
 
-def _administrator(row: dict, institution: Institution) -> User:
-    email = demo_email(row["email"])
+def _demo_password_hash() -> str:
     citizen = User.objects.filter(email=demo_email("citizen")).first()
+    if citizen is not None:
+        return citizen.password  # the demo logins share the published password
+    holder = User(email="x@example.org")
+    holder.set_password(DEMO_PASSWORD)
+    return holder.password
+
+
+def _account(row: dict, password: str, **fields) -> User:
+    email = demo_email(row["email"])
     user = User.objects.create(
-        email=email,
-        display_name=row["display_name"],
-        # The demo password's hash, as the other demo logins share it.
-        password=citizen.password if citizen else "",
-        institution=institution,
+        email=email, display_name=row["display_name"], password=password, **fields
     )
-    if citizen is None:
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    consent_as_signed_up([user])
     return user
 
 
-def _to_stage(proposal: Proposal, stage: str, staff, texts: dict) -> None:
-    """Move a fresh proposal to its demo stage through the services."""
-    if stage == "withdrawn":
-        proposal_withdraw(proposal=proposal, user=proposal.author)
-        return
-    if stage not in ("assigned", "answered"):
-        return
-    proposal.refresh_from_db()
-    if proposal.status == ProposalStatus.OPEN:
-        conductor.proposal_promote_by_hand(
-            proposal=proposal, user=staff.operator, reason=texts["promote_reason"]
-        )
-    if stage == "answered":
-        assignment = Assignment.objects.get(proposal=proposal, is_current=True)
-        official = staff.officials[assignment.department_id]
-        answer = answer_save(assignment=assignment, user=official, **texts["answer"])
-        answer_submit(answer=answer, user=official)
-        answer_publish(answer=answer, user=staff.operator)
+def _proposal(index, row, members, categories, institution, texts) -> None:
+    author = members[(index * 7) % len(members)]
+    proposal = proposal_create(
+        author=author,
+        title=row["title"],
+        body=row["body"],
+        category=categories[row["category"]],
+        district=row["district"],
+        institution=institution,
+    )
+    supporters = [m for m in members if m.pk != author.pk][: row["endorsements"]]
+    for member in supporters:
+        proposal_endorse(proposal=proposal, user=member)
+    if row["stage"] == "withdrawn":
+        proposal_withdraw(proposal=proposal, user=author)
+    elif row["stage"] == "assigned":
+        # Given to the category's department by the pipeline (no actor).
+        proposal.refresh_from_db()
+        assignment_open(proposal=proposal, actor=None, reason=texts["assign_reason"])
 
 
-def _institution_poll(row: dict, institution, departments, staff, now) -> int:
-    """One yes/no poll, open for two weeks from yesterday, with some votes."""
+def _story_moment(now: datetime, days_ago: int, minute_of_day: int) -> datetime:
+    day = timezone.localdate(now) - timedelta(days=days_ago)
+    return timezone.make_aware(datetime.combine(day, time(minute_of_day // 60, minute_of_day % 60)))
+
+
+def _move_back(began: datetime, moment: datetime) -> None:
+    """Every stamp the services wrote since `began` (all of them at about
+    "now") moved back by the same span, to start at `moment`: the order of
+    what happened is kept, its day is the story's."""
+    span = timezone.now() - moment
+    for model in apps.get_models():
+        if model._meta.proxy or model._meta.app_label in NOT_MOVED_APPS:
+            continue
+        for field in model._meta.concrete_fields:
+            if not isinstance(field, models.DateTimeField):
+                continue
+            if (model.__name__, field.name) in KEPT:
+                continue
+            model._base_manager.filter(**{f"{field.name}__gte": began}).update(
+                **{field.name: F(field.name) - span}
+            )
+
+
+def _institution_poll(row: dict, institution, departments, now) -> int:
+    """One yes/no poll of the institution, open since yesterday for two
+    weeks, with some votes."""
     department = next(iter(departments.values()))
     spec = PollSpec(
         PollKind.YES_NO,
@@ -166,10 +202,10 @@ def _institution_poll(row: dict, institution, departments, staff, now) -> int:
         voters=12,
     )
     starts, ends = now - timedelta(days=1), now + timedelta(days=13)
-    poll = _poll(spec, staff, {department.code: department}, starts, ends)
-    # The poll editor leaves the institution to the operators' admin
-    # (orgadmin's part of issue 16); the demo sets it directly.
-    Poll.objects.filter(pk=poll.pk).update(institution=institution)
+    staff = SimpleNamespace(operator=User.objects.get(email=OPERATOR_EMAIL))
+    poll = _poll(
+        spec, staff, {department.code: department}, starts, ends, institution=institution
+    )
     voters = list(User.objects.filter(email__in=[m.email for m in generated_members()]))
-    _votes(poll, spec, voters, starts, now)
+    _votes(poll, spec, voters, starts, now - timedelta(hours=2))
     return 1
