@@ -24,7 +24,7 @@ from types import SimpleNamespace
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import Case, F, Q, When
 from django.utils import timezone
 
 from accounts.models import Department, Institution, User
@@ -178,14 +178,24 @@ def _move_back(began: datetime, moment: datetime) -> None:
     for model in apps.get_models():
         if model._meta.proxy or model._meta.app_label in NOT_MOVED_APPS:
             continue
-        for field in model._meta.concrete_fields:
-            if not isinstance(field, models.DateTimeField):
-                continue
-            if (model.__name__, field.name) in KEPT:
-                continue
-            model._base_manager.filter(**{f"{field.name}__gte": began}).update(
-                **{field.name: F(field.name) - span}
-            )
+        names = [
+            field.name
+            for field in model._meta.concrete_fields
+            if isinstance(field, models.DateTimeField) and (model.__name__, field.name) not in KEPT
+        ]
+        if not names:
+            continue
+        # One statement a model: a row's stamps move together, so a check
+        # between two of them (a deadline after its assignment) holds.
+        touched = Q()
+        for name in names:
+            touched |= Q(**{f"{name}__gte": began})
+        model._base_manager.filter(touched).update(
+            **{
+                name: Case(When(**{f"{name}__gte": began}, then=F(name) - span), default=F(name))
+                for name in names
+            }
+        )
 
 
 def _institution_poll(row: dict, institution, departments, now) -> int:

@@ -109,7 +109,11 @@ class ProposalForm(OneTimeTokenMixin, forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, city_only=False, **kwargs):
+        """`city_only`: a proposal to the city alone (a themed call's), no
+        addressee to choose and the city's categories only."""
+        if city_only:
+            self.fixed_institution_id = None
         super().__init__(*args, **kwargs)
         # No maxlength in the page: a browser would cut pasted text silently;
         # the server says how long it may be instead.

@@ -182,3 +182,13 @@ def test_the_city_list_filters_by_institution(world):
     text = page_text(reader.get("/proposals/?institution=sisul"))
     assert "공단 열린 제안 0" in text and "서울시 제안" not in text
     assert "공단 숨긴 제안" not in text
+
+
+def test_a_themed_call_takes_proposals_to_the_city_only(world):
+    from tests.themes.helpers import make_theme
+
+    theme = make_theme(title="걷고 싶은 서울")
+    page = logged_in().get(f"/themes/{theme.pk}/propose/").content.decode()
+    assert 'name="institution"' not in page
+    values = [value for value, _ in options(page, "category") if value]
+    assert str(world.city_category.pk) in values and str(world.parking.pk) not in values
