@@ -171,10 +171,11 @@ def _story_moment(now: datetime, days_ago: int, minute_of_day: int) -> datetime:
 
 
 def _move_back(began: datetime, moment: datetime) -> None:
-    """Every stamp the services wrote since `began` (all of them at about
-    "now") moved back by the same span, to start at `moment`: the order of
-    what happened is kept, its day is the story's."""
-    span = timezone.now() - moment
+    """Every stamp the services wrote since `began` (at about "now", or a
+    deadline counted from it) moved back by the same span, to start at
+    `moment`: the order of what happened is kept, its day is the story's."""
+    end = timezone.now()
+    span = end - moment
     for model in apps.get_models():
         if model._meta.proxy or model._meta.app_label in NOT_MOVED_APPS:
             continue
@@ -185,11 +186,14 @@ def _move_back(began: datetime, moment: datetime) -> None:
         ]
         if not names:
             continue
-        # One statement a model: a row's stamps move together, so a check
-        # between two of them (a deadline after its assignment) holds.
+        # The rows written since `began` (a stamp in the window), all their
+        # stamps from `began` on, deadlines ahead included; other rows'
+        # deadlines ahead are left alone. One statement a model: a row's
+        # stamps move together, so a check between two of them (a deadline
+        # after its assignment) holds.
         touched = Q()
         for name in names:
-            touched |= Q(**{f"{name}__gte": began})
+            touched |= Q(**{f"{name}__range": (began, end)})
         model._base_manager.filter(touched).update(
             **{
                 name: Case(When(**{f"{name}__gte": began}, then=F(name) - span), default=F(name))
