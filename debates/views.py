@@ -48,9 +48,7 @@ def debate_list_context(request, *, institution=None) -> dict:
     status = request.GET.get("status", "")
     if status not in selectors.LIST_FILTERS:
         status = ""
-    paginator = Paginator(
-        selectors.debate_list(status=status, institution=institution), PAGE_SIZE
-    )
+    paginator = Paginator(selectors.debate_list(status=status, institution=institution), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return {
         "page": page,

@@ -32,9 +32,10 @@ from accounts.roles import Role
 from accounts.services import user_set_roles
 from answers.services import assignment_open
 from polls.models import PollKind
-from proposals.models import Category, Proposal
+from proposals.models import Category, EventKind, Proposal, ProposalEvent, ProposalStatus
 from proposals.services import proposal_create, proposal_endorse, proposal_withdraw
 
+from . import history
 from .consents import consent_as_signed_up
 from .datafiles import read
 from .members import DEMO_PASSWORD, OPERATOR_EMAIL, demo_email, generated_members
@@ -116,8 +117,9 @@ def seed_institutions(*, now: datetime | None = None) -> InstitutionsCreated:
         )
         for index, row in enumerate(texts["proposals"]):
             began = timezone.now()
-            _proposal(index, row, members, categories, institution, texts)
+            proposal = _proposal(index, row, members, categories, institution, texts)
             _move_back(began, _story_moment(now, row["days_ago"], row["minute_of_day"]))
+            _as_told(proposal)
             created.proposals += 1
         began = timezone.now()
         created.polls += _institution_poll(texts["poll"], institution, departments, now)
@@ -144,7 +146,7 @@ def _account(row: dict, password: str, **fields) -> User:
     return user
 
 
-def _proposal(index, row, members, categories, institution, texts) -> None:
+def _proposal(index, row, members, categories, institution, texts) -> Proposal:
     author = members[(index * 7) % len(members)]
     proposal = proposal_create(
         author=author,
@@ -163,6 +165,22 @@ def _proposal(index, row, members, categories, institution, texts) -> None:
         # Given to the category's department by the pipeline (no actor).
         proposal.refresh_from_db()
         assignment_open(proposal=proposal, actor=None, reason=texts["assign_reason"])
+    return proposal
+
+
+def _as_told(proposal: Proposal) -> None:
+    """After the move: its "proposed" and "withdrawn" rows are the moments
+    stored on the proposal, and the assignment notices name the deadline as
+    dated."""
+    proposal.refresh_from_db()
+    ProposalEvent.objects.filter(proposal=proposal, kind=EventKind.CREATED).update(
+        created_at=proposal.created_at
+    )
+    if proposal.withdrawn_at is not None:
+        ProposalEvent.objects.filter(proposal=proposal, to_status=ProposalStatus.WITHDRAWN).update(
+            created_at=proposal.withdrawn_at
+        )
+    history.notices_name_the_deadline(proposal)
 
 
 def _story_moment(now: datetime, days_ago: int, minute_of_day: int) -> datetime:
@@ -217,9 +235,7 @@ def _institution_poll(row: dict, institution, departments, now) -> int:
     )
     starts, ends = now - timedelta(days=1), now + timedelta(days=13)
     staff = SimpleNamespace(operator=User.objects.get(email=OPERATOR_EMAIL))
-    poll = _poll(
-        spec, staff, {department.code: department}, starts, ends, institution=institution
-    )
+    poll = _poll(spec, staff, {department.code: department}, starts, ends, institution=institution)
     voters = list(User.objects.filter(email__in=[m.email for m in generated_members()]))
     _votes(poll, spec, voters, starts, now - timedelta(hours=2))
     return 1

@@ -13,8 +13,8 @@ from oasis.forms import (
 )
 
 from . import uploads
-from .rules import addressee_refusal
 from .models import BODY_MAX_LENGTH, COMMENT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, ReportReason
+from .rules import addressee_refusal
 from .text import normalise_tags
 
 
@@ -132,9 +132,9 @@ class ProposalForm(OneTimeTokenMixin, forms.Form):
             )
         else:
             open_ones = list(Institution.objects.filter(is_active=True))
-            self.fields["institution"].choices = [
-                ("", self.fields["institution"].empty_label)
-            ] + [(i.slug, i.label) for i in open_ones]
+            self.fields["institution"].choices = [("", self.fields["institution"].empty_label)] + [
+                (i.slug, i.label) for i in open_ones
+            ]
         field = self.fields["category"]
         city, groups, institution_of = [], {}, {}
         for category in field.queryset:

@@ -23,13 +23,21 @@ def world():
     world = build_world()
     # An answer drafted for an institution's proposal, and another published
     world.draft = drafted(
-        assigned(department=world.parking.default_department, category=world.parking,
-                 institution=world.sisul, title="공단 답변 작성 중"),
+        assigned(
+            department=world.parking.default_department,
+            category=world.parking,
+            institution=world.sisul,
+            title="공단 답변 작성 중",
+        ),
         {**COMPLETE, "summary": SECRET_ANSWER},
     )
     world.public = published(
-        assigned(department=world.parking.default_department, category=world.parking,
-                 institution=world.sisul, title="공단 답변 공개"),
+        assigned(
+            department=world.parking.default_department,
+            category=world.parking,
+            institution=world.sisul,
+            title="공단 답변 공개",
+        ),
         {**COMPLETE, "summary": PUBLIC_ANSWER},
     )
     return world
@@ -44,12 +52,21 @@ def rows(path, **params) -> list[dict]:
 def test_proposals_filter_by_institution_and_carry_it(world):
     found = rows("/api/v1/proposals/", institution="sisul", lang="en")
     assert sorted(row["title"] for row in found) == sorted(
-        ["공단 열린 제안 0", "공단 열린 제안 1", "공단 열린 제안 2", "공단 답변된 제안",
-         "공단 토론 제안", "공단 답변 작성 중", "공단 답변 공개"]
+        [
+            "공단 열린 제안 0",
+            "공단 열린 제안 1",
+            "공단 열린 제안 2",
+            "공단 답변된 제안",
+            "공단 토론 제안",
+            "공단 답변 작성 중",
+            "공단 답변 공개",
+        ]
     )
     assert {row["institution"]["slug"] for row in found} == {"sisul"}
     assert found[0]["institution"] == {
-        "slug": "sisul", "name": "Seoul Facilities Corporation", "short_name": "시설공단",
+        "slug": "sisul",
+        "name": "Seoul Facilities Corporation",
+        "short_name": "시설공단",
     }
     korean = rows("/api/v1/proposals/", institution="sisul", lang="ko")
     assert korean[0]["institution"]["name"] == "서울시설공단"

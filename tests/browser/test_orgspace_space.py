@@ -16,8 +16,16 @@ from tests.institutions.space_world import build_world
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 VIEWPORTS = [{"width": 1280, "height": 900}, {"width": 390, "height": 844}]
-SPACE = ["/org/", "/org/sisul/", "/org/sisul/proposals/", "/org/sisul/debates/",
-         "/org/sisul/polls/", "/org/sisul/stats/", "/org/closed-org/", "/proposals/"]
+SPACE = [
+    "/org/",
+    "/org/sisul/",
+    "/org/sisul/proposals/",
+    "/org/sisul/debates/",
+    "/org/sisul/polls/",
+    "/org/sisul/stats/",
+    "/org/closed-org/",
+    "/proposals/",
+]
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -33,9 +41,7 @@ def test_the_space_runs_under_the_policy_and_axe_finds_nothing(browser, live_ser
         visitor.console = []
     # The brand colour reached the page through its nonce'd style
     visitor.page.goto(live_server.url + "/org/sisul/")
-    colour = visitor.page.eval_on_selector(
-        ".org-head", "el => getComputedStyle(el).borderTopColor"
-    )
+    colour = visitor.page.eval_on_selector(".org-head", "el => getComputedStyle(el).borderTopColor")
     visitor.close()
     assert found == [], "\n".join(found)
     assert colour == "rgb(0, 102, 79)"

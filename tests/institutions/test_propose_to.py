@@ -71,8 +71,9 @@ def test_a_member_proposes_to_an_institution_from_its_space(world):
     fields = form_fields(response)
     assert fields["institution"] == "sisul"
     # and fill in the form as rendered
-    fields.update(title="공영주차장 빈자리 알림", body="빈자리를 알려 주세요.",
-                  category=str(world.parking.pk))
+    fields.update(
+        title="공영주차장 빈자리 알림", body="빈자리를 알려 주세요.", category=str(world.parking.pk)
+    )
     sent = member.post("/proposals/new/?institution=sisul", fields)
     proposal = Proposal.objects.get(title="공영주차장 빈자리 알림")
     assert sent.status_code == 302 and sent["Location"] == proposal.get_absolute_url()
@@ -81,14 +82,19 @@ def test_a_member_proposes_to_an_institution_from_its_space(world):
     assert "공영주차장 빈자리 알림" in page_text(english_client().get("/org/sisul/proposals/"))
     city_list = english_client().get("/proposals/").content.decode()
     item = city_list.split("공영주차장 빈자리 알림")[1].split("</li>\n</ul>")[0]
-    assert re.search(r'<a class="badge badge-institution" href="/org/sisul/"[^>]*>시설공단</a>', item)
+    assert re.search(
+        r'<a class="badge badge-institution" href="/org/sisul/"[^>]*>시설공단</a>', item
+    )
 
 
 def test_the_city_stays_the_default(world):
     member = logged_in(csrf_checks=True)
     fields = form_fields(member.get(CREATE))
-    fields.update(title="서울시에 제안", body="서울시에 드리는 제안의 본문입니다.",
-                  category=str(world.city_category.pk))
+    fields.update(
+        title="서울시에 제안",
+        body="서울시에 드리는 제안의 본문입니다.",
+        category=str(world.city_category.pk),
+    )
     member.post(CREATE, fields)
     assert Proposal.objects.get(title="서울시에 제안").institution is None
 
@@ -96,30 +102,51 @@ def test_the_city_stays_the_default(world):
 def test_a_category_of_another_addressee_is_refused_keeping_what_was_typed(world):
     member = logged_in(csrf_checks=True)
     fields = form_fields(member.get(CREATE + "?institution=sisul"))
-    fields.update(title="다리 미끄럼 방지", body="비 오는 날 미끄럽습니다.", tags="교량, 안전",
-                  category=str(world.other_category.pk))
+    fields.update(
+        title="다리 미끄럼 방지",
+        body="비 오는 날 미끄럽습니다.",
+        tags="교량, 안전",
+        category=str(world.other_category.pk),
+    )
     response = member.post(CREATE, fields)
     assert response.status_code == 200
-    assert "This category is not Seoul Facilities Corporation's. Choose one of its own categories." in errors(response)
+    assert (
+        "This category is not Seoul Facilities Corporation's. Choose one of its own categories."
+        in errors(response)
+    )
     kept = form_fields(response)
     assert kept["title"] == "다리 미끄럼 방지" and kept["body"] == "비 오는 날 미끄럽습니다."
     assert kept["tags"] == "교량, 안전" and kept["institution"] == "sisul"
     # A city proposal under an institution's category is refused too
     fields.update(institution="", category=str(world.parking.pk))
-    response = member.post(CREATE, {**fields, **form_fields(member.get(CREATE))} | {
-        "title": "다리 미끄럼 방지", "body": "본문", "institution": "",
-        "category": str(world.parking.pk)})
-    assert "This category is a partner institution's. Choose one of the city's categories." in errors(response)
+    response = member.post(
+        CREATE,
+        {**fields, **form_fields(member.get(CREATE))}
+        | {
+            "title": "다리 미끄럼 방지",
+            "body": "본문",
+            "institution": "",
+            "category": str(world.parking.pk),
+        },
+    )
+    assert (
+        "This category is a partner institution's. Choose one of the city's categories."
+        in errors(response)
+    )
     assert not Proposal.objects.filter(title="다리 미끄럼 방지").exists()
 
 
 def test_a_closed_or_unknown_institution_is_refused(world):
     member = logged_in(csrf_checks=True)
     fields = form_fields(member.get(CREATE))
-    fields.update(title="닫힌 곳에", body="본문", institution="closed-org",
-                  category=str(world.parking.pk))
+    fields.update(
+        title="닫힌 곳에", body="본문", institution="closed-org", category=str(world.parking.pk)
+    )
     response = member.post(CREATE, fields)
-    assert "Closed Corporation is not taking proposals now. Propose it to the city instead." in errors(response)
+    assert (
+        "Closed Corporation is not taking proposals now. Propose it to the city instead."
+        in errors(response)
+    )
     fields.update(institution="nowhere")
     response = member.post(CREATE, fields)
     assert response.status_code == 200 and "Select a valid choice" in errors(response)
@@ -135,20 +162,31 @@ def test_the_korean_page_speaks_korean(world):
 
 
 def test_an_edit_keeps_the_addressee_and_offers_only_its_categories(world):
-    from proposals.services import proposal_create, proposal_update
     from django.core.exceptions import ValidationError
+
+    from proposals.services import proposal_create, proposal_update
     from tests.factories import UserFactory
 
     author = UserFactory()
-    proposal = proposal_create(author=author, title="공단 제안", body="공단에 드리는 제안입니다.",
-                               category=world.parking, institution=world.sisul)
+    proposal = proposal_create(
+        author=author,
+        title="공단 제안",
+        body="공단에 드리는 제안입니다.",
+        category=world.parking,
+        institution=world.sisul,
+    )
     page = logged_in(author).get(f"/proposals/{proposal.pk}/edit/").content.decode()
     assert 'name="institution"' not in page
     values = [value for value, _ in options(page, "category") if value]
     assert values == [str(world.parking.pk)]
     with pytest.raises(ValidationError):
-        proposal_update(proposal=proposal, user=author, title="공단 제안", body="공단에 드리는 제안입니다.",
-                        category=world.city_category)
+        proposal_update(
+            proposal=proposal,
+            user=author,
+            title="공단 제안",
+            body="공단에 드리는 제안입니다.",
+            category=world.city_category,
+        )
     proposal.refresh_from_db()
     assert proposal.category == world.parking
 
@@ -159,7 +197,9 @@ def test_the_label_shows_on_the_proposal_page_the_city_list_and_the_front_page(
     reader = english_client()
     proposal = world.sisul_open[0]
     detail = reader.get(proposal.get_absolute_url()).content.decode()
-    assert re.search(r'<a class="badge badge-institution" href="/org/sisul/"[^>]*>시설공단</a>', detail)
+    assert re.search(
+        r'<a class="badge badge-institution" href="/org/sisul/"[^>]*>시설공단</a>', detail
+    )
     city = reader.get(world.city_proposal.get_absolute_url()).content.decode()
     assert "badge-institution" not in city
     front = reader.get("/").content.decode()

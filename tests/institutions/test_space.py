@@ -31,8 +31,11 @@ def reader():
 
 def titles(response) -> list[str]:
     assert response.status_code == 200
-    found = re.findall(r'<li class="proposal-item">.*?<h3><a href="[^"]+">(.*?)</a></h3>',
-                       response.content.decode(), re.S)
+    found = re.findall(
+        r'<li class="proposal-item">.*?<h3><a href="[^"]+">(.*?)</a></h3>',
+        response.content.decode(),
+        re.S,
+    )
     return [html.unescape(title) for title in found]
 
 
@@ -45,8 +48,9 @@ def test_the_institutions_page_lists_the_open_ones(world, reader, django_assert_
     assert 'href="/org/sisul/"' in response.content.decode()
 
 
-def test_the_home_shows_its_branding_and_only_its_open_work(world, reader,
-                                                           django_assert_max_num_queries):
+def test_the_home_shows_its_branding_and_only_its_open_work(
+    world, reader, django_assert_max_num_queries
+):
     refresh(full=True)
     with django_assert_max_num_queries(14):
         response = reader.get("/org/sisul/")
@@ -62,7 +66,9 @@ def test_the_home_shows_its_branding_and_only_its_open_work(world, reader,
     # Its open proposals, the most endorsed first; nobody else's, nothing hidden
     home = page.split('data-testid="org-proposals"')[1].split("</section>")[0]
     assert [html.unescape(t) for t in re.findall(r"<h3><a [^>]+>(.*?)</a>", home)] == [
-        "공단 열린 제안 2", "공단 열린 제안 1", "공단 열린 제안 0",
+        "공단 열린 제안 2",
+        "공단 열린 제안 1",
+        "공단 열린 제안 0",
     ]
     for title in ("서울시 제안", "다른공사 제안", "공단 숨긴 제안", "공단 휴지통 제안"):
         assert title not in text
@@ -83,8 +89,13 @@ def test_the_proposals_page_is_the_city_list_with_the_institution_fixed(
     with django_assert_max_num_queries(12):
         response = reader.get("/org/sisul/proposals/")
     assert sorted(titles(response)) == sorted(
-        ["공단 열린 제안 0", "공단 열린 제안 1", "공단 열린 제안 2", "공단 답변된 제안",
-         "공단 토론 제안"]
+        [
+            "공단 열린 제안 0",
+            "공단 열린 제안 1",
+            "공단 열린 제안 2",
+            "공단 답변된 제안",
+            "공단 토론 제안",
+        ]
     )
     page = response.content.decode()
     # The same filters, without the institution one; only its categories offered
@@ -99,8 +110,7 @@ def test_the_proposals_page_is_the_city_list_with_the_institution_fixed(
     assert titles(endorsed) == ["공단 열린 제안 2", "공단 열린 제안 1", "공단 열린 제안 0"]
 
 
-def test_a_long_proposals_list_costs_the_same_queries(world, reader,
-                                                     django_assert_max_num_queries):
+def test_a_long_proposals_list_costs_the_same_queries(world, reader, django_assert_max_num_queries):
     for n in range(30):
         ProposalFactory(title=f"더 많은 제안 {n}", category=world.parking, institution=world.sisul)
     with django_assert_max_num_queries(12):
@@ -108,8 +118,9 @@ def test_a_long_proposals_list_costs_the_same_queries(world, reader,
     assert len(titles(response)) == 20
 
 
-def test_the_debates_and_polls_pages_list_only_its_own(world, reader,
-                                                      django_assert_max_num_queries):
+def test_the_debates_and_polls_pages_list_only_its_own(
+    world, reader, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(10):
         debates = reader.get("/org/sisul/debates/")
     text = page_text(debates)
@@ -130,7 +141,13 @@ def test_the_stats_page_counts_what_its_list_shows(world, reader, django_assert_
         response = reader.get("/org/sisul/stats/")
     assert response.status_code == 200
     funnel = response.content.decode().split('data-testid="org-funnel"')[1].split("</table>")[0]
-    counts = dict(re.findall(r'<tr data-stage="(\w+)">.*?<td class="num"[^>]*>(?:<a href="[^"]+">)?(\d+)', funnel, re.S))
+    counts = dict(
+        re.findall(
+            r'<tr data-stage="(\w+)">.*?<td class="num"[^>]*>(?:<a href="[^"]+">)?(\d+)',
+            funnel,
+            re.S,
+        )
+    )
     assert counts["received"] == "5"
     # Reached at least: the answered one and the debated one were answered
     assert counts["answered"] == "2"
@@ -138,8 +155,13 @@ def test_the_stats_page_counts_what_its_list_shows(world, reader, django_assert_
     # Each figure's list shows exactly what it counted
     listed = reader.get(html.unescape(links["received"]))
     assert sorted(titles(listed)) == sorted(
-        ["공단 열린 제안 0", "공단 열린 제안 1", "공단 열린 제안 2", "공단 답변된 제안",
-         "공단 토론 제안"]
+        [
+            "공단 열린 제안 0",
+            "공단 열린 제안 1",
+            "공단 열린 제안 2",
+            "공단 답변된 제안",
+            "공단 토론 제안",
+        ]
     )
     assert "addressed to Seoul Facilities Corporation" in page_text(listed)
     answered = reader.get(html.unescape(links["answered"]))
@@ -187,8 +209,14 @@ def test_a_brand_colour_that_is_not_a_colour_never_reaches_the_page(world, reade
 
 @pytest.mark.page_cache
 def test_the_space_is_kept_for_readers_who_are_not_logged_in(world, django_assert_num_queries):
-    for path in ("/org/", "/org/sisul/", "/org/sisul/proposals/", "/org/sisul/debates/",
-                 "/org/sisul/polls/", "/org/sisul/stats/"):
+    for path in (
+        "/org/",
+        "/org/sisul/",
+        "/org/sisul/proposals/",
+        "/org/sisul/debates/",
+        "/org/sisul/polls/",
+        "/org/sisul/stats/",
+    ):
         first = english_client().get(path)
         assert first[STATUS_HEADER] == "miss", path
         with django_assert_num_queries(0):

@@ -22,8 +22,7 @@ def test_the_demo_has_seoul_facilities_corporation(world):
     proposals = Proposal.objects.filter(institution=sisul)
     assert proposals.count() == 10
     statuses = set(proposals.values_list("status", flat=True))
-    assert {ProposalStatus.OPEN, ProposalStatus.ASSIGNED, ProposalStatus.ANSWERED,
-            ProposalStatus.WITHDRAWN} <= statuses
+    assert {ProposalStatus.OPEN, ProposalStatus.ASSIGNED, ProposalStatus.WITHDRAWN} <= statuses
     # every one under its own categories
     assert not proposals.exclude(category__institution=sisul).exists()
     poll = Poll.objects.get(institution=sisul)
