@@ -10,6 +10,7 @@ from rest_framework import serializers
 from debates import selectors
 from debates.models import Debate, DebateStatus
 
+from .addressee import InstitutionFilter, InstitutionSerializer
 from .base import CodeLabelField, ReadOnlyViewSet
 from .filter_fields import IdFilter
 
@@ -19,10 +20,11 @@ class DebateFilter(django_filters.FilterSet):
         choices=DebateStatus.choices, help_text="open or closed; both when left out."
     )
     proposal = IdFilter(field_name="proposal_id", help_text="The debated proposal's id.")
+    institution = InstitutionFilter(field_name="proposal__institution")
 
     class Meta:
         model = Debate
-        fields = ["status", "proposal"]
+        fields = ["status", "proposal", "institution"]
 
 
 class StancesSerializer(serializers.Serializer):
@@ -42,6 +44,12 @@ class StancesSerializer(serializers.Serializer):
 class DebateSerializer(serializers.ModelSerializer):
     proposal = serializers.IntegerField(source="proposal_id")
     proposal_title = serializers.CharField(source="proposal.title")
+    institution = InstitutionSerializer(
+        source="proposal.institution",
+        read_only=True,
+        allow_null=True,
+        help_text="The partner institution its proposal is addressed to.",
+    )
     status = CodeLabelField(DebateStatus)
     stances = StancesSerializer(source="*")
     results = serializers.SerializerMethodField(
@@ -56,6 +64,7 @@ class DebateSerializer(serializers.ModelSerializer):
             "id",
             "proposal",
             "proposal_title",
+            "institution",
             "status",
             "starts_at",
             "ends_at",

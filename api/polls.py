@@ -21,6 +21,7 @@ from polls.models import Poll, PollKind, PollStatus, QuestionKind, ResultsShown
 from polls.results import poll_results, results_public
 from polls.rules import PUBLIC_STATUSES
 
+from .addressee import InstitutionFilter, InstitutionSerializer
 from .base import CodeLabelField, ReadOnlyViewSet
 from .filter_fields import YearFilter
 
@@ -37,16 +38,20 @@ class PollFilter(django_filters.FilterSet):
         help_text="The asking department's code.",
     )
     year = YearFilter(field_name="starts_at", help_text="The year it opened (Seoul time).")
+    institution = InstitutionFilter()
 
     class Meta:
         model = Poll
-        fields = ["kind", "status", "department", "year"]
+        fields = ["kind", "status", "department", "year", "institution"]
 
 
 class PollSerializer(serializers.ModelSerializer):
     kind = CodeLabelField(PollKind)
     status = CodeLabelField(PollStatus)
     department = CodeLabelField(help_text="The department that asks and responds.")
+    institution = InstitutionSerializer(
+        read_only=True, allow_null=True, help_text="The partner institution that asks."
+    )
     results_shown = CodeLabelField(ResultsShown)
     results_public = serializers.SerializerMethodField(
         help_text="Whether the results are public now (see `results` of one poll)."
@@ -66,6 +71,7 @@ class PollSerializer(serializers.ModelSerializer):
             "summary",
             "background",
             "department",
+            "institution",
             "starts_at",
             "ends_at",
             "closed_at",

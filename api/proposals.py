@@ -1,7 +1,8 @@
 """/api/v1/proposals/: public proposals (neither hidden nor in the trash),
 with their furthest stage and counts, and each one's public timeline.
 
-Filters are the public list's (q, status, category, district, tag, sort)
+Filters are the public list's (q, status, category, district, tag,
+institution, sort)
 plus the statistics' (stage reached at least, year received, department,
 theme), so a figure of /stats/ can be fetched as its list. A value that
 cannot be used is a 400 naming the parameter, never an empty list that
@@ -37,6 +38,7 @@ from proposals.search import search_proposals
 from stats.models import STAGE_FIELDS, Stage
 from themes.models import Theme, ThemeStatus
 
+from .addressee import InstitutionFilter, InstitutionSerializer
 from .base import CodeLabelField, ReadOnlyViewSet
 from .filter_fields import YearFilter
 
@@ -97,6 +99,7 @@ class ProposalFilter(django_filters.FilterSet):
         field_name="theme_entry__theme",
         help_text="A theme's id.",
     )
+    institution = InstitutionFilter()
     sort = django_filters.ChoiceFilter(
         choices=[(key, key) for key in SORTS],
         method="sort_by",
@@ -169,6 +172,9 @@ class ProposalSerializer(serializers.ModelSerializer):
     )
     tags = serializers.SerializerMethodField()
     theme = serializers.SerializerMethodField()
+    institution = InstitutionSerializer(
+        read_only=True, allow_null=True, help_text="The partner institution it is addressed to."
+    )
     links = serializers.SerializerMethodField()
 
     class Meta:
@@ -187,6 +193,7 @@ class ProposalSerializer(serializers.ModelSerializer):
             "comment_count",
             "view_count",
             "theme",
+            "institution",
             "created_at",
             "withdrawn_at",
             "links",
@@ -283,7 +290,13 @@ def proposal_queryset():
     return (
         Proposal.objects.public()
         .select_related(
-            "category", "department", "fact", "debate", "management_card", "theme_entry__theme"
+            "category",
+            "department",
+            "institution",
+            "fact",
+            "debate",
+            "management_card",
+            "theme_entry__theme",
         )
         .prefetch_related(
             "tags", Prefetch("assignments", queryset=published, to_attr="published_answers")

@@ -10,13 +10,15 @@ from .models import Argument, Debate, DebateStatus, Stance
 LIST_FILTERS = ("open", "closed")
 
 
-def debate_list(*, status: str = "") -> QuerySet[Debate]:
+def debate_list(*, status: str = "", institution=None) -> QuerySet[Debate]:
     """Visible debates (their proposal public) for /debates/: open ones
     first, ending soonest first, then closed ones, most recently closed first.
-    `status` is "open", "closed" or empty for both."""
+    `status` is "open", "closed" or empty for both; `institution` keeps the
+    debates of the proposals addressed to that partner institution (its
+    space, issue 16)."""
     queryset = (
         Debate.objects.visible()
-        .select_related("proposal", "proposal__category")
+        .select_related("proposal", "proposal__category", "proposal__institution")
         .annotate(
             is_closed=Case(
                 When(status=DebateStatus.CLOSED, then=Value(1)),
@@ -25,6 +27,8 @@ def debate_list(*, status: str = "") -> QuerySet[Debate]:
             )
         )
     )
+    if institution is not None:
+        queryset = queryset.filter(proposal__institution=institution)
     if status == "open":
         queryset = queryset.open()
     elif status == "closed":

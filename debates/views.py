@@ -42,19 +42,26 @@ def _errors(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-@cached_for_anonymous
-def debate_list(request):
-    """Open and closed debates with their stance counts and dates."""
+def debate_list_context(request, *, institution=None) -> dict:
+    """The debate list: the city-wide one, or one partner institution's
+    (its space's /org/<slug>/debates/, the same list and tabs)."""
     status = request.GET.get("status", "")
     if status not in selectors.LIST_FILTERS:
         status = ""
-    paginator = Paginator(selectors.debate_list(status=status), PAGE_SIZE)
+    paginator = Paginator(selectors.debate_list(status=status, institution=institution), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    return render(
-        request,
-        "debates/list.html",
-        {"page": page, "status": status, "query": f"status={status}" if status else ""},
-    )
+    return {
+        "page": page,
+        "status": status,
+        "query": f"status={status}" if status else "",
+        "list_url": request.path,
+    }
+
+
+@cached_for_anonymous
+def debate_list(request):
+    """Open and closed debates with their stance counts and dates."""
+    return render(request, "debates/list.html", debate_list_context(request))
 
 
 def debate_detail(request, pk):

@@ -251,9 +251,12 @@ def _voters() -> list[User]:
     )
 
 
-def _poll(spec: PollSpec, staff, departments, starts, ends, *, written=None) -> Poll:
+def _poll(
+    spec: PollSpec, staff, departments, starts, ends, *, written=None, institution=None
+) -> Poll:
     """A poll written and published the day before it starts, or (given
-    `written`) a draft written then and not yet published."""
+    `written`) a draft written then and not yet published; `institution`:
+    a partner institution's (demo/institutions.py)."""
     publish = written is None
     published = starts - timedelta(days=1) if publish else written
     with at(published):
@@ -265,6 +268,7 @@ def _poll(spec: PollSpec, staff, departments, starts, ends, *, written=None) -> 
             summary=spec.summary,
             background=spec.background,
             department=departments[spec.department],
+            institution=institution,
             starts_at=starts,
             ends_at=ends,
             results_shown="live" if spec.results_live else "after_close",

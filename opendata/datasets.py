@@ -139,6 +139,8 @@ def _proposal_rows():
             "status",
             "department__code",
             "department__name",
+            "institution__slug",
+            "institution__name",
             "fact__stage",
             "endorsement_count",
             "comment_count",
@@ -206,6 +208,20 @@ PROPOSALS = Dataset(
         Column("stage_name", TEXT, _("The furthest stage reached."), _stage_label),
         DEPARTMENT,
         DEPARTMENT_NAME,
+        Column(
+            "institution",
+            TEXT,
+            _(
+                "The partner institution it is addressed to, by its address name as in /org/<name>/ (empty: the city)."
+            ),
+            field("institution__slug"),
+        ),
+        Column(
+            "institution_name",
+            TEXT,
+            _("The partner institution's name (empty: the city)."),
+            field("institution__name"),
+        ),
         Column("endorsement_count", INTEGER, _("Number of endorsements.")),
         Column("comment_count", INTEGER, _("Number of comments.")),
         Column("view_count", INTEGER, _("Number of views (one per visitor per day).")),

@@ -236,7 +236,7 @@ class PollAdmin(InstitutionScopedAdminMixin, admin.ModelAdmin):
     # --- the form ----------------------------------------------------------------
 
     def get_fieldsets(self, request, obj=None):
-        first = ["title", "summary", "background", "department"]
+        first = ["title", "summary", "background", "department", "institution"]
         first = (["kind"] if obj is None else ["kind_shown"]) + first
         fieldsets = [
             (None, {"fields": first}),

@@ -112,6 +112,20 @@ def period_refusal(poll, *, starts_at, ends_at, now) -> str | None:
     return None
 
 
+def institution_refusal(institution, department) -> str | None:
+    """A partner institution's poll is asked by one of its own departments,
+    and the city's by one of the city's (issue 16)."""
+    if department is None:
+        return None
+    if department.institution_id != (institution.pk if institution is not None else None):
+        if institution is None:
+            return _("This department is a partner institution's: choose that institution too.")
+        return _("The asking department must be one of %(name)s's own departments.") % {
+            "name": institution.label
+        }
+    return None
+
+
 def settings_refusal(poll, changes: dict) -> str | None:
     """Changes to the poll's settings (`changes`: field → new value) it can
     take. Its type is chosen once; who may vote (targeting) and whether a
@@ -119,6 +133,11 @@ def settings_refusal(poll, changes: dict) -> str | None:
     keeps its settings."""
     if "kind" in changes and poll.pk is not None and changes["kind"] != poll.kind:
         return _("A poll's type cannot be changed. Make a new poll of the other type.")
+    if refusal := institution_refusal(
+        changes.get("institution", poll.institution if poll.pk else None),
+        changes.get("department", poll.department if poll.pk else None),
+    ):
+        return refusal
     for field in TARGET_VALUES:
         if field in changes and (refusal := target_refusal(field, changes[field])):
             return refusal

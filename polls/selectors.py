@@ -16,18 +16,21 @@ from .rules import PUBLIC_STATUSES, is_public
 OPEN, UPCOMING, CLOSED = 0, 1, 2
 
 
-def public_polls(*, kind: str = "", now=None):
+def public_polls(*, kind: str = "", now=None, institution=None):
     """Published and closed polls, open ones first (ending soonest), then
     those about to open, then closed ones (latest first); `kind` filters by
-    type. Each carries `group` (OPEN, UPCOMING, CLOSED)."""
+    type, `institution` keeps one partner institution's (its space, issue
+    16). Each carries `group` (OPEN, UPCOMING, CLOSED)."""
     now = now or timezone.now()
     open_now = Q(status=PollStatus.PUBLISHED, starts_at__lte=now, ends_at__gt=now)
     upcoming = Q(status=PollStatus.PUBLISHED, starts_at__gt=now)
     polls = Poll.objects.filter(status__in=PUBLIC_STATUSES)
     if kind:
         polls = polls.filter(kind=kind)
+    if institution is not None:
+        polls = polls.filter(institution=institution)
     return (
-        polls.select_related("department")
+        polls.select_related("department", "institution")
         .annotate(
             group=Case(
                 When(open_now, then=Value(OPEN)),

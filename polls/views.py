@@ -30,31 +30,36 @@ from .targeting import eligibility
 PAGE_SIZE = 20
 
 
-@cached_for_anonymous
-def poll_list(request):
-    """Open polls first, then those about to open, then closed ones; by type."""
+def poll_list_context(request, *, institution=None) -> dict:
+    """The poll list: the city-wide one, or one partner institution's (its
+    space's /org/<slug>/polls/, the same list and tabs)."""
     kind = request.GET.get("kind", "")
     if kind not in PollKind.values:
         kind = ""
     now = timezone.now()
-    paginator = CappedPaginator(selectors.public_polls(kind=kind, now=now), PAGE_SIZE)
+    paginator = CappedPaginator(
+        selectors.public_polls(kind=kind, now=now, institution=institution), PAGE_SIZE
+    )
     page = paginator.get_page(request.GET.get("page"))
     voted = selectors.voted_poll_ids(request.user, [poll.pk for poll in page])
     for poll in page:
         poll.days_left = selectors.days_left(poll, now)
         poll.voted = poll.pk in voted
-    return render(
-        request,
-        "polls/list.html",
-        {
-            "page": page,
-            "kind": kind,
-            "kinds": PollKind.choices,
-            "query": urlencode({"kind": kind}) if kind else "",
-            "OPEN": selectors.OPEN,
-            "UPCOMING": selectors.UPCOMING,
-        },
-    )
+    return {
+        "page": page,
+        "kind": kind,
+        "kinds": PollKind.choices,
+        "query": urlencode({"kind": kind}) if kind else "",
+        "list_url": request.path,
+        "OPEN": selectors.OPEN,
+        "UPCOMING": selectors.UPCOMING,
+    }
+
+
+@cached_for_anonymous
+def poll_list(request):
+    """Open polls first, then those about to open, then closed ones; by type."""
+    return render(request, "polls/list.html", poll_list_context(request))
 
 
 def _details_needed_url(poll) -> str:

@@ -5,12 +5,27 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from accounts.districts import District
+from accounts.models import Institution
 
 from .forms import CategoryChoiceField
 from .models import Category, Proposal, ProposalStatus
 from .search import search_proposals
 
 CITY_WIDE = "citywide"
+# The addressee filter's value for proposals to the city itself.
+CITY_ONLY = "city"
+
+
+class InstitutionFilter(django_filters.ChoiceFilter):
+    """기관: the city's own proposals (CITY_ONLY) or one partner
+    institution's (its slug); the choices are read when the form is built."""
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        if value == CITY_ONLY:
+            return queryset.filter(institution__isnull=True)
+        return queryset.filter(institution__slug=value)
 
 
 class CategoryFilter(django_filters.ModelChoiceFilter):
@@ -35,6 +50,9 @@ class ProposalFilter(django_filters.FilterSet):
         method="filter_district",
     )
     tag = django_filters.CharFilter(label=_("Tag"), method="filter_tag")
+    institution = InstitutionFilter(
+        label=_("Institution"), choices=[], empty_label=_("The city and every institution")
+    )
     sort = django_filters.OrderingFilter(
         label=_("Sort"),
         empty_label=None,
@@ -50,7 +68,21 @@ class ProposalFilter(django_filters.FilterSet):
 
     class Meta:
         model = Proposal
-        fields = ["q", "status", "category", "district", "tag"]
+        fields = ["q", "status", "category", "district", "tag", "institution"]
+
+    def __init__(self, *args, institution=None, **kwargs):
+        """`institution`: one partner institution's list (its space): the
+        addressee is fixed, and only its categories are offered."""
+        super().__init__(*args, **kwargs)
+        self.fixed_institution = institution
+        if institution is not None:
+            del self.filters["institution"]
+            self.filters["category"].queryset = Category.objects.filter(institution=institution)
+            self.queryset = self.queryset.filter(institution=institution)
+        else:
+            self.filters["institution"].extra["choices"] = [(CITY_ONLY, _("Seoul (the city)"))] + [
+                (i.slug, i.label) for i in Institution.objects.all()
+            ]
 
     def filter_text(self, queryset, name, value):
         # Every word must occur, anywhere (proposals/text.py says how).

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.districts import District
+from accounts.models import Institution
 from oasis.forms import (
     MODERATION_REASON_MAX_LENGTH,
     MultipleFileField,
@@ -13,12 +14,31 @@ from oasis.forms import (
 
 from . import uploads
 from .models import BODY_MAX_LENGTH, COMMENT_MAX_LENGTH, TITLE_MAX_LENGTH, Category, ReportReason
+from .rules import addressee_refusal
 from .text import normalise_tags
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.label
+
+
+class CategorySelect(forms.Select):
+    """Each category option names its institution (data-institution, "" for
+    the city's), so static/js/propose_to.js narrows the list to the chosen
+    addressee's categories; without script every group is offered and the
+    form refuses a category of another addressee."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.institution_of: dict[str, str] = {}
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        key = str(getattr(value, "value", value))
+        if key in self.institution_of:
+            option["attrs"]["data-institution"] = self.institution_of[key]
+        return option
 
 
 class ProposalForm(OneTimeTokenMixin, forms.Form):
@@ -38,8 +58,22 @@ class ProposalForm(OneTimeTokenMixin, forms.Form):
             "Plain text. Leave an empty line between paragraphs; web addresses become links."
         ),
     )
+    # 누구에게 제안하나요? The city (empty) or an open partner institution.
+    # The queryset takes closed ones too, so that choosing one (an old page,
+    # a hand-made request) gets its own message rather than "not a choice".
+    institution = forms.ModelChoiceField(
+        label=_("Who is this proposal for?"),
+        queryset=Institution.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Seoul Metropolitan Government"),
+        help_text=_("A partner institution answers the proposals addressed to it."),
+    )
     category = CategoryChoiceField(
-        label=_("Policy category"), queryset=Category.objects.all(), empty_label=_("Choose one")
+        label=_("Policy category"),
+        queryset=Category.objects.select_related("institution"),
+        empty_label=_("Choose one"),
+        widget=CategorySelect,
     )
     district = forms.ChoiceField(
         label=_("District"),
@@ -75,15 +109,67 @@ class ProposalForm(OneTimeTokenMixin, forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, city_only=False, **kwargs):
+        """`city_only`: a proposal to the city alone (a themed call's), no
+        addressee to choose and the city's categories only."""
+        if city_only:
+            self.fixed_institution_id = None
         super().__init__(*args, **kwargs)
         # No maxlength in the page: a browser would cut pasted text silently;
         # the server says how long it may be instead.
         for name in ("title", "body"):
             self.fields[name].widget.attrs.pop("maxlength", None)
+        self._offer_addressees()
+
+    def _offer_addressees(self):
+        """Only open institutions are offered; the categories come in one
+        group per addressee, the city's first (two queries). An edit keeps
+        the addressee (fixed_institution_id): no choice, its categories only."""
+        if hasattr(self, "fixed_institution_id"):
+            del self.fields["institution"]
+            self.fields["category"].queryset = self.fields["category"].queryset.filter(
+                institution_id=self.fixed_institution_id
+            )
+        else:
+            open_ones = list(Institution.objects.filter(is_active=True))
+            self.fields["institution"].choices = [("", self.fields["institution"].empty_label)] + [
+                (i.slug, i.label) for i in open_ones
+            ]
+        field = self.fields["category"]
+        city, groups, institution_of = [], {}, {}
+        for category in field.queryset:
+            if category.institution_id is None:
+                city.append((category.pk, category.label))
+                institution_of[str(category.pk)] = ""
+            else:
+                group = groups.setdefault(category.institution.label, [])
+                group.append((category.pk, category.label))
+                institution_of[str(category.pk)] = category.institution.slug
+        choices = [("", field.empty_label)]
+        if groups:
+            choices.append((str(_("Seoul Metropolitan Government")), city))
+            choices += list(groups.items())
+        else:
+            choices += city
+        field.choices = choices
+        field.widget.institution_of = institution_of
 
     def clean_tags(self):
         return normalise_tags(self.cleaned_data.get("tags", ""))
+
+    def clean_institution(self):
+        institution = self.cleaned_data.get("institution")
+        if institution is not None and (refusal := addressee_refusal(institution, None)):
+            raise forms.ValidationError(refusal)
+        return institution
+
+    def clean(self):
+        cleaned = super().clean()
+        category = cleaned.get("category")
+        if "institution" in self.fields and category is not None and "institution" in cleaned:
+            if refusal := addressee_refusal(cleaned["institution"], category):
+                self.add_error("category", refusal)
+        return cleaned
 
 
 class ProposalEditForm(ProposalForm):
@@ -95,6 +181,8 @@ class ProposalEditForm(ProposalForm):
     )
 
     def __init__(self, *args, proposal, **kwargs):
+        # The addressee is fixed when proposed: only its own categories.
+        self.fixed_institution_id = proposal.institution_id
         super().__init__(*args, **kwargs)
         self.fields["remove_photos"].choices = [
             (p.pk, p.alt_text or _("Photo %(n)d") % {"n": i})

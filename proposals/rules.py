@@ -152,6 +152,33 @@ PROMOTABLE_BY_HAND = frozenset(
 )
 
 
+def addressee_refusal(institution, category) -> str | None:
+    """Why a proposal cannot be addressed to `institution` (None: the city)
+    under `category`, or None: a closed institution takes no proposals, and
+    a category belongs to one addressee only (issue 16)."""
+    if institution is not None and not institution.is_active:
+        return _("%(name)s is not taking proposals now. Propose it to the city instead.") % {
+            "name": institution.label
+        }
+    return category_refusal(institution, category)
+
+
+def category_refusal(institution, category) -> str | None:
+    """Why `category` cannot file a proposal addressed to `institution`
+    (None: the city), or None: each addressee has its own categories."""
+    if category is not None and category.institution_id != (
+        institution.pk if institution is not None else None
+    ):
+        if institution is None:
+            return _(
+                "This category is a partner institution's. Choose one of the city's categories."
+            )
+        return _("This category is not %(name)s's. Choose one of its own categories.") % {
+            "name": institution.label
+        }
+    return None
+
+
 def promote_refusal(proposal) -> str | None:
     if not proposal.is_public:
         return _("A hidden or deleted proposal cannot be promoted.")

@@ -14,7 +14,7 @@ def proposal_list() -> QuerySet[Proposal]:
     """Public proposals (not hidden, not in the trash) with what a list row shows."""
     return (
         Proposal.objects.public()
-        .select_related("category", "author")
+        .select_related("category", "author", "institution")
         .prefetch_related("tags", Prefetch("photos", to_attr="photo_list"))
     )
 
@@ -23,7 +23,7 @@ def proposal_for_detail(pk: int) -> Proposal:
     """Any proposal not in the trash; hidden ones are shown as hidden."""
     return (
         Proposal.objects.not_deleted()
-        .select_related("category", "author", "department")
+        .select_related("category", "author", "department", "institution")
         .prefetch_related("tags", "photos", "attachments")
         .get(pk=pk)
     )

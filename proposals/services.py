@@ -151,12 +151,17 @@ def proposal_create(
     tag_names: Sequence[str] = (),
     photos: Sequence = (),
     files: Sequence = (),
+    institution=None,
 ) -> Proposal:
-    """A member proposes. Requires an active, logged-in member; validates text,
-    tags and every upload first; writes the proposal, its photos, files and a
-    'created' event in one transaction."""
+    """A member proposes, to the city or to a partner institution
+    (`institution`, issue 16: an open one, under one of its own categories).
+    Requires an active, logged-in member; validates text, tags and every
+    upload first; writes the proposal, its photos, files and a 'created'
+    event in one transaction."""
     if not is_active_member(author):
         raise PermissionDenied
+    if refusal := proposal_rules.addressee_refusal(institution, category):
+        raise ValidationError({"category": refusal})
     title, body = _validate_text(title, body)
     if len(tag_names) > MAX_TAGS:
         raise ValidationError({"tags": _("Use at most %(n)d tags.") % {"n": MAX_TAGS}})
@@ -167,6 +172,7 @@ def proposal_create(
             title=title,
             body=body,
             category=category,
+            institution=institution,
             district=district or "",
             search_text=search_text_of(title, body, tag_names),
             similarity_terms=terms_of(title, body),
@@ -207,6 +213,9 @@ def proposal_update(
     is refused) or after. Uploads are checked before the lock is taken."""
     if not proposal_rules.is_proposal_author(user, proposal):
         raise PermissionDenied
+    # Its addressee is fixed when proposed: a category of its own only.
+    if refusal := proposal_rules.category_refusal(proposal.institution, category):
+        raise ValidationError({"category": refusal})
     title, body = _validate_text(title, body)
     if len(tag_names) > MAX_TAGS:
         raise ValidationError({"tags": _("Use at most %(n)d tags.") % {"n": MAX_TAGS}})

@@ -74,10 +74,12 @@ def home(request):
     )
 
 
-@cached_for_anonymous
-def proposal_list(request):
+def proposal_list_context(request, *, institution=None) -> dict:
+    """The public proposal list with its filters: the city-wide list, or,
+    given `institution`, one partner institution's (its space's list,
+    /org/<slug>/proposals/, the same list with the addressee fixed)."""
     queryset = selectors.with_endorsed_flag(selectors.proposal_list(), request.user)
-    filterset = ProposalFilter(request.GET, queryset=queryset)
+    filterset = ProposalFilter(request.GET, queryset=queryset, institution=institution)
     # A search is not counted: a common word matches most proposals, and
     # counting them reads every match. Its pages say "more than" until the last.
     searching = bool(filterset.form.is_valid() and filterset.form.cleaned_data.get("q"))
@@ -85,11 +87,12 @@ def proposal_list(request):
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "proposals/list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
-    )
+    return {"filter": filterset, "page": page, "query": query.urlencode()}
+
+
+@cached_for_anonymous
+def proposal_list(request):
+    return render(request, "proposals/list.html", proposal_list_context(request))
 
 
 def _visitor_key(request) -> str:
@@ -205,7 +208,12 @@ def _already_sent(request, done: AlreadySubmitted):
 @login_required
 @rate_limited("propose")
 def proposal_create(request):
-    form = ProposalForm(request.POST or None, request.FILES or None)
+    # ?institution=<slug> (the space's "propose" link) preselects the addressee.
+    form = ProposalForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"institution": request.GET.get("institution", "")[:40]},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
 
@@ -220,6 +228,7 @@ def proposal_create(request):
                 tag_names=data["tags"],
                 photos=data["photos"],
                 files=data["files"],
+                institution=data["institution"],
             )
 
         try:

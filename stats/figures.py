@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.districts import District
-from accounts.models import Department
+from accounts.models import Department, Institution
 from meetings.models import AgendaDecision, AgendaItem
 from proposals.models import Category, Proposal
 from themes.models import Theme
@@ -97,7 +97,7 @@ class Timeliness:
 def list_url(stage: str = "received", **filters) -> str:
     """The list of the proposals a figure counts (/stats/proposals/).
     `filters`: year, month, category (code), district (code, "citywide" for
-    ""), department (code), theme (id)."""
+    ""), department (code), theme (id), institution (slug)."""
     params = {"stage": stage} if stage != "received" else {}
     params.update({key: value for key, value in filters.items() if value not in (None, "")})
     query = urlencode(params)
@@ -189,6 +189,34 @@ def by_year() -> list[Row]:
     ]
 
 
+def one_totals(dimension: str, key: str, year: int | None = None) -> Counts:
+    """The public proposals of one value of a dimension (a partner
+    institution's slug, issue 16), all time or in `year`: the same sums as
+    the breakdown's row for it, one query."""
+    tallies = _period(Tally.objects.filter(dimension=dimension, key=key), year, None)
+    return _counts(tallies.aggregate(**_sums()))
+
+
+def one_by_year(dimension: str, key: str) -> list[Row]:
+    """One row per year, oldest first, for one value of a dimension (a
+    partner institution's space): each row's links list what it counted."""
+    grouped = (
+        Tally.objects.filter(dimension=dimension, key=key)
+        .values("year")
+        .annotate(**_sums())
+        .order_by("year")
+    )
+    return [
+        Row(
+            key=str(row["year"]),
+            label=str(row["year"]),
+            counts=_counts(row),
+            filters={"year": row["year"], dimension: key},
+        )
+        for row in grouped
+    ]
+
+
 def by_month(year: int) -> list[Row]:
     """Twelve rows for the year, January first (zeros where nothing came)."""
     found = {
@@ -216,6 +244,8 @@ def _labels(dimension: str, keys: list[str]) -> dict[str, str]:
     if dimension == Dimension.THEME:
         ids = [int(key) for key in keys if key.isdigit()]
         return {str(t.pk): t.title for t in Theme.objects.filter(pk__in=ids)}
+    if dimension == Dimension.INSTITUTION:
+        return {i.slug: i.label for i in Institution.objects.filter(slug__in=keys)}
     if dimension == Dimension.DISTRICT:
         labels = {code: str(label) for code, label in District.choices}
         labels[""] = str(_("City-wide"))

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.districts import District
-from accounts.models import Department
+from accounts.models import Department, Institution
 from oasis.forms import lazy_format
 from proposals.models import Category
 from themes.models import Theme, ThemeStatus
@@ -101,6 +101,13 @@ class CountedListForm(forms.Form):
         # A draft theme has no proposals and is not public.
         queryset=Theme.objects.exclude(status=ThemeStatus.DRAFT).order_by("-starts_at", "-pk"),
         empty_label=_("All themed calls"),
+    )
+    institution = forms.ModelChoiceField(
+        label=_("Partner institution"),
+        required=False,
+        queryset=Institution.objects.all(),
+        to_field_name="slug",
+        empty_label=_("The city and every institution"),
     )
     answered_in = forms.CharField(required=False, widget=forms.HiddenInput)
     on_time = forms.ChoiceField(

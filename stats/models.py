@@ -123,13 +123,15 @@ class Dimension(models.TextChoices):
     DISTRICT = "district", _("District")
     DEPARTMENT = "department", _("Department")
     THEME = "theme", _("Theme")
+    INSTITUTION = "institution", _("Partner institution")
 
 
 class Tally(models.Model):
     """Public proposals received in one month (Seoul time) that share one
     value of a dimension, and how many of them reached each stage. `key` is
     "" for ALL, the category's code, the district's code ("" city-wide), the
-    department's code or the theme's id."""
+    department's code, the theme's id or the partner institution's slug
+    (the city's own proposals have no institution tally)."""
 
     dimension = models.CharField(max_length=12, choices=Dimension.choices)
     key = models.CharField(max_length=50, blank=True)

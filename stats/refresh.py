@@ -83,6 +83,7 @@ def _annotated():
         "category_id",
         "district",
         "department_id",
+        "institution_id",
         "status",
         "is_hidden",
         "deleted_at",
@@ -132,6 +133,7 @@ def _fact(row, now) -> ProposalFact:
         district=row["district"] or "",
         department_id=row["department_id"],
         theme_id=row["theme_ref"],
+        institution_id=row["institution_id"],
         is_public=not row["is_hidden"] and row["deleted_at"] is None,
         stage=_stage(row),
         is_withdrawn=row["status"] == S.WITHDRAWN,
@@ -210,6 +212,7 @@ DIMENSION_SOURCES = {
     Dimension.DISTRICT: "district",
     Dimension.DEPARTMENT: "department__code",
     Dimension.THEME: "theme_id",
+    Dimension.INSTITUTION: "institution__slug",
 }
 
 

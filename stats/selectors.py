@@ -28,6 +28,7 @@ def counted_proposals(
     district: str = "",
     department=None,
     theme=None,
+    institution=None,
     answered_in: int | str = "",
     on_time: str = "",
     overdue: str = "",
@@ -55,6 +56,8 @@ def counted_proposals(
         facts["fact__department"] = department
     if theme is not None:
         facts["fact__theme"] = theme
+    if institution is not None:
+        facts["fact__institution"] = institution
     if answered_in != "":
         facts["fact__answered_at__isnull"] = False
         facts["fact__department__isnull"] = False

@@ -270,6 +270,8 @@ def _scope_words(data: dict) -> list[str]:
         words.append(_("handled by %(name)s") % {"name": data["department"].label})
     if data.get("theme") is not None:
         words.append(_("themed call “%(name)s”") % {"name": data["theme"].title})
+    if data.get("institution") is not None:
+        words.append(_("addressed to %(name)s") % {"name": data["institution"].label})
     answered_in = data.get("answered_in")
     if answered_in == ANY_YEAR:
         words.append(

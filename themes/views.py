@@ -69,7 +69,8 @@ def theme_propose(request, pk):
     if request.method != "POST" and (refusal := theme_rules.theme_open_refusal(theme)):
         messages.error(request, refusal)
         return redirect("themes:detail", pk=theme.pk)
-    form = ProposalForm(request.POST or None, request.FILES or None)
+    # A themed call is the city's: its categories only (issue 16).
+    form = ProposalForm(request.POST or None, request.FILES or None, city_only=True)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
 

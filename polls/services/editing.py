@@ -43,6 +43,10 @@ EDITABLE_FIELDS = (
     "summary",
     "background",
     "department",
+    # A partner institution's poll (issue 16): shown in its space, labelled
+    # in /polls/; empty: the city's. The operators set it (orgadmin scopes
+    # the editor to an institution's own staff).
+    "institution",
     "starts_at",
     "ends_at",
     "results_shown",

@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from demo import members
+from demo.institutions import institution_proposal_count
 from demo.themes import theme_proposal_count
 from proposals.models import Proposal
 from tests.factories import ProposalFactory
@@ -35,8 +36,9 @@ def test_if_empty_does_nothing_when_a_proposal_exists():
 def test_if_empty_loads_an_empty_database():
     seed("--if-empty", "--proposals", "3")
     # --proposals counts the plan's proposals; the themed calls add their own
-    # by design (demo/themes.py), whatever the plan's size.
-    assert Proposal.objects.count() == 3 + theme_proposal_count()
+    # by design (demo/themes.py), whatever the plan's size, and so does the
+    # partner institution (demo/institutions.py).
+    assert Proposal.objects.count() == 3 + theme_proposal_count() + institution_proposal_count()
 
 
 def test_print_demo_logins_warns_before_the_seed():

@@ -67,6 +67,10 @@ ALLOWED = {
     "withdrawn_at": "when its proposer withdrew it",
     "tags": "its public tags",
     "theme": "the themed call it answers (public themes only)",
+    "institution": "the partner institution a proposal or poll is addressed to (slug and name): an organisation, never a person",
+    "institution_name": "that partner institution's name",
+    "slug": "a partner institution's public address name, as in /org/<slug>/",
+    "short_name": "a partner institution's short name, as its label on lists",
     "proposal": "the public proposal a row is about (id, title)",
     "proposal_title": "that proposal's public title",
     # --- timeline ---------------------------------------------------------------------

@@ -178,6 +178,8 @@ def _fact_filter(dimension: str, key: str) -> Q:
         return Q(department__code=key)
     if dimension == Dimension.THEME:
         return Q(theme_id=int(key))
+    if dimension == Dimension.INSTITUTION:
+        return Q(institution__slug=key)
     return Q()
 
 

@@ -10,6 +10,7 @@ from django.db import DatabaseError
 
 from accounts.models import User
 from demo import members
+from demo.institutions import institution_logins
 from demo.staff import demo_totp_code
 
 
@@ -26,6 +27,10 @@ def demo_login_rows() -> list[tuple[str, str, str, str]]:
     return [
         (login.role_ko, login.role_en, login.email, members.DEMO_PASSWORD)
         for login in members.DEMO_LOGINS
+    ] + [
+        # The partner institution's administrator (demo/institutions.py).
+        (login.role_ko, login.role_en, login.email, members.DEMO_PASSWORD)
+        for login in institution_logins()
     ]
 
 
@@ -85,7 +90,9 @@ class Command(BaseCommand):
     def _missing_logins(self) -> list[str]:
         """Which demo logins do not exist; none reported if the database
         cannot be read (the table is still worth printing)."""
-        emails = [login.email for login in members.DEMO_LOGINS]
+        emails = [login.email for login in members.DEMO_LOGINS] + [
+            login.email for login in institution_logins()
+        ]
         try:
             found = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
         except DatabaseError:

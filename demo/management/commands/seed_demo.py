@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from demo import plan
 from demo.fanouts import seed_fan_outs
+from demo.institutions import seed_institutions
 from demo.merges import MergesSeeded, seed_merges
 from demo.mileage import seed_mileage
 from demo.panel import seed_panel
@@ -97,6 +98,9 @@ class Command(BaseCommand):
                 # own proposals (after the pipeline, which leaves them alone).
                 with transaction.atomic():
                     themes = seed_themes()
+                # The partner institution 서울시설공단, its space's proposals
+                # and poll (issue 16).
+                institutions = seed_institutions()
                 # A duplicate merged, its endorsers asked to carry over (issue
                 # 16); in the full demo only, so a smaller run has the plan's
                 # proposals and the themes' alone.
@@ -138,6 +142,11 @@ class Command(BaseCommand):
         if merges.merged:
             self.stdout.write(
                 f"Merges: {merges.merged} duplicate merged, {merges.asked} endorsers asked."
+            )
+        if institutions.institutions:
+            self.stdout.write(
+                f"Partner institutions: {institutions.institutions}, with "
+                f"{institutions.proposals} proposals and {institutions.polls} poll."
             )
         if reports:
             self.stdout.write(f"Reports: {len(reports)} monthly and yearly reports.")

@@ -28,6 +28,7 @@ from answers.models import Answer
 from debates.models import Argument, Debate, Stance
 from debates.notices import DebateNotice
 from demo import members, plan
+from demo.institutions import institution_proposal_count
 from demo.themes import theme_proposal_count
 from meetings.models import AgendaItem, ExpertOpinionRequest, RealizationMeeting
 from meetings.services import meeting_time_in
@@ -89,7 +90,8 @@ def test_full_seed_creates_the_demo_world(world):
     assert "210 proposals" in world.output
 
     # and there are departments and categories, each with its default department
-    assert Category.objects.count() == len(members.CATEGORIES)
+    # (the city's; the partner institution has its own, demo/institutions.py)
+    assert Category.objects.filter(institution=None).count() == len(members.CATEGORIES)
     assert not Category.objects.filter(default_department=None).exists()
     assert Department.objects.filter(code="creative-policy", name="창의담당관").exists()
     assert Category.objects.get(code="transport").default_department.name == "교통정책과"
@@ -356,9 +358,12 @@ def test_a_larger_run_adds_only_the_missing_proposals(world):
     seed()
 
     # Then the missing ones are added, and the others stay as they were
-    # (the themed calls' proposals are extra by design: demo/themes.py; so
-    # is the merged duplicate: demo/merges.py)
-    assert Proposal.objects.count() == len(specs) + theme_proposal_count() + 1
+    # (the themed calls', the institution's proposals and the merged
+    # duplicate are extra by design: demo/themes.py, demo/institutions.py,
+    # demo/merges.py)
+    assert Proposal.objects.count() == (
+        len(specs) + theme_proposal_count() + institution_proposal_count() + 1
+    )
     assert kept <= set(Proposal.objects.values_list("pk", flat=True))
 
 
