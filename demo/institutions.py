@@ -12,10 +12,9 @@ dates its story), and the poll's to an hour ago. No staff step is taken
 here (the city's demo tells those, in office hours). Run by `seed_demo`
 after the city's world; idempotent: an institution already there (by slug)
 is left alone.
-
-TODO(orgadmin): the administrator gets only `User.institution`; the
-institution administrator role (Role.INSTITUTION_ADMIN) comes with the
-orgadmin part of issue 16 and should be given here once it is on main."""
+The administrator is appointed by the city's demo operator through
+`accounts.services.institution_admin_grant`, as on the institution's
+"Administrators" screen (the role, `User.institution`, an audit row)."""
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -29,7 +28,7 @@ from django.utils import timezone
 
 from accounts.models import Department, Institution, User
 from accounts.roles import Role
-from accounts.services import user_set_roles
+from accounts.services import institution_admin_grant, user_set_roles
 from answers.services import assignment_open
 from polls.models import PollKind
 from proposals.models import Category, EventKind, Proposal, ProposalEvent, ProposalStatus
@@ -103,7 +102,13 @@ def seed_institutions(*, now: datetime | None = None) -> InstitutionsCreated:
             for position, row in enumerate(texts["categories"])
         }
         password = _demo_password_hash()
-        admin = _account(texts["admin"], password, institution=institution)
+        admin = _account(texts["admin"], password)
+        operator = (
+            User.objects.filter(groups__name=str(Role.OPERATOR), is_active=True)
+            .order_by("pk")
+            .first()
+        )
+        institution_admin_grant(actor=operator, institution=institution, member=admin)
         officials = [
             _account(row, password, department=departments[row["department"]])
             for row in texts["officials"]

@@ -14,15 +14,20 @@ from accounts.models import User
 from proposals import merging, services
 from proposals.models import CarryState, Endorsement, EndorsementCarry, Proposal, ProposalStatus
 from proposals.rules import is_gathering_endorsements
+from proposals.similarity import similar_proposals
 
 from .clock import at
 from .members import CITIZEN_EMAIL
 from .staff import staff_gather
 
-DUPLICATE_TITLE = "한강 다리를 걸어서 건너고 싶어요"
+# A member repeating, in their own words, an open demo proposal (신촌동
+# 어두운 골목에 보안등을 늘려 주세요): the duplicate joins the open proposal
+# most like it, as an operator would merge it after seeing it in the
+# 유사제안 column.
+DUPLICATE_TITLE = "신촌 뒷골목이 밤에 너무 어두워요"
 DUPLICATE_BODY = (
-    "한강 다리 보도가 좁고 시끄러워서 걸어서 건너기가 무섭습니다. "
-    "보도를 넓히고 쉼터를 두어 걷고 싶은 다리로 만들어 주세요."
+    "신촌동 골목길은 밤이면 보안등이 드문드문해서 깜깜합니다. "
+    "귀갓길이 무서우니 골목에 보안등을 더 달아 밝게 해 주세요."
 )
 # The duplicate's author and three endorsers besides the demo citizen.
 ENDORSERS = 4
@@ -51,7 +56,11 @@ def seed_merges() -> MergesSeeded:
         .exclude(endorsements__user=citizen)
         .order_by("-endorsement_count", "pk")
     )
-    target = next((p for p in open_ones[:200] if is_gathering_endorsements(p)), None)
+    # The open proposal the duplicate repeats (the most similar that can
+    # take it); else the most endorsed that can, so the demo always merges.
+    alike = [hit.proposal.pk for hit in similar_proposals(DUPLICATE_TITLE, DUPLICATE_BODY)]
+    candidates = sorted(open_ones[:200], key=lambda p: alike.index(p.pk) if p.pk in alike else 99)
+    target = next((p for p in candidates if is_gathering_endorsements(p)), None)
     if target is None:
         return MergesSeeded()
     members = list(

@@ -42,11 +42,13 @@ def staff_gather() -> Staff:
     """The demo logins that do staff work, and one official for every
     department: its first official, else a demo colleague created for it
     (with the demo password), so every department's head has someone to hand
-    a card to. Requires the demo members; idempotent."""
+    a card to. The city's departments only: a partner institution's have
+    their own officials (demo/institutions.py). Requires the demo members;
+    idempotent."""
     by_email = {u.email: u for u in User.objects.filter(email__endswith="@" + DEMO_EMAIL_DOMAIN)}
     password = by_email[CITIZEN_EMAIL].password  # the demo password's hash
     officials = {}
-    for department in Department.objects.order_by("pk"):
+    for department in Department.objects.filter(institution__isnull=True).order_by("pk"):
         official = (
             User.objects.filter(department=department, groups__name=Role.OFFICIAL, is_active=True)
             .order_by("pk")
