@@ -48,3 +48,10 @@ def tell_carry_requests(source_id: int) -> int:
     """Ask the endorsers of a merged proposal to carry their endorsement
     over (queued by the merge after commit); idempotent, in batches."""
     return merging.carry_requests_tell(source_id)
+
+
+@shared_task(acks_late=True)
+def catch_up_carry_requests() -> int:
+    """The merges of the last day whose endorsers were not all told (the
+    merge's task lost with the broker): told now, each once."""
+    return merging.carry_requests_catch_up()

@@ -229,6 +229,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "debates.tasks.catch_up_debate_participants",
         "schedule": crontab(minute=35),
     },
+    # Endorsers of a merged proposal not told yet that they may carry their
+    # endorsement over (proposals/merging.py), for the task lost with the broker.
+    "catch-up-carry-requests": {
+        "task": "proposals.tasks.catch_up_carry_requests",
+        "schedule": crontab(minute=40),
+    },
     # City polls whose period is over: closed, their department told (polls/services/editing.py).
     "close-due-polls": {"task": "polls.tasks.close_due_polls", "schedule": 300.0},
     # Polls for some districts that opened lately: their members told

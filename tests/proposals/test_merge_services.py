@@ -11,7 +11,7 @@ from accounts.audit import describe
 from accounts.models import AuditRecord, Institution
 from notifications.models import NoticeTopic, Notification
 from oasis.errors import PermissionDenied, ServiceError
-from proposals import merging, services
+from proposals import merging, services, tasks
 from proposals.models import (
     CarryState,
     Endorsement,
@@ -103,6 +103,30 @@ def test_the_asked_endorsers_are_told_personally_and_the_proposer_as_such(
     # The task again sends nothing twice
     assert merging.carry_requests_tell(source.pk) == 0
     assert asked.count() == 2
+
+
+def test_endorsers_not_told_when_the_broker_was_away_are_told_by_the_hourly_catch_up(
+    op, monkeypatch
+):
+    # Given a merge whose task after commit never ran (the broker was away)
+    monkeypatch.setattr(merging, "enqueue_on_commit", lambda *args, **kwargs: None)
+    a, b = UserFactory(), UserFactory()
+    source = _endorsed_by(ProposalFactory(), a, b)
+    merging.proposal_merge(actor=op, source=source, target=ProposalFactory(), reason="중복")
+    asked = Notification.objects.filter(kind=ProposalNotice.CARRY_ASKED)
+    assert not asked.exists()
+
+    # When the beat's catch-up runs, twice
+    told = tasks.catch_up_carry_requests()
+    again = tasks.catch_up_carry_requests()
+
+    # Then each endorser is told once, and the second run writes nothing
+    assert (told, again) == (2, 0)
+    assert sorted(asked.values_list("recipient_id", flat=True)) == sorted([a.pk, b.pk])
+    # And a merge older than a day is left alone (its endorsers see the request on /me/)
+    Notification.objects.filter(kind=ProposalNotice.CARRY_ASKED).delete()
+    Proposal.objects.filter(pk=source.pk).update(merged_at=timezone.now() - timedelta(days=2))
+    assert tasks.catch_up_carry_requests() == 0
 
 
 def test_the_timeline_shows_the_merge_in_korean_and_english(op):
