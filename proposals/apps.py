@@ -16,7 +16,7 @@ class ProposalsConfig(AppConfig):
         register(notices.MESSAGES)
         event_texts.register(timeline_texts.TEXTS)
 
-        from . import similarity
+        from . import similarity, tasks  # noqa: F401 - tasks: queued by name
         from .signals import standing_changed
 
         # A proposal hidden, trashed or withdrawn leaves the cached similar
