@@ -489,14 +489,14 @@ def terms_refresh(proposal_id: int) -> bool:
 MISSING_BATCH = 50
 
 
-def terms_fill_missing(limit: int = MISSING_BATCH) -> int:
+def terms_fill_missing(limit: int | None = None) -> int:
     """Write the terms of up to `limit` rows that have none (their task was
     never queued: broker down; or a bulk writer left them), newest first, as
     new proposals are the ones members are about to meet. Idempotent."""
     pks = list(
         Proposal.objects.filter(similarity_terms="")
         .order_by("-pk")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", flat=True)[: limit or MISSING_BATCH]
     )
     return sum(terms_refresh(pk) for pk in pks)
 
