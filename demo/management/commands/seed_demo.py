@@ -8,9 +8,11 @@ world. The demo sends no mail: its notices are history, written as already
 handled, and no e-mail is queued for them.
 """
 
+from io import StringIO
 from time import monotonic
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -95,6 +97,10 @@ class Command(BaseCommand):
                 # own proposals (after the pipeline, which leaves them alone).
                 with transaction.atomic():
                     themes = seed_themes()
+            # The proposals' similarity terms, read here as a bulk writer
+            # does (Kiwi in this process): the services leave them to the
+            # worker, one task a proposal (proposals/similarity.py).
+            call_command("similarity_terms", "--missing", stdout=StringIO())
             # Mileage last: the ledger is drawn from everything above.
             with transaction.atomic():
                 mileage_entries = seed_mileage(now=timezone.now(), since=loading_began)
