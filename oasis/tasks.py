@@ -63,27 +63,38 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
     promotion check) so that it never imports it. The name is looked up when
     the task is sent, so it must be registered by then (every app's tasks
     module is imported at start-up, see oasis/celery.py)."""
+    transaction.on_commit(lambda: _send(task, args, kwargs, delays_follow_up=True))
 
-    def send():
-        global _broker_down_until
-        name = task if isinstance(task, str) else task.name
-        if broker_is_resting():
-            _delayed.set(True)
-            logger.info("Broker resting: %s%r left to the periodic sweep.", name, args)
-            return
-        try:
-            found = current_app.tasks[task] if isinstance(task, str) else task
-            found.delay(*args, **kwargs)
-        except Exception:  # noqa: BLE001 - any broker failure; the sweep retries
-            _delayed.set(True)
-            _broker_down_until = time.monotonic() + BROKER_RETRY_AFTER
-            logger.warning(
-                "Could not queue %s%r; the periodic sweep will catch up. The broker is left "
-                "alone for %ss.",
-                name,
-                args,
-                BROKER_RETRY_AFTER,
-                exc_info=True,
-            )
 
-    transaction.on_commit(send)
+def enqueue_now(task, *args, **kwargs) -> None:
+    """Queue `task` at once, with the same care for a broker that is down,
+    for work that follows from nothing saved (the similar proposals while
+    typing: the worker reads text the request carries): there is no commit
+    to wait for, and if it cannot be queued, nothing the member did waits on
+    it, so they are not told of a delay."""
+    _send(task, args, kwargs, delays_follow_up=False)
+
+
+def _send(task, args, kwargs, *, delays_follow_up: bool) -> None:
+    global _broker_down_until
+    name = task if isinstance(task, str) else task.name
+    if broker_is_resting():
+        if delays_follow_up:
+            _delayed.set(True)
+        logger.info("Broker resting: %s%r left to the periodic sweep.", name, args)
+        return
+    try:
+        found = current_app.tasks[task] if isinstance(task, str) else task
+        found.delay(*args, **kwargs)
+    except Exception:  # noqa: BLE001 - any broker failure; the sweep retries
+        if delays_follow_up:
+            _delayed.set(True)
+        _broker_down_until = time.monotonic() + BROKER_RETRY_AFTER
+        logger.warning(
+            "Could not queue %s%r; the periodic sweep will catch up. The broker is left "
+            "alone for %ss.",
+            name,
+            args,
+            BROKER_RETRY_AFTER,
+            exc_info=True,
+        )

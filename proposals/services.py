@@ -45,7 +45,6 @@ from .models import (
     Tag,
 )
 from .participation import proposal_standing_changed, proposal_stands
-from .similarity import terms_of
 from .text import search_text_of
 from .timeline import crossing_counts, event_record, proposal_transition, queue_promotion_check
 
@@ -127,6 +126,10 @@ def _save_uploads(proposal, clean_photos, clean_files, *, written: list, start=0
         item.save()
 
 
+# Queued by name: tasks.py imports this module.
+SIMILARITY_TERMS_TASK = "proposals.tasks.write_similarity_terms"
+
+
 def _set_tags(proposal, tag_names: Sequence[str]):
     if len(tag_names) > MAX_TAGS:
         raise ValidationError({"tags": _("Use at most %(n)d tags.") % {"n": MAX_TAGS}})
@@ -175,7 +178,6 @@ def proposal_create(
             institution=institution,
             district=district or "",
             search_text=search_text_of(title, body, tag_names),
-            similarity_terms=terms_of(title, body),
             endorsement_deadline=timezone.now()
             + timedelta(days=PipelineSettings.load().endorsement_window_days),
         )
@@ -185,6 +187,9 @@ def proposal_create(
         event_record(
             proposal=proposal, kind=EventKind.CREATED, actor=author, to_status=proposal.status
         )
+        # Kiwi reads the text in the worker, never in a web process
+        # (proposals/similarity.py); the beat catches a task never queued.
+        enqueue_on_commit(SIMILARITY_TERMS_TASK, proposal.pk)
         participated(
             action=Action.PROPOSE,
             member_id=earner_id(author),
@@ -260,7 +265,9 @@ def proposal_update(
         )
         _set_tags(locked, tag_names)
         locked.search_text = _search_text(locked, tag_names)
-        locked.similarity_terms = terms_of(title, body)
+        # The old text's terms go: the worker writes the new text's (the
+        # beat's sweep of rows without terms, if the task is never queued).
+        locked.similarity_terms = ""
         locked.save(
             update_fields=[
                 "title",
@@ -275,6 +282,7 @@ def proposal_update(
         last = locked.photos.order_by("-position").values_list("position", flat=True).first()
         _save_uploads(locked, clean_photos, clean_files, written=written, start=(last or 0) + 1)
         event_record(proposal=locked, kind=EventKind.EDITED, actor=user)
+        enqueue_on_commit(SIMILARITY_TERMS_TASK, locked.pk)
     return locked
 
 

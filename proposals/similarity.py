@@ -26,9 +26,26 @@ fewer terms than that, and a corpus smaller than CANDIDATES is read whole,
 so on the test corpus both find the same rows. On 100,000 proposals
 (PostgreSQL, two busy CPUs) a search took 4-290 ms, most under 70 ms.
 
-Kiwi takes about a second and over 100 MB to load: one instance per
-process, built on first use under a lock, never at import time."""
+Kiwi never loads in a web process (issue 16): one instance costs 320-510 MB
+resident and 1-5 s to load, and a web worker is held to 200 MiB. The web
+only queues work for the Celery worker, which reads with Kiwi:
+- terms: the propose and edit services queue `write_similarity_terms`
+  (proposals/tasks.py, `terms_refresh` here), which writes the terms of the
+  row's current title and body; the beat's `fill_missing_similarity_terms`
+  catches rows left empty (broker down);
+- while typing: the fragment view (similar_views.py) looks for its query's
+  result in the cache and, on a miss, queues `similar_query` once
+  (`typing_search` here) and answers 202; the script asks again.
+The worker loads Kiwi in its parent before the prefork pool forks
+(`preload_kiwi`, on celery's worker_init): the children share its pages
+copy-on-write (about 2 MB private each) instead of loading one each.
+Without the typo and multi-word dictionaries (KIWI_OPTIONS) Kiwi takes
+~320 MB instead of ~510 MB and loads faster; on the demo corpus (172 titles
+and bodies) and the tests' paraphrases the terms are the same either way.
+Bulk writers (the backfill command, the demo, the benchmark) analyse in
+their own process with `terms_of_many`."""
 
+import hashlib
 import math
 import re
 import threading
@@ -42,12 +59,22 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, FloatField, Func, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
+from django.utils import translation
 from django.utils.translation import get_language
 
 from .models import Proposal, ProposalStatus
 
 _kiwi = None
 _kiwi_lock = threading.Lock()
+# The typo dictionary (common misspellings, net-speak endings) and the
+# multi-word one (WikiData proper names) cost ~190 MB and change no term of
+# the demo corpus or the tests' paraphrases (measured for issue 16).
+KIWI_OPTIONS = {"load_typo_dict": False, "load_multi_dict": False}
+
+
+def kiwi_loaded() -> bool:
+    """Whether this process has built its Kiwi (tests: never a web one)."""
+    return _kiwi is not None
 
 
 def kiwi():
@@ -58,7 +85,7 @@ def kiwi():
             if _kiwi is None:
                 from kiwipiepy import Kiwi  # heavy: only when first needed
 
-                loaded = Kiwi()
+                loaded = Kiwi(**KIWI_OPTIONS)
                 # Kiwi builds more on its first read (a second or more): done
                 # here, under the lock, so no request pays it halfway.
                 loaded.tokenize("서울")
@@ -381,6 +408,11 @@ def similar_to_proposal(proposal: Proposal, *, compute: bool = True) -> list[dic
     """The similar list of a stored proposal, from its stored terms, among
     proposals addressed to the same city or institution; cached
     CACHE_SECONDS. With compute=False, None when not cached."""
+    if not proposal.similarity_terms:
+        # Not read yet (the worker writes the terms after the proposal is
+        # saved): nothing to compare, and nothing kept, so the list appears
+        # as soon as the terms do.
+        return []
     key = _cache_key(proposal.pk)
     found = cache.get(key)
     if found is not None or not compute:
@@ -401,3 +433,113 @@ def similar_cached_many(pks: Sequence[int]) -> dict[int, list[dict]]:
     gen = generation()
     keys = {_cache_key(pk, gen): pk for pk in pks}
     return {keys[key]: value for key, value in cache.get_many(list(keys)).items()}
+
+
+# --- the worker's side ---------------------------------------------------------
+
+# What a row whose text gives no term at all ("!!! ???") stores once read, so
+# the sweep of rows without terms does not read it again every time. Read as
+# no term at all (`weights`), and never a term itself.
+NOTHING_FOUND = " / "
+
+
+def stored_terms(title: str, body: str) -> str:
+    """What a writer stores: the terms, or NOTHING_FOUND."""
+    return terms_of(title, body) or NOTHING_FOUND
+
+
+def terms_refresh(proposal_id: int) -> bool:
+    """Write the terms of the proposal's current title and body (the worker's
+    task after a propose or an edit, and the sweep); True when they changed.
+
+    Idempotent, and never stale: it reads the row's text, not the text it was
+    queued for, so a task from an older edit that runs late writes the newest
+    text's terms. Kiwi reads outside the row lock (a long body takes it tens
+    of milliseconds); under the lock the text is read again, and if an edit
+    came in between, read once more."""
+    for attempt in range(3):
+        text = Proposal.objects.filter(pk=proposal_id).values_list("title", "body").first()
+        if text is None:
+            return False
+        terms = stored_terms(*text)
+        with transaction.atomic():
+            locked = (
+                Proposal.objects.select_for_update()
+                .only("title", "body", "similarity_terms")
+                .filter(pk=proposal_id)
+                .first()
+            )
+            if locked is None:
+                return False
+            if (locked.title, locked.body) != text:
+                if attempt < 2:
+                    continue  # edited meanwhile: read the new text
+                terms = stored_terms(locked.title, locked.body)
+            if locked.similarity_terms == terms:
+                return False
+            locked.similarity_terms = terms
+            locked.save(update_fields=["similarity_terms"])
+            return True
+    return False
+
+
+# Rows the sweep reads a run: small, so a run stays short beside the other
+# tasks; every few minutes (CELERY_BEAT_SCHEDULE), so a backlog left by a
+# broker outage drains within the hour without holding the worker.
+MISSING_BATCH = 50
+
+
+def terms_fill_missing(limit: int | None = None) -> int:
+    """Write the terms of up to `limit` rows that have none (their task was
+    never queued: broker down; or a bulk writer left them), newest first, as
+    new proposals are the ones members are about to meet. Idempotent."""
+    pks = list(
+        Proposal.objects.filter(similarity_terms="")
+        .order_by("-pk")
+        .values_list("pk", flat=True)[: limit or MISSING_BATCH]
+    )
+    return sum(terms_refresh(pk) for pk in pks)
+
+
+# A typing query's result is kept this long (members typing the same words
+# meet the same answer), and a query is asked of the worker at most once per
+# ASKED_SECONDS: a lost task (broker down, worker gone) is asked again when
+# the script polls after that.
+TYPING_SECONDS = 60
+ASKED_SECONDS = 10
+
+
+def typing_key(title: str, body: str, language: str) -> str:
+    """The cache key of a typing query's result. With the lists' generation,
+    so a hidden proposal leaves at once; with the language, as the answers'
+    decision labels are written in it."""
+    digest = hashlib.sha256("\x00".join((generation(), language, title, body)).encode()).hexdigest()
+    return f"similar:typing:v2:{digest}"
+
+
+def typing_result(key: str) -> list[dict] | None:
+    return cache.get(key)
+
+
+def typing_asked(key: str) -> bool:
+    """Claim the query for this request: True for the one that should queue
+    it (cache.add is atomic), False when another asked within ASKED_SECONDS."""
+    return cache.add(key + ":asked", 1, ASKED_SECONDS)
+
+
+def typing_forget_asked(key: str) -> None:
+    cache.delete(key + ":asked")
+
+
+def typing_search(key: str, title: str, body: str, language: str) -> list[dict]:
+    """The worker's part of a typing query: read the text with Kiwi, find
+    the similar proposals and keep the rows under `key` for TYPING_SECONDS.
+    Idempotent."""
+    with translation.override(language):
+        rows = _stored(similar_proposals(title, body))
+        # Decision labels as plain text in the asker's language.
+        for row in rows:
+            if row["answer"]:
+                row["answer"] = tuple(str(part) for part in row["answer"])
+    cache.set(key, rows, TYPING_SECONDS)
+    return rows

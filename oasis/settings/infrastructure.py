@@ -168,6 +168,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 CELERY_BEAT_SCHEDULE = {
     # Views of proposal pages answered from the page cache, noted in Redis.
     "count-noted-views": {"task": "proposals.tasks.count_noted_views", "schedule": 60.0},
+    # Similarity terms of proposals whose task was never queued (broker
+    # down): a small batch every few minutes (proposals/similarity.py).
+    "fill-missing-similarity-terms": {
+        "task": "proposals.tasks.fill_missing_similarity_terms",
+        "schedule": 180.0,
+    },
     "purge-view-marks": {
         "task": "proposals.tasks.purge_view_marks",
         "schedule": crontab(hour=4, minute=10),

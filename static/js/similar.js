@@ -2,6 +2,9 @@
 // typing the title or the body, ask the server which proposals are alike and
 // show its fragment in the form's aria-live region (screen readers hear it
 // once, politely). Without this script the form works as ever.
+// The server answers 202, empty, while its worker is still looking (it
+// never reads the text itself): the script asks the same URL again every
+// POLL ms, at most POLLS times (about eight seconds), then stops quietly.
 (function () {
   "use strict";
   var region = document.getElementById("similar-proposals");
@@ -17,7 +20,10 @@
   var url = region.getAttribute("data-similar-url");
   var WAIT = 600; // ms after the last key
   var BODY_CHARS = 1500; // the server reads no further
+  var POLL = 400; // ms between asks while the server is still looking
+  var POLLS = 20;
   var timer = null;
+  var pollTimer = null;
   var lastQuery = null;
   var controller = null;
 
@@ -39,18 +45,32 @@
     if (controller) {
       controller.abort();
     }
+    clearTimeout(pollTimer);
     if (q === null) {
       region.innerHTML = "";
       return;
     }
+    fetchList(q, POLLS);
+  }
+
+  function fetchList(q, pollsLeft) {
     controller = new AbortController();
     fetch(url + q, { credentials: "same-origin", signal: controller.signal })
       .then(function (response) {
+        if (response.status === 202) {
+          // Still looking: ask again unless the text changed meanwhile.
+          if (pollsLeft > 0 && q === lastQuery) {
+            pollTimer = setTimeout(function () {
+              fetchList(q, pollsLeft - 1);
+            }, POLL);
+          }
+          return null;
+        }
         return response.ok ? response.text() : null;
       })
       .then(function (html) {
         // A refusal (too many, bad input) leaves the last list in place.
-        if (html !== null) {
+        if (html !== null && q === lastQuery) {
           region.innerHTML = html;
         }
       })

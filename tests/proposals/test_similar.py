@@ -214,25 +214,34 @@ def test_backfill_command_missing_and_all():
     assert "미세먼지" in Proposal.objects.get(pk=filled.pk).similarity_terms
 
 
-def test_propose_and_edit_services_write_the_terms():
+def test_propose_and_edit_services_have_the_worker_write_the_terms(
+    django_capture_on_commit_callbacks,
+):
     from proposals import services
     from tests.factories import CategoryFactory, UserFactory
 
     author = UserFactory()
-    proposal = services.proposal_create(
-        author=author,
-        title="한강다리를 걷고 싶어요",
-        body="보행로를 넓혀 주세요.",
-        category=CategoryFactory(),
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = services.proposal_create(
+            author=author,
+            title="한강다리를 걷고 싶어요",
+            body="보행로를 넓혀 주세요.",
+            category=CategoryFactory(),
+        )
+    proposal.refresh_from_db()
     assert proposal.similarity_terms == "한강 한강다리 다리 걷 / 보행로 넓히"
-    services.proposal_update(
-        proposal=proposal,
-        user=author,
-        title="지하철역 미세먼지 전광판",
-        body="농도를 알려 주세요.",
-        category=proposal.category,
-    )
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        services.proposal_update(
+            proposal=proposal,
+            user=author,
+            title="지하철역 미세먼지 전광판",
+            body="농도를 알려 주세요.",
+            category=proposal.category,
+        )
+    # Until the worker reads the new text, the old text's terms are gone.
+    assert Proposal.objects.get(pk=proposal.pk).similarity_terms == ""
+    for callback in queued:
+        callback()
     proposal.refresh_from_db()
     assert "미세먼지" in proposal.similarity_terms and "한강" not in proposal.similarity_terms
 
@@ -250,7 +259,7 @@ def test_kiwi_is_loaded_once_per_process_even_by_threads_at_once(monkeypatch):
     built = []
 
     class SlowKiwi:
-        def __init__(self):
+        def __init__(self, **options):
             built.append(self)
             time.sleep(0.2)
 

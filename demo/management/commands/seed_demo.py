@@ -8,9 +8,11 @@ world. The demo sends no mail: its notices are history, written as already
 handled, and no e-mail is queued for them.
 """
 
+from io import StringIO
 from time import monotonic
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -101,6 +103,11 @@ class Command(BaseCommand):
                 # The partner institution 서울시설공단, its space's proposals
                 # and poll (issue 16).
                 institutions = seed_institutions()
+                # The proposals' similarity terms, read here as a bulk writer
+                # does (Kiwi in this process): the services leave them to the
+                # worker, one task a proposal (proposals/similarity.py). Before
+                # the merge, which picks the open proposal its duplicate repeats.
+                call_command("similarity_terms", "--missing", stdout=StringIO())
                 # A duplicate merged, its endorsers asked to carry over (issue
                 # 16); in the full demo only, so a smaller run has the plan's
                 # proposals and the themes' alone.
@@ -108,6 +115,7 @@ class Command(BaseCommand):
                 if proposals >= plan.PROPOSAL_COUNT:
                     with transaction.atomic():
                         merges = seed_merges()
+                    call_command("similarity_terms", "--missing", stdout=StringIO())
                 # The debates' and polls' fan-outs, as history (demo/fanouts.py).
                 with transaction.atomic():
                     seed_fan_outs()

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from proposals.models import Proposal
-from proposals.similarity import terms_of_many
+from proposals.similarity import NOTHING_FOUND, terms_of_many
 
 
 class Command(BaseCommand):
@@ -42,7 +42,9 @@ class Command(BaseCommand):
             rows = list(rows.values_list("pk", "title", "body")[:batch])
             if not rows:
                 break
-            terms = terms_of_many((title, body) for _, title, body in rows)
+            # A text without any term is marked read, so --missing (and
+            # the beat's sweep) leaves it alone next time.
+            terms = [t or NOTHING_FOUND for t in terms_of_many((t, b) for _, t, b in rows)]
             with transaction.atomic():
                 objs = [
                     Proposal(pk=pk, similarity_terms=t)
