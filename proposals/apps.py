@@ -29,7 +29,7 @@ class ProposalsConfig(AppConfig):
         # Merges (issue 16): the member's carry-over requests on /me/.
         register_member_section("carries", member_sections.carry_requests, order=5)
 
-        from . import similarity, tasks  # noqa: F401 - tasks: queued by name
+        from . import similarity  # noqa: F401 - tasks: queued by name
         from .signals import standing_changed
 
         # A proposal hidden, trashed or withdrawn leaves the cached similar
