@@ -93,7 +93,7 @@ def seed_merges() -> MergesSeeded:
             actor=staff_gather().operator,
             source=duplicate,
             target=target,
-            reason="같은 내용의 제안이라 공감을 한곳에 모읍니다.",
+            reason="같은 내용의 제안이라 추천을 한곳에 모읍니다.",
         )
         # The endorsers' notices now (the task queued after commit then
         # finds them written and sends nothing twice).

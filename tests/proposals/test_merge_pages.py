@@ -93,10 +93,10 @@ def test_a_refused_merge_says_why_in_korean_and_writes_nothing(pair):
     client = logged_in(operator(), csrf_checks=True)
     client.cookies["django_language"] = "ko"
     page = client.get(_screen(source), {"target": other.pk})
-    assert "더 이상 공감을 받지 않아" in page_text(page)
+    assert "더 이상 추천을 받지 않아" in page_text(page)
     answer = client.post(_screen(source), {**form_fields(page, "merge-form"), "reason": "중복"})
     assert answer.status_code == 200
-    assert "더 이상 공감을 받지 않아" in page_text(answer)
+    assert "더 이상 추천을 받지 않아" in page_text(answer)
     source.refresh_from_db()
     assert source.status == ProposalStatus.ASSIGNED
     assert not EndorsementCarry.objects.exists()

@@ -90,8 +90,8 @@ def test_typing_a_paraphrase_shows_the_proposal_and_its_answer(client, dust, unr
     html = response.content.decode()
     assert "비슷한 제안이 있어요" in html
     assert f'href="/proposals/{dust.pk}/"' in html
-    assert f'href="/proposals/{dust.pk}/#endorse"' in html  # 공감하기: endorsing is on the page
-    assert "공감하기" in html
+    assert f'href="/proposals/{dust.pk}/#endorse"' in html  # 추천하기: endorsing is on the page
+    assert "추천하기" in html
     assert "수용" in html and "역사 공기질 전광판을 올해 시범 설치합니다." in html
     for other in unrelated:
         assert f"/proposals/{other.pk}/" not in html
