@@ -60,10 +60,13 @@ from notifications.models import Notification, NotificationPreference
 from panel.models import PanelApplication, PanelRating
 from polls.models import Ballot, Poll, PollArgument, PollArgumentEndorsement
 from polls.services import discussion as discussion_services
-from proposals.models import Comment, Endorsement, Follow, Proposal, Report
+from proposals import merging
+from proposals import services as proposal_services
+from proposals.models import Comment, Endorsement, EndorsementCarry, Follow, Proposal, Report
 from tests.attacks.routes import fill as fill_route
 from tests.attacks.routes import routes
 from tests.attacks.world import World, refreshed
+from tests.factories import ProposalFactory
 from tests.pages import english_client, form_posting_to, logged_in
 from tests.polls.discussion_helpers import discussion_poll
 from tests.polls.target_helpers import targeted_poll
@@ -93,6 +96,20 @@ def _poll_for_mapo(world: World):
     not in the shared world) the first time a row asks for it."""
     found = Poll.objects.filter(title="마포구에 묻습니다").first()
     return found or targeted_poll(title="마포구에 묻습니다", districts=["mapo"])
+
+
+def _asked_carry(world: World):
+    """citizen_b's request to carry their endorsement of a merged duplicate
+    over, made in the test's own savepoint the first time a row asks."""
+    found = EndorsementCarry.objects.filter(member=world.people.citizen_b).first()
+    if found:
+        return found
+    source, target = ProposalFactory(), ProposalFactory()
+    proposal_services.proposal_endorse(proposal=source, user=world.people.citizen_b)
+    merging.proposal_merge(
+        actor=world.user("operator"), source=source, target=target, reason="같은 제안"
+    )
+    return EndorsementCarry.objects.get(member=world.people.citizen_b, source=source)
 
 
 def _details_of(poll) -> str:
@@ -223,6 +240,15 @@ FORMS = [
         stored=lambda w, browser: (
             not Endorsement.objects.filter(proposal=w.proposal_b, user=w.people.citizen_a).exists()
         ),
+    ),
+    PageForm(
+        "carry an endorsement over to the proposal it was merged into",
+        (("proposals/carry_form.html", "proposals:carry"),),
+        "citizen_b",
+        page=lambda w: _asked_carry(w).source.get_absolute_url(),
+        action=lambda w: f"/proposals/carries/{_asked_carry(w).pk}/",
+        fill=with_fields(action="carry"),
+        stored=lambda w, browser: refreshed(_asked_carry(w)).state == "carried",
     ),
     PageForm(
         "follow",
