@@ -59,9 +59,9 @@ def side(key: str, of: Institution | None) -> Side:
     assignment = answer.assignment
     proposal = Proposal.objects.get(pk=assignment.proposal_id)
     card = ManagementCard.objects.get(proposal=proposal)
-    poll = a_poll(title=f"설문 {key}: 무엇이 필요할까요?", department=department)
-    Poll.objects.filter(pk=poll.pk).update(institution=of)
-    poll.refresh_from_db()
+    # The poll editor refuses an institution's department without its
+    # institution, so the poll is made as the institution's from the start.
+    poll = a_poll(title=f"설문 {key}: 무엇이 필요할까요?", department=department, institution=of)
     return Side(key, of, department, category, proposal, assignment, answer, card, poll)
 
 
