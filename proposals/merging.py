@@ -54,6 +54,8 @@ TELL_CARRIES_TASK = "proposals.tasks.tell_carry_requests"
 NOTICE_BATCH = 500
 # Carry rows written per INSERT.
 CARRY_BATCH = 1000
+# Attempts of one click to carry while its target is being merged further.
+CARRY_ATTEMPTS = 3
 
 
 def _endorser_ids(proposal_id: int) -> list[int]:
@@ -317,11 +319,36 @@ def endorsement_carry(*, member, carry: EndorsementCarry) -> EndorsementCarry:
     the proposer's milestones, mileage)."""
     if not member.is_authenticated or carry.member_id != member.pk:
         raise PermissionDenied
+    # The target may be merged further while the member clicks: the merge
+    # then moves the carry to the new target, and the member's click
+    # follows it (a few attempts, each reading where the carry points).
+    for _attempt in range(CARRY_ATTEMPTS):
+        done = _carry_once(member=member, carry_id=carry.pk)
+        if done is not None:
+            return done
+    raise ServiceError(
+        _("The proposal it was merged into has just been merged again. Please try once more.")
+    )
+
+
+def _carry_once(*, member, carry_id: int) -> EndorsementCarry | None:
+    """One attempt of endorsement_carry; None when the carry's target moved
+    (merged further) between reading it and locking it."""
     with transaction.atomic():
-        locked = EndorsementCarry.objects.select_for_update().get(pk=carry.pk)
+        # Locks in the merge's order, the proposal first, then the carry
+        # (proposal_merge locks both proposals, then moves their carries):
+        # the other order deadlocks a carry against a merge of its target.
+        # NO KEY UPDATE, the lock an endorsement's count update takes
+        # anyway, so direct endorsements (KEY SHARE) are not held up.
+        target_id = (
+            EndorsementCarry.objects.filter(pk=carry_id).values_list("target_id", flat=True).get()
+        )
+        target = Proposal.objects.select_for_update(no_key=True).get(pk=target_id)
+        locked = EndorsementCarry.objects.select_for_update().get(pk=carry_id)
         if locked.state != CarryState.ASKED:
             raise ServiceError(_("You have already answered this request."))
-        target = Proposal.objects.get(pk=locked.target_id)
+        if locked.target_id != target.pk:
+            return None
         state = CarryState.CARRIED
         if target.author_id == member.pk or _endorses(target, member):
             state = CarryState.ALREADY
