@@ -59,8 +59,11 @@ CARRY_ATTEMPTS = 3
 
 
 def _endorser_ids(proposal_id: int) -> list[int]:
+    """The endorsers to ask: not those who withdrew from Oasis (their
+    endorsement of the merged proposal stays on the record, but nobody can
+    answer a request for them, and the preview would count them as asked)."""
     return list(
-        Endorsement.objects.filter(proposal_id=proposal_id)
+        Endorsement.objects.filter(proposal_id=proposal_id, user__withdrawn_at__isnull=True)
         .order_by("user_id")
         .values_list("user_id", flat=True)
     )
