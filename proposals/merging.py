@@ -34,6 +34,7 @@ from oasis.tasks import enqueue_on_commit
 from . import rules as proposal_rules
 from . import services
 from .models import (
+    ENDORSABLE_STATUSES,
     CarryState,
     Endorsement,
     EndorsementCarry,
@@ -392,11 +393,21 @@ def endorsement_carry_decline(*, member, carry: EndorsementCarry) -> Endorsement
 
 
 def asked_carries(member, *, source=None):
-    """The member's carry requests still waiting, newest first, with both
-    proposals (one query)."""
+    """The member's carry requests still waiting and still possible (the
+    target takes endorsements: rules.carry_refusal's condition in SQL),
+    newest first, with both proposals (one query). A request whose target
+    closed stays stored, ASKED, and is simply no longer offered."""
     if not getattr(member, "is_authenticated", False):
         return EndorsementCarry.objects.none()
-    rows = EndorsementCarry.objects.filter(member=member, state=CarryState.ASKED)
+    rows = EndorsementCarry.objects.filter(
+        Q(target__endorsement_deadline__isnull=True)
+        | Q(target__endorsement_deadline__gt=timezone.now()),
+        member=member,
+        state=CarryState.ASKED,
+        target__status__in=ENDORSABLE_STATUSES,
+        target__deleted_at__isnull=True,
+        target__is_hidden=False,
+    )
     if source is not None:
         rows = rows.filter(source=source)
     return rows.select_related("source", "target").order_by("-created_at", "-pk")
