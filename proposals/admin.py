@@ -460,7 +460,11 @@ class CategoryForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         department = cleaned.get("default_department")
-        institution = cleaned.get("institution")
+        # Read-only once made (CategoryAdmin): then the stored one.
+        if "institution" in self.fields:
+            institution = cleaned.get("institution")
+        else:
+            institution = self.instance.institution
         # A category's proposals are answered by its default department: one
         # of the same institution's, or of the city's for a city category.
         if department is not None and department.institution_id != (
@@ -481,6 +485,13 @@ class CategoryAdmin(InstitutionScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["institution"]
     list_editable = ["position"]
     search_fields = ["name", "name_en", "code"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The addressee is chosen when the category is made, as a
+        # department's institution is: its proposals were filed to that
+        # addressee, and moving the category would route them to a
+        # department that may not answer them.
+        return ["institution"] if obj is not None else []
 
 
 # --- pipeline settings ----------------------------------------------------------

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.districts import District
@@ -135,9 +136,18 @@ class ProposalForm(OneTimeTokenMixin, forms.Form):
             self.fields["institution"].choices = [("", self.fields["institution"].empty_label)] + [
                 (i.slug, i.label) for i in open_ones
             ]
+            # A closed institution's categories could only be refused
+            # (addressee_refusal): not offered. Its id sent by hand is still
+            # answered by that refusal's message, the queryset keeps them.
+            self._offered_categories = Q(institution__isnull=True) | Q(
+                institution__in=[i.pk for i in open_ones]
+            )
         field = self.fields["category"]
         city, groups, institution_of = [], {}, {}
-        for category in field.queryset:
+        offered = field.queryset
+        if getattr(self, "_offered_categories", None) is not None:
+            offered = offered.filter(self._offered_categories)
+        for category in offered:
             if category.institution_id is None:
                 city.append((category.pk, category.label))
                 institution_of[str(category.pk)] = ""

@@ -36,6 +36,7 @@ from oasis.tasks import enqueue_on_commit
 from . import rules as proposal_rules
 from . import services
 from .models import (
+    ENDORSABLE_STATUSES,
     CarryState,
     Endorsement,
     EndorsementCarry,
@@ -56,11 +57,16 @@ TELL_CARRIES_TASK = "proposals.tasks.tell_carry_requests"
 NOTICE_BATCH = 500
 # Carry rows written per INSERT.
 CARRY_BATCH = 1000
+# Attempts of one click to carry while its target is being merged further.
+CARRY_ATTEMPTS = 3
 
 
 def _endorser_ids(proposal_id: int) -> list[int]:
+    """The endorsers to ask: not those who withdrew from Oasis (their
+    endorsement of the merged proposal stays on the record, but nobody can
+    answer a request for them, and the preview would count them as asked)."""
     return list(
-        Endorsement.objects.filter(proposal_id=proposal_id)
+        Endorsement.objects.filter(proposal_id=proposal_id, user__withdrawn_at__isnull=True)
         .order_by("user_id")
         .values_list("user_id", flat=True)
     )
@@ -339,11 +345,36 @@ def endorsement_carry(*, member, carry: EndorsementCarry) -> EndorsementCarry:
     the proposer's milestones, mileage)."""
     if not member.is_authenticated or carry.member_id != member.pk:
         raise PermissionDenied
+    # The target may be merged further while the member clicks: the merge
+    # then moves the carry to the new target, and the member's click
+    # follows it (a few attempts, each reading where the carry points).
+    for _attempt in range(CARRY_ATTEMPTS):
+        done = _carry_once(member=member, carry_id=carry.pk)
+        if done is not None:
+            return done
+    raise ServiceError(
+        _("The proposal it was merged into has just been merged again. Please try once more.")
+    )
+
+
+def _carry_once(*, member, carry_id: int) -> EndorsementCarry | None:
+    """One attempt of endorsement_carry; None when the carry's target moved
+    (merged further) between reading it and locking it."""
     with transaction.atomic():
-        locked = EndorsementCarry.objects.select_for_update().get(pk=carry.pk)
+        # Locks in the merge's order, the proposal first, then the carry
+        # (proposal_merge locks both proposals, then moves their carries):
+        # the other order deadlocks a carry against a merge of its target.
+        # NO KEY UPDATE, the lock an endorsement's count update takes
+        # anyway, so direct endorsements (KEY SHARE) are not held up.
+        target_id = (
+            EndorsementCarry.objects.filter(pk=carry_id).values_list("target_id", flat=True).get()
+        )
+        target = Proposal.objects.select_for_update(no_key=True).get(pk=target_id)
+        locked = EndorsementCarry.objects.select_for_update().get(pk=carry_id)
         if locked.state != CarryState.ASKED:
             raise ServiceError(_("You have already answered this request."))
-        target = Proposal.objects.get(pk=locked.target_id)
+        if locked.target_id != target.pk:
+            return None
         state = CarryState.CARRIED
         if target.author_id == member.pk or _endorses(target, member):
             state = CarryState.ALREADY
@@ -384,11 +415,21 @@ def endorsement_carry_decline(*, member, carry: EndorsementCarry) -> Endorsement
 
 
 def asked_carries(member, *, source=None):
-    """The member's carry requests still waiting, newest first, with both
-    proposals (one query)."""
+    """The member's carry requests still waiting and still possible (the
+    target takes endorsements: rules.carry_refusal's condition in SQL),
+    newest first, with both proposals (one query). A request whose target
+    closed stays stored, ASKED, and is simply no longer offered."""
     if not getattr(member, "is_authenticated", False):
         return EndorsementCarry.objects.none()
-    rows = EndorsementCarry.objects.filter(member=member, state=CarryState.ASKED)
+    rows = EndorsementCarry.objects.filter(
+        Q(target__endorsement_deadline__isnull=True)
+        | Q(target__endorsement_deadline__gt=timezone.now()),
+        member=member,
+        state=CarryState.ASKED,
+        target__status__in=ENDORSABLE_STATUSES,
+        target__deleted_at__isnull=True,
+        target__is_hidden=False,
+    )
     if source is not None:
         rows = rows.filter(source=source)
     return rows.select_related("source", "target").order_by("-created_at", "-pk")

@@ -141,6 +141,14 @@ class ThemeAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return visible_to_staff(request.user, super().get_queryset(request))
 
+    def get_list_filter(self, request):
+        # An official sees their own department's themes only: a filter by
+        # department would list every department, partner institutions'
+        # included (issue 16), and choose nothing.
+        if self._manages(request):
+            return self.list_filter
+        return ["status"]
+
     def get_actions(self, request):
         # Deleting in bulk would skip the draft-only rule above.
         actions = super().get_actions(request)

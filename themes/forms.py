@@ -21,6 +21,20 @@ class ThemeForm(forms.ModelForm):
         model = Theme
         fields = ["title", "summary", "description", "policy", "department", "starts_at", "ends_at"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A themed call is the city's (its proposals go to the city under
+        # the city's categories): a partner institution's department may
+        # not answer them (answers.rules.department_institution_refusal),
+        # so every proposal of the theme would wait unassigned.
+        field = self.fields.get("department")
+        if field is not None:
+            field.queryset = field.queryset.filter(institution__isnull=True)
+            field.error_messages["invalid_choice"] = _(
+                "Choose one of the city's departments: a themed call is the city's, "
+                "and a partner institution's department cannot answer its proposals."
+            )
+
     def clean(self):
         cleaned = super().clean()
         # Once published the start is read-only (not in the form): the end

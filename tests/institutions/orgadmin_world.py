@@ -59,6 +59,8 @@ def side(key: str, of: Institution | None) -> Side:
     assignment = answer.assignment
     proposal = Proposal.objects.get(pk=assignment.proposal_id)
     card = ManagementCard.objects.get(proposal=proposal)
+    # The poll editor refuses an institution's department without its
+    # institution, so the poll is made as the institution's from the start.
     poll = a_poll(title=f"설문 {key}: 무엇이 필요할까요?", department=department, institution=of)
     return Side(key, of, department, category, proposal, assignment, answer, card, poll)
 
