@@ -34,8 +34,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from . import digests, unsubscribe
-from .models import NoticeTopic, Notification
-from .preferences import resolve_topic
+from .models import EmailMode, NoticeTopic, Notification
+from .preferences import preferences_of, resolve_topic
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +63,17 @@ def email_begin(notification_id: int) -> Notification | None:
             return None
         if notice.digest:
             return None  # its e-mail is the member's digest (digests.py)
+        if notice.email_sending_at is None and (
+            preferences_of([notice.recipient_id], resolve_topic(notice.topic, notice.url))[
+                notice.recipient_id
+            ].email
+            == EmailMode.OFF
+        ):
+            # Stopped since the notice was written (an unsubscribe link, the
+            # settings page): a queued e-mail is not sent after all.
+            notice.emailed_at = timezone.now()
+            notice.save(update_fields=["emailed_at"])
+            return None
         if notice.email_sending_at is not None:
             if notice.email_sending_at > _uncertain_before():
                 return None  # another hand-off may still be under way

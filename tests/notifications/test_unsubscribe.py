@@ -210,3 +210,22 @@ def test_a_digests_links_stop_each_its_topic_and_the_header_stops_all_it_lists()
     }
     # Both used now.
     assert "이미 처리된 링크" in visitor().post(followed_link).content.decode()
+
+
+def test_an_email_still_queued_when_its_topic_is_stopped_is_not_sent():
+    # Given a notice whose e-mail is queued, and a second one of the same topic
+    member = UserFactory(email="reader@example.com")
+    first = emailed_notice(member, NoticeTopic.FOLLOWED)
+    (queued,) = notify(
+        recipients=[member], kind="test", key="event:2", topic=NoticeTopic.FOLLOWED, email=False
+    )
+
+    # When the member follows the first e-mail's link before the worker sends the second
+    (path,) = links_in(first)
+    visitor().post(path, {"List-Unsubscribe": "One-Click"})
+
+    # Then the worker sends nothing, and the notice counts as handled
+    assert send_notification_email(queued.pk) is False
+    queued.refresh_from_db()
+    assert queued.emailed_at is not None and queued.email_attempts == 0
+    assert len(mail.outbox) == 1
