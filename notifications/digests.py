@@ -31,7 +31,6 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid
 from django.db import transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
@@ -229,14 +228,10 @@ def _message(run: DigestRun, notices: list, total: int) -> EmailMultiAlternative
             "settings_link": site + reverse("notifications:settings"),
             "unsubscribe_link": unsubscribe.link(every),
         }
-        subject = render_to_string("notifications/email/digest_subject.txt", context).strip()
-        text = render_to_string("notifications/email/digest.txt", context)
-        html = render_to_string("notifications/email/digest.html", context)
-    mail = EmailMultiAlternatives(
-        subject,
-        text,
-        to=[recipient.email],
-        headers={"Message-ID": run.message_id, **unsubscribe.headers(every)},
-    )
-    mail.attach_alternative(html, "text/html")
-    return mail
+        return unsubscribe.email_with_unsubscribe(
+            "notifications/email/digest",
+            context,
+            to=recipient.email,
+            message_id=run.message_id,
+            token=every,
+        )

@@ -30,7 +30,6 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from . import digests, unsubscribe
@@ -108,17 +107,13 @@ def _message(notice: Notification) -> EmailMultiAlternatives:
             "message": notice.message,
             "link": settings.OASIS_SITE_URL.rstrip("/") + notice.url if notice.url else "",
         }
-        subject = render_to_string("notifications/email/subject.txt", context).strip()
-        text = render_to_string("notifications/email/message.txt", context)
-        html = render_to_string("notifications/email/message.html", context)
-    mail = EmailMultiAlternatives(
-        subject,
-        text,
-        to=[recipient.email],
-        headers={"Message-ID": notice.email_message_id, **unsubscribe.headers(token)},
-    )
-    mail.attach_alternative(html, "text/html")
-    return mail
+        return unsubscribe.email_with_unsubscribe(
+            "notifications/email/message",
+            context,
+            to=recipient.email,
+            message_id=notice.email_message_id,
+            token=token,
+        )
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)

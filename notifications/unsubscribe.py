@@ -18,8 +18,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -135,3 +137,20 @@ def unsubscribe_apply(request: Unsubscribe) -> list[str]:
             done.append(topic)
     forget_cached(user)
     return done
+
+
+def email_with_unsubscribe(
+    templates: str, context: dict, *, to: str, message_id: str, token: str
+) -> EmailMultiAlternatives:
+    """The one shape of every notice e-mail and digest: `<templates>_subject.txt`,
+    `<templates>.txt` and `<templates>.html` rendered in the active language,
+    its Message-ID, and the one-click unsubscribe headers of `token`."""
+    subject = render_to_string(f"{templates}_subject.txt", context).strip()
+    mail = EmailMultiAlternatives(
+        subject,
+        render_to_string(f"{templates}.txt", context),
+        to=[to],
+        headers={"Message-ID": message_id, **headers(token)},
+    )
+    mail.attach_alternative(render_to_string(f"{templates}.html", context), "text/html")
+    return mail
