@@ -54,7 +54,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models import BooleanField, FloatField, Func, Q, Value
 from django.db.models.expressions import RawSQL
@@ -63,6 +63,13 @@ from django.utils import translation
 from django.utils.translation import get_language
 
 from .models import Proposal, ProposalStatus
+
+
+def _shared():
+    """The cache the worker and the web both read (settings: CACHES
+    "shared"): the typing results the worker writes, and the lists kept
+    with them."""
+    return caches["shared"]
 
 _kiwi = None
 _kiwi_lock = threading.Lock()
@@ -367,16 +374,16 @@ _GENERATION = "similar:generation"
 
 def generation() -> str:
     """The cached lists' generation (one cache read)."""
-    value = cache.get(_GENERATION)
+    value = _shared().get(_GENERATION)
     if value is None:
         value = uuid.uuid4().hex
-        cache.add(_GENERATION, value, None)
-        value = cache.get(_GENERATION) or value
+        _shared().add(_GENERATION, value, None)
+        value = _shared().get(_GENERATION) or value
     return value
 
 
 def forget_similar_lists() -> None:
-    cache.set(_GENERATION, uuid.uuid4().hex, None)
+    _shared().set(_GENERATION, uuid.uuid4().hex, None)
 
 
 def standing_changed_received(sender, proposal, stands, **kwargs) -> None:
@@ -414,7 +421,7 @@ def similar_to_proposal(proposal: Proposal, *, compute: bool = True) -> list[dic
         # as soon as the terms do.
         return []
     key = _cache_key(proposal.pk)
-    found = cache.get(key)
+    found = _shared().get(key)
     if found is not None or not compute:
         return found
     hits = similar_proposals(
@@ -424,7 +431,7 @@ def similar_to_proposal(proposal: Proposal, *, compute: bool = True) -> list[dic
         institution=proposal.institution_id,
     )
     found = _stored(hits)
-    cache.set(key, found, CACHE_SECONDS)
+    _shared().set(key, found, CACHE_SECONDS)
     return found
 
 
@@ -432,7 +439,7 @@ def similar_cached_many(pks: Sequence[int]) -> dict[int, list[dict]]:
     """The cached similar lists of these proposals (those cached)."""
     gen = generation()
     keys = {_cache_key(pk, gen): pk for pk in pks}
-    return {keys[key]: value for key, value in cache.get_many(list(keys)).items()}
+    return {keys[key]: value for key, value in _shared().get_many(list(keys)).items()}
 
 
 # --- the worker's side ---------------------------------------------------------
@@ -518,17 +525,17 @@ def typing_key(title: str, body: str, language: str) -> str:
 
 
 def typing_result(key: str) -> list[dict] | None:
-    return cache.get(key)
+    return _shared().get(key)
 
 
 def typing_asked(key: str) -> bool:
     """Claim the query for this request: True for the one that should queue
     it (cache.add is atomic), False when another asked within ASKED_SECONDS."""
-    return cache.add(key + ":asked", 1, ASKED_SECONDS)
+    return _shared().add(key + ":asked", 1, ASKED_SECONDS)
 
 
 def typing_forget_asked(key: str) -> None:
-    cache.delete(key + ":asked")
+    _shared().delete(key + ":asked")
 
 
 def typing_search(key: str, title: str, body: str, language: str) -> list[dict]:
@@ -541,5 +548,5 @@ def typing_search(key: str, title: str, body: str, language: str) -> list[dict]:
         for row in rows:
             if row["answer"]:
                 row["answer"] = tuple(str(part) for part in row["answer"])
-    cache.set(key, rows, TYPING_SECONDS)
+    _shared().set(key, rows, TYPING_SECONDS)
     return rows

@@ -77,13 +77,15 @@ def _fresh_cache():
         )
     fail_safe_cache.reset()
     cache.clear()
-    if "pages" in settings.CACHES:
-        caches["pages"].clear()
+    for alias in ("pages", "shared"):
+        if alias in settings.CACHES:
+            caches[alias].clear()
     yield
     fail_safe_cache.reset()
     cache.clear()
-    if "pages" in settings.CACHES:
-        caches["pages"].clear()
+    for alias in ("pages", "shared"):
+        if alias in settings.CACHES:
+            caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

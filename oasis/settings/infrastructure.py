@@ -110,6 +110,25 @@ CELERY_TASK_ALWAYS_EAGER = env_bool(
     "CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL and not EMBEDDED_CLOCK
 )
 CELERY_TASK_EAGER_PROPAGATES = True
+
+# What a worker writes for the web to read (the similar-while-typing results
+# of proposals/similarity.py, and the lists kept with them): the cache's Redis
+# under its own prefix; under `make run` without Redis, where the worker is a
+# process of its own, files under var/cache/ that both processes read (local
+# memory would keep each process's writes to itself); elsewhere, where tasks
+# run inline, local memory.
+if REDIS_URL:
+    CACHES["shared"] = {**CACHES["default"], "KEY_PREFIX": "oasis-shared"}
+elif EMBEDDED_CLOCK:
+    CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "shared"),
+    }
+else:
+    CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "oasis-shared",
+    }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

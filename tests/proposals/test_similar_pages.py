@@ -5,7 +5,7 @@ the 유사제안 column and list in the operators' admin."""
 import re
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 
 from answers.models import Answer, AnswerDecision, AnswerStatus, Assignment
@@ -184,7 +184,7 @@ def test_admin_column_and_change_page(
         "미세먼지 농도를 지하철역에서 보여 주세요",
         "역 대합실에 초미세먼지 수치를 띄우면 좋겠습니다.",
     )
-    cache.clear()
+    caches["shared"].clear()
     url = "/admin/proposals/proposal/"
     page = operator_client.get(url)
     assert page.status_code == 200
@@ -211,7 +211,7 @@ def test_admin_list_works_out_a_bounded_number_a_load(operator_client, monkeypat
     monkeypatch.setattr(similar_admin, "COMPUTE_PER_PAGE", 2)
     for n in range(5):
         _make(f"한강다리 보행로 {n}", "한강 다리를 걸어서 건너는 보행로를 넓혀 주세요.")
-    cache.clear()
+    caches["shared"].clear()
     url = "/admin/proposals/proposal/"
     searches = []
     for _ in range(3):

@@ -9,7 +9,7 @@ import pytest
 from celery import current_app
 from celery.signals import after_task_publish
 from django.conf import settings as django_settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 from proposals import similarity, tasks
 from proposals.models import Proposal
@@ -180,7 +180,7 @@ def test_a_lost_search_is_asked_again_after_a_while(dust, sent, no_kiwi):
     assert len(sent) == 1
     # The claim lasts ASKED_SECONDS: past it (the task was lost), asked again.
     key = sent[0][1][0]
-    cache.delete(key + ":asked")
+    caches["shared"].delete(key + ":asked")
     assert browser.get(SIMILAR, TYPED).status_code == 202
     assert len(sent) == 2 and sent[1][1] == sent[0][1]
 
