@@ -714,25 +714,29 @@ def institution_admin_grant(*, actor: User, institution: Institution, member: Us
             raise ServiceError(refusal)
         group, _created = Group.objects.get_or_create(name=str(Role.INSTITUTION_ADMIN))
         locked.groups.add(group)
-        _forget_roles(locked)
-        locked.institution = institution
-        locked.is_staff = _staff_flag(locked)
-        locked.save(update_fields=["institution", "is_staff"])
-        audit_record(
-            actor=actor,
-            target=locked,
-            action=INSTITUTION_ADMIN_GRANTED,
-            params={"institution": institution.pk},
+        _institution_admin_write(
+            actor, locked, institution, of=institution, action=INSTITUTION_ADMIN_GRANTED
         )
     _forget_roles(member)
     return locked
 
 
+def _institution_admin_write(actor, locked, institution, *, of, action) -> None:
+    """After the role's group changed: `User.institution` set to `of`,
+    is_staff recomputed from the roles, and the audit row `action`."""
+    _forget_roles(locked)
+    locked.institution = of
+    locked.is_staff = _staff_flag(locked)
+    locked.save(update_fields=["institution", "is_staff"])
+    audit_record(actor=actor, target=locked, action=action, params={"institution": institution.pk})
+
+
 def institution_admin_revoke(*, actor: User, institution: Institution, member: User) -> User:
     """An operator takes `institution`'s administration from `member`.
-    Writes: the role's group removed; `User.institution` cleared unless the
-    member is still an official of one of its departments; is_staff
-    recomputed; an audit row (accounts.institution_admin_revoked)."""
+    Writes: the role's group removed; `User.institution` cleared (an
+    official of its departments keeps the institution through their
+    department, accounts.institutions); is_staff recomputed; an audit row
+    (accounts.institution_admin_revoked)."""
     _operator_only(actor)
     with transaction.atomic():
         locked = _locked_member(actor=actor, member=member)
@@ -744,15 +748,8 @@ def institution_admin_revoke(*, actor: User, institution: Institution, member: U
                 % {"member": locked.get_full_name(), "institution": institution.name}
             )
         locked.groups.remove(Group.objects.get(name=str(Role.INSTITUTION_ADMIN)))
-        _forget_roles(locked)
-        locked.institution = None
-        locked.is_staff = _staff_flag(locked)
-        locked.save(update_fields=["institution", "is_staff"])
-        audit_record(
-            actor=actor,
-            target=locked,
-            action=INSTITUTION_ADMIN_REVOKED,
-            params={"institution": institution.pk},
+        _institution_admin_write(
+            actor, locked, institution, of=None, action=INSTITUTION_ADMIN_REVOKED
         )
     _forget_roles(member)
     return locked
