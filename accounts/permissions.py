@@ -85,19 +85,30 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "meetings.expertopinion": ("view", "add", "change"),
         "meetings.realizationmeeting": ("view",),
     },
-    # A partner institution's administrator reads their institution's work in
-    # the admin (which rows: accounts.institutions.institution_condition);
-    # registering the institution, its departments, categories and
+    # A partner institution's administrator runs their institution's work in
+    # the admin as the city's operators run the city's (which rows:
+    # accounts.institutions.institution_condition; what they may do to a
+    # row: the apps' rules, through accounts.predicates.runs_institution).
+    # Registering the institution, its departments, categories and
     # administrators stays the city operators' (institutions/admin.py).
     Role.INSTITUTION_ADMIN: {
-        "proposals.proposal": ("view",),
+        "proposals.proposal": ("view", "change"),
+        "proposals.comment": ("view", "change"),
+        "proposals.report": ("view", "change"),
         "proposals.category": ("view",),
         "accounts.department": ("view",),
-        "answers.assignment": ("view",),
-        "answers.answer": ("view",),
-        "polls.poll": ("view",),
-        "polls.pollattachment": ("view",),
-        "polls.question": ("view",),
+        "answers.assignment": ("view", "change"),
+        "answers.answer": ("view", "change"),
+        "answers.reassignmentrequest": ("view", "change"),
+        "answers.deadlineextension": ("view", "change"),
+        "answers.answeramendment": ("view", "change"),
+        "debates.debate": ("view", "change"),
+        "debates.argument": ("view", "change"),
+        "polls.poll": ALL_ACTIONS,
+        "polls.pollattachment": ALL_ACTIONS,
+        "polls.question": ALL_ACTIONS,
+        "polls.choice": ALL_ACTIONS,
+        "polls.pollargument": ("view",),
         "tracking.managementcard": ("view",),
         "tracking.progressreport": ("view",),
     },

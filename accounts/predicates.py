@@ -69,6 +69,29 @@ def is_institution_admin(user) -> bool:
     )
 
 
+def runs_institution(user, institution_id: int | None) -> bool:
+    """Whether `user` runs the work addressed to `institution_id` (None: the
+    city's) as its operator (issue 16): the city's operators run the whole
+    platform, every institution's work included; a partner institution's
+    administrators run their own institution's, never the city's or another
+    institution's. Rules ask it with the object's institution."""
+    if is_operator(user):
+        return True
+    return (
+        institution_id is not None
+        and is_institution_admin(user)
+        and user.institution_id == institution_id
+    )
+
+
+@rules.predicate
+def runs_work(user) -> bool:
+    """An operator of the city or of a partner institution (its
+    administrator): may run some of the pipeline's work at all. Which work
+    is asked with the object (runs_institution)."""
+    return is_operator(user) or is_institution_admin(user)
+
+
 @rules.predicate
 def heads_department(user, department_id) -> bool:
     """`user` is the head of the department `department_id` and still one

@@ -60,7 +60,6 @@ def test_citizens_and_the_panel_have_no_admin_permissions(role):
         Role.MAYOR_OFFICE,
         Role.EXPERT_INTERNAL,
         Role.EXPERT_EXTERNAL,
-        Role.INSTITUTION_ADMIN,
     ],
 )
 def test_staff_roles_only_read_proposals_and_never_delete_anything(role):
@@ -69,6 +68,29 @@ def test_staff_roles_only_read_proposals_and_never_delete_anything(role):
         p for p in perms if p.startswith("proposals.") and not p.startswith("proposals.view_")
     }
     assert not {p for p in perms if ".delete_" in p}
+
+
+def test_institution_administrators_run_their_work_but_delete_only_their_draft_polls():
+    # They moderate (change) proposals, comments and reports as the city's
+    # operators do, which rows being their institution's; they never add or
+    # delete a proposal, and delete nothing but polls (a draft, by the rules).
+    perms = group_permissions(Role.INSTITUTION_ADMIN)
+    assert {
+        "proposals.change_proposal",
+        "proposals.change_comment",
+        "proposals.change_report",
+        "answers.change_answer",
+        "polls.add_poll",
+    } <= perms
+    assert not {p for p in perms if p.startswith("proposals.") and ".add_" in p}
+    assert {p for p in perms if ".delete_" in p} <= {
+        "polls.delete_poll",
+        "polls.delete_pollattachment",
+        "polls.delete_question",
+        "polls.delete_choice",
+    }
+    # Registering institutions, departments and members stays the city's.
+    assert not {p for p in perms if p.startswith("accounts.") and ".view_" not in p}
 
 
 def test_the_groups_match_the_table():
