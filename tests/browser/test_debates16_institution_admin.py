@@ -1,7 +1,8 @@
 """A partner institution's administrator runs their institution's debate in
 Chromium (issue 16), on a 1280 px screen and a 390 px phone: they hide an
 argument from the proposal's page, with a reason, and publish the results
-of a closed debate through the admin's action and its form. Every page
+of a closed debate through the admin's action and its form, both found on
+their staff home. Every page
 passes axe (WCAG 2.1 A/AA), the Content Security Policy refuses nothing,
 nothing scrolls sideways on the phone, and what was typed is stored."""
 
@@ -96,6 +97,13 @@ def test_an_institution_admin_hides_an_argument_and_publishes_results(
 ):
     context, page = _staff_page(browser, live_server, sisul["admin"], viewport)
     found = []
+
+    # Their home lists the debate to publish and the one still open.
+    page.goto(live_server.url + "/admin/")
+    found += _findings(page, viewport)
+    home = page.inner_text("#content")
+    assert "결과를 공개할 우리 기관 토론" in home and "진행 중인 우리 기관 토론" in home
+    assert "따릉이 정류소를 늘려 주세요" in home and "보행로를 넓혀 주세요" in home
 
     # Hide the argument from the proposal's page, with a reason.
     argument = sisul["argument"]
