@@ -1,12 +1,14 @@
 """Every change to debates, stances and arguments.
 
 Each function checks permission (the permission of rules.py, asked without
-the debate: who may), then under a lock on the debate row (or the proposal's,
-to open one) whether this user runs this debate (rules.institution_refusal:
-the city's operators every debate, an institution's administrators their
-institution's) and the state rule (rules.py), writes with `update_fields`, records a ProposalEvent where the
-proposal's timeline should show it, and leaves notices whose e-mails go out
-after the transaction commits. Views, admin actions and the beat task all call
+the debate: who may), then, under a lock on the debate row (or on the
+proposal's, to open one), whether this user runs this debate
+(rules.institution_refusal, the object half of the same permission: the
+city's operators every debate, an institution's administrators their
+institution's) and the state rule (rules.py). It writes with
+`update_fields`, records a ProposalEvent where the proposal's timeline
+should show it, and leaves notices whose e-mails go out after the
+transaction commits. Views, admin actions and the beat task all call
 these; nothing else assigns a debate's status or touches its counts."""
 
 from datetime import timedelta
@@ -315,7 +317,8 @@ def debate_close(*, debate: Debate, actor=None, reason: str = "", now=None) -> D
     reason. Closing a closed debate is refused and
     changes nothing. Records DEBATE_CLOSED with the final stance counts on the
     timeline and tells the proposer and followers (`debate_closed`) and the
-    operators that results are due (`debate_summary_due`)."""
+    operators (and the proposal's institution's administrators) that results
+    are due (`debate_summary_due`)."""
     if actor is not None and not rules.has_perm("debates.close_debate", actor):
         raise PermissionDenied
     now = now or timezone.now()
