@@ -217,7 +217,12 @@ class ArgumentAdmin(
         "created_at",
     ]
     list_display_links = ["id", "excerpt"]
-    list_select_related = ["debate__proposal", "author", "author_department"]
+    list_select_related = [
+        "debate__proposal",
+        "author",
+        "author_department",
+        "author_institution",
+    ]
     list_filter = ["side", "is_hidden", "author_role"]
     search_fields = ["body", "debate__proposal__title", "author__email", "author__nickname"]
     search_help_text = _("Argument text, proposal title, or the author's e-mail or nickname.")
@@ -228,6 +233,7 @@ class ArgumentAdmin(
         "author",
         "author_department",
         "author_role",
+        "author_institution",
         "body",
         "is_hidden",
         "hidden_reason",
@@ -249,6 +255,10 @@ class ArgumentAdmin(
     def badge(self, argument):
         if argument.author_department:
             return argument.author_department.label
+        if argument.author_institution:
+            return gettext("Institution administrator · %(name)s") % {
+                "name": argument.author_institution.label
+            }
         return argument.get_author_role_display() if argument.author_role else ""
 
     @admin.display(description=_("deleted by the author"), boolean=True)

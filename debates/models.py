@@ -228,6 +228,16 @@ class Argument(models.Model):
         related_name="+",
     )
     author_role = models.CharField(_("role badge"), max_length=30, choices=Role.choices, blank=True)
+    # An institution administrator's badge names the partner institution
+    # they spoke for (issue 16), kept as it was, like the department's.
+    author_institution = models.ForeignKey(
+        "accounts.Institution",
+        verbose_name=_("institution badge"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     is_hidden = models.BooleanField(_("hidden"), default=False)
     hidden_reason = models.CharField(
         _("reason for hiding"), max_length=REASON_MAX_LENGTH, blank=True

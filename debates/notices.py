@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role
 from accounts.selectors import operators
 from notifications.messages import NoticeText, moments
 from notifications.models import NoticeTopic, Notification
@@ -93,11 +94,27 @@ def tell_debate_closed(*, debate: Debate) -> None:
     )
 
 
+def _institution_admins(institution_id: int | None):
+    """The active administrators of the partner institution
+    `institution_id` (none for the city's proposals)."""
+    if institution_id is None:
+        return get_user_model().objects.none()
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True, institution_id=institution_id, groups__name=Role.INSTITUTION_ADMIN
+        )
+        .distinct()
+    )
+
+
 def tell_debate_summary_due(*, debate: Debate) -> None:
-    """The operators: the debate closed and its results are to write
-    (linking to the debate's admin page)."""
+    """The operators and, for a proposal to a partner institution, its
+    administrators (who publish its results too, issue 16): the debate
+    closed and its results are to write (linking to the debate's admin
+    page)."""
     notify(
-        recipients=operators(),
+        recipients=[*operators(), *_institution_admins(debate.proposal.institution_id)],
         topic=NoticeTopic.WORK,
         kind=DebateNotice.DEBATE_SUMMARY_DUE,
         key=f"debate_summary_due:{debate.pk}",

@@ -66,7 +66,9 @@ def debate_for_proposal(proposal) -> Debate | None:
 def debate_arguments(debate: Debate) -> QuerySet[Argument]:
     """The arguments the page shows (deleted ones are gone; hidden ones are
     shown as hidden), oldest first, with their badges."""
-    return debate.arguments.not_deleted().select_related("author", "author_department")
+    return debate.arguments.not_deleted().select_related(
+        "author", "author_department", "author_institution"
+    )
 
 
 def stance_of(debate: Debate, user) -> str:

@@ -1,10 +1,14 @@
 """Every change to debates, stances and arguments.
 
 Each function checks permission (the permission of rules.py, asked without
-the debate: who may), checks the rule (rules.py) under a lock on
-the debate row, writes with `update_fields`, records a ProposalEvent where the
-proposal's timeline should show it, and leaves notices whose e-mails go out
-after the transaction commits. Views, admin actions and the beat task all call
+the debate: who may), then, under a lock on the debate row (or on the
+proposal's, to open one), whether this user runs this debate
+(rules.institution_refusal, the object half of the same permission: the
+city's operators every debate, an institution's administrators their
+institution's) and the state rule (rules.py). It writes with
+`update_fields`, records a ProposalEvent where the proposal's timeline
+should show it, and leaves notices whose e-mails go out after the
+transaction commits. Views, admin actions and the beat task all call
 these; nothing else assigns a debate's status or touches its counts."""
 
 from datetime import timedelta
@@ -19,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.participation import Action, earner_id, participated
 from accounts.predicates import (
     is_expert,
+    is_institution_admin,
     is_internal_expert,
     is_official,
     is_operator,
@@ -72,14 +77,18 @@ def debate_open(
 ) -> Debate:
     """Open the debate on an answered proposal: it starts now and ends after
     the pipeline settings' debate length. Called by the promotion (actor None)
-    or by an operator's promotion by hand, usually inside their transaction
-    with the proposal locked. Moves the proposal ANSWERED → DEBATE (refused
+    or by an operator's promotion by hand (the city's operators, or the
+    administrators of the proposal's institution: asked with the proposal
+    under its lock), usually inside their transaction with the proposal
+    locked. Moves the proposal ANSWERED → DEBATE (refused
     for any other status, e.g. withdrawn) and tells the proposer and
     followers (`debate_opened`)."""
     if actor is not None and not rules.has_perm("debates.open_debate", actor):
         raise PermissionDenied
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if actor is not None and (refusal := debate_rules.institution_refusal(actor, locked)):
+            raise ServiceError(refusal, code="institution")
         if not locked.is_public:
             raise ServiceError(_("A hidden or deleted proposal cannot be debated."))
         if Debate.objects.filter(proposal=locked).exists():
@@ -164,6 +173,10 @@ def _badge_role(user) -> str:
         return Role.PANEL
     if is_operator(user):
         return Role.OPERATOR
+    # A partner institution's administrator speaks for it (issue 16); the
+    # page names the institution beside the badge (author_institution).
+    if is_institution_admin(user):
+        return Role.INSTITUTION_ADMIN
     return ""
 
 
@@ -200,7 +213,10 @@ def argument_create(*, debate: Debate, author, side: str, body: str) -> Argument
             side=side,
             body=body,
             author_department_id=author.department_id if is_official(author) else None,
-            author_role=_badge_role(author),
+            author_role=(role := _badge_role(author)),
+            author_institution_id=(
+                author.institution_id if role == Role.INSTITUTION_ADMIN else None
+            ),
         )
         _argument_told(argument=argument, proposal_id=locked.proposal_id)
     return argument
@@ -251,6 +267,8 @@ def _set_hidden(*, argument: Argument, user, reason: str, hidden: bool) -> Argum
             .select_related("debate__proposal")
             .get(pk=argument.pk)
         )
+        if refusal := debate_rules.institution_refusal(user, locked):
+            raise ServiceError(refusal, code="institution")
         if locked.is_hidden == hidden:
             raise ServiceError(
                 _("This argument is already hidden.")
@@ -277,13 +295,15 @@ def _set_hidden(*, argument: Argument, user, reason: str, hidden: bool) -> Argum
 
 
 def argument_hide(*, argument: Argument, user, reason: str) -> Argument:
-    """An operator hides an argument under the operating rules, with a reason.
+    """An operator (of the city, or of the proposal's institution) hides an
+    argument under the operating rules, with a reason.
     The text stays stored; the page says it was hidden and why."""
     return _set_hidden(argument=argument, user=user, reason=reason, hidden=True)
 
 
 def argument_unhide(*, argument: Argument, user, reason: str) -> Argument:
-    """An operator shows a hidden argument again, with a reason."""
+    """An operator (of the city, or of the proposal's institution) shows a
+    hidden argument again, with a reason."""
     return _set_hidden(argument=argument, user=user, reason=reason, hidden=False)
 
 
@@ -292,17 +312,21 @@ def argument_unhide(*, argument: Argument, user, reason: str) -> Argument:
 
 def debate_close(*, debate: Debate, actor=None, reason: str = "", now=None) -> Debate:
     """Close an open debate. Without an actor (the schedule) only once its
-    period is over, or at once if the proposal was withdrawn; an operator may
-    close it early with a reason. Closing a closed debate is refused and
+    period is over, or at once if the proposal was withdrawn; an operator (of
+    the city, or of the proposal's institution) may close it early with a
+    reason. Closing a closed debate is refused and
     changes nothing. Records DEBATE_CLOSED with the final stance counts on the
     timeline and tells the proposer and followers (`debate_closed`) and the
-    operators that results are due (`debate_summary_due`)."""
+    operators (and the proposal's institution's administrators) that results
+    are due (`debate_summary_due`)."""
     if actor is not None and not rules.has_perm("debates.close_debate", actor):
         raise PermissionDenied
     now = now or timezone.now()
     reason = (reason or "").strip()[:REASON_MAX_LENGTH]
     with transaction.atomic():
         locked = _locked(debate)
+        if actor is not None and (refusal := debate_rules.institution_refusal(actor, locked)):
+            raise ServiceError(refusal, code="institution")
         if refusal := debate_rules.close_refusal(locked, actor=actor, reason=reason, now=now):
             raise TransitionNotAllowed(refusal)
         if DebateStatus.CLOSED not in DEBATE_TRANSITIONS[locked.status]:
@@ -372,7 +396,8 @@ def _validate_summary(summary: str) -> str:
 
 
 def debate_publish_summary(*, debate: Debate, operator, summary: str) -> Debate:
-    """An operator publishes the results (토론결과) of a closed debate, once.
+    """An operator (of the city, or of the proposal's institution) publishes
+    the results (토론결과) of a closed debate, once.
     The proposal moves DEBATE → REVIEW with a DEBATE_SUMMARY event, which
     makes it eligible for working review; a proposal withdrawn during the
     debate keeps its status and only the event is recorded. Tells the
@@ -382,6 +407,8 @@ def debate_publish_summary(*, debate: Debate, operator, summary: str) -> Debate:
     summary = _validate_summary(summary)
     with transaction.atomic():
         locked = _locked(debate)
+        if refusal := debate_rules.institution_refusal(operator, locked):
+            raise ServiceError(refusal, code="institution")
         if refusal := debate_rules.summary_refusal(locked):
             raise TransitionNotAllowed(refusal)
         locked.summary = summary

@@ -162,12 +162,17 @@ def argument_delete(request, pk):
 @login_required
 @require_POST
 def argument_moderate(request, pk):
-    """Operators hide or restore an argument from the page, with a reason."""
+    """Operators (of the city, or of the proposal's institution) hide or
+    restore an argument from the page, with a reason. Anyone else, an
+    institution's administrator on the city's or another institution's
+    debate included, finds nothing to moderate here."""
     if not rules.has_perm("debates.moderate", request.user):
         raise Http404
     argument = get_object_or_404(
         Argument.objects.not_deleted().select_related("debate__proposal"), pk=pk
     )
+    if not rules.has_perm("debates.moderate", request.user, argument):
+        raise Http404
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     hide = request.POST.get("action") == "hide"

@@ -83,5 +83,8 @@ def debate_panel(context, proposal):
         "against_arguments": [a for a in arguments if a.side == Side.AGAINST],
         "can_take_part": user is not None and rules.has_perm("debates.take_stance", user, debate),
         "refusal": debate_rules.participation_refusal(debate),
-        "can_moderate": user is not None and rules.has_perm("debates.moderate", user),
+        # Asked with the debate: an institution's administrator moderates
+        # (and reads the hidden arguments of) their institution's debates
+        # only, never the city's or another institution's.
+        "can_moderate": user is not None and rules.has_perm("debates.moderate", user, debate),
     }
