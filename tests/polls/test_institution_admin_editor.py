@@ -308,3 +308,13 @@ def test_the_services_refuse_another_owners_poll_in_korean_and_write_nothing(wor
     with pytest.raises(PermissionDenied):
         editing.poll_close(poll=city.poll, actor=a_admin, reason="닫기")
     assert Poll.objects.get(pk=city.poll.pk).status == PollStatus.PUBLISHED
+
+
+def test_the_institution_admin_deletes_their_institutions_draft(world):
+    poll = world["A"].poll
+    client = logged_in(world.users["a_admin"], csrf_checks=True)
+    url = f"/admin/polls/poll/{poll.pk}/delete/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert client.post(url, form_fields(page)).status_code == 302
+    assert not Poll.objects.filter(pk=poll.pk).exists()
