@@ -119,8 +119,11 @@ def poll_create(*, actor, kind: str, now=None, **fields) -> Poll:
     """A new draft poll of `kind` with `fields` (EDITABLE_FIELDS). A yes/no
     poll gets its one question (the title) and its three fixed choices, a
     discussion poll its one question, so the operator starts from a poll of
-    the right shape. Requires `polls.edit_poll`. Raises ServiceError for a
-    period or target the rules refuse; nothing is written then."""
+    the right shape. Requires `polls.edit_poll` for the new poll: an
+    institution's administrator's poll is their institution's (set here
+    when not given; the city's or another institution's is refused).
+    Raises ServiceError for a period or target the rules refuse; nothing
+    is written then."""
     _require("polls.edit_poll", actor)
     now = now or timezone.now()
     if kind not in PollKind.values:
@@ -428,10 +431,10 @@ def _close(locked: Poll, *, actor, reason: str, now) -> None:
 
 
 def poll_close(*, poll: Poll, actor, reason: str, now=None) -> Poll:
-    """An operator closes a published poll now, before its end, with a
-    reason (kept in the audit trail as typed). Voting stops; the poll's
-    department is told it closed with N voters and that its response is
-    awaited. Refused for a draft or a closed poll, or without a reason.
+    """An operator, or an administrator of the poll's institution, closes a
+    published poll now, before its end, with a reason (kept in the audit
+    trail as typed). Voting stops; the poll's department is told it closed
+    with N voters and that its response is awaited. Refused for a draft or a closed poll, or without a reason.
     Requires `polls.close_poll`."""
     _require("polls.close_poll", actor)
     now = now or timezone.now()
