@@ -1,5 +1,6 @@
-"""City polls in the admin: the operators' poll editor, and the
-department's read-only view of its own polls.
+"""City polls in the admin: the poll editor of the city's operators and of
+a partner institution's administrators (their institution's polls only,
+issue 16), and the department's read-only view of its own polls.
 
 The editor is Django's change form with two inlines: background material
 (images with their text alternative, files checked as proposals' are) and
@@ -24,7 +25,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.institutions import InstitutionScopedAdminMixin
+from accounts.institutions import InstitutionScopedAdminMixin, staff_institution_id
 from accounts.predicates import is_institution_admin, is_official, is_operator
 from oasis.admin_utils import WaitingFirstFilter, dday_cell
 from oasis.errors import ServiceError
@@ -88,8 +89,8 @@ class PollStateFilter(WaitingFirstFilter):
 
 
 class _PollPartInline:
-    """An inline of the poll: editable by those who may edit polls, shown
-    to the department read-only."""
+    """An inline of the poll (`obj`): editable by those who may edit that
+    poll, shown to the department read-only."""
 
     extra = 0
 
@@ -97,13 +98,13 @@ class _PollPartInline:
         return obj is None or rules.has_perm("polls.see_poll_admin", request.user, obj)
 
     def has_add_permission(self, request, obj=None):
-        return rules.has_perm("polls.edit_poll", request.user)
+        return rules.has_perm("polls.edit_poll", request.user, obj)
 
     def has_change_permission(self, request, obj=None):
-        return rules.has_perm("polls.edit_poll", request.user)
+        return rules.has_perm("polls.edit_poll", request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return rules.has_perm("polls.edit_poll", request.user)
+        return rules.has_perm("polls.edit_poll", request.user, obj)
 
 
 class AttachmentInline(_PollPartInline, admin.TabularInline):
@@ -114,7 +115,7 @@ class AttachmentInline(_PollPartInline, admin.TabularInline):
     verbose_name_plural = _("Background material: images and files")
 
     def get_extra(self, request, obj=None, **kwargs):
-        return 1 if rules.has_perm("polls.edit_poll", request.user) else 0
+        return 1 if rules.has_perm("polls.edit_poll", request.user, obj) else 0
 
 
 class QuestionInline(_PollPartInline, admin.StackedInline):
@@ -147,7 +148,9 @@ class QuestionInline(_PollPartInline, admin.StackedInline):
         return ["text", "kind", "max_choices", "required", choices]
 
     def _read_only(self, request, obj) -> bool:
-        return self._locked(request, obj) or not rules.has_perm("polls.edit_poll", request.user)
+        return self._locked(request, obj) or not rules.has_perm(
+            "polls.edit_poll", request.user, obj
+        )
 
     def get_readonly_fields(self, request, obj=None):
         if self._read_only(request, obj):
@@ -216,13 +219,22 @@ class PollAdmin(InstitutionScopedAdminMixin, admin.ModelAdmin):
         return rules.has_perm("polls.edit_poll", request.user)
 
     def has_change_permission(self, request, obj=None):
-        return rules.has_perm("polls.edit_poll", request.user)
+        return rules.has_perm("polls.edit_poll", request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
         # Only a draft nobody voted in; a published poll is closed instead.
-        if not rules.has_perm("polls.edit_poll", request.user):
+        if not rules.has_perm("polls.edit_poll", request.user, obj):
             return False
         return obj is None or (obj.status == PollStatus.DRAFT and obj.voter_count == 0)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        own = None if is_operator(request.user) else staff_institution_id(request.user)
+        if own is None:
+            return form
+        # An institution's administrator: the poll is their institution's,
+        # shown and not chosen (polls.admin_forms.PollForm).
+        return type(form.__name__, (form,), {"own_institution_id": own})
 
     def get_actions(self, request):
         # Deleting goes through the service, one poll at a time (a draft only).
@@ -322,11 +334,11 @@ class PollAdmin(InstitutionScopedAdminMixin, admin.ModelAdmin):
                 preview_url=reverse("admin:polls_poll_preview", args=[obj.pk]),
                 publish_url=reverse("admin:polls_poll_publish", args=[obj.pk])
                 if obj.status == PollStatus.DRAFT
-                and rules.has_perm("polls.publish_poll", request.user)
+                and rules.has_perm("polls.publish_poll", request.user, obj)
                 else "",
                 close_url=reverse("admin:polls_poll_close", args=[obj.pk])
                 if obj.status == PollStatus.PUBLISHED
-                and rules.has_perm("polls.close_poll", request.user)
+                and rules.has_perm("polls.close_poll", request.user, obj)
                 else "",
                 locked_note=editing_rules.questions_refusal(obj) or "",
             )

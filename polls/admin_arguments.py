@@ -1,6 +1,8 @@
 """The operators' list of discussion polls' arguments (토론형): read-only,
 searchable, with the hide and show-again actions, each asking for a reason
 and calling polls.services.discussion (which writes the audit row). A
+partner institution's administrators moderate their institution's polls'
+arguments here too, and see no other (issue 16). A
 member's report of an argument has no machinery of its own: proposals'
 reports hold a proposal or a comment only, so operators find arguments
 here, from the poll or by their text."""
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from accounts.access_records import RecordedMemberSearchMixin
+from accounts.institutions import InstitutionScopedAdminMixin
 from oasis.admin_utils import OperatorOnlyMixin, ReadOnlyMixin, moderation_action
 
 from .services import discussion as services
@@ -45,8 +48,15 @@ unhide_arguments = moderation_action(
 
 
 class PollArgumentAdmin(
-    RecordedMemberSearchMixin, OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin
+    InstitutionScopedAdminMixin,
+    RecordedMemberSearchMixin,
+    OperatorOnlyMixin,
+    ReadOnlyMixin,
+    admin.ModelAdmin,
 ):
+    # An argument is its poll's institution's (hidden ones and their
+    # reasons included): the list, its pages and actions are scoped to it.
+    institution_field = "poll__institution"
     list_display = [
         "id",
         "excerpt",

@@ -58,6 +58,31 @@ class PollForm(forms.ModelForm):
         model = Poll
         fields = ["kind", *EDITABLE_FIELDS]
 
+    # Set (PollAdmin.get_form) for a partner institution's administrator:
+    # the institution of every poll they write, shown but not chosen. A
+    # disabled field sends nothing and its value is the form's own, so a
+    # tampered request cannot name another institution or the city.
+    own_institution_id = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("institution")
+        if field is None:
+            return
+        if self.own_institution_id is None:
+            field.help_text = _(
+                "Empty: the city's poll. A partner institution's poll is asked by one of its "
+                "own departments and shows in its space."
+            )
+            return
+        field.disabled = True
+        field.help_text = _(
+            "Your institution's poll: it shows in your institution's space and, labelled, "
+            "in the city's poll list."
+        )
+        if self.instance.pk is None:
+            self.initial["institution"] = self.own_institution_id
+
     def clean(self):
         data = super().clean()
         if self.errors:

@@ -28,21 +28,19 @@ def change_url(poll) -> str:
     return reverse("admin:polls_poll_change", args=[poll.pk])
 
 
-def _poll(request, object_id, perm="polls.see_poll_admin") -> Poll:
+def _poll(modeladmin, request, object_id, perm="polls.see_poll_admin") -> Poll:
+    """The poll of `object_id` among those the editor lists for the user
+    (another institution's, or another department's, is not found, as on
+    its change page), if they may do `perm` to it."""
     poll = (
-        editing.with_questions(Poll.objects.select_related("department"))
+        editing.with_questions(modeladmin.get_queryset(request).select_related("department"))
         .prefetch_related("attachments")
         .filter(pk=pk_or_404(Poll, unquote(object_id)))
         .first()
     )
     if poll is None:
         raise Http404
-    allowed = (
-        rules.has_perm(perm, request.user, poll)
-        if perm == "polls.see_poll_admin"
-        else rules.has_perm(perm, request.user)
-    )
-    if not allowed:
+    if not rules.has_perm(perm, request.user, poll):
         raise PermissionDenied
     return poll
 
@@ -53,7 +51,7 @@ def preview_view(modeladmin, request, object_id):
     it is a preview, with no working form: for the operator writing it and
     the department asking it. A draft's images are served to them by the
     public attachment view (polls.views.poll_attachment). Read-only (GET)."""
-    poll = _poll(request, object_id)
+    poll = _poll(modeladmin, request, object_id)
     context = page_context(request, poll)
     # Nobody votes in a preview: the vote's place shows the questions and
     # their choices as the page lists them for a reader who cannot vote.
@@ -80,7 +78,7 @@ def preview_view(modeladmin, request, object_id):
 def publish_view(modeladmin, request, object_id):
     """Publish a draft: the page lists what is missing, if anything, and
     the button publishes (services.editing.poll_publish)."""
-    poll = _poll(request, object_id, perm="polls.publish_poll")
+    poll = _poll(modeladmin, request, object_id, perm="polls.publish_poll")
     problems = editing_rules.publish_refusals(poll, list(poll.questions.all()))
     if request.method == "POST":
         try:
@@ -109,7 +107,7 @@ def publish_view(modeladmin, request, object_id):
 
 def close_view(modeladmin, request, object_id):
     """Close a published poll now, with a reason (services.editing.poll_close)."""
-    poll = _poll(request, object_id, perm="polls.close_poll")
+    poll = _poll(modeladmin, request, object_id, perm="polls.close_poll")
     form = CloseForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:

@@ -11,7 +11,7 @@ target). `endorse_refusal` adds what concerns one argument.
 | read the arguments (not hidden) | ✓         | ✓                 | ✓      | ✓        |
 | post an argument                | login     | ✓ open, in target |        | no (staff account) |
 | endorse / take back (공감)      | login     | ✓ open, in target | not own| no (staff account) |
-| hide / show again (reason)      |           |                   |        | ✓        |
+| hide / show again (reason)      |           |                   |        | ✓ (and the administrators of the poll's institution, its polls only) |
 
 Arguments are neither edited nor deleted by their authors: members endorse
 what they read, and a discussion's order is its endorsements."""
@@ -19,7 +19,7 @@ what they read, and a discussion's order is its endorsements."""
 import rules
 from django.utils.translation import gettext as _
 
-from accounts.predicates import is_active_member, is_operator
+from accounts.predicates import is_active_member, runs_institution, runs_work
 
 from .models import PollKind
 from .rules import participation_refusal
@@ -62,8 +62,20 @@ def may_endorse(user, argument):
 
 rules.add_perm("polls.post_argument", is_active_member & may_take_part)
 rules.add_perm("polls.endorse_argument", is_active_member & may_endorse)
-# The moderation of the polls' admin (oasis.admin_utils.OperatorOnlyMixin asks
-# "<app>.moderate"). Another part of polls may state the same rule; both say
-# "operators", so whichever is imported first stands.
-if not rules.perm_exists("polls.moderate"):
-    rules.add_perm("polls.moderate", is_operator)
+
+
+@rules.predicate
+def moderates_argument(user, argument) -> bool:
+    """`user` moderates the discussion of `argument`'s poll: the city's
+    operators every poll's, an institution's administrators their own
+    institution's polls' (issue 16). Without an argument (the admin's
+    actions and export, oasis.admin_utils.OperatorOnlyMixin): may moderate
+    some poll's discussion at all; the admin's list is scoped to theirs."""
+    if argument is None:
+        return runs_work(user)
+    return runs_institution(user, argument.poll.institution_id)
+
+
+# The moderation of the polls' admin (OperatorOnlyMixin asks "<app>.moderate";
+# polls.services.discussion asks it with the argument, under the poll's lock).
+rules.add_perm("polls.moderate", moderates_argument)

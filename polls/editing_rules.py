@@ -2,26 +2,40 @@
 and when each step is refused (the staff side of polls; voting has its own
 rules in polls/rules.py).
 
-| action                                               | operator | official of the poll's department | other official | citizen |
-|------------------------------------------------------|----------|-----------------------------------|----------------|---------|
-| write a poll, its questions, choices and material    | ✓        |                                   |                |         |
-| preview a draft as the public page shows it          | ✓        | ✓ (read-only)                     |                |         |
-| publish a complete draft                             | ✓        |                                   |                |         |
-| close a published poll early (with a reason)         | ✓        |                                   |                |         |
-| see the poll in the admin (read-only)                | ✓        | ✓                                 |                |         |
+| action                                               | operator | administrator of the poll's institution | official of the poll's department | other official | citizen |
+|------------------------------------------------------|----------|------------------------------|-----------------------------------|----------------|---------|
+| write a poll, its questions, choices and material    | ✓        | ✓                            |                                   |                |         |
+| preview a draft as the public page shows it          | ✓        | ✓                            | ✓ (read-only)                     |                |         |
+| publish a complete draft                             | ✓        | ✓                            |                                   |                |         |
+| close a published poll early (with a reason)         | ✓        | ✓                            |                                   |                |         |
+| see the poll in the admin (read-only)                | ✓        | ✓ (edits)                    | ✓                                 |                |         |
+
+A partner institution's administrator (issue 16) runs their institution's
+polls as the city's operators run the city's: a poll they write is their
+institution's (the service sets it), and the city's polls and another
+institution's are neither shown to them nor written by them. The
+permissions are asked with the poll (`runs_poll`); asked without one they
+say whether the member may write some poll at all (the admin's "add").
 
 The `*_refusal(s)` functions return the (translated) reasons a step is not
 possible now; the services raise them as a ServiceError and the admin shows
 them on the form, so nothing is half-saved."""
 
 import rules
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.age_bands import AgeBand
 from accounts.districts import District
 from accounts.models import Gender
-from accounts.predicates import is_institution_admin, is_official, is_operator
+from accounts.predicates import (
+    is_institution_admin,
+    is_official,
+    is_operator,
+    runs_institution,
+    runs_work,
+)
 
 from .models import PollKind, PollStatus, QuestionKind, YesNo
 
@@ -39,9 +53,30 @@ def of_own_department(user, poll) -> bool:
     return poll is not None and is_official(user) and user.department_id == poll.department_id
 
 
-rules.add_perm("polls.edit_poll", is_operator)
-rules.add_perm("polls.publish_poll", is_operator)
-rules.add_perm("polls.close_poll", is_operator)
+@rules.predicate
+def runs_poll(user, poll) -> bool:
+    """`user` runs `poll`'s institution's polls: the city's operators every
+    poll, an institution's administrators their institution's only (never
+    the city's). Without a poll: may run some institution's polls at all."""
+    if poll is None:
+        return runs_work(user)
+    return runs_institution(user, poll.institution_id)
+
+
+rules.add_perm("polls.edit_poll", runs_poll)
+rules.add_perm("polls.publish_poll", runs_poll)
+rules.add_perm("polls.close_poll", runs_poll)
+
+
+def runs_poll_refusal(user, poll) -> str | None:
+    """Why `user` may not write, publish or close `poll` (its institution is
+    not theirs to run), or None: the services' words for a refusal, so a
+    tampered id or institution is told apart from a bad form."""
+    if runs_poll(user, poll):
+        return None
+    if poll.institution_id is None:
+        return _("This is the city's poll: only the city's operators may change it.")
+    return _("This poll belongs to another institution: only its own administrators may change it.")
 
 
 # In the admin: operators every poll, officials their department's.
@@ -58,16 +93,31 @@ def of_own_institution(user, poll) -> bool:
 rules.add_perm("polls.see_poll_admin", is_operator | of_own_department | of_own_institution)
 
 
+def seen_in_admin_condition(user) -> Q | None:
+    """The polls `user` sees as staff (None: none at all; an empty Q: every
+    poll): an official their department's, an institution's administrator
+    their institution's (both, for an administrator who is also one of its
+    officials)."""
+    if is_operator(user):
+        return Q()
+    conditions = []
+    if is_official(user):
+        conditions.append(Q(department_id=user.department_id))
+    if is_institution_admin(user):
+        conditions.append(Q(institution_id=user.institution_id))
+    if not conditions:
+        return None
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined |= condition
+    return combined
+
+
 def polls_seen_in_admin(user, queryset):
     """The polls of `queryset` the admin lists for `user`: the selector twin
     of `polls.see_poll_admin`."""
-    if is_operator(user):
-        return queryset
-    if is_official(user):
-        return queryset.filter(department_id=user.department_id)
-    if is_institution_admin(user):
-        return queryset.filter(institution_id=user.institution_id)
-    return queryset.none()
+    condition = seen_in_admin_condition(user)
+    return queryset.none() if condition is None else queryset.filter(condition)
 
 
 def has_votes(poll) -> bool:

@@ -4,8 +4,9 @@ the staff's exports read them (selectors: nothing here writes).
 When results are public (`results_public`): a live poll's while it takes
 votes and after, an "after close" poll's once voting is over (closed, or its
 end has passed before the beat closed it). A draft's never. The poll's staff
-(results_rules.is_poll_staff: operators and the poll's department) see them
-at any time, marked "not public yet".
+(results_rules.is_poll_staff: operators, the administrators of the poll's
+institution and its department) see them at any time, marked "not public
+yet".
 
 Numbers come from the counts kept with the votes (Poll.voter_count,
 Question.answer_count, Choice.vote_count, PollArgument.endorsement_count),
@@ -48,8 +49,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.age_bands import AgeBand
 from accounts.districts import District
-from accounts.predicates import is_official, is_operator
 
+from .editing_rules import seen_in_admin_condition
 from .models import (
     Answer,
     ArgumentSide,
@@ -473,15 +474,13 @@ def _discussion(poll: Poll) -> DiscussionResult:
 
 def polls_for_results_staff(user):
     """The polls whose results `user` works on as staff: every published or
-    closed poll for an operator, their department's for an official, none
-    for anyone else. The list twin of results_rules.is_poll_staff (drafts
-    have no results to answer yet)."""
+    closed poll for an operator, their department's for an official, their
+    institution's for an institution's administrator, none for anyone else.
+    The list twin of results_rules.is_poll_staff (drafts have no results to
+    answer yet)."""
     polls = Poll.objects.exclude(status=PollStatus.DRAFT).select_related("department")
-    if is_operator(user):
-        return polls
-    if is_official(user):
-        return polls.filter(department_id=user.department_id)
-    return polls.none()
+    condition = seen_in_admin_condition(user)
+    return polls.none() if condition is None else polls.filter(condition)
 
 
 def awaiting_response(now=None) -> Q:

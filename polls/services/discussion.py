@@ -161,8 +161,15 @@ def _set_hidden(*, argument: PollArgument, actor, reason: str, hidden: bool) -> 
         raise PermissionDenied
     reason = require_reason(reason, max_length=REASON_MAX_LENGTH)
     with transaction.atomic():
-        _locked_poll(argument.poll_id)
+        # The poll as stored, not as the caller's argument says.
+        poll_id = PollArgument.objects.values_list("poll_id", flat=True).get(pk=argument.pk)
+        poll = _locked_poll(poll_id)
         locked = PollArgument.objects.select_for_update().get(pk=argument.pk)
+        locked.poll = poll
+        if not rules.has_perm("polls.moderate", actor, locked):
+            raise PermissionDenied(
+                _("Only the city's operators and the poll's own institution may moderate it.")
+            )
         if locked.is_hidden == hidden:
             raise ServiceError(
                 _("This argument is already hidden.")

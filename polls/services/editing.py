@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
+from accounts.predicates import is_operator
 from oasis.errors import ServiceError, TransitionNotAllowed
 from oasis.files import delete_files_on_commit, files_removed_on_error
 from proposals import uploads
@@ -44,8 +45,9 @@ EDITABLE_FIELDS = (
     "background",
     "department",
     # A partner institution's poll (issue 16): shown in its space, labelled
-    # in /polls/; empty: the city's. The operators set it (orgadmin scopes
-    # the editor to an institution's own staff).
+    # in /polls/; empty: the city's. The city's operators choose it; for an
+    # institution's administrator it is always their own institution
+    # (poll_create sets it, and runs_poll refuses any other).
     "institution",
     "starts_at",
     "ends_at",
@@ -85,8 +87,21 @@ def _locked(poll: Poll) -> Poll:
 
 
 def _require(perm: str, actor) -> None:
+    """The quick door: may `actor` do this to some poll at all (asked again
+    with the poll, under its lock, by _require_for)."""
     if not rules.has_perm(perm, actor):
         raise PermissionDenied
+
+
+def _require_for(perm: str, actor, poll: Poll) -> None:
+    """`actor` may do this to `poll` (its institution is theirs to run, for
+    an institution's administrator): asked with the locked row, so a
+    tampered id of the city's or another institution's poll is refused with
+    its reason and nothing is written."""
+    if not rules.has_perm(perm, actor, poll):
+        raise PermissionDenied(
+            editing_rules.runs_poll_refusal(actor, poll) or _("You may not change this poll.")
+        )
 
 
 def with_questions(queryset=None):
@@ -104,8 +119,11 @@ def poll_create(*, actor, kind: str, now=None, **fields) -> Poll:
     """A new draft poll of `kind` with `fields` (EDITABLE_FIELDS). A yes/no
     poll gets its one question (the title) and its three fixed choices, a
     discussion poll its one question, so the operator starts from a poll of
-    the right shape. Requires `polls.edit_poll`. Raises ServiceError for a
-    period or target the rules refuse; nothing is written then."""
+    the right shape. Requires `polls.edit_poll` for the new poll: an
+    institution's administrator's poll is their institution's (set here
+    when not given; the city's or another institution's is refused).
+    Raises ServiceError for a period or target the rules refuse; nothing
+    is written then."""
     _require("polls.edit_poll", actor)
     now = now or timezone.now()
     if kind not in PollKind.values:
@@ -114,8 +132,14 @@ def poll_create(*, actor, kind: str, now=None, **fields) -> Poll:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"poll_create() got unexpected fields {sorted(unknown)}")
+    if not is_operator(actor) and "institution" not in fields:
+        # An institution's administrator writes their institution's polls:
+        # the poll is theirs whatever the form sent (runs_poll below
+        # refuses another institution's, or the city's, named outright).
+        fields["institution"] = getattr(actor, "institution", None)
     for name, value in fields.items():
         setattr(poll, name, value)
+    _require_for("polls.edit_poll", actor, poll)
     if refusal := editing_rules.period_refusal(
         poll, starts_at=poll.starts_at, ends_at=poll.ends_at, now=now
     ) or editing_rules.settings_refusal(poll, fields):
@@ -149,6 +173,11 @@ def poll_update(*, poll: Poll, actor, changes: dict, now=None) -> Poll:
         raise TypeError(f"poll_update() got unexpected fields {sorted(unknown)}")
     with transaction.atomic():
         locked = _locked(poll)
+        _require_for("polls.edit_poll", actor, locked)
+        if "institution" in changes:
+            # Moving the poll to another institution (or to the city) needs
+            # the right to run that one as well.
+            _require_for("polls.edit_poll", actor, Poll(institution=changes["institution"]))
         starts_at = changes.get("starts_at", locked.starts_at)
         ends_at = changes.get("ends_at", locked.ends_at)
         refusal = editing_rules.period_refusal(
@@ -176,6 +205,7 @@ def questions_save(*, poll: Poll, actor, questions: list[QuestionDraft]) -> None
     _require("polls.edit_poll", actor)
     with transaction.atomic():
         locked = _locked(poll)
+        _require_for("polls.edit_poll", actor, locked)
         if refusal := editing_rules.questions_refusal(locked):
             raise ServiceError(refusal)
         kept = [draft for draft in questions if not draft.delete]
@@ -252,6 +282,7 @@ def poll_delete(*, poll: Poll, actor) -> None:
         locked = Poll.objects.select_for_update().filter(pk=poll.pk).first()
         if locked is None:
             return  # deleted meanwhile: what was asked is done
+        _require_for("polls.edit_poll", actor, locked)
         if locked.status != PollStatus.DRAFT or editing_rules.has_votes(locked):
             raise ServiceError(
                 _("Only a draft nobody voted in can be deleted; close this poll instead.")
@@ -297,6 +328,7 @@ def attachment_add(*, poll: Poll, actor, kind: str, upload, title: str, position
     title, clean_image, file_kind = attachment_check(kind=kind, upload=upload, title=title)
     with files_removed_on_error() as written, transaction.atomic():
         locked = _locked(poll)
+        _require_for("polls.edit_poll", actor, locked)
         item = PollAttachment(poll=locked, kind=kind, title=title, position=position)
         if clean_image is not None:
             extension = clean_image.name.rsplit(".", 1)[-1]
@@ -315,7 +347,23 @@ def attachment_describe(*, attachment: PollAttachment, actor, title: str, positi
     title = (title or "").strip()
     if not title:
         raise ServiceError(_("Please say what the image shows, for readers who cannot see it."))
-    PollAttachment.objects.filter(pk=attachment.pk).update(title=title, position=position)
+    with transaction.atomic():
+        locked = _attachments_poll(attachment)
+        if locked is None:
+            raise ServiceError(
+                _("This image or file was removed meanwhile. Please reload the page.")
+            )
+        _require_for("polls.edit_poll", actor, locked)
+        PollAttachment.objects.filter(pk=attachment.pk).update(title=title, position=position)
+
+
+def _attachments_poll(attachment: PollAttachment) -> Poll | None:
+    """The poll of `attachment` as stored (not as the caller says), locked;
+    None when the attachment is gone."""
+    poll_id = (
+        PollAttachment.objects.filter(pk=attachment.pk).values_list("poll_id", flat=True).first()
+    )
+    return Poll.objects.select_for_update().filter(pk=poll_id).first() if poll_id else None
 
 
 def attachment_remove(*, attachment: PollAttachment, actor) -> None:
@@ -323,6 +371,10 @@ def attachment_remove(*, attachment: PollAttachment, actor) -> None:
     disk once the removal is committed."""
     _require("polls.edit_poll", actor)
     with transaction.atomic():
+        poll = _attachments_poll(attachment)
+        if poll is None:
+            return  # removed meanwhile: what was asked is done
+        _require_for("polls.edit_poll", actor, poll)
         item = PollAttachment.objects.select_for_update().filter(pk=attachment.pk).first()
         if item is None:
             return  # removed meanwhile: what was asked is done
@@ -344,6 +396,7 @@ def poll_publish(*, poll: Poll, actor, now=None) -> Poll:
     now = now or timezone.now()
     with transaction.atomic():
         locked = _locked(poll)
+        _require_for("polls.publish_poll", actor, locked)
         questions = list(Question.objects.filter(poll=locked).prefetch_related("choices"))
         if problems := editing_rules.publish_refusals(locked, questions, now=now):
             raise TransitionNotAllowed(" ".join(problems))
@@ -378,16 +431,17 @@ def _close(locked: Poll, *, actor, reason: str, now) -> None:
 
 
 def poll_close(*, poll: Poll, actor, reason: str, now=None) -> Poll:
-    """An operator closes a published poll now, before its end, with a
-    reason (kept in the audit trail as typed). Voting stops; the poll's
-    department is told it closed with N voters and that its response is
-    awaited. Refused for a draft or a closed poll, or without a reason.
+    """An operator, or an administrator of the poll's institution, closes a
+    published poll now, before its end, with a reason (kept in the audit
+    trail as typed). Voting stops; the poll's department is told it closed
+    with N voters and that its response is awaited. Refused for a draft or a closed poll, or without a reason.
     Requires `polls.close_poll`."""
     _require("polls.close_poll", actor)
     now = now or timezone.now()
     reason = (reason or "").strip()[:REASON_MAX_LENGTH]
     with transaction.atomic():
         locked = _locked(poll)
+        _require_for("polls.close_poll", actor, locked)
         if refusal := editing_rules.close_refusal(locked, reason=reason, now=now):
             raise TransitionNotAllowed(refusal)
         _close(locked, actor=actor, reason=reason, now=now)

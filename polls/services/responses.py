@@ -32,9 +32,13 @@ def response_refusal(poll: Poll, now=None) -> str | None:
 
 
 def _check(poll: Poll, actor, now) -> Poll:
-    if not rules.has_perm("polls.respond_to_results", actor, poll):
-        raise PermissionDenied(_("Only the department that asked, or an operator, may respond."))
+    # Asked of the row as stored and locked, not of the caller's copy: its
+    # institution and department decide who answers it.
     locked = Poll.objects.select_for_update().get(pk=poll.pk)
+    if not rules.has_perm("polls.respond_to_results", actor, locked):
+        raise PermissionDenied(
+            _("Only the department that asked, its institution or an operator may respond.")
+        )
     refusal = response_refusal(locked, now)
     if refusal:
         raise ServiceError(refusal, code="voting_not_over")
