@@ -1,4 +1,6 @@
-"""Assigning proposals to a department by hand: the operators' screen.
+"""Assigning proposals to a department by hand: the operators' screen (and
+a partner institution's administrators', for their institution's proposals
+and departments only: issue 16).
 
 The pipeline gives a proposal past the answer bar to its category's default
 department; when the category has none (or an inactive one) it cannot, and

@@ -26,7 +26,8 @@ from answers.models import (
     ReassignmentStatus,
 )
 from oasis.errors import ServiceError
-from proposals.models import Proposal, ProposalStatus
+from proposals.models import PipelineSettings, Proposal, ProposalStatus
+from tests.factories import CategoryFactory, ProposalFactory
 from tests.pages import forms_on, logged_in, messages_sent, page_text
 
 from .institution_world import KEYS, build_world
@@ -501,3 +502,28 @@ def test_the_operators_home_still_shows_every_owner_s_waiting_work(world):
     for key in KEYS:
         assert f"{key} 제출된 답변" in text and f"{key} 재배정 요청" in text
     assert "Proposals waiting for your institution's answer" not in text
+
+
+def test_the_a_admins_home_lists_their_proposals_blocked_from_assignment(world):
+    settings_row = PipelineSettings.load()
+    settings_row.answer_threshold = 3
+    settings_row.save()
+    for key in KEYS:
+        of = world[key].institution
+        ProposalFactory(
+            title=f"{key} 부서 없는 제안",
+            category=CategoryFactory(code=f"none-{key}", default_department=None, institution=of),
+            institution=of,
+            endorsement_count=4,
+        )
+    page = client_of(world, "a_admin").get(reverse("admin:index"))
+    text = page_text(page)
+    assert "Proposals that could not be assigned" in text
+    assert "A 부서 없는 제안" in text
+    assert "B 부서 없는 제안" not in text and "city 부서 없는 제안" not in text
+    blocked = Proposal.objects.get(title="A 부서 없는 제안")
+    assert f'href="{reverse("admin:proposals_proposal_assign", args=[blocked.pk])}"' in (
+        page.content.decode()
+    )
+    operator_text = page_text(client_of(world, "operator").get(reverse("admin:index")))
+    assert all(f"{key} 부서 없는 제안" in operator_text for key in KEYS)
