@@ -102,12 +102,13 @@ def owner(key: str, of: Institution | None) -> Owner:
 def build_world() -> World:
     a, b = institution("A"), institution("B")
     world = World()
-    world.owners = {"city": owner("city", None), "A": owner("A", a), "B": owner("B", b)}
+    # The staff first: they are told of the work as it comes.
     world.users = {
         "operator": operator(),
         "a_admin": institution_admin(a),
         "b_admin": institution_admin(b),
-        "a_official": world["A"].clerk,
-        "city_official": world["city"].clerk,
     }
+    world.owners = {"city": owner("city", None), "A": owner("A", a), "B": owner("B", b)}
+    world.users["a_official"] = world["A"].clerk
+    world.users["city_official"] = world["city"].clerk
     return world

@@ -25,6 +25,7 @@ from answers.models import (
     ReassignmentRequest,
     ReassignmentStatus,
 )
+from notifications.models import Notification
 from oasis.errors import ServiceError
 from proposals.models import PipelineSettings, Proposal, ProposalStatus
 from tests.factories import CategoryFactory, ProposalFactory
@@ -527,3 +528,38 @@ def test_the_a_admins_home_lists_their_proposals_blocked_from_assignment(world):
     )
     operator_text = page_text(client_of(world, "operator").get(reverse("admin:index")))
     assert all(f"{key} 부서 없는 제안" in operator_text for key in KEYS)
+
+
+# --- notices ---------------------------------------------------------------------------------
+
+
+def test_the_a_admin_is_told_of_a_s_waiting_work_and_not_of_b_s_or_the_city_s(world):
+    a_admin, b_admin = world.users["a_admin"], world.users["b_admin"]
+    told = {
+        kind: set(
+            Notification.objects.filter(kind=kind, recipient=a_admin).values_list(
+                "proposal__title", flat=True
+            )
+        )
+        for kind in (
+            "answer_submitted",
+            "reassignment_requested",
+            "extension_requested",
+            "amendment_submitted",
+        )
+    }
+    assert told == {
+        "answer_submitted": {"A 제출된 답변", "A 수정 요청"},
+        "reassignment_requested": {"A 재배정 요청"},
+        "extension_requested": {"A 기한 연장"},
+        "amendment_submitted": {"A 수정 요청"},
+    }
+    assert not Notification.objects.filter(
+        recipient=b_admin, proposal__institution=world["A"].institution
+    ).exists()
+    # The city's operators are still told of every owner's.
+    assert set(
+        Notification.objects.filter(
+            recipient=world.users["operator"], kind="answer_submitted"
+        ).values_list("proposal__title", flat=True)
+    ) >= {"city 제출된 답변", "A 제출된 답변", "B 제출된 답변"}
