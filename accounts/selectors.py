@@ -12,6 +12,14 @@ def operators():
     return User.objects.filter(is_active=True, groups__name=Role.OPERATOR).distinct()
 
 
+def institution_admins(institution_id):
+    """Active administrators of the partner institution `institution_id`
+    (who run its work and are told of what waits for them, issue 16)."""
+    return User.objects.filter(
+        is_active=True, institution_id=institution_id, groups__name=Role.INSTITUTION_ADMIN
+    ).distinct()
+
+
 def department_officials(department):
     """Active officials of `department` (who may head it, and are told of its work)."""
     return User.objects.filter(

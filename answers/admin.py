@@ -4,7 +4,8 @@ Officials work here: the Assignment list is their department's queue (most
 urgent deadline first) and an assignment's page is the workroom, with the
 proposal, its counts and recent comments beside the answer form. Operators see
 every department's work, publish or return submitted answers and decide
-reassignment requests.
+reassignment requests; a partner institution's administrators do the same
+for their institution's proposals only (issue 16: rules.runs_answer_work).
 
 The admin never writes a row itself: there are no add, change or delete
 forms; every button and action calls a service in services.py, which checks

@@ -266,8 +266,9 @@ class RatingForm(forms.Form):
 
 class HandAssignmentForm(forms.Form):
     """An operator gives one or many proposals to a department. The category's
-    default department is offered first (`suggested`), any active one may be
-    chosen."""
+    default department is offered first (`suggested`), any active one of
+    `departments` (the proposals' institutions' that the user may choose,
+    hand_assignment.department_choices) may be chosen."""
 
     department = DepartmentChoiceField(
         label=_("Department that answers"),
@@ -281,8 +282,10 @@ class HandAssignmentForm(forms.Form):
         error_messages={"required": _("Please give a reason.")},
     )
 
-    def __init__(self, *args, suggested=None, **kwargs):
+    def __init__(self, *args, suggested=None, departments=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if departments is not None:
+            self.fields["department"].queryset = departments
         if suggested is not None:
             self.fields["department"].initial = suggested.pk
             self.fields["department"].help_text = _(

@@ -1,4 +1,6 @@
-"""Assigning proposals to a department by hand: the operators' screen.
+"""Assigning proposals to a department by hand: the operators' screen (and
+a partner institution's administrators', for their institution's proposals
+and departments only: issue 16).
 
 The pipeline gives a proposal past the answer bar to its category's default
 department; when the category has none (or an inactive one) it cannot, and
@@ -16,6 +18,7 @@ import rules
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -23,6 +26,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.institutions import scoped_choices
+from accounts.models import Department
 from oasis.errors import ServiceError
 from oasis.forms import add_service_errors
 
@@ -60,6 +65,19 @@ def _suggestion(proposals):
     return None
 
 
+def department_choices(user, proposals):
+    """The departments `user` may give `proposals` to: active ones of the
+    institutions the proposals are addressed to (the city's for a city
+    proposal), within the user's own institution (an institution's
+    administrator is offered theirs only; the service refuses any other)."""
+    institutions = {proposal.institution_id for proposal in proposals}
+    addressed = Q(institution_id__in=institutions - {None})
+    if None in institutions:
+        addressed |= Q(institution__isnull=True)
+    departments = Department.objects.filter(addressed, is_active=True).order_by("name", "pk")
+    return scoped_choices(user, Department, departments)
+
+
 def hand_assignment_view(modeladmin, request, object_id=None):
     """GET: the selected proposals (each with its category, the suggested
     department and why it cannot be assigned, if it cannot) and the form.
@@ -88,7 +106,9 @@ def hand_assignment_view(modeladmin, request, object_id=None):
         raise Http404
     suggested = _suggestion(proposals)
     form = HandAssignmentForm(
-        request.POST if request.method == "POST" else None, suggested=suggested
+        request.POST if request.method == "POST" else None,
+        suggested=suggested,
+        departments=department_choices(request.user, proposals),
     )
     refusals = {}
     if form.is_bound and form.is_valid():

@@ -13,6 +13,7 @@ from accounts.selectors import (
     answering_officials,
     department_names,
     department_officials,
+    institution_admins,
     operators,
     usable_head,
 )
@@ -248,6 +249,16 @@ def due_date(deadline) -> str:
     return timezone.localtime(deadline).date().isoformat()
 
 
+def runners(proposal) -> list:
+    """Who runs the proposal's answers and is told of the work waiting for
+    them: the operators and, for a proposal to a partner institution, its
+    administrators (issue 16: they publish, return and decide it too)."""
+    people = list(operators())
+    if proposal.institution_id is not None:
+        people += list(institution_admins(proposal.institution_id))
+    return people
+
+
 def step_key(step: str, assignment: Assignment) -> str:
     """The once-key of a deadline step: `<step>:<assignment>`, and after a
     granted extension `<step>:<assignment>:<extensions granted>`, so that
@@ -327,9 +338,9 @@ def tell_reassigned(*, assignment: Assignment) -> None:
 
 
 def tell_answer_submitted(*, assignment: Assignment, event_id: int) -> None:
-    """The operators: an answer waits for their approval."""
+    """Those who run it (runners): an answer waits for their approval."""
     notify(
-        recipients=operators(),
+        recipients=runners(assignment.proposal),
         topic=NoticeTopic.WORK,
         kind=AnswerNotice.ANSWER_SUBMITTED,
         key=f"answer_submitted:{event_id}",
@@ -363,10 +374,10 @@ def tell_answer_published(*, assignment: Assignment, answer) -> None:
 
 
 def tell_reassignment_requested(*, request: ReassignmentRequest, reason: str) -> None:
-    """The operators: a department asks to hand the proposal on."""
+    """Those who run it (runners): a department asks to hand the proposal on."""
     assignment = request.assignment
     notify(
-        recipients=operators(),
+        recipients=runners(assignment.proposal),
         topic=NoticeTopic.WORK,
         kind=AnswerNotice.REASSIGNMENT_REQUESTED,
         key=f"reassignment_requested:{request.pk}",
@@ -435,11 +446,11 @@ def tell_answer_reminder(*, assignment: Assignment, days_left: int) -> None:
 
 
 def tell_answer_overdue(*, assignment: Assignment, waits_for_approval: bool) -> None:
-    """The operators: the deadline passed without a published answer
+    """Those who run it (runners): the deadline passed without a published answer
     (`answer_overdue_unapproved` when only their approval is missing); once
     per assignment."""
     notify(
-        recipients=operators(),
+        recipients=runners(assignment.proposal),
         topic=NoticeTopic.WORK,
         kind=(
             AnswerNotice.ANSWER_OVERDUE_UNAPPROVED
@@ -482,10 +493,10 @@ def tell_answer_overdue_head(*, assignment: Assignment, head) -> None:
 
 
 def tell_extension_requested(*, extension: DeadlineExtension) -> None:
-    """The operators: a department asks for more days, with its reason."""
+    """Those who run it (runners): a department asks for more days, with its reason."""
     assignment = extension.assignment
     notify(
-        recipients=operators(),
+        recipients=runners(assignment.proposal),
         topic=NoticeTopic.WORK,
         kind=AnswerNotice.EXTENSION_REQUESTED,
         key=f"extension_requested:{extension.pk}",
@@ -536,9 +547,9 @@ def tell_extension_decided(*, extension: DeadlineExtension) -> None:
 
 
 def tell_amendment_submitted(*, assignment: Assignment, event_id: int, reason: str) -> None:
-    """The operators: an amendment of a published answer waits for them."""
+    """Those who run it (runners): an amendment of a published answer waits for them."""
     notify(
-        recipients=operators(),
+        recipients=runners(assignment.proposal),
         topic=NoticeTopic.WORK,
         kind=AnswerNotice.AMENDMENT_SUBMITTED,
         key=f"amendment_submitted:{event_id}",

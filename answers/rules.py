@@ -14,15 +14,26 @@ the object), then raise the state rule's own reason under their lock.
 import rules
 from django.utils.translation import gettext as _
 
-from accounts.predicates import is_institution_admin, is_official, is_operator
+from accounts.predicates import (
+    is_institution_admin,
+    is_official,
+    is_operator,
+    runs_institution,
+    runs_work,
+)
 from proposals.models import ProposalStatus
 
 from .models import (
     AMENDMENT_TRANSITIONS,
     ANSWER_TRANSITIONS,
     AmendmentStatus,
+    Answer,
+    AnswerAmendment,
     AnswerStatus,
+    Assignment,
+    DeadlineExtension,
     ExtensionStatus,
+    ReassignmentRequest,
     ReassignmentStatus,
 )
 
@@ -44,16 +55,58 @@ def is_assigned_official(user, assignment):
 @rules.predicate
 def administers_assignment_institution(user, assignment):
     """An administrator of the partner institution the proposal is
-    addressed to (issue 16): reads its current assignments, never acts."""
+    addressed to (issue 16): runs its answers as the city's operators run
+    the city's, so sees every assignment of it, handed-on ones included."""
     return (
         assignment is not None
         and is_institution_admin(user)
-        and assignment.is_current
         and assignment.proposal.institution_id == user.institution_id
     )
 
 
 can_see_assignment = is_operator | is_assigned_official | administers_assignment_institution
+
+
+def work_proposal(obj):
+    """The proposal a piece of the answers' work is about: `obj` is a
+    Proposal (to assign), an Assignment, an Answer, a ReassignmentRequest,
+    a DeadlineExtension or an AnswerAmendment."""
+    if isinstance(obj, AnswerAmendment):
+        obj = obj.answer
+    if isinstance(obj, (Answer, ReassignmentRequest, DeadlineExtension)):
+        obj = obj.assignment
+    if isinstance(obj, Assignment):
+        return obj.proposal
+    return obj
+
+
+@rules.predicate
+def runs_answer_work(user, obj):
+    """Who runs the answers' work (assigning, reassigning, deciding
+    requests, reviewing answers and amendments): asked with a piece of it
+    (work_proposal), the city's operators and the administrators of the
+    institution its proposal is addressed to (issue 16); asked without
+    one, whether the user runs some of it at all."""
+    if obj is None:
+        return runs_work(user)
+    return runs_institution(user, work_proposal(obj).institution_id)
+
+
+def institution_refusal(user, obj) -> str | None:
+    """Why `user`, who runs some work (runs_work), may not run this piece
+    of it: its proposal is addressed to the city, or to another institution
+    than theirs. None when they may. The services ask it under their lock."""
+    if runs_answer_work(user, obj):
+        return None
+    if work_proposal(obj).institution_id is None:
+        return _(
+            "This proposal is addressed to the city: only the city's operators handle its "
+            "answer. Nothing has been changed."
+        )
+    return _(
+        "This proposal is addressed to another institution: only its administrators handle "
+        "its answer. Nothing has been changed."
+    )
 
 
 @rules.predicate
@@ -322,19 +375,25 @@ def amendment_is_reviewable(user, amendment):
     )
 
 
-rules.add_perm("answers.open_assignment", is_operator)
+# Operators run every proposal's answers, an institution's administrators
+# their institution's (runs_answer_work: asked with the proposal, the
+# assignment, the answer, the request or the amendment).
+rules.add_perm("answers.open_assignment", runs_answer_work)
 rules.add_perm("answers.see_assignment", can_see_assignment)
 rules.add_perm("answers.write_answer", is_assigned_official & answer_is_editable)
-rules.add_perm("answers.review_answer", is_operator & answer_is_reviewable)
+rules.add_perm("answers.review_answer", runs_answer_work & answer_is_reviewable)
 rules.add_perm("answers.request_reassignment", is_assigned_official & reassignment_is_requestable)
-rules.add_perm("answers.decide_reassignment", is_operator & reassignment_is_pending)
-rules.add_perm("answers.reassign", is_operator & assignment_is_reassignable)
+rules.add_perm("answers.decide_reassignment", runs_answer_work & reassignment_is_pending)
+rules.add_perm("answers.reassign", runs_answer_work & assignment_is_reassignable)
 rules.add_perm("answers.rate_answer", is_proposer & answer_is_rateable)
 rules.add_perm("answers.request_extension", is_assigned_official & extension_is_requestable)
-rules.add_perm("answers.decide_extension", is_operator & extension_is_pending)
+rules.add_perm("answers.decide_extension", runs_answer_work & extension_is_pending)
 rules.add_perm("answers.amend_answer", is_answer_official & answer_is_amendable)
-rules.add_perm("answers.review_amendment", is_operator & amendment_is_reviewable)
-# Operators oversee every department's answers: the queue's department filter
-# and handed-on assignments, and the bulk actions of the admin lists (publish,
-# return, decide reassignment requests; each row is still checked by its service).
-rules.add_perm("answers.oversee_answers", is_operator)
+rules.add_perm("answers.review_amendment", runs_answer_work & amendment_is_reviewable)
+# Operators oversee every department's answers, an institution's
+# administrators their institution's departments': the queue's department
+# filter and handed-on assignments, and the bulk actions of the admin lists
+# (publish, return, decide reassignment requests). Asked without a row: the
+# lists themselves are scoped (selectors, InstitutionScopedAdminMixin) and
+# each row is still checked, with its object, by its service.
+rules.add_perm("answers.oversee_answers", runs_work)

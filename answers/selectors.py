@@ -2,7 +2,8 @@
 
 The `*_visible_to` selectors are the list twins of `rules.can_see_assignment`:
 a row is listed exactly when the rule lets the user see it (an operator sees
-all; an official only what is currently assigned to their department)."""
+all; an institution's administrator all of their institution's proposals;
+an official only what is currently assigned to their department)."""
 
 from django.db.models import Q, QuerySet
 
@@ -31,14 +32,22 @@ def _assignment_scope(user, prefix: str = "") -> Q | None:
     if is_official(user):
         return Q(**{f"{prefix}is_current": True, f"{prefix}department_id": user.department_id})
     if is_institution_admin(user):
-        # An institution's administrator reads its proposals' current
-        # assignments (answers.rules.administers_assignment_institution).
-        return Q(
-            **{
-                f"{prefix}is_current": True,
-                f"{prefix}proposal__institution_id": user.institution_id,
-            }
-        )
+        # An institution's administrator runs its proposals' answers as an
+        # operator runs the city's: every assignment of them, handed-on
+        # ones included (answers.rules.administers_assignment_institution).
+        return Q(**{f"{prefix}proposal__institution_id": user.institution_id})
+    return None
+
+
+def runs_scope(user, prefix: str = "") -> Q | None:
+    """The list twin of rules.runs_answer_work: the assignments (`prefix`
+    leads from the listed model to its assignment) whose work `user` runs.
+    Q() for an operator (everything), the proposals of their institution for
+    an institution's administrator, None for anyone else."""
+    if is_operator(user):
+        return Q()
+    if is_institution_admin(user):
+        return Q(**{f"{prefix}proposal__institution_id": user.institution_id})
     return None
 
 

@@ -1,8 +1,12 @@
 """This app's sections of the staff home (accounts.staff_home), registered
 in apps.py: the department's open assignments and returned answers for its
-officials; answers waiting for approval, overdue answers and reassignment
-requests for the operators. Every row opens the assignment's workroom,
-where the work is done."""
+officials; answers waiting for approval, overdue answers, reassignment and
+extension requests and amendments for those who run the answers: the
+operators (every proposal's, under "Operator") and a partner institution's
+administrators (their institution's, under "Your institution's work", with
+its proposals waiting for an answer). Every row opens the assignment's
+workroom, where the work is done; every list link opens the admin list,
+which is scoped the same way."""
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -10,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.predicates import is_official, is_operator
+from accounts.predicates import is_institution_admin, is_official, is_operator
 from accounts.selectors import departments_without_officials
 from accounts.staff_home import HomeRole, HomeRow, HomeSection, admin_url, section_from
 from proposals.models import ProposalStatus
@@ -31,6 +35,16 @@ from .notices import workroom_url
 
 def _due(assignment: Assignment):
     return timezone.localtime(assignment.deadline).date()
+
+
+def _runner(user, prefix: str):
+    """(heading, filter) of a section for those who run the answers: the
+    operators' (every proposal) or an institution administrator's (their
+    institution's proposals only, selectors.runs_scope); None for others."""
+    scope = selectors.runs_scope(user, prefix)
+    if scope is None:
+        return None
+    return (HomeRole.OPERATOR if is_operator(user) else HomeRole.INSTITUTION), scope
 
 
 def department_assignments(user, now):
@@ -103,12 +117,14 @@ def returned_answers(user, now):
 
 
 def answers_to_approve(user, now):
-    """Operator: submitted answers waiting to be published or returned,
-    the longest waiting first."""
-    if not is_operator(user):
+    """Those who run the answers: submitted answers waiting to be published
+    or returned, the longest waiting first."""
+    if (runner := _runner(user, "assignment__")) is None:
         return None
+    role, scope = runner
     queryset = (
         Answer.objects.filter(
+            scope,
             status=AnswerStatus.SUBMITTED,
             assignment__is_current=True,
             assignment__closed_at__isnull=True,
@@ -128,7 +144,7 @@ def answers_to_approve(user, now):
     rows, count = section_from(queryset, row)
     return HomeSection(
         key="answers.to_approve",
-        role=HomeRole.OPERATOR,
+        role=role,
         title=_("Answers waiting for your approval"),
         empty_text=_("No answer waits for approval."),
         rows=rows,
@@ -138,12 +154,14 @@ def answers_to_approve(user, now):
 
 
 def overdue_answers(user, now):
-    """Operator: assignments past their deadline without a published answer."""
-    if not is_operator(user):
+    """Those who run the answers: assignments past their deadline without a
+    published answer."""
+    if (runner := _runner(user, "")) is None:
         return None
+    role, scope = runner
     queryset = (
         Assignment.objects.awaiting_answer()
-        .filter(deadline__lt=now)
+        .filter(scope, deadline__lt=now)
         .select_related("proposal", "department", "answer")
         .order_by("deadline", "id")
     )
@@ -161,7 +179,7 @@ def overdue_answers(user, now):
     rows, count = section_from(queryset, row)
     return HomeSection(
         key="answers.overdue",
-        role=HomeRole.OPERATOR,
+        role=role,
         title=_("Overdue answers"),
         empty_text=_("Every department is answering on time."),
         rows=rows,
@@ -171,11 +189,13 @@ def overdue_answers(user, now):
 
 
 def reassignment_requests(user, now):
-    """Operator: departments asking to hand a proposal on, oldest first."""
-    if not is_operator(user):
+    """Those who run the answers: departments asking to hand a proposal on,
+    oldest first."""
+    if (runner := _runner(user, "assignment__")) is None:
         return None
+    role, scope = runner
     queryset = (
-        ReassignmentRequest.objects.filter(status=ReassignmentStatus.PENDING)
+        ReassignmentRequest.objects.filter(scope, status=ReassignmentStatus.PENDING)
         .select_related("assignment__proposal", "assignment__department")
         .order_by("created_at", "id")
     )
@@ -191,7 +211,7 @@ def reassignment_requests(user, now):
     rows, count = section_from(queryset, row)
     return HomeSection(
         key="answers.reassignment_requests",
-        role=HomeRole.OPERATOR,
+        role=role,
         title=_("Reassignment requests"),
         empty_text=_("No department asks to hand a proposal on."),
         rows=rows,
@@ -203,12 +223,13 @@ def reassignment_requests(user, now):
 
 
 def amendments_to_approve(user, now):
-    """Operator: amendments of published answers waiting to be approved or
-    returned, the longest waiting first (답변 수정 승인 대기)."""
-    if not is_operator(user):
+    """Those who run the answers: amendments of published answers waiting
+    to be approved or returned, the longest waiting first (답변 수정 승인 대기)."""
+    if (runner := _runner(user, "answer__assignment__")) is None:
         return None
+    role, scope = runner
     queryset = (
-        AnswerAmendment.objects.filter(status=AmendmentStatus.SUBMITTED)
+        AnswerAmendment.objects.filter(scope, status=AmendmentStatus.SUBMITTED)
         .select_related("answer__assignment__proposal", "answer__assignment__department")
         .order_by("submitted_at", "id")
     )
@@ -225,7 +246,7 @@ def amendments_to_approve(user, now):
     rows, count = section_from(queryset, row)
     return HomeSection(
         key="answers.amendments_to_approve",
-        role=HomeRole.OPERATOR,
+        role=role,
         title=_("Answer amendments waiting for your approval"),
         empty_text=_("No amendment of an answer waits for approval."),
         rows=rows,
@@ -279,13 +300,15 @@ def silent_departments(user, now):
 
 
 def extension_requests(user, now):
-    """Operator (연장 요청): departments asking for more time, oldest first;
-    each row says how many days and why, and opens the workroom where the
-    request is granted or refused."""
-    if not is_operator(user):
+    """Those who run the answers (연장 요청): departments asking for more
+    time, oldest first; each row says how many days and why, and opens the
+    workroom where the request is granted or refused."""
+    if (runner := _runner(user, "assignment__")) is None:
         return None
+    role, scope = runner
     queryset = (
         selectors.extensions_to_decide()
+        .filter(scope)
         .select_related("assignment__proposal", "assignment__department")
         .order_by("created_at", "id")
     )
@@ -310,7 +333,7 @@ def extension_requests(user, now):
     rows, count = section_from(queryset, row)
     return HomeSection(
         key="answers.extension_requests",
-        role=HomeRole.OPERATOR,
+        role=role,
         title=_("Requests for more time"),
         empty_text=_("No department asks for more time."),
         rows=rows,
@@ -321,9 +344,45 @@ def extension_requests(user, now):
     )
 
 
+def institution_waiting(user, now):
+    """Institution administrator: their institution's proposals a department
+    of it must answer, most urgent first (the operators' home has no such
+    section: the city's departments' own homes carry it)."""
+    if not is_institution_admin(user):
+        return None
+    queryset = (
+        Assignment.objects.awaiting_answer()
+        .filter(proposal__institution_id=user.institution_id)
+        .select_related("proposal", "department", "answer")
+        .order_by("deadline", "id")
+    )
+
+    def row(assignment):
+        answer = getattr(assignment, "answer", None)
+        status = answer.get_status_display() if answer else gettext("Not started")
+        return HomeRow(
+            title=assignment.proposal.title,
+            url=workroom_url(assignment.pk),
+            deadline=_due(assignment),
+            note=f"{assignment.department.label} · {status}",
+        )
+
+    rows, count = section_from(queryset, row)
+    return HomeSection(
+        key="answers.institution_waiting",
+        role=HomeRole.INSTITUTION,
+        title=_("Proposals waiting for your institution's answer"),
+        empty_text=_("No proposal waits for an answer from your institution."),
+        rows=rows,
+        count=count,
+        list_url=admin_url("admin:answers_assignment_changelist"),
+    )
+
+
 # (key, builder, order) for accounts.staff_home.register_section.
 SECTIONS = [
     ("answers.silent_departments", silent_departments, 19),
+    ("answers.institution_waiting", institution_waiting, 10),
     ("answers.assignments", department_assignments, 20),
     ("answers.returned", returned_answers, 21),
     ("answers.to_approve", answers_to_approve, 22),

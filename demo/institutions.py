@@ -2,14 +2,17 @@
 its branding (no logo), two departments with an official each, three
 categories of its own, an administrator, ten proposals addressed to it at
 various stages (gathering endorsements, given to its department to answer,
+its answer submitted and waiting for the administrator, answered,
 withdrawn) and one open poll with votes. The texts and the story's days are
 demo/data/institutions.json.
 
 Everything goes through the services, as citizens and the pipeline would
 do it; the services stamp "now", so afterwards every stamp written for a
 proposal is moved back to that proposal's own day (as the rest of the demo
-dates its story), and the poll's to an hour ago. No staff step is taken
-here (the city's demo tells those, in office hours). Run by `seed_demo`
+dates its story), and the poll's to an hour ago. The staff steps are the
+answers': the department's official writes and submits its answer, and
+the institution's administrator (not the city's operators: issue 16)
+publishes it, each on its own day in office hours. Run by `seed_demo`
 after the city's world; idempotent: an institution already there (by slug)
 is left alone.
 The administrator is appointed by the city's demo operator through
@@ -29,7 +32,8 @@ from django.utils import timezone
 from accounts.models import Department, Institution, User
 from accounts.roles import Role
 from accounts.services import institution_admin_grant, user_set_roles
-from answers.services import assignment_open
+from answers.models import Assignment
+from answers.services import answer_publish, answer_save, answer_submit, assignment_open
 from polls.models import PollKind
 from proposals.models import Category, EventKind, Proposal, ProposalEvent, ProposalStatus
 from proposals.services import proposal_create, proposal_endorse, proposal_withdraw
@@ -41,6 +45,10 @@ from .members import DEMO_PASSWORD, OPERATOR_EMAIL, demo_email, generated_member
 from .polls import PollSpec, _poll, _votes
 
 TEXTS = "institutions"
+# The stages whose proposal's department has written its answer: submitted
+# (waiting for the institution's administrator) or published by them.
+ANSWER_STAGES = {"submitted", "answered"}
+ANSWER_VALUES = ("summary", "necessity", "effectiveness", "feasibility", "estimated_budget")
 # Stamps that tell what lies ahead, set on purpose: never moved back.
 KEPT = {("Poll", "starts_at"), ("Poll", "ends_at"), ("Debate", "ends_at")}
 # The ledger dates its own entries from their sources (demo/mileage.py).
@@ -109,13 +117,15 @@ def seed_institutions(*, now: datetime | None = None) -> InstitutionsCreated:
             .first()
         )
         institution_admin_grant(actor=operator, institution=institution, member=admin)
-        officials = [
-            _account(row, password, department=departments[row["department"]])
+        # As they sign in: with the institution and the role the grant gave.
+        admin = User.objects.get(pk=admin.pk)
+        officials = {
+            row["email"]: _account(row, password, department=departments[row["department"]])
             for row in texts["officials"]
-        ]
-        for official in officials:
+        }
+        for official in officials.values():
             user_set_roles(user=official, roles={Role.OFFICIAL}, department=official.department)
-        consent_as_signed_up([admin, *officials])
+        consent_as_signed_up([admin, *officials.values()])
         _move_back(began, now - timedelta(days=60))
         members = list(
             User.objects.filter(email__in=[m.email for m in generated_members()]).order_by("email")
@@ -125,6 +135,8 @@ def seed_institutions(*, now: datetime | None = None) -> InstitutionsCreated:
             proposal = _proposal(index, row, members, categories, institution, texts)
             _move_back(began, _story_moment(now, row["days_ago"], row["minute_of_day"]))
             _as_told(proposal)
+            if row["stage"] in ANSWER_STAGES:
+                _answer(proposal, row, officials, admin, now)
             created.proposals += 1
         began = timezone.now()
         created.polls += _institution_poll(texts["poll"], institution, departments, now)
@@ -166,11 +178,48 @@ def _proposal(index, row, members, categories, institution, texts) -> Proposal:
         proposal_endorse(proposal=proposal, user=member)
     if row["stage"] == "withdrawn":
         proposal_withdraw(proposal=proposal, user=author)
-    elif row["stage"] == "assigned":
+    elif row["stage"] in {"assigned", *ANSWER_STAGES}:
         # Given to the category's department by the pipeline (no actor).
         proposal.refresh_from_db()
         assignment_open(proposal=proposal, actor=None, reason=texts["assign_reason"])
     return proposal
+
+
+def _answer(proposal: Proposal, row: dict, officials: dict, admin: User, now: datetime) -> None:
+    """The department's answer to an assigned proposal: written and
+    submitted by its official on the day told; for an answered proposal,
+    published by the institution's administrator on a later day, through
+    the same services (and rules) as the city's operators use. Each step's
+    stamps are moved back to its own moment."""
+    spec = row["answer"]
+    official = officials[spec["official"]]
+    assignment = Assignment.objects.get(proposal=proposal, is_current=True)
+    began = timezone.now()
+    answer = answer_save(
+        assignment=assignment,
+        user=official,
+        decision=spec["decision"],
+        **{name: spec[name] for name in ANSWER_VALUES},
+    )
+    answer = answer_submit(answer=answer, user=official)
+    _move_back(
+        began, _story_moment(now, spec["submitted_days_ago"], spec["submitted_minute_of_day"])
+    )
+    if row["stage"] == "answered":
+        began = timezone.now()
+        answer_publish(answer=answer, user=admin)
+        _move_back(
+            began, _story_moment(now, spec["published_days_ago"], spec["published_minute_of_day"])
+        )
+        # Publishing closed the assignment, so the move took its deadline
+        # along: the deadline stays the one it was given when assigned.
+        Assignment.objects.filter(pk=assignment.pk).update(deadline=assignment.deadline)
+    # The timeline tells each step at the very moment stored on the answer.
+    answer.refresh_from_db()
+    events = ProposalEvent.objects.filter(proposal=proposal)
+    events.filter(kind=EventKind.ANSWER_SUBMITTED).update(created_at=answer.submitted_at)
+    if answer.published_at is not None:
+        events.filter(to_status=ProposalStatus.ANSWERED).update(created_at=answer.published_at)
 
 
 def _as_told(proposal: Proposal) -> None:

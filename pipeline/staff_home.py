@@ -1,7 +1,8 @@
 """The conductor's section of the staff home (accounts.staff_home),
 registered in apps.py: proposals that passed the answer bar but could not
 be given to a department (their category has no default department, or an
-inactive one), which the operators must assign by hand."""
+inactive one), which the operators must assign by hand (and a partner
+institution's administrators their institution's, issue 16)."""
 
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.ownership import unowned_total
-from accounts.predicates import is_operator
+from accounts.predicates import is_institution_admin, is_operator
 from accounts.roles import Role
 from accounts.selectors import headless_departments
 from accounts.staff_home import HomeRole, HomeRow, HomeSection, admin_url, section_from
@@ -50,10 +51,18 @@ def _reason(proposal) -> str:
 
 
 def blocked_section(user, now):
-    if not is_operator(user):
+    """The operators': every blocked proposal; an institution's
+    administrator's: their institution's, which they assign by hand on the
+    same screen (answers.open_assignment asked with each proposal)."""
+    if is_operator(user):
+        role, blocked = HomeRole.OPERATOR, blocked_proposals()
+    elif is_institution_admin(user):
+        role = HomeRole.INSTITUTION
+        blocked = blocked_proposals().filter(institution_id=user.institution_id)
+    else:
         return None
     rows, count = section_from(
-        blocked_proposals(),
+        blocked,
         lambda proposal: HomeRow(
             title=proposal.title,
             url=reverse(ASSIGN_URL_NAME, args=[proposal.pk]),
@@ -62,7 +71,7 @@ def blocked_section(user, now):
     )
     return HomeSection(
         key="pipeline.blocked",
-        role=HomeRole.OPERATOR,
+        role=role,
         title=_("Proposals that could not be assigned"),
         empty_text=_("Every proposal past the answer bar has its department."),
         rows=rows,

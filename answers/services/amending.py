@@ -24,7 +24,7 @@ from ..models import (
 )
 from ..signals import answer_amended
 from .answering import _check_complete, _clean_answer_values
-from .shared import locked_assignment, require_reason
+from .shared import locked_assignment, require_reason, require_runs
 
 
 def _locked_answer(answer_id: int) -> Answer:
@@ -150,7 +150,8 @@ def amendment_submit(*, amendment: AnswerAmendment, user) -> AnswerAmendment:
 def amendment_return(*, amendment: AnswerAmendment, user, reason: str) -> AnswerAmendment:
     """An operator sends a submitted amendment back; the answer stays as it was.
 
-    Requires: an operator; the amendment submitted; a reason.
+    Requires: an operator, or an administrator of the proposal's
+    institution; the amendment submitted; a reason.
     Writes: status RETURNED (closed: the department may write a new one,
     which starts from this text), `return_reason`, `decided_by/at`; an
     internal timeline row.
@@ -162,6 +163,7 @@ def amendment_return(*, amendment: AnswerAmendment, user, reason: str) -> Answer
         answer = _locked_answer(amendment.answer_id)
         locked = AnswerAmendment.objects.select_for_update().get(pk=amendment.pk)
         locked.answer = answer
+        require_runs(user, answer.assignment)
         if refusal := answer_rules.amendment_review_refusal(locked, AmendmentStatus.RETURNED, user):
             raise ServiceError(refusal)
         locked.status = AmendmentStatus.RETURNED
@@ -188,7 +190,8 @@ def amendment_approve(*, amendment: AnswerAmendment, user) -> AnswerAmendment:
     """An operator approves a submitted amendment: the answer now reads as
     amended.
 
-    Requires: an operator; the amendment submitted, of a published answer.
+    Requires: an operator, or an administrator of the proposal's
+    institution; the amendment submitted, of a published answer.
     Writes: the answer's amended parts and `amended_at`; the amendment
     APPROVED with `previous` (the answer's earlier values) and `changed`;
     a public ANSWER_AMENDED timeline row (the parts that changed, the
@@ -203,6 +206,7 @@ def amendment_approve(*, amendment: AnswerAmendment, user) -> AnswerAmendment:
         answer = _locked_answer(amendment.answer_id)
         locked = AnswerAmendment.objects.select_for_update().get(pk=amendment.pk)
         locked.answer = answer
+        require_runs(user, answer.assignment)
         if refusal := answer_rules.amendment_review_refusal(locked, AmendmentStatus.APPROVED, user):
             raise ServiceError(refusal)
         changed = amendment_changes(answer, locked)

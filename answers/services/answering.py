@@ -26,7 +26,7 @@ from ..models import (
     Assignment,
     RefusalBasisKind,
 )
-from .shared import locked_assignment, require_reason
+from .shared import locked_assignment, require_reason, require_runs
 
 ANSWER_TEXT_FIELDS = ("summary", "necessity", "effectiveness", "feasibility", "refusal_basis")
 # What a department must fill in before it submits (the refusal basis only
@@ -174,8 +174,9 @@ def answer_submit(*, answer: Answer, user) -> Answer:
 def answer_return(*, answer: Answer, user, reason: str) -> Answer:
     """An operator sends a submitted answer back to the department for changes.
 
-    Requires: an operator; the answer submitted on a current, waiting
-    assignment; a reason.
+    Requires: an operator, or an administrator of the proposal's
+    institution; the answer submitted on a current, waiting assignment; a
+    reason.
     Writes: status DRAFT, `returned_at`, `return_reason`; an internal timeline row.
     Triggers: `answer_returned` to the department's officials."""
     if not rules.has_perm("answers.review_answer", user):
@@ -185,6 +186,7 @@ def answer_return(*, answer: Answer, user, reason: str) -> Answer:
         assignment = locked_assignment(answer.assignment_id)
         locked = Answer.objects.select_for_update().get(pk=answer.pk)
         locked.assignment = assignment
+        require_runs(user, assignment)
         if refusal := answer_rules.answer_review_refusal(locked, AnswerStatus.DRAFT):
             raise ServiceError(refusal)
         locked.status = AnswerStatus.DRAFT
@@ -206,7 +208,8 @@ def answer_return(*, answer: Answer, user, reason: str) -> Answer:
 def answer_publish(*, answer: Answer, user) -> Answer:
     """An operator approves a submitted answer and publishes it.
 
-    Requires: an operator; the answer submitted on a current assignment whose
+    Requires: an operator, or an administrator of the proposal's
+    institution; the answer submitted on a current assignment whose
     proposal still waits for it (ASSIGNED).
     Writes: status PUBLISHED, `approved_by`, `published_at`, `met_deadline`
     (published by the deadline or not); the assignment closed; the proposal
@@ -221,6 +224,7 @@ def answer_publish(*, answer: Answer, user) -> Answer:
         assignment = locked_assignment(answer.assignment_id)
         locked = Answer.objects.select_for_update().get(pk=answer.pk)
         locked.assignment = assignment
+        require_runs(user, assignment)
         if refusal := answer_rules.answer_review_refusal(locked, AnswerStatus.PUBLISHED):
             raise ServiceError(refusal)
         now = timezone.now()

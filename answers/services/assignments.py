@@ -20,7 +20,7 @@ from ..models import (
     ReassignmentStatus,
 )
 from ..routing import routed_department
-from .shared import locked_assignment, require_reason
+from .shared import locked_assignment, require_reason, require_runs
 
 # --- assignment -------------------------------------------------------------------
 
@@ -43,8 +43,10 @@ def assignment_open(
 
     Requires: the proposal may become ASSIGNED (it is open, or not reached and
     moved forward by hand); `actor` is None (the pipeline, which holds the
-    proposal's row lock) or an operator; a department, the one given or else
-    the category's default, that is active.
+    proposal's row lock) or one who runs the proposal's answers (an
+    operator, or an administrator of the institution it is addressed to);
+    a department, the one given or else the category's default, that is
+    active and of the proposal's institution.
     Writes: an Assignment due `answer_deadline_days` after today, in working
     or calendar days as the settings say (PipelineSettings.answer_due); the proposal's department and status ASSIGNED, with one
     timeline row naming the department.
@@ -56,6 +58,14 @@ def assignment_open(
     department = assignment_department(proposal=proposal, department=department)
     settings_row = PipelineSettings.load()
     with transaction.atomic():
+        if actor is not None:
+            # Whose proposal it is, asked of the locked row.
+            require_runs(
+                actor,
+                Proposal.objects.select_for_update()
+                .only("pk", "institution_id")
+                .get(pk=proposal.pk),
+            )
         locked = proposal_transition(
             proposal=proposal,
             to_status=ProposalStatus.ASSIGNED,
@@ -130,9 +140,11 @@ def assignments_open_by_hand(*, proposals, user, department, reason: str) -> lis
     and one reason, so either all are assigned or none is, and every
     proposal that cannot be is named (HandAssignmentRefused) rather than the
     operator having to find which half went through.
-    Requires: an operator; an active department; a reason (on each timeline,
-    as typed); each proposal public, not yet with a department, and open or
-    not reached (rules.hand_assignment_refusal).
+    Requires: an operator, or an institution's administrator for proposals
+    addressed to their institution (any other is named among the refused);
+    an active department of the proposals' institution; a reason (on each
+    timeline, as typed); each proposal public, not yet with a department,
+    and open or not reached (rules.hand_assignment_refusal).
     Writes: through assignment_open, for each proposal (in id order, each
     row locked), an Assignment, status ASSIGNED and the timeline row naming
     the department with the reason.
@@ -157,7 +169,8 @@ def assignments_open_by_hand(*, proposals, user, department, reason: str) -> lis
             (proposal, refusal)
             for proposal in locked
             if (
-                refusal := answer_rules.hand_assignment_refusal(proposal)
+                refusal := answer_rules.institution_refusal(user, proposal)
+                or answer_rules.hand_assignment_refusal(proposal)
                 or answer_rules.department_institution_refusal(proposal, department)
             )
         ]
@@ -175,8 +188,10 @@ def assignment_reassign(*, assignment: Assignment, user, department, reason: str
     """An operator gives the proposal to another department directly (without
     a request, or settling a pending one).
 
-    Requires: an operator; the assignment current and still waiting for its
-    answer; another, active department; a reason (shown on the timeline).
+    Requires: an operator, or an administrator of the proposal's institution;
+    the assignment current and still waiting for its answer; another,
+    active department of the proposal's institution; a reason (shown on the
+    timeline).
     Writes: see `_reassign`; a pending request is marked approved.
     Triggers: notices to the new department and the proposer and followers.
     Returns the new assignment."""
@@ -185,6 +200,7 @@ def assignment_reassign(*, assignment: Assignment, user, department, reason: str
     reason = require_reason(reason)
     with transaction.atomic():
         locked = locked_assignment(assignment.pk)
+        require_runs(user, locked)
         if refusal := answer_rules.assignment_open_refusal(locked):
             raise ServiceError(refusal)
         new = _reassign(assignment=locked, user=user, department=department, reason=reason)
@@ -302,8 +318,8 @@ def reassignment_decide(
 ) -> ReassignmentRequest:
     """An operator decides a reassignment request.
 
-    Requires: an operator; the request pending on a current, waiting
-    assignment. Approving needs the department to reassign to (another,
+    Requires: an operator, or an administrator of the proposal's
+    institution; the request pending on a current, waiting assignment. Approving needs the department to reassign to (another,
     active one); refusing needs a reason.
     Writes: the request's decision (status, who, when, why, department).
     Approving closes the assignment and opens one for the new department with
@@ -322,6 +338,7 @@ def reassignment_decide(
         assignment = locked_assignment(request.assignment_id)
         locked = ReassignmentRequest.objects.select_for_update().get(pk=request.pk)
         locked.assignment = assignment
+        require_runs(user, assignment)
         if refusal := answer_rules.reassignment_decide_refusal(locked):
             raise ServiceError(refusal)
         if approve:

@@ -40,7 +40,7 @@ from ..models import (
     ExtensionStatus,
 )
 from ..timeline_texts import DEADLINE_EXTENDED
-from .shared import locked_assignment, require_reason
+from .shared import locked_assignment, require_reason, require_runs
 
 # --- the sweep ------------------------------------------------------------------------
 
@@ -288,7 +288,8 @@ def extension_decide(
 
     Granted days are counted from the deadline, or from today when the
     deadline has already passed, in the settings' unit.
-    Requires: an operator; the request pending on a waiting assignment.
+    Requires: an operator, or an administrator of the proposal's
+    institution; the request pending on a waiting assignment.
     Writes: the request's decision; granted, the assignment's new deadline,
     its steps' marks cleared and `extensions_granted` counted, and a public
     DEADLINE_EXTENDED row (the department's reason); refused, a public
@@ -304,6 +305,7 @@ def extension_decide(
         assignment = locked_assignment(extension.assignment_id)
         locked = DeadlineExtension.objects.select_for_update().get(pk=extension.pk)
         locked.assignment = assignment
+        require_runs(user, assignment)
         if refusal := answer_rules.extension_decide_refusal(locked, user):
             raise ServiceError(refusal)
         if grant:
