@@ -326,3 +326,33 @@ def test_the_refusal_reads_in_korean(world):
     with translation.override("ko"), pytest.raises(ServiceError) as refused:
         services.proposal_hide(proposal=sides["B"].proposal, user=users["a_admin"], reason="숨김")
     assert refused.value.message == NOT_YOURS_KO
+
+
+# --- the staff home ----------------------------------------------------------------------
+
+
+def test_the_a_admins_home_lists_the_reports_waiting_on_a_only(world):
+    sides, users = world
+    client = logged_in(users["a_admin"])
+    text = page_text(client.get(reverse("admin:index")))
+    assert "Reports on your institution's proposals" in text
+    assert sides["A"].proposal.title in text
+    assert sides["B"].proposal.title not in text and sides["city"].proposal.title not in text
+    home = page_html(client.get(reverse("admin:index")))
+    for report in (sides["A"].proposal_report, sides["A"].comment_report):
+        assert reverse("admin:proposals_report_change", args=[report.pk]) in home
+    for key in ("city", "B"):
+        for report in (sides[key].proposal_report, sides[key].comment_report):
+            assert reverse("admin:proposals_report_change", args=[report.pk]) not in home
+
+    # Handled, they leave the home
+    services.report_dismiss(report=sides["A"].proposal_report, user=users["a_admin"], reason="x")
+    services.comment_set_hidden(
+        comment=sides["A"].comment, user=users["a_admin"], reason="광고", hidden=True
+    )
+    text = page_text(client.get(reverse("admin:index")))
+    assert "No report on your institution's proposals is waiting." in text
+    # The operator's and an official's homes have no such section
+    for role in ("operator", "a_official"):
+        text = page_text(logged_in(users[role]).get(reverse("admin:index")))
+        assert "Reports on your institution's proposals" not in text
