@@ -113,6 +113,8 @@ def test_the_a_admin_hides_and_restores_as_rendered_and_a_tampered_selection_doe
     assert sides["A"].proposal.hidden_reason == "운영 원칙 위반"
     event = ProposalEvent.objects.get(kind=EventKind.HIDDEN)
     assert (event.proposal_id, event.actor) == (sides["A"].proposal.pk, admin_user)
+    # The timeline names the actor's role as institution administrator
+    assert event.actor_role == "institution_admin"
     # A's hidden proposal stays in their list (the moderators see it)
     assert sides["A"].proposal.pk in shown(client.get(reverse(CHANGELIST_NAME)))
 
