@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from oasis.errors import ServiceError
+from oasis.errors import PermissionDenied, ServiceError
 from proposals import services
 from proposals.models import (
     Comment,
@@ -273,6 +273,23 @@ def test_the_a_admin_moderates_from_the_proposal_page_of_a_only(world):
             assert refused.status_code == 404
         _reload(theirs, sides[key].comment)
         assert not theirs.is_hidden and not sides[key].comment.is_hidden
+
+
+def test_an_a_official_gets_no_moderation_on_the_page_of_a(world):
+    sides, users = world
+    client = logged_in(users["a_official"], csrf_checks=True)
+    own = sides["A"].proposal
+    page = client.get(own.get_absolute_url())
+    moderate_url = reverse("proposals:moderate", args=[own.pk])
+    assert moderate_url not in page_html(page)
+    token = form_posting_to(page, reverse("proposals:follow", args=[own.pk]))["fields"]
+    assert (
+        client.post(moderate_url, {**token, "reason": "숨김", "action": "hide"}).status_code == 404
+    )
+    with pytest.raises(PermissionDenied):
+        services.proposal_hide(proposal=own, user=users["a_official"], reason="숨김")
+    _reload(own)
+    assert not own.is_hidden
 
 
 def test_a_hidden_proposal_of_b_stays_closed_to_the_a_admin(world):
