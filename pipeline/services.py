@@ -45,6 +45,7 @@ from debates.services import debate_open
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed, require_reason
 from oasis.tasks import enqueue_on_commit
 from proposals import rules as proposal_rules
+from proposals import services as proposal_services
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
 from proposals.timeline import event_record, proposal_transition
 from tracking.models import CardKind, CardStage, ManagementCard
@@ -252,7 +253,8 @@ def sweep(now=None) -> dict[str, int]:
 def proposal_promote_by_hand(*, proposal: Proposal, user, reason: str) -> Proposal:
     """An operator moves a proposal one step forward for its creativity
     (창의성), below the bar: open or not reached → a department answers;
-    answered → debate. Requires an operator and a reason; where it may start
+    answered → debate. Requires an operator (or an administrator of the
+    proposal's institution) and a reason; where it may start
     from is proposals.rules.promote_refusal. The step itself carries the
     reason and its own notice (assigned / debate opened); a PROMOTED_BY_HAND
     row says it was the operators' hand."""
@@ -261,8 +263,13 @@ def proposal_promote_by_hand(*, proposal: Proposal, user, reason: str) -> Propos
     reason = require_reason(reason)
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        # Whose proposal first (issue 16: an institution's administrators
+        # promote their institution's only), then where it stands.
+        if refusal := proposal_rules.institution_refusal(user, locked):
+            raise ServiceError(refusal)
         if refusal := proposal_rules.promote_refusal(locked):
             raise TransitionNotAllowed(refusal)
+        proposal_services.ask_with(user, "proposals.promote_by_hand", locked)
         if locked.status == ProposalStatus.ANSWERED:
             debate_open(proposal=locked, actor=user, reason=reason)
         else:

@@ -5,8 +5,11 @@ read-only, and every change is an action that calls a service in services.py
 (which checks that the user is an operator, checks the transition and records
 the event). Hard delete is switched off: nothing a citizen writes is lost.
 Who sees what comes from the role groups (accounts/permissions.py); the
-moderation actions (moderation.py) and the export are for operators only,
-asked of rules.py through OperatorOnlyMixin."""
+moderation actions (moderation.py) and the export are for those who run
+the work (proposals.moderate through OperatorOnlyMixin): the city's
+operators, and a partner institution's administrators over their
+institution's rows only (every list here is scoped to it, and each service
+asks again with its row, issue 16)."""
 
 from django import forms
 from django.contrib import admin
@@ -23,7 +26,7 @@ from import_export.formats.base_formats import XLSX
 from rangefilter.filters import DateRangeFilterBuilder
 
 from accounts.access_records import RecordedMemberSearchMixin
-from accounts.institutions import InstitutionScopedAdminMixin
+from accounts.institutions import InstitutionScopedAdminMixin, institution_condition
 from oasis.admin_utils import OperatorOnlyMixin, ReadOnlyMixin, WaitingFirstFilter
 from oasis.exports import ExcelFriendlyCSV
 from oasis.pagination import CappedPaginator
@@ -427,6 +430,24 @@ class ReportAdmin(OperatorOnlyMixin, ReadOnlyMixin, admin.ModelAdmin):
     fields = ["reason", "detail", "target", "reporter", "created_at", "resolved_at", "resolution"]
     readonly_fields = ["target"]
     actions = [dismiss_reports]
+
+    def get_queryset(self, request):
+        # A report is of its proposal's institution, or of its comment's
+        # proposal's (issue 16): an institution's administrators see and
+        # close only their institution's; another's id in a URL or in an
+        # action's selection finds nothing. (Two paths, so not
+        # InstitutionScopedAdminMixin's one `institution_field`.)
+        user = request.user
+        return (
+            super()
+            .get_queryset(request)
+            .filter(
+                Q(proposal__isnull=False, comment__isnull=True)
+                & institution_condition(user, "proposal__institution")
+                | Q(proposal__isnull=True, comment__isnull=False)
+                & institution_condition(user, "comment__proposal__institution")
+            )
+        )
 
     @admin.display(description=_("reported item"))
     def target(self, report):

@@ -38,6 +38,14 @@ class ProposalsConfig(AppConfig):
             similarity.standing_changed_received, dispatch_uid="proposals.similar_lists"
         )
 
+        from accounts.staff_home import register_section as register_home_section
+
+        from .staff_home import SECTIONS
+
+        # An institution administrator's reports waiting (issue 16).
+        for key, builder, order in SECTIONS:
+            register_home_section(key, builder, order=order)
+
         register_section("proposals", export.member_proposals)
         register_section("endorsements", export.member_endorsements)
         register_section("comments", export.member_comments)

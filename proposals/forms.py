@@ -253,14 +253,14 @@ class RecategoriseForm(forms.Form):
         error_messages={"required": _("Please give a reason.")},
     )
 
-    def __init__(self, *args, current=None, **kwargs):
+    def __init__(self, *args, proposal, **kwargs):
         super().__init__(*args, **kwargs)
-        if current is not None:
-            # Another category of the same owner: a proposal to a partner
-            # institution stays with that institution's categories (and
-            # departments), a city proposal with the city's (issue 16).
-            self.fields["category"].queryset = (
-                self.fields["category"]
-                .queryset.filter(institution_id=current.institution_id)
-                .exclude(pk=current.pk)
-            )
+        # Another category of the same addressee: a proposal to a partner
+        # institution stays with that institution's categories (and
+        # departments), a city proposal with the city's (issue 16); so an
+        # institution's administrator is offered their institution's only.
+        self.fields["category"].queryset = (
+            self.fields["category"]
+            .queryset.filter(institution_id=proposal.institution_id)
+            .exclude(pk=proposal.category_id)
+        )

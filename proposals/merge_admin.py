@@ -3,7 +3,9 @@ button on the proposal's admin page (issue 16). The merge is
 merging.proposal_merge; this screen finds the target (by its number or
 words of its title), shows both proposals' stages and what will happen in
 words (merging.merge_preview), and asks for the reason before the operator
-confirms. Officials and other staff never see it (proposals.merge_proposal).
+confirms. The city's operators merge anywhere, a partner institution's
+administrators within their institution; officials and other staff never
+see it (proposals.merge_proposal).
 
 `MergeAdminMixin` puts the screen's address and the button on the
 proposals' ModelAdmin."""
@@ -73,7 +75,10 @@ def merge_view(modeladmin, request, object_id):
         raise PermissionDenied
     queryset = modeladmin.get_queryset(request)
     source = queryset.filter(pk=pk_or_404(Proposal, object_id)).first()
-    if source is None:
+    # The list is the user's institution's already; asked with the source
+    # all the same (issue 16: an institution's administrator merges their
+    # institution's proposals, within it).
+    if source is None or not rules.has_perm("proposals.merge_proposal", request.user, source):
         raise Http404
     change_url = reverse("admin:proposals_proposal_change", args=[source.pk])
     find = FindForm(request.GET or None)
@@ -135,8 +140,8 @@ def merge_view(modeladmin, request, object_id):
 
 class MergeAdminMixin:
     """For the proposals' ModelAdmin: the screen's address and, on a
-    proposal's page, the "Merge into another proposal" button (operators
-    only, while the proposal can still be merged)."""
+    proposal's page, the "Merge into another proposal" button (for those
+    who run the proposal's institution, while it can still be merged)."""
 
     def get_urls(self):
         def view(request, object_id):
@@ -157,6 +162,7 @@ class MergeAdminMixin:
             proposal = self.get_object(request, unquote(object_id))
             if (
                 proposal is not None
+                and rules.has_perm("proposals.merge_proposal", request.user, proposal)
                 and proposal.is_public
                 and ProposalStatus.MERGED in PROPOSAL_TRANSITIONS.get(proposal.status, set())
             ):

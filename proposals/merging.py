@@ -182,6 +182,11 @@ def proposal_merge(*, actor, source: Proposal, target: Proposal, reason: str) ->
         src, tgt = locked[source.pk], locked[target.pk]
         if refusal := proposal_rules.merge_refusal(src, tgt, actor):
             raise ServiceError(refusal)
+        # Asked with both rows (issue 16): an institution's administrator
+        # merges within their institution only (merge_refusal said so in
+        # its own words; this is the permission itself).
+        for row in (src, tgt):
+            services.ask_with(actor, "proposals.merge_proposal", row)
         reached = src.status
         now = timezone.now()
         merged = proposal_transition(

@@ -1,8 +1,9 @@
 """The moderation actions of the proposals admin: hiding, restoring and
 trashing proposals, hiding comments, closing reports. Each asks for a
 reason on its intermediate page (oasis.admin_utils.moderation_action) and
-calls the service in services.py, which checks the operator, the
-transition and records the event; admin.py wires them to the lists."""
+calls the service in services.py, which checks the operator (or the
+administrator of the row's institution) with the row under its lock, the
+transition, and records the event; admin.py wires them to the lists."""
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy

@@ -36,12 +36,10 @@ def recategorise_view(modeladmin, request, object_id):
         .filter(pk=pk_or_404(Proposal, object_id))
         .first()
     )
-    if proposal is None:
+    if proposal is None or not rules.has_perm("proposals.recategorise", request.user, proposal):
         raise Http404
     change_url = reverse("admin:proposals_proposal_change", args=[proposal.pk])
-    form = RecategoriseForm(
-        request.POST if request.method == "POST" else None, current=proposal.category
-    )
+    form = RecategoriseForm(request.POST if request.method == "POST" else None, proposal=proposal)
     if form.is_bound and form.is_valid():
         category = form.cleaned_data["category"]
         try:
@@ -97,7 +95,11 @@ class RecategoriseAdminMixin:
         extra_context = dict(extra_context or {})
         if rules.has_perm("proposals.recategorise", request.user):
             proposal = self.get_object(request, unquote(object_id))
-            if proposal is not None and proposal.deleted_at is None:
+            if (
+                proposal is not None
+                and proposal.deleted_at is None
+                and rules.has_perm("proposals.recategorise", request.user, proposal)
+            ):
                 extra_context["recategorise_url"] = reverse(
                     "admin:proposals_proposal_recategorise", args=[proposal.pk]
                 )

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.institutions import staff_institution_id
-from accounts.predicates import is_operator
+from accounts.predicates import runs_institution, runs_work
 
-from .models import ENDORSABLE_STATUSES, PROPOSAL_TRANSITIONS, ProposalStatus
+from .models import ENDORSABLE_STATUSES, PROPOSAL_TRANSITIONS, Comment, ProposalStatus, Report
 
 
 def edit_refusal(proposal) -> str | None:
@@ -204,6 +204,42 @@ def trash_refusal_for_author(proposal) -> str | None:
     return None
 
 
+# --- whose work: the city's operators, or the row's institution's administrators --
+
+
+def institution_of(obj) -> int | None:
+    """The partner institution whose work `obj` is (None: the city's): a
+    proposal's addressee; a comment's or a report's proposal's."""
+    if isinstance(obj, Report):
+        obj = obj.proposal if obj.proposal_id else obj.comment
+    if isinstance(obj, Comment):
+        obj = obj.proposal
+    return obj.institution_id
+
+
+def institution_refusal(user, obj) -> str | None:
+    """Why `user` may not act on `obj` (a proposal, comment or report) as
+    its operator, or None (issue 16): an institution's administrators run
+    their institution's proposals only, never the city's or another
+    institution's. Services raise it under their lock, so a tampered id is
+    refused with these words and nothing is written."""
+    if runs_institution(user, institution_of(obj)):
+        return None
+    return _("This is not your institution's proposal, so you cannot act on it.")
+
+
+@rules.predicate
+def runs_its_institution(user, obj):
+    """Asked with a proposal, comment or report: the city's operators, or an
+    administrator of its institution (accounts.predicates.runs_institution).
+    Asked without one: whether `user` runs some work at all (runs_work); the
+    screens that ask so show only the rows of their institution
+    (accounts.institutions.institution_condition)."""
+    if obj is None:
+        return runs_work(user)
+    return runs_institution(user, institution_of(obj))
+
+
 @rules.predicate
 def proposal_is_promotable(user, proposal):
     return proposal is None or promote_refusal(proposal) is None
@@ -271,14 +307,19 @@ rules.add_perm("proposals.edit_proposal", is_proposal_author & proposal_is_open_
 rules.add_perm("proposals.withdraw_proposal", is_proposal_author & proposal_can_be_withdrawn)
 rules.add_perm(
     "proposals.trash_proposal",
-    (is_proposal_author & proposal_is_deletable_by_its_author) | is_operator,
+    (is_proposal_author & proposal_is_deletable_by_its_author) | runs_its_institution,
 )
 rules.add_perm("proposals.endorse_proposal", rules.is_authenticated & proposal_is_endorsable)
-rules.add_perm("proposals.moderate", is_operator)
-# Hidden content stays readable for the operators and the author.
-rules.add_perm("proposals.read_content", proposal_is_not_hidden | is_proposal_author | is_operator)
-rules.add_perm("proposals.promote_by_hand", is_operator & proposal_is_promotable)
-rules.add_perm("proposals.recategorise", is_operator)
-rules.add_perm("proposals.merge_proposal", is_operator)
+# The operators' work on proposals, comments and reports (issue 16: and a
+# partner institution's administrators', on their institution's only).
+rules.add_perm("proposals.moderate", runs_its_institution)
+# Hidden content stays readable for the author and for those who moderate it.
+rules.add_perm(
+    "proposals.read_content", proposal_is_not_hidden | is_proposal_author | runs_its_institution
+)
+rules.add_perm("proposals.promote_by_hand", runs_its_institution & proposal_is_promotable)
+rules.add_perm("proposals.recategorise", runs_its_institution)
+# Asked with the source (merge_refusal keeps the target in the same place).
+rules.add_perm("proposals.merge_proposal", runs_its_institution)
 rules.add_perm("proposals.edit_comment", is_comment_author & comment_is_editable)
 rules.add_perm("proposals.delete_own_comment", is_comment_author)

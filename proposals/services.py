@@ -303,18 +303,36 @@ def proposal_withdraw(*, proposal: Proposal, user, reason: str = "") -> Proposal
     return withdrawn
 
 
+def ask_with(user, perm: str, obj) -> None:
+    """Ask `perm` with the row a service is about to change, read under its
+    lock (issue 16): asked without it, the permission only says the user
+    runs some work; with it, whether this row is theirs (the city's
+    operators: every row; an institution's administrators: their
+    institution's). A refusal is said in words and nothing is written."""
+    if not rules.has_perm(perm, user, obj):
+        raise ServiceError(
+            proposal_rules.institution_refusal(user, obj) or _("You cannot do this.")
+        )
+
+
 def proposal_trash(*, proposal: Proposal, user, reason: str = "") -> Proposal:
     """The author or an operator moves a proposal to the trash. It stays
     stored and operators can restore it."""
     # An operator's trash is moderation, which no state refuses; the
     # author's is refused once a department has taken the proposal up.
-    moderates = rules.has_perm("proposals.moderate", user)
-    if not (moderates or proposal_rules.is_proposal_author(user, proposal)):
+    is_author = proposal_rules.is_proposal_author(user, proposal)
+    if not (rules.has_perm("proposals.moderate", user) or is_author):
         raise PermissionDenied
-    if not moderates and (refusal := proposal_rules.trash_refusal_for_author(proposal)):
-        raise ServiceError(refusal)
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        # Moderation only on a proposal of one's own institution (the
+        # city's operators: any); an author's trash is refused once a
+        # department has taken the proposal up.
+        if not rules.has_perm("proposals.moderate", user, locked):
+            if not is_author:
+                ask_with(user, "proposals.moderate", locked)
+            if refusal := proposal_rules.trash_refusal_for_author(locked):
+                raise ServiceError(refusal)
         if locked.deleted_at:
             raise ServiceError(_("This proposal is already in the trash."))
         stood = proposal_stands(locked)
@@ -333,6 +351,7 @@ def proposal_restore(*, proposal: Proposal, user, reason: str = "") -> Proposal:
         raise PermissionDenied
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        ask_with(user, "proposals.moderate", locked)
         if not locked.deleted_at:
             raise ServiceError(_("This proposal is not in the trash."))
         stood = proposal_stands(locked)
@@ -380,7 +399,12 @@ def proposal_recategorise(*, proposal: Proposal, user, category, reason: str) ->
     reason = require_reason(reason)
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        ask_with(user, "proposals.recategorise", locked)
         if refusal := proposal_rules.recategorise_refusal(locked, category):
+            raise ServiceError(refusal)
+        # The addressee is fixed when proposed: one of its own categories
+        # only (the city's for a city proposal), whatever the form sent.
+        if refusal := proposal_rules.category_refusal(locked.institution, category):
             raise ServiceError(refusal)
         old_category_id = locked.category_id
         locked.category = category
@@ -408,6 +432,7 @@ def _set_hidden(*, proposal, user, reason, hidden):
     reason = require_reason(reason)
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        ask_with(user, "proposals.moderate", locked)
         if locked.is_hidden == hidden:
             raise ServiceError(
                 _("This proposal is already hidden.")
@@ -925,6 +950,7 @@ def comment_set_hidden(*, comment: Comment, user, reason: str, hidden: bool) -> 
     reason = require_reason(reason)
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        ask_with(user, "proposals.moderate", locked)
         if locked.is_hidden == hidden:
             raise ServiceError(
                 _("This comment is already hidden.") if hidden else _("This comment is not hidden.")
@@ -981,11 +1007,14 @@ def report_dismiss(*, report: Report, user, reason: str) -> Report:
     if not rules.has_perm("proposals.moderate", user):
         raise PermissionDenied
     reason = require_reason(reason)
-    updated = Report.objects.filter(pk=report.pk, resolved_at__isnull=True).update(
-        resolved_at=timezone.now(), resolution=reason
-    )
-    if not updated:
-        raise ServiceError(_("This report has already been handled."))
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        ask_with(user, "proposals.moderate", locked)
+        if locked.resolved_at is not None:
+            raise ServiceError(_("This report has already been handled."))
+        locked.resolved_at = timezone.now()
+        locked.resolution = reason
+        locked.save(update_fields=["resolved_at", "resolution"])
     report.refresh_from_db()
     return report
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.predicates import (
     is_expert,
+    is_institution_admin,
     is_internal_expert,
     is_mayor_office,
     is_official,
@@ -47,6 +48,11 @@ PROMOTION_CHECK_TASK = "pipeline.tasks.promote_if_due"
 _TIMELINE_ROLES = (
     (Role.OPERATOR, is_operator),
     (Role.OFFICIAL, is_official),
+    # A partner institution's administrator moderating, recategorising,
+    # promoting or merging its proposals (issue 16): named as such, not
+    # as a citizen (an administrator who is also one of its officials
+    # answers as the official, above).
+    (Role.INSTITUTION_ADMIN, is_institution_admin),
     (Role.MAYOR_OFFICE, is_mayor_office),
     (Role.EXPERT_INTERNAL, is_internal_expert),
     (Role.EXPERT_EXTERNAL, is_expert),  # internal experts are named above

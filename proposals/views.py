@@ -138,10 +138,12 @@ def proposal_detail(request, pk):
     except Proposal.DoesNotExist:
         raise Http404 from None
     user = request.user
-    if not proposal.is_hidden or rules.has_perm("proposals.moderate", user):
+    # Asked with the proposal: an institution's administrators moderate
+    # (and read hidden content of) their institution's proposals only.
+    can_moderate = rules.has_perm("proposals.moderate", user, proposal)
+    if not proposal.is_hidden or can_moderate:
         if services.proposal_count_view(proposal=proposal, visitor=_visitor_key(request)):
             proposal.view_count += 1
-    can_moderate = rules.has_perm("proposals.moderate", user)
     is_author = proposal_rules.is_proposal_author(user, proposal)
     return render(
         request,
@@ -172,7 +174,7 @@ def _visible_proposal_or_404(request, proposal):
     """Media follows its proposal: gone with the trash, hidden with it
     (operators still see it)."""
     if proposal.deleted_at or (
-        proposal.is_hidden and not rules.has_perm("proposals.moderate", request.user)
+        proposal.is_hidden and not rules.has_perm("proposals.moderate", request.user, proposal)
     ):
         raise Http404
 
@@ -537,7 +539,9 @@ def report(request, target, pk):
 @login_required
 @require_POST
 def moderate(request, target, pk):
-    """Operators hide or restore a proposal or comment from the page, with a reason."""
+    """Operators (and an institution's administrators, on their
+    institution's proposals) hide or restore a proposal or comment from the
+    page, with a reason."""
     if not rules.has_perm("proposals.moderate", request.user):
         raise Http404
     hide = request.POST.get("action") == "hide"
@@ -553,6 +557,10 @@ def moderate(request, target, pk):
         action = lambda: services.comment_set_hidden(  # noqa: E731
             comment=comment, user=request.user, reason=reason, hidden=hide
         )
+    # Another institution's (or the city's) is not theirs: as if there were
+    # no such page, as for everyone without the permission.
+    if not rules.has_perm("proposals.moderate", request.user, proposal):
+        raise Http404
     _run(request, action, _("Hidden.") if hide else _("Restored."))
     return redirect(proposal)
 
