@@ -274,12 +274,8 @@ def test_the_a_admin_is_offered_promotion_of_an_a_proposal_only(owners, a_admin)
 
 
 def test_the_a_admin_promotes_an_a_proposal_from_its_page(owners, a_admin):
-    # Opening the assignment is the answers stage's own permission, asked
-    # without a row (answers.open_assignment); the answers work of issue 16
-    # opens it to institution administrators. Until it is merged, this is
-    # the city operators' only.
-    if not rules.has_perm("answers.open_assignment", a_admin):
-        pytest.skip("answers.open_assignment is not yet open to institution administrators")
+    # Promoting opens the answers stage, whose own permission
+    # (answers.open_assignment) is asked too: both must let them through.
     own = owners["A"]["target"]
     client = logged_in(a_admin, csrf_checks=True)
     page = client.get(own.get_absolute_url())
