@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.age_bands import age_band_of
-from accounts.models import ConsentRecord
+from accounts.models import ConsentRecord, Institution
 from accounts.roles import STAFF_ROLES
 from accounts.selectors import department_officials
 from notifications.messages import NoticeText, moments, numbers
@@ -29,6 +29,18 @@ class PollNotice(StrEnum):
 
     POLL_CLOSED = "poll_closed"
     POLL_OPENED_IN_DISTRICT = "poll_opened_in_district"
+    # The same, for a partner institution's poll (issue 16): the institution
+    # asks, not the city.
+    INSTITUTION_POLL_OPENED_IN_DISTRICT = "institution_poll_opened_in_district"
+
+
+def institutions(values: set) -> dict[str, str]:
+    """Institution slugs as the reader's language names them (the stored
+    parameter is the code, so a renamed institution reads as it is now)."""
+    return {
+        institution.slug: institution.label
+        for institution in Institution.objects.filter(slug__in=values)
+    }
 
 
 MESSAGES = {
@@ -46,6 +58,14 @@ MESSAGES = {
         _("A city poll for your district is open"),
         _("The city asks residents of your district: “%(title)s”. You can vote until %(ends)s."),
         {"ends": moments},
+    ),
+    PollNotice.INSTITUTION_POLL_OPENED_IN_DISTRICT: NoticeText(
+        _("A poll of %(institution)s for your district is open"),
+        _(
+            "%(institution)s asks residents of your district: “%(title)s”. You can vote "
+            "until %(ends)s."
+        ),
+        {"ends": moments, "institution": institutions},
     ),
 }
 
@@ -145,7 +165,7 @@ def tell_district_of_poll(*, poll_id: int, after: int = 0, now=None) -> tuple[in
     or targets no district. Returns (told now, the id to continue after, or
     None when this was the last batch)."""
     now = now or timezone.now()
-    poll = Poll.objects.filter(pk=poll_id).first()
+    poll = Poll.objects.select_related("institution").filter(pk=poll_id).first()
     if poll is None or not poll.target_districts or not poll.is_open(now):
         return 0, None
     candidates = _district_candidates(poll, after, DISTRICT_BATCH)
@@ -161,14 +181,20 @@ def tell_district_of_poll(*, poll_id: int, after: int = 0, now=None) -> tuple[in
         }
         if not eligibility(member, poll, today, groups=groups).reason:
             audience.append(member)
+    params = {
+        "title": poll.title,
+        "ends": timezone.localtime(poll.ends_at).isoformat(timespec="minutes"),
+    }
+    kind = PollNotice.POLL_OPENED_IN_DISTRICT
+    if poll.institution_id is not None:
+        kind = PollNotice.INSTITUTION_POLL_OPENED_IN_DISTRICT
+        params["institution"] = poll.institution.slug
     told = notify(
         recipients=audience,
-        kind=PollNotice.POLL_OPENED_IN_DISTRICT,
+        kind=kind,
+        # One key for either kind: whoever was told of this poll is not told again.
         key=district_key(poll.pk),
-        params={
-            "title": poll.title,
-            "ends": timezone.localtime(poll.ends_at).isoformat(timespec="minutes"),
-        },
+        params=params,
         url=poll.get_absolute_url(),
         topic=NoticeTopic.DISTRICT_POLLS,
     )

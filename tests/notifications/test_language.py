@@ -209,6 +209,8 @@ def _sample_params(department) -> dict:
         "theme": "Walkable Han River bridges",
         # issue 14: a poll's voters
         "voters": 1234,
+        # issue 16: a partner institution (its slug, a code)
+        "institution": "sisul",
     }
 
 

@@ -76,6 +76,7 @@ KIND_TOPICS = {
     # polls
     "poll_closed": WORK,
     "poll_opened_in_district": {T.DISTRICT_POLLS},
+    "institution_poll_opened_in_district": {T.DISTRICT_POLLS},
     "poll_response_published": PERSONAL,
     # proposals
     "proposal_new_comments": MINE,

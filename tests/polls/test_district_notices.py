@@ -9,15 +9,16 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import ConsentVia
+from accounts.models import ConsentVia, Institution
 from accounts.services import consent_record
 from notifications.models import NoticeTopic, Notification
 from polls import notices as poll_notices
 from polls.tasks import announce_opened_polls, tell_district_poll_opened
-from tests.factories import UserFactory, official, operator
+from tests.factories import DepartmentFactory, UserFactory, official, operator
 from tests.pages import logged_in, page_text
 
 from .editor_helpers import a_poll, published
@@ -140,3 +141,39 @@ def test_a_draft_or_closed_poll_tells_nobody(django_capture_on_commit_callbacks)
     assert poll_notices.tell_district_of_poll(poll_id=poll.pk, now=later) == (0, None)
     assert poll_notices.tell_district_of_poll(poll_id=10**9) == (0, None)
     assert not Notification.objects.filter(kind=KIND).exists()
+
+
+def test_an_institutions_poll_tells_the_district_in_the_institutions_name(
+    django_capture_on_commit_callbacks,
+):
+    # Issue 16: a partner institution's poll asks in its own name, not the city's.
+    institution = Institution.objects.create(
+        name="서울시설공단", name_en="Seoul Facilities Corporation", slug="sisul"
+    )
+    member = UserFactory(district="mapo")
+    with django_capture_on_commit_callbacks(execute=True):
+        poll = published(
+            target_districts=["mapo"],
+            institution=institution,
+            department=DepartmentFactory(institution=institution),
+        )
+    notice = Notification.objects.get(recipient=member)
+    assert notice.kind == "institution_poll_opened_in_district"
+    assert notice.key == f"{KIND}:{poll.pk}"
+    assert notice.topic == NoticeTopic.DISTRICT_POLLS
+    # Stored as the institution's code, named in the reader's language.
+    assert notice.params["institution"] == "sisul"
+
+    english = page_text(logged_in(member).get(reverse("notifications:list")))
+    assert "Seoul Facilities Corporation asks residents of your district" in english
+    assert "A city poll" not in english and poll.title in english
+    client = logged_in(member)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+    korean = page_text(client.get(reverse("notifications:list")))
+    assert "서울시설공단에서 우리 구 주민에게 묻습니다" in korean
+    assert "서울시가 우리 구 주민에게" not in korean
+
+    # Told once, whichever kind: the beat and a retry tell nobody again.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tell_district_poll_opened.delay(poll.pk).get() == 0
+    assert Notification.objects.filter(recipient=member).count() == 1
