@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department
 from accounts.selectors import department_names, operators, superusers, usable_head
 from answers.hand_assignment import assign_url
+from answers.notices import runners
 from answers.services import DEPARTMENT_INACTIVE, NO_DEFAULT_DEPARTMENT, OTHER_INSTITUTION
 from notifications.messages import NoticeText
 from notifications.models import NoticeTopic
@@ -71,11 +72,13 @@ MESSAGES = {
 
 
 def tell_assignment_blocked(*, proposal, reason: str) -> None:
-    """The operators: the proposal passed the answer bar but no department
-    could be given it (`reason`: a code of BLOCKED_REASONS, "" for any
-    other refusal); once per proposal."""
+    """Who runs the proposal's answers (the operators and, for a proposal to
+    a partner institution, its administrators, who assign it by hand too):
+    the proposal passed the answer bar but no department could be given it
+    (`reason`: a code of BLOCKED_REASONS, "" for any other refusal); once
+    per proposal."""
     notify(
-        recipients=operators(),
+        recipients=runners(proposal),
         topic=NoticeTopic.WORK,
         kind=PipelineNotice.ASSIGNMENT_BLOCKED,
         key=f"assignment_blocked:{proposal.pk}",

@@ -74,6 +74,11 @@ def operator(**kwargs) -> User:
     return UserFactory(roles=[Role.OPERATOR], is_staff=True, **kwargs)
 
 
+def institution_admin(of, **kwargs) -> User:
+    """An administrator of the partner institution `of` (issue 16)."""
+    return UserFactory(roles=[Role.INSTITUTION_ADMIN], institution=of, is_staff=True, **kwargs)
+
+
 class CategoryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Category

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from accounts.models import Institution, User
 from accounts.permissions import sync_role_groups
-from accounts.roles import Role
 from debates import services
 from debates.models import Argument, Debate
 from proposals.models import Proposal, ProposalStatus
@@ -16,6 +15,7 @@ from tests.factories import (
     DepartmentFactory,
     ProposalFactory,
     UserFactory,
+    institution_admin,
     official,
     operator,
 )
@@ -51,10 +51,6 @@ class World:
 
     def __getitem__(self, key) -> Side:
         return self.sides[key]
-
-
-def institution_admin(of: Institution, **kwargs) -> User:
-    return UserFactory(roles=[Role.INSTITUTION_ADMIN], institution=of, is_staff=True, **kwargs)
 
 
 def _side(key: str, of: Institution | None) -> Side:

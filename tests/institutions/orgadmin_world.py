@@ -11,7 +11,14 @@ from answers.models import Answer, Assignment
 from polls.models import Poll
 from proposals.models import Category, Proposal
 from tests.answers.helpers import published
-from tests.factories import CategoryFactory, DepartmentFactory, UserFactory, official, operator
+from tests.factories import (
+    CategoryFactory,
+    DepartmentFactory,
+    UserFactory,
+    institution_admin,
+    official,
+    operator,
+)
 from tests.polls.editor_helpers import a_poll
 from tracking.models import ManagementCard
 
@@ -44,10 +51,6 @@ def institution(key: str, **fields) -> Institution:
     fields.setdefault("name", f"기관 {key}")
     fields.setdefault("slug", f"org-{key.lower()}")
     return Institution.objects.create(**fields)
-
-
-def institution_admin(of: Institution, **kwargs) -> User:
-    return UserFactory(roles=[Role.INSTITUTION_ADMIN], institution=of, is_staff=True, **kwargs)
 
 
 def side(key: str, of: Institution | None) -> Side:

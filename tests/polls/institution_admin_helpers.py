@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from accounts.models import Department, Institution, User
 from accounts.permissions import sync_role_groups
-from accounts.roles import Role
 from polls.models import Poll, PollKind
-from tests.factories import DepartmentFactory, UserFactory, official, operator
+from tests.factories import DepartmentFactory, institution_admin, official, operator
 
 from .editor_helpers import a_poll
 
@@ -37,10 +36,6 @@ class World:
 
     def __getitem__(self, key) -> Owner:
         return self.owners[key]
-
-
-def institution_admin(of: Institution) -> User:
-    return UserFactory(roles=[Role.INSTITUTION_ADMIN], institution=of, is_staff=True)
 
 
 def build_world() -> World:
