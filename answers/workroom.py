@@ -470,6 +470,14 @@ class Workroom:
             "comments": selectors.recent_comments(proposal),
             "history": selectors.assignment_history(proposal),
             "days_left_text": days_left_text(assignment, now),
+            # Who decides a request the department made: an institution's
+            # proposal is its administrators' to decide (the city's
+            # operators may too, but the department turns to its own).
+            "who_decides": (
+                gettext("Your institution's administrators will decide.")
+                if proposal.institution_id is not None
+                else gettext("The operators will decide.")
+            ),
             "overdue": assignment.is_overdue(now),
             "can_write": can_write,
             "can_request": can_request,

@@ -563,3 +563,24 @@ def test_the_a_admin_is_told_of_a_s_waiting_work_and_not_of_b_s_or_the_city_s(wo
             recipient=world.users["operator"], kind="answer_submitted"
         ).values_list("proposal__title", flat=True)
     ) >= {"city 제출된 답변", "A 제출된 답변", "B 제출된 답변"}
+
+
+def test_an_institution_official_is_told_their_administrators_decide_their_requests(world):
+    # The A official's workroom, with their request for more time waiting:
+    # the institution's administrators decide it, not "the operators".
+    a_page = page_text(
+        client_of(world, "a_official").get(workroom(world["A"].extension.assignment_id))
+    )
+    assert "Your institution's administrators will decide." in a_page
+    assert "The operators will decide." not in a_page
+    # the city's official still turns to the operators
+    city_page = page_text(
+        client_of(world, "city_official").get(workroom(world["city"].extension.assignment_id))
+    )
+    assert "The operators will decide." in city_page
+    # where they may still ask for time, they ask their administrators
+    asking = page_text(
+        client_of(world, "a_official").get(workroom(world["A"].requested.assignment_id))
+    )
+    assert "Ask your institution's administrators for more time" in asking
+    assert "Ask the operators for more time" not in asking
