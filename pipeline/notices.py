@@ -7,7 +7,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
-from accounts.selectors import department_names, operators, superusers, usable_head
+from accounts.selectors import (
+    department_names,
+    institution_admins,
+    operators,
+    superusers,
+    usable_head,
+)
 from answers.hand_assignment import assign_url
 from answers.services import DEPARTMENT_INACTIVE, NO_DEFAULT_DEPARTMENT, OTHER_INSTITUTION
 from notifications.messages import NoticeText
@@ -71,11 +77,16 @@ MESSAGES = {
 
 
 def tell_assignment_blocked(*, proposal, reason: str) -> None:
-    """The operators: the proposal passed the answer bar but no department
-    could be given it (`reason`: a code of BLOCKED_REASONS, "" for any
-    other refusal); once per proposal."""
+    """The operators and, for a proposal to a partner institution, its
+    administrators (who assign their institution's proposals by hand, issue
+    16: the blocked proposal waits on their home too): the proposal passed
+    the answer bar but no department could be given it (`reason`: a code of
+    BLOCKED_REASONS, "" for any other refusal); once per proposal."""
+    recipients = list(operators())
+    if proposal.institution_id is not None:
+        recipients += list(institution_admins(proposal.institution_id))
     notify(
-        recipients=operators(),
+        recipients=recipients,
         topic=NoticeTopic.WORK,
         kind=PipelineNotice.ASSIGNMENT_BLOCKED,
         key=f"assignment_blocked:{proposal.pk}",
