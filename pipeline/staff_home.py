@@ -28,7 +28,8 @@ ASSIGN_URL_NAME = "admin:proposals_proposal_assign"
 def blocked_proposals():
     """Open, public proposals past the answer bar whose category names no
     active department: promote_if_due cannot assign them (and told the
-    operators once, pipeline.notices.tell_assignment_blocked)."""
+    operators, and an institution's administrators of its proposals, once:
+    pipeline.notices.tell_assignment_blocked)."""
     return (
         Proposal.objects.public()
         .filter(due_filter(PipelineSettings.cached()), status=ProposalStatus.OPEN)

@@ -7,7 +7,6 @@ import pytest
 import time_machine
 from django.utils import timezone, translation
 
-from accounts.models import Institution
 from notifications.models import Notification
 from oasis.celery import app
 from oasis.errors import PermissionDenied, ServiceError, TransitionNotAllowed
@@ -17,7 +16,7 @@ from proposals import services
 from proposals.models import EventKind, PipelineSettings, Proposal, ProposalStatus
 from proposals.timeline import PROMOTION_CHECK_TASK
 from tests.brokers import broker_at
-from tests.factories import CategoryFactory, UserFactory, institution_admin, official, operator
+from tests.factories import CategoryFactory, UserFactory, official, operator
 
 pytestmark = pytest.mark.django_db
 
@@ -211,26 +210,3 @@ def test_a_proposal_no_department_can_take_tells_each_operator_why_in_their_lang
         assert "기본 부서" in notices[korean.pk].message
     with translation.override("en"):
         assert "has no default department" in notices[english.pk].message
-
-
-def test_a_blocked_institution_proposal_tells_its_administrators_too(
-    bars, django_capture_on_commit_callbacks
-):
-    # Issue 16: an institution's administrators assign its proposals by
-    # hand, so they hear when one could not be given to a department;
-    # another institution's administrators do not.
-    a, b = (Institution.objects.create(name=f"기관 {key}", slug=f"org-{key}") for key in "ab")
-    city_operator, a_admin, b_admin = operator(), institution_admin(a), institution_admin(b)
-    category = CategoryFactory(code="a-orphan", default_department=None, institution=a)
-    proposal = _propose(category=category, institution=a)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        _endorse(proposal, 3)
-
-    told = set(
-        Notification.objects.filter(kind="assignment_blocked").values_list(
-            "recipient_id", flat=True
-        )
-    )
-    assert told == {city_operator.pk, a_admin.pk}
-    assert b_admin.pk not in told
