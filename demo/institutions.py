@@ -37,6 +37,7 @@ from answers.services import answer_publish, answer_save, answer_submit, assignm
 from polls.models import PollKind
 from proposals.models import Category, EventKind, Proposal, ProposalEvent, ProposalStatus
 from proposals.services import proposal_create, proposal_endorse, proposal_withdraw
+from tracking.models import ManagementCard
 
 from . import history
 from .consents import consent_as_signed_up
@@ -214,6 +215,10 @@ def _answer(proposal: Proposal, row: dict, officials: dict, admin: User, now: da
         # Publishing closed the assignment, so the move took its deadline
         # along: the deadline stays the one it was given when assigned.
         Assignment.objects.filter(pk=assignment.pk).update(deadline=assignment.deadline)
+        # The promise card it opened got its stage a moment before the row
+        # was written; in the story both are the moment it opened, as the
+        # city's cards are (demo.clock.at).
+        ManagementCard.objects.filter(answer=answer).update(stage_changed_at=F("created_at"))
     # The timeline tells each step at the very moment stored on the answer.
     answer.refresh_from_db()
     events = ProposalEvent.objects.filter(proposal=proposal)
