@@ -153,6 +153,19 @@ def answers_to_approve(user, now):
     )
 
 
+def _waiting_row(assignment) -> HomeRow:
+    """An assignment still waiting for its answer: its department and how
+    far the answer has come."""
+    answer = getattr(assignment, "answer", None)
+    status = answer.get_status_display() if answer else gettext("Not started")
+    return HomeRow(
+        title=assignment.proposal.title,
+        url=workroom_url(assignment.pk),
+        deadline=_due(assignment),
+        note=f"{assignment.department.label} · {status}",
+    )
+
+
 def overdue_answers(user, now):
     """Those who run the answers: assignments past their deadline without a
     published answer."""
@@ -166,17 +179,7 @@ def overdue_answers(user, now):
         .order_by("deadline", "id")
     )
 
-    def row(assignment):
-        answer = getattr(assignment, "answer", None)
-        status = answer.get_status_display() if answer else gettext("Not started")
-        return HomeRow(
-            title=assignment.proposal.title,
-            url=workroom_url(assignment.pk),
-            deadline=_due(assignment),
-            note=f"{assignment.department.label} · {status}",
-        )
-
-    rows, count = section_from(queryset, row)
+    rows, count = section_from(queryset, _waiting_row)
     return HomeSection(
         key="answers.overdue",
         role=role,
@@ -357,17 +360,7 @@ def institution_waiting(user, now):
         .order_by("deadline", "id")
     )
 
-    def row(assignment):
-        answer = getattr(assignment, "answer", None)
-        status = answer.get_status_display() if answer else gettext("Not started")
-        return HomeRow(
-            title=assignment.proposal.title,
-            url=workroom_url(assignment.pk),
-            deadline=_due(assignment),
-            note=f"{assignment.department.label} · {status}",
-        )
-
-    rows, count = section_from(queryset, row)
+    rows, count = section_from(queryset, _waiting_row)
     return HomeSection(
         key="answers.institution_waiting",
         role=HomeRole.INSTITUTION,
