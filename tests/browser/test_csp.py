@@ -22,6 +22,7 @@ from proposals import services as proposal_services
 from proposals.models import ProposalStatus
 from tests.answers.helpers import assigned
 from tests.browser.axe import axe_violations
+from tests.browser.staff_pages import RECORD_VIOLATIONS
 from tests.debates.helpers import open_debate
 from tests.factories import ProposalFactory, UserFactory, official, operator
 from tests.meetings.helpers import external_expert, meeting, on_agenda
@@ -36,18 +37,6 @@ from themes import services as theme_services
 from themes.models import ThemeMaterial, ThemeStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# Installed before any page script runs (Playwright injects it past the
-# policy): every refusal on the page is kept for the test to read.
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(
-    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} ` +
-    `at ${event.sourceFile || document.location.pathname}:${event.lineNumber}`
-  );
-});
-"""
 
 
 class Visitor:

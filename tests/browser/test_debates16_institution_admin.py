@@ -7,64 +7,16 @@ passes axe (WCAG 2.1 A/AA), the Content Security Policy refuses nothing,
 nothing scrolls sideways on the phone, and what was typed is stored."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from debates import services
 from debates.models import Argument, Debate
 from proposals.models import ProposalStatus
-from tests.browser.axe import axe_violations
+from tests.browser.staff_pages import DESKTOP, PHONE, findings, staff_page
 from tests.debates.helpers import closed_debate, open_debate
 from tests.factories import CategoryFactory, DepartmentFactory, UserFactory
 from tests.institutions.orgadmin_world import institution, institution_admin
-from tests.pages import log_in_with_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(
-    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} ` +
-    `at ${event.sourceFile || document.location.pathname}:${event.lineNumber}`
-  );
-});
-"""
-
-
-def _staff_page(browser, live_server, user, viewport):
-    """A Korean Chromium page signed in as `user` with the second factor
-    passed, recording CSP refusals."""
-    client = Client()
-    log_in_with_second_factor(client, user)
-    context = browser.new_context(locale="ko-KR", viewport=viewport)
-    context.add_init_script(RECORD_VIOLATIONS)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context, context.new_page()
-
-
-def _findings(page, viewport) -> list[str]:
-    """What is wrong with the page as it stands."""
-    page.wait_for_load_state("networkidle")
-    path = page.url
-    found = [f"{path}: CSP {v}" for v in page.evaluate("window.__cspViolations")]
-    found += [f"{path}: {line}" for line in axe_violations(page)]
-    if viewport is PHONE:
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > PHONE["width"]:
-            found.append(f"{path}: scrolls sideways ({width} px)")
-    return found
 
 
 @pytest.fixture
@@ -95,12 +47,12 @@ def sisul(role_groups):
 def test_an_institution_admin_hides_an_argument_and_publishes_results(
     browser, live_server, sisul, viewport
 ):
-    context, page = _staff_page(browser, live_server, sisul["admin"], viewport)
+    context, page = staff_page(browser, live_server, sisul["admin"], viewport)
     found = []
 
     # Their home lists the debate to publish and the one still open.
     page.goto(live_server.url + "/admin/")
-    found += _findings(page, viewport)
+    found += findings(page, viewport)
     home = page.inner_text("#content")
     assert "결과를 공개할 우리 기관 토론" in home and "진행 중인 우리 기관 토론" in home
     assert "따릉이 정류소를 늘려 주세요" in home and "보행로를 넓혀 주세요" in home
@@ -108,13 +60,13 @@ def test_an_institution_admin_hides_an_argument_and_publishes_results(
     # Hide the argument from the proposal's page, with a reason.
     argument = sisul["argument"]
     page.goto(live_server.url + sisul["running"].proposal.get_absolute_url())
-    found += _findings(page, viewport)
+    found += findings(page, viewport)
     article = page.locator(f"#argument-{argument.pk}")
     article.locator("input[name=reason]").fill("광고 링크예요")
     article.locator("button[name=action]").click()
     page.wait_for_load_state("networkidle")
     assert "숨겼어요." in page.inner_text("body")
-    found += _findings(page, viewport)
+    found += findings(page, viewport)
     argument.refresh_from_db()
     assert (argument.is_hidden, argument.hidden_reason) == (True, "광고 링크예요")
     # The text stays visible to them, marked hidden, with the restore form.
@@ -124,19 +76,19 @@ def test_an_institution_admin_hides_an_argument_and_publishes_results(
     # Publish the closed debate's results through the admin.
     debate = sisul["closed"]
     page.goto(live_server.url + "/admin/debates/debate/")
-    found += _findings(page, viewport)
+    found += findings(page, viewport)
     page.check(f"input[name=_selected_action][value='{debate.pk}']")
     page.select_option("select[name=action]", "publish_summary")
     page.click("button[name=index]")
     page.wait_for_selector("textarea[name=summary]")
-    found += _findings(page, viewport)
+    found += findings(page, viewport)
     page.fill("textarea[name=summary]", "찬성이 우세했어요.\n정류소 위치는 과제로 남았어요.")
     page.click("input[type=submit].default")
     page.wait_for_load_state("networkidle")
     assert "“시설공단 토론: 따릉이 정류소를 늘려 주세요” 토론 결과를 공개했어요." in (
         page.inner_text("body")
     )
-    found += _findings(page, viewport)
+    found += findings(page, viewport)
     context.close()
 
     debate = Debate.objects.select_related("proposal").get(pk=debate.pk)

@@ -6,49 +6,15 @@ Policy refuses nothing, nothing scrolls sideways on the phone; a
 registration typed in the browser is stored."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from accounts.models import Institution
 from tests.answers.helpers import assigned
 from tests.browser.axe import axe_violations
+from tests.browser.staff_pages import DESKTOP, PHONE, staff_page
 from tests.factories import CategoryFactory, DepartmentFactory, UserFactory, operator
 from tests.institutions.orgadmin_world import institution, institution_admin
-from tests.pages import log_in_with_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(
-    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} ` +
-    `at ${event.sourceFile || document.location.pathname}:${event.lineNumber}`
-  );
-});
-"""
-
-
-def _staff_page(browser, live_server, user, viewport):
-    """A Korean Chromium page signed in as `user` with the second factor
-    passed, recording CSP refusals."""
-    client = Client()
-    log_in_with_second_factor(client, user)
-    context = browser.new_context(locale="ko-KR", viewport=viewport)
-    context.add_init_script(RECORD_VIOLATIONS)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context, context.new_page()
 
 
 @pytest.fixture
@@ -97,7 +63,7 @@ def test_the_registration_screens_pass_axe_and_the_policy(
     browser, live_server, org_world, viewport
 ):
     own = org_world["own"]
-    context, page = _staff_page(browser, live_server, org_world["operator"], viewport)
+    context, page = staff_page(browser, live_server, org_world["operator"], viewport)
     found = []
     for path in [
         "/admin/accounts/institution/",
@@ -114,7 +80,7 @@ def test_the_registration_screens_pass_axe_and_the_policy(
 def test_an_institution_admins_home_and_lists_show_their_institution_only(
     browser, live_server, org_world, viewport
 ):
-    context, page = _staff_page(browser, live_server, org_world["admin"], viewport)
+    context, page = staff_page(browser, live_server, org_world["admin"], viewport)
     found = []
     for path in [
         "/admin/",
@@ -134,7 +100,7 @@ def test_an_institution_admins_home_and_lists_show_their_institution_only(
 
 
 def test_an_operator_registers_an_institution_in_the_browser(browser, live_server, org_world):
-    context, page = _staff_page(browser, live_server, org_world["operator"], DESKTOP)
+    context, page = staff_page(browser, live_server, org_world["operator"], DESKTOP)
     page.goto(live_server.url + "/admin/accounts/institution/add/")
     page.fill("#id_name", "서울에너지공사")
     page.fill("#id_slug", "energy")

@@ -8,48 +8,16 @@ poll is stored as the institution's and shows in its space,
 import datetime as dt
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from polls.models import Poll, PollStatus
 from tests.browser.axe import axe_violations
+from tests.browser.staff_pages import DESKTOP, PHONE, staff_page
 from tests.factories import DepartmentFactory
 from tests.institutions.orgadmin_world import institution, institution_admin
-from tests.pages import log_in_with_second_factor
 from tests.polls.editor_helpers import a_poll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__cspViolations.push(
-    `${event.violatedDirective} blocked ${event.blockedURI || "inline"} ` +
-    `at ${event.sourceFile || document.location.pathname}:${event.lineNumber}`
-  );
-});
-"""
-
-
-def _staff_page(browser, live_server, user, viewport):
-    client = Client()
-    log_in_with_second_factor(client, user)
-    context = browser.new_context(locale="ko-KR", viewport=viewport)
-    context.add_init_script(RECORD_VIOLATIONS)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context, context.new_page()
 
 
 def _problems(page, path) -> list[str]:
@@ -72,7 +40,7 @@ def test_the_institution_admin_writes_and_publishes_a_poll_in_the_browser(
         institution=other,
     )
     admin = institution_admin(sisul, display_name="김관리")
-    context, page = _staff_page(browser, live_server, admin, viewport)
+    context, page = staff_page(browser, live_server, admin, viewport)
     found = []
 
     add = "/admin/polls/poll/add/"
