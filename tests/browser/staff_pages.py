@@ -54,3 +54,12 @@ def findings(page, viewport) -> list[str]:
         if width > PHONE["width"]:
             found.append(f"{path}: scrolls sideways ({width} px)")
     return found
+
+
+def visit(page, live_server, path, viewport) -> list[str]:
+    """Open `path`, which must answer 200 where it is (no redirect), and say
+    what is wrong with it (findings)."""
+    response = page.goto(live_server.url + path)
+    assert response.status == 200, f"{path}: {response.status}"
+    assert page.url == live_server.url + path, f"{path} went to {page.url}"
+    return findings(page, viewport)

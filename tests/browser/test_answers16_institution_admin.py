@@ -12,7 +12,7 @@ from django.urls import reverse
 from answers import services
 from answers.models import Answer, AnswerStatus, Assignment, ReassignmentRequest, ReassignmentStatus
 from tests.answers.helpers import assigned, submitted
-from tests.browser.test_orgadmin_screens import DESKTOP, PHONE, _check, _staff_page
+from tests.browser.staff_pages import DESKTOP, PHONE, staff_page, visit
 from tests.factories import CategoryFactory, DepartmentFactory, official
 from tests.institutions.orgadmin_world import institution, institution_admin
 
@@ -53,20 +53,20 @@ def test_the_institution_admin_publishes_an_answer_and_decides_a_request(
     browser, live_server, answers_world, viewport
 ):
     answer, request = answers_world["answer"], answers_world["request"]
-    context, page = _staff_page(browser, live_server, answers_world["admin"], viewport)
-    found = _check(page, live_server, "/admin/", viewport)
+    context, page = staff_page(browser, live_server, answers_world["admin"], viewport)
+    found = visit(page, live_server, "/admin/", viewport)
     # The home lists both pieces of work; each row opens its workroom.
     home = page.content()
     assert "보도블록을 고쳐 주세요" in home and "체육관 자전거 거치대를 늘려 주세요" in home
 
-    found += _check(page, live_server, _workroom(answer.assignment_id), viewport)
+    found += visit(page, live_server, _workroom(answer.assignment_id), viewport)
     page.click('input[name="_publish"]')
     page.wait_for_load_state("networkidle")
     assert Answer.objects.get(pk=answer.pk).status == AnswerStatus.PUBLISHED
     assert page.locator(".messagelist .success").count() == 1
     found += [f"after publishing: {line}" for line in _check_here(page, viewport)]
 
-    found += _check(page, live_server, _workroom(request.assignment_id), viewport)
+    found += visit(page, live_server, _workroom(request.assignment_id), viewport)
     # The department's suggestion is chosen already; the reason is optional.
     chosen = page.locator('select[name="decide-department"]').input_value()
     assert chosen == str(answers_world["venues"].pk)

@@ -9,8 +9,7 @@ import pytest
 
 from accounts.models import Institution
 from tests.answers.helpers import assigned
-from tests.browser.axe import axe_violations
-from tests.browser.staff_pages import DESKTOP, PHONE, staff_page
+from tests.browser.staff_pages import DESKTOP, PHONE, staff_page, visit
 from tests.factories import CategoryFactory, DepartmentFactory, UserFactory, operator
 from tests.institutions.orgadmin_world import institution, institution_admin
 
@@ -43,21 +42,6 @@ def org_world(role_groups):
     return {"own": own, "mine": mine, "theirs": theirs, "admin": admin, "operator": operator()}
 
 
-def _check(page, live_server, path, viewport) -> list[str]:
-    response = page.goto(live_server.url + path)
-    assert response.status == 200, f"{path}: {response.status}"
-    assert page.url == live_server.url + path, f"{path} went to {page.url}"
-    page.wait_for_load_state("networkidle")
-    # The policy's refusals first: axe's own injected script is not the page's.
-    found = [f"{path}: CSP {v}" for v in page.evaluate("window.__cspViolations")]
-    found += [f"{path}: {line}" for line in axe_violations(page)]
-    if viewport is PHONE:
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > PHONE["width"]:
-            found.append(f"{path}: scrolls sideways ({width} px)")
-    return found
-
-
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "390px"])
 def test_the_registration_screens_pass_axe_and_the_policy(
     browser, live_server, org_world, viewport
@@ -71,7 +55,7 @@ def test_the_registration_screens_pass_axe_and_the_policy(
         f"/admin/accounts/institution/{own.pk}/change/",
         f"/admin/accounts/institution/{own.pk}/administrators/",
     ]:
-        found += _check(page, live_server, path, viewport)
+        found += visit(page, live_server, path, viewport)
     context.close()
     assert found == [], "\n".join(found)
 
@@ -88,7 +72,7 @@ def test_an_institution_admins_home_and_lists_show_their_institution_only(
         "/admin/answers/assignment/",
         f"/admin/proposals/proposal/{org_world['mine'].proposal_id}/change/",
     ]:
-        found += _check(page, live_server, path, viewport)
+        found += visit(page, live_server, path, viewport)
         text = page.inner_text("body")
         assert "교통공사 제안" not in text, path
     page.goto(live_server.url + "/admin/")
