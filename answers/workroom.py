@@ -473,11 +473,7 @@ class Workroom:
             # Who decides a request the department made: an institution's
             # proposal is its administrators' to decide (the city's
             # operators may too, but the department turns to its own).
-            "who_decides": (
-                gettext("Your institution's administrators will decide.")
-                if proposal.institution_id is not None
-                else gettext("The operators will decide.")
-            ),
+            "institution_decides": proposal.institution_id is not None,
             "overdue": assignment.is_overdue(now),
             "can_write": can_write,
             "can_request": can_request,

@@ -77,6 +77,15 @@ def institution_drafts(user, now):
     )
 
 
+def _voting_row(poll) -> HomeRow:
+    """A poll taking votes: when it closes and its voters so far."""
+    return _poll_row(
+        poll,
+        deadline=poll.ends_at,
+        note=gettext("%(voters)s voters so far") % {"voters": poll.voter_count},
+    )
+
+
 def institution_open(user, now):
     """Their institution's polls taking votes (or about to), the soonest to
     close first, with their voters so far."""
@@ -85,14 +94,7 @@ def institution_open(user, now):
     queryset = Poll.objects.filter(
         status=PollStatus.PUBLISHED, ends_at__gt=now, institution_id=user.institution_id
     ).order_by("ends_at", "id")
-    rows, count = section_from(
-        queryset,
-        lambda poll: _poll_row(
-            poll,
-            deadline=poll.ends_at,
-            note=gettext("%(voters)s voters so far") % {"voters": poll.voter_count},
-        ),
-    )
+    rows, count = section_from(queryset, _voting_row)
     return HomeSection(
         key="polls.institution.open",
         role=HomeRole.INSTITUTION,
@@ -112,14 +114,7 @@ def closing_soon(user, now):
         ends_at__gt=now,
         ends_at__lte=now + dt.timedelta(days=CLOSING_SOON_DAYS),
     ).order_by("ends_at", "id")
-    rows, count = section_from(
-        queryset,
-        lambda poll: _poll_row(
-            poll,
-            deadline=poll.ends_at,
-            note=gettext("%(voters)s voters so far") % {"voters": poll.voter_count},
-        ),
-    )
+    rows, count = section_from(queryset, _voting_row)
     return HomeSection(
         key="polls.closing",
         role=HomeRole.OPERATOR,
